@@ -1,0 +1,484 @@
+/*
+ * formula_vm.c -- running compiled formulas: the value semantics of every
+ * operation, the scalar machine (one cell, faults through env->fail) and
+ * the block machine (up to KS_BLOCK_LANES_MAX trials at once, faults as
+ * NaN lanes).  Neither machine allocates: their stacks are arrays of a
+ * size fixed here, and compile refuses formulas that would not fit.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "formula_opcodes.h"
+
+/* ---- value semantics -------------------------------------------------------- */
+
+/* For an operation with a non-number operand: the leftmost error, else
+ * missing ("none" counts as missing).  Returns 0 when both are numbers. */
+static inline int tagged_operand(double a, double b, double *out)
+{
+    if (ks_is_error(a)) {
+        *out = a;
+        return 1;
+    }
+    if (ks_is_error(b)) {
+        *out = b;
+        return 1;
+    }
+    if (a != a || b != b) {
+        *out = ks_box_missing();
+        return 1;
+    }
+    return 0;
+}
+
+/* A fault beginning here: through env->fail, or an anonymous error in
+ * block mode (env NULL). */
+static double begin_fault(const ks_formula *formula, const ks_eval_env *env,
+                          ks_fault fault, int detail)
+{
+    if (!env)
+        return ks_box_error(0);
+    const char *text = detail >= 0 ? ks_ast_text(&formula->ast, detail) : NULL;
+    return env->fail(env->user_data, fault, text);
+}
+
+/* An arithmetic result that is not a number: decide why. */
+static double arithmetic_fault(const ks_formula *formula,
+                               const ks_eval_env *env, ks_opcode op,
+                               int detail, double a, double b)
+{
+    double tagged;
+    if (tagged_operand(a, b, &tagged))
+        return tagged;
+    if (op == KS_OP_DIV && b == 0)
+        return begin_fault(formula, env, KS_FAULT_DIV_ZERO, detail);
+    return begin_fault(formula, env, KS_FAULT_INVALID, detail);
+}
+
+static double comparison(ks_opcode op, double a, double b)
+{
+    double tagged;
+    if (tagged_operand(a, b, &tagged))
+        return tagged;
+    switch (op) {
+    case KS_OP_LT: return a < b;
+    case KS_OP_LE: return a <= b;
+    case KS_OP_GT: return a > b;
+    case KS_OP_GE: return a >= b;
+    case KS_OP_EQ: return a == b;
+    default: return a != b;
+    }
+}
+
+/* sum/min/max of two: errors win (the leftmost), a missing side is
+ * skipped, both missing is missing. */
+static double skipping_missing(const ks_formula *formula,
+                               const ks_eval_env *env, ks_opcode op,
+                               int detail, double a, double b)
+{
+    if (ks_is_error(a))
+        return a;
+    if (ks_is_error(b))
+        return b;
+    if (a != a)
+        return b == b ? b : ks_box_missing();
+    if (b != b)
+        return a;
+    if (op == KS_OP_MIN2)
+        return b < a ? b : a;
+    if (op == KS_OP_MAX2)
+        return b > a ? b : a;
+    double sum = a + b;
+    if (sum != sum)
+        return begin_fault(formula, env, KS_FAULT_INVALID, detail);
+    return sum;
+}
+
+/* round(x, digits), half away from zero; digits may be negative. */
+static double round_digits(double x, double digits)
+{
+    if (isinf(x))
+        return x;
+    double places = trunc(digits);
+    if (places == 0)
+        return round(x);
+    if (places > 308)
+        return x;
+    if (places > 0) {
+        double scale = pow(10.0, places);
+        double scaled = x * scale;
+        return isinf(scaled) ? x : round(scaled) / scale;
+    }
+    if (places < -308)
+        return copysign(0.0, x);
+    double scale = pow(10.0, -places);
+    return round(x / scale) * scale;
+}
+
+static double unary(ks_opcode op, double a)
+{
+    if (a != a)
+        return ks_is_error(a) ? a : ks_box_missing();
+    return op == KS_OP_NEG ? -a : fabs(a);
+}
+
+double ks_formula_apply(const ks_formula *formula, const ks_eval_env *env,
+                        ks_opcode op, int detail, double a, double b)
+{
+    double result, tagged;
+    switch (op) {
+    case KS_OP_NEG:
+    case KS_OP_ABS:
+        return unary(op, a);
+    case KS_OP_ADD: result = a + b; break;
+    case KS_OP_SUB: result = a - b; break;
+    case KS_OP_MUL: result = a * b; break;
+    case KS_OP_DIV:
+        if (b == 0)
+            return arithmetic_fault(formula, env, op, detail, a, b);
+        result = a / b;
+        break;
+    case KS_OP_POW: result = pow(a, b); break;
+    case KS_OP_LT: case KS_OP_LE: case KS_OP_GT:
+    case KS_OP_GE: case KS_OP_EQ: case KS_OP_NE:
+        return comparison(op, a, b);
+    case KS_OP_SUM2: case KS_OP_MIN2: case KS_OP_MAX2:
+        return skipping_missing(formula, env, op, detail, a, b);
+    case KS_OP_ROUND:
+        if (tagged_operand(a, b, &tagged))
+            return tagged;
+        return round_digits(a, b);
+    default:
+        return begin_fault(formula, env, KS_FAULT_INVALID, detail);
+    }
+    if (result != result)
+        return arithmetic_fault(formula, env, op, detail, a, b);
+    return result;
+}
+
+int ks_formula_fold(ks_opcode op, double a, double b, double *result)
+{
+    if (a != a || b != b)
+        return 0;
+    if (op == KS_OP_DIV && b == 0)
+        return 0;
+    double value = ks_formula_apply(NULL, NULL, op, -1, a, b);
+    if (value != value)
+        return 0;
+    *result = value;
+    return 1;
+}
+
+/* ---- references --------------------------------------------------------- */
+
+static double shift_fault(const ks_formula *formula, const ks_eval_env *env,
+                          int ref, int shifted)
+{
+    ks_fault fault = shifted == -1   ? KS_FAULT_BEFORE_FIRST
+                     : shifted == -2 ? KS_FAULT_AFTER_LAST
+                                     : KS_FAULT_NOT_PERIOD;
+    return begin_fault(formula, env, fault, formula->ast.ref_texts[ref]);
+}
+
+static inline double load_cell(const ks_eval_env *env, int item, int period)
+{
+    double value = env->load(env->user_data, item, period);
+    if (value != value && ks_is_none(value))
+        return ks_box_missing();
+    return value;
+}
+
+double ks_formula_load_ref(const ks_formula *formula, const ks_eval_env *env,
+                           int ref, int *period)
+{
+    const ks_formula_ref *target = &formula->ast.refs[ref];
+    int base = target->kind == KS_REF_ABSOLUTE ? target->period : env->period;
+    int shifted = base;
+    if (target->offset != 0) {
+        shifted = env->shift(env->user_data, base, target->offset);
+        if (shifted < 0) {
+            *period = -1;
+            return shift_fault(formula, env, ref, shifted);
+        }
+    }
+    *period = shifted;
+    return load_cell(env, target->item, shifted);
+}
+
+/* ---- the scalar machine ----------------------------------------------------- */
+
+#define SMALL_STACK 32
+
+/* Arithmetic: the hardware result, and the slow path only on NaN. */
+#define ARITHMETIC(expression)                                              \
+    {                                                                       \
+        double b = *--top, a = top[-1], r = (expression);                   \
+        if (r != r)                                                         \
+            r = arithmetic_fault(formula, env, op, arg, a, b);              \
+        top[-1] = r;                                                        \
+        break;                                                              \
+    }
+
+#define COMPARISON(expression)                                              \
+    {                                                                       \
+        double b = *--top, a = top[-1];                                     \
+        top[-1] = (a != a || b != b) ? comparison(op, a, b)                 \
+                                     : (double)(expression);                \
+        break;                                                              \
+    }
+
+static inline double run(const ks_formula *formula, const ks_eval_env *env,
+                         double *stack)
+{
+    const uint32_t *code = formula->code;
+    const double *constants = formula->constants;
+    const ks_formula_ref *refs = formula->ast.refs;
+    double *top = stack; /* the next free slot */
+    size_t pc = 0;
+    for (;;) {
+        uint32_t instruction = code[pc++];
+        ks_opcode op = KS_INSTR_OP(instruction);
+        int arg = KS_INSTR_ARG(instruction);
+        switch (op) {
+        case KS_OP_CONST:
+            *top++ = constants[arg];
+            break;
+        case KS_OP_LOAD:
+            *top++ = load_cell(env, refs[arg].item, env->period);
+            break;
+        case KS_OP_LOAD_REL:
+        case KS_OP_LOAD_ABS: {
+            int period;
+            *top++ = ks_formula_load_ref(formula, env, arg, &period);
+            break;
+        }
+        case KS_OP_NEG:
+            top[-1] = top[-1] == top[-1] ? -top[-1] : unary(op, top[-1]);
+            break;
+        case KS_OP_ADD: ARITHMETIC(a + b)
+        case KS_OP_SUB: ARITHMETIC(a - b)
+        case KS_OP_MUL: ARITHMETIC(a * b)
+        case KS_OP_DIV: {
+            double b = *--top, a = top[-1], r = a / b;
+            if (b == 0 || r != r)
+                r = arithmetic_fault(formula, env, op, arg, a, b);
+            top[-1] = r;
+            break;
+        }
+        case KS_OP_POW: ARITHMETIC(pow(a, b))
+        case KS_OP_LT: COMPARISON(a < b)
+        case KS_OP_LE: COMPARISON(a <= b)
+        case KS_OP_GT: COMPARISON(a > b)
+        case KS_OP_GE: COMPARISON(a >= b)
+        case KS_OP_EQ: COMPARISON(a == b)
+        case KS_OP_NE: COMPARISON(a != b)
+        case KS_OP_SUM2:
+        case KS_OP_MIN2:
+        case KS_OP_MAX2: {
+            double b = *--top;
+            top[-1] = skipping_missing(formula, env, op, arg, top[-1], b);
+            break;
+        }
+        case KS_OP_ABS:
+            top[-1] = unary(op, top[-1]);
+            break;
+        case KS_OP_ROUND: {
+            double b = *--top;
+            top[-1] = ks_formula_apply(formula, env, op, arg, top[-1], b);
+            break;
+        }
+        case KS_OP_IF_TEST: {
+            double condition = *--top;
+            if (condition != condition) {
+                *top++ = ks_is_error(condition) ? condition : ks_box_missing();
+                pc = (size_t)arg - 1;
+            } else if (condition == 0) {
+                pc = (size_t)arg;
+            }
+            break;
+        }
+        case KS_OP_IF_JUMP:
+            pc = (size_t)arg;
+            break;
+        case KS_OP_IF_SELECT:
+            break;
+        case KS_OP_RETURN:
+        default:
+            return top[-1];
+        }
+    }
+}
+
+static double run_small(const ks_formula *formula, const ks_eval_env *env)
+{
+    double stack[SMALL_STACK];
+    return run(formula, env, stack);
+}
+
+static double run_large(const ks_formula *formula, const ks_eval_env *env)
+{
+    double stack[KS_FORMULA_STACK_MAX];
+    return run(formula, env, stack);
+}
+
+double ks_formula_eval(const ks_formula *formula, const ks_eval_env *env)
+{
+    if (formula->max_stack <= SMALL_STACK)
+        return run_small(formula, env);
+    return run_large(formula, env);
+}
+
+/* ---- the block machine ------------------------------------------------------ */
+
+/* Doubles of stack for all lanes of one pass; lanes beyond what fits at the
+ * formula's depth run in further passes. */
+#define BLOCK_STACK 4096
+
+typedef struct block_pass {
+    const ks_formula *formula;
+    const ks_block_env *env;
+    int first;   /* first lane of this pass                              */
+    int lanes;   /* lanes in this pass: the stride between stack slots   */
+    double *scratch;
+} block_pass;
+
+static void block_fill(double *slot, int lanes, double value)
+{
+    for (int i = 0; i < lanes; i++)
+        slot[i] = value;
+}
+
+static void block_load(const block_pass *pass, ks_opcode op, int ref,
+                       double *slot)
+{
+    const ks_block_env *env = pass->env;
+    const ks_formula_ref *target = &pass->formula->ast.refs[ref];
+    int period = op == KS_OP_LOAD_ABS ? target->period : env->period;
+    if (op != KS_OP_LOAD && target->offset != 0) {
+        period = env->shift(env->user_data, period, target->offset);
+        if (period < 0) {
+            block_fill(slot, pass->lanes, ks_box_error(0));
+            return;
+        }
+    }
+    const double *values =
+        env->load_block(env->user_data, target->item, period, pass->scratch);
+    memcpy(slot, values + pass->first, (size_t)pass->lanes * sizeof *slot);
+}
+
+/* a[i] = a[i] op b[i], lane by lane. */
+static void block_binary(const ks_formula *formula, ks_opcode op, double *a,
+                         const double *b, int lanes)
+{
+    switch (op) {
+    case KS_OP_ADD:
+        for (int i = 0; i < lanes; i++) {
+            double r = a[i] + b[i];
+            a[i] = r == r ? r : arithmetic_fault(formula, NULL, op, -1, a[i], b[i]);
+        }
+        return;
+    case KS_OP_SUB:
+        for (int i = 0; i < lanes; i++) {
+            double r = a[i] - b[i];
+            a[i] = r == r ? r : arithmetic_fault(formula, NULL, op, -1, a[i], b[i]);
+        }
+        return;
+    case KS_OP_MUL:
+        for (int i = 0; i < lanes; i++) {
+            double r = a[i] * b[i];
+            a[i] = r == r ? r : arithmetic_fault(formula, NULL, op, -1, a[i], b[i]);
+        }
+        return;
+    case KS_OP_DIV:
+        for (int i = 0; i < lanes; i++) {
+            double r = a[i] / b[i];
+            a[i] = (r == r && b[i] != 0)
+                       ? r
+                       : arithmetic_fault(formula, NULL, op, -1, a[i], b[i]);
+        }
+        return;
+    default:
+        for (int i = 0; i < lanes; i++)
+            a[i] = ks_formula_apply(formula, NULL, op, -1, a[i], b[i]);
+        return;
+    }
+}
+
+static void block_unary(ks_opcode op, double *a, int lanes)
+{
+    for (int i = 0; i < lanes; i++)
+        a[i] = unary(op, a[i]);
+}
+
+/* c[i] = c ? a : b, with a condition that is not a number passing on. */
+static void block_select(double *c, const double *a, const double *b,
+                         int lanes)
+{
+    for (int i = 0; i < lanes; i++) {
+        double condition = c[i];
+        if (condition != condition)
+            c[i] = ks_is_error(condition) ? condition : ks_box_missing();
+        else
+            c[i] = condition != 0 ? a[i] : b[i];
+    }
+}
+
+static void block_run(const block_pass *pass, double *stack, double *out)
+{
+    const ks_formula *formula = pass->formula;
+    int lanes = pass->lanes;
+    int depth = 0;
+#define SLOT(k) (stack + (size_t)(k) * (size_t)lanes)
+    for (size_t pc = 0; pc < formula->code_count; pc++) {
+        uint32_t instruction = formula->code[pc];
+        ks_opcode op = KS_INSTR_OP(instruction);
+        int arg = KS_INSTR_ARG(instruction);
+        switch (op) {
+        case KS_OP_CONST:
+            block_fill(SLOT(depth++), lanes, formula->constants[arg]);
+            break;
+        case KS_OP_LOAD:
+        case KS_OP_LOAD_REL:
+        case KS_OP_LOAD_ABS:
+            block_load(pass, op, arg, SLOT(depth++));
+            break;
+        case KS_OP_NEG:
+        case KS_OP_ABS:
+            block_unary(op, SLOT(depth - 1), lanes);
+            break;
+        case KS_OP_IF_TEST:
+        case KS_OP_IF_JUMP:
+            break;
+        case KS_OP_IF_SELECT:
+            block_select(SLOT(depth - 3), SLOT(depth - 2), SLOT(depth - 1), lanes);
+            depth -= 2;
+            break;
+        case KS_OP_RETURN:
+            for (int i = 0; i < lanes; i++)
+                out[i] = stack[i] == stack[i] ? stack[i] : NAN;
+            return;
+        default:
+            block_binary(formula, op, SLOT(depth - 2), SLOT(depth - 1), lanes);
+            depth--;
+            break;
+        }
+    }
+#undef SLOT
+}
+
+void ks_formula_eval_block(const ks_formula *formula, const ks_block_env *env,
+                           double *out, int lanes)
+{
+    double stack[BLOCK_STACK];
+    double scratch[KS_BLOCK_LANES_MAX];
+    if (lanes > KS_BLOCK_LANES_MAX)
+        lanes = KS_BLOCK_LANES_MAX;
+    int per_pass = BLOCK_STACK / (formula->max_stack > 0 ? formula->max_stack : 1);
+    if (per_pass > 8)
+        per_pass -= per_pass % 8;
+    for (int first = 0; first < lanes; first += per_pass) {
+        int count = lanes - first < per_pass ? lanes - first : per_pass;
+        block_pass pass = { formula, env, first, count, scratch };
+        block_run(&pass, stack, out + first);
+    }
+}
