@@ -1,0 +1,459 @@
+/*
+ * csv_import.c -- values CSV in: the long form (item,period,value with an
+ * optional scenario column, in any order) and the wide form (item then one
+ * column per period), told apart by the header.  A file is read and checked
+ * whole into a staging area (csv_import.h), then applied: ks_import_csv
+ * leaves the model exactly as it was on any error.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "csv_import.h"
+#include "csv_read.h"
+#include "error.h"
+#include "model.h"
+#include "value.h"
+
+#define ID_MAX 256
+
+enum { FORM_NONE = 0, FORM_LONG, FORM_WIDE };
+
+typedef struct values_reader {
+    ks_model *model;
+    ks_values_stage *stage;
+    int form;
+    int columns;
+    int item_column, period_column, value_column, scenario_column;
+} values_reader;
+
+/* ---- the staging area ----------------------------------------------------- */
+
+void ks_values_stage_init(ks_values_stage *stage, const ks_allocator *alloc)
+{
+    memset(stage, 0, sizeof *stage);
+    stage->alloc = alloc;
+}
+
+void ks_values_stage_release(ks_values_stage *stage)
+{
+    ks_mem_free(stage->alloc, stage->values);
+    ks_mem_free(stage->alloc, stage->texts);
+    ks_mem_free(stage->alloc, stage->wide_periods);
+    ks_values_stage_init(stage, stage->alloc);
+}
+
+const char *ks_staged_text(const ks_values_stage *stage,
+                           const ks_staged_value *value)
+{
+    return stage->texts + value->text;
+}
+
+static int stage_text(ks_values_stage *stage, const char *text, size_t length,
+                      size_t *offset)
+{
+    if (ks_mem_grow(stage->alloc, (void **)&stage->texts,
+                    &stage->text_capacity, stage->text_length + length + 1,
+                    1) != 0)
+        return -1;
+    *offset = stage->text_length;
+    memcpy(stage->texts + stage->text_length, text, length);
+    stage->text_length += length;
+    stage->texts[stage->text_length++] = '\0';
+    return 0;
+}
+
+/* ---- fields ---------------------------------------------------------------- */
+
+typedef struct span {
+    const char *text;
+    size_t length;
+} span;
+
+static span trimmed(const ks_csv_field *field)
+{
+    span s = { field->text, field->length };
+    while (s.length && (s.text[0] == ' ' || s.text[0] == '\t')) {
+        s.text++;
+        s.length--;
+    }
+    while (s.length && (s.text[s.length - 1] == ' '
+                        || s.text[s.length - 1] == '\t'))
+        s.length--;
+    return s;
+}
+
+static int span_is(span s, const char *word)
+{
+    return s.length == strlen(word) && memcmp(s.text, word, s.length) == 0;
+}
+
+static ks_status fail_field(ks_error *err, ks_status code,
+                            const ks_csv_record *record,
+                            const ks_csv_field *field, const char *what)
+{
+    return ks_error_at(err, code, field->line, field->column, "%s:%d:%d: %s",
+                       record->name, field->line, field->column, what);
+}
+
+/* A trimmed, NUL-terminated copy of a short field (ids, periods). */
+static ks_status copy_id(const ks_csv_record *record,
+                         const ks_csv_field *field, char *buffer,
+                         ks_error *err)
+{
+    span s = trimmed(field);
+    if (s.length >= ID_MAX)
+        return fail_field(err, KS_EFORMAT, record, field,
+                          "id too long (at most 255 bytes)");
+    memcpy(buffer, s.text, s.length);
+    buffer[s.length] = '\0';
+    return KS_OK;
+}
+
+static ks_status lookup_item(ks_model *model, const ks_csv_record *record,
+                             const ks_csv_field *field, int *item,
+                             ks_error *err)
+{
+    char id[ID_MAX];
+    ks_status status = copy_id(record, field, id, err);
+    if (status != KS_OK)
+        return status;
+    ks_error why;
+    ks_error_clear(&why);
+    status = ks_item_lookup(model, id, item, &why);
+    if (status != KS_OK)
+        return fail_field(err, status, record, field, why.message);
+    return KS_OK;
+}
+
+static ks_status lookup_period(ks_model *model, const ks_csv_record *record,
+                               const ks_csv_field *field, int *period,
+                               ks_error *err)
+{
+    char id[ID_MAX];
+    ks_status status = copy_id(record, field, id, err);
+    if (status != KS_OK)
+        return status;
+    ks_error why;
+    ks_error_clear(&why);
+    status = ks_period_lookup(model, id, period, &why);
+    if (status != KS_OK)
+        return fail_field(err, status, record, field, why.message);
+    return KS_OK;
+}
+
+/* ---- the header ------------------------------------------------------------ */
+
+static int is_long_header(const ks_csv_record *record)
+{
+    for (int i = 0; i < record->count; i++) {
+        span name = trimmed(&record->fields[i]);
+        if (span_is(name, "period") || span_is(name, "value"))
+            return 1;
+    }
+    return 0;
+}
+
+static int *long_column(values_reader *reader, span name)
+{
+    if (span_is(name, "item"))
+        return &reader->item_column;
+    if (span_is(name, "period"))
+        return &reader->period_column;
+    if (span_is(name, "value"))
+        return &reader->value_column;
+    if (span_is(name, "scenario"))
+        return &reader->scenario_column;
+    return NULL;
+}
+
+static ks_status read_long_header(values_reader *reader,
+                                  const ks_csv_record *record, ks_error *err)
+{
+    reader->item_column = reader->period_column = -1;
+    reader->value_column = reader->scenario_column = -1;
+    for (int i = 0; i < record->count; i++) {
+        const ks_csv_field *field = &record->fields[i];
+        span name = trimmed(field);
+        int *column = long_column(reader, name);
+        char what[KS_MESSAGE_MAX / 2];
+        if (!column || *column >= 0) {
+            snprintf(what, sizeof what, "%s column '%.*s' (expected item, "
+                     "period, value and optionally scenario)",
+                     column ? "second" : "unknown",
+                     (int)(name.length > 64 ? 64 : name.length), name.text);
+            return fail_field(err, KS_EFORMAT, record, field, what);
+        }
+        *column = i;
+    }
+    const char *missing = reader->item_column < 0     ? "item"
+                          : reader->period_column < 0 ? "period"
+                          : reader->value_column < 0  ? "value" : NULL;
+    if (missing)
+        return ks_error_at(err, KS_EFORMAT, record->line, 0,
+                           "%s:%d: no '%s' column (the long form's header is "
+                           "item,period,value)", record->name, record->line,
+                           missing);
+    reader->form = FORM_LONG;
+    return KS_OK;
+}
+
+static ks_status read_wide_header(values_reader *reader,
+                                  const ks_csv_record *record, ks_error *err)
+{
+    ks_values_stage *stage = reader->stage;
+    if (!span_is(trimmed(&record->fields[0]), "item"))
+        return fail_field(err, KS_EFORMAT, record, &record->fields[0],
+                          "expected a header item,period,value (long form) or "
+                          "item,<period>,<period>,... (wide form)");
+    if (ks_mem_grow(stage->alloc, (void **)&stage->wide_periods,
+                    &stage->wide_capacity, (size_t)record->count,
+                    sizeof *stage->wide_periods) != 0)
+        return ks_error_set(err, KS_ENOMEM, "%s: out of memory",
+                            record->name);
+    for (int i = 1; i < record->count; i++) {
+        const ks_csv_field *field = &record->fields[i];
+        ks_status status = lookup_period(reader->model, record, field,
+                                         &stage->wide_periods[i], err);
+        if (status != KS_OK)
+            return status;
+        for (int j = 1; j < i; j++)
+            if (stage->wide_periods[j] == stage->wide_periods[i])
+                return fail_field(err, KS_EDUP, record, field,
+                                  "the same period is also an earlier column");
+    }
+    reader->form = FORM_WIDE;
+    return KS_OK;
+}
+
+/* ---- rows ---------------------------------------------------------------- */
+
+static ks_status check_field_count(const values_reader *reader,
+                                   const ks_csv_record *record, ks_error *err)
+{
+    if (record->count == reader->columns)
+        return KS_OK;
+    if (reader->form == FORM_LONG)
+        return ks_error_at(err, KS_EFORMAT, record->line, 0,
+                           "%s:%d: expected %d fields as in the header, got "
+                           "%d", record->name, record->line, reader->columns,
+                           record->count);
+    return ks_error_at(err, KS_EFORMAT, record->line, 0,
+                       "%s:%d: expected %d fields (item and %d periods, as in "
+                       "the header), got %d", record->name, record->line,
+                       reader->columns, reader->columns - 1, record->count);
+}
+
+static ks_status check_scenario(const values_reader *reader,
+                                const ks_csv_record *record, ks_error *err)
+{
+    if (reader->scenario_column < 0)
+        return KS_OK;
+    const ks_csv_field *field = &record->fields[reader->scenario_column];
+    span name = trimmed(field);
+    const char *model_name = ks_model_name(reader->model);
+    if (name.length == 0 || span_is(name, model_name))
+        return KS_OK;
+    char what[KS_MESSAGE_MAX / 2];
+    snprintf(what, sizeof what, "a value for scenario '%.*s', but this is "
+             "'%.64s'", (int)(name.length > 64 ? 64 : name.length), name.text,
+             model_name);
+    return fail_field(err, KS_EINVAL, record, field, what);
+}
+
+static ks_status stage_value(values_reader *reader,
+                             const ks_csv_record *record,
+                             const ks_csv_field *field, int item, int period,
+                             ks_error *err)
+{
+    ks_values_stage *stage = reader->stage;
+    span text = trimmed(field);
+    ks_staged_value value;
+    memset(&value, 0, sizeof value);
+    if (ks_parse_number(text.text, text.length, &value.number,
+                        &value.is_missing, &value.decimals) != 0) {
+        char what[KS_MESSAGE_MAX / 2];
+        snprintf(what, sizeof what, "expected a number like 1,234 or "
+                 "(566,520), got '%.*s%s'",
+                 (int)(text.length > 40 ? 40 : text.length), text.text,
+                 text.length > 40 ? "..." : "");
+        return fail_field(err, KS_EFORMAT, record, field, what);
+    }
+    value.item = item;
+    value.period = period;
+    value.is_empty = text.length == 0;
+    value.is_percent = memchr(text.text, '%', text.length) != NULL;
+    value.line = field->line;
+    value.column = field->column;
+    if (ks_mem_grow(stage->alloc, (void **)&stage->values, &stage->capacity,
+                    stage->count + 1, sizeof *stage->values) != 0
+        || stage_text(stage, text.text, text.length, &value.text) != 0)
+        return ks_error_set(err, KS_ENOMEM, "%s: out of memory",
+                            record->name);
+    stage->values[stage->count++] = value;
+    return KS_OK;
+}
+
+static ks_status read_long_row(values_reader *reader,
+                               const ks_csv_record *record, ks_error *err)
+{
+    int item, period;
+    ks_status status = lookup_item(reader->model, record,
+                                   &record->fields[reader->item_column],
+                                   &item, err);
+    if (status == KS_OK)
+        status = lookup_period(reader->model, record,
+                               &record->fields[reader->period_column],
+                               &period, err);
+    if (status == KS_OK)
+        status = check_scenario(reader, record, err);
+    if (status != KS_OK)
+        return status;
+    return stage_value(reader, record, &record->fields[reader->value_column],
+                       item, period, err);
+}
+
+static ks_status read_wide_row(values_reader *reader,
+                               const ks_csv_record *record, ks_error *err)
+{
+    int item;
+    ks_status status = lookup_item(reader->model, record, &record->fields[0],
+                                   &item, err);
+    for (int i = 1; status == KS_OK && i < record->count; i++)
+        status = stage_value(reader, record, &record->fields[i], item,
+                             reader->stage->wide_periods[i], err);
+    return status;
+}
+
+static ks_status on_values_record(void *user_data, const ks_csv_record *record,
+                                  ks_error *err)
+{
+    values_reader *reader = user_data;
+    if (reader->form == FORM_NONE) {
+        reader->columns = record->count;
+        return is_long_header(record) ? read_long_header(reader, record, err)
+                                      : read_wide_header(reader, record, err);
+    }
+    ks_status status = check_field_count(reader, record, err);
+    if (status != KS_OK)
+        return status;
+    return reader->form == FORM_LONG ? read_long_row(reader, record, err)
+                                     : read_wide_row(reader, record, err);
+}
+
+/* ---- duplicates ------------------------------------------------------------ */
+
+static int by_cell_then_line(const void *a, const void *b)
+{
+    const ks_staged_value *x = a, *y = b;
+    if (x->item != y->item)
+        return x->item < y->item ? -1 : 1;
+    if (x->period != y->period)
+        return x->period < y->period ? -1 : 1;
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    return x->column < y->column ? -1 : x->column > y->column;
+}
+
+/* The same (item, period) twice: report the earliest second occurrence. */
+static ks_status check_duplicates(ks_model *model, const char *name,
+                                  ks_values_stage *stage, ks_error *err)
+{
+    if (stage->count < 2)
+        return KS_OK;
+    qsort(stage->values, stage->count, sizeof *stage->values,
+          by_cell_then_line);
+    const ks_staged_value *first = NULL, *second = NULL;
+    for (size_t i = 1; i < stage->count; i++) {
+        const ks_staged_value *a = &stage->values[i - 1];
+        const ks_staged_value *b = &stage->values[i];
+        if (a->item != b->item || a->period != b->period)
+            continue;
+        if (!second || b->line < second->line) {
+            first = a;
+            second = b;
+        }
+        while (i + 1 < stage->count && stage->values[i + 1].item == b->item
+               && stage->values[i + 1].period == b->period)
+            i++;
+    }
+    if (!second)
+        return KS_OK;
+    ks_item_info info;
+    ks_item_get(model, second->item, &info);
+    char period[16];
+    ks_period_id(model, second->period, period, sizeof period);
+    return ks_error_at(err, KS_EDUP, second->line, second->column,
+                       "%s:%d:%d: a second value for %s@%s (the first is on "
+                       "line %d)", name, second->line, second->column,
+                       info.id, period, first->line);
+}
+
+/* ---- reading and importing --------------------------------------------------- */
+
+ks_status ks_values_read(ks_model *model, const char *name, const char *path,
+                         const char *data, size_t size,
+                         ks_values_stage *stage, ks_error *err)
+{
+    values_reader reader;
+    memset(&reader, 0, sizeof reader);
+    reader.model = model;
+    reader.stage = stage;
+    ks_status status =
+        path ? ks_csv_read_file(stage->alloc, path, name, on_values_record,
+                                &reader, err)
+             : ks_csv_read_buffer(stage->alloc, name, data, size,
+                                  on_values_record, &reader, err);
+    if (status != KS_OK)
+        return status;
+    if (reader.form == FORM_NONE)
+        return ks_error_set(err, KS_EFORMAT, "%s: empty file (expected a "
+                            "header item,period,value or item,<period>,...)",
+                            name);
+    return check_duplicates(model, name, stage, err);
+}
+
+static ks_status apply(ks_model *model, const ks_values_stage *stage,
+                       ks_provenance provenance, ks_error *err)
+{
+    ks_status status = ks_model_reserve_inputs(model, stage->count, err);
+    for (size_t i = 0; status == KS_OK && i < stage->count; i++) {
+        const ks_staged_value *value = &stage->values[i];
+        double boxed = value->is_missing ? ks_box_missing() : value->number;
+        status = ks_set_input(model, value->item, value->period, boxed,
+                              provenance, err);
+    }
+    return status;
+}
+
+static ks_status import(ks_model *model, const char *name, const char *path,
+                        const char *data, size_t size,
+                        ks_provenance provenance, ks_error *err)
+{
+    if (provenance != KS_PROV_REPORTED && provenance != KS_PROV_OVERRIDDEN)
+        return ks_error_set(err, KS_EINVAL, "%s: values are imported as "
+                            "reported or overridden inputs", name);
+    ks_values_stage stage;
+    ks_values_stage_init(&stage, ks_model_allocator(model));
+    ks_status status = ks_values_read(model, name, path, data, size, &stage,
+                                      err);
+    if (status == KS_OK)
+        status = apply(model, &stage, provenance, err);
+    ks_values_stage_release(&stage);
+    return status;
+}
+
+ks_status ks_import_csv(ks_model *model, const char *path,
+                        ks_provenance provenance, ks_error *err)
+{
+    return import(model, path, path, NULL, 0, provenance, err);
+}
+
+ks_status ks_import_csv_buffer(ks_model *model, const char *name,
+                               const char *data, size_t size,
+                               ks_provenance provenance, ks_error *err)
+{
+    return import(model, name ? name : "(buffer)", NULL, data, size,
+                  provenance, err);
+}
