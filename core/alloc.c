@@ -40,9 +40,10 @@ void *ks_mem_calloc(const ks_allocator *alloc, size_t count, size_t size)
 {
     if (size != 0 && count > SIZE_MAX / size)
         return NULL;
-    void *block = ks_mem_alloc(alloc, count * size);
+    size_t total = count * size;
+    void *block = ks_mem_alloc(alloc, total);
     if (block)
-        memset(block, 0, count * size ? count * size : 1);
+        memset(block, 0, total > 0 ? total : 1);
     return block;
 }
 

@@ -67,12 +67,20 @@ void ks_error_prefix(ks_error *err, const char *format, ...)
 {
     if (!err)
         return;
-    char prefix[KS_MESSAGE_MAX];
+    char joined[KS_MESSAGE_MAX];
     va_list args;
     va_start(args, format);
-    vsnprintf(prefix, sizeof prefix, format, args);
+    int length = vsnprintf(joined, sizeof joined, format, args);
     va_end(args);
-    char joined[KS_MESSAGE_MAX];
-    snprintf(joined, sizeof joined, "%s: %s", prefix, err->message);
+    if (length < 0 || (size_t)length + 2 >= sizeof joined)
+        return;
+    size_t used = (size_t)length;
+    joined[used++] = ':';
+    joined[used++] = ' ';
+    size_t rest = strlen(err->message);
+    if (rest > sizeof joined - used - 1)
+        rest = sizeof joined - used - 1;
+    memcpy(joined + used, err->message, rest);
+    joined[used + rest] = '\0';
     memcpy(err->message, joined, sizeof joined);
 }

@@ -1,0 +1,596 @@
+/*
+ * recalc.c -- evaluating cells: one cell, one input item's year, the whole
+ * model in dependency order, and only the dependents of changed inputs.
+ *
+ * Order (graph.c): groups of items in dependency order; a group of one item
+ * is evaluated row by row (all its periods in time order), a larger group
+ * period by period.  Within a year the quarters come before 1H, 2H, 9M, FY,
+ * so a summary always finds its parts already computed.
+ *
+ * What a cell holds, first match wins:
+ *   an input (reported or overridden);
+ *   for an item with a formula: the formula in a quarter; in a half, 9M or
+ *   year the time summary of its own quarters (rule sum: their sum; rule
+ *   last: the last quarter) when it can be had, else the formula there
+ *   (rule formula: always the formula);
+ *   for an item without one: what its year's inputs give (sums of known
+ *   parts, computed; differences such as 1Q = 9M - 2Q - 3Q, implied).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "model_internal.h"
+
+/* the slot whose quarters are `mask`, or -1 */
+static const int8_t slot_of_mask[16] = {
+    -1, 0, 1, 4, 2, -1, -1, 6, 3, -1, -1, -1, 5, -1, -1, 7
+};
+
+typedef ks_eval_context eval_context;
+
+/* ---- reading ---------------------------------------------------------------- */
+
+double ks_read_value(const ks_reader *reader, uint64_t cell, uint8_t *prov)
+{
+    if (reader->scenario) {
+        const ks_cell_entry *entry =
+            ks_cell_map_find(&reader->model->overlay, cell);
+        if (entry) {
+            *prov = (uint8_t)entry->extra;
+            return entry->value;
+        }
+    }
+    *prov = reader->book->prov[cell];
+    return reader->book->values[cell];
+}
+
+double ks_read_input(const ks_reader *reader, uint64_t cell, uint8_t *prov)
+{
+    if (reader->scenario) {
+        const ks_cell_entry *entry =
+            ks_cell_map_find(&reader->model->overrides, cell);
+        if (entry) {
+            *prov = (uint8_t)entry->extra;
+            return entry->value;
+        }
+    }
+    *prov = reader->book->input_prov[cell];
+    return reader->book->inputs[cell];
+}
+
+static double load_base(void *ud, int item, int period)
+{
+    const eval_context *context = ud;
+    const ks_book *book = context->reader->book;
+    return book->values[ks_cell_of(book, item, period)];
+}
+
+static double load_overlay(void *ud, int item, int period)
+{
+    const eval_context *context = ud;
+    uint8_t prov;
+    return ks_read_value(context->reader,
+                         ks_cell_of(context->reader->book, item, period),
+                         &prov);
+}
+
+static int shift_period(void *ud, int period, int offset)
+{
+    const eval_context *context = ud;
+    return ks_calendar_shift(context->reader->book, period, offset);
+}
+
+static double record_fault(void *ud, ks_fault fault, const char *detail)
+{
+    (void)detail;
+    const eval_context *context = ud;
+    const ks_reader *reader = context->reader;
+    uint64_t cell = ks_cell_of(reader->book, context->item, context->period);
+    ks_cell_map *faults = reader->scenario ? &reader->model->faults
+                                           : &reader->book->faults;
+    ks_cell_entry *entry = ks_cell_map_put(&reader->model->alloc, faults, cell);
+    if (entry)
+        entry->extra = (uint32_t)fault;
+    return ks_box_error((uint32_t)cell);
+}
+
+static const char *item_id(void *ud, int item)
+{
+    const eval_context *context = ud;
+    return context->reader->book->items[item].id;
+}
+
+static const char *period_id(void *ud, int period, char *buf, size_t size)
+{
+    const eval_context *context = ud;
+    return ks_period_id(context->reader->model, period, buf, size);
+}
+
+void ks_eval_env_setup(ks_eval_env *env, ks_eval_context *context)
+{
+    env->user_data = context;
+    env->load = context->reader->scenario ? load_overlay : load_base;
+    env->shift = shift_period;
+    env->fail = record_fault;
+    env->item_id = item_id;
+    env->period_id = period_id;
+    env->item = context->item;
+    env->period = context->period;
+}
+
+/* ---- one cell ------------------------------------------------------------- */
+
+static double eval_formula(const ks_reader *reader, const ks_item *item,
+                           int item_index, int period)
+{
+    eval_context context = { reader, item_index, period };
+    ks_eval_env env;
+    ks_eval_env_setup(&env, &context);
+    return ks_formula_eval(item->formula, &env);
+}
+
+/* Sum of the cells of `item` in the given slots of `year`, when all are
+ * numbers; else NaN-boxed missing (or the first error when *error_seen). */
+static int sum_slots(const ks_reader *reader, int item, int year,
+                     const int *slots, int count, double *out)
+{
+    double total = 0;
+    for (int i = 0; i < count; i++) {
+        uint8_t prov;
+        double part = ks_read_value(
+            reader,
+            ks_cell_of(reader->book, item,
+                       ks_calendar_period(year, slots[i])),
+            &prov);
+        if (!ks_is_number(part))
+            return 0;
+        total += part;
+    }
+    *out = total;
+    return 1;
+}
+
+static int summarize(const ks_reader *reader, int item, int period,
+                     double *out)
+{
+    static const int quarters_1h[] = { 0, 1 }, quarters_2h[] = { 2, 3 },
+                     quarters_9m[] = { 0, 1, 2 }, quarters_fy[] = { 0, 1, 2, 3 },
+                     halves_9m[] = { 4, 2 }, halves_fy[] = { 4, 5 },
+                     nine_fy[] = { 6, 3 };
+    int year = period / KS_SLOTS_PER_YEAR;
+    switch (ks_calendar_slot(period)) {
+    case 4: return sum_slots(reader, item, year, quarters_1h, 2, out);
+    case 5: return sum_slots(reader, item, year, quarters_2h, 2, out);
+    case 6:
+        return sum_slots(reader, item, year, quarters_9m, 3, out) ||
+               sum_slots(reader, item, year, halves_9m, 2, out);
+    default:
+        return sum_slots(reader, item, year, quarters_fy, 4, out) ||
+               sum_slots(reader, item, year, halves_fy, 2, out) ||
+               sum_slots(reader, item, year, nine_fy, 2, out);
+    }
+}
+
+static double last_quarter(const ks_reader *reader, int item, int period)
+{
+    static const int last_slot[KS_SLOTS_PER_YEAR] = { 0, 1, 2, 3, 1, 3, 2, 3 };
+    int year = period / KS_SLOTS_PER_YEAR;
+    uint8_t prov;
+    return ks_read_value(
+        reader,
+        ks_cell_of(reader->book, item,
+                   ks_calendar_period(year, last_slot[ks_calendar_slot(period)])),
+        &prov);
+}
+
+double ks_eval_cell(const ks_reader *reader, int item_index, int period,
+                    uint8_t *prov)
+{
+    const ks_book *book = reader->book;
+    const ks_item *item = &book->items[item_index];
+    uint64_t cell = ks_cell_of(book, item_index, period);
+    double input = ks_read_input(reader, cell, prov);
+    if (!ks_is_none(input))
+        return input;
+    *prov = KS_PROV_COMPUTED;
+    if (ks_calendar_slot(period) < 4 || item->rule == KS_RULE_FORMULA)
+        return eval_formula(reader, item, item_index, period);
+    if (item->rule == KS_RULE_SUM) {
+        double total;
+        if (summarize(reader, item_index, period, &total))
+            return total;
+    } else {
+        double last = last_quarter(reader, item_index, period);
+        if (!ks_is_missing(last))
+            return last;
+    }
+    return eval_formula(reader, item, item_index, period);
+}
+
+/* ---- one input item's year -------------------------------------------- */
+
+static int derive_sums(double value[], uint8_t prov[], int usable[])
+{
+    int changed = 0;
+    for (int a = 0; a < KS_SLOTS_PER_YEAR; a++) {
+        if (!usable[a])
+            continue;
+        uint8_t mask_a = ks_calendar_mask(a);
+        for (int b = 0; b < KS_SLOTS_PER_YEAR; b++) {
+            if (!usable[b] || a == b)
+                continue;
+            uint8_t mask_b = ks_calendar_mask(b);
+            int slot = -1;
+            double derived = 0;
+            uint8_t how = KS_PROV_COMPUTED;
+            if ((mask_a & mask_b) == 0 && a < b) {
+                slot = slot_of_mask[mask_a | mask_b];
+                derived = value[a] + value[b];
+            } else if ((mask_b & ~mask_a) == 0) {
+                slot = slot_of_mask[mask_a & ~mask_b];
+                derived = value[a] - value[b];
+                how = KS_PROV_IMPLIED;
+            }
+            if (slot < 0 || prov[slot] != KS_PROV_NONE)
+                continue;
+            value[slot] = derived;
+            prov[slot] = how;
+            usable[slot] = 1;
+            changed = 1;
+        }
+    }
+    return changed;
+}
+
+static void derive_last(double value[], uint8_t prov[], const int usable[])
+{
+    static const int last_slot[KS_SLOTS_PER_YEAR] = { 0, 1, 2, 3, 1, 3, 2, 3 };
+    for (int slot = 4; slot < KS_SLOTS_PER_YEAR; slot++) {
+        int quarter = last_slot[slot];
+        if (prov[slot] == KS_PROV_NONE && usable[quarter]) {
+            value[slot] = value[quarter];
+            prov[slot] = KS_PROV_COMPUTED;
+        }
+    }
+    for (int quarter = 0; quarter < 4; quarter++) {
+        if (prov[quarter] != KS_PROV_NONE)
+            continue;
+        for (int slot = 4; slot < KS_SLOTS_PER_YEAR; slot++) {
+            if (last_slot[slot] == quarter && usable[slot] &&
+                prov[slot] != KS_PROV_COMPUTED) {
+                value[quarter] = value[slot];
+                prov[quarter] = KS_PROV_IMPLIED;
+                break;
+            }
+        }
+    }
+}
+
+void ks_eval_input_row(const ks_reader *reader, int item, int year,
+                       double value[KS_SLOTS_PER_YEAR],
+                       uint8_t prov[KS_SLOTS_PER_YEAR])
+{
+    const ks_book *book = reader->book;
+    int usable[KS_SLOTS_PER_YEAR];
+    for (int slot = 0; slot < KS_SLOTS_PER_YEAR; slot++) {
+        uint64_t cell = ks_cell_of(book, item, ks_calendar_period(year, slot));
+        value[slot] = ks_read_input(reader, cell, &prov[slot]);
+        if (ks_is_none(value[slot])) {
+            value[slot] = ks_box_missing();
+            prov[slot] = KS_PROV_NONE;
+        }
+        usable[slot] = ks_is_number(value[slot]);
+    }
+    ks_rule rule = book->items[item].rule;
+    if (rule == KS_RULE_SUM) {
+        while (derive_sums(value, prov, usable))
+            ;
+    } else if (rule == KS_RULE_LAST) {
+        derive_last(value, prov, usable);
+    }
+}
+
+/* ---- the whole model ------------------------------------------------------- */
+
+static void store_row(ks_book *book, int item, int year,
+                      const double value[], const uint8_t prov[])
+{
+    uint64_t first = ks_cell_of(book, item, ks_calendar_period(year, 0));
+    memcpy(&book->values[first], value, KS_SLOTS_PER_YEAR * sizeof *value);
+    memcpy(&book->prov[first], prov, KS_SLOTS_PER_YEAR);
+}
+
+static void eval_row(const ks_reader *reader, int item)
+{
+    ks_book *book = reader->book;
+    if (!book->items[item].formula) {
+        for (int year = 0; year < book->year_count; year++) {
+            double value[KS_SLOTS_PER_YEAR];
+            uint8_t prov[KS_SLOTS_PER_YEAR];
+            ks_eval_input_row(reader, item, year, value, prov);
+            store_row(book, item, year, value, prov);
+        }
+        return;
+    }
+    uint64_t first = ks_cell_of(book, item, 0);
+    for (int period = 0; period < book->period_count; period++)
+        book->values[first + (uint64_t)period] =
+            ks_eval_cell(reader, item, period, &book->prov[first + (uint64_t)period]);
+}
+
+static void full_recalc(ks_model *model)
+{
+    ks_book *book = model->book;
+    ks_reader reader = { model, book, 0 };
+    ks_cell_map_clear(&book->faults);
+    for (int group = 0; group < book->group_count; group++) {
+        int first = book->group_start[group];
+        int last = book->group_start[group + 1];
+        if (last - first == 1) {
+            eval_row(&reader, book->order[first]);
+            continue;
+        }
+        for (int period = 0; period < book->period_count; period++)
+            for (int i = first; i < last; i++) {
+                int item = book->order[i];
+                uint64_t cell = ks_cell_of(book, item, period);
+                book->values[cell] =
+                    ks_eval_cell(&reader, item, period, &book->prov[cell]);
+            }
+    }
+    book->values_dirty = 0;
+    book->pending_count = 0;
+}
+
+/* ---- closures of dependents -------------------------------------------------- */
+
+typedef struct cell_queue {
+    const ks_allocator *alloc;
+    uint64_t *cells;
+    size_t count, capacity;
+    int failed;
+} cell_queue;
+
+static void visit(ks_book *book, cell_queue *queue, int item, int period)
+{
+    uint64_t cell = ks_cell_of(book, item, period);
+    if (book->stamps[cell] == book->generation || queue->failed)
+        return;
+    if (ks_mem_grow(queue->alloc, (void **)&queue->cells, &queue->capacity,
+                    queue->count + 1, sizeof *queue->cells) != 0) {
+        queue->failed = 1;
+        return;
+    }
+    book->stamps[cell] = book->generation;
+    queue->cells[queue->count++] = cell;
+}
+
+static void expand(ks_book *book, cell_queue *queue, uint64_t cell)
+{
+    int item = (int)(cell / (uint64_t)book->period_count);
+    int period = (int)(cell % (uint64_t)book->period_count);
+    int year = period / KS_SLOTS_PER_YEAR, slot = ks_calendar_slot(period);
+    const ks_item *it = &book->items[item];
+    if (!it->formula) {
+        for (int s = 0; s < KS_SLOTS_PER_YEAR; s++)
+            visit(book, queue, item, ks_calendar_period(year, s));
+    } else if (it->rule != KS_RULE_FORMULA) {
+        uint8_t mask = ks_calendar_mask(slot);
+        for (int s = 4; s < KS_SLOTS_PER_YEAR; s++)
+            if (s != slot && (ks_calendar_mask(s) & mask) == mask)
+                visit(book, queue, item, ks_calendar_period(year, s));
+    }
+    for (int e = book->edge_start[item]; e < book->edge_start[item + 1]; e++) {
+        const ks_edge *edge = &book->edges[e];
+        const ks_formula_ref *ref = edge->ref;
+        if (ref->kind == KS_REF_ABSOLUTE) {
+            int target = ref->offset ? ks_calendar_shift(book, ref->period,
+                                                         ref->offset)
+                                     : ref->period;
+            if (target != period)
+                continue;
+            for (int p = 0; p < book->period_count; p++)
+                visit(book, queue, edge->item, p);
+            continue;
+        }
+        int from = ks_calendar_shift(book, period, -ref->offset);
+        if (from >= 0)
+            visit(book, queue, edge->item, from);
+    }
+}
+
+static int compare_keys(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+uint64_t *ks_closure(ks_book *book, const ks_allocator *alloc,
+                     const uint64_t *cells, size_t count, size_t *out_count)
+{
+    if (++book->generation == 0) {
+        memset(book->stamps, 0,
+               book->item_capacity * (size_t)book->period_count *
+                   sizeof *book->stamps);
+        book->generation = 1;
+    }
+    cell_queue queue = { alloc, NULL, 0, 0, 0 };
+    for (size_t i = 0; i < count; i++) {
+        uint64_t cell = cells[i];
+        visit(book, &queue, (int)(cell / (uint64_t)book->period_count),
+              (int)(cell % (uint64_t)book->period_count));
+    }
+    for (size_t head = 0; head < queue.count && !queue.failed; head++)
+        expand(book, &queue, queue.cells[head]);
+    if (queue.failed || queue.count == 0) {
+        ks_mem_free(alloc, queue.cells);
+        *out_count = 0;
+        return queue.failed ? NULL : ks_mem_alloc(alloc, 1);
+    }
+    /* sort by (group, period, rank): the evaluation order */
+    for (size_t i = 0; i < queue.count; i++) {
+        uint64_t cell = queue.cells[i];
+        int item = (int)(cell / (uint64_t)book->period_count);
+        uint64_t period = cell % (uint64_t)book->period_count;
+        queue.cells[i] = ((uint64_t)book->group_of[item] << 40) |
+                         (period << 20) | (uint64_t)book->rank[item];
+    }
+    qsort(queue.cells, queue.count, sizeof *queue.cells, compare_keys);
+    for (size_t i = 0; i < queue.count; i++) {
+        uint64_t key = queue.cells[i];
+        int item = book->order[key & 0xFFFFF];
+        int period = (int)((key >> 20) & 0xFFFFF);
+        queue.cells[i] = ks_cell_of(book, item, period);
+    }
+    *out_count = queue.count;
+    return queue.cells;
+}
+
+/* Evaluate the cells of a closure in order, handing each value to `store`. */
+typedef void (*store_fn)(void *ud, uint64_t cell, double value, uint8_t prov);
+
+static void eval_closure(const ks_reader *reader, const uint64_t *cells,
+                         size_t count, store_fn store, void *ud)
+{
+    const ks_book *book = reader->book;
+    int last_item = -1, last_year = -1;
+    for (size_t i = 0; i < count; i++) {
+        int item = (int)(cells[i] / (uint64_t)book->period_count);
+        int period = (int)(cells[i] % (uint64_t)book->period_count);
+        if (book->items[item].formula) {
+            uint8_t prov;
+            double value = ks_eval_cell(reader, item, period, &prov);
+            store(ud, cells[i], value, prov);
+            continue;
+        }
+        int year = period / KS_SLOTS_PER_YEAR;
+        if (item == last_item && year == last_year)
+            continue;
+        last_item = item;
+        last_year = year;
+        double value[KS_SLOTS_PER_YEAR];
+        uint8_t prov[KS_SLOTS_PER_YEAR];
+        ks_eval_input_row(reader, item, year, value, prov);
+        for (int slot = 0; slot < KS_SLOTS_PER_YEAR; slot++)
+            store(ud, ks_cell_of(book, item, ks_calendar_period(year, slot)),
+                  value[slot], prov[slot]);
+    }
+}
+
+static void store_base(void *ud, uint64_t cell, double value, uint8_t prov)
+{
+    ks_book *book = ud;
+    book->values[cell] = value;
+    book->prov[cell] = prov;
+}
+
+static void store_overlay(void *ud, uint64_t cell, double value, uint8_t prov)
+{
+    ks_model *scenario = ud;
+    /* room was reserved for the whole closure: this cannot fail */
+    ks_cell_entry *entry = ks_cell_map_put(&scenario->alloc,
+                                           &scenario->overlay, cell);
+    if (entry) {
+        entry->value = value;
+        entry->extra = prov;
+    }
+}
+
+ks_status ks_recalc(ks_model *model, ks_error *err)
+{
+    ks_book *book = model->book;
+    if (book->structure_dirty) {
+        ks_status status = ks_graph_build(model, err);
+        if (status != KS_OK)
+            return status;
+    }
+    if (book->values_dirty) {
+        full_recalc(model);
+        return KS_OK;
+    }
+    if (book->pending_count == 0)
+        return KS_OK;
+    size_t count = 0;
+    uint64_t *cells = ks_closure(book, &model->alloc, book->pending,
+                                 book->pending_count, &count);
+    if (!cells) {
+        full_recalc(model); /* no memory to track: recompute everything */
+        return KS_OK;
+    }
+    ks_reader reader = { model, book, 0 };
+    eval_closure(&reader, cells, count, store_base, book);
+    ks_mem_free(&model->alloc, cells);
+    book->pending_count = 0;
+    return KS_OK;
+}
+
+/* ---- scenarios ----------------------------------------------------------- */
+
+ks_status ks_scenario_refresh(ks_model *scenario, ks_error *err)
+{
+    ks_model *base = scenario->base;
+    ks_book *book = scenario->book;
+    ks_status status = ks_recalc(base, err);
+    if (status != KS_OK)
+        return status;
+    if (!scenario->overlay_dirty && scenario->seen_version == book->version)
+        return KS_OK;
+    size_t seed_count = 0;
+    uint64_t *seeds = ks_mem_alloc(&scenario->alloc,
+                                   (scenario->overrides.count + 1) *
+                                       sizeof *seeds);
+    if (!seeds)
+        return ks_error_set(err, KS_ENOMEM,
+                            "out of memory recalculating scenario '%s'",
+                            scenario->name);
+    for (size_t i = 0; i < scenario->overrides.capacity; i++)
+        if (scenario->overrides.entries[i].used)
+            seeds[seed_count++] = scenario->overrides.entries[i].cell;
+    size_t count = 0;
+    uint64_t *cells = ks_closure(book, &scenario->alloc, seeds, seed_count,
+                                 &count);
+    ks_mem_free(&scenario->alloc, seeds);
+    ks_cell_map_clear(&scenario->overlay);
+    if (!cells || ks_cell_map_reserve(&scenario->alloc, &scenario->overlay,
+                                      count) != 0) {
+        ks_mem_free(&scenario->alloc, cells);
+        scenario->overlay_dirty = 1;
+        return ks_error_set(err, KS_ENOMEM,
+                            "out of memory recalculating scenario '%s'",
+                            scenario->name);
+    }
+    ks_cell_map_clear(&scenario->faults);
+    ks_reader reader = { scenario, book, 1 };
+    eval_closure(&reader, cells, count, store_overlay, scenario);
+    ks_mem_free(&scenario->alloc, cells);
+    scenario->overlay_dirty = 0;
+    scenario->seen_version = book->version;
+    return KS_OK;
+}
+
+ks_status ks_scenario_new(ks_model *base, const char *name, ks_model **out,
+                          ks_error *err)
+{
+    *out = NULL;
+    base = ks_model_base(base);
+    if (!name || !*name)
+        return ks_error_set(err, KS_EINVAL, "a scenario needs a name");
+    ks_model *scenario = ks_mem_calloc(&base->alloc, 1, sizeof *scenario);
+    char *copy = ks_mem_strdup(&base->alloc, name);
+    if (!scenario || !copy) {
+        ks_mem_free(&base->alloc, scenario);
+        ks_mem_free(&base->alloc, copy);
+        return ks_error_set(err, KS_ENOMEM, "out of memory creating scenario "
+                                            "'%s'", name);
+    }
+    scenario->alloc = base->alloc;
+    scenario->references = 1;
+    scenario->name = copy;
+    scenario->base = base;
+    scenario->book = base->book;
+    scenario->overlay_dirty = 1;
+    base->references++;
+    *out = scenario;
+    return KS_OK;
+}
