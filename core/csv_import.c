@@ -111,7 +111,7 @@ static ks_status copy_id(const ks_csv_record *record,
     return KS_OK;
 }
 
-static ks_status lookup_item(ks_model *model, const ks_csv_record *record,
+ks_status ks_csv_item_at(ks_model *model, const ks_csv_record *record,
                              const ks_csv_field *field, int *item,
                              ks_error *err)
 {
@@ -127,7 +127,7 @@ static ks_status lookup_item(ks_model *model, const ks_csv_record *record,
     return KS_OK;
 }
 
-static ks_status lookup_period(ks_model *model, const ks_csv_record *record,
+ks_status ks_csv_period_at(ks_model *model, const ks_csv_record *record,
                                const ks_csv_field *field, int *period,
                                ks_error *err)
 {
@@ -214,7 +214,7 @@ static ks_status read_wide_header(values_reader *reader,
                             record->name);
     for (int i = 1; i < record->count; i++) {
         const ks_csv_field *field = &record->fields[i];
-        ks_status status = lookup_period(reader->model, record, field,
+        ks_status status = ks_csv_period_at(reader->model, record, field,
                                          &stage->wide_periods[i], err);
         if (status != KS_OK)
             return status;
@@ -299,11 +299,11 @@ static ks_status read_long_row(values_reader *reader,
                                const ks_csv_record *record, ks_error *err)
 {
     int item, period;
-    ks_status status = lookup_item(reader->model, record,
+    ks_status status = ks_csv_item_at(reader->model, record,
                                    &record->fields[reader->item_column],
                                    &item, err);
     if (status == KS_OK)
-        status = lookup_period(reader->model, record,
+        status = ks_csv_period_at(reader->model, record,
                                &record->fields[reader->period_column],
                                &period, err);
     if (status == KS_OK)
@@ -318,7 +318,7 @@ static ks_status read_wide_row(values_reader *reader,
                                const ks_csv_record *record, ks_error *err)
 {
     int item;
-    ks_status status = lookup_item(reader->model, record, &record->fields[0],
+    ks_status status = ks_csv_item_at(reader->model, record, &record->fields[0],
                                    &item, err);
     for (int i = 1; status == KS_OK && i < record->count; i++)
         status = stage_value(reader, record, &record->fields[i], item,

@@ -7,6 +7,7 @@
 #define KS_CSV_IMPORT_H
 
 #include <stddef.h>
+#include "csv_read.h"
 #include "kessan.h"
 
 typedef struct ks_staged_value {
@@ -48,5 +49,13 @@ ks_status ks_values_read(ks_model *model, const char *name, const char *path,
 /* The text of a staged value as written. */
 const char *ks_staged_text(const ks_values_stage *stage,
                            const ks_staged_value *value);
+
+/* A field naming an item or a period (spaces around are ignored); an
+ * unknown one is "name:line:column: unknown item 'x' (did you mean ...)". */
+ks_status ks_csv_item_at(ks_model *model, const ks_csv_record *record,
+                         const ks_csv_field *field, int *item, ks_error *err);
+ks_status ks_csv_period_at(ks_model *model, const ks_csv_record *record,
+                           const ks_csv_field *field, int *period,
+                           ks_error *err);
 
 #endif
