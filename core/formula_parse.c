@@ -211,8 +211,12 @@ static ks_status parse_offset(parser *p, int *offset)
     }
     if (p->token.kind != KS_TK_NUMBER || !p->token.is_integer)
         return expected(p, "an integer offset in quarters");
-    if (p->token.number > KS_FORMULA_OFFSET_MAX)
-        return expected(p, "an offset of at most " "4000 quarters");
+    if (p->token.number > KS_FORMULA_OFFSET_MAX) {
+        char what[48];
+        snprintf(what, sizeof what, "an offset of at most %d quarters",
+                 KS_FORMULA_OFFSET_MAX);
+        return expected(p, what);
+    }
     *offset = sign * (int)p->token.number;
     advance(p);
     if (p->token.kind != KS_TK_RBRACKET)

@@ -321,6 +321,8 @@ static void test_offsets_and_absolute_periods(void **state)
                 value_of(REV, FY02) / value_of(REV, FY01) - 1);
     assert_true(eval_at("a[-4]", FY02) == value_of(A, FY01));
     assert_true(eval_at("a[-4]@FY02", 0) == value_of(A, FY01));
+    assert_true(eval_at("a @ 3Q02 - a@1Q01", 0) == value_of(A, 6) - value_of(A, 0));
+    assert_true(eval_at("b[-2]@3Q02", FY01) == value_of(B, 4));
 
     double value = eval_at("rev.total[-4]", 2);
     assert_true(ks_is_error(value));
@@ -421,6 +423,11 @@ static const bad_formula bad_formulas[] = {
       "column 5: unknown item 'Rev.total' (did you mean 'rev.total'?)" },
     { "1 + qqqqqqqq", KS_EUNKNOWN, 5, "column 5: unknown item 'qqqqqqqq'" },
     { "a@FY99", KS_EUNKNOWN, 3, "column 3: unknown period 'FY99'" },
+    { "a + b@ 3Q09", KS_EUNKNOWN, 8, "column 8: unknown period '3Q09'" },
+    { "a@FY01[-1]", KS_ESYNTAX, 7,
+      "column 7: expected an operator or end of formula (got '[')" },
+    { "a[-99999]", KS_ESYNTAX, 4,
+      "column 4: expected an offset of at most 4000 quarters (got '99999')" },
     { "summ(a)", KS_EUNKNOWN, 1,
       "column 1: unknown function 'summ' (did you mean 'sum'?)" },
     { "2 * rond(a)", KS_EUNKNOWN, 5,
