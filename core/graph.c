@@ -27,6 +27,7 @@ typedef struct graph_work {
     /* result */
     int *order, *group_of, *group_start, *rank;
     int order_size, group_count;
+    int focus; /* the item being defined, or -1 */
     /* per-group scratch */
     int *indegree, *queue;
 } graph_work;
@@ -179,13 +180,33 @@ static void group_path(graph_work *work, int from, int to, int same_period_only,
                                  book->items[path[i]].id, i ? " -> " : "");
 }
 
+/* Refuse the edge from -> to of a group; when the item being defined is in
+ * the group, the path is told from it. */
 static ks_status refuse(graph_work *work, int from, int to,
                         int same_period_only, const char *why, ks_error *err)
 {
+    const ks_book *book = work->book;
+    int focus = work->focus;
+    if (focus >= 0 && work->group_of[focus] == work->group_of[from]) {
+        for (int e = 0; e < ref_count(book, focus); e++) {
+            int next = ref_at(book, focus, e)->item;
+            if (work->group_of[next] != work->group_of[focus])
+                continue;
+            from = focus;
+            to = next;
+            same_period_only = 0;
+            break;
+        }
+    }
     char path[512];
     group_path(work, to, from, same_period_only, path, sizeof path);
+    if (focus >= 0)
+        return ks_error_set(err, KS_ECYCLE,
+                            "formula of '%s' would make a cycle: %s -> %s%s",
+                            book->items[focus].id, book->items[from].id, path,
+                            why);
     return ks_error_set(err, KS_ECYCLE, "formula would make a cycle: %s -> %s%s",
-                        work->book->items[from].id, path, why);
+                        book->items[from].id, path, why);
 }
 
 /* Check a group and put its members in same-period dependency order. */
@@ -319,7 +340,7 @@ void ks_graph_free(const ks_allocator *alloc, ks_book *book)
     book->group_count = 0;
 }
 
-ks_status ks_graph_build(ks_model *model, ks_error *err)
+ks_status ks_graph_build(ks_model *model, int focus, ks_error *err)
 {
     ks_book *book = model->book;
     graph_work work;
@@ -327,6 +348,7 @@ ks_status ks_graph_build(ks_model *model, ks_error *err)
     work.alloc = &model->alloc;
     work.book = book;
     work.count = (int)book->item_count;
+    work.focus = focus;
     if (work_alloc(&work) != 0) {
         work_free(&work);
         return ks_error_set(err, KS_ENOMEM, "out of memory ordering formulas");

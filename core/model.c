@@ -496,7 +496,7 @@ ks_status ks_define(ks_model *model, const char *id, const char *formula,
         ks_formula_free(previous, &model->alloc);
         return KS_OK;
     }
-    ks_status status = ks_graph_build(model, err);
+    ks_status status = ks_graph_build(model, existing, err);
     if (status != KS_OK) {
         item->formula = previous;
         ks_formula_free(compiled, &model->alloc);
@@ -514,7 +514,7 @@ void ks_model_begin_batch(ks_model *model)
 ks_status ks_model_end_batch(ks_model *model, ks_error *err)
 {
     model->book->batch = 0;
-    return ks_graph_build(model, err);
+    return ks_graph_build(model, -1, err);
 }
 
 /* ---- cells ------------------------------------------------------------------ */
@@ -648,7 +648,7 @@ ks_status ks_set_input(ks_model *model, int item, int period, double boxed,
     ks_status status = check_cell(model, item, period, err);
     if (status != KS_OK)
         return status;
-    if (ks_is_error(boxed) || ks_is_none(boxed))
+    if (!ks_is_number(boxed) && !ks_is_missing(boxed))
         return ks_error_set(err, KS_EINVAL, "an input must be a number or "
                                             "missing");
     ks_book *book = model->book;

@@ -156,8 +156,9 @@ void ks_cell_map_free(const ks_allocator *alloc, ks_cell_map *map);
 
 /* ---- graph.c ------------------------------------------------------------- */
 /* Rebuild order and dependents from the formulas; on a cycle fill err with
- * its path and return KS_ECYCLE (the previous graph is kept). */
-ks_status ks_graph_build(ks_model *model, ks_error *err);
+ * its path, told from item `focus` when it is on it (-1: none), and return
+ * KS_ECYCLE (the previous graph is kept). */
+ks_status ks_graph_build(ks_model *model, int focus, ks_error *err);
 void ks_graph_free(const ks_allocator *alloc, ks_book *book);
 
 /* ---- recalc.c ------------------------------------------------------------ */

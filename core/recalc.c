@@ -501,7 +501,7 @@ ks_status ks_recalc(ks_model *model, ks_error *err)
 {
     ks_book *book = model->book;
     if (book->structure_dirty) {
-        ks_status status = ks_graph_build(model, err);
+        ks_status status = ks_graph_build(model, -1, err);
         if (status != KS_OK)
             return status;
     }

@@ -1,0 +1,557 @@
+/*
+ * test_model.c -- the model: calendar, items, inputs and time summary,
+ * formulas and recalculation, cycles, error values, scenarios, explain,
+ * and allocation failure.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "kessan.h"
+#include "model.h"
+
+/* ---- helpers --------------------------------------------------------------- */
+
+static ks_model *new_model(int first, int last)
+{
+    ks_calendar calendar = { 3, first, last };
+    ks_model *model = NULL;
+    ks_error err;
+    assert_int_equal(ks_model_new(&calendar, NULL, &model, &err), KS_OK);
+    return model;
+}
+
+static int item_of(ks_model *model, const char *id)
+{
+    int item = ks_item_find(model, id);
+    assert_true(item >= 0);
+    return item;
+}
+
+static int period_of(ks_model *model, const char *id)
+{
+    int period = -1;
+    ks_error err;
+    assert_int_equal(ks_period_lookup(model, id, &period, &err), KS_OK);
+    return period;
+}
+
+static void add_input(ks_model *model, const char *id, ks_rule rule)
+{
+    ks_item_info info = { id, id, NULL, "JPY thousands", "is", NULL, NULL,
+                          rule };
+    ks_error err;
+    assert_int_equal(ks_item_add(model, &info, NULL, &err), KS_OK);
+}
+
+static void define(ks_model *model, const char *id, const char *formula,
+                   ks_rule rule)
+{
+    ks_item_info info = { id, id, NULL, "JPY thousands", "is", NULL, NULL,
+                          rule };
+    ks_error err;
+    ks_status status = ks_define(model, id, formula, &info, &err);
+    if (status != KS_OK)
+        fail_msg("define %s = %s: %s", id, formula, err.message);
+}
+
+static void report(ks_model *model, const char *id, const char *period,
+                   double number)
+{
+    ks_error err;
+    assert_int_equal(ks_set_input(model, item_of(model, id),
+                                  period_of(model, period), number,
+                                  KS_PROV_REPORTED, &err),
+                     KS_OK);
+}
+
+static ks_value get(ks_model *model, const char *id, const char *period)
+{
+    ks_value value;
+    ks_error err;
+    ks_status status = ks_get(model, item_of(model, id),
+                              period_of(model, period), &value, &err);
+    if (status != KS_OK)
+        fail_msg("get %s@%s: %s", id, period, err.message);
+    return value;
+}
+
+static double number(ks_model *model, const char *id, const char *period)
+{
+    ks_value value = get(model, id, period);
+    if (value.kind != KS_NUMBER)
+        fail_msg("%s@%s is not a number (kind %d)", id, period, value.kind);
+    return value.number;
+}
+
+/* ---- calendar --------------------------------------------------------------- */
+
+static void test_period_ids(void **state)
+{
+    (void)state;
+    ks_model *model = new_model(2001, 2002);
+    assert_int_equal(ks_period_count(model), 16);
+    const char *ids[] = { "1Q01", "2Q01", "3Q01", "4Q01", "1H01", "2H01",
+                          "9M01", "FY01", "1Q02", "2Q02", "3Q02", "4Q02",
+                          "1H02", "2H02", "9M02", "FY02" };
+    for (int i = 0; i < 16; i++) {
+        char buf[16];
+        int period = period_of(model, ids[i]);
+        assert_int_equal(ks_period_at(model, i), period);
+        assert_string_equal(ks_period_id(model, period, buf, sizeof buf),
+                            ids[i]);
+    }
+    assert_int_equal(period_of(model, "FY2002"), period_of(model, "FY02"));
+    assert_int_equal(period_of(model, "3q02"), period_of(model, "3Q02"));
+    int period;
+    ks_error err;
+    assert_int_equal(ks_period_lookup(model, "FY05", &period, &err), KS_ERANGE);
+    assert_non_null(strstr(err.message, "FY01..FY02"));
+    assert_int_equal(ks_period_lookup(model, "5Q02", &period, &err),
+                     KS_ESYNTAX);
+    assert_int_equal(ks_period_lookup(model, "", &period, &err), KS_ESYNTAX);
+    assert_int_equal(ks_period_lookup(model, "FY0", &period, &err),
+                     KS_ESYNTAX);
+    ks_model_free(model);
+}
+
+static void test_period_shift(void **state)
+{
+    (void)state;
+    ks_model *model = new_model(2001, 2002);
+    assert_int_equal(ks_period_shift(model, period_of(model, "3Q02"), -4),
+                     period_of(model, "3Q01"));
+    assert_int_equal(ks_period_shift(model, period_of(model, "1Q02"), -1),
+                     period_of(model, "4Q01"));
+    assert_int_equal(ks_period_shift(model, period_of(model, "FY02"), -4),
+                     period_of(model, "FY01"));
+    assert_int_equal(ks_period_shift(model, period_of(model, "1H02"), -2),
+                     period_of(model, "2H01"));
+    assert_int_equal(ks_period_shift(model, period_of(model, "9M02"), -4),
+                     period_of(model, "9M01"));
+    assert_int_equal(ks_period_shift(model, period_of(model, "FY02"), -1), -1);
+    assert_int_equal(ks_period_shift(model, period_of(model, "1Q01"), -1), -1);
+    assert_int_equal(ks_period_kind_of(model, period_of(model, "9M02")),
+                     KS_NINE_MONTHS);
+    assert_int_equal(ks_period_year(model, period_of(model, "4Q02")), 2002);
+    assert_int_equal(ks_period_quarter(model, period_of(model, "1H02")), 2);
+    ks_model_free(model);
+}
+
+/* ---- items --------------------------------------------------------------------- */
+
+static void test_items_and_suggestions(void **state)
+{
+    (void)state;
+    ks_model *model = new_model(2001, 2002);
+    add_input(model, "rev.total", KS_RULE_SUM);
+    add_input(model, "rev.si", KS_RULE_SUM);
+    assert_int_equal(ks_item_count(model), 2);
+    int item;
+    ks_error err;
+    assert_int_equal(ks_item_lookup(model, "rev.totl", &item, &err),
+                     KS_EUNKNOWN);
+    assert_string_equal(err.message,
+                        "unknown item 'rev.totl' (did you mean 'rev.total'?)");
+    assert_int_equal(ks_item_lookup(model, "zzzzzzzz", &item, &err),
+                     KS_EUNKNOWN);
+    assert_string_equal(err.message, "unknown item 'zzzzzzzz'");
+    ks_item_info info = { "rev.total", "x", NULL, NULL, NULL, NULL, NULL,
+                          KS_RULE_SUM };
+    assert_int_equal(ks_item_add(model, &info, NULL, &err), KS_EDUP);
+    info.id = "Bad Id";
+    assert_int_equal(ks_item_add(model, &info, NULL, &err), KS_EINVAL);
+    info.id = "a..b";
+    assert_int_equal(ks_item_add(model, &info, NULL, &err), KS_EINVAL);
+    int period;
+    assert_int_equal(ks_cell_lookup(model, "rev.si@3Q02", &item, &period, &err),
+                     KS_OK);
+    assert_int_equal(item, item_of(model, "rev.si"));
+    assert_int_equal(ks_cell_lookup(model, "rev.si", &item, &period, &err),
+                     KS_ESYNTAX);
+    assert_int_equal(ks_cell_lookup(model, "rev.sii@3Q02", &item, &period,
+                                    &err),
+                     KS_EUNKNOWN);
+    assert_non_null(strstr(err.message, "did you mean 'rev.si'"));
+    ks_item_info got;
+    assert_int_equal(ks_item_get(model, item_of(model, "rev.si"), &got), KS_OK);
+    assert_string_equal(got.id, "rev.si");
+    assert_null(got.formula);
+    ks_model_free(model);
+}
+
+/* ---- time summary ------------------------------------------------------------ */
+
+static void test_summary_and_implied(void **state)
+{
+    (void)state;
+    ks_model *model = new_model(2001, 2002);
+    add_input(model, "rev", KS_RULE_SUM);
+    add_input(model, "cash", KS_RULE_LAST);
+    /* the release: 9M02, 2Q02 and 3Q02 printed, 1Q02 not */
+    report(model, "rev", "9M02", 30981122);
+    report(model, "rev", "2Q02", 10568342);
+    report(model, "rev", "3Q02", 10563578);
+    report(model, "rev", "9M01", 27794839);
+    report(model, "rev", "3Q01", 9933634);
+    ks_value q1 = get(model, "rev", "1Q02");
+    assert_int_equal(q1.kind, KS_NUMBER);
+    assert_int_equal(q1.provenance, KS_PROV_IMPLIED);
+    assert_true(q1.number == 30981122.0 - 10568342.0 - 10563578.0);
+    ks_value h1 = get(model, "rev", "1H01");
+    assert_int_equal(h1.provenance, KS_PROV_IMPLIED);
+    assert_true(h1.number == 27794839.0 - 9933634.0);
+    assert_int_equal(get(model, "rev", "1Q01").kind, KS_MISSING);
+    assert_int_equal(get(model, "rev", "FY02").kind, KS_MISSING);
+    assert_int_equal(get(model, "rev", "9M02").provenance, KS_PROV_REPORTED);
+    /* a forecast quarter flows into the year */
+    ks_error err;
+    assert_int_equal(ks_set(model, item_of(model, "rev"),
+                            period_of(model, "4Q02"), 12500000, &err),
+                     KS_OK);
+    ks_value fy = get(model, "rev", "FY02");
+    assert_int_equal(fy.provenance, KS_PROV_COMPUTED);
+    assert_true(fy.number == 30981122.0 + 12500000.0);
+    assert_true(number(model, "rev", "2H02") == 10563578.0 + 12500000.0);
+    /* stocks take the last quarter; a year-end figure implies 4Q */
+    report(model, "cash", "3Q02", 4270613);
+    report(model, "cash", "FY01", 7000000);
+    assert_true(number(model, "cash", "9M02") == 4270613);
+    assert_int_equal(get(model, "cash", "4Q01").provenance, KS_PROV_IMPLIED);
+    assert_true(number(model, "cash", "4Q01") == 7000000);
+    assert_int_equal(get(model, "cash", "FY02").kind, KS_MISSING);
+    /* a reported dash is missing, and reported */
+    assert_int_equal(ks_set_input(model, item_of(model, "cash"),
+                                  period_of(model, "1Q02"), __builtin_nan(""),
+                                  KS_PROV_REPORTED, &err),
+                     KS_EINVAL);
+    assert_int_equal(ks_set_missing(model, item_of(model, "cash"),
+                                    period_of(model, "1Q02"), &err),
+                     KS_OK);
+    assert_int_equal(get(model, "cash", "1Q02").kind, KS_MISSING);
+    assert_int_equal(get(model, "cash", "1Q02").provenance,
+                     KS_PROV_OVERRIDDEN);
+    ks_model_free(model);
+}
+
+/* ---- formulas ------------------------------------------------------------------ */
+
+static void test_formulas_and_recalc(void **state)
+{
+    (void)state;
+    ks_model *model = new_model(2001, 2002);
+    add_input(model, "rev.a", KS_RULE_SUM);
+    add_input(model, "rev.b", KS_RULE_SUM);
+    define(model, "rev.total", "rev.a + rev.b", KS_RULE_SUM);
+    define(model, "margin", "rev.a / rev.total", KS_RULE_FORMULA);
+    define(model, "yoy", "rev.total / rev.total[-4] - 1", KS_RULE_FORMULA);
+    report(model, "rev.a", "3Q02", 300);
+    report(model, "rev.b", "3Q02", 100);
+    report(model, "rev.a", "3Q01", 200);
+    report(model, "rev.b", "3Q01", 120);
+    report(model, "rev.a", "9M02", 900);
+    report(model, "rev.b", "9M02", 300);
+    assert_true(number(model, "rev.total", "3Q02") == 400);
+    assert_true(number(model, "margin", "3Q02") == 0.75);
+    assert_true(number(model, "yoy", "3Q02") == 400.0 / 320.0 - 1);
+    assert_true(number(model, "rev.total", "9M02") == 1200);
+    assert_true(number(model, "margin", "9M02") == 0.75);
+    /* an input change recomputes its dependents */
+    ks_error err;
+    assert_int_equal(ks_set(model, item_of(model, "rev.b"),
+                            period_of(model, "3Q02"), 200, &err),
+                     KS_OK);
+    assert_true(number(model, "rev.total", "3Q02") == 500);
+    assert_true(number(model, "margin", "3Q02") == 0.6);
+    assert_true(number(model, "yoy", "3Q02") == 500.0 / 320.0 - 1);
+    assert_true(number(model, "rev.total", "3Q01") == 320);
+    /* an input on a formula item wins in its own cell only */
+    assert_int_equal(ks_set(model, item_of(model, "rev.total"),
+                            period_of(model, "4Q02"), 12500000, &err),
+                     KS_OK);
+    assert_int_equal(get(model, "rev.total", "4Q02").provenance,
+                     KS_PROV_OVERRIDDEN);
+    assert_true(number(model, "rev.total", "FY02") == 1200 + 12500000.0);
+    assert_int_equal(ks_clear(model, item_of(model, "rev.total"),
+                              period_of(model, "4Q02"), &err),
+                     KS_OK);
+    assert_int_equal(get(model, "rev.total", "4Q02").kind, KS_MISSING);
+    /* redefining changes the values */
+    define(model, "margin", "rev.b / rev.total", KS_RULE_FORMULA);
+    assert_true(number(model, "margin", "3Q02") == 0.4);
+    ks_model_free(model);
+}
+
+static void test_growth_chain_and_cash_roll(void **state)
+{
+    (void)state;
+    ks_model *model = new_model(2001, 2003);
+    add_input(model, "g", KS_RULE_FORMULA);
+    define(model, "x", "x[-1] * (1 + g)", KS_RULE_SUM);
+    report(model, "x", "1Q01", 100);
+    for (int i = 1; i < 12; i++) {
+        char id[8];
+        snprintf(id, sizeof id, "%dQ%02d", i % 4 + 1, 1 + i / 4);
+        report(model, "g", id, 0.1);
+    }
+    assert_true(number(model, "x", "4Q03") > 285.3 &&
+                number(model, "x", "4Q03") < 285.4);
+    /* cash_begin = cash_end[-1]; cash_end = cash_begin + change */
+    add_input(model, "change", KS_RULE_SUM);
+    add_input(model, "cash_end", KS_RULE_LAST);
+    define(model, "cash_begin", "cash_end[-1]", KS_RULE_FORMULA);
+    define(model, "cash_end", "cash_begin + change", KS_RULE_LAST);
+    report(model, "cash_end", "4Q01", 1000);
+    report(model, "change", "1Q02", 10);
+    report(model, "change", "2Q02", -30);
+    assert_true(number(model, "cash_begin", "1Q02") == 1000);
+    assert_true(number(model, "cash_end", "2Q02") == 980);
+    assert_true(number(model, "cash_begin", "2Q02") == 1010);
+    ks_model_free(model);
+}
+
+static void test_cycles_refused(void **state)
+{
+    (void)state;
+    ks_model *model = new_model(2001, 2002);
+    add_input(model, "c", KS_RULE_SUM);
+    define(model, "a", "c + 1", KS_RULE_SUM);
+    define(model, "b", "a * 2", KS_RULE_SUM);
+    report(model, "c", "3Q02", 1);
+    assert_true(number(model, "b", "3Q02") == 4);
+    ks_error err;
+    assert_int_equal(ks_define(model, "a", "b + 1", NULL, &err), KS_ECYCLE);
+    assert_string_equal(err.message,
+                        "formula of 'a' would make a cycle: a -> b -> a");
+    /* refused: the model is as it was */
+    ks_item_info info;
+    ks_item_get(model, item_of(model, "a"), &info);
+    assert_string_equal(info.formula, "c + 1");
+    assert_true(number(model, "b", "3Q02") == 4);
+    assert_int_equal(ks_define(model, "z", "z + 1", NULL, &err), KS_ECYCLE);
+    assert_non_null(strstr(err.message, "z -> z"));
+    assert_int_equal(ks_item_find(model, "z"), -1);
+    assert_int_equal(ks_define(model, "c", "c", NULL, &err), KS_ECYCLE);
+    /* three items round, through an offset and @: refused */
+    define(model, "p", "c", KS_RULE_SUM);
+    define(model, "q", "p", KS_RULE_SUM);
+    assert_int_equal(ks_define(model, "p", "q@FY02", NULL, &err), KS_ECYCLE);
+    assert_int_equal(ks_define(model, "c", "q[-1] + 0", NULL, &err), KS_OK);
+    assert_int_equal(ks_define(model, "c", "q", NULL, &err), KS_ECYCLE);
+    assert_non_null(strstr(err.message, "c -> q -> p -> c"));
+    ks_model_free(model);
+}
+
+static void test_error_values(void **state)
+{
+    (void)state;
+    ks_model *model = new_model(2001, 2002);
+    add_input(model, "a", KS_RULE_SUM);
+    add_input(model, "b", KS_RULE_SUM);
+    define(model, "ratio", "a / b", KS_RULE_FORMULA);
+    define(model, "uses", "ratio + 1", KS_RULE_FORMULA);
+    define(model, "yoy", "a / a[-4] - 1", KS_RULE_FORMULA);
+    report(model, "a", "3Q02", 5);
+    report(model, "b", "3Q02", 0);
+    ks_value ratio = get(model, "ratio", "3Q02");
+    assert_int_equal(ratio.kind, KS_ERROR);
+    assert_string_equal(ratio.error, "division by zero in ratio@3Q02");
+    ks_value uses = get(model, "uses", "3Q02");
+    assert_int_equal(uses.kind, KS_ERROR);
+    assert_string_equal(uses.error, "division by zero in ratio@3Q02");
+    ks_value yoy = get(model, "yoy", "3Q01");
+    assert_int_equal(yoy.kind, KS_ERROR);
+    assert_string_equal(yoy.error,
+                        "offset before the first period in yoy@3Q01");
+    assert_int_equal(get(model, "ratio", "2Q02").kind, KS_MISSING);
+    ks_model_free(model);
+}
+
+/* ---- scenarios ----------------------------------------------------------------- */
+
+static void test_scenarios(void **state)
+{
+    (void)state;
+    ks_model *model = new_model(2001, 2002);
+    add_input(model, "a", KS_RULE_SUM);
+    define(model, "double", "a * 2", KS_RULE_SUM);
+    report(model, "a", "1Q02", 1);
+    report(model, "a", "3Q02", 10);
+    ks_model *low = NULL;
+    ks_error err;
+    assert_int_equal(ks_scenario_new(model, "low", &low, &err), KS_OK);
+    assert_true(ks_model_is_scenario(low));
+    assert_string_equal(ks_model_name(low), "low");
+    assert_true(number(low, "double", "3Q02") == 20);
+    assert_int_equal(ks_set(low, item_of(model, "a"), period_of(model, "3Q02"),
+                            3, &err),
+                     KS_OK);
+    assert_true(number(low, "double", "3Q02") == 6);
+    assert_int_equal(get(low, "double", "9M02").kind, KS_MISSING);
+    assert_int_equal(get(low, "a", "3Q02").provenance, KS_PROV_OVERRIDDEN);
+    assert_true(number(model, "double", "3Q02") == 20);
+    /* a base change shows through where the scenario did not override */
+    report(model, "a", "2Q02", 100);
+    assert_true(number(low, "double", "2Q02") == 200);
+    assert_true(number(low, "double", "9M02") == 208);
+    /* formulas belong to the base */
+    assert_int_equal(ks_define(low, "x", "a", NULL, &err), KS_EMISUSE);
+    /* a hundred scenarios */
+    ks_model *many[100];
+    for (int i = 0; i < 100; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "s%d", i);
+        assert_int_equal(ks_scenario_new(model, name, &many[i], &err), KS_OK);
+        assert_int_equal(ks_set(many[i], item_of(model, "a"),
+                                period_of(model, "3Q02"), i, &err),
+                         KS_OK);
+    }
+    for (int i = 0; i < 100; i++)
+        assert_true(number(many[i], "double", "3Q02") == 2.0 * i);
+    /* the base dies only with its last scenario */
+    ks_model_free(model);
+    assert_true(number(low, "double", "3Q02") == 6);
+    for (int i = 0; i < 100; i++)
+        ks_model_free(many[i]);
+    ks_model_free(low);
+}
+
+static void test_explain(void **state)
+{
+    (void)state;
+    ks_model *model = new_model(2001, 2002);
+    add_input(model, "a", KS_RULE_SUM);
+    add_input(model, "b", KS_RULE_SUM);
+    define(model, "total", "a + b", KS_RULE_SUM);
+    report(model, "a", "3Q02", 1);
+    report(model, "b", "3Q02", 2);
+    report(model, "a", "9M02", 10);
+    report(model, "a", "2Q02", 4);
+    ks_explain_node *node = NULL;
+    ks_error err;
+    assert_int_equal(ks_explain(model, item_of(model, "total"),
+                                period_of(model, "3Q02"), &node, &err),
+                     KS_OK);
+    assert_string_equal(node->text, "total@3Q02");
+    assert_true(node->value.number == 3);
+    assert_int_equal(node->child_count, 1);
+    assert_string_equal(node->children[0]->text, "+");
+    assert_int_equal(node->children[0]->child_count, 2);
+    assert_string_equal(node->children[0]->children[0]->text, "a@3Q02");
+    assert_int_equal(node->children[0]->children[0]->value.provenance,
+                     KS_PROV_REPORTED);
+    ks_explain_free(model, node);
+    assert_int_equal(ks_explain(model, item_of(model, "a"),
+                                period_of(model, "1Q02"), &node, &err),
+                     KS_OK);
+    assert_int_equal(node->value.provenance, KS_PROV_IMPLIED);
+    assert_true(node->value.number == 5);
+    assert_int_equal(node->child_count, 3);
+    ks_explain_free(model, node);
+    ks_model_free(model);
+}
+
+/* ---- allocation failure ---------------------------------------------------------- */
+
+typedef struct failing {
+    long countdown; /* allocations left before failures start           */
+    int persistent; /* keep failing after the first failure             */
+    int failed;
+    long live;
+} failing;
+
+static void *failing_realloc(void *ud, void *block, size_t size)
+{
+    failing *f = ud;
+    if (size == 0) {
+        if (block) {
+            f->live--;
+            free(block);
+        }
+        return NULL;
+    }
+    if (f->countdown == 0 || (f->failed && f->persistent)) {
+        f->failed = 1;
+        return NULL;
+    }
+    if (f->countdown > 0)
+        f->countdown--;
+    void *grown = realloc(block, size);
+    if (grown && !block)
+        f->live++;
+    return grown;
+}
+
+/* Build a small model and scenario; any failure gives a status, no crash. */
+static ks_status build_under(const ks_allocator *alloc)
+{
+    ks_calendar calendar = { 3, 2001, 2002 };
+    ks_model *model = NULL, *scenario = NULL;
+    ks_error err;
+    ks_status status = ks_model_new(&calendar, alloc, &model, &err);
+    if (status != KS_OK)
+        return status;
+    ks_item_info info = { "a", "A", NULL, NULL, NULL, NULL, NULL,
+                          KS_RULE_SUM };
+    ks_value value;
+    if ((status = ks_item_add(model, &info, NULL, &err)) != KS_OK ||
+        (status = ks_define(model, "b", "a * 2 + a[-4]", NULL, &err)) !=
+            KS_OK ||
+        (status = ks_set(model, 0, 10, 5, &err)) != KS_OK ||
+        (status = ks_get(model, 1, 10, &value, &err)) != KS_OK ||
+        (status = ks_define(model, "b", "a * 3", NULL, &err)) != KS_OK ||
+        (status = ks_scenario_new(model, "s", &scenario, &err)) != KS_OK ||
+        (status = ks_set(scenario, 0, 10, 7, &err)) != KS_OK ||
+        (status = ks_get(scenario, 1, 10, &value, &err)) != KS_OK) {
+        ks_model_free(scenario);
+        ks_model_free(model);
+        return status;
+    }
+    assert_true(value.number == 21);
+    ks_model_free(scenario);
+    ks_model_free(model);
+    return KS_OK;
+}
+
+static void test_allocation_failure(void **state)
+{
+    (void)state;
+    for (int persistent = 0; persistent <= 1; persistent++) {
+        int succeeded = 0;
+        for (long n = 0; n < 10000 && !succeeded; n++) {
+            failing f = { n, persistent, 0, 0 };
+            ks_allocator alloc = { failing_realloc, &f };
+            ks_status status = build_under(&alloc);
+            assert_int_equal(f.live, 0);
+            if (status == KS_OK && !f.failed)
+                succeeded = 1;
+            else
+                assert_true(status == KS_ENOMEM || status == KS_OK);
+        }
+        assert_true(succeeded);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_period_ids),
+        cmocka_unit_test(test_period_shift),
+        cmocka_unit_test(test_items_and_suggestions),
+        cmocka_unit_test(test_summary_and_implied),
+        cmocka_unit_test(test_formulas_and_recalc),
+        cmocka_unit_test(test_growth_chain_and_cash_roll),
+        cmocka_unit_test(test_cycles_refused),
+        cmocka_unit_test(test_error_values),
+        cmocka_unit_test(test_scenarios),
+        cmocka_unit_test(test_explain),
+        cmocka_unit_test(test_allocation_failure),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
