@@ -4,12 +4,14 @@
  * precision ("%.17g", so that import gives back the same doubles).  The
  * file is written beside its destination as "path.tmp.XXXXXX", synced, and
  * renamed over the path; on any failure the temporary file is removed and
- * the old file is untouched.
+ * the old file is untouched.  Missing and error cells (and a number that
+ * is not finite) are written with an empty value.
  */
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
 #include <locale.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,7 +84,7 @@ static ks_status write_cell(export_file *file, int item, const char *item_id,
     char period_id[16];
     ks_period_id(file->model, period, period_id, sizeof period_id);
     char number[40] = "";
-    if (value.kind == KS_NUMBER)
+    if (value.kind == KS_NUMBER && isfinite(value.number))
         format_number(value.number, number, sizeof number);
     write_field(file->out, item_id);
     fprintf(file->out, ",%s,%s", period_id, number);

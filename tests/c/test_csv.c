@@ -317,6 +317,484 @@ static void test_reader_allocation_failure(void **state)
     free(input);
 }
 
+
+/* ---- import and export ----------------------------------------------------- */
+
+static const ks_calendar calendar = { 3, 2001, 2002 };
+
+/* rev.total and cost are inputs; op_income and margin are formulas. */
+static ks_model *small_model(const ks_allocator *alloc)
+{
+    ks_model *model = NULL;
+    ks_error err;
+    assert_int_equal(ks_model_new(&calendar, alloc, &model, &err), KS_OK);
+    static const char *const ids[] = { "rev.total", "cost" };
+    for (int i = 0; i < 2; i++) {
+        ks_item_info info = { ids[i], ids[i], NULL, "JPY thousands", "is",
+                              NULL, NULL, KS_RULE_SUM };
+        assert_int_equal(ks_item_add(model, &info, NULL, &err), KS_OK);
+    }
+    assert_int_equal(ks_define(model, "op_income", "rev.total - cost", NULL,
+                               &err), KS_OK);
+    ks_item_info ratio = { "margin", "Margin", NULL, "ratio", "kpi", NULL,
+                           NULL, KS_RULE_FORMULA };
+    assert_int_equal(ks_define(model, "margin", "op_income / rev.total",
+                               &ratio, &err), KS_OK);
+    return model;
+}
+
+static int cell(ks_model *model, const char *at, int *item)
+{
+    int period;
+    ks_error err;
+    if (ks_cell_lookup(model, at, item, &period, &err) != KS_OK)
+        fail_msg("%s", err.message);
+    return period;
+}
+
+static ks_value get(ks_model *model, const char *at)
+{
+    int item, period = cell(model, at, &item);
+    ks_value value;
+    ks_error err;
+    assert_int_equal(ks_get(model, item, period, &value, &err), KS_OK);
+    return value;
+}
+
+static void set(ks_model *model, const char *at, double number)
+{
+    int item, period = cell(model, at, &item);
+    ks_error err;
+    assert_int_equal(ks_set(model, item, period, number, &err), KS_OK);
+}
+
+/* Every cell as bits, kind, provenance and whether it is an input. */
+typedef struct snapshot {
+    size_t count;
+    uint64_t *bits;
+    int *kinds;
+} snapshot;
+
+static snapshot take(ks_model *model)
+{
+    int items = ks_item_count(model), periods = ks_period_count(model);
+    snapshot shot = { (size_t)items * (size_t)periods, NULL, NULL };
+    shot.bits = calloc(shot.count ? shot.count : 1, sizeof *shot.bits);
+    shot.kinds = calloc(shot.count ? shot.count : 1, sizeof *shot.kinds);
+    assert_true(shot.bits && shot.kinds);
+    for (int i = 0; i < items; i++)
+        for (int p = 0; p < periods; p++) {
+            ks_value value;
+            ks_error err;
+            size_t at = (size_t)i * (size_t)periods + (size_t)p;
+            assert_int_equal(ks_get(model, i, p, &value, &err), KS_OK);
+            if (value.kind == KS_NUMBER)
+                memcpy(&shot.bits[at], &value.number, sizeof value.number);
+            shot.kinds[at] = (int)value.kind * 100
+                           + (int)value.provenance * 10
+                           + ks_is_input(model, i, p);
+        }
+    return shot;
+}
+
+static void assert_same(snapshot a, snapshot b)
+{
+    assert_int_equal(a.count, b.count);
+    for (size_t i = 0; i < a.count; i++) {
+        if (a.bits[i] != b.bits[i] || a.kinds[i] != b.kinds[i])
+            fail_msg("cell %zu differs: %016llx/%d against %016llx/%d", i,
+                     (unsigned long long)a.bits[i], a.kinds[i],
+                     (unsigned long long)b.bits[i], b.kinds[i]);
+    }
+    free(a.bits);
+    free(a.kinds);
+    free(b.bits);
+    free(b.kinds);
+}
+
+static ks_status import_text(ks_model *model, const char *text,
+                             ks_error *err)
+{
+    return ks_import_csv_buffer(model, "v.csv", text, strlen(text),
+                                KS_PROV_REPORTED, err);
+}
+
+static void test_import_long_form(void **state)
+{
+    (void)state;
+    ks_model *model = small_model(NULL);
+    ks_error err;
+    const char *text = "value,item,period\n"
+                       "\"3,404,016\",rev.total,3Q02\n"
+                       "(566520),cost,3Q02\n"
+                       "-,cost,2Q02\n";
+    assert_int_equal(import_text(model, text, &err), KS_OK);
+    ks_value value = get(model, "rev.total@3Q02");
+    assert_true(value.kind == KS_NUMBER && value.number == 3404016.0);
+    assert_int_equal(value.provenance, KS_PROV_REPORTED);
+    value = get(model, "cost@3Q02");
+    assert_true(value.number == -566520.0);
+    assert_int_equal(get(model, "cost@2Q02").kind, KS_MISSING);
+    int item, period = cell(model, "cost@2Q02", &item);
+    assert_true(ks_is_input(model, item, period));
+    /* the formula sees the imported inputs */
+    value = get(model, "op_income@3Q02");
+    assert_true(value.number == 3404016.0 - -566520.0);
+    ks_model_free(model);
+}
+
+static void test_import_wide_form_with_bom_and_crlf(void **state)
+{
+    (void)state;
+    ks_model *model = small_model(NULL);
+    ks_error err;
+    assert_int_equal(ks_import_csv(model, "tests/data/csv/values_wide.csv",
+                                   KS_PROV_OVERRIDDEN, &err), KS_OK);
+    ks_value value = get(model, "rev.total@2Q02");
+    assert_true(value.number == 9954367.0);
+    assert_int_equal(value.provenance, KS_PROV_OVERRIDDEN);
+    assert_true(get(model, "cost@3Q02").number == 0.322);
+    assert_int_equal(get(model, "cost@2Q02").kind, KS_MISSING);
+    ks_model_free(model);
+}
+
+static void test_import_scenario_column(void **state)
+{
+    (void)state;
+    ks_model *model = small_model(NULL);
+    ks_model *low = NULL;
+    ks_error err;
+    assert_int_equal(ks_scenario_new(model, "low", &low, &err), KS_OK);
+    const char *text = "item,period,value,scenario\n"
+                       "rev.total,3Q02,100,low\n"
+                       "rev.total,2Q02,200,\n";
+    assert_int_equal(import_text(low, text, &err), KS_OK);
+    assert_true(get(low, "rev.total@3Q02").number == 100.0);
+    assert_int_equal(get(model, "rev.total@3Q02").kind, KS_MISSING);
+    assert_int_equal(import_text(model, text, &err), KS_EINVAL);
+    assert_string_equal(err.message, "v.csv:2:20: a value for scenario 'low', "
+                                     "but this is 'base'");
+    ks_model_free(low);
+    ks_model_free(model);
+}
+
+typedef struct import_case {
+    const char *text;
+    ks_status status;
+    const char *message; /* the start of the message */
+} import_case;
+
+static const import_case import_cases[] = {
+    { "item,period,value\nrev.total,3Q02,1\nrev.totl,3Q02,2\n", KS_EUNKNOWN,
+      "v.csv:3:1: unknown item 'rev.totl' (did you mean 'rev.total'?)" },
+    { "item,period,value\nrev.total,3Q02,1\nrev.total,5Q02,2\n", KS_ESYNTAX,
+      "v.csv:3:11: bad period '5Q02'" },
+    { "item,period,value\nrev.total,3Q02,1\nrev.total,3Q09,2\n", KS_ERANGE,
+      "v.csv:3:11: period '3Q09' is outside" },
+    { "item,period,value\nrev.total,3Q02,1\ncost,3Q02,abc\n", KS_EFORMAT,
+      "v.csv:3:11: expected a number like 1,234 or (566,520), got 'abc'" },
+    { "item,period,value\nrev.total,3Q02,1\ncost,3Q02,\"1,23\"\n", KS_EFORMAT,
+      "v.csv:3:11: expected a number like 1,234 or (566,520), got '1,23'" },
+    { "item,period,value\nrev.total,3Q02,1\ncost,3Q02\n", KS_EFORMAT,
+      "v.csv:3: expected 3 fields as in the header, got 2" },
+    { "item,period,value\nrev.total,3Q02,1\ncost,3Q02,1,2\n", KS_EFORMAT,
+      "v.csv:3: expected 3 fields as in the header, got 4" },
+    { "item,3Q02,2Q02\nrev.total,1,2\ncost,1\n", KS_EFORMAT,
+      "v.csv:3: expected 3 fields (item and 2 periods, as in the header), "
+      "got 2" },
+    { "item,period,value\nrev.total,3Q02,1\ncost,3Q02,2\nrev.total,3Q02,3\n",
+      KS_EDUP, "v.csv:4:16: a second value for rev.total@3Q02 (the first is "
+      "on line 2)" },
+    { "item,3Q02,3Q02\nrev.total,1,2\n", KS_EDUP,
+      "v.csv:1:11: the same period is also an earlier column" },
+    { "item,period,value\nrev.total,3Q02,1\ncost,3Q02,\"12\n", KS_EFORMAT,
+      "v.csv:3:11: quote opened here is never closed" },
+    { "item,period,value\nrev.total,3Q02,1\ncost,3Q02,1\"2\n", KS_EFORMAT,
+      "v.csv:3:12: stray quote" },
+    { "item,period,value,foo\n", KS_EFORMAT,
+      "v.csv:1:19: unknown column 'foo'" },
+    { "item,period,period,value\n", KS_EFORMAT,
+      "v.csv:1:13: second column 'period'" },
+    { "item,period\n", KS_EFORMAT, "v.csv:1: no 'value' column" },
+    { "id,3Q02\n", KS_EFORMAT, "v.csv:1:1: expected a header" },
+    { "", KS_EFORMAT, "v.csv: empty file" },
+    { "\n\n", KS_EFORMAT, "v.csv: empty file" },
+    { "item,period,value\nrev.total,3Q02,1\ncost,3Q02,\xC3\n", KS_EFORMAT,
+      "v.csv:3:11: invalid UTF-8" },
+    { "item,period,value\nrev.total,3Q02,1\ncost,3Q02,1,scenario\n",
+      KS_EFORMAT, "v.csv:3: expected 3 fields" },
+    { "item,period,value,scenario\nrev.total,3Q02,1,base\ncost,3Q02,1,low\n",
+      KS_EINVAL, "v.csv:3:13: a value for scenario 'low', but this is 'base'" },
+};
+
+static void test_import_errors_leave_model_unchanged(void **state)
+{
+    (void)state;
+    ks_model *model = small_model(NULL);
+    set(model, "rev.total@3Q02", 42.0);
+    set(model, "cost@1Q02", 7.0);
+    for (size_t i = 0; i < sizeof import_cases / sizeof import_cases[0]; i++) {
+        const import_case *c = &import_cases[i];
+        snapshot before = take(model);
+        ks_error err;
+        ks_status status = import_text(model, c->text, &err);
+        if (status != c->status
+            || strncmp(err.message, c->message, strlen(c->message)) != 0)
+            fail_msg("case %zu: %s: %s\nwant %s: %s", i,
+                     ks_status_name(status), err.message,
+                     ks_status_name(c->status), c->message);
+        assert_same(before, take(model));
+    }
+    ks_model_free(model);
+}
+
+static void test_import_nul_byte_and_missing_file(void **state)
+{
+    (void)state;
+    ks_model *model = small_model(NULL);
+    ks_error err;
+    static const char text[] = "item,period,value\nrev.total,3Q02,1\0\n";
+    assert_int_equal(ks_import_csv_buffer(model, "v.csv", text,
+                                          sizeof text - 1, KS_PROV_REPORTED,
+                                          &err), KS_EFORMAT);
+    assert_string_equal(err.message, "v.csv:2:17: NUL byte (is this a text "
+                                     "file?)");
+    assert_int_equal(ks_import_csv(model, "tests/data/csv/none.csv",
+                                   KS_PROV_REPORTED, &err), KS_EIO);
+    assert_int_equal(ks_import_csv(model, "tests/data/csv/bad_quote.csv",
+                                   KS_PROV_REPORTED, &err), KS_EFORMAT);
+    assert_string_equal(err.message, "tests/data/csv/bad_quote.csv:3:11: "
+                                     "quote opened here is never closed");
+    assert_int_equal(get(model, "rev.total@3Q02").kind, KS_MISSING);
+    ks_model_free(model);
+}
+
+static char *temp_path(const char *name)
+{
+    static char path[512];
+    snprintf(path, sizeof path, "%s/%s", KESSAN_TEST_TMP, name);
+    return path;
+}
+
+static char *slurp(const char *path)
+{
+    FILE *file = fopen(path, "rb");
+    assert_non_null(file);
+    char *text = calloc(1, 1 << 16);
+    assert_non_null(text);
+    size_t got = fread(text, 1, (1 << 16) - 1, file);
+    text[got] = '\0';
+    fclose(file);
+    return text;
+}
+
+static int temporaries_left(const char *directory)
+{
+    DIR *dir = opendir(directory);
+    assert_non_null(dir);
+    int found = 0;
+    struct dirent *entry;
+    while ((entry = readdir(dir)) != NULL)
+        found += strstr(entry->d_name, ".tmp.") != NULL;
+    closedir(dir);
+    return found;
+}
+
+static void test_export_round_trip_is_bit_identical(void **state)
+{
+    (void)state;
+    ks_model *model = small_model(NULL);
+    set(model, "rev.total@1Q01", 0.1);
+    set(model, "rev.total@2Q01", 1.0 / 3.0);
+    set(model, "rev.total@3Q01", 1e-300);
+    set(model, "rev.total@4Q01", -0.0);
+    set(model, "rev.total@1Q02", 123456789012345678.0);
+    set(model, "rev.total@2Q02", 5e-324);
+    set(model, "cost@4Q02", -1.7976931348623157e308);
+    set(model, "cost@2Q01", 2.0 / 3.0);
+    set(model, "cost@3Q02", 0.0); /* margin errors where rev.total is 0 */
+    int item, period = cell(model, "cost@4Q01", &item);
+    ks_error err;
+    assert_int_equal(ks_set_missing(model, item, period, &err), KS_OK);
+    const char *path = temp_path("round.csv");
+    assert_int_equal(ks_export_csv(model, path, NULL, &err), KS_OK);
+
+    ks_model *back = small_model(NULL);
+    if (ks_import_csv(back, path, KS_PROV_REPORTED, &err) != KS_OK)
+        fail_msg("%s", err.message);
+    int items = ks_item_count(model), periods = ks_period_count(model);
+    for (int i = 0; i < items; i++)
+        for (int p = 0; p < periods; p++) {
+            ks_value a, b;
+            assert_int_equal(ks_get(model, i, p, &a, &err), KS_OK);
+            assert_int_equal(ks_get(back, i, p, &b, &err), KS_OK);
+            if (a.kind == KS_NUMBER) {
+                assert_int_equal(b.kind, KS_NUMBER);
+                assert_memory_equal(&a.number, &b.number, sizeof a.number);
+            } else {
+                /* missing and error cells are exported empty */
+                assert_int_equal(b.kind, KS_MISSING);
+            }
+        }
+    assert_true(signbit(get(back, "rev.total@4Q01").number));
+    /* a second export of what came back is the same file */
+    char *first = slurp(path);
+    assert_int_equal(ks_export_csv(back, path, NULL, &err), KS_OK);
+    char *second = slurp(path);
+    assert_string_equal(first, second);
+    free(first);
+    free(second);
+    assert_int_equal(temporaries_left(KESSAN_TEST_TMP), 0);
+    ks_model_free(back);
+    ks_model_free(model);
+}
+
+static void test_export_order_and_options(void **state)
+{
+    (void)state;
+    ks_model *model = small_model(NULL);
+    set(model, "rev.total@3Q02", 1.5);
+    set(model, "cost@1Q01", 2.0);
+    ks_error err;
+    const char *path = temp_path("inputs.csv");
+    ks_export_options options = { 1, 1 };
+    assert_int_equal(ks_export_csv(model, path, &options, &err), KS_OK);
+    char *text = slurp(path);
+    assert_string_equal(text, "item,period,value,scenario\n"
+                              "rev.total,3Q02,1.5,base\n"
+                              "cost,1Q01,2,base\n");
+    free(text);
+    /* every cell: items in display order, periods in time order */
+    assert_int_equal(ks_export_csv(model, path, NULL, &err), KS_OK);
+    text = slurp(path);
+    const char *line = strchr(text, '\n') + 1;
+    int rows = 0;
+    for (int i = 0; i < ks_item_count(model); i++) {
+        ks_item_info info;
+        ks_item_get(model, i, &info);
+        for (int p = 0; p < ks_period_count(model); p++, rows++) {
+            char id[16], start[64];
+            ks_period_id(model, ks_period_at(model, p), id, sizeof id);
+            snprintf(start, sizeof start, "%s,%s,", info.id, id);
+            assert_memory_equal(line, start, strlen(start));
+            line = strchr(line, '\n') + 1;
+        }
+    }
+    assert_int_equal(*line, '\0');
+    assert_int_equal(rows, 4 * 16);
+    free(text);
+    ks_model_free(model);
+}
+
+static void test_export_fails_cleanly(void **state)
+{
+    (void)state;
+    ks_model *model = small_model(NULL);
+    ks_error err;
+    const char *path = temp_path("no-such-dir/out.csv");
+    assert_int_equal(ks_export_csv(model, path, NULL, &err), KS_EIO);
+    assert_non_null(strstr(err.message, "no-such-dir/out.csv: cannot create "
+                                        "a temporary file"));
+    struct stat info;
+    assert_int_equal(stat(temp_path("no-such-dir"), &info), -1);
+    assert_int_equal(temporaries_left(KESSAN_TEST_TMP), 0);
+    ks_model_free(model);
+}
+
+/* Fail allocation n = 1, 2, ... (once, then for good) until export works:
+ * the old file stays as it was and no temporary file is left. */
+static void test_export_allocation_failure(void **state)
+{
+    (void)state;
+    const char *path = temp_path("alloc.csv");
+    FILE *old = fopen(path, "w");
+    assert_non_null(old);
+    fputs("old contents\n", old);
+    fclose(old);
+    for (int for_good = 0; for_good <= 1; for_good++) {
+        for (long n = 1;; n++) {
+            fail_alloc counts;
+            ks_allocator alloc = counting(&counts);
+            ks_model *model = small_model(&alloc);
+            set(model, "rev.total@3Q02", 3.0);
+            counts.calls = 0;
+            counts.fail_at = n;
+            counts.fail_for_good = for_good;
+            ks_error err;
+            ks_status status = ks_export_csv(model, path, NULL, &err);
+            long calls = counts.calls;
+            counts.fail_at = 0;
+            ks_model_free(model);
+            assert_int_equal(counts.live, 0);
+            assert_int_equal(temporaries_left(KESSAN_TEST_TMP), 0);
+            if (status == KS_OK && calls < n)
+                break;
+            if (status == KS_OK)
+                continue;
+            assert_int_equal(status, KS_ENOMEM);
+            char *text = slurp(path);
+            assert_string_equal(text, "old contents\n");
+            free(text);
+            assert_true(n < 10000);
+        }
+        old = fopen(path, "w");
+        fputs("old contents\n", old);
+        fclose(old);
+    }
+}
+
+/* The same for import: KS_ENOMEM, nothing leaked, the model unchanged. */
+static void test_import_allocation_failure(void **state)
+{
+    (void)state;
+    char text[4096] = "item,period,value\n";
+    static const char *const periods[] = { "1Q01", "2Q01", "3Q01", "4Q01",
+                                           "1Q02", "2Q02", "3Q02", "4Q02" };
+    for (int i = 0; i < 8; i++) {
+        char row[64];
+        snprintf(row, sizeof row, "rev.total,%s,\"%d,000\"\ncost,%s,(%d)\n",
+                 periods[i], i + 1, periods[i], i);
+        strcat(text, row);
+    }
+    for (int for_good = 0; for_good <= 1; for_good++) {
+        long failures = 0;
+        for (long n = 1;; n++) {
+            fail_alloc counts;
+            ks_allocator alloc = counting(&counts);
+            ks_model *model = small_model(&alloc);
+            set(model, "rev.total@3Q02", 9.0);
+            snapshot before = take(model);
+            long live = counts.live;
+            counts.calls = 0;
+            counts.fail_at = n;
+            counts.fail_for_good = for_good;
+            ks_error err;
+            ks_status status = import_text(model, text, &err);
+            counts.fail_at = 0;
+            if (status == KS_OK && counts.calls < n) {
+                ks_model_free(model);
+                assert_int_equal(counts.live, 0);
+                free(before.bits);
+                free(before.kinds);
+                break;
+            }
+            if (status != KS_OK) {
+                failures++;
+                assert_int_equal(status, KS_ENOMEM);
+                assert_int_equal(counts.live, live);
+                assert_same(before, take(model));
+            } else {
+                free(before.bits);
+                free(before.kinds);
+            }
+            ks_model_free(model);
+            assert_int_equal(counts.live, 0);
+            assert_true(n < 10000);
+        }
+        assert_true(failures > 0);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -326,6 +804,16 @@ int main(void)
         cmocka_unit_test(test_reader_callback_stops),
         cmocka_unit_test(test_reader_missing_file),
         cmocka_unit_test(test_reader_allocation_failure),
+        cmocka_unit_test(test_import_long_form),
+        cmocka_unit_test(test_import_wide_form_with_bom_and_crlf),
+        cmocka_unit_test(test_import_scenario_column),
+        cmocka_unit_test(test_import_errors_leave_model_unchanged),
+        cmocka_unit_test(test_import_nul_byte_and_missing_file),
+        cmocka_unit_test(test_import_allocation_failure),
+        cmocka_unit_test(test_export_round_trip_is_bit_identical),
+        cmocka_unit_test(test_export_order_and_options),
+        cmocka_unit_test(test_export_fails_cleanly),
+        cmocka_unit_test(test_export_allocation_failure),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
