@@ -1,0 +1,139 @@
+/*
+ * host_export.c -- `kessan export MODEL [--scenario S] [--out FILE]`: write
+ * every cell of a model (or of scenario S, with a scenario column) as the
+ * long-form values CSV, to FILE or to standard output.  It calls the core
+ * directly; no Lua state is needed.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "host.h"
+#include "kessan.h"
+
+typedef struct host_export_args {
+    const char *model;
+    const char *scenario;
+    const char *out;
+    int inputs_only;
+} host_export_args;
+
+/* Copy a file to standard output; 0 or -1. */
+static int host_copy_to_stdout(const char *path)
+{
+    FILE *file = fopen(path, "rb");
+    if (!file)
+        return -1;
+    char buffer[8192];
+    size_t count;
+    int failed = 0;
+    while ((count = fread(buffer, 1, sizeof buffer, file)) > 0)
+        if (fwrite(buffer, 1, count, stdout) != count) {
+            failed = 1;
+            break;
+        }
+    if (ferror(file))
+        failed = 1;
+    fclose(file);
+    if (fflush(stdout) != 0)
+        failed = 1;
+    return failed ? -1 : 0;
+}
+
+/* Export through a temporary file (the core writes files atomically). */
+static ks_status host_export_stdout(ks_model *model,
+                                    const ks_export_options *options,
+                                    ks_error *err)
+{
+    const char *directory = getenv("TMPDIR");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/kessan-export-XXXXXX",
+             directory && *directory ? directory : "/tmp");
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        snprintf(err->message, sizeof err->message,
+                 "%.200s: cannot create a temporary file", path);
+        err->code = KS_EIO;
+        return KS_EIO;
+    }
+    close(fd);
+    ks_status status = ks_export_csv(model, path, options, err);
+    if (status == KS_OK && host_copy_to_stdout(path) != 0) {
+        snprintf(err->message, sizeof err->message,
+                 "standard output: write failed");
+        err->code = status = KS_EIO;
+    }
+    remove(path);
+    return status;
+}
+
+static int host_export_model(const host_export_args *args)
+{
+    ks_model *model = NULL, *scenario = NULL;
+    ks_error err;
+    ks_status status = ks_model_open(args->model, NULL, &model, &err);
+    if (status == KS_OK && args->scenario)
+        status = ks_scenario_new(model, args->scenario, &scenario, &err);
+    if (status == KS_OK) {
+        ks_export_options options = {args->scenario != NULL,
+                                     args->inputs_only};
+        ks_model *target = scenario ? scenario : model;
+        status = args->out ? ks_export_csv(target, args->out, &options, &err)
+                           : host_export_stdout(target, &options, &err);
+    }
+    ks_model_free(scenario);
+    ks_model_free(model);
+    if (status != KS_OK) {
+        host_error(NULL, "%s", err.message);
+        return HOST_EXIT_FAILURE;
+    }
+    return HOST_EXIT_OK;
+}
+
+static int host_export(int argc, char **argv)
+{
+    host_export_args args = {NULL, NULL, NULL, 0};
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (host_wants_help(&host_export_command, arg))
+            return HOST_EXIT_OK;
+        if (strcmp(arg, "--scenario") == 0 || strcmp(arg, "--out") == 0) {
+            if (i + 1 >= argc)
+                return host_usage_error(&host_export_command,
+                                        "option '%s' needs a value", arg);
+            if (arg[2] == 's')
+                args.scenario = argv[++i];
+            else
+                args.out = argv[++i];
+        } else if (strcmp(arg, "--inputs-only") == 0)
+            args.inputs_only = 1;
+        else if (arg[0] == '-' && arg[1] != '\0')
+            return host_usage_error(&host_export_command,
+                                    "unknown option '%s'", arg);
+        else if (args.model)
+            return host_usage_error(&host_export_command,
+                                    "more than one model given");
+        else
+            args.model = arg;
+    }
+    if (!args.model)
+        return host_usage_error(&host_export_command, "no model given");
+    return host_export_model(&args);
+}
+
+const host_command host_export_command = {
+    "export",
+    "export MODEL [--scenario S] [--inputs-only] [--out FILE]",
+    "Write every cell of a model as long-form values CSV.",
+    "options:\n"
+    "  --scenario S    export scenario S of the model, with a scenario column\n"
+    "  --inputs-only   only the input cells (reported and overridden)\n"
+    "  --out FILE      write FILE (atomically) instead of standard output\n"
+    "  --help          this text\n"
+    "\nexample:\n"
+    "  kessan export data/iij --out iij-values.csv\n",
+    host_export
+};

@@ -1,0 +1,207 @@
+/*
+ * lkessan.c -- the module `kessan`: luaopen_kessan, the module functions
+ * (kessan.open, kessan.compare, kessan.format_explain, kessan.missing,
+ * kessan.version) and the conversions every file of the binding shares:
+ * raising the core's errors, pushing cell values, checking ids.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "lkessan.h"
+
+/* ---- shared conversions ------------------------------------------------- */
+
+int lk_raise(lua_State *L, const ks_error *err)
+{
+    if (err->code == KS_ENOMEM)
+        return luaL_error(L, "not enough memory (%s)", err->message);
+    return luaL_error(L, "%s", err->message);
+}
+
+int lk_fail(lua_State *L, const ks_error *err)
+{
+    if (err->code == KS_ENOMEM)
+        return lk_raise(L, err);
+    luaL_pushfail(L);
+    lua_pushstring(L, err->message);
+    return 2;
+}
+
+int lk_push_value(lua_State *L, const ks_value *value)
+{
+    switch (value->kind) {
+    case KS_NUMBER:
+        lua_pushnumber(L, value->number);
+        return 1;
+    case KS_ERROR:
+        lua_pushnil(L);
+        lua_pushstring(L, value->error ? value->error : "error");
+        return 2;
+    default:
+        lua_pushnil(L);
+        return 1;
+    }
+}
+
+int lk_check_item(lua_State *L, ks_model *model, int idx)
+{
+    if (lua_type(L, idx) != LUA_TSTRING)
+        return luaL_typeerror(L, idx, "item id");
+    const char *id = lua_tostring(L, idx);
+    int item = ks_item_find(model, id);
+    if (item >= 0)
+        return item;
+    ks_error err;
+    if (ks_item_lookup(model, id, &item, &err) != KS_OK)
+        return lk_raise(L, &err);
+    return item;
+}
+
+int lk_check_period(lua_State *L, ks_model *model, int idx)
+{
+    if (lua_type(L, idx) != LUA_TSTRING)
+        return luaL_typeerror(L, idx, "period");
+    int period;
+    ks_error err;
+    if (ks_period_lookup(model, lua_tostring(L, idx), &period, &err) != KS_OK)
+        return lk_raise(L, &err);
+    return period;
+}
+
+int lk_check_cell(lua_State *L, ks_model *model, int idx, int *item,
+                  int *period)
+{
+    if (lua_type(L, idx) == LUA_TSTRING) {
+        const char *text = lua_tostring(L, idx);
+        if (strchr(text, '@')) {
+            ks_error err;
+            if (ks_cell_lookup(model, text, item, period, &err) != KS_OK)
+                return lk_raise(L, &err);
+            return 1;
+        }
+    }
+    *item = lk_check_item(L, model, idx);
+    *period = lk_check_period(L, model, idx + 1);
+    return 2;
+}
+
+void lk_get(lua_State *L, ks_model *model, int item, int period,
+            ks_value *out)
+{
+    ks_error err;
+    if (ks_get(model, item, period, out, &err) != KS_OK)
+        lk_raise(L, &err);
+}
+
+/* kessan.missing: a unique light userdata (its address in this library). */
+static const char aux_missing_tag = 0;
+
+int lk_is_missing_sentinel(lua_State *L, int idx)
+{
+    return lua_touserdata(L, idx) == (void *)&aux_missing_tag &&
+           lua_type(L, idx) == LUA_TLIGHTUSERDATA;
+}
+
+void lk_push_missing_sentinel(lua_State *L)
+{
+    lua_pushlightuserdata(L, (void *)&aux_missing_tag);
+}
+
+static void aux_group_digits(const char *digits, char *buf, size_t size)
+{
+    size_t length = strlen(digits), at = 0;
+    for (size_t i = 0; i < length && at + 2 < size; i++) {
+        if (i > 0 && (length - i) % 3 == 0)
+            buf[at++] = ',';
+        buf[at++] = digits[i];
+    }
+    buf[at] = '\0';
+}
+
+void lk_format_number(double number, char *buf, size_t size)
+{
+    if (isfinite(number) && fabs(number) < 1e15 &&
+        number == floor(number)) {
+        char digits[32];
+        snprintf(digits, sizeof digits, "%.0f", fabs(number));
+        char grouped[48];
+        aux_group_digits(digits, grouped, sizeof grouped);
+        snprintf(buf, size, "%s%s", number < 0 ? "-" : "", grouped);
+        return;
+    }
+    snprintf(buf, size, "%.6g", number);
+}
+
+/* ---- module functions --------------------------------------------------- */
+
+/* kessan.open(directory) -> Model | nil, message */
+static int kessan_open(lua_State *L)
+{
+    const char *directory = luaL_checkstring(L, 1);
+    const ks_allocator *allocator = lk_allocator(L);
+    lk_handle *handle = lk_new_handle(L, 0, 0);
+    ks_error err;
+    if (ks_model_open(directory, allocator, &handle->model, &err) != KS_OK)
+        return lk_fail(L, &err);
+    return 1;
+}
+
+/* Field `name` of the table at 1 as an int; `fallback` when absent, or an
+ * error when fallback is -1. */
+static int aux_field_integer(lua_State *L, const char *name, int fallback)
+{
+    int type = lua_getfield(L, 1, name);
+    int isnum = 0;
+    lua_Integer value = lua_tointegerx(L, -1, &isnum);
+    lua_pop(L, 1);
+    if (type == LUA_TNIL && fallback != -1)
+        return fallback;
+    if (!isnum || value < 1 || value > 9999)
+        return luaL_argerror(L, 1, lua_pushfstring(L,
+            "field '%s' expected a positive integer", name));
+    return (int)value;
+}
+
+/* kessan.new{fiscal_year_end_month = 3, first_year = 2001, last_year = 2002}
+ * -> an empty Model */
+static int kessan_new(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    ks_calendar calendar;
+    calendar.fiscal_year_end_month =
+        aux_field_integer(L, "fiscal_year_end_month", 12);
+    calendar.first_year = aux_field_integer(L, "first_year", -1);
+    calendar.last_year =
+        aux_field_integer(L, "last_year", calendar.first_year);
+    const ks_allocator *allocator = lk_allocator(L);
+    lk_handle *handle = lk_new_handle(L, 0, 0);
+    ks_error err;
+    if (ks_model_new(&calendar, allocator, &handle->model, &err) != KS_OK)
+        return lk_raise(L, &err);
+    return 1;
+}
+
+static const luaL_Reg kessan_functions[] = {
+    {"open", kessan_open},
+    {"new", kessan_new},
+    {"compare", lk_compare},
+    {"format_explain", lk_format_explain},
+    {NULL, NULL}
+};
+
+LK_EXPORT int luaopen_kessan(lua_State *L)
+{
+    luaL_checkversion(L);
+    lk_allocator(L);
+    lk_model_open(L);
+    lk_series_open(L);
+    lk_explain_open(L);
+    lk_compare_open(L);
+    luaL_newlib(L, kessan_functions);
+    lk_push_missing_sentinel(L);
+    lua_setfield(L, -2, "missing");
+    lua_pushliteral(L, KESSAN_VERSION);
+    lua_setfield(L, -2, "version");
+    return 1;
+}

@@ -1,0 +1,116 @@
+/*
+ * lkessan.h -- declarations shared by the files of the Lua binding of the
+ * kessan engine (module `kessan`).  The binding checks arguments, calls the
+ * core and converts results; the model itself lives in core/.
+ *
+ * Userdata
+ *   kessan.Model     a model handle (lk_handle), user value 1: nil
+ *   kessan.Scenario  a scenario handle (lk_handle), user value 1: its Model
+ *   kessan.Series    one item across periods (lk_series), attached to a
+ *                    handle (user value 1) or detached (its own values)
+ * Rule for memory: no Lua error is raised while C memory the binding owns
+ * is live; the C work is done and released first, then the error raised.
+ */
+#ifndef LKESSAN_H
+#define LKESSAN_H
+
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "kessan.h"
+
+#define LK_MODEL "kessan.Model"
+#define LK_SCENARIO "kessan.Scenario"
+#define LK_SERIES "kessan.Series"
+#define LK_EXPLAIN "kessan.Explain"
+#define LK_COMPARISON "kessan.Comparison"
+#define LK_ALLOCATOR "kessan.Allocator"
+
+/* A Model or Scenario handle.  `model` is NULL once closed. */
+typedef struct lk_handle {
+    ks_model *model;
+    int is_scenario;
+} lk_handle;
+
+/* ---- lkessan.c: the module ---------------------------------------------- */
+#if defined(__GNUC__)
+#define LK_EXPORT __attribute__((visibility("default")))
+#else
+#define LK_EXPORT
+#endif
+LK_EXPORT int luaopen_kessan(lua_State *L);
+
+/* ---- lalloc.c: the core's allocations through the state's allocator ----- */
+/* The allocator models of this state use (created on first call). */
+const ks_allocator *lk_allocator(lua_State *L);
+
+/* ---- lmodel.c: Model and Scenario ------------------------------------- */
+/* Register the Model and Scenario metatables (leaves nothing on the stack). */
+void lk_model_open(lua_State *L);
+/* Push a new, closed handle (model NULL); the caller then opens the core
+ * model into handle->model, so a Lua memory error cannot leak it.  For a
+ * scenario `parent` is the stack index of its Model, kept alive by it. */
+lk_handle *lk_new_handle(lua_State *L, int is_scenario, int parent);
+/* The handle at idx, or NULL when idx is not a Model or Scenario. */
+lk_handle *lk_to_handle(lua_State *L, int idx);
+/* The open model of the handle at idx; raises on a wrong type or a closed
+ * handle ("attempt to use a closed model"). */
+ks_model *lk_check_model(lua_State *L, int idx);
+
+/* ---- lkessan.c: shared conversions ------------------------------------- */
+/* Raise the core's error (never returns).  err lives on the C stack. */
+int lk_raise(lua_State *L, const ks_error *err);
+/* Return `nil, message` (for failures of files). */
+int lk_fail(lua_State *L, const ks_error *err);
+/* Push a cell value: a number, or nil for missing, or nil and the error's
+ * description.  Returns the number of values pushed (1 or 2). */
+int lk_push_value(lua_State *L, const ks_value *value);
+/* Index of the item named by the string at idx; raises with the core's
+ * message (and its suggestion) when unknown. */
+int lk_check_item(lua_State *L, ks_model *model, int idx);
+/* Index of the period named at idx ("3Q02"); raises when not a period. */
+int lk_check_period(lua_State *L, ks_model *model, int idx);
+/* A cell from arguments idx, idx+1: ("id", "3Q02") or ("id@3Q02") (told
+ * apart by the '@').  Returns the number of arguments used (1 or 2). */
+int lk_check_cell(lua_State *L, ks_model *model, int idx, int *item,
+                  int *period);
+/* Read one cell; raises on a failure of the core (not on error values). */
+void lk_get(lua_State *L, ks_model *model, int item, int period,
+            ks_value *out);
+/* The sentinel value kessan.missing (a light userdata). */
+int lk_is_missing_sentinel(lua_State *L, int idx);
+void lk_push_missing_sentinel(lua_State *L);
+/* Format a number for tables: integers with digit grouping, others %.6g. */
+void lk_format_number(double number, char *buf, size_t size);
+
+/* ---- lseries.c ---------------------------------------------------------- */
+void lk_series_open(lua_State *L);
+/* Push a Series attached to item `item` of the handle at `handle_idx`. */
+void lk_push_series(lua_State *L, int handle_idx, int item);
+
+/* ---- lexplain.c --------------------------------------------------------- */
+void lk_explain_open(lua_State *L);
+/* m:explain(item, period) */
+int lk_explain(lua_State *L);
+/* kessan.format_explain(tree) */
+int lk_format_explain(lua_State *L);
+
+/* ---- lcompare.c --------------------------------------------------------- */
+void lk_compare_open(lua_State *L);
+/* kessan.compare{m, low, high, items = {...}, periods = {...}} */
+int lk_compare(lua_State *L);
+
+/* ---- ltext.c: plain text tables for __tostring ------------------------- */
+typedef struct lk_text_table {
+    int index;           /* stack index of the table of cell strings    */
+    int columns;
+    int count;           /* cells added so far                         */
+} lk_text_table;
+/* Cells are added row by row after lk_text_begin (which pushes a table);
+ * lk_text_end replaces that table with the laid-out text (one string).
+ * The first column is left aligned, the others right aligned. */
+void lk_text_begin(lua_State *L, lk_text_table *table, int columns);
+void lk_text_cell(lua_State *L, lk_text_table *table, const char *text);
+void lk_text_end(lua_State *L, lk_text_table *table, const char *title);
+
+#endif

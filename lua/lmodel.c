@@ -1,0 +1,481 @@
+/*
+ * lmodel.c -- the kessan.Model and kessan.Scenario userdata: their methods
+ * (get, set, define, scenario, explain, items, item, periods, import,
+ * export, close, name) and metamethods (__index giving a Series for an item
+ * id, __tostring, __len, __eq, __gc, __close).
+ *
+ * Both types share one lk_handle layout and one method table; each method
+ * is a closure whose upvalues 1 and 2 are the Model and Scenario
+ * metatables, so the check of `self` is two pointer compares (m:get is the
+ * hot path of scripts).  A Scenario's user value 1 is its Model, which it
+ * keeps alive.  Closing is idempotent: __gc, __close and close share one
+ * function, and a closed handle raises "attempt to use a closed model".
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "lkessan.h"
+
+/* ---- handles ------------------------------------------------------------ */
+
+lk_handle *lk_new_handle(lua_State *L, int is_scenario, int parent)
+{
+    if (parent)
+        parent = lua_absindex(L, parent);
+    lk_handle *handle = lua_newuserdatauv(L, sizeof *handle, 1);
+    handle->model = NULL;
+    handle->is_scenario = is_scenario;
+    luaL_setmetatable(L, is_scenario ? LK_SCENARIO : LK_MODEL);
+    if (parent) {
+        lua_pushvalue(L, parent);
+        lua_setiuservalue(L, -2, 1);
+    }
+    return handle;
+}
+
+lk_handle *lk_to_handle(lua_State *L, int idx)
+{
+    lk_handle *handle = luaL_testudata(L, idx, LK_MODEL);
+    if (!handle)
+        handle = luaL_testudata(L, idx, LK_SCENARIO);
+    return handle;
+}
+
+ks_model *lk_check_model(lua_State *L, int idx)
+{
+    lk_handle *handle = lk_to_handle(L, idx);
+    if (!handle)
+        luaL_typeerror(L, idx, LK_MODEL);
+    if (!handle->model)
+        luaL_error(L, "attempt to use a closed model");
+    return handle->model;
+}
+
+/* The handle at 1 for a method (upvalues 1, 2: the two metatables). */
+static lk_handle *aux_self(lua_State *L)
+{
+    lk_handle *handle = lua_touserdata(L, 1);
+    if (handle && lua_getmetatable(L, 1)) {
+        int ours = lua_rawequal(L, -1, lua_upvalueindex(1)) ||
+                   lua_rawequal(L, -1, lua_upvalueindex(2));
+        lua_pop(L, 1);
+        if (ours)
+            return handle;
+    }
+    luaL_typeerror(L, 1, LK_MODEL);
+    return NULL;
+}
+
+static ks_model *aux_open_self(lua_State *L)
+{
+    lk_handle *handle = aux_self(L);
+    if (!handle->model)
+        luaL_error(L, "attempt to use a closed model");
+    return handle->model;
+}
+
+/* An optional string field of the options table at idx (left on the
+ * stack so the string stays alive); NULL when absent. */
+static const char *aux_opt_field(lua_State *L, int idx, const char *name)
+{
+    if (lua_isnoneornil(L, idx))
+        return NULL;
+    int type = lua_getfield(L, idx, name);
+    if (type == LUA_TNIL)
+        return NULL;
+    if (type != LUA_TSTRING)
+        luaL_argerror(L, idx, lua_pushfstring(L,
+            "field '%s' expected a string, got %s", name,
+            luaL_typename(L, -1)));
+    return lua_tostring(L, -1);
+}
+
+static int aux_opt_flag(lua_State *L, int idx, const char *name)
+{
+    if (lua_isnoneornil(L, idx))
+        return 0;
+    lua_getfield(L, idx, name);
+    int flag = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    return flag;
+}
+
+static void aux_check_options(lua_State *L, int idx)
+{
+    if (!lua_isnoneornil(L, idx))
+        luaL_checktype(L, idx, LUA_TTABLE);
+}
+
+/* ---- cells -------------------------------------------------------------- */
+
+/* m:get(item, period) or m:get("id@PERIOD") -> number | nil [, error] */
+static int m_get(lua_State *L)
+{
+    ks_model *model = aux_open_self(L);
+    int item, period;
+    lk_check_cell(L, model, 2, &item, &period);
+    ks_value value;
+    lk_get(L, model, item, period, &value);
+    return lk_push_value(L, &value);
+}
+
+/* m:set(item, period, v) or m:set("id@PERIOD", v): a number sets an
+ * override, nil clears the input, kessan.missing sets it missing. */
+static int m_set(lua_State *L)
+{
+    ks_model *model = aux_open_self(L);
+    int item, period;
+    int value_idx = 2 + lk_check_cell(L, model, 2, &item, &period);
+    ks_error err;
+    ks_status status;
+    if (lua_isnoneornil(L, value_idx))
+        status = ks_clear(model, item, period, &err);
+    else if (lk_is_missing_sentinel(L, value_idx))
+        status = ks_set_missing(model, item, period, &err);
+    else if (lua_type(L, value_idx) == LUA_TNUMBER)
+        status = ks_set(model, item, period, lua_tonumber(L, value_idx),
+                        &err);
+    else
+        return luaL_typeerror(L, value_idx, "number, nil or kessan.missing");
+    if (status != KS_OK)
+        return lk_raise(L, &err);
+    return 0;
+}
+
+/* ---- items and periods -------------------------------------------------- */
+
+static const char *const aux_rule_names[] = {"sum", "last", "formula", NULL};
+
+/* m:define(id, formula [, {label=, label_ja=, unit=, statement=, parent=,
+ * rule=}]): create an item (options apply then) or give one a formula. */
+static int m_define(lua_State *L)
+{
+    ks_model *model = aux_open_self(L);
+    const char *id = luaL_checkstring(L, 2);
+    const char *formula = luaL_optstring(L, 3, NULL);
+    aux_check_options(L, 4);
+    ks_item_info info;
+    memset(&info, 0, sizeof info);
+    info.id = id;
+    info.label = aux_opt_field(L, 4, "label");
+    info.label_ja = aux_opt_field(L, 4, "label_ja");
+    info.unit = aux_opt_field(L, 4, "unit");
+    info.statement = aux_opt_field(L, 4, "statement");
+    info.parent = aux_opt_field(L, 4, "parent");
+    info.rule = KS_RULE_FORMULA;
+    const char *rule = aux_opt_field(L, 4, "rule");
+    if (rule) {
+        int found = -1;
+        for (int i = 0; aux_rule_names[i]; i++)
+            if (strcmp(rule, aux_rule_names[i]) == 0)
+                found = i;
+        if (found < 0)
+            return luaL_argerror(L, 4, lua_pushfstring(L,
+                "field 'rule' must be sum, last or formula, not '%s'", rule));
+        info.rule = (ks_rule)found;
+    }
+    ks_error err;
+    if (ks_define(model, id, formula, &info, &err) != KS_OK)
+        return lk_raise(L, &err);
+    return 0;
+}
+
+/* m:items() -> { id, ... } in display order */
+static int m_items(lua_State *L)
+{
+    ks_model *model = aux_open_self(L);
+    int count = ks_item_count(model);
+    lua_createtable(L, count, 0);
+    for (int i = 0; i < count; i++) {
+        ks_item_info info;
+        if (ks_item_get(model, i, &info) != KS_OK)
+            continue;
+        lua_pushstring(L, info.id);
+        lua_rawseti(L, -2, i + 1);
+    }
+    return 1;
+}
+
+static void aux_set_string(lua_State *L, const char *name, const char *text)
+{
+    if (!text)
+        return;
+    lua_pushstring(L, text);
+    lua_setfield(L, -2, name);
+}
+
+/* m:item(id) -> {id, label, label_ja, unit, statement, parent, rule,
+ * formula} */
+static int m_item(lua_State *L)
+{
+    ks_model *model = aux_open_self(L);
+    int item = lk_check_item(L, model, 2);
+    ks_item_info info;
+    if (ks_item_get(model, item, &info) != KS_OK)
+        return luaL_error(L, "item %d is not in the model", item);
+    lua_createtable(L, 0, 8);
+    aux_set_string(L, "id", info.id);
+    aux_set_string(L, "label", info.label);
+    aux_set_string(L, "label_ja", info.label_ja);
+    aux_set_string(L, "unit", info.unit);
+    aux_set_string(L, "statement", info.statement);
+    aux_set_string(L, "parent", info.parent);
+    aux_set_string(L, "formula", info.formula);
+    if ((unsigned)info.rule <= KS_RULE_FORMULA)
+        aux_set_string(L, "rule", aux_rule_names[info.rule]);
+    return 1;
+}
+
+/* m:periods() -> { "1Q01", ... } in time order */
+static int m_periods(lua_State *L)
+{
+    ks_model *model = aux_open_self(L);
+    int count = ks_period_count(model);
+    lua_createtable(L, count, 0);
+    for (int i = 0; i < count; i++) {
+        char id[16];
+        lua_pushstring(L, ks_period_id(model, ks_period_at(model, i), id,
+                                       sizeof id));
+        lua_rawseti(L, -2, i + 1);
+    }
+    return 1;
+}
+
+/* ---- scenarios, files, lifetime ----------------------------------------- */
+
+/* m:scenario(name) -> Scenario (of the base model, also from a scenario) */
+static int m_scenario(lua_State *L)
+{
+    lk_handle *self = aux_self(L);
+    if (!self->model)
+        return luaL_error(L, "attempt to use a closed model");
+    const char *name = luaL_checkstring(L, 2);
+    int parent = 1;
+    if (self->is_scenario) {
+        lua_getiuservalue(L, 1, 1);
+        parent = lua_gettop(L);
+    }
+    lk_handle *handle = lk_new_handle(L, 1, parent);
+    ks_error err;
+    if (ks_scenario_new(self->model, name, &handle->model, &err) != KS_OK)
+        return lk_raise(L, &err);
+    return 1;
+}
+
+/* m:import(path [, {reported = true}]) -> true | nil, message */
+static int m_import(lua_State *L)
+{
+    ks_model *model = aux_open_self(L);
+    const char *path = luaL_checkstring(L, 2);
+    aux_check_options(L, 3);
+    ks_provenance provenance = aux_opt_flag(L, 3, "reported")
+                                   ? KS_PROV_REPORTED
+                                   : KS_PROV_OVERRIDDEN;
+    ks_error err;
+    if (ks_import_csv(model, path, provenance, &err) != KS_OK)
+        return lk_fail(L, &err);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+/* m:export(path [, {scenario = true, inputs_only = true}]) -> true | nil,
+ * message */
+static int m_export(lua_State *L)
+{
+    ks_model *model = aux_open_self(L);
+    const char *path = luaL_checkstring(L, 2);
+    aux_check_options(L, 3);
+    ks_export_options options;
+    options.with_scenario_column = aux_opt_flag(L, 3, "scenario");
+    options.inputs_only = aux_opt_flag(L, 3, "inputs_only");
+    ks_error err;
+    if (ks_export_csv(model, path, &options, &err) != KS_OK)
+        return lk_fail(L, &err);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+/* m:name() -> "base" for a model, the scenario's name otherwise */
+static int m_name(lua_State *L)
+{
+    ks_model *model = aux_open_self(L);
+    lua_pushstring(L, ks_model_name(model));
+    return 1;
+}
+
+/* m:series(id) -> Series (the same as m[id]) */
+static int m_series(lua_State *L)
+{
+    ks_model *model = aux_open_self(L);
+    int item = lk_check_item(L, model, 2);
+    lk_push_series(L, 1, item);
+    return 1;
+}
+
+/* m:close(), __gc, __close: release the model once; harmless twice. */
+static int m_close(lua_State *L)
+{
+    lk_handle *handle = aux_self(L);
+    ks_model *model = handle->model;
+    handle->model = NULL;
+    ks_model_free(model);
+    return 0;
+}
+
+/* ---- metamethods -------------------------------------------------------- */
+
+/* m[key]: a method, or the Series of an item id (upvalue 3: methods);
+ * a key that is not a string gives nil. */
+static int m_index_item(lua_State *L)
+{
+    lua_pushvalue(L, 2);
+    if (lua_rawget(L, lua_upvalueindex(3)) != LUA_TNIL)
+        return 1;
+    lua_pop(L, 1);
+    if (lua_type(L, 2) != LUA_TSTRING)
+        return 0;
+    ks_model *model = aux_open_self(L);
+    int item = lk_check_item(L, model, 2);
+    lk_push_series(L, 1, item);
+    return 1;
+}
+
+static int m_len(lua_State *L)
+{
+    ks_model *model = aux_open_self(L);
+    lua_pushinteger(L, ks_item_count(model));
+    return 1;
+}
+
+static int m_eq(lua_State *L)
+{
+    lk_handle *a = lk_to_handle(L, 1), *b = lk_to_handle(L, 2);
+    lua_pushboolean(L, a && b && a->model && a->model == b->model);
+    return 1;
+}
+
+/* The last fiscal year's quarters and FY as columns of a text table. */
+static int aux_summary_periods(ks_model *model, int periods[5])
+{
+    ks_calendar calendar = ks_model_calendar(model);
+    char id[16];
+    int count = 0;
+    for (int q = 1; q <= 4; q++) {
+        snprintf(id, sizeof id, "%dQ%02d", q, calendar.last_year % 100);
+        if (ks_period_lookup(model, id, &periods[count], NULL) == KS_OK)
+            count++;
+    }
+    snprintf(id, sizeof id, "FY%02d", calendar.last_year % 100);
+    if (ks_period_lookup(model, id, &periods[count], NULL) == KS_OK)
+        count++;
+    return count;
+}
+
+static void aux_cell_text(lua_State *L, ks_model *model, int item,
+                          int period, char *buf, size_t size)
+{
+    ks_value value;
+    ks_error err;
+    if (ks_get(model, item, period, &value, &err) != KS_OK) {
+        snprintf(buf, size, "?");
+        return;
+    }
+    (void)L;
+    if (value.kind == KS_NUMBER)
+        lk_format_number(value.number, buf, size);
+    else
+        snprintf(buf, size, "%s", value.kind == KS_ERROR ? "#ERROR" : "-");
+}
+
+static int m_tostring(lua_State *L)
+{
+    lk_handle *handle = aux_self(L);
+    const char *type = handle->is_scenario ? LK_SCENARIO : LK_MODEL;
+    if (!handle->model) {
+        lua_pushfstring(L, "%s (closed)", type);
+        return 1;
+    }
+    ks_model *model = handle->model;
+    int periods[5];
+    int period_count = aux_summary_periods(model, periods);
+    int item_count = ks_item_count(model);
+    lk_text_table table;
+    lk_text_begin(L, &table, period_count + 1);
+    lk_text_cell(L, &table, "item");
+    for (int p = 0; p < period_count; p++) {
+        char id[16];
+        lk_text_cell(L, &table, ks_period_id(model, periods[p], id,
+                                             sizeof id));
+    }
+    for (int i = 0; i < item_count; i++) {
+        ks_item_info info;
+        if (ks_item_get(model, i, &info) != KS_OK)
+            continue;
+        lk_text_cell(L, &table, info.id);
+        for (int p = 0; p < period_count; p++) {
+            char text[64];
+            aux_cell_text(L, model, i, periods[p], text, sizeof text);
+            lk_text_cell(L, &table, text);
+        }
+    }
+    lua_pushfstring(L, "%s '%s' (%d items, %d periods)", type,
+                    ks_model_name(model), item_count,
+                    ks_period_count(model));
+    lk_text_end(L, &table, lua_tostring(L, -1));
+    return 1;
+}
+
+/* ---- registration ------------------------------------------------------- */
+
+static const luaL_Reg aux_methods[] = {
+    {"get", m_get},
+    {"set", m_set},
+    {"define", m_define},
+    {"scenario", m_scenario},
+    {"explain", lk_explain},
+    {"items", m_items},
+    {"item", m_item},
+    {"periods", m_periods},
+    {"import", m_import},
+    {"export", m_export},
+    {"name", m_name},
+    {"series", m_series},
+    {"close", m_close},
+    {NULL, NULL}
+};
+
+static const luaL_Reg aux_metamethods[] = {
+    {"__tostring", m_tostring},
+    {"__len", m_len},
+    {"__eq", m_eq},
+    {"__gc", m_close},
+    {"__close", m_close},
+    {NULL, NULL}
+};
+
+void lk_model_open(lua_State *L)
+{
+    luaL_newmetatable(L, LK_MODEL);
+    int model_meta = lua_gettop(L);
+    luaL_newmetatable(L, LK_SCENARIO);
+    int scenario_meta = lua_gettop(L);
+    lua_newtable(L);
+    int methods = lua_gettop(L);
+    /* methods: upvalues = the two metatables */
+    lua_pushvalue(L, model_meta);
+    lua_pushvalue(L, scenario_meta);
+    luaL_setfuncs(L, aux_methods, 2);
+    for (int meta = model_meta; meta <= scenario_meta; meta++) {
+        lua_pushvalue(L, meta);
+        lua_pushvalue(L, model_meta);
+        lua_pushvalue(L, scenario_meta);
+        luaL_setfuncs(L, aux_metamethods, 2);
+        lua_pushvalue(L, model_meta);
+        lua_pushvalue(L, scenario_meta);
+        lua_pushvalue(L, methods);
+        lua_pushcclosure(L, m_index_item, 3);
+        lua_setfield(L, -2, "__index");
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 3);
+}
