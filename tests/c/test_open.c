@@ -1,0 +1,354 @@
+/*
+ * test_open.c -- ks_model_open: a model directory read whole (settings,
+ * items with formulas referring to later items, values*.csv as inputs and
+ * printed figures, printed.csv, notes.csv), every failure naming the file,
+ * line and what, and allocation failure freeing everything.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "kessan.h"
+#include "model.h"
+
+#define FIXTURE "tests/data/csv/model"
+
+typedef struct fail_alloc {
+    long calls;
+    long fail_at;
+    int fail_for_good;
+    long live;
+} fail_alloc;
+
+static void *fail_realloc(void *user_data, void *block, size_t size)
+{
+    fail_alloc *state = user_data;
+    if (size == 0) {
+        if (block) {
+            state->live--;
+            free(block);
+        }
+        return NULL;
+    }
+    state->calls++;
+    if (state->fail_at
+        && (state->calls == state->fail_at
+            || (state->fail_for_good && state->calls > state->fail_at)))
+        return NULL;
+    void *grown = realloc(block, size);
+    if (grown && !block)
+        state->live++;
+    return grown;
+}
+
+static ks_model *open_ok(const char *directory)
+{
+    ks_model *model = NULL;
+    ks_error err;
+    if (ks_model_open(directory, NULL, &model, &err) != KS_OK)
+        fail_msg("%s", err.message);
+    return model;
+}
+
+static ks_value get(ks_model *model, const char *at, int *is_input)
+{
+    int item, period;
+    ks_error err;
+    if (ks_cell_lookup(model, at, &item, &period, &err) != KS_OK)
+        fail_msg("%s", err.message);
+    ks_value value;
+    assert_int_equal(ks_get(model, item, period, &value, &err), KS_OK);
+    if (is_input)
+        *is_input = ks_is_input(model, item, period);
+    return value;
+}
+
+static const ks_printed *printed(ks_model *model, const char *at,
+                                 ks_measure measure)
+{
+    int item, period;
+    ks_error err;
+    assert_int_equal(ks_cell_lookup(model, at, &item, &period, &err), KS_OK);
+    return ks_printed_find(model, item, period, measure);
+}
+
+static void test_open_fixture(void **state)
+{
+    (void)state;
+    ks_model *model = open_ok(FIXTURE);
+    assert_int_equal(ks_item_count(model), 4);
+    ks_item_info info;
+    assert_int_equal(ks_item_get(model, 1, &info), KS_OK);
+    assert_string_equal(info.id, "op_income");
+    assert_string_equal(info.label, "Operating income (loss)");
+    assert_string_equal(info.label_ja, "営業利益(損失)");
+    assert_string_equal(info.formula, "rev.total - cost.total");
+    assert_int_equal(ks_item_get(model, 3, &info), KS_OK);
+    assert_int_equal(info.rule, KS_RULE_FORMULA);
+
+    ks_calendar calendar = ks_model_calendar(model);
+    assert_int_equal(calendar.fiscal_year_end_month, 3);
+    assert_int_equal(calendar.first_year, 2001);
+    assert_int_equal(calendar.last_year, 2002);
+    assert_string_equal(ks_setting(model, "rate.USD"), "118.75");
+    assert_string_equal(ks_setting(model, "name"), "Example Co.");
+    assert_string_equal(ks_setting(model, "note.op_margin"),
+                        "a ratio, never summed");
+
+    int input = 0;
+    ks_value value = get(model, "rev.total@3Q02", &input);
+    assert_true(input && value.number == 10563578.0);
+    assert_int_equal(value.provenance, KS_PROV_REPORTED);
+    /* a value for a formula item is only a printed figure */
+    value = get(model, "op_income@3Q02", &input);
+    assert_false(input);
+    assert_int_equal(value.provenance, KS_PROV_COMPUTED);
+    assert_true(value.number == 10563578.0 - 11130098.0);
+    const ks_printed *figure = printed(model, "op_income@3Q02",
+                                       KS_MEASURE_VALUE);
+    assert_non_null(figure);
+    assert_true(figure->number == -566520.0);
+    assert_string_equal(figure->text, "(566,520)");
+    assert_string_equal(figure->source, "values.csv:4");
+    /* "-" is a reported missing value */
+    value = get(model, "cost.total@2Q02", &input);
+    assert_true(input && value.kind == KS_MISSING);
+    figure = printed(model, "cost.total@2Q02", KS_MEASURE_VALUE);
+    assert_true(figure && figure->is_missing);
+    /* values2.csv, wide form with CRLF; its empty cell is nothing */
+    value = get(model, "rev.total@2Q02", &input);
+    assert_true(input && value.number == 10563578.0);
+    assert_string_equal(printed(model, "rev.total@2Q02",
+                                KS_MEASURE_VALUE)->source, "values2.csv:2");
+    get(model, "rev.total@1Q02", &input);
+    assert_false(input);
+    assert_null(printed(model, "rev.total@1Q02", KS_MEASURE_VALUE));
+
+    /* printed.csv: a % column is a percentage with or without "%" */
+    figure = printed(model, "op_income@3Q02", KS_MEASURE_PCT);
+    assert_true(figure && figure->number == -0.054 && figure->is_percent);
+    assert_int_equal(figure->decimals, 1);
+    assert_string_equal(figure->text, "(5.4)");
+    assert_string_equal(figure->source, "printed.csv:2");
+    figure = printed(model, "rev.total@3Q02", KS_MEASURE_USD);
+    assert_true(figure && figure->number == 88957.0 && !figure->is_percent);
+    figure = printed(model, "op_margin@3Q02", KS_MEASURE_VALUE);
+    assert_true(figure && figure->number == -0.054 && figure->is_percent);
+
+    assert_int_equal(ks_note_count(model), 2);
+    const ks_note *note = ks_note_at(model, 1);
+    assert_string_equal(note->id, "n2");
+    assert_int_equal(note->item, 1);
+    assert_string_equal(note->text, "Up-front network costs.");
+    assert_int_equal(ks_note_at(model, 0)->item, -1);
+    assert_int_equal(ks_note_at(model, 0)->period, -1);
+    ks_model_free(model);
+}
+
+static void test_open_release(void **state)
+{
+    (void)state;
+    ks_model *model = open_ok("data/iij");
+    /* Total revenues, three months ended Dec. 31, 2002, as printed */
+    assert_true(get(model, "rev.total@3Q02", NULL).number == 10563578.0);
+    assert_true(ks_printed_count(model) > 0);
+    ks_model_free(model);
+}
+
+/* ---- broken directories, made in the build tree --------------------------- */
+
+static const char *scratch(const char *name)
+{
+    static char path[512];
+    snprintf(path, sizeof path, "%s/open-%s", KESSAN_TEST_TMP, name);
+    return path;
+}
+
+static void write_file(const char *directory, const char *name,
+                       const char *text)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/%s", directory, name);
+    FILE *file = fopen(path, "wb");
+    assert_non_null(file);
+    fputs(text, file);
+    fclose(file);
+}
+
+static void remove_file(const char *directory, const char *name)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/%s", directory, name);
+    remove(path);
+}
+
+static const char *const good_settings =
+    "key,value\nfiscal_year_end_month,3\nfirst_year,2001\nlast_year,2002\n";
+static const char *const good_items =
+    "id,label,rule,formula\nrev.total,Total revenues,sum,\n"
+    "op_income,Operating income,sum,rev.total - cost.total\n"
+    "cost.total,Total costs,,\n";
+
+typedef struct open_case {
+    const char *file;     /* the file to write over the good model       */
+    const char *text;
+    ks_status status;
+    const char *message;  /* expected after "<dir>/"                     */
+} open_case;
+
+static const open_case open_cases[] = {
+    { "settings.csv", "key,value\nfiscal_year_end_month,3\nlast_year,2002\n",
+      KS_EFORMAT, "settings.csv: no 'first_year' (the calendar needs "
+      "fiscal_year_end_month, first_year and last_year)" },
+    { "settings.csv", "key,value\nfiscal_year_end_month,March\n"
+      "first_year,2001\nlast_year,2002\n", KS_EFORMAT,
+      "settings.csv:2:23: fiscal_year_end_month must be a whole number, got "
+      "'March'" },
+    { "settings.csv", "key,value\nfirst_year,2001\nfirst_year,2002\n",
+      KS_EDUP, "settings.csv:3:1: key 'first_year' again (first on line 2)" },
+    { "settings.csv", "key,value,x\n", KS_EFORMAT,
+      "settings.csv:1:11: unknown column 'x'" },
+    { "items.csv", "id,label,rule,formula\nrev.total,Revenue,sum,\n"
+      "op_income,Op,sum,rev.total - cost.totl\ncost.total,Costs,,\n",
+      KS_EUNKNOWN, "items.csv:3: formula of 'op_income': " },
+    { "items.csv", "id,label,rule,formula\nrev.total,Revenue,sum,\n"
+      "op_income,Op,sum,rev.total - * 2\n", KS_ESYNTAX,
+      "items.csv:3: formula of 'op_income': " },
+    { "items.csv", "id,label,rule\nrev.total,Revenue,flow\n", KS_EFORMAT,
+      "items.csv:2:19: rule must be sum, last or formula, got 'flow'" },
+    { "items.csv", "id,label\nrev.total,Revenue\nrev.total,Again\n", KS_EDUP,
+      "items.csv:3:1: item 'rev.total' already exists" },
+    { "items.csv", "id,label,colour\n", KS_EFORMAT,
+      "items.csv:1:10: unknown column 'colour'" },
+    { "items.csv", "", KS_EFORMAT, "items.csv: empty file" },
+    { "values.csv", "item,period,value\nrev.totl,3Q02,1\n", KS_EUNKNOWN,
+      "values.csv:2:1: unknown item 'rev.totl' (did you mean 'rev.total'?)" },
+    { "values.csv", "item,period,value\nrev.total,3Q02,1x\n", KS_EFORMAT,
+      "values.csv:2:16: expected a number like 1,234 or (566,520), got "
+      "'1x'" },
+    { "values.csv", "item,period,value\nrev.total,3Q02,\"1\n", KS_EFORMAT,
+      "values.csv:2:16: quote opened here is never closed" },
+    { "values9.csv", "item,3Q02\nrev.total,5\n", KS_EDUP,
+      "values9.csv:2:11: " },
+    { "printed.csv", "item,period,measure,value\nrev.total,3Q02,ytd,1\n",
+      KS_EFORMAT, "printed.csv:2:16: measure must be value, pct, yoy, qoq or "
+      "usd, got 'ytd'" },
+    { "printed.csv", "item,period,value\n", KS_EFORMAT,
+      "printed.csv:1: no 'measure' column" },
+    { "notes.csv", "id,item,period,text\nn1,rev.totl,,x\n", KS_EUNKNOWN,
+      "notes.csv:2:4: unknown item 'rev.totl' (did you mean 'rev.total'?)" },
+    { "notes.csv", "id,item,period,text\nn1,,\n", KS_EFORMAT,
+      "notes.csv:2: expected 4 fields as in the header, got 3" },
+};
+
+static void make_good(const char *directory)
+{
+    mkdir(directory, 0755);
+    write_file(directory, "settings.csv", good_settings);
+    write_file(directory, "items.csv", good_items);
+    write_file(directory, "values.csv", "item,period,value\nrev.total,3Q02,5\n");
+    remove_file(directory, "values9.csv");
+    remove_file(directory, "printed.csv");
+    remove_file(directory, "notes.csv");
+}
+
+static void test_open_errors(void **state)
+{
+    (void)state;
+    const char *directory = scratch("bad");
+    for (size_t i = 0; i < sizeof open_cases / sizeof open_cases[0]; i++) {
+        const open_case *c = &open_cases[i];
+        make_good(directory);
+        ks_model *check = open_ok(directory);
+        ks_model_free(check);
+        write_file(directory, c->file, c->text);
+        ks_model *model = (ks_model *)&model;
+        ks_error err;
+        ks_status status = ks_model_open(directory, NULL, &model, &err);
+        char want[700];
+        snprintf(want, sizeof want, "%s/%s", directory, c->message);
+        if (status != c->status || strncmp(err.message, want, strlen(want)))
+            fail_msg("case %zu: %s: %s\nwant %s: %s", i,
+                     ks_status_name(status), err.message,
+                     ks_status_name(c->status), want);
+        assert_null(model);
+    }
+}
+
+static void test_open_not_a_model(void **state)
+{
+    (void)state;
+    ks_model *model = (ks_model *)&model;
+    ks_error err;
+    assert_int_equal(ks_model_open("tests/data/csv/no-such-model", NULL,
+                                   &model, &err), KS_EIO);
+    assert_string_equal(err.message, "tests/data/csv/no-such-model: not a "
+                                     "model directory (no items.csv)");
+    assert_null(model);
+    const char *empty = scratch("empty");
+    mkdir(empty, 0755);
+    assert_int_equal(ks_model_open(empty, NULL, &model, &err), KS_EIO);
+    assert_non_null(strstr(err.message, "not a model directory"));
+    /* items.csv alone: settings.csv is required too */
+    const char *no_settings = scratch("no-settings");
+    mkdir(no_settings, 0755);
+    write_file(no_settings, "items.csv", good_items);
+    assert_int_equal(ks_model_open(no_settings, NULL, &model, &err), KS_EIO);
+    assert_non_null(strstr(err.message, "settings.csv: "));
+    /* the two required files alone make a model */
+    write_file(no_settings, "settings.csv", good_settings);
+    model = open_ok(no_settings);
+    assert_int_equal(ks_item_count(model), 3);
+    ks_model_free(model);
+}
+
+/* Fail allocation n = 1, 2, ... (once, then for good) until open works. */
+static void test_open_allocation_failure(void **state)
+{
+    (void)state;
+    for (int for_good = 0; for_good <= 1; for_good++) {
+        long failures = 0;
+        for (long n = 1;; n++) {
+            fail_alloc counts = { 0, n, for_good, 0 };
+            ks_allocator alloc = { fail_realloc, &counts };
+            ks_model *model = (ks_model *)&model;
+            ks_error err;
+            ks_status status = ks_model_open(FIXTURE, &alloc, &model, &err);
+            if (status == KS_OK) {
+                assert_non_null(model);
+                ks_model_free(model);
+                assert_int_equal(counts.live, 0);
+                if (counts.calls < n)
+                    break;
+                continue;
+            }
+            failures++;
+            if (status != KS_ENOMEM)
+                fail_msg("n=%ld: %s: %s", n, ks_status_name(status),
+                         err.message);
+            assert_null(model);
+            assert_int_equal(counts.live, 0);
+            assert_true(n < 100000);
+        }
+        assert_true(failures > 0);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_open_fixture),
+        cmocka_unit_test(test_open_release),
+        cmocka_unit_test(test_open_errors),
+        cmocka_unit_test(test_open_not_a_model),
+        cmocka_unit_test(test_open_allocation_failure),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
