@@ -29,7 +29,7 @@ typedef struct export_file {
     FILE *out;
 } export_file;
 
-/* ---- writing fields ------------------------------------------------------ */
+/* ---- writing fields ----------------------------------------------------- */
 
 static int needs_quotes(const char *text)
 {
@@ -116,7 +116,7 @@ static ks_status write_rows(export_file *file,
     return KS_OK;
 }
 
-/* ---- the temporary file and the rename ------------------------------------ */
+/* ---- the temporary file and the rename ---------------------------------- */
 
 static ks_status io_failure(const export_file *file, const char *what,
                             ks_error *err)

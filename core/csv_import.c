@@ -28,7 +28,7 @@ typedef struct values_reader {
     int item_column, period_column, value_column, scenario_column;
 } values_reader;
 
-/* ---- the staging area ----------------------------------------------------- */
+/* ---- the staging area --------------------------------------------------- */
 
 void ks_values_stage_init(ks_values_stage *stage, const ks_allocator *alloc)
 {
@@ -64,7 +64,7 @@ static int stage_text(ks_values_stage *stage, const char *text, size_t length,
     return 0;
 }
 
-/* ---- fields ---------------------------------------------------------------- */
+/* ---- fields ------------------------------------------------------------- */
 
 typedef struct span {
     const char *text;
@@ -112,8 +112,7 @@ static ks_status copy_id(const ks_csv_record *record,
 }
 
 ks_status ks_csv_item_at(ks_model *model, const ks_csv_record *record,
-                             const ks_csv_field *field, int *item,
-                             ks_error *err)
+                         const ks_csv_field *field, int *item, ks_error *err)
 {
     char id[ID_MAX];
     ks_status status = copy_id(record, field, id, err);
@@ -128,8 +127,8 @@ ks_status ks_csv_item_at(ks_model *model, const ks_csv_record *record,
 }
 
 ks_status ks_csv_period_at(ks_model *model, const ks_csv_record *record,
-                               const ks_csv_field *field, int *period,
-                               ks_error *err)
+                           const ks_csv_field *field, int *period,
+                           ks_error *err)
 {
     char id[ID_MAX];
     ks_status status = copy_id(record, field, id, err);
@@ -143,7 +142,7 @@ ks_status ks_csv_period_at(ks_model *model, const ks_csv_record *record,
     return KS_OK;
 }
 
-/* ---- the header ------------------------------------------------------------ */
+/* ---- the header --------------------------------------------------------- */
 
 static int is_long_header(const ks_csv_record *record)
 {
@@ -215,7 +214,7 @@ static ks_status read_wide_header(values_reader *reader,
     for (int i = 1; i < record->count; i++) {
         const ks_csv_field *field = &record->fields[i];
         ks_status status = ks_csv_period_at(reader->model, record, field,
-                                         &stage->wide_periods[i], err);
+                                            &stage->wide_periods[i], err);
         if (status != KS_OK)
             return status;
         for (int j = 1; j < i; j++)
@@ -227,7 +226,7 @@ static ks_status read_wide_header(values_reader *reader,
     return KS_OK;
 }
 
-/* ---- rows ---------------------------------------------------------------- */
+/* ---- rows --------------------------------------------------------------- */
 
 static ks_status check_field_count(const values_reader *reader,
                                    const ks_csv_record *record, ks_error *err)
@@ -300,12 +299,12 @@ static ks_status read_long_row(values_reader *reader,
 {
     int item, period;
     ks_status status = ks_csv_item_at(reader->model, record,
-                                   &record->fields[reader->item_column],
-                                   &item, err);
+                                      &record->fields[reader->item_column],
+                                      &item, err);
     if (status == KS_OK)
         status = ks_csv_period_at(reader->model, record,
-                               &record->fields[reader->period_column],
-                               &period, err);
+                                  &record->fields[reader->period_column],
+                                  &period, err);
     if (status == KS_OK)
         status = check_scenario(reader, record, err);
     if (status != KS_OK)
@@ -318,8 +317,8 @@ static ks_status read_wide_row(values_reader *reader,
                                const ks_csv_record *record, ks_error *err)
 {
     int item;
-    ks_status status = ks_csv_item_at(reader->model, record, &record->fields[0],
-                                   &item, err);
+    ks_status status = ks_csv_item_at(reader->model, record,
+                                      &record->fields[0], &item, err);
     for (int i = 1; status == KS_OK && i < record->count; i++)
         status = stage_value(reader, record, &record->fields[i], item,
                              reader->stage->wide_periods[i], err);
@@ -342,7 +341,7 @@ static ks_status on_values_record(void *user_data, const ks_csv_record *record,
                                      : read_wide_row(reader, record, err);
 }
 
-/* ---- duplicates ------------------------------------------------------------ */
+/* ---- duplicates --------------------------------------------------------- */
 
 static int by_cell_then_line(const void *a, const void *b)
 {
@@ -390,7 +389,7 @@ static ks_status check_duplicates(ks_model *model, const char *name,
                        info.id, period, first->line);
 }
 
-/* ---- reading and importing --------------------------------------------------- */
+/* ---- reading and importing ---------------------------------------------- */
 
 ks_status ks_values_read(ks_model *model, const char *name, const char *path,
                          const char *data, size_t size,

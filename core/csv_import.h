@@ -27,7 +27,7 @@ typedef struct ks_values_stage {
     const ks_allocator *alloc;
     ks_staged_value *values;
     size_t count, capacity;
-    char *texts;        /* NUL-terminated texts as written, one after another */
+    char *texts;        /* the texts as written, each NUL-terminated       */
     size_t text_length, text_capacity;
     int *wide_periods;  /* the period of each column of a wide header      */
     size_t wide_capacity;

@@ -324,7 +324,7 @@ static ks_status replay_held_bom(ks_csv_reader *reader)
     return held > 0 ? feed_bytes(reader, utf8_bom, (size_t)held) : KS_OK;
 }
 
-/* ---- public -------------------------------------------------------------- */
+/* ---- public ------------------------------------------------------------- */
 
 void ks_csv_reader_init(ks_csv_reader *reader, const ks_allocator *alloc,
                         const char *name, ks_csv_record_fn on_record,

@@ -28,7 +28,7 @@ typedef struct opener {
     ks_model *model;
 } opener;
 
-/* ---- paths ------------------------------------------------------------------ */
+/* ---- paths -------------------------------------------------------------- */
 
 static char *join(const ks_allocator *alloc, const char *directory,
                   const char *name)
@@ -49,7 +49,7 @@ static int is_file(const char *path)
     return stat(path, &info) == 0 && S_ISREG(info.st_mode);
 }
 
-/* ---- headers ------------------------------------------------------------------ */
+/* ---- headers ------------------------------------------------------------ */
 
 static int field_is(const ks_csv_field *field, const char *name)
 {
@@ -133,7 +133,7 @@ static ks_status out_of_memory(const char *name, ks_error *err)
     return ks_error_set(err, KS_ENOMEM, "%s: out of memory", name);
 }
 
-/* ---- settings.csv ---------------------------------------------------------- */
+/* ---- settings.csv ------------------------------------------------------- */
 
 typedef struct setting {
     char *key;
@@ -259,7 +259,7 @@ static ks_status open_settings(opener *op, ks_error *err)
     return status;
 }
 
-/* ---- items.csv ---------------------------------------------------------------- */
+/* ---- items.csv ---------------------------------------------------------- */
 
 enum {
     ITEM_ID, ITEM_LABEL, ITEM_LABEL_JA, ITEM_UNIT, ITEM_STATEMENT, ITEM_PARENT,
@@ -429,7 +429,7 @@ static ks_status open_items(opener *op, ks_error *err)
     return status;
 }
 
-/* ---- values*.csv ---------------------------------------------------------------- */
+/* ---- values*.csv -------------------------------------------------------- */
 
 static ks_status keep_printed(ks_model *model, const char *file_name,
                               const ks_values_stage *stage,
@@ -558,7 +558,7 @@ static ks_status open_values(opener *op, ks_error *err)
     return status;
 }
 
-/* ---- printed.csv ------------------------------------------------------------------ */
+/* ---- printed.csv -------------------------------------------------------- */
 
 enum { PRINTED_ITEM, PRINTED_PERIOD, PRINTED_MEASURE, PRINTED_VALUE,
        PRINTED_COLUMNS };
@@ -662,7 +662,7 @@ static ks_status on_printed(void *user_data, const ks_csv_record *record,
     return status == KS_OK ? read_printed_row(reader, record, err) : status;
 }
 
-/* ---- notes.csv --------------------------------------------------------------------- */
+/* ---- notes.csv ---------------------------------------------------------- */
 
 enum { NOTE_ID, NOTE_ITEM, NOTE_PERIOD, NOTE_TEXT, NOTE_COLUMNS };
 
@@ -725,7 +725,7 @@ static ks_status open_table(opener *op, const char *file_name,
     return status;
 }
 
-/* ---- the directory -------------------------------------------------------------------- */
+/* ---- the directory ------------------------------------------------------ */
 
 static ks_status check_directory(opener *op, ks_error *err)
 {

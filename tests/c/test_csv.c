@@ -318,7 +318,7 @@ static void test_reader_allocation_failure(void **state)
 }
 
 
-/* ---- import and export ----------------------------------------------------- */
+/* ---- import and export -------------------------------------------------- */
 
 static const ks_calendar calendar = { 3, 2001, 2002 };
 
@@ -524,7 +524,8 @@ static const import_case import_cases[] = {
     { "item,period,value\nrev.total,3Q02,1\ncost,3Q02,1,scenario\n",
       KS_EFORMAT, "v.csv:3: expected 3 fields" },
     { "item,period,value,scenario\nrev.total,3Q02,1,base\ncost,3Q02,1,low\n",
-      KS_EINVAL, "v.csv:3:13: a value for scenario 'low', but this is 'base'" },
+      KS_EINVAL,
+      "v.csv:3:13: a value for scenario 'low', but this is 'base'" },
 };
 
 static void test_import_errors_leave_model_unchanged(void **state)

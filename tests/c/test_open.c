@@ -162,7 +162,7 @@ static void test_open_release(void **state)
     ks_model_free(model);
 }
 
-/* ---- broken directories, made in the build tree --------------------------- */
+/* ---- broken directories, made in the build tree ------------------------- */
 
 static const char *scratch(const char *name)
 {
@@ -253,7 +253,8 @@ static void make_good(const char *directory)
     mkdir(directory, 0755);
     write_file(directory, "settings.csv", good_settings);
     write_file(directory, "items.csv", good_items);
-    write_file(directory, "values.csv", "item,period,value\nrev.total,3Q02,5\n");
+    write_file(directory, "values.csv",
+               "item,period,value\nrev.total,3Q02,5\n");
     remove_file(directory, "values9.csv");
     remove_file(directory, "printed.csv");
     remove_file(directory, "notes.csv");
@@ -299,6 +300,7 @@ static void test_open_not_a_model(void **state)
     /* items.csv alone: settings.csv is required too */
     const char *no_settings = scratch("no-settings");
     mkdir(no_settings, 0755);
+    remove_file(no_settings, "settings.csv");
     write_file(no_settings, "items.csv", good_items);
     assert_int_equal(ks_model_open(no_settings, NULL, &model, &err), KS_EIO);
     assert_non_null(strstr(err.message, "settings.csv: "));
