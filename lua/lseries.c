@@ -185,15 +185,17 @@ static lk_series *aux_new_detached(lua_State *L, int count)
     return series;
 }
 
-/* Record an error description at a position of the detached series on
- * top of the stack. */
-static void aux_set_error(lua_State *L, int position, const char *text)
+/* Record an error description at a position of the detached series at
+ * `idx`. */
+static void aux_set_error(lua_State *L, int idx, int position,
+                          const char *text)
 {
-    if (lua_getiuservalue(L, -1, 2) != LUA_TTABLE) {
+    idx = lua_absindex(L, idx);
+    if (lua_getiuservalue(L, idx, 2) != LUA_TTABLE) {
         lua_pop(L, 1);
         lua_newtable(L);
         lua_pushvalue(L, -1);
-        lua_setiuservalue(L, -3, 2);
+        lua_setiuservalue(L, idx, 2);
     }
     lua_pushstring(L, text);
     lua_rawseti(L, -2, position + 1);
@@ -213,7 +215,7 @@ static lk_series *aux_detach(lua_State *L, int idx, lk_series *source)
         aux_cell cell = aux_read(L, idx, source, id, i);
         copy->values[i] = cell.boxed;
         if (cell.error)
-            aux_set_error(L, i, cell.error);
+            aux_set_error(L, -1, i, cell.error);
     }
     return copy;
 }
@@ -242,20 +244,21 @@ static double aux_apply(aux_op op, double a, double b)
     }
 }
 
-/* Combine one period into position i of the result on top of the stack. */
-static void aux_combine(lua_State *L, aux_op op, lk_series *result, int i)
+/* Combine one period into position i of the result at `idx`. */
+static void aux_combine(lua_State *L, aux_op op, lk_series *result, int idx,
+                        int i)
 {
     const char *id = aux_ids(result)[i];
     aux_cell a = aux_operand(L, 1, id, i);
     if (ks_is_error(a.boxed)) {
         result->values[i] = a.boxed;
-        aux_set_error(L, i, a.error);
+        aux_set_error(L, idx, i, a.error);
         return;
     }
     aux_cell b = op == OP_UNM ? a : aux_operand(L, 2, id, i);
     if (ks_is_error(b.boxed)) {
         result->values[i] = b.boxed;
-        aux_set_error(L, i, b.error);
+        aux_set_error(L, idx, i, b.error);
         return;
     }
     if (ks_is_missing(a.boxed) || ks_is_missing(b.boxed)) {
@@ -264,7 +267,7 @@ static void aux_combine(lua_State *L, aux_op op, lk_series *result, int i)
     }
     if (op == OP_DIV && b.boxed == 0) {
         result->values[i] = ks_box_error(0);
-        aux_set_error(L, i, lua_pushfstring(L,
+        aux_set_error(L, idx, i, lua_pushfstring(L,
             "division by zero in series arithmetic at %s", id));
         lua_pop(L, 1);
         return;
@@ -272,7 +275,7 @@ static void aux_combine(lua_State *L, aux_op op, lk_series *result, int i)
     double r = aux_apply(op, a.boxed, b.boxed);
     if (r != r) {
         result->values[i] = ks_box_error(0);
-        aux_set_error(L, i, lua_pushfstring(L,
+        aux_set_error(L, idx, i, lua_pushfstring(L,
             "not a number in series arithmetic at %s", id));
         lua_pop(L, 1);
         return;
@@ -299,8 +302,9 @@ static int aux_arith(lua_State *L, aux_op op)
         memcpy(aux_ids(result)[i],
                aux_id_at(L, template_idx, template, i, buf), LK_PERIOD_ID);
     }
+    int result_idx = lua_gettop(L);
     for (int i = 0; i < count; i++)
-        aux_combine(L, op, result, i);
+        aux_combine(L, op, result, result_idx, i);
     return 1;
 }
 
