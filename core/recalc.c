@@ -184,6 +184,25 @@ static double last_quarter(const ks_reader *reader, int item, int period)
         &prov);
 }
 
+/* A formula item whose formula gives nothing in a cell falls back on what
+ * its own inputs of the year imply there (1Q02 = 9M02 - 2Q02 - 3Q02 stays
+ * true after a formula is defined on a reported line). */
+static double implied_fallback(const ks_reader *reader, int item, int period,
+                               double computed, uint8_t *prov)
+{
+    if (!ks_is_missing(computed))
+        return computed;
+    double value[KS_SLOTS_PER_YEAR];
+    uint8_t row_prov[KS_SLOTS_PER_YEAR];
+    ks_eval_input_row(reader, item, period / KS_SLOTS_PER_YEAR, value,
+                      row_prov);
+    int slot = ks_calendar_slot(period);
+    if (!ks_is_number(value[slot]))
+        return computed;
+    *prov = row_prov[slot];
+    return value[slot];
+}
+
 double ks_eval_cell(const ks_reader *reader, int item_index, int period,
                     uint8_t *prov)
 {
@@ -195,7 +214,9 @@ double ks_eval_cell(const ks_reader *reader, int item_index, int period,
         return input;
     *prov = KS_PROV_COMPUTED;
     if (ks_calendar_slot(period) < 4 || item->rule == KS_RULE_FORMULA)
-        return eval_formula(reader, item, item_index, period);
+        return implied_fallback(reader, item_index, period,
+                                eval_formula(reader, item, item_index, period),
+                                prov);
     if (item->rule == KS_RULE_SUM) {
         double total;
         if (summarize(reader, item_index, period, &total))
@@ -205,7 +226,9 @@ double ks_eval_cell(const ks_reader *reader, int item_index, int period,
         if (!ks_is_missing(last))
             return last;
     }
-    return eval_formula(reader, item, item_index, period);
+    return implied_fallback(reader, item_index, period,
+                            eval_formula(reader, item, item_index, period),
+                            prov);
 }
 
 /* ---- one input item's year -------------------------------------------- */
@@ -366,13 +389,16 @@ static void visit(ks_book *book, cell_queue *queue, int item, int period)
     queue->cells[queue->count++] = cell;
 }
 
-static void expand(ks_book *book, cell_queue *queue, uint64_t cell)
+/* Queue the cells that depend on `cell`.  An input cell (a seed) changes
+ * what its year implies, so the whole year of its item follows. */
+static void expand(ks_book *book, cell_queue *queue, uint64_t cell,
+                   int is_input)
 {
     int item = (int)(cell / (uint64_t)book->period_count);
     int period = (int)(cell % (uint64_t)book->period_count);
     int year = period / KS_SLOTS_PER_YEAR, slot = ks_calendar_slot(period);
     const ks_item *it = &book->items[item];
-    if (!it->formula) {
+    if (!it->formula || is_input) {
         for (int s = 0; s < KS_SLOTS_PER_YEAR; s++)
             visit(book, queue, item, ks_calendar_period(year, s));
     } else if (it->rule != KS_RULE_FORMULA) {
@@ -421,8 +447,9 @@ uint64_t *ks_closure(ks_book *book, const ks_allocator *alloc,
         visit(book, &queue, (int)(cell / (uint64_t)book->period_count),
               (int)(cell % (uint64_t)book->period_count));
     }
+    size_t seeded = queue.count;
     for (size_t head = 0; head < queue.count && !queue.failed; head++)
-        expand(book, &queue, queue.cells[head]);
+        expand(book, &queue, queue.cells[head], head < seeded);
     if (queue.failed || queue.count == 0) {
         ks_mem_free(alloc, queue.cells);
         *out_count = 0;

@@ -288,6 +288,44 @@ static void test_formulas_and_recalc(void **state)
     ks_model_free(model);
 }
 
+static void test_formula_on_reported_line(void **state)
+{
+    (void)state;
+    ks_model *model = new_model(2001, 2002);
+    add_input(model, "rev", KS_RULE_SUM);
+    add_input(model, "ratio", KS_RULE_FORMULA);
+    add_input(model, "cost", KS_RULE_SUM);
+    report(model, "rev", "4Q02", 1000);
+    report(model, "cost", "9M02", 90);
+    report(model, "cost", "2Q02", 30);
+    report(model, "cost", "3Q02", 35);
+    report(model, "ratio", "4Q02", 0.5);
+    define(model, "cost", "rev * ratio", KS_RULE_SUM);
+    /* reported cells keep winning; the implied quarter stays implied */
+    assert_true(number(model, "cost", "3Q02") == 35);
+    assert_int_equal(get(model, "cost", "1Q02").provenance, KS_PROV_IMPLIED);
+    assert_true(number(model, "cost", "1Q02") == 25);
+    /* the formula drives the quarter with no reported value */
+    assert_true(number(model, "cost", "4Q02") == 500);
+    assert_true(number(model, "cost", "FY02") == 590);
+    /* a changed reported figure moves the implied quarter and the year */
+    ks_error err;
+    assert_int_equal(ks_set(model, item_of(model, "cost"),
+                            period_of(model, "9M02"), 100, &err),
+                     KS_OK);
+    assert_true(number(model, "cost", "1Q02") == 35);
+    assert_true(number(model, "cost", "FY02") == 600);
+    ks_model *scenario = NULL;
+    assert_int_equal(ks_scenario_new(model, "s", &scenario, &err), KS_OK);
+    assert_int_equal(ks_set(scenario, item_of(model, "cost"),
+                            period_of(model, "2Q02"), 20, &err),
+                     KS_OK);
+    assert_true(number(scenario, "cost", "1Q02") == 45);
+    assert_true(number(model, "cost", "1Q02") == 35);
+    ks_model_free(scenario);
+    ks_model_free(model);
+}
+
 static void test_growth_chain_and_cash_roll(void **state)
 {
     (void)state;
@@ -546,6 +584,7 @@ int main(void)
         cmocka_unit_test(test_items_and_suggestions),
         cmocka_unit_test(test_summary_and_implied),
         cmocka_unit_test(test_formulas_and_recalc),
+        cmocka_unit_test(test_formula_on_reported_line),
         cmocka_unit_test(test_growth_chain_and_cash_roll),
         cmocka_unit_test(test_cycles_refused),
         cmocka_unit_test(test_error_values),
