@@ -28,6 +28,14 @@ ks_status ks_set_input(ks_model *model, int item, int period, double boxed,
 ks_status ks_model_reserve_inputs(ks_model *model, size_t count,
                                   ks_error *err);
 
+/*
+ * Loading many formulas at once: between begin and end, ks_define only
+ * compiles and stores; end checks the whole graph once (cycles with their
+ * path).  If end fails the model is unusable and must be freed.
+ */
+void ks_model_begin_batch(ks_model *model);
+ks_status ks_model_end_batch(ks_model *model, ks_error *err);
+
 /* Whether an item has a formula. */
 int ks_item_has_formula(const ks_model *model, int item);
 

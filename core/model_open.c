@@ -387,9 +387,11 @@ static ks_status on_item(void *user_data, const ks_csv_record *record,
     return read_item_row(reader, record, err);
 }
 
-/* Second pass: formulas, once every item is known. */
-static ks_status define_formulas(items_reader *reader, const char *name,
-                                 ks_error *err)
+/* Define the pending formulas one by one, each checked for cycles: slow
+ * (the graph is rebuilt each time) but it names the line of the formula
+ * that closes a cycle. */
+static ks_status define_one_by_one(items_reader *reader, const char *name,
+                                   ks_error *err)
 {
     for (size_t i = 0; i < reader->formula_count; i++) {
         const pending_formula *pending = &reader->formulas[i];
@@ -402,6 +404,36 @@ static ks_status define_formulas(items_reader *reader, const char *name,
         }
     }
     return KS_OK;
+}
+
+/* Second pass: formulas, once every item is known.  They are compiled in a
+ * batch and the dependency graph is built once; when that finds a cycle,
+ * the formulas are taken back and defined one by one to name its line. */
+static ks_status define_formulas(items_reader *reader, const char *name,
+                                 ks_error *err)
+{
+    ks_model_begin_batch(reader->model);
+    for (size_t i = 0; i < reader->formula_count; i++) {
+        const pending_formula *pending = &reader->formulas[i];
+        ks_status status = ks_define(reader->model, pending->id,
+                                     pending->formula, NULL, err);
+        if (status != KS_OK) {
+            ks_model_end_batch(reader->model, NULL);
+            ks_error_prefix(err, "%s:%d: formula of '%s'", name,
+                            pending->line, pending->id);
+            return status;
+        }
+    }
+    ks_status status = ks_model_end_batch(reader->model, err);
+    if (status != KS_ECYCLE)
+        return status;
+    ks_model_begin_batch(reader->model);
+    for (size_t i = 0; i < reader->formula_count; i++)
+        ks_define(reader->model, reader->formulas[i].id, NULL, NULL, NULL);
+    status = ks_model_end_batch(reader->model, err);
+    if (status != KS_OK)
+        return status;
+    return define_one_by_one(reader, name, err);
 }
 
 static ks_status open_items(opener *op, ks_error *err)

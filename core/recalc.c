@@ -127,7 +127,11 @@ static double eval_formula(const ks_reader *reader, const ks_item *item,
     eval_context context = { reader, item_index, period };
     ks_eval_env env;
     ks_eval_env_setup(&env, &context);
-    return ks_formula_eval(item->formula, &env);
+    double result = ks_formula_eval(item->formula, &env);
+    /* an overflow to infinity is no more a number than 0/0 is */
+    if (result - result != 0 && ks_is_number(result))
+        return record_fault(&context, KS_FAULT_INVALID, NULL);
+    return result;
 }
 
 /* Sum of the cells of `item` in the given slots of `year`, when all are

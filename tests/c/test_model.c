@@ -408,6 +408,12 @@ static void test_error_values(void **state)
     assert_string_equal(yoy.error,
                         "offset before the first period in yoy@3Q01");
     assert_int_equal(get(model, "ratio", "2Q02").kind, KS_MISSING);
+    /* an overflow is an error, not an infinity */
+    report(model, "a", "1Q02", 1e300);
+    report(model, "b", "1Q02", 1e-300);
+    ks_value big = get(model, "ratio", "1Q02");
+    assert_int_equal(big.kind, KS_ERROR);
+    assert_string_equal(big.error, "not a number in ratio@1Q02");
     ks_model_free(model);
 }
 
