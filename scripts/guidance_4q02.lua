@@ -1,0 +1,160 @@
+-- guidance_4q02.lua -- what IIJ's 4Q02 guidance implies.
+--
+-- IIJ guided 4Q02 (January-March 2003) revenue to JPY 12.5-13.0 bn, FY2002
+-- revenue growth of about 10%, and an improving operating profitability.
+-- This script builds 4Q02 from segment drivers, pins total revenue to each
+-- end of the range (the balance falling to systems integration, which the
+-- release names as the driver), and prints the low and high cases side by
+-- side with the base: revenue, operating income and margin against 3Q02's,
+-- FY2002 revenue, and the FY2001 revenue that "about 10%" implies.
+--
+-- usage: kessan run scripts/guidance_4q02.lua [MODEL_DIR]
+
+local kessan = require "kessan"
+
+---------------------------------------------------------------------------
+-- The drivers of 4Q02, stated before anything is computed.  Every figure
+-- that comes from the release is read from the model, not typed here.
+---------------------------------------------------------------------------
+local drivers = {
+  -- connectivity and value-added lines: growth against 3Q02
+  growth = { ["rev.dedicated"] = 0.00,   -- flat: cancellations offset by
+                                         -- new broadband contracts
+             ["rev.dialup"]    = -0.02,  -- the decline of 3Q02 (-2.0% QoQ)
+             ["rev.vas"]       = 0.02,   -- the growth of 3Q02 (+2.2% QoQ)
+             ["rev.other"]     = 0.00 },
+  -- equipment sales: the average quarter of the nine months to Dec 2002
+  equipment = "average of 9M02",
+  -- cost of each revenue line: its 3Q02 cost ratio, as the engine computes
+  cost_ratio = { ["cost.connectivity"] = "rev.connectivity",
+                 ["cost.si"]           = "rev.si",
+                 ["cost.equipment"]    = "rev.equipment" },
+  -- operating expenses flat at 3Q02, less the one-off JPY 50 million bad
+  -- debt charge the release names in 3Q02 sales and marketing
+  one_off_sm = 50000,
+  -- the guidance
+  revenue_low = 12500000, revenue_high = 13000000, fy_growth = 0.10,
+}
+
+local model_dir = arg and arg[1] or "data/iij"
+local m = assert(kessan.open(model_dir))
+
+local function get(id, period)
+  local value, why = m:get(id, period)
+  if value == nil then error(id .. "@" .. period .. ": " .. (why or "missing"), 2) end
+  return value
+end
+
+---------------------------------------------------------------------------
+-- The base case: 4Q02 from the drivers.
+---------------------------------------------------------------------------
+for id, growth in pairs(drivers.growth) do
+  m:set(id, "4Q02", get(id, "3Q02") * (1 + growth))
+end
+m:set("rev.equipment", "4Q02", get("rev.equipment", "9M02") / 3)
+
+-- Cost lines follow revenue through a driver item holding the 3Q02 ratio;
+-- the formula drives only the cells without a reported figure (4Q02).
+for cost, revenue in pairs(drivers.cost_ratio) do
+  local driver = "drv." .. cost:gsub("%.", "_")
+  m:define(driver, nil, { label = "4Q02 driver: " .. cost .. " / " .. revenue,
+                          unit = "ratio", statement = "kpi", rule = "formula" })
+  m:set(driver, "4Q02", get(cost, "3Q02") / get(revenue, "3Q02"))
+  m:define(cost, revenue .. " * " .. driver)
+end
+m:set("opex.sm", "4Q02", get("opex.sm", "3Q02") - drivers.one_off_sm)
+m:set("opex.ga", "4Q02", get("opex.ga", "3Q02"))
+m:set("opex.rd", "4Q02", get("opex.rd", "3Q02"))
+-- SI at its 3Q02 level in the base case: the guidance says SI drives 4Q02
+m:set("rev.si", "4Q02", get("rev.si", "3Q02"))
+
+---------------------------------------------------------------------------
+-- Low and high: total revenue at each end of the range, SI the balance.
+---------------------------------------------------------------------------
+local function pinned(name, revenue)
+  local s = m:scenario(name)
+  local others = s:get("rev.total", "4Q02") - s:get("rev.si", "4Q02")
+  s:set("rev.si", "4Q02", revenue - others)
+  assert(math.abs(s:get("rev.total", "4Q02") - revenue) < 0.5)
+  return s
+end
+local low = pinned("low", drivers.revenue_low)
+local high = pinned("high", drivers.revenue_high)
+
+-- The SI revenue at which 4Q02 breaks even at the operating line: the
+-- operating income is linear in SI revenue, so two evaluations give it.
+local function breakeven_si(s)
+  local probe = m:scenario("probe")
+  local si = s:get("rev.si", "4Q02")
+  probe:set("rev.si", "4Q02", si)
+  local op0 = probe:get("op_income", "4Q02")
+  probe:set("rev.si", "4Q02", si + 1e6)
+  local slope = (probe:get("op_income", "4Q02") - op0) / 1e6
+  return si - op0 / slope, slope
+end
+
+---------------------------------------------------------------------------
+-- Side by side.
+---------------------------------------------------------------------------
+local function bn(x) return string.format("%8.2f", x / 1e6) end
+local function pct(x) return string.format("%7.1f%%", x * 100) end
+local function row(label, f, fmt)
+  io.write(string.format("%-44s", label))
+  for _, s in ipairs({ m, low, high }) do io.write("  ", fmt(f(s))) end
+  io.write("\n")
+end
+
+local margin_3q02 = get("op_income", "3Q02") / get("rev.total", "3Q02")
+local fy01_revenue_9m = get("rev.total", "9M01")
+
+print("IIJ 4Q02 guidance (JPY bn unless stated)   drivers       low      high")
+print(string.rep("-", 74))
+row("4Q02 total revenues", function(s) return s:get("rev.total", "4Q02") end, bn)
+row("  connectivity and value-added services", function(s) return s:get("rev.connectivity", "4Q02") end, bn)
+row("  systems integration", function(s) return s:get("rev.si", "4Q02") end, bn)
+row("  equipment sales", function(s) return s:get("rev.equipment", "4Q02") end, bn)
+row("  SI growth over 3Q02", function(s) return s:get("rev.si", "4Q02") / get("rev.si", "3Q02") - 1 end, pct)
+row("4Q02 operating income (loss)", function(s) return s:get("op_income", "4Q02") end, bn)
+row("4Q02 operating margin", function(s) return s:get("op_income", "4Q02") / s:get("rev.total", "4Q02") end, pct)
+row("  3Q02 operating margin", function() return margin_3q02 end, pct)
+row("FY2002 total revenues", function(s) return s:get("rev.total", "FY02") end, bn)
+row("FY2002 operating income (loss)", function(s) return s:get("op_income", "FY02") end, bn)
+row("FY2001 revenue that +10% implies", function(s) return s:get("rev.total", "FY02") / (1 + drivers.fy_growth) end, bn)
+row("  its 4Q01 (less 9M01 as printed)", function(s) return s:get("rev.total", "FY02") / (1 + drivers.fy_growth) - fy01_revenue_9m end, bn)
+row("SI revenue to break even in 4Q02", function(s) return (breakeven_si(s)) end, bn)
+print(string.rep("-", 74))
+
+---------------------------------------------------------------------------
+-- What it means.
+---------------------------------------------------------------------------
+local op_low, op_high = low:get("op_income", "4Q02"), high:get("op_income", "4Q02")
+local margin_low = op_low / drivers.revenue_low
+local margin_high = op_high / drivers.revenue_high
+local si_needed = low:get("rev.si", "4Q02")
+local si_be, si_margin = breakeven_si(low)
+local fy01_low = low:get("rev.total", "FY02") / (1 + drivers.fy_growth)
+local fy01_high = high:get("rev.total", "FY02") / (1 + drivers.fy_growth)
+
+print()
+print(string.format(
+  "Reading: with connectivity near its 3Q02 run-rate and equipment at its\n" ..
+  "nine-month average, the low end needs SI revenue of JPY %.2f bn (%+.0f%% on\n" ..
+  "3Q02's %.2f bn), the high end JPY %.2f bn. At 3Q02 cost ratios each extra\n" ..
+  "yen of SI adds %.1f sen of operating income, so the operating margin goes\n" ..
+  "from (%.1f)%% in 3Q02 to %s%.1f%% (low) and %s%.1f%% (high):\n%s.\n" ..
+  "Break-even at the operating line needs SI of about JPY %.2f bn.\n" ..
+  "FY2002 revenue of JPY %.2f-%.2f bn is 'about +10%%' over an FY2001 of\n" ..
+  "JPY %.2f-%.2f bn, i.e. a 4Q01 of JPY %.2f-%.2f bn against 9M01's %.2f bn.",
+  si_needed / 1e6, (si_needed / get("rev.si", "3Q02") - 1) * 100,
+  get("rev.si", "3Q02") / 1e6, high:get("rev.si", "4Q02") / 1e6,
+  si_margin * 100, -margin_3q02 * 100,
+  margin_low < 0 and "-" or "+", math.abs(margin_low) * 100,
+  margin_high < 0 and "-" or "+", math.abs(margin_high) * 100,
+  (margin_low > margin_3q02 and "profitability improves at both ends, as guided,"
+     .. (op_high < 0 and " but the quarter stays loss-making" or " and the high end turns a profit"))
+    or "the low end does not improve on 3Q02",
+  si_be / 1e6,
+  low:get("rev.total", "FY02") / 1e6, high:get("rev.total", "FY02") / 1e6,
+  fy01_low / 1e6, fy01_high / 1e6,
+  (fy01_low - fy01_revenue_9m) / 1e6, (fy01_high - fy01_revenue_9m) / 1e6,
+  fy01_revenue_9m / 1e6))
