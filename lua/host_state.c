@@ -92,7 +92,6 @@ static host_state *host_of(lua_State *L)
  * script's pcall cannot swallow the timeout for long. */
 static void host_hook(lua_State *L, lua_Debug *ar)
 {
-    (void)ar;
     host_state *state = host_of(L);
     if (host_signal_state == NULL && !state->timed_out) {
         lua_sethook(L, NULL, 0, 0);
@@ -104,9 +103,13 @@ static void host_hook(lua_State *L, lua_Debug *ar)
         state->timed_out = 1;
         lua_sethook(L, host_hook, LUA_MASKCOUNT, 1);
     }
-    if (state->timed_out)
-        luaL_error(L, "timeout: the script ran longer than %f s",
-                   state->limits.timeout);
+    if (!state->timed_out)
+        return;
+    if (lua_getinfo(L, "Sl", ar) && ar->currentline > 0)
+        luaL_error(L, "%s:%d: timeout: the script ran longer than %f s",
+                   ar->short_src, ar->currentline, state->limits.timeout);
+    luaL_error(L, "timeout: the script ran longer than %f s",
+               state->limits.timeout);
 }
 
 static void host_interrupt(int signal_number)

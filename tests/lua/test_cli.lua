@@ -1,0 +1,175 @@
+-- test_cli.lua -- the kessan program as a user meets it: --help and
+-- --version, exit statuses (0 success, 1 failure, 2 bad usage), the
+-- "kessan: where: what" messages with a traceback for script errors, `arg`,
+-- --sandbox, --max-memory, --timeout, export and the repl.
+-- Usage: kessan run tests/lua/test_cli.lua PATH-TO-KESSAN
+package.path = "tests/lua/?.lua;" .. package.path
+local check = require "check"
+
+local KESSAN = assert(arg[1], "usage: test_cli.lua PATH-TO-KESSAN")
+local DIR = "tests/data/tiny"
+
+local function quote(s) return "'" .. s:gsub("'", "'\\''") .. "'" end
+
+local function slurp(path)
+  local f = io.open(path, "rb")
+  if not f then return "" end
+  local text = f:read("a")
+  f:close()
+  return text
+end
+
+-- Run kessan with an argument string; returns exit code, stdout, stderr.
+local out_path, err_path = check.tmpname(".out"), check.tmpname(".err")
+local function kessan(arguments, stdin)
+  local command = quote(KESSAN) .. " " .. arguments
+  if stdin then
+    local input = check.tmpname(".in")
+    local f = assert(io.open(input, "wb"))
+    f:write(stdin)
+    f:close()
+    command = command .. " <" .. quote(input)
+  end
+  command = command .. " >" .. quote(out_path) .. " 2>" .. quote(err_path)
+  local _, _, code = os.execute(command)
+  return code, slurp(out_path), slurp(err_path)
+end
+
+local function script(text)
+  local path = check.tmpname(".lua")
+  local f = assert(io.open(path, "wb"))
+  f:write(text)
+  f:close()
+  return path
+end
+
+local code, out, err
+
+-- --version, --help, help on every command
+code, out = kessan("--version")
+check.eq(code, 0, "--version exit")
+assert(out:match("^kessan %d+%.%d+%.%d+"), "version text: " .. out)
+code, out = kessan("--help")
+check.eq(code, 0, "--help exit")
+for _, command in ipairs{"run", "repl", "export"} do
+  assert(out:find(command, 1, true), "--help lists " .. command)
+  code, out = kessan(command .. " --help")
+  check.eq(code, 0, command .. " --help exit")
+  assert(out:find("usage: kessan " .. command, 1, true), command .. " usage")
+  code, out = kessan("--help")
+end
+
+-- bad usage exits 2 with a message
+code, _, err = kessan("")
+check.eq(code, 2, "no command")
+code, _, err = kessan("frobnicate")
+check.eq(code, 2, "unknown command")
+assert(err:find("kessan: unknown command 'frobnicate'", 1, true), err)
+code, _, err = kessan("run")
+check.eq(code, 2, "run without a script")
+assert(err:find("kessan: run: no script given", 1, true), err)
+code, _, err = kessan("run --timeout soon x.lua")
+check.eq(code, 2, "bad --timeout")
+code, _, err = kessan("run --bogus x.lua")
+check.eq(code, 2, "unknown option")
+code, _, err = kessan("export")
+check.eq(code, 2, "export without a model")
+
+-- a script: arg as lua sets it, ... too, exit 0
+local args_script = script([[
+print(arg[0], arg[1], arg[2], #arg, select("#", ...), ...)
+local kessan = require "kessan"
+local m = assert(kessan.open("tests/data/tiny"))
+print(m:get("rev.a", "1Q01") == m["rev.a"][1])
+]])
+code, out, err = kessan("run " .. args_script .. " one two")
+check.eq(code, 0, "run exit: " .. err)
+check.eq(out, args_script .. "\tone\ttwo\t2\t2\tone\ttwo\ntrue\n", "arg and ...")
+
+-- a script error: kessan: where: what, a traceback, exit 1
+local failing = script("local x = 1\nlocal function f() error('boom') end\nf()\n")
+code, out, err = kessan("run " .. failing)
+check.eq(code, 1, "script error exit")
+assert(err:find("kessan: " .. failing .. ":2: boom", 1, true), err)
+assert(err:find("stack traceback:", 1, true), "traceback: " .. err)
+code, _, err = kessan("run /no/such/script.lua")
+check.eq(code, 1, "missing script exit")
+assert(err:find("kessan: cannot open /no/such/script.lua", 1, true), err)
+local syntax = script("x = = 1\n")
+code, _, err = kessan("run " .. syntax)
+check.eq(code, 1, "syntax error exit")
+assert(err:find("kessan: " .. syntax .. ":1:", 1, true), err)
+
+-- the sandbox: no os, io, debug, dofile, loadfile, C modules, binary chunks
+local sandboxed = script([[
+assert(os == nil and io == nil and debug == nil, "os, io, debug gone")
+assert(dofile == nil and loadfile == nil, "dofile, loadfile gone")
+assert(not pcall(require, "io"), "require 'io' fails")
+assert(not pcall(require, "lpeg"), "no C modules")
+local chunk = string.dump(function() return 1 end)
+assert(load(chunk) == nil, "binary chunks refused")
+assert(load("return 2")() == 2, "text chunks load")
+local kessan = require "kessan"
+local m = assert(kessan.open("tests/data/tiny"))
+print(m:get("rev.a", "1Q01") ~= nil)
+]])
+code, out, err = kessan("run --sandbox " .. sandboxed)
+check.eq(code, 0, "sandboxed run: " .. err)
+check.eq(out, "true\n", "the sandbox keeps kessan")
+
+-- --max-memory: a clean message and exit 1
+local greedy = script([[
+local t = {}
+for i = 1, 1e9 do t[i] = ("x"):rep(1000) .. i end
+]])
+code, _, err = kessan("run --max-memory 1 " .. greedy)
+check.eq(code, 1, "memory limit exit")
+check.eq(err, "kessan: not enough memory (limit 1 MB)\n", "memory message")
+
+-- --timeout: a clean message and exit 1, even through pcall
+local runaway = script([[
+while true do pcall(function() while true do end end) end
+]])
+code, _, err = kessan("run --timeout 0.2 " .. runaway)
+check.eq(code, 1, "timeout exit")
+assert(err:find("kessan: ", 1, true) and err:find("timeout", 1, true), err)
+
+-- export: stdout, --out, --scenario
+code, out, err = kessan("export " .. DIR)
+check.eq(code, 0, "export exit: " .. err)
+check.eq(out:match("^[^\n]*"), "item,period,value", "export header")
+assert(out:find("rev.a,1Q01,", 1, true), "export rows")
+local csv = check.tmpname(".csv")
+code = kessan("export " .. DIR .. " --out " .. csv)
+check.eq(code, 0, "export --out exit")
+check.eq(slurp(csv), out, "--out writes what stdout shows")
+code, out = kessan("export " .. DIR .. " --scenario low --inputs-only")
+check.eq(code, 0, "export --scenario exit")
+assert(out:match("^[^\n]*"):find("scenario", 1, true), "scenario column")
+code, _, err = kessan("export /no/such/model")
+check.eq(code, 1, "export of a missing model")
+assert(err:find("^kessan: "), err)
+
+-- the repl: expressions print, tables print readably, errors continue
+code, out, err = kessan("repl " .. DIR, table.concat({
+  'm:get("rev.a", "1Q01") == m["rev.a"]["1Q01"]',
+  'm:item("rev.a")',
+  'error("oops")',
+  'x = 1 +',
+  '  41',
+  '=x',
+  'for i = 1, 2 do',
+  '  print("line", i)',
+  'end',
+}, "\n") .. "\n")
+check.eq(code, 0, "repl exit: " .. err)
+assert(out:find("true", 1, true), "expression printed: " .. out)
+assert(out:find('label = "Product revenues"', 1, true), "table printed: " .. out)
+assert(out:find("42", 1, true), "continued lines: " .. out)
+assert(out:find("line\t2", 1, true), "statements run: " .. out)
+assert(err:find("kessan: stdin:1: oops", 1, true), "repl error: " .. err)
+code, _, err = kessan("repl /no/such/model", "")
+check.eq(code, 1, "repl of a missing model")
+
+check.cleanup()
+print("test_cli: ok")
