@@ -66,6 +66,25 @@ ks_status ks_model_new(const ks_calendar *calendar, const ks_allocator *alloc,
     return KS_OK;
 }
 
+/* The dense per-cell arrays of a book, allocated and replaced together. */
+typedef struct cell_arrays {
+    double *inputs;
+    uint8_t *input_prov;
+    double *values;
+    uint8_t *prov;
+    uint32_t *stamps;
+} cell_arrays;
+
+static void cell_arrays_free(const ks_allocator *alloc, cell_arrays *arrays)
+{
+    ks_mem_free(alloc, arrays->inputs);
+    ks_mem_free(alloc, arrays->input_prov);
+    ks_mem_free(alloc, arrays->values);
+    ks_mem_free(alloc, arrays->prov);
+    ks_mem_free(alloc, arrays->stamps);
+    memset(arrays, 0, sizeof *arrays);
+}
+
 static void free_item(const ks_allocator *alloc, ks_item *item)
 {
     ks_mem_free(alloc, item->id);
@@ -83,11 +102,9 @@ static void free_book(const ks_allocator *alloc, ks_book *book)
         free_item(alloc, &book->items[i]);
     ks_mem_free(alloc, book->items);
     ks_index_map_free(alloc, &book->ids);
-    ks_mem_free(alloc, book->inputs);
-    ks_mem_free(alloc, book->input_prov);
-    ks_mem_free(alloc, book->values);
-    ks_mem_free(alloc, book->prov);
-    ks_mem_free(alloc, book->stamps);
+    cell_arrays cells = { book->inputs, book->input_prov, book->values,
+                          book->prov, book->stamps };
+    cell_arrays_free(alloc, &cells);
     ks_graph_free(alloc, book);
     ks_mem_free(alloc, book->pending);
     ks_cell_map_free(alloc, &book->faults);
@@ -257,50 +274,64 @@ static int valid_id(const char *id)
     return 1;
 }
 
+/* All `cells` arrays, empty (no inputs, values missing), or none. */
+static int cell_arrays_alloc(const ks_allocator *alloc, size_t cells,
+                             cell_arrays *arrays)
+{
+    arrays->inputs = ks_mem_alloc(alloc, cells * sizeof *arrays->inputs);
+    arrays->input_prov = ks_mem_calloc(alloc, cells, 1);
+    arrays->values = ks_mem_alloc(alloc, cells * sizeof *arrays->values);
+    arrays->prov = ks_mem_calloc(alloc, cells, 1);
+    arrays->stamps = ks_mem_calloc(alloc, cells, sizeof *arrays->stamps);
+    if (!arrays->inputs || !arrays->input_prov || !arrays->values ||
+        !arrays->prov || !arrays->stamps) {
+        cell_arrays_free(alloc, arrays);
+        return -1;
+    }
+    for (size_t i = 0; i < cells; i++) {
+        arrays->inputs[i] = ks_box_none();
+        arrays->values[i] = ks_box_missing();
+    }
+    return 0;
+}
+
+/* Install `arrays` in the book, freeing the ones it had. */
+static void book_take_cells(const ks_allocator *alloc, ks_book *book,
+                            cell_arrays *arrays)
+{
+    cell_arrays old = { book->inputs, book->input_prov, book->values,
+                        book->prov, book->stamps };
+    cell_arrays_free(alloc, &old);
+    book->inputs = arrays->inputs;
+    book->input_prov = arrays->input_prov;
+    book->values = arrays->values;
+    book->prov = arrays->prov;
+    book->stamps = arrays->stamps;
+}
+
 /* Make room in every cell array for `capacity` items, all or nothing. */
 static int grow_cells(const ks_allocator *alloc, ks_book *book,
                       size_t capacity)
 {
-    size_t cells = capacity * (size_t)book->period_count;
     size_t used = book->item_count * (size_t)book->period_count;
-    double *inputs = ks_mem_alloc(alloc, cells * sizeof *inputs);
-    uint8_t *input_prov = ks_mem_calloc(alloc, cells, 1);
-    double *values = ks_mem_alloc(alloc, cells * sizeof *values);
-    uint8_t *prov = ks_mem_calloc(alloc, cells, 1);
-    uint32_t *stamps = ks_mem_calloc(alloc, cells, sizeof *stamps);
+    cell_arrays arrays;
     ks_item *items = ks_mem_calloc(alloc, capacity, sizeof *items);
-    if (!inputs || !input_prov || !values || !prov || !stamps || !items) {
-        ks_mem_free(alloc, inputs);
-        ks_mem_free(alloc, input_prov);
-        ks_mem_free(alloc, values);
-        ks_mem_free(alloc, prov);
-        ks_mem_free(alloc, stamps);
+    if (!items ||
+        cell_arrays_alloc(alloc, capacity * (size_t)book->period_count,
+                          &arrays) != 0) {
         ks_mem_free(alloc, items);
         return -1;
     }
     if (used) {
-        memcpy(inputs, book->inputs, used * sizeof *inputs);
-        memcpy(input_prov, book->input_prov, used);
-        memcpy(values, book->values, used * sizeof *values);
-        memcpy(prov, book->prov, used);
-        memcpy(stamps, book->stamps, used * sizeof *stamps);
+        memcpy(arrays.inputs, book->inputs, used * sizeof *arrays.inputs);
+        memcpy(arrays.input_prov, book->input_prov, used);
+        memcpy(arrays.values, book->values, used * sizeof *arrays.values);
+        memcpy(arrays.prov, book->prov, used);
+        memcpy(arrays.stamps, book->stamps, used * sizeof *arrays.stamps);
         memcpy(items, book->items, book->item_count * sizeof *items);
     }
-    for (size_t i = used; i < cells; i++) {
-        inputs[i] = ks_box_none();
-        values[i] = ks_box_missing();
-    }
-    ks_mem_free(alloc, book->inputs);
-    ks_mem_free(alloc, book->input_prov);
-    ks_mem_free(alloc, book->values);
-    ks_mem_free(alloc, book->prov);
-    ks_mem_free(alloc, book->stamps);
+    book_take_cells(alloc, book, &arrays);
     ks_mem_free(alloc, book->items);
-    book->inputs = inputs;
-    book->input_prov = input_prov;
-    book->values = values;
-    book->prov = prov;
-    book->stamps = stamps;
     book->items = items;
     book->item_capacity = capacity;
     return 0;
@@ -759,43 +790,19 @@ ks_status ks_model_extend(ks_model *model, int last_year, ks_error *err)
     int old_periods = book->period_count;
     int periods = (last_year - calendar.first_year + 1) * KS_SLOTS_PER_YEAR;
     size_t capacity = book->item_capacity ? book->item_capacity : 1;
-    size_t cells = capacity * (size_t)periods;
     const ks_allocator *alloc = &model->alloc;
-    double *inputs = ks_mem_alloc(alloc, cells * sizeof *inputs);
-    uint8_t *input_prov = ks_mem_calloc(alloc, cells, 1);
-    double *values = ks_mem_alloc(alloc, cells * sizeof *values);
-    uint8_t *prov = ks_mem_calloc(alloc, cells, 1);
-    uint32_t *stamps = ks_mem_calloc(alloc, cells, sizeof *stamps);
-    if (!inputs || !input_prov || !values || !prov || !stamps) {
-        ks_mem_free(alloc, inputs);
-        ks_mem_free(alloc, input_prov);
-        ks_mem_free(alloc, values);
-        ks_mem_free(alloc, prov);
-        ks_mem_free(alloc, stamps);
+    cell_arrays arrays;
+    if (cell_arrays_alloc(alloc, capacity * (size_t)periods, &arrays) != 0)
         return ks_error_set(err, KS_ENOMEM, "out of memory extending the "
                                             "calendar");
-    }
-    for (size_t i = 0; i < cells; i++) {
-        inputs[i] = ks_box_none();
-        values[i] = ks_box_missing();
-    }
     for (size_t item = 0; item < book->item_count; item++)
         for (int period = 0; period < old_periods; period++) {
             size_t from = item * (size_t)old_periods + (size_t)period;
             size_t to = item * (size_t)periods + (size_t)period;
-            inputs[to] = book->inputs ? book->inputs[from] : inputs[to];
-            input_prov[to] = book->input_prov ? book->input_prov[from] : 0;
+            arrays.inputs[to] = book->inputs[from];
+            arrays.input_prov[to] = book->input_prov[from];
         }
-    ks_mem_free(alloc, book->inputs);
-    ks_mem_free(alloc, book->input_prov);
-    ks_mem_free(alloc, book->values);
-    ks_mem_free(alloc, book->prov);
-    ks_mem_free(alloc, book->stamps);
-    book->inputs = inputs;
-    book->input_prov = input_prov;
-    book->values = values;
-    book->prov = prov;
-    book->stamps = stamps;
+    book_take_cells(alloc, book, &arrays);
     book->generation = 1;
     book->calendar = calendar;
     book->year_count = last_year - calendar.first_year + 1;
