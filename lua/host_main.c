@@ -10,6 +10,7 @@
 #include <lua.h>
 
 #include "host.h"
+#include "host_commands_report.h"
 #include "kessan.h"
 
 /* The commands, in the order `kessan --help` lists them. */
@@ -17,6 +18,8 @@ static const host_command *const host_commands[] = {
     &host_run_command,
     &host_repl_command,
     &host_export_command,
+    &host_check_command,
+    &host_show_command,
     NULL
 };
 
