@@ -1,0 +1,1 @@
+opex.rd / rev.total
