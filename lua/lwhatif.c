@@ -343,6 +343,14 @@ static void aux_number_cell(lua_State *L, lk_text_table *table, double x)
     lk_text_cell(L, table, text);
 }
 
+/* Keep only the value on top, at stack index `at` (what was pushed from
+ * `at` on, the text table's cells included, goes). */
+static void aux_keep_top(lua_State *L, int at)
+{
+    lua_replace(L, at);
+    lua_settop(L, at);
+}
+
 /* One-way: a column per output. */
 static void aux_one_way_text(lua_State *L, const ks_grid *grid)
 {
@@ -357,6 +365,7 @@ static void aux_one_way_text(lua_State *L, const ks_grid *grid)
             aux_point_cell(L, &table, ks_grid_at(grid, k, i, 0));
     }
     lk_text_end(L, &table, "data table");
+    aux_keep_top(L, table.index);
 }
 
 /* Two-way: one block per output, rows down and columns across. */
@@ -376,7 +385,7 @@ static void aux_two_way_text(lua_State *L, const ks_grid *grid, int k)
     }
     lua_pushfstring(L, "data table: %s", grid->output_names[k]);
     lk_text_end(L, &table, lua_tostring(L, -1));
-    lua_remove(L, -2);
+    aux_keep_top(L, table.index);
 }
 
 static int g_tostring(lua_State *L)
@@ -390,15 +399,19 @@ static int g_tostring(lua_State *L)
         aux_one_way_text(L, ud->grid);
         return 1;
     }
-    luaL_Buffer buffer;
-    luaL_buffinit(L, &buffer);
+    /* one block per output, joined (a luaL_Buffer cannot span the
+     * stack work of each block) */
+    int pieces = 0;
     for (int k = 0; k < ud->grid->output_count; k++) {
-        if (k > 0)
-            luaL_addstring(&buffer, "\n\n");
+        luaL_checkstack(L, 3, "grid text");
+        if (k > 0) {
+            lua_pushliteral(L, "\n\n");
+            pieces++;
+        }
         aux_two_way_text(L, ud->grid, k);
-        luaL_addvalue(&buffer);
+        pieces++;
     }
-    luaL_pushresult(&buffer);
+    lua_concat(L, pieces);
     return 1;
 }
 
