@@ -370,6 +370,12 @@ static int is_money(const char *unit)
     return unit && strncmp(unit, "JPY", 3) == 0;
 }
 
+/* Money in thousands or millions: shown whole. */
+static int is_scaled(const char *unit)
+{
+    return unit && (strstr(unit, "thousands") || strstr(unit, "millions"));
+}
+
 static void format_value(table *t, const row *r, double value, char *buf)
 {
     ks_item_info info;
@@ -389,7 +395,8 @@ static void format_value(table *t, const row *r, double value, char *buf)
     if (t->usd_rate > 0 && is_money(info.unit)) {
         value /= t->usd_rate;
         decimals = per_unit ? 2 : 0;
-    } else if (printed < 0 && fabs(value - round(value)) > 1e-9)
+    } else if (printed < 0 && !is_scaled(info.unit) &&
+               fabs(value - round(value)) > 1e-9)
         decimals = 2; /* per-share and other figures not printed whole */
     if (csv)
         format_plain(value, decimals, buf, CELL_MAX);
@@ -521,8 +528,9 @@ static void write_text(writer *w)
     const char *name = ks_setting(t->model, "name");
     char unit[96];
     title_unit(t, unit, sizeof unit);
-    put_format(w, "%.120s%s%.40s (%s)\n", name ? name : "", name ? ": " : "",
-               t->options->statement, unit);
+    put_format(w, "%.120s%s%.40s%s%s%s\n", name ? name : "",
+               name ? ": " : "", t->options->statement, *unit ? " (" : "",
+               unit, *unit ? ")" : "");
     put_spaces(w, label_width);
     for (int c = 0; c < columns; c++) {
         if (!t->columns[c].used)
