@@ -1,0 +1,166 @@
+/*
+ * rng.c -- the simulation's random numbers: stream seeding, the ziggurat
+ * tables and its slow path, block draws of normals and uniforms, gammas,
+ * and the normal CDF for the Gaussian copula.
+ */
+#include <math.h>
+
+#include "rng.h"
+
+/* ---- streams ---------------------------------------------------------------- */
+
+static uint64_t splitmix64(uint64_t *state)
+{
+    uint64_t z = (*state += UINT64_C(0x9E3779B97F4A7C15));
+    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+    return z ^ (z >> 31);
+}
+
+void ks_rng_seed(ks_rng *rng, uint64_t seed, uint64_t stream)
+{
+    uint64_t state = seed;
+    uint64_t mixed = splitmix64(&state);
+    state = mixed ^ (stream * UINT64_C(0xD1B54A32D192ED03));
+    (void)splitmix64(&state);
+    for (int i = 0; i < 4; i++)
+        rng->s[i] = splitmix64(&state);
+    if ((rng->s[0] | rng->s[1] | rng->s[2] | rng->s[3]) == 0)
+        rng->s[0] = 1; /* the one state xoshiro cannot leave */
+}
+
+/* ---- the ziggurat ---------------------------------------------------------- */
+
+#define ZIG_R 3.6541528853610088    /* start of the tail                    */
+#define ZIG_V 0.00492867323399      /* area of each layer                   */
+#define ZIG_SCALE 4503599627370496.0 /* 2^52: magnitudes have 52 bits      */
+
+static double density(double x) { return exp(-0.5 * x * x); }
+
+void ks_ziggurat_init(ks_ziggurat *zig)
+{
+    int last = KS_ZIGGURAT_LAYERS - 1;
+    double q = ZIG_V / density(ZIG_R);
+    double edge = ZIG_R, previous = ZIG_R;
+    zig->k[0] = (uint64_t)((ZIG_R / q) * ZIG_SCALE);
+    zig->k[1] = 0;
+    zig->w[0] = q / ZIG_SCALE;
+    zig->w[last] = ZIG_R / ZIG_SCALE;
+    zig->f[0] = 1.0;
+    zig->f[last] = density(ZIG_R);
+    for (int i = last - 1; i >= 1; i--) {
+        edge = sqrt(-2.0 * log(ZIG_V / edge + density(edge)));
+        zig->k[i + 1] = (uint64_t)((edge / previous) * ZIG_SCALE);
+        previous = edge;
+        zig->f[i] = density(edge);
+        zig->w[i] = edge / ZIG_SCALE;
+    }
+}
+
+/* The layer, sign and magnitude packed in 64 random bits. */
+#define ZIG_LAYER(bits) ((int)((bits) & 0xFF))
+#define ZIG_SIGN(bits) (((bits) >> 8) & 1)
+#define ZIG_MAGNITUDE(bits) ((bits) >> 12)
+
+/* Finish a draw whose first proposal `bits` missed the fast test: the
+ * wedge or tail test on that proposal, then fresh proposals. */
+static double ziggurat_slow(ks_rng *rng, const ks_ziggurat *zig,
+                            uint64_t bits)
+{
+    for (;;) {
+        int layer = ZIG_LAYER(bits);
+        int negative = (int)ZIG_SIGN(bits);
+        uint64_t magnitude = ZIG_MAGNITUDE(bits);
+        double x = (double)magnitude * zig->w[layer];
+        if (negative)
+            x = -x;
+        if (magnitude < zig->k[layer])
+            return x;
+        if (layer == 0) {
+            for (;;) {
+                double tail = -log(ks_rng_open_uniform(rng)) / ZIG_R;
+                double y = -log(ks_rng_open_uniform(rng));
+                if (y + y > tail * tail)
+                    return negative ? -(ZIG_R + tail) : ZIG_R + tail;
+            }
+        }
+        double height = zig->f[layer] +
+                        ks_rng_uniform(rng) * (zig->f[layer - 1] - zig->f[layer]);
+        if (height < density(x))
+            return x;
+        bits = ks_rng_next(rng);
+    }
+}
+
+double ks_rng_normal(ks_rng *rng, const ks_ziggurat *zig)
+{
+    return ziggurat_slow(rng, zig, ks_rng_next(rng));
+}
+
+void ks_rng_normals(ks_rng *rng, const ks_ziggurat *zig, double *out, int n,
+                    double mean, double sd)
+{
+    uint64_t rejected_bits[KS_RNG_BLOCK_MAX];
+    int rejected_lane[KS_RNG_BLOCK_MAX];
+    int rejected = 0;
+    if (n > KS_RNG_BLOCK_MAX)
+        n = KS_RNG_BLOCK_MAX;
+    ks_rng local = *rng; /* in registers for the hot loop */
+    for (int i = 0; i < n; i++) {
+        uint64_t bits = ks_rng_next(&local);
+        int layer = ZIG_LAYER(bits);
+        uint64_t magnitude = ZIG_MAGNITUDE(bits);
+        double x = (double)(int64_t)magnitude * zig->w[layer];
+        double sign = 1.0 - 2.0 * (double)ZIG_SIGN(bits);
+        out[i] = mean + sd * (sign * x);
+        rejected_bits[rejected] = bits;
+        rejected_lane[rejected] = i;
+        rejected += magnitude >= zig->k[layer];
+    }
+    for (int r = 0; r < rejected; r++)
+        out[rejected_lane[r]] =
+            mean + sd * ziggurat_slow(&local, zig, rejected_bits[r]);
+    *rng = local;
+}
+
+void ks_rng_uniforms(ks_rng *rng, double *out, int n, double a, double b)
+{
+    double width = b - a;
+    ks_rng local = *rng;
+    for (int i = 0; i < n; i++)
+        out[i] = a + width * ks_rng_uniform(&local);
+    *rng = local;
+}
+
+/* ---- gammas ----------------------------------------------------------------- */
+
+double ks_rng_gamma(ks_rng *rng, const ks_ziggurat *zig, double shape)
+{
+    if (shape < 1.0) {
+        double boost = pow(ks_rng_open_uniform(rng), 1.0 / shape);
+        return ks_rng_gamma(rng, zig, shape + 1.0) * boost;
+    }
+    double d = shape - 1.0 / 3.0;
+    double c = 1.0 / sqrt(9.0 * d);
+    for (;;) {
+        double x, v;
+        do {
+            x = ks_rng_normal(rng, zig);
+            v = 1.0 + c * x;
+        } while (v <= 0.0);
+        v = v * v * v;
+        double u = ks_rng_open_uniform(rng);
+        double x2 = x * x;
+        if (u < 1.0 - 0.0331 * x2 * x2)
+            return d * v;
+        if (log(u) < 0.5 * x2 + d * (1.0 - v + log(v)))
+            return d * v;
+    }
+}
+
+/* ---- the normal CDF ---------------------------------------------------------- */
+
+double ks_normal_cdf(double x)
+{
+    return 0.5 * erfc(-x * 0.70710678118654752440);
+}

@@ -1,0 +1,101 @@
+/*
+ * rng.h -- random numbers for simulations (internal): the xoshiro256**
+ * generator, one independent stream per (seed, stream index) seeded through
+ * splitmix64, and the draws the simulation needs: uniforms, standard
+ * normals by a 256-layer ziggurat (the tables live in a ks_ziggurat the
+ * caller owns, built once per simulation), gammas (Marsaglia-Tsang), and
+ * the inverse CDFs a Gaussian copula uses.
+ *
+ * Nothing here allocates or keeps global state: a stream is a value, the
+ * ziggurat tables are a value, so threads share the tables read-only and
+ * each owns its stream.
+ */
+#ifndef KS_RNG_H
+#define KS_RNG_H
+
+#include <math.h>
+#include <stdint.h>
+
+typedef struct ks_rng {
+    uint64_t s[4];
+} ks_rng;
+
+/* The stream `stream` of `seed`: its state is four splitmix64 outputs
+ * started from a mix of both, so distinct pairs give unrelated streams. */
+void ks_rng_seed(ks_rng *rng, uint64_t seed, uint64_t stream);
+
+static inline uint64_t ks_rng_rotl(uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
+
+/* The next 64 random bits (xoshiro256**, Blackman and Vigna). */
+static inline uint64_t ks_rng_next(ks_rng *rng)
+{
+    uint64_t *s = rng->s;
+    uint64_t result = ks_rng_rotl(s[1] * 5, 7) * 9;
+    uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = ks_rng_rotl(s[3], 45);
+    return result;
+}
+
+/* Uniform on [0, 1), 53 bits. */
+static inline double ks_rng_uniform(ks_rng *rng)
+{
+    return (double)(ks_rng_next(rng) >> 11) * 0x1.0p-53;
+}
+
+/* Uniform on (0, 1): never 0, never 1 (for logs and inverse CDFs). */
+static inline double ks_rng_open_uniform(ks_rng *rng)
+{
+    return ((double)(ks_rng_next(rng) >> 12) + 0.5) * 0x1.0p-52;
+}
+
+#define KS_ZIGGURAT_LAYERS 256
+
+/* Tables of the 256-layer ziggurat for the standard normal (Marsaglia and
+ * Tsang's construction, 52-bit magnitudes as in numpy's generator). */
+typedef struct ks_ziggurat {
+    uint64_t k[KS_ZIGGURAT_LAYERS]; /* fast-accept thresholds             */
+    double w[KS_ZIGGURAT_LAYERS];   /* magnitude -> x scale of each layer */
+    double f[KS_ZIGGURAT_LAYERS];   /* density at each layer's edge       */
+} ks_ziggurat;
+
+void ks_ziggurat_init(ks_ziggurat *zig);
+
+/* One standard normal. */
+double ks_rng_normal(ks_rng *rng, const ks_ziggurat *zig);
+
+/* out[i] = mean + sd * Z for n <= KS_RNG_BLOCK_MAX lanes: a branch-light
+ * fast pass over all lanes, then the rare rejected lanes finished one by
+ * one from the same stream. */
+#define KS_RNG_BLOCK_MAX 512
+void ks_rng_normals(ks_rng *rng, const ks_ziggurat *zig, double *out, int n,
+                    double mean, double sd);
+
+/* out[i] = a + (b - a) * U. */
+void ks_rng_uniforms(ks_rng *rng, double *out, int n, double a, double b);
+
+/* A Gamma(shape, 1) draw, shape > 0 (Marsaglia and Tsang 2000; shapes
+ * below 1 through the boost U^(1/shape)). */
+double ks_rng_gamma(ks_rng *rng, const ks_ziggurat *zig, double shape);
+
+/* The standard normal CDF. */
+double ks_normal_cdf(double x);
+
+/* Triangular(a, m, b) at probability u in [0, 1]: the inverse CDF. */
+static inline double ks_triangular_at(double a, double m, double b, double u)
+{
+    double width = b - a;
+    double split = (m - a) / width;
+    if (u < split)
+        return a + sqrt(u * width * (m - a));
+    return b - sqrt((1.0 - u) * width * (b - m));
+}
+
+#endif

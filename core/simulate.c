@@ -1,0 +1,1515 @@
+/*
+ * simulate.c -- the Monte Carlo engine: checking a simulation's spec,
+ * planning it over the compiled model (the dependents of the drawn cells in
+ * evaluation order, cut to what the outputs need), drawing and evaluating
+ * blocks of trials, running chunks of trials on threads, and the result's
+ * accessors.  Statistics themselves are in sim_stats.c, random numbers in
+ * rng.c.
+ *
+ * Plan: each cell the outputs need gets a node and a lane array of
+ * KS_SIM_BLOCK doubles: a drawn cell (filled by its distribution), a
+ * formula cell (the block machine), a summary cell of a formula item (per
+ * lane, the sum of its own periods when they are numbers, else the
+ * formula), or the year of an input item holding a draw (a recipe of sums
+ * and differences found once from the inputs, as recalc.c derives them,
+ * then applied lane by lane).  Every other cell is a constant: the model's
+ * current value.
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "error.h"
+#include "model_internal.h"
+#include "rng.h"
+#include "simulate.h"
+
+/* ---- distributions -------------------------------------------------------- */
+
+static const char *dist_name(ks_dist_kind kind)
+{
+    static const char *const names[] = { "fixed", "normal", "lognormal",
+                                         "uniform", "triangular", "pert",
+                                         "discrete" };
+    return (unsigned)kind < sizeof names / sizeof *names ? names[kind] : "?";
+}
+
+static int all_finite(const ks_dist *dist)
+{
+    return isfinite(dist->a) && isfinite(dist->b) && isfinite(dist->c);
+}
+
+static ks_status check_range(const ks_dist *dist, const char *what,
+                             ks_error *err)
+{
+    const char *name = dist_name(dist->kind);
+    if (!(dist->a < dist->b))
+        return ks_error_set(err, KS_EINVAL,
+                            "%s: %s needs min < max, got min %.17g and max %.17g",
+                            what, name, dist->a, dist->b);
+    if (dist->kind != KS_DIST_UNIFORM &&
+        !(dist->a <= dist->c && dist->c <= dist->b))
+        return ks_error_set(err, KS_EINVAL,
+                            "%s: %s needs min <= mode <= max, got mode %.17g "
+                            "outside [%.17g, %.17g]",
+                            what, name, dist->c, dist->a, dist->b);
+    return KS_OK;
+}
+
+static ks_status check_discrete(const ks_dist *dist, const char *what,
+                                ks_error *err)
+{
+    if (dist->count < 1 || !dist->values)
+        return ks_error_set(err, KS_EINVAL,
+                            "%s: discrete needs at least one value", what);
+    double total = 0;
+    for (int i = 0; i < dist->count; i++) {
+        if (!isfinite(dist->values[i]))
+            return ks_error_set(err, KS_EINVAL,
+                                "%s: discrete value %d is not a finite number",
+                                what, i + 1);
+        double weight = dist->weights ? dist->weights[i] : 1.0;
+        if (!isfinite(weight) || weight < 0)
+            return ks_error_set(err, KS_EINVAL,
+                                "%s: discrete weight %d must be a finite "
+                                "number >= 0, got %.17g", what, i + 1, weight);
+        total += weight;
+    }
+    if (!(total > 0))
+        return ks_error_set(err, KS_EINVAL,
+                            "%s: discrete weights sum to zero", what);
+    return KS_OK;
+}
+
+ks_status ks_dist_check(const ks_dist *dist, const char *what, ks_error *err)
+{
+    if (dist->kind == KS_DIST_DISCRETE)
+        return check_discrete(dist, what, err);
+    if (!all_finite(dist))
+        return ks_error_set(err, KS_EINVAL,
+                            "%s: %s parameters must be finite numbers", what,
+                            dist_name(dist->kind));
+    switch (dist->kind) {
+    case KS_DIST_FIXED:
+        return KS_OK;
+    case KS_DIST_NORMAL:
+    case KS_DIST_LOGNORMAL:
+        if (!(dist->b > 0))
+            return ks_error_set(err, KS_EINVAL,
+                                "%s: %s needs %s > 0, got %.17g", what,
+                                dist_name(dist->kind),
+                                dist->kind == KS_DIST_NORMAL ? "sd" : "sigma",
+                                dist->b);
+        return KS_OK;
+    case KS_DIST_UNIFORM:
+    case KS_DIST_TRIANGULAR:
+    case KS_DIST_PERT:
+        return check_range(dist, what, err);
+    default:
+        return ks_error_set(err, KS_EINVAL, "%s: unknown distribution kind %d",
+                            what, (int)dist->kind);
+    }
+}
+
+static void pert_shape(const ks_dist *dist, double *alpha, double *beta)
+{
+    double width = dist->b - dist->a;
+    *alpha = 1.0 + 4.0 * (dist->c - dist->a) / width;
+    *beta = 1.0 + 4.0 * (dist->b - dist->c) / width;
+}
+
+void ks_dist_moments(const ks_dist *dist, double *mean, double *variance)
+{
+    double a = dist->a, b = dist->b, c = dist->c;
+    switch (dist->kind) {
+    case KS_DIST_NORMAL:
+        *mean = a;
+        *variance = b * b;
+        return;
+    case KS_DIST_LOGNORMAL:
+        *mean = exp(a + 0.5 * b * b);
+        *variance = (exp(b * b) - 1.0) * exp(2.0 * a + b * b);
+        return;
+    case KS_DIST_UNIFORM:
+        *mean = 0.5 * (a + b);
+        *variance = (b - a) * (b - a) / 12.0;
+        return;
+    case KS_DIST_TRIANGULAR:
+        *mean = (a + b + c) / 3.0;
+        *variance = (a * a + b * b + c * c - a * b - a * c - b * c) / 18.0;
+        return;
+    case KS_DIST_PERT: {
+        double alpha, beta, width = b - a;
+        pert_shape(dist, &alpha, &beta);
+        double sum = alpha + beta;
+        *mean = a + width * alpha / sum;
+        *variance = width * width * alpha * beta / (sum * sum * (sum + 1.0));
+        return;
+    }
+    case KS_DIST_DISCRETE: {
+        double total = 0, first = 0, second = 0;
+        for (int i = 0; i < dist->count; i++) {
+            double weight = dist->weights ? dist->weights[i] : 1.0;
+            total += weight;
+            first += weight * dist->values[i];
+            second += weight * dist->values[i] * dist->values[i];
+        }
+        *mean = first / total;
+        *variance = second / total - *mean * *mean;
+        return;
+    }
+    default:
+        *mean = a;
+        *variance = 0;
+        return;
+    }
+}
+
+/* A drawn cell as the engine keeps it. */
+typedef struct sim_draw {
+    ks_dist dist;
+    int item, period;
+    int slot;          /* its lane array                                  */
+    int group;         /* index in the correlated group, or -1            */
+    double *cumulative; /* discrete: normalized cumulative weights        */
+    double *values;     /* discrete: the values (a copy)                  */
+    double pert_alpha, pert_beta;
+} sim_draw;
+
+/* The smallest i with cumulative[i] > u (the last one when none). */
+static double discrete_at(const sim_draw *draw, double u)
+{
+    int lo = 0, hi = draw->dist.count - 1;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (draw->cumulative[mid] > u)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return draw->values[lo];
+}
+
+static void fill(double *out, int n, double value)
+{
+    for (int i = 0; i < n; i++)
+        out[i] = value;
+}
+
+/* Independent draws of one distribution into out[0..n-1]. */
+static void draw_lanes(const sim_draw *draw, ks_rng *rng,
+                       const ks_ziggurat *zig, double *out, int n)
+{
+    const ks_dist *dist = &draw->dist;
+    switch (dist->kind) {
+    case KS_DIST_FIXED:
+        fill(out, n, dist->a);
+        return;
+    case KS_DIST_NORMAL:
+        ks_rng_normals(rng, zig, out, n, dist->a, dist->b);
+        return;
+    case KS_DIST_LOGNORMAL:
+        ks_rng_normals(rng, zig, out, n, dist->a, dist->b);
+        for (int i = 0; i < n; i++)
+            out[i] = exp(out[i]);
+        return;
+    case KS_DIST_UNIFORM:
+        ks_rng_uniforms(rng, out, n, dist->a, dist->b);
+        return;
+    case KS_DIST_TRIANGULAR:
+        ks_rng_uniforms(rng, out, n, 0.0, 1.0);
+        for (int i = 0; i < n; i++)
+            out[i] = ks_triangular_at(dist->a, dist->c, dist->b, out[i]);
+        return;
+    case KS_DIST_PERT:
+        for (int i = 0; i < n; i++) {
+            double x = ks_rng_gamma(rng, zig, draw->pert_alpha);
+            double y = ks_rng_gamma(rng, zig, draw->pert_beta);
+            out[i] = dist->a + (dist->b - dist->a) * (x / (x + y));
+        }
+        return;
+    case KS_DIST_DISCRETE:
+        ks_rng_uniforms(rng, out, n, 0.0, 1.0);
+        for (int i = 0; i < n; i++)
+            out[i] = discrete_at(draw, out[i]);
+        return;
+    }
+}
+
+/* Correlated normals y (standard) -> the marginal, lane by lane. */
+static void copula_marginal(const sim_draw *draw, double *y, int n)
+{
+    const ks_dist *dist = &draw->dist;
+    for (int i = 0; i < n; i++) {
+        double z = y[i];
+        switch (dist->kind) {
+        case KS_DIST_NORMAL:
+            y[i] = dist->a + dist->b * z;
+            break;
+        case KS_DIST_LOGNORMAL:
+            y[i] = exp(dist->a + dist->b * z);
+            break;
+        case KS_DIST_UNIFORM:
+            y[i] = dist->a + (dist->b - dist->a) * ks_normal_cdf(z);
+            break;
+        case KS_DIST_TRIANGULAR:
+            y[i] = ks_triangular_at(dist->a, dist->c, dist->b, ks_normal_cdf(z));
+            break;
+        case KS_DIST_DISCRETE:
+            y[i] = discrete_at(draw, ks_normal_cdf(z));
+            break;
+        default:
+            y[i] = dist->a;
+            break;
+        }
+    }
+}
+
+static int copula_supports(ks_dist_kind kind)
+{
+    return kind == KS_DIST_NORMAL || kind == KS_DIST_LOGNORMAL ||
+           kind == KS_DIST_UNIFORM || kind == KS_DIST_TRIANGULAR ||
+           kind == KS_DIST_DISCRETE;
+}
+
+/* ---- the plan ------------------------------------------------------------- */
+
+typedef enum node_kind {
+    NODE_FORMULA = 0, /* the formula at the cell's period                */
+    NODE_SUMMARY,     /* own periods summed (or last), else the formula  */
+    NODE_ROW          /* an input item's year with draws: the recipe     */
+} node_kind;
+
+/* One step of an input row's recipe: value[target] = value[a] op value[b]. */
+typedef enum row_op_kind { ROW_ADD = 0, ROW_SUB, ROW_COPY } row_op_kind;
+typedef struct row_op {
+    int8_t target, a, b;
+    uint8_t kind;
+} row_op;
+
+typedef struct sim_node {
+    node_kind kind;
+    int item, period;
+    int slot;                      /* formula, summary: its lane array   */
+    const ks_formula *formula;
+    ks_rule rule;
+    /* rows: the lane array of each slot of the year, what an input slot
+     * starts as (a number, NaN for missing, or the draw), and the recipe */
+    int row_slots[KS_SLOTS_PER_YEAR];
+    double row_start[KS_SLOTS_PER_YEAR];
+    uint8_t row_drawn[KS_SLOTS_PER_YEAR];
+    row_op ops[KS_SLOTS_PER_YEAR * KS_SLOTS_PER_YEAR];
+    int op_count;
+} sim_node;
+
+typedef struct sim_output {
+    int item, period;
+    int slot;        /* lane array, or -1: a constant                  */
+    double constant; /* the model's value when constant (NaN if none)  */
+} sim_output;
+
+typedef struct sim_plan {
+    const ks_allocator *alloc;
+    ks_book *book;
+    ks_reader reader;
+    int period_count;
+    size_t cell_count;
+    int *slot_of;       /* cell -> lane array, or -1                  */
+    double *values;     /* cell -> the model's current value (boxed) */
+    sim_node *nodes;
+    int node_count;
+    int slot_count;
+    sim_draw *draws;
+    int draw_count;
+    int *group;         /* draw indexes of the correlated group       */
+    double *cholesky;   /* group_size^2, lower triangle               */
+    int group_size;
+    sim_output *outputs;
+    int output_count;
+    ks_ziggurat zig;
+    int64_t trials;
+    uint64_t seed;
+} sim_plan;
+
+static uint64_t cell_index(const sim_plan *plan, int item, int period)
+{
+    return (uint64_t)item * (uint64_t)plan->period_count + (uint64_t)period;
+}
+
+/* Row recipes: recalc.c's derive_sums and derive_last, recorded. */
+static int8_t slot_of_mask(uint8_t mask)
+{
+    for (int s = 0; s < KS_SLOTS_PER_YEAR; s++)
+        if (ks_calendar_mask(s) == mask)
+            return (int8_t)s;
+    return -1;
+}
+
+static void record_op(sim_node *node, int target, int a, int b,
+                      row_op_kind kind)
+{
+    row_op *op = &node->ops[node->op_count++];
+    op->target = (int8_t)target;
+    op->a = (int8_t)a;
+    op->b = (int8_t)b;
+    op->kind = (uint8_t)kind;
+}
+
+static int recipe_sums(sim_node *node, uint8_t prov[], int usable[])
+{
+    int changed = 0;
+    for (int a = 0; a < KS_SLOTS_PER_YEAR; a++) {
+        if (!usable[a])
+            continue;
+        uint8_t mask_a = ks_calendar_mask(a);
+        for (int b = 0; b < KS_SLOTS_PER_YEAR; b++) {
+            if (!usable[b] || a == b)
+                continue;
+            uint8_t mask_b = ks_calendar_mask(b);
+            int slot = -1;
+            row_op_kind kind = ROW_ADD;
+            uint8_t how = KS_PROV_COMPUTED;
+            if ((mask_a & mask_b) == 0 && a < b) {
+                slot = slot_of_mask((uint8_t)(mask_a | mask_b));
+            } else if ((mask_b & ~mask_a) == 0) {
+                slot = slot_of_mask((uint8_t)(mask_a & ~mask_b));
+                kind = ROW_SUB;
+                how = KS_PROV_IMPLIED;
+            }
+            if (slot < 0 || prov[slot] != KS_PROV_NONE)
+                continue;
+            record_op(node, slot, a, b, kind);
+            prov[slot] = how;
+            usable[slot] = 1;
+            changed = 1;
+        }
+    }
+    return changed;
+}
+
+static void recipe_last(sim_node *node, uint8_t prov[], const int usable[])
+{
+    static const int last_slot[KS_SLOTS_PER_YEAR] = { 0, 1, 2, 3, 1, 3, 2, 3 };
+    for (int slot = 4; slot < KS_SLOTS_PER_YEAR; slot++) {
+        int quarter = last_slot[slot];
+        if (prov[slot] == KS_PROV_NONE && usable[quarter]) {
+            record_op(node, slot, quarter, quarter, ROW_COPY);
+            prov[slot] = KS_PROV_COMPUTED;
+        }
+    }
+    for (int quarter = 0; quarter < 4; quarter++) {
+        if (prov[quarter] != KS_PROV_NONE)
+            continue;
+        for (int slot = 4; slot < KS_SLOTS_PER_YEAR; slot++) {
+            if (last_slot[slot] == quarter && usable[slot] &&
+                prov[slot] != KS_PROV_COMPUTED) {
+                record_op(node, quarter, slot, slot, ROW_COPY);
+                prov[quarter] = KS_PROV_IMPLIED;
+                break;
+            }
+        }
+    }
+}
+
+static int find_draw(const sim_plan *plan, int item, int period)
+{
+    for (int d = 0; d < plan->draw_count; d++)
+        if (plan->draws[d].item == item && plan->draws[d].period == period)
+            return d;
+    return -1;
+}
+
+/* The recipe of an input item's year, from its inputs and draws. */
+static void build_row(sim_plan *plan, sim_node *node, int item, int year)
+{
+    uint8_t prov[KS_SLOTS_PER_YEAR];
+    int usable[KS_SLOTS_PER_YEAR];
+    node->kind = NODE_ROW;
+    node->item = item;
+    node->period = ks_calendar_period(year, 0);
+    node->op_count = 0;
+    for (int slot = 0; slot < KS_SLOTS_PER_YEAR; slot++) {
+        int period = ks_calendar_period(year, slot);
+        node->row_slots[slot] = -1;
+        node->row_drawn[slot] = find_draw(plan, item, period) >= 0;
+        if (node->row_drawn[slot]) {
+            prov[slot] = KS_PROV_OVERRIDDEN;
+            usable[slot] = 1;
+            node->row_start[slot] = 0;
+            continue;
+        }
+        double input = ks_read_input(&plan->reader,
+                                     cell_index(plan, item, period),
+                                     &prov[slot]);
+        if (ks_is_none(input)) {
+            input = NAN;
+            prov[slot] = KS_PROV_NONE;
+        }
+        usable[slot] = ks_is_number(input);
+        node->row_start[slot] = ks_is_number(input) ? input : NAN;
+    }
+    ks_rule rule = plan->book->items[item].rule;
+    if (rule == KS_RULE_SUM) {
+        while (recipe_sums(node, prov, usable))
+            ;
+    } else if (rule == KS_RULE_LAST) {
+        recipe_last(node, prov, usable);
+    }
+}
+
+/* The cells a node reads, marked as needed (need[cell] = 1). */
+static void mark_reads(const sim_plan *plan, const sim_node *node,
+                       uint8_t *need)
+{
+    int year = node->period / KS_SLOTS_PER_YEAR;
+    if (node->kind != NODE_FORMULA)
+        for (int s = 0; s < KS_SLOTS_PER_YEAR; s++)
+            need[cell_index(plan, node->item, ks_calendar_period(year, s))] = 1;
+    if (!node->formula)
+        return;
+    int count = ks_formula_ref_count(node->formula);
+    for (int r = 0; r < count; r++) {
+        const ks_formula_ref *ref = ks_formula_ref_at(node->formula, r);
+        int period = ref->kind == KS_REF_ABSOLUTE ? ref->period : node->period;
+        if (ref->offset != 0)
+            period = ks_calendar_shift(plan->book, period, ref->offset);
+        if (period >= 0)
+            need[cell_index(plan, ref->item, period)] = 1;
+    }
+}
+
+/* Is this cell of the closure a node, and which kind? 0: a constant. */
+static int classify(sim_plan *plan, int item, int period,
+                    sim_node *node)
+{
+    const ks_item *it = &plan->book->items[item];
+    uint64_t cell = cell_index(plan, item, period);
+    memset(node, 0, sizeof *node);
+    node->item = item;
+    node->period = period;
+    node->slot = -1;
+    node->formula = it->formula;
+    node->rule = it->rule;
+    if (!it->formula) {
+        build_row(plan, node, item, period / KS_SLOTS_PER_YEAR);
+        node->formula = NULL;
+        return 1;
+    }
+    if (find_draw(plan, item, period) >= 0)
+        return 0; /* filled by its draw */
+    uint8_t prov;
+    if (!ks_is_none(ks_read_input(&plan->reader, cell, &prov)))
+        return 0; /* an input wins: a constant */
+    node->kind = (ks_calendar_slot(period) < 4 || it->rule == KS_RULE_FORMULA)
+                     ? NODE_FORMULA
+                     : NODE_SUMMARY;
+    return 1;
+}
+
+/* Nodes from the closure in evaluation order, then only those the
+ * outputs need (walking back from the outputs). */
+static ks_status build_nodes(sim_plan *plan, const uint64_t *cells,
+                             size_t count, ks_error *err)
+{
+    const ks_allocator *alloc = plan->alloc;
+    uint8_t *need = ks_mem_calloc(alloc, plan->cell_count, 1);
+    int *node_of = ks_mem_alloc(alloc, plan->cell_count * sizeof *node_of);
+    plan->nodes = ks_mem_calloc(alloc, count + 1, sizeof *plan->nodes);
+    if (!need || !node_of || !plan->nodes) {
+        ks_mem_free(alloc, need);
+        ks_mem_free(alloc, node_of);
+        return ks_error_set(err, KS_ENOMEM, "simulate: out of memory planning "
+                                            "%zu cells", count);
+    }
+    for (size_t c = 0; c < plan->cell_count; c++)
+        node_of[c] = -1;
+    int node_count = 0;
+    for (size_t i = 0; i < count; i++) {
+        int item = (int)(cells[i] / (uint64_t)plan->period_count);
+        int period = (int)(cells[i] % (uint64_t)plan->period_count);
+        if (node_of[cells[i]] >= 0)
+            continue; /* a row already planned */
+        sim_node *node = &plan->nodes[node_count];
+        if (!classify(plan, item, period, node))
+            continue;
+        if (node->kind == NODE_ROW) {
+            int year = period / KS_SLOTS_PER_YEAR;
+            for (int s = 0; s < KS_SLOTS_PER_YEAR; s++)
+                node_of[cell_index(plan, item, ks_calendar_period(year, s))] =
+                    node_count;
+        } else {
+            node_of[cells[i]] = node_count;
+        }
+        node_count++;
+    }
+    for (int o = 0; o < plan->output_count; o++)
+        need[cell_index(plan, plan->outputs[o].item, plan->outputs[o].period)] = 1;
+    /* walk back: a needed node's reads are needed */
+    uint8_t *keep = ks_mem_calloc(alloc, (size_t)node_count + 1, 1);
+    if (!keep) {
+        ks_mem_free(alloc, need);
+        ks_mem_free(alloc, node_of);
+        return ks_error_set(err, KS_ENOMEM, "simulate: out of memory planning");
+    }
+    for (int n = node_count - 1; n >= 0; n--) {
+        sim_node *node = &plan->nodes[n];
+        int needed = 0;
+        if (node->kind == NODE_ROW) {
+            int year = node->period / KS_SLOTS_PER_YEAR;
+            for (int s = 0; s < KS_SLOTS_PER_YEAR; s++)
+                needed |= need[cell_index(plan, node->item,
+                                          ks_calendar_period(year, s))];
+        } else {
+            needed = need[cell_index(plan, node->item, node->period)];
+        }
+        if (needed) {
+            keep[n] = 1;
+            mark_reads(plan, node, need);
+        }
+    }
+    /* compact and give lane arrays; drawn cells of formula items too */
+    int kept = 0, slots = 0;
+    for (size_t c = 0; c < plan->cell_count; c++)
+        plan->slot_of[c] = -1;
+    for (int d = 0; d < plan->draw_count; d++) {
+        sim_draw *draw = &plan->draws[d];
+        draw->slot = slots++;
+        plan->slot_of[cell_index(plan, draw->item, draw->period)] = draw->slot;
+    }
+    for (int n = 0; n < node_count; n++) {
+        if (!keep[n])
+            continue;
+        sim_node *node = &plan->nodes[n];
+        if (node->kind == NODE_ROW) {
+            int year = node->period / KS_SLOTS_PER_YEAR;
+            for (int s = 0; s < KS_SLOTS_PER_YEAR; s++) {
+                uint64_t cell = cell_index(plan, node->item,
+                                           ks_calendar_period(year, s));
+                if (plan->slot_of[cell] < 0)
+                    plan->slot_of[cell] = slots++;
+                node->row_slots[s] = plan->slot_of[cell];
+            }
+        } else {
+            node->slot = slots++;
+            plan->slot_of[cell_index(plan, node->item, node->period)] =
+                node->slot;
+        }
+        plan->nodes[kept++] = *node;
+    }
+    plan->node_count = kept;
+    plan->slot_count = slots;
+    ks_mem_free(alloc, keep);
+    ks_mem_free(alloc, need);
+    ks_mem_free(alloc, node_of);
+    return KS_OK;
+}
+
+/* ---- evaluating a block of trials ----------------------------------------- */
+
+typedef struct sim_worker {
+    const sim_plan *plan;
+    double *lanes;   /* slot_count * KS_SIM_BLOCK                      */
+    double *scratch; /* 4 * KS_SIM_BLOCK: constants and the fallback   */
+    double *normals; /* group_size * KS_SIM_BLOCK                      */
+    ks_rng rng;
+    int n;           /* lanes in the current block                     */
+} sim_worker;
+
+static double *lanes_of(const sim_worker *worker, int slot)
+{
+    return worker->lanes + (size_t)slot * KS_SIM_BLOCK;
+}
+
+/* The lanes of a cell: its lane array, or `scratch` filled with its
+ * constant value. */
+static const double *cell_lanes(const sim_worker *worker, int item,
+                                int period, double *scratch)
+{
+    const sim_plan *plan = worker->plan;
+    uint64_t cell = cell_index(plan, item, period);
+    int slot = plan->slot_of[cell];
+    if (slot >= 0)
+        return lanes_of(worker, slot);
+    fill(scratch, worker->n, plan->values[cell]);
+    return scratch;
+}
+
+static const double *load_block(void *ud, int item, int period,
+                                double *scratch)
+{
+    return cell_lanes(ud, item, period, scratch);
+}
+
+static int shift_block(void *ud, int period, int offset)
+{
+    const sim_worker *worker = ud;
+    return ks_calendar_shift(worker->plan->book, period, offset);
+}
+
+static void eval_formula(sim_worker *worker, const sim_node *node,
+                         double *out)
+{
+    ks_block_env env = { worker, load_block, shift_block, node->period };
+    ks_formula_eval_block(node->formula, &env, out, worker->n);
+}
+
+/* out[i] = the sum of the item's slots `parts` in this year, for the lanes
+ * still NaN. */
+static void sum_parts(sim_worker *worker, const sim_node *node,
+                      const int *parts, int count, double *out)
+{
+    const double *part[4];
+    int year = node->period / KS_SLOTS_PER_YEAR;
+    for (int k = 0; k < count; k++)
+        part[k] = cell_lanes(worker, node->item,
+                             ks_calendar_period(year, parts[k]),
+                             worker->scratch + (size_t)k * KS_SIM_BLOCK);
+    int n = worker->n;
+    for (int i = 0; i < n; i++) {
+        double total = 0;
+        for (int k = 0; k < count; k++)
+            total += part[k][i];
+        if (out[i] != out[i])
+            out[i] = total;
+    }
+}
+
+static void eval_summary(sim_worker *worker, const sim_node *node)
+{
+    static const int q1h[] = { 0, 1 }, q2h[] = { 2, 3 }, q9m[] = { 0, 1, 2 },
+                     h9m[] = { 4, 2 }, qfy[] = { 0, 1, 2, 3 },
+                     hfy[] = { 4, 5 }, nfy[] = { 6, 3 };
+    static const int last_slot[KS_SLOTS_PER_YEAR] = { 0, 1, 2, 3, 1, 3, 2, 3 };
+    double *out = lanes_of(worker, node->slot);
+    int n = worker->n;
+    fill(out, n, NAN);
+    if (node->rule == KS_RULE_SUM) {
+        switch (ks_calendar_slot(node->period)) {
+        case 4: sum_parts(worker, node, q1h, 2, out); break;
+        case 5: sum_parts(worker, node, q2h, 2, out); break;
+        case 6:
+            sum_parts(worker, node, q9m, 3, out);
+            sum_parts(worker, node, h9m, 2, out);
+            break;
+        default:
+            sum_parts(worker, node, qfy, 4, out);
+            sum_parts(worker, node, hfy, 2, out);
+            sum_parts(worker, node, nfy, 2, out);
+            break;
+        }
+    } else {
+        int year = node->period / KS_SLOTS_PER_YEAR;
+        int slot = last_slot[ks_calendar_slot(node->period)];
+        const double *last = cell_lanes(worker, node->item,
+                                        ks_calendar_period(year, slot),
+                                        worker->scratch);
+        memcpy(out, last, (size_t)n * sizeof *out);
+    }
+    int gaps = 0;
+    for (int i = 0; i < n; i++)
+        gaps |= out[i] != out[i];
+    if (!gaps)
+        return;
+    double *fallback = worker->scratch + 3 * (size_t)KS_SIM_BLOCK;
+    eval_formula(worker, node, fallback);
+    for (int i = 0; i < n; i++)
+        if (out[i] != out[i])
+            out[i] = fallback[i];
+}
+
+static void eval_row(sim_worker *worker, const sim_node *node)
+{
+    int n = worker->n;
+    double *slot[KS_SLOTS_PER_YEAR];
+    for (int s = 0; s < KS_SLOTS_PER_YEAR; s++) {
+        slot[s] = lanes_of(worker, node->row_slots[s]);
+        if (!node->row_drawn[s])
+            fill(slot[s], n, node->row_start[s]);
+    }
+    for (int k = 0; k < node->op_count; k++) {
+        const row_op *op = &node->ops[k];
+        double *target = slot[op->target];
+        const double *a = slot[op->a], *b = slot[op->b];
+        if (op->kind == ROW_ADD)
+            for (int i = 0; i < n; i++)
+                target[i] = a[i] + b[i];
+        else if (op->kind == ROW_SUB)
+            for (int i = 0; i < n; i++)
+                target[i] = a[i] - b[i];
+        else
+            memcpy(target, a, (size_t)n * sizeof *target);
+    }
+}
+
+static void draw_block(sim_worker *worker)
+{
+    const sim_plan *plan = worker->plan;
+    int n = worker->n;
+    for (int d = 0; d < plan->draw_count; d++) {
+        const sim_draw *draw = &plan->draws[d];
+        if (draw->group < 0)
+            draw_lanes(draw, &worker->rng, &plan->zig,
+                       lanes_of(worker, draw->slot), n);
+    }
+    int g = plan->group_size;
+    if (g == 0)
+        return;
+    for (int k = 0; k < g; k++)
+        ks_rng_normals(&worker->rng, &plan->zig,
+                       worker->normals + (size_t)k * KS_SIM_BLOCK, n, 0.0, 1.0);
+    for (int j = 0; j < g; j++) {
+        const sim_draw *draw = &plan->draws[plan->group[j]];
+        double *out = lanes_of(worker, draw->slot);
+        fill(out, n, 0.0);
+        for (int k = 0; k <= j; k++) {
+            double weight = plan->cholesky[j * g + k];
+            const double *z = worker->normals + (size_t)k * KS_SIM_BLOCK;
+            for (int i = 0; i < n; i++)
+                out[i] += weight * z[i];
+        }
+        copula_marginal(draw, out, n);
+    }
+}
+
+static void eval_block(sim_worker *worker)
+{
+    const sim_plan *plan = worker->plan;
+    draw_block(worker);
+    for (int k = 0; k < plan->node_count; k++) {
+        const sim_node *node = &plan->nodes[k];
+        switch (node->kind) {
+        case NODE_FORMULA:
+            eval_formula(worker, node, lanes_of(worker, node->slot));
+            break;
+        case NODE_SUMMARY:
+            eval_summary(worker, node);
+            break;
+        case NODE_ROW:
+            eval_row(worker, node);
+            break;
+        }
+    }
+}
+
+/* The lanes of output o in the current block. */
+static const double *output_lanes(sim_worker *worker, int o)
+{
+    const sim_output *output = &worker->plan->outputs[o];
+    if (output->slot >= 0)
+        return lanes_of(worker, output->slot);
+    fill(worker->scratch, worker->n, output->constant);
+    return worker->scratch;
+}
+
+/* ---- running the trials ------------------------------------------------- */
+
+struct ks_sim_result {
+    ks_allocator alloc;
+    int64_t trials;
+    int output_count;
+    char **given;        /* output cells as given                      */
+    char **names;        /* as the model writes them                   */
+    ks_moments *moments;
+    double *center;      /* kept values are float(value - center)      */
+    float **kept;        /* per output, one float per trial            */
+    uint32_t **histogram; /* per output, built on the first percentile */
+};
+
+typedef struct sim_run {
+    const sim_plan *plan;
+    ks_sim_result *result;
+    ks_moments *chunk_moments; /* chunk_count * output_count          */
+    int64_t chunk_count;
+    atomic_llong next_chunk;
+    atomic_llong done;
+    atomic_int stop;
+} sim_run;
+
+static void run_chunk(sim_run *run, sim_worker *worker, int64_t chunk)
+{
+    const sim_plan *plan = run->plan;
+    ks_sim_result *result = run->result;
+    int outputs = plan->output_count;
+    ks_moments *moments = run->chunk_moments + chunk * outputs;
+    int64_t first = chunk * KS_SIM_CHUNK;
+    int64_t count = plan->trials - first < KS_SIM_CHUNK ? plan->trials - first
+                                                        : KS_SIM_CHUNK;
+    ks_rng_seed(&worker->rng, plan->seed, (uint64_t)chunk);
+    for (int o = 0; o < outputs; o++)
+        ks_moments_clear(&moments[o]);
+    for (int64_t at = 0; at < count; at += KS_SIM_BLOCK) {
+        worker->n = (int)(count - at < KS_SIM_BLOCK ? count - at : KS_SIM_BLOCK);
+        eval_block(worker);
+        for (int o = 0; o < outputs; o++) {
+            const double *values = output_lanes(worker, o);
+            ks_moments_add_block(&moments[o], values, worker->n);
+            float *kept = result->kept[o] + first + at;
+            double center = result->center[o];
+            for (int i = 0; i < worker->n; i++)
+                kept[i] = (float)(values[i] - center);
+        }
+    }
+}
+
+typedef struct sim_thread {
+    sim_run *run;
+    sim_worker worker;
+    int report; /* the calling thread: reports progress              */
+    ks_sim_progress_fn progress;
+    void *progress_data;
+} sim_thread;
+
+static void *thread_main(void *ud)
+{
+    sim_thread *thread = ud;
+    sim_run *run = thread->run;
+    for (;;) {
+        if (atomic_load(&run->stop))
+            break;
+        int64_t chunk = atomic_fetch_add(&run->next_chunk, 1);
+        if (chunk >= run->chunk_count)
+            break;
+        run_chunk(run, &thread->worker, chunk);
+        int64_t chunk_trials = run->plan->trials - chunk * KS_SIM_CHUNK;
+        if (chunk_trials > KS_SIM_CHUNK)
+            chunk_trials = KS_SIM_CHUNK;
+        int64_t done = atomic_fetch_add(&run->done, chunk_trials) + chunk_trials;
+        if (thread->report && thread->progress &&
+            thread->progress(thread->progress_data, done, run->plan->trials))
+            atomic_store(&run->stop, 1);
+    }
+    return NULL;
+}
+
+/* ---- setting up ------------------------------------------------------------ */
+
+static ks_status resolve_cell(ks_model *model, const char *cell,
+                              const char *role, int *item, int *period,
+                              ks_error *err)
+{
+    if (!cell)
+        return ks_error_set(err, KS_EINVAL, "simulate: %s: a cell is needed "
+                                            "(\"id@PERIOD\")", role);
+    if (!strchr(cell, '@'))
+        return ks_error_set(err, KS_EINVAL,
+                            "simulate: %s '%s': expected a cell \"id@PERIOD\"",
+                            role, cell);
+    ks_status status = ks_cell_lookup(model, cell, item, period, err);
+    if (status != KS_OK)
+        ks_error_prefix(err, "simulate: %s '%s'", role, cell);
+    return status;
+}
+
+static ks_status check_spec(const ks_sim_spec *spec, ks_error *err)
+{
+    if (spec->trials < 1 || spec->trials > KS_SIM_TRIALS_MAX)
+        return ks_error_set(err, KS_EINVAL,
+                            "simulate: trials must be from 1 to %lld, got %lld",
+                            (long long)KS_SIM_TRIALS_MAX,
+                            (long long)spec->trials);
+    if (spec->threads < 0 || spec->threads > KS_SIM_THREADS_MAX)
+        return ks_error_set(err, KS_EINVAL,
+                            "simulate: threads must be from 1 to %d, got %d",
+                            KS_SIM_THREADS_MAX, spec->threads);
+    if (spec->output_count < 1 || !spec->outputs)
+        return ks_error_set(err, KS_EINVAL,
+                            "simulate: outputs: at least one cell is needed");
+    if (spec->draw_count < 0 || (spec->draw_count > 0 && !spec->draws))
+        return ks_error_set(err, KS_EINVAL, "simulate: draws: a bad list");
+    if (spec->correlation_count < 0 ||
+        (spec->correlation_count > 0 && !spec->correlations))
+        return ks_error_set(err, KS_EINVAL, "simulate: correlate: a bad list");
+    return KS_OK;
+}
+
+static ks_status prepare_draw(sim_plan *plan, ks_model *model,
+                              const ks_sim_draw *given, sim_draw *draw,
+                              ks_error *err)
+{
+    ks_status status = resolve_cell(model, given->cell, "draw", &draw->item,
+                                    &draw->period, err);
+    if (status != KS_OK)
+        return status;
+    char what[160];
+    snprintf(what, sizeof what, "simulate: draw '%s'", given->cell);
+    status = ks_dist_check(&given->dist, what, err);
+    if (status != KS_OK)
+        return status;
+    if (find_draw(plan, draw->item, draw->period) >= 0)
+        return ks_error_set(err, KS_EINVAL, "%s: the cell is drawn twice",
+                            what);
+    draw->dist = given->dist;
+    draw->group = -1;
+    if (draw->dist.kind == KS_DIST_PERT)
+        pert_shape(&draw->dist, &draw->pert_alpha, &draw->pert_beta);
+    if (draw->dist.kind != KS_DIST_DISCRETE)
+        return KS_OK;
+    int count = draw->dist.count;
+    draw->values = ks_mem_alloc(plan->alloc, (size_t)count * sizeof(double));
+    draw->cumulative = ks_mem_alloc(plan->alloc, (size_t)count * sizeof(double));
+    if (!draw->values || !draw->cumulative)
+        return ks_error_set(err, KS_ENOMEM, "%s: out of memory", what);
+    double total = 0;
+    for (int i = 0; i < count; i++)
+        total += draw->dist.weights ? draw->dist.weights[i] : 1.0;
+    double running = 0;
+    for (int i = 0; i < count; i++) {
+        draw->values[i] = draw->dist.values[i];
+        running += draw->dist.weights ? draw->dist.weights[i] : 1.0;
+        draw->cumulative[i] = running / total;
+    }
+    draw->cumulative[count - 1] = 1.0;
+    draw->dist.values = draw->values;
+    draw->dist.weights = NULL;
+    return KS_OK;
+}
+
+/* Cholesky of the group's correlation matrix into plan->cholesky. */
+static ks_status factor_group(sim_plan *plan, const double *matrix,
+                              ks_error *err)
+{
+    int g = plan->group_size;
+    double *l = plan->cholesky;
+    for (int j = 0; j < g; j++) {
+        for (int k = 0; k <= j; k++) {
+            double sum = matrix[j * g + k];
+            for (int m = 0; m < k; m++)
+                sum -= l[j * g + m] * l[k * g + m];
+            if (j == k) {
+                if (!(sum > 1e-12))
+                    return ks_error_set(
+                        err, KS_EINVAL,
+                        "simulate: correlate: the correlation matrix is not "
+                        "positive definite (the correlations given cannot "
+                        "hold together; pivot %d is %.3g)", j + 1, sum);
+                l[j * g + j] = sqrt(sum);
+            } else {
+                l[j * g + k] = sum / l[k * g + k];
+            }
+        }
+    }
+    return KS_OK;
+}
+
+static ks_status prepare_correlations(sim_plan *plan, ks_model *model,
+                                      const ks_sim_spec *spec, ks_error *err)
+{
+    int pairs = spec->correlation_count;
+    if (pairs == 0)
+        return KS_OK;
+    const ks_allocator *alloc = plan->alloc;
+    int *first = ks_mem_alloc(alloc, (size_t)pairs * 2 * sizeof *first);
+    plan->group = ks_mem_alloc(alloc, (size_t)plan->draw_count * sizeof *plan->group);
+    if (!first || !plan->group) {
+        ks_mem_free(alloc, first);
+        return ks_error_set(err, KS_ENOMEM, "simulate: correlate: out of memory");
+    }
+    ks_status status = KS_OK;
+    for (int p = 0; p < pairs && status == KS_OK; p++) {
+        const ks_sim_correlation *pair = &spec->correlations[p];
+        const char *names[2] = { pair->cell_a, pair->cell_b };
+        for (int side = 0; side < 2 && status == KS_OK; side++) {
+            int item, period;
+            status = resolve_cell(model, names[side], "correlate", &item,
+                                  &period, err);
+            if (status != KS_OK)
+                break;
+            int d = find_draw(plan, item, period);
+            if (d < 0) {
+                status = ks_error_set(err, KS_EINVAL,
+                                      "simulate: correlate: '%s' is not a drawn "
+                                      "cell", names[side]);
+                break;
+            }
+            if (!copula_supports(plan->draws[d].dist.kind)) {
+                status = ks_error_set(
+                    err, KS_EINVAL,
+                    "simulate: correlate: '%s' is drawn from %s, which cannot "
+                    "be correlated (normal, lognormal, uniform, triangular and "
+                    "discrete can)", names[side],
+                    dist_name(plan->draws[d].dist.kind));
+                break;
+            }
+            if (plan->draws[d].group < 0) {
+                plan->draws[d].group = plan->group_size;
+                plan->group[plan->group_size++] = d;
+            }
+            first[p * 2 + side] = plan->draws[d].group;
+        }
+        if (status != KS_OK)
+            break;
+        if (!(pair->rho > -1.0 && pair->rho < 1.0))
+            status = ks_error_set(err, KS_EINVAL,
+                                  "simulate: correlate: rho between '%s' and "
+                                  "'%s' must be in (-1, 1), got %.17g",
+                                  names[0], names[1], pair->rho);
+        else if (first[p * 2] == first[p * 2 + 1])
+            status = ks_error_set(err, KS_EINVAL,
+                                  "simulate: correlate: '%s' is correlated "
+                                  "with itself", names[0]);
+    }
+    int g = plan->group_size;
+    double *matrix = NULL;
+    if (status == KS_OK) {
+        matrix = ks_mem_calloc(alloc, (size_t)g * (size_t)g, sizeof *matrix);
+        plan->cholesky = ks_mem_calloc(alloc, (size_t)g * (size_t)g,
+                                       sizeof *plan->cholesky);
+        if (!matrix || !plan->cholesky)
+            status = ks_error_set(err, KS_ENOMEM,
+                                  "simulate: correlate: out of memory");
+    }
+    for (int i = 0; status == KS_OK && i < g; i++)
+        matrix[i * g + i] = 1.0;
+    for (int p = 0; status == KS_OK && p < pairs; p++) {
+        int a = first[p * 2], b = first[p * 2 + 1];
+        double rho = spec->correlations[p].rho;
+        if (matrix[a * g + b] != 0 && matrix[a * g + b] != rho) {
+            status = ks_error_set(err, KS_EINVAL,
+                                  "simulate: correlate: '%s' and '%s' are given "
+                                  "two different correlations",
+                                  spec->correlations[p].cell_a,
+                                  spec->correlations[p].cell_b);
+            break;
+        }
+        matrix[a * g + b] = matrix[b * g + a] = rho;
+    }
+    if (status == KS_OK)
+        status = factor_group(plan, matrix, err);
+    ks_mem_free(alloc, matrix);
+    ks_mem_free(alloc, first);
+    return status;
+}
+
+static void plan_free(sim_plan *plan)
+{
+    const ks_allocator *alloc = plan->alloc;
+    for (int d = 0; d < plan->draw_count; d++) {
+        ks_mem_free(alloc, plan->draws[d].values);
+        ks_mem_free(alloc, plan->draws[d].cumulative);
+    }
+    ks_mem_free(alloc, plan->draws);
+    ks_mem_free(alloc, plan->group);
+    ks_mem_free(alloc, plan->cholesky);
+    ks_mem_free(alloc, plan->outputs);
+    ks_mem_free(alloc, plan->nodes);
+    ks_mem_free(alloc, plan->slot_of);
+    ks_mem_free(alloc, plan->values);
+}
+
+static ks_status refresh_model(ks_model *model, ks_error *err)
+{
+    if (ks_model_is_scenario(model))
+        return ks_scenario_refresh(model, err);
+    return ks_recalc(model, err);
+}
+
+static ks_status prepare_plan(sim_plan *plan, ks_model *model,
+                              const ks_sim_spec *spec, ks_error *err)
+{
+    const ks_allocator *alloc = plan->alloc;
+    ks_status status = refresh_model(model, err);
+    if (status != KS_OK)
+        return status;
+    ks_book *book = model->book;
+    plan->book = book;
+    plan->reader.model = model;
+    plan->reader.book = book;
+    plan->reader.scenario = ks_model_is_scenario(model);
+    plan->period_count = book->period_count;
+    plan->cell_count = book->item_count * (size_t)book->period_count;
+    plan->trials = spec->trials;
+    plan->seed = spec->seed;
+    plan->draws = ks_mem_calloc(alloc, (size_t)spec->draw_count + 1,
+                                sizeof *plan->draws);
+    plan->outputs = ks_mem_calloc(alloc, (size_t)spec->output_count,
+                                  sizeof *plan->outputs);
+    plan->slot_of = ks_mem_alloc(alloc, plan->cell_count * sizeof *plan->slot_of);
+    plan->values = ks_mem_alloc(alloc, plan->cell_count * sizeof *plan->values);
+    if (!plan->draws || !plan->outputs || !plan->slot_of || !plan->values)
+        return ks_error_set(err, KS_ENOMEM, "simulate: out of memory");
+    for (size_t c = 0; c < plan->cell_count; c++) {
+        uint8_t prov;
+        plan->values[c] = ks_read_value(&plan->reader, c, &prov);
+    }
+    for (int d = 0; d < spec->draw_count; d++) {
+        status = prepare_draw(plan, model, &spec->draws[d], &plan->draws[d], err);
+        plan->draw_count = d + 1;
+        if (status != KS_OK)
+            return status;
+    }
+    for (int o = 0; o < spec->output_count; o++) {
+        status = resolve_cell(model, spec->outputs[o], "output",
+                              &plan->outputs[o].item, &plan->outputs[o].period,
+                              err);
+        if (status != KS_OK)
+            return status;
+    }
+    plan->output_count = spec->output_count;
+    status = prepare_correlations(plan, model, spec, err);
+    if (status != KS_OK)
+        return status;
+    size_t count = 0;
+    uint64_t *cells = NULL;
+    if (plan->draw_count > 0) {
+        uint64_t *seeds = ks_mem_alloc(alloc, (size_t)plan->draw_count * sizeof *seeds);
+        if (!seeds)
+            return ks_error_set(err, KS_ENOMEM, "simulate: out of memory");
+        for (int d = 0; d < plan->draw_count; d++)
+            seeds[d] = cell_index(plan, plan->draws[d].item, plan->draws[d].period);
+        cells = ks_closure(book, alloc, seeds, (size_t)plan->draw_count, &count);
+        ks_mem_free(alloc, seeds);
+        if (!cells)
+            return ks_error_set(err, KS_ENOMEM,
+                                "simulate: out of memory finding the dependents "
+                                "of the draws");
+    }
+    status = build_nodes(plan, cells, count, err);
+    ks_mem_free(alloc, cells);
+    if (status != KS_OK)
+        return status;
+    for (int o = 0; o < plan->output_count; o++) {
+        sim_output *output = &plan->outputs[o];
+        uint64_t cell = cell_index(plan, output->item, output->period);
+        output->slot = plan->slot_of[cell];
+        output->constant = ks_is_number(plan->values[cell]) ? plan->values[cell]
+                                                            : NAN;
+    }
+    ks_ziggurat_init(&plan->zig);
+    return KS_OK;
+}
+
+/* ---- the result ------------------------------------------------------------- */
+
+void ks_sim_result_free(ks_sim_result *result)
+{
+    if (!result)
+        return;
+    const ks_allocator *alloc = &result->alloc;
+    for (int o = 0; o < result->output_count; o++) {
+        if (result->given)
+            ks_mem_free(alloc, result->given[o]);
+        if (result->names)
+            ks_mem_free(alloc, result->names[o]);
+        if (result->kept)
+            ks_mem_free(alloc, result->kept[o]);
+        if (result->histogram)
+            ks_mem_free(alloc, result->histogram[o]);
+    }
+    ks_mem_free(alloc, result->given);
+    ks_mem_free(alloc, result->names);
+    ks_mem_free(alloc, result->kept);
+    ks_mem_free(alloc, result->histogram);
+    ks_mem_free(alloc, result->moments);
+    ks_mem_free(alloc, result->center);
+    ks_mem_free(alloc, result);
+}
+
+static ks_sim_result *result_new(const sim_plan *plan, ks_model *model,
+                                 const ks_sim_spec *spec)
+{
+    const ks_allocator *alloc = plan->alloc;
+    ks_sim_result *result = ks_mem_calloc(alloc, 1, sizeof *result);
+    if (!result)
+        return NULL;
+    int outputs = plan->output_count;
+    result->alloc = *alloc;
+    result->trials = plan->trials;
+    result->given = ks_mem_calloc(alloc, (size_t)outputs, sizeof(char *));
+    result->names = ks_mem_calloc(alloc, (size_t)outputs, sizeof(char *));
+    result->kept = ks_mem_calloc(alloc, (size_t)outputs, sizeof(float *));
+    result->histogram = ks_mem_calloc(alloc, (size_t)outputs, sizeof(uint32_t *));
+    result->moments = ks_mem_calloc(alloc, (size_t)outputs, sizeof *result->moments);
+    result->center = ks_mem_calloc(alloc, (size_t)outputs, sizeof *result->center);
+    if (!result->given || !result->names || !result->kept ||
+        !result->histogram || !result->moments || !result->center) {
+        ks_sim_result_free(result);
+        return NULL;
+    }
+    result->output_count = outputs;
+    for (int o = 0; o < outputs; o++) {
+        const sim_output *output = &plan->outputs[o];
+        char name[512], period[16];
+        snprintf(name, sizeof name, "%s@%s",
+                 plan->book->items[output->item].id,
+                 ks_period_id(model, output->period, period, sizeof period));
+        result->given[o] = ks_mem_strdup(alloc, spec->outputs[o]);
+        result->names[o] = ks_mem_strdup(alloc, name);
+        result->kept[o] = ks_mem_alloc(alloc, (size_t)plan->trials * sizeof(float));
+        if (!result->given[o] || !result->names[o] || !result->kept[o]) {
+            ks_sim_result_free(result);
+            return NULL;
+        }
+    }
+    return result;
+}
+
+static void workers_free(const ks_allocator *alloc, sim_thread *threads,
+                         int count)
+{
+    if (!threads)
+        return;
+    for (int t = 0; t < count; t++) {
+        ks_mem_free(alloc, threads[t].worker.lanes);
+        ks_mem_free(alloc, threads[t].worker.scratch);
+        ks_mem_free(alloc, threads[t].worker.normals);
+    }
+    ks_mem_free(alloc, threads);
+}
+
+static sim_thread *workers_new(const sim_plan *plan, int count)
+{
+    const ks_allocator *alloc = plan->alloc;
+    sim_thread *threads = ks_mem_calloc(alloc, (size_t)count, sizeof *threads);
+    if (!threads)
+        return NULL;
+    for (int t = 0; t < count; t++) {
+        sim_worker *worker = &threads[t].worker;
+        worker->plan = plan;
+        worker->lanes = ks_mem_alloc(alloc, ((size_t)plan->slot_count + 1) *
+                                                KS_SIM_BLOCK * sizeof(double));
+        worker->scratch = ks_mem_alloc(alloc, 4 * KS_SIM_BLOCK * sizeof(double));
+        worker->normals = ks_mem_alloc(alloc, ((size_t)plan->group_size + 1) *
+                                                  KS_SIM_BLOCK * sizeof(double));
+        if (!worker->lanes || !worker->scratch || !worker->normals) {
+            workers_free(alloc, threads, count);
+            return NULL;
+        }
+    }
+    return threads;
+}
+
+/* Centres for the kept floats: the mean of the numeric lanes of the first
+ * block of chunk 0 (the same whatever the thread count). */
+static void find_centers(const sim_plan *plan, sim_worker *worker,
+                         ks_sim_result *result)
+{
+    ks_rng_seed(&worker->rng, plan->seed, 0);
+    worker->n = plan->trials < KS_SIM_BLOCK ? (int)plan->trials : KS_SIM_BLOCK;
+    eval_block(worker);
+    for (int o = 0; o < plan->output_count; o++) {
+        const double *values = output_lanes(worker, o);
+        double sum = 0;
+        int count = 0;
+        for (int i = 0; i < worker->n; i++)
+            if (isfinite(values[i])) {
+                sum += values[i];
+                count++;
+            }
+        result->center[o] = count ? sum / count : 0.0;
+    }
+}
+
+static ks_status run_trials(const sim_plan *plan, const ks_sim_spec *spec,
+                            ks_sim_result *result, ks_error *err)
+{
+    const ks_allocator *alloc = plan->alloc;
+    int thread_count = spec->threads > 0 ? spec->threads : 1;
+    sim_run run;
+    run.plan = plan;
+    run.result = result;
+    run.chunk_count = (plan->trials + KS_SIM_CHUNK - 1) / KS_SIM_CHUNK;
+    if (thread_count > run.chunk_count)
+        thread_count = (int)run.chunk_count;
+    atomic_init(&run.next_chunk, 0);
+    atomic_init(&run.done, 0);
+    atomic_init(&run.stop, 0);
+    run.chunk_moments = ks_mem_alloc(alloc, (size_t)run.chunk_count *
+                                                (size_t)plan->output_count *
+                                                sizeof(ks_moments));
+    sim_thread *threads = workers_new(plan, thread_count);
+    pthread_t *ids = ks_mem_alloc(alloc, (size_t)thread_count * sizeof *ids);
+    if (!run.chunk_moments || !threads || !ids) {
+        ks_mem_free(alloc, run.chunk_moments);
+        workers_free(alloc, threads, thread_count);
+        ks_mem_free(alloc, ids);
+        return ks_error_set(err, KS_ENOMEM,
+                            "simulate: out of memory for %d threads",
+                            thread_count);
+    }
+    find_centers(plan, &threads[0].worker, result);
+    int started = 0;
+    for (int t = 0; t < thread_count; t++) {
+        threads[t].run = &run;
+        threads[t].report = t == 0;
+        threads[t].progress = spec->progress;
+        threads[t].progress_data = spec->progress_data;
+    }
+    for (int t = 1; t < thread_count; t++) {
+        if (pthread_create(&ids[t], NULL, thread_main, &threads[t]) != 0)
+            break; /* the threads that started take its chunks */
+        started = t;
+    }
+    thread_main(&threads[0]);
+    for (int t = 1; t <= started; t++)
+        pthread_join(ids[t], NULL);
+    ks_status status = KS_OK;
+    if (atomic_load(&run.stop)) {
+        status = ks_error_set(err, KS_EMISUSE, "simulate: cancelled after "
+                                               "%lld of %lld trials",
+                              (long long)atomic_load(&run.done),
+                              (long long)plan->trials);
+    } else {
+        for (int o = 0; o < plan->output_count; o++) {
+            ks_moments_clear(&result->moments[o]);
+            for (int64_t c = 0; c < run.chunk_count; c++)
+                ks_moments_merge(&result->moments[o],
+                                 &run.chunk_moments[c * plan->output_count + o]);
+        }
+    }
+    ks_mem_free(alloc, run.chunk_moments);
+    workers_free(alloc, threads, thread_count);
+    ks_mem_free(alloc, ids);
+    return status;
+}
+
+ks_status ks_simulate(ks_model *model, const ks_sim_spec *spec,
+                      ks_sim_result **out, ks_error *err)
+{
+    *out = NULL;
+    ks_status status = check_spec(spec, err);
+    if (status != KS_OK)
+        return status;
+    sim_plan plan;
+    memset(&plan, 0, sizeof plan);
+    plan.alloc = ks_model_allocator(model);
+    status = prepare_plan(&plan, model, spec, err);
+    ks_sim_result *result = NULL;
+    if (status == KS_OK) {
+        result = result_new(&plan, model, spec);
+        if (!result)
+            status = ks_error_set(err, KS_ENOMEM,
+                                  "simulate: out of memory keeping %lld trials "
+                                  "of %d outputs", (long long)plan.trials,
+                                  plan.output_count);
+    }
+    if (status == KS_OK)
+        status = run_trials(&plan, spec, result, err);
+    plan_free(&plan);
+    if (status != KS_OK) {
+        ks_sim_result_free(result);
+        return status;
+    }
+    *out = result;
+    return KS_OK;
+}
+
+/* ---- accessors ---------------------------------------------------------------- */
+
+int64_t ks_sim_trials(const ks_sim_result *result) { return result->trials; }
+int ks_sim_output_count(const ks_sim_result *result)
+{
+    return result->output_count;
+}
+
+const char *ks_sim_output_name(const ks_sim_result *result, int output)
+{
+    return result->names[output];
+}
+
+int ks_sim_output_find(const ks_sim_result *result, const char *cell)
+{
+    for (int o = 0; o < result->output_count; o++)
+        if (strcmp(result->given[o], cell) == 0 ||
+            strcmp(result->names[o], cell) == 0)
+            return o;
+    return -1;
+}
+
+int64_t ks_sim_count(const ks_sim_result *result, int output)
+{
+    return (int64_t)result->moments[output].count;
+}
+
+int64_t ks_sim_invalid(const ks_sim_result *result, int output)
+{
+    return (int64_t)result->moments[output].invalid;
+}
+
+double ks_sim_mean(const ks_sim_result *result, int output)
+{
+    return result->moments[output].count > 0 ? result->moments[output].mean
+                                             : NAN;
+}
+
+double ks_sim_sd(const ks_sim_result *result, int output)
+{
+    const ks_moments *m = &result->moments[output];
+    if (m->count < 1)
+        return NAN;
+    return m->count < 2 ? 0.0 : sqrt(m->m2 / (m->count - 1));
+}
+
+double ks_sim_min(const ks_sim_result *result, int output)
+{
+    return result->moments[output].count > 0 ? result->moments[output].min
+                                             : NAN;
+}
+
+double ks_sim_max(const ks_sim_result *result, int output)
+{
+    return result->moments[output].count > 0 ? result->moments[output].max
+                                             : NAN;
+}
+
+static ks_kept kept_of(const ks_sim_result *result, int output)
+{
+    const ks_moments *m = &result->moments[output];
+    ks_kept kept = { result->kept[output], (size_t)result->trials,
+                     result->center[output], (int64_t)m->count, m->min,
+                     m->max };
+    return kept;
+}
+
+static ks_status check_output(const ks_sim_result *result, int output,
+                              ks_error *err)
+{
+    if (output < 0 || output >= result->output_count)
+        return ks_error_set(err, KS_EINVAL,
+                            "simulate: output %d out of range (1..%d)",
+                            output + 1, result->output_count);
+    return KS_OK;
+}
+
+ks_status ks_sim_percentile(ks_sim_result *result, int output, double q,
+                            double *out, ks_error *err)
+{
+    ks_status status = check_output(result, output, err);
+    if (status != KS_OK)
+        return status;
+    if (!(q >= 0 && q <= 100))
+        return ks_error_set(err, KS_EINVAL,
+                            "percentile: q must be from 0 to 100, got %.17g", q);
+    ks_kept kept = kept_of(result, output);
+    if (kept.numbers == 0)
+        return ks_error_set(err, KS_EINVAL,
+                            "percentile: '%s' gave no number in any trial",
+                            result->names[output]);
+    return ks_kept_percentile(&result->alloc, &kept,
+                              &result->histogram[output], q, out, err);
+}
+
+double ks_sim_prob(const ks_sim_result *result, int output, ks_sim_op op,
+                   double x)
+{
+    ks_kept kept = kept_of(result, output);
+    return ks_kept_prob(&kept, op, x);
+}
+
+ks_status ks_sim_histogram(const ks_sim_result *result, int output, int bins,
+                           int64_t *counts, double *lo, double *hi,
+                           ks_error *err)
+{
+    ks_status status = check_output(result, output, err);
+    if (status != KS_OK)
+        return status;
+    if (bins < 1)
+        return ks_error_set(err, KS_EINVAL,
+                            "histogram: bins must be at least 1, got %d", bins);
+    ks_kept kept = kept_of(result, output);
+    *lo = kept.lo;
+    *hi = kept.hi;
+    ks_kept_histogram(&kept, bins, counts);
+    return KS_OK;
+}

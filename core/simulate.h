@@ -1,0 +1,184 @@
+/*
+ * simulate.h -- Monte Carlo simulation over the compiled model: draw some
+ * cells from distributions, run every trial through the formulas in blocks
+ * of trials at once, and keep what the outputs need for their statistics.
+ *
+ * The trials run entirely in C.  They are split into chunks of a fixed
+ * size, each with its own random stream seeded from (seed, chunk index),
+ * and each chunk's moments are merged in chunk order, so the same seed
+ * gives bit-identical results whatever the number of threads.
+ *
+ * A cell's value in a trial follows the model's rules (recalc.c): a drawn
+ * cell takes its draw (over any input or formula); an input that is not
+ * drawn wins; a formula item's quarter is its formula; its half, 9M and
+ * year are the time summary of its own quarters when they are numbers in
+ * that trial, else the formula; an input item's year is derived from its
+ * inputs and draws (sums and implied differences) as the model derives it.
+ * Errors and missing values in a trial are NaN there: the statistics count
+ * them (ks_sim_invalid) and leave them out.
+ */
+#ifndef KS_SIMULATE_H
+#define KS_SIMULATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kessan.h"
+
+typedef enum ks_dist_kind {
+    KS_DIST_FIXED = 0,  /* a: the value                                    */
+    KS_DIST_NORMAL,     /* a: mean, b: sd > 0                              */
+    KS_DIST_LOGNORMAL,  /* a: mu, b: sigma > 0, of the log: exp(N(mu, s))  */
+    KS_DIST_UNIFORM,    /* [a, b), a < b                                   */
+    KS_DIST_TRIANGULAR, /* a <= c (mode) <= b, a < b                       */
+    KS_DIST_PERT,       /* a <= c (mode) <= b, a < b: a + (b-a) Beta(1+4(c-a)/(b-a), 1+4(b-c)/(b-a)) */
+    KS_DIST_DISCRETE    /* values[i] with weights[i] >= 0, sum > 0         */
+} ks_dist_kind;
+
+typedef struct ks_dist {
+    ks_dist_kind kind;
+    double a, b, c;
+    const double *values;  /* KS_DIST_DISCRETE: `count` values           */
+    const double *weights; /* and their weights (NULL: equal)           */
+    int count;
+} ks_dist;
+
+/* One drawn cell: "rev.si@4Q02" and its distribution. */
+typedef struct ks_sim_draw {
+    const char *cell;
+    ks_dist dist;
+} ks_sim_draw;
+
+/* Two drawn cells correlated through a Gaussian copula: rho in (-1, 1) is
+ * the correlation of the underlying normals.  Marginals: normal and lognormal directly; uniform,
+ * triangular and discrete through the normal CDF and their inverse CDF;
+ * pert and fixed cannot be correlated. */
+typedef struct ks_sim_correlation {
+    const char *cell_a, *cell_b;
+    double rho;
+} ks_sim_correlation;
+
+/* Called from the calling thread between chunks: trials done so far and
+ * the total.  Returning nonzero cancels the run (KS_EMISUSE, "cancelled"). */
+typedef int (*ks_sim_progress_fn)(void *user_data, int64_t done,
+                                  int64_t total);
+
+typedef struct ks_sim_spec {
+    int64_t trials;               /* 1 .. KS_SIM_TRIALS_MAX              */
+    uint64_t seed;
+    int threads;                  /* 1 .. KS_SIM_THREADS_MAX; 0 means 1  */
+    const ks_sim_draw *draws;
+    int draw_count;
+    const char *const *outputs;   /* cells: "op_income@4Q02"             */
+    int output_count;
+    const ks_sim_correlation *correlations;
+    int correlation_count;
+    ks_sim_progress_fn progress;  /* may be NULL                         */
+    void *progress_data;
+} ks_sim_spec;
+
+#define KS_SIM_TRIALS_MAX INT64_C(1000000000)
+#define KS_SIM_THREADS_MAX 256
+/* Trials per chunk (one random stream each); fixed so that results do not
+ * depend on the thread count. */
+#define KS_SIM_CHUNK 16384
+/* Trials evaluated at once (lanes of the block machine). */
+#define KS_SIM_BLOCK 256
+
+typedef struct ks_sim_result ks_sim_result;
+
+/*
+ * Run a simulation on `model` (a model or scenario; it is not changed).
+ * Errors: unknown cells (with a suggestion), a bad distribution naming the
+ * cell and parameter, trials or threads out of range, a correlation that
+ * is not positive definite, KS_ENOMEM; on failure *out is NULL and nothing
+ * leaks.  The model must not be used by another thread meanwhile.
+ */
+ks_status ks_simulate(ks_model *model, const ks_sim_spec *spec,
+                      ks_sim_result **out, ks_error *err);
+void ks_sim_result_free(ks_sim_result *result);
+
+/* Check a distribution's parameters; `what` names it in the message. */
+ks_status ks_dist_check(const ks_dist *dist, const char *what, ks_error *err);
+/* The exact mean and variance of a distribution (for tests and docs). */
+void ks_dist_moments(const ks_dist *dist, double *mean, double *variance);
+
+int64_t ks_sim_trials(const ks_sim_result *result);
+int ks_sim_output_count(const ks_sim_result *result);
+/* "op_income@4Q02" as written by the model (its period id form). */
+const char *ks_sim_output_name(const ks_sim_result *result, int output);
+/* The output index of a cell, as given or as the model writes it; -1. */
+int ks_sim_output_find(const ks_sim_result *result, const char *cell);
+
+/* Statistics over the trials where the output is a number. */
+int64_t ks_sim_count(const ks_sim_result *result, int output);   /* numbers */
+int64_t ks_sim_invalid(const ks_sim_result *result, int output); /* NaN    */
+double ks_sim_mean(const ks_sim_result *result, int output);
+double ks_sim_sd(const ks_sim_result *result, int output); /* sample, n-1 */
+double ks_sim_min(const ks_sim_result *result, int output);
+double ks_sim_max(const ks_sim_result *result, int output);
+
+/*
+ * Percentile q in [0, 100], interpolated linearly at q/100 * (n - 1) in
+ * the sorted trials (numpy's default).  Values are kept as float32 offsets
+ * from a centre near the mean, so a percentile is exact to about 1e-7 of
+ * the output's spread.  KS_EINVAL for q out of range or no numbers;
+ * KS_ENOMEM.
+ */
+ks_status ks_sim_percentile(ks_sim_result *result, int output, double q,
+                            double *out, ks_error *err);
+
+typedef enum ks_sim_op { KS_SIM_LT = 0, KS_SIM_LE, KS_SIM_GT, KS_SIM_GE } ks_sim_op;
+/* The share of numeric trials where `output op x` holds. */
+double ks_sim_prob(const ks_sim_result *result, int output, ks_sim_op op,
+                   double x);
+/* counts[0..bins-1] of equal-width bins from min to max (max in the last
+ * bin); *lo, *hi receive the range. */
+ks_status ks_sim_histogram(const ks_sim_result *result, int output, int bins,
+                           int64_t *counts, double *lo, double *hi,
+                           ks_error *err);
+
+/* ---- sim_stats.c: the statistics a result keeps (internal) ---------------- */
+
+typedef struct ks_moments {
+    double count;  /* numbers seen                                         */
+    double mean;
+    double m2;     /* sum of squared deviations from the mean              */
+    double min, max;
+    double invalid; /* NaN lanes                                           */
+} ks_moments;
+
+void ks_moments_clear(ks_moments *moments);
+/* Add one block of lanes (NaN lanes counted as invalid). */
+void ks_moments_add_block(ks_moments *moments, const double *lanes, int n);
+/* Merge `part` into `total` (Chan et al.): merging in a fixed order gives
+ * the same bits whatever the thread that computed each part. */
+void ks_moments_merge(ks_moments *total, const ks_moments *part);
+
+/* The k-th smallest (0-based) of values[0..n-1], reordering them. */
+float ks_select_float(float *values, size_t n, size_t k);
+
+/*
+ * Statistics over kept values: each trial's value is center + values[i]
+ * (float offsets; NaN for a trial that gave no number).  `numbers` counts
+ * the non-NaN ones, lo and hi are their min and max (as doubles).
+ * Percentiles: one pass counts a histogram of the offsets (cached in
+ * *histogram, allocated on first use, freed by the caller), a second pass
+ * gathers the few values of the buckets holding the ranks wanted, and a
+ * selection among those gives the exact order statistics.
+ */
+typedef struct ks_kept {
+    const float *values;
+    size_t n;
+    double center;
+    int64_t numbers;
+    double lo, hi;
+} ks_kept;
+
+ks_status ks_kept_percentile(const ks_allocator *alloc, const ks_kept *kept,
+                             uint32_t **histogram, double q, double *out,
+                             ks_error *err);
+double ks_kept_prob(const ks_kept *kept, ks_sim_op op, double x);
+void ks_kept_histogram(const ks_kept *kept, int bins, int64_t *counts);
+
+#endif
