@@ -184,6 +184,17 @@ static ks_status search_bracket(seek *s, double x0, bracket *out,
 
 /* ---- Brent's method ------------------------------------------------------------- */
 
+/* The bracket narrowed onto a jump (a pole such as x / 0), not a root:
+ * the target there is further from the value than at either end. */
+static ks_status discontinuity(const seek *s, double x, double fx,
+                               ks_error *err)
+{
+    return ks_error_set(err, KS_ENOSOLVE,
+                        "%s jumps across %.10g near %s = %.10g (a "
+                        "discontinuity, residual %.10g): no root there",
+                        s->target_name, s->value, s->vary_name, x, fx);
+}
+
 /* Brent (1973), as in zeroin: b is the best estimate, a the previous one,
  * c the other end of the bracket [b, c]. */
 static ks_status brent(seek *s, bracket br, const ks_goalseek_options *options,
@@ -203,6 +214,8 @@ static ks_status brent(seek *s, bracket br, const ks_goalseek_options *options,
         double tol1 = 2 * DBL_EPSILON * fabs(b) + 0.5 * options->tol;
         double xm = 0.5 * (c - b);
         if (fabs(xm) <= tol1 || fb == 0) {
+            if (fabs(fb) > fmax(fabs(br.fa), fabs(br.fb)))
+                return discontinuity(s, b, fb, err);
             result->solution = b;
             result->iterations = iter - 1;
             result->residual = fb;

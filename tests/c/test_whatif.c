@@ -243,8 +243,18 @@ static void test_goalseek_error_at_probe(void **state)
     assert_non_null(strstr(err.message, "inv@4Q02 is an error (division by "
                                         "zero in inv@4Q02) when x@4Q02 is 0"));
     assert_true(number_of(model, "x@4Q02") == 1);
+    /* a bracket across the pole at 0 but not the root: no answer */
+    options.lo = -1;
+    options.hi = 1;
+    assert_int_equal(seek(model, "inv@4Q02", 0, "x@4Q02", &options, &result,
+                          &err),
+                     KS_ENOSOLVE);
+    assert_non_null(strstr(err.message, "inv@4Q02 jumps across 0 near "
+                                        "x@4Q02 = "));
+    assert_true(number_of(model, "x@4Q02") == 1);
     /* without the zero in the bracket it solves: 1/x = 0.5 at 2 */
     options.lo = 0.5;
+    options.hi = 10;
     assert_int_equal(seek(model, "inv@4Q02", 0, "x@4Q02", &options, &result,
                           &err),
                      KS_OK);
