@@ -17,15 +17,6 @@ static const uint8_t slot_masks[KS_SLOTS_PER_YEAR] = {
     0x1, 0x2, 0x4, 0x8, 0x3, 0xC, 0x7, 0xF
 };
 
-int ks_calendar_slot(int period) { return period % KS_SLOTS_PER_YEAR; }
-
-int ks_calendar_period(int year_index, int slot)
-{
-    return year_index * KS_SLOTS_PER_YEAR + slot;
-}
-
-uint8_t ks_calendar_mask(int slot) { return slot_masks[slot]; }
-
 static int mask_length(uint8_t mask)
 {
     int length = 0;

@@ -131,9 +131,20 @@ struct ks_model {
 };
 
 /* ---- calendar.c ---------------------------------------------------------- */
-int ks_calendar_slot(int period);                 /* 0..7                   */
-int ks_calendar_period(int year_index, int slot);
-uint8_t ks_calendar_mask(int slot);               /* quarters in a period   */
+/* slot 0..7 of a period: 1Q 2Q 3Q 4Q 1H 2H 9M FY */
+static inline int ks_calendar_slot(int period)
+{
+    return period % KS_SLOTS_PER_YEAR;
+}
+static inline int ks_calendar_period(int year_index, int slot)
+{
+    return year_index * KS_SLOTS_PER_YEAR + slot;
+}
+/* the quarters of a slot as bits: 1Q = 1, 2Q = 2, 3Q = 4, 4Q = 8 */
+static inline uint8_t ks_calendar_mask(int slot)
+{
+    return (uint8_t)(UINT64_C(0xF7C38421) >> (slot * 4) & 0xF);
+}
 int ks_calendar_shift(const ks_book *book, int period, int offset);
 
 /* ---- maps (maps.c) ----------------------------------------------------- */

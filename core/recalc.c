@@ -294,6 +294,25 @@ static void derive_last(double value[], uint8_t prov[], const int usable[])
     }
 }
 
+/* The common years, done directly: nothing known at all, or the four
+ * quarters known and nothing longer.  Returns 1 when the year is done. */
+static int sum_quarters(double value[], uint8_t prov[], const int usable[])
+{
+    int known = 0;
+    for (int slot = 0; slot < KS_SLOTS_PER_YEAR; slot++)
+        known |= (prov[slot] != KS_PROV_NONE) << slot;
+    if (known == 0)
+        return 1;
+    if (known != 0x0F || !(usable[0] & usable[1] & usable[2] & usable[3]))
+        return 0;
+    value[4] = value[0] + value[1];
+    value[5] = value[2] + value[3];
+    value[6] = value[4] + value[2];
+    value[7] = value[4] + value[5];
+    prov[4] = prov[5] = prov[6] = prov[7] = KS_PROV_COMPUTED;
+    return 1;
+}
+
 void ks_eval_input_row(const ks_reader *reader, int item, int year,
                        double value[KS_SLOTS_PER_YEAR],
                        uint8_t prov[KS_SLOTS_PER_YEAR])
@@ -311,6 +330,8 @@ void ks_eval_input_row(const ks_reader *reader, int item, int year,
     }
     ks_rule rule = book->items[item].rule;
     if (rule == KS_RULE_SUM) {
+        if (sum_quarters(value, prov, usable))
+            return;
         while (derive_sums(value, prov, usable))
             ;
     } else if (rule == KS_RULE_LAST) {
@@ -328,6 +349,56 @@ static void store_row(ks_book *book, int item, int year,
     memcpy(&book->prov[first], prov, KS_SLOTS_PER_YEAR);
 }
 
+/* A formula item's whole row in the base, the hot loop of a full
+ * recalculation: the same rules as ks_eval_cell, with the environment set
+ * up once and the row's own cells read straight from the arrays. */
+static void eval_formula_row(const ks_reader *reader, int item_index)
+{
+    ks_book *book = reader->book;
+    const ks_item *item = &book->items[item_index];
+    uint64_t first = ks_cell_of(book, item_index, 0);
+    double *values = &book->values[first];
+    uint8_t *prov = &book->prov[first];
+    const double *inputs = &book->inputs[first];
+    eval_context context = { reader, item_index, 0 };
+    ks_eval_env env;
+    ks_eval_env_setup(&env, &context);
+    for (int period = 0; period < book->period_count; period++) {
+        if (!ks_is_none(inputs[period])) {
+            values[period] = inputs[period];
+            prov[period] = book->input_prov[first + (uint64_t)period];
+            continue;
+        }
+        int slot = ks_calendar_slot(period);
+        if (slot >= 4 && item->rule == KS_RULE_SUM) {
+            const double *q = &values[period - slot];
+            double total = slot == 4 ? q[0] + q[1]
+                         : slot == 5 ? q[2] + q[3]
+                         : slot == 6 ? q[0] + q[1] + q[2]
+                                     : q[0] + q[1] + q[2] + q[3];
+            if (ks_is_number(total)) {
+                values[period] = total;
+                prov[period] = KS_PROV_COMPUTED;
+                continue;
+            }
+        }
+        if (slot >= 4 && item->rule != KS_RULE_FORMULA) {
+            values[period] = ks_eval_cell(reader, item_index, period,
+                                          &prov[period]);
+            continue;
+        }
+        context.period = env.period = period;
+        double result = ks_formula_eval(item->formula, &env);
+        if (!ks_is_number(result) || result - result != 0) {
+            values[period] = ks_eval_cell(reader, item_index, period,
+                                          &prov[period]);
+            continue;
+        }
+        values[period] = result;
+        prov[period] = KS_PROV_COMPUTED;
+    }
+}
+
 static void eval_row(const ks_reader *reader, int item)
 {
     ks_book *book = reader->book;
@@ -340,10 +411,7 @@ static void eval_row(const ks_reader *reader, int item)
         }
         return;
     }
-    uint64_t first = ks_cell_of(book, item, 0);
-    for (int period = 0; period < book->period_count; period++)
-        book->values[first + (uint64_t)period] =
-            ks_eval_cell(reader, item, period, &book->prov[first + (uint64_t)period]);
+    eval_formula_row(reader, item);
 }
 
 static void full_recalc(ks_model *model)
