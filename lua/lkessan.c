@@ -8,7 +8,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lcheck.h"
 #include "lkessan.h"
+#if defined(KESSAN_HAVE_SIMULATE)
+#include "lsimulate.h"
+#endif
 
 /* ---- shared conversions ------------------------------------------------- */
 
@@ -192,9 +196,17 @@ static const luaL_Reg kessan_functions[] = {
 
 LK_EXPORT int luaopen_kessan(lua_State *L)
 {
+    static const luaL_Reg audit_methods[] = {
+        {"check", lk_check},
+        {NULL, NULL}
+    };
     luaL_checkversion(L);
     lk_allocator(L);
     lk_model_open(L);
+    lk_model_add_methods(L, audit_methods);
+    lua_getfield(L, LUA_REGISTRYINDEX, LK_METHODS);
+    lk_whatif_open(L, -1);
+    lua_pop(L, 1);
     lk_series_open(L);
     lk_explain_open(L);
     lk_compare_open(L);
@@ -203,5 +215,8 @@ LK_EXPORT int luaopen_kessan(lua_State *L)
     lua_setfield(L, -2, "missing");
     lua_pushliteral(L, KESSAN_VERSION);
     lua_setfield(L, -2, "version");
+#if defined(KESSAN_HAVE_SIMULATE)
+    lsimulate_register(L);
+#endif
     return 1;
 }

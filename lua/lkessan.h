@@ -25,11 +25,28 @@
 #define LK_EXPLAIN "kessan.Explain"
 #define LK_COMPARISON "kessan.Comparison"
 #define LK_ALLOCATOR "kessan.Allocator"
+#define LK_METHODS "kessan.methods" /* the Model and Scenario methods */
 
-/* A Model or Scenario handle.  `model` is NULL once closed. */
+/*
+ * Ids seen by m:get and m:set, by the address of their Lua string: a hit
+ * is one pointer compare instead of hashing and parsing.  Each cached
+ * string is anchored in the handle's user value 2 (a table), so it cannot
+ * be collected and its address reused while its entry stands.
+ */
+#define LK_KEY_CACHE 16
+enum { LK_CACHE_ITEM, LK_CACHE_PERIOD, LK_CACHE_CELL, LK_CACHE_KINDS };
+typedef struct lk_key_cache {
+    const char *key[LK_CACHE_KINDS][LK_KEY_CACHE];
+    int item[LK_CACHE_KINDS][LK_KEY_CACHE];
+    int period[LK_CACHE_KINDS][LK_KEY_CACHE];
+} lk_key_cache;
+
+/* A Model or Scenario handle.  `model` is NULL once closed.  User values:
+ * 1 the Model of a scenario, 2 the anchors of the key cache. */
 typedef struct lk_handle {
     ks_model *model;
     int is_scenario;
+    lk_key_cache cache;
 } lk_handle;
 
 /* ---- lkessan.c: the module ---------------------------------------------- */
@@ -45,8 +62,13 @@ LK_EXPORT int luaopen_kessan(lua_State *L);
 const ks_allocator *lk_allocator(lua_State *L);
 
 /* ---- lmodel.c: Model and Scenario ------------------------------------- */
-/* Register the Model and Scenario metatables (leaves nothing on the stack). */
+/* Register the Model and Scenario classes and their methods (leaves
+ * nothing on the stack).  Methods added to the template (registry
+ * LK_METHODS) before the first handle is made belong to every handle. */
 void lk_model_open(lua_State *L);
+/* Add methods to Model and Scenario (call from luaopen_kessan, after
+ * lk_model_open); their upvalues 1 and 2 are the class tables. */
+void lk_model_add_methods(lua_State *L, const luaL_Reg *methods);
 /* Push a new, closed handle (model NULL); the caller then opens the core
  * model into handle->model, so a Lua memory error cannot leak it.  For a
  * scenario `parent` is the stack index of its Model, kept alive by it. */
@@ -94,6 +116,9 @@ void lk_explain_open(lua_State *L);
 int lk_explain(lua_State *L);
 /* kessan.format_explain(tree) */
 int lk_format_explain(lua_State *L);
+
+/* ---- lwhatif.c: goalseek, datatable, tornado (added to `methods`) ------- */
+void lk_whatif_open(lua_State *L, int methods);
 
 /* ---- lcompare.c --------------------------------------------------------- */
 void lk_compare_open(lua_State *L);

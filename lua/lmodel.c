@@ -1,16 +1,26 @@
 /*
  * lmodel.c -- the kessan.Model and kessan.Scenario userdata: their methods
  * (get, set, define, scenario, explain, items, item, periods, import,
- * export, close, name) and metamethods (__index giving a Series for an item
- * id, __tostring, __len, __eq, __gc, __close).
+ * export, close, name, series, and what other files register) and
+ * metamethods (__index giving a Series for an item id, __tostring, __len,
+ * __eq, __gc, __close).
  *
- * Both types share one lk_handle layout and one method table; each method
- * is a closure whose upvalues 1 and 2 are the Model and Scenario
- * metatables, so the check of `self` is two pointer compares (m:get is the
- * hot path of scripts).  A Scenario's user value 1 is its Model, which it
- * keeps alive.  Closing is idempotent: __gc, __close and close share one
- * function, and a closed handle raises "attempt to use a closed model".
+ * Layout, chosen so that m:get is cheap (it is the hot path of scripts):
+ *  - the registry holds two class tables, kessan.Model and kessan.Scenario
+ *    (metamethods, __name, a protected __metatable) and the methods
+ *    template (LK_METHODS);
+ *  - each handle gets its own metatable: a copy of its class's fields whose
+ *    __index is a table of the methods, so m:get is a plain table hit; that
+ *    table's own __index is a closure over the handle giving m[id] -> Series;
+ *  - the handle's metatable has the class table as its metatable, which is
+ *    how `self` is checked (two raw getmetatable and a pointer compare with
+ *    the methods' upvalues 1 and 2).  Scripts cannot reach the class
+ *    tables (__metatable), so they cannot forge a handle.
+ * A Scenario's user value 1 is its Model, which it keeps alive.  Closing is
+ * idempotent: __gc, __close and close share one function, and a closed
+ * handle raises "attempt to use a closed model".
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,27 +28,96 @@
 
 /* ---- handles ------------------------------------------------------------ */
 
+static int m_index_series(lua_State *L);
+
+/* Copy the fields of the table at `from` into the table at `to`, except
+ * __index. */
+static void aux_copy_fields(lua_State *L, int from, int to)
+{
+    from = lua_absindex(L, from);
+    to = lua_absindex(L, to);
+    lua_pushnil(L);
+    while (lua_next(L, from)) {
+        if (lua_type(L, -2) == LUA_TSTRING &&
+            strcmp(lua_tostring(L, -2), "__index") == 0) {
+            lua_pop(L, 1);
+            continue;
+        }
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_rawset(L, to);
+    }
+}
+
+/* Push the metatable of the handle at `handle` (see the file's head). */
+static void aux_push_handle_meta(lua_State *L, int handle, int is_scenario)
+{
+    luaL_getmetatable(L, is_scenario ? LK_SCENARIO : LK_MODEL);
+    int class_table = lua_gettop(L);
+    lua_createtable(L, 0, 12);
+    int meta = lua_gettop(L);
+    aux_copy_fields(L, class_table, meta);
+    lua_getfield(L, LUA_REGISTRYINDEX, LK_METHODS);
+    lua_createtable(L, 0, 24);
+    int methods = lua_gettop(L);
+    aux_copy_fields(L, methods - 1, methods);
+    lua_createtable(L, 0, 1);
+    lua_pushvalue(L, handle);
+    lua_pushcclosure(L, m_index_series, 1);
+    lua_setfield(L, -2, "__index");
+    lua_setmetatable(L, methods);
+    lua_setfield(L, meta, "__index");
+    lua_pop(L, 1);                      /* the template */
+    lua_pushvalue(L, class_table);
+    lua_setmetatable(L, meta);
+    lua_remove(L, class_table);
+}
+
 lk_handle *lk_new_handle(lua_State *L, int is_scenario, int parent)
 {
     if (parent)
         parent = lua_absindex(L, parent);
-    lk_handle *handle = lua_newuserdatauv(L, sizeof *handle, 1);
-    handle->model = NULL;
+    lk_handle *handle = lua_newuserdatauv(L, sizeof *handle, 2);
+    memset(handle, 0, sizeof *handle);
     handle->is_scenario = is_scenario;
-    luaL_setmetatable(L, is_scenario ? LK_SCENARIO : LK_MODEL);
+    int idx = lua_gettop(L);
+    lua_createtable(L, LK_CACHE_KINDS * LK_KEY_CACHE, 0);
+    lua_setiuservalue(L, idx, 2);
     if (parent) {
         lua_pushvalue(L, parent);
-        lua_setiuservalue(L, -2, 1);
+        lua_setiuservalue(L, idx, 1);
     }
+    aux_push_handle_meta(L, idx, is_scenario);
+    lua_setmetatable(L, idx);
     return handle;
+}
+
+/* Whether the userdata at idx has a handle's metatable whose class is the
+ * table at class_a or class_b. */
+static int aux_is_handle(lua_State *L, int idx, int class_a, int class_b)
+{
+    if (!lua_getmetatable(L, idx))
+        return 0;
+    int ours = 0;
+    if (lua_getmetatable(L, -1)) {
+        ours = lua_rawequal(L, -1, class_a) || lua_rawequal(L, -1, class_b);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    return ours;
 }
 
 lk_handle *lk_to_handle(lua_State *L, int idx)
 {
-    lk_handle *handle = luaL_testudata(L, idx, LK_MODEL);
-    if (!handle)
-        handle = luaL_testudata(L, idx, LK_SCENARIO);
-    return handle;
+    idx = lua_absindex(L, idx);
+    lk_handle *handle = lua_touserdata(L, idx);
+    if (!handle || lua_type(L, idx) != LUA_TUSERDATA)
+        return NULL;
+    luaL_getmetatable(L, LK_MODEL);
+    luaL_getmetatable(L, LK_SCENARIO);
+    int ours = aux_is_handle(L, idx, lua_gettop(L) - 1, lua_gettop(L));
+    lua_pop(L, 2);
+    return ours ? handle : NULL;
 }
 
 ks_model *lk_check_model(lua_State *L, int idx)
@@ -51,17 +130,13 @@ ks_model *lk_check_model(lua_State *L, int idx)
     return handle->model;
 }
 
-/* The handle at 1 for a method (upvalues 1, 2: the two metatables). */
+/* The handle at 1 for a method (upvalues 1, 2: the two class tables). */
 static lk_handle *aux_self(lua_State *L)
 {
     lk_handle *handle = lua_touserdata(L, 1);
-    if (handle && lua_getmetatable(L, 1)) {
-        int ours = lua_rawequal(L, -1, lua_upvalueindex(1)) ||
-                   lua_rawequal(L, -1, lua_upvalueindex(2));
-        lua_pop(L, 1);
-        if (ours)
-            return handle;
-    }
+    if (handle && aux_is_handle(L, 1, lua_upvalueindex(1),
+                                lua_upvalueindex(2)))
+        return handle;
     luaL_typeerror(L, 1, LK_MODEL);
     return NULL;
 }
@@ -106,16 +181,91 @@ static void aux_check_options(lua_State *L, int idx)
         luaL_checktype(L, idx, LUA_TTABLE);
 }
 
+/* ---- the key cache ------------------------------------------------------ */
+
+static unsigned aux_slot(const char *key)
+{
+    uintptr_t bits = (uintptr_t)key;
+    return (unsigned)((bits >> 4) ^ (bits >> 9)) & (LK_KEY_CACHE - 1);
+}
+
+/* Remember that the string at `idx` names (item, period); the handle is
+ * at 1.  The string is anchored first, so a memory error leaves the
+ * cache as it was. */
+static void aux_cache_put(lua_State *L, lk_handle *handle, int kind, int idx,
+                          int item, int period)
+{
+    const char *key = lua_tostring(L, idx);
+    unsigned slot = aux_slot(key);
+    lua_getiuservalue(L, 1, 2);
+    lua_pushvalue(L, idx);
+    lua_rawseti(L, -2, kind * LK_KEY_CACHE + (int)slot + 1);
+    lua_pop(L, 1);
+    handle->cache.key[kind][slot] = key;
+    handle->cache.item[kind][slot] = item;
+    handle->cache.period[kind][slot] = period;
+}
+
+/* The key of a string argument (its address), or NULL. */
+static const char *aux_key(lua_State *L, int idx)
+{
+    return lua_type(L, idx) == LUA_TSTRING ? lua_tostring(L, idx) : NULL;
+}
+
+/* The cell named by the arguments at idx of a method (as lk_check_cell),
+ * through the key cache.  Returns the number of arguments used. */
+static int aux_check_cell(lua_State *L, lk_handle *handle, int idx,
+                          int *item, int *period)
+{
+    lk_key_cache *cache = &handle->cache;
+    const char *key = aux_key(L, idx);
+    if (key) {
+        unsigned slot = aux_slot(key);
+        if (cache->key[LK_CACHE_CELL][slot] == key) {
+            *item = cache->item[LK_CACHE_CELL][slot];
+            *period = cache->period[LK_CACHE_CELL][slot];
+            return 1;
+        }
+        if (cache->key[LK_CACHE_ITEM][slot] == key) {
+            *item = cache->item[LK_CACHE_ITEM][slot];
+            const char *period_key = aux_key(L, idx + 1);
+            unsigned period_slot = aux_slot(period_key);
+            if (period_key &&
+                cache->key[LK_CACHE_PERIOD][period_slot] == period_key) {
+                *period = cache->period[LK_CACHE_PERIOD][period_slot];
+                return 2;
+            }
+            *period = lk_check_period(L, handle->model, idx + 1);
+            aux_cache_put(L, handle, LK_CACHE_PERIOD, idx + 1, -1, *period);
+            return 2;
+        }
+    }
+    int used = lk_check_cell(L, handle->model, idx, item, period);
+    if (used == 1) {
+        aux_cache_put(L, handle, LK_CACHE_CELL, idx, *item, *period);
+        return 1;
+    }
+    aux_cache_put(L, handle, LK_CACHE_ITEM, idx, *item, -1);
+    aux_cache_put(L, handle, LK_CACHE_PERIOD, idx + 1, -1, *period);
+    return 2;
+}
+
 /* ---- cells -------------------------------------------------------------- */
 
 /* m:get(item, period) or m:get("id@PERIOD") -> number | nil [, error] */
 static int m_get(lua_State *L)
 {
-    ks_model *model = aux_open_self(L);
+    lk_handle *handle = aux_self(L);
+    if (!handle->model)
+        return luaL_error(L, "attempt to use a closed model");
     int item, period;
-    lk_check_cell(L, model, 2, &item, &period);
+    aux_check_cell(L, handle, 2, &item, &period);
     ks_value value;
-    lk_get(L, model, item, period, &value);
+    lk_get(L, handle->model, item, period, &value);
+    if (value.kind == KS_NUMBER) {
+        lua_pushnumber(L, value.number);
+        return 1;
+    }
     return lk_push_value(L, &value);
 }
 
@@ -123,9 +273,10 @@ static int m_get(lua_State *L)
  * override, nil clears the input, kessan.missing sets it missing. */
 static int m_set(lua_State *L)
 {
+    lk_handle *handle = aux_self(L);
     ks_model *model = aux_open_self(L);
     int item, period;
-    int value_idx = 2 + lk_check_cell(L, model, 2, &item, &period);
+    int value_idx = 2 + aux_check_cell(L, handle, 2, &item, &period);
     ks_error err;
     ks_status status;
     if (lua_isnoneornil(L, value_idx))
@@ -324,19 +475,34 @@ static int m_close(lua_State *L)
 
 /* ---- metamethods -------------------------------------------------------- */
 
-/* m[key]: a method, or the Series of an item id (upvalue 3: methods);
- * a key that is not a string gives nil. */
+/* The class tables' __index (kept for code that looks methods up through
+ * it; handles use their own metatables): a method, or the Series of an item
+ * id.  Upvalue 3: the methods template. */
 static int m_index_item(lua_State *L)
 {
     lua_pushvalue(L, 2);
     if (lua_rawget(L, lua_upvalueindex(3)) != LUA_TNIL)
-        return 1;
+        return 1;  /* the method */
     lua_pop(L, 1);
     if (lua_type(L, 2) != LUA_TSTRING)
         return 0;
     ks_model *model = aux_open_self(L);
     int item = lk_check_item(L, model, 2);
     lk_push_series(L, 1, item);
+    return 1;
+}
+
+/* m[key] when key is not a method: the Series of an item id (upvalue 1:
+ * the handle); a key that is not a string gives nil. */
+static int m_index_series(lua_State *L)
+{
+    if (lua_type(L, 2) != LUA_TSTRING)
+        return 0;
+    lk_handle *handle = lua_touserdata(L, lua_upvalueindex(1));
+    if (!handle->model)
+        return luaL_error(L, "attempt to use a closed model");
+    int item = lk_check_item(L, handle->model, 2);
+    lk_push_series(L, lua_upvalueindex(1), item);
     return 1;
 }
 
@@ -456,26 +622,39 @@ static const luaL_Reg aux_metamethods[] = {
 void lk_model_open(lua_State *L)
 {
     luaL_newmetatable(L, LK_MODEL);
-    int model_meta = lua_gettop(L);
+    int model_class = lua_gettop(L);
     luaL_newmetatable(L, LK_SCENARIO);
-    int scenario_meta = lua_gettop(L);
+    int scenario_class = lua_gettop(L);
     lua_newtable(L);
     int methods = lua_gettop(L);
-    /* methods: upvalues = the two metatables */
-    lua_pushvalue(L, model_meta);
-    lua_pushvalue(L, scenario_meta);
+    lua_pushvalue(L, model_class);
+    lua_pushvalue(L, scenario_class);
     luaL_setfuncs(L, aux_methods, 2);
-    for (int meta = model_meta; meta <= scenario_meta; meta++) {
-        lua_pushvalue(L, meta);
-        lua_pushvalue(L, model_meta);
-        lua_pushvalue(L, scenario_meta);
+    for (int class_table = model_class; class_table <= scenario_class;
+         class_table++) {
+        lua_pushvalue(L, class_table);
+        lua_pushvalue(L, model_class);
+        lua_pushvalue(L, scenario_class);
         luaL_setfuncs(L, aux_metamethods, 2);
-        lua_pushvalue(L, model_meta);
-        lua_pushvalue(L, scenario_meta);
+        lua_pushvalue(L, model_class);
+        lua_pushvalue(L, scenario_class);
         lua_pushvalue(L, methods);
         lua_pushcclosure(L, m_index_item, 3);
         lua_setfield(L, -2, "__index");
+        lua_getfield(L, -1, "__name");
+        lua_setfield(L, -2, "__metatable");
         lua_pop(L, 1);
     }
-    lua_pop(L, 3);
+    lua_setfield(L, LUA_REGISTRYINDEX, LK_METHODS);
+    lua_pop(L, 2);
+}
+
+void lk_model_add_methods(lua_State *L, const luaL_Reg *methods)
+{
+    luaL_getmetatable(L, LK_MODEL);
+    luaL_getmetatable(L, LK_SCENARIO);
+    lua_getfield(L, LUA_REGISTRYINDEX, LK_METHODS);
+    lua_insert(L, -3);
+    luaL_setfuncs(L, methods, 2);
+    lua_pop(L, 1);
 }

@@ -76,6 +76,9 @@ end
 
 local method_names = {"get", "set", "define", "scenario", "explain", "items",
                       "item", "periods", "name", "series", "close"}
+for _, name in ipairs{"check", "goalseek", "datatable", "tornado"} do
+  if live.model[name] then method_names[#method_names + 1] = name end
+end
 local series_methods = {"get", "periods", "totable", "id", "detach"}
 -- export never gets a path inside the checkout
 local import_paths = {nil, tmp, "/no-such-directory/x.csv", DIR,
@@ -150,6 +153,13 @@ local actions = {
     local target = pick{live.model, live.scenario, live.closed}
     local s = target[value()]
     return s and (s * 2 - s / 3)
+  end,
+  -- a handle's metatable is out of reach: no forging a Model
+  function()
+    local target = pick{live.model, live.scenario, live.closed}
+    local mt = getmetatable(target)
+    assert(type(mt) == "string", "a handle's metatable is protected")
+    return setmetatable(pick{{}, value()}, getmetatable(value()))
   end,
   -- lifecycle: close, collect, renew
   function()
