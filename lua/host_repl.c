@@ -29,6 +29,7 @@ static const char host_printer_source[] =
     "local function show(v, indent, seen)\n"
     "  local mt = getmetatable(v)\n"
     "  if type(v) == 'string' then return string.format('%q', v) end\n"
+    "  if type(v) == 'number' then return string.format('%.14g', v) end\n"
     "  if type(v) ~= 'table' or (type(mt) == 'table' and mt.__tostring) then\n"
     "    return tostring(v)\n"
     "  end\n"

@@ -123,18 +123,31 @@ static void aux_group_digits(const char *digits, char *buf, size_t size)
     buf[at] = '\0';
 }
 
+/* Integers and figures of 1 or more: digit grouping, at most two decimals
+ * ("1,024,667.13"); smaller figures (ratios): six significant digits. */
 void lk_format_number(double number, char *buf, size_t size)
 {
-    if (isfinite(number) && fabs(number) < 1e15 &&
-        number == floor(number)) {
-        char digits[32];
-        snprintf(digits, sizeof digits, "%.0f", fabs(number));
-        char grouped[48];
-        aux_group_digits(digits, grouped, sizeof grouped);
-        snprintf(buf, size, "%s%s", number < 0 ? "-" : "", grouped);
+    if (!isfinite(number) || fabs(number) >= 1e15 ||
+        (fabs(number) < 1 && number != 0)) {
+        snprintf(buf, size, "%.6g", number);
         return;
     }
-    snprintf(buf, size, "%.6g", number);
+    char digits[48];
+    snprintf(digits, sizeof digits, "%.2f", fabs(number));
+    char *point = strchr(digits, '.');
+    char decimals[4] = "";
+    if (point) {
+        *point = '\0';
+        if (strcmp(point + 1, "00") != 0) {
+            snprintf(decimals, sizeof decimals, ".%s", point + 1);
+            if (decimals[2] == '0')
+                decimals[2] = '\0';
+        }
+    }
+    char grouped[64];
+    aux_group_digits(digits, grouped, sizeof grouped);
+    int negative = number < 0 && (strcmp(grouped, "0") != 0 || decimals[0]);
+    snprintf(buf, size, "%s%s%s", negative ? "-" : "", grouped, decimals);
 }
 
 /* ---- module functions --------------------------------------------------- */

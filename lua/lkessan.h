@@ -102,7 +102,8 @@ void lk_get(lua_State *L, ks_model *model, int item, int period,
 /* The sentinel value kessan.missing (a light userdata). */
 int lk_is_missing_sentinel(lua_State *L, int idx);
 void lk_push_missing_sentinel(lua_State *L);
-/* Format a number for tables: integers with digit grouping, others %.6g. */
+/* Format a number for tables: digit grouping and at most two decimals for
+ * figures of 1 or more, six significant digits below. */
 void lk_format_number(double number, char *buf, size_t size);
 
 /* ---- lseries.c ---------------------------------------------------------- */
