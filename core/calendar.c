@@ -171,6 +171,8 @@ ks_status ks_book_period_lookup(const ks_book *book, const char *id,
     size_t length = id ? strlen(id) : 0;
     int slot = length >= 3 ? parse_slot(id) : -1;
     int width = (int)length - 2;
+    if (width != 2 && width != 4)
+        slot = -1;
     int digits = 0;
     for (int i = 2; slot >= 0 && i < (int)length; i++) {
         if (!isdigit((unsigned char)id[i]))

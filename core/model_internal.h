@@ -127,6 +127,7 @@ struct ks_model {
     uint64_t seen_version; /* base version the overlay was built on    */
     int overlay_dirty;
 
+    int faults_lost;      /* an error's origin could not be recorded    */
     char error_text[256]; /* the description behind the last error read */
 };
 

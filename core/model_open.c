@@ -272,6 +272,12 @@ typedef struct pending_formula {
     int line;
 } pending_formula;
 
+/* Where an item's parent was named, checked once every item is known. */
+typedef struct pending_parent {
+    int item;
+    int line, column;
+} pending_parent;
+
 typedef struct items_reader {
     ks_model *model;
     const ks_allocator *alloc;
@@ -280,6 +286,8 @@ typedef struct items_reader {
     int column_count;
     pending_formula *formulas;
     size_t formula_count, formula_capacity;
+    pending_parent *parents;
+    size_t parent_count, parent_capacity;
 } items_reader;
 
 static const char *const item_columns[ITEM_COLUMNS] = {
@@ -356,9 +364,19 @@ static ks_status read_item_row(items_reader *reader,
         return status;
     if (!*info.label)
         info.label = NULL;
-    status = ks_item_add(reader->model, &info, NULL, err);
+    int index = -1;
+    status = ks_item_add(reader->model, &info, &index, err);
     if (status != KS_OK)
         return prefix_field(err, status, record, id);
+    if (info.parent && *info.parent) {
+        if (ks_mem_grow(reader->alloc, (void **)&reader->parents,
+                        &reader->parent_capacity, reader->parent_count + 1,
+                        sizeof *reader->parents) != 0)
+            return out_of_memory(record->name, err);
+        const ks_csv_field *parent = &record->fields[col[ITEM_PARENT]];
+        reader->parents[reader->parent_count++] =
+            (pending_parent){ index, parent->line, parent->column };
+    }
     const char *formula = column_text(record, col[ITEM_FORMULA]);
     if (*formula)
         status = keep_formula(reader, id->text, formula, record->line,
@@ -385,6 +403,26 @@ static ks_status on_item(void *user_data, const ks_csv_record *record,
     if (status != KS_OK)
         return status;
     return read_item_row(reader, record, err);
+}
+
+/* Every display parent must be an item of the chart. */
+static ks_status check_parents(items_reader *reader, const char *name,
+                               ks_error *err)
+{
+    for (size_t i = 0; i < reader->parent_count; i++) {
+        const pending_parent *pending = &reader->parents[i];
+        ks_item_info info;
+        ks_item_get(reader->model, pending->item, &info);
+        int found;
+        ks_status status = ks_item_lookup(reader->model, info.parent, &found,
+                                          err);
+        if (status != KS_OK) {
+            ks_error_prefix(err, "%s:%d:%d: parent of '%s'", name,
+                            pending->line, pending->column, info.id);
+            return status;
+        }
+    }
+    return KS_OK;
 }
 
 /* Define the pending formulas one by one, each checked for cycles: slow
@@ -451,7 +489,10 @@ static ks_status open_items(opener *op, ks_error *err)
         status = ks_error_set(err, KS_EFORMAT, "%s: empty file (expected a "
                               "header id,label,...)", path);
     if (status == KS_OK)
+        status = check_parents(&reader, path, err);
+    if (status == KS_OK)
         status = define_formulas(&reader, path, err);
+    ks_mem_free(op->alloc, reader.parents);
     for (size_t i = 0; i < reader.formula_count; i++) {
         ks_mem_free(op->alloc, reader.formulas[i].id);
         ks_mem_free(op->alloc, reader.formulas[i].formula);

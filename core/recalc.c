@@ -92,6 +92,8 @@ static double record_fault(void *ud, ks_fault fault, const char *detail)
     ks_cell_entry *entry = ks_cell_map_put(&reader->model->alloc, faults, cell);
     if (entry)
         entry->extra = (uint32_t)fault;
+    else
+        reader->model->faults_lost = 1; /* the pass must be redone */
     return ks_box_error((uint32_t)cell);
 }
 
@@ -596,6 +598,20 @@ static void store_overlay(void *ud, uint64_t cell, double value, uint8_t prov)
     }
 }
 
+/* When an error's origin could not be recorded, the values are right but
+ * an error would be described as plain "error": redo the pass later. */
+static ks_status faults_lost(ks_model *model, ks_error *err)
+{
+    if (!model->faults_lost)
+        return KS_OK;
+    if (model->base)
+        model->overlay_dirty = 1;
+    else
+        model->book->values_dirty = 1;
+    return ks_error_set(err, KS_ENOMEM, "out of memory recording where an "
+                                        "error value began");
+}
+
 ks_status ks_recalc(ks_model *model, ks_error *err)
 {
     ks_book *book = model->book;
@@ -604,9 +620,10 @@ ks_status ks_recalc(ks_model *model, ks_error *err)
         if (status != KS_OK)
             return status;
     }
+    model->faults_lost = 0;
     if (book->values_dirty) {
         full_recalc(model);
-        return KS_OK;
+        return faults_lost(model, err);
     }
     if (book->pending_count == 0)
         return KS_OK;
@@ -615,13 +632,13 @@ ks_status ks_recalc(ks_model *model, ks_error *err)
                                  book->pending_count, &count);
     if (!cells) {
         full_recalc(model); /* no memory to track: recompute everything */
-        return KS_OK;
+        return faults_lost(model, err);
     }
     ks_reader reader = { model, book, 0 };
     eval_closure(&reader, cells, count, store_base, book);
     ks_mem_free(&model->alloc, cells);
     book->pending_count = 0;
-    return KS_OK;
+    return faults_lost(model, err);
 }
 
 /* ---- scenarios ----------------------------------------------------------- */
@@ -661,11 +678,12 @@ ks_status ks_scenario_refresh(ks_model *scenario, ks_error *err)
     }
     ks_cell_map_clear(&scenario->faults);
     ks_reader reader = { scenario, book, 1 };
+    scenario->faults_lost = 0;
     eval_closure(&reader, cells, count, store_overlay, scenario);
     ks_mem_free(&scenario->alloc, cells);
     scenario->overlay_dirty = 0;
     scenario->seen_version = book->version;
-    return KS_OK;
+    return faults_lost(scenario, err);
 }
 
 ks_status ks_scenario_new(ks_model *base, const char *name, ks_model **out,
