@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <locale.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,9 +173,34 @@ static int read_parts(number_text *text, number_parts *parts)
     return text->at == text->end ? 0 : -1;
 }
 
+/* Clinger's fast path: up to 15 digits are an exact double, and so is a
+ * power of ten up to 1e22, so one multiplication or division rounds
+ * correctly.  Returns 0 when it applies. */
+static int convert_exact(const number_parts *parts, long exponent,
+                         double *number)
+{
+    static const double powers[] = {
+        1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+    };
+    long scale = exponent - parts->fraction_digits;
+    if (parts->digit_count > 15 || scale < -22 || scale > 22)
+        return -1;
+    int64_t mantissa = 0;
+    for (size_t i = 0; i < parts->digit_count; i++)
+        mantissa = mantissa * 10 + (parts->digits[i] - '0');
+    double value = (double)mantissa;
+    value = scale < 0 ? value / powers[-scale] : value * powers[scale];
+    *number = parts->negative ? -value : value;
+    return 0;
+}
+
 /* Convert checked parts with strtod, in the C library's current locale. */
 static int convert(const number_parts *parts, double *number)
 {
+    if (convert_exact(parts, parts->exponent - (parts->percent ? 2 : 0),
+                      number) == 0)
+        return 0;
     char buffer[NUMBER_TEXT_MAX + 64];
     const char *point = localeconv()->decimal_point;
     long exponent = parts->exponent - (parts->percent ? 2 : 0);
@@ -207,7 +233,12 @@ int ks_parse_number(const char *text, size_t length, double *number,
         return 0;
     }
     number_parts parts;
-    memset(&parts, 0, sizeof parts);
+    parts.digit_count = 0;
+    parts.point_at = 0;
+    parts.fraction_digits = 0;
+    parts.exponent = 0;
+    parts.negative = 0;
+    parts.percent = 0;
     if (read_parts(&span, &parts) != 0 || convert(&parts, number) != 0)
         return -1;
     if (decimals)
