@@ -279,34 +279,50 @@ static int copula_supports(ks_dist_kind kind)
 typedef enum node_kind {
     NODE_FORMULA = 0, /* the formula at the cell's period                */
     NODE_SUMMARY,     /* own periods summed (or last), else the formula  */
-    NODE_ROW          /* an input item's year with draws: the recipe     */
+    NODE_ROW_OP       /* one step of an input item's year: a + b, a - b, a */
 } node_kind;
 
-/* One step of an input row's recipe: value[target] = value[a] op value[b]. */
 typedef enum row_op_kind { ROW_ADD = 0, ROW_SUB, ROW_COPY } row_op_kind;
+
+/* One step of an input row's recipe: value[target] = value[a] op value[b]
+ * (slots of the year). */
 typedef struct row_op {
     int8_t target, a, b;
     uint8_t kind;
 } row_op;
 
+/* How an input item's year is derived when some of its cells are drawn:
+ * what each slot starts as, and the steps, as recalc.c would take them. */
+typedef struct row_recipe {
+    double start[KS_SLOTS_PER_YEAR]; /* an input, or NaN (missing)      */
+    uint8_t drawn[KS_SLOTS_PER_YEAR];
+    row_op ops[KS_SLOTS_PER_YEAR * KS_SLOTS_PER_YEAR];
+    int op_count;
+} row_recipe;
+
+#define COMBOS_MAX 3
+
 typedef struct sim_node {
     node_kind kind;
     int item, period;
-    int slot;                      /* formula, summary: its lane array   */
-    const ks_formula *formula;
+    int slot;                  /* its lane array                        */
+    const ks_formula *formula; /* formula and summary nodes             */
     ks_rule rule;
-    /* rows: the lane array of each slot of the year, what an input slot
-     * starts as (a number, NaN for missing, or the draw), and the recipe */
-    int row_slots[KS_SLOTS_PER_YEAR];
-    double row_start[KS_SLOTS_PER_YEAR];
-    uint8_t row_drawn[KS_SLOTS_PER_YEAR];
-    row_op ops[KS_SLOTS_PER_YEAR * KS_SLOTS_PER_YEAR];
-    int op_count;
+    row_op_kind op;            /* row steps: periods a and b of the item */
+    int a_period, b_period;
+    /* summary: the sets of own slots that may give the sum, in order   */
+    int8_t combo[COMBOS_MAX][4];
+    int8_t combo_length[COMBOS_MAX];
+    int combo_count;
+    /* nodes evaluated first (deps[part_first ..]), and for a summary the
+     * nodes its formula reads, evaluated only when a lane needs it     */
+    int part_first, part_count, read_first, read_count;
 } sim_node;
 
 typedef struct sim_output {
     int item, period;
     int slot;        /* lane array, or -1: a constant                  */
+    int node;        /* the node computing it, or -1 (drawn, constant) */
     double constant; /* the model's value when constant (NaN if none)  */
 } sim_output;
 
@@ -317,9 +333,12 @@ typedef struct sim_plan {
     int period_count;
     size_t cell_count;
     int *slot_of;       /* cell -> lane array, or -1                  */
-    double *values;     /* cell -> the model's current value (boxed) */
+    double *values;     /* cell -> its constant value (boxed)        */
     sim_node *nodes;
     int node_count;
+    int *node_of_slot;  /* lane array -> node, or -1 for a draw      */
+    int *deps;
+    size_t dep_count, dep_capacity;
     int slot_count;
     sim_draw *draws;
     int draw_count;
@@ -347,17 +366,17 @@ static int8_t slot_of_mask(uint8_t mask)
     return -1;
 }
 
-static void record_op(sim_node *node, int target, int a, int b,
+static void record_op(row_recipe *recipe, int target, int a, int b,
                       row_op_kind kind)
 {
-    row_op *op = &node->ops[node->op_count++];
+    row_op *op = &recipe->ops[recipe->op_count++];
     op->target = (int8_t)target;
     op->a = (int8_t)a;
     op->b = (int8_t)b;
     op->kind = (uint8_t)kind;
 }
 
-static int recipe_sums(sim_node *node, uint8_t prov[], int usable[])
+static int recipe_sums(row_recipe *recipe, uint8_t prov[], int usable[])
 {
     int changed = 0;
     for (int a = 0; a < KS_SLOTS_PER_YEAR; a++) {
@@ -380,7 +399,7 @@ static int recipe_sums(sim_node *node, uint8_t prov[], int usable[])
             }
             if (slot < 0 || prov[slot] != KS_PROV_NONE)
                 continue;
-            record_op(node, slot, a, b, kind);
+            record_op(recipe, slot, a, b, kind);
             prov[slot] = how;
             usable[slot] = 1;
             changed = 1;
@@ -389,13 +408,13 @@ static int recipe_sums(sim_node *node, uint8_t prov[], int usable[])
     return changed;
 }
 
-static void recipe_last(sim_node *node, uint8_t prov[], const int usable[])
+static void recipe_last(row_recipe *recipe, uint8_t prov[], const int usable[])
 {
     static const int last_slot[KS_SLOTS_PER_YEAR] = { 0, 1, 2, 3, 1, 3, 2, 3 };
     for (int slot = 4; slot < KS_SLOTS_PER_YEAR; slot++) {
         int quarter = last_slot[slot];
         if (prov[slot] == KS_PROV_NONE && usable[quarter]) {
-            record_op(node, slot, quarter, quarter, ROW_COPY);
+            record_op(recipe, slot, quarter, quarter, ROW_COPY);
             prov[slot] = KS_PROV_COMPUTED;
         }
     }
@@ -405,7 +424,7 @@ static void recipe_last(sim_node *node, uint8_t prov[], const int usable[])
         for (int slot = 4; slot < KS_SLOTS_PER_YEAR; slot++) {
             if (last_slot[slot] == quarter && usable[slot] &&
                 prov[slot] != KS_PROV_COMPUTED) {
-                record_op(node, quarter, slot, slot, ROW_COPY);
+                record_op(recipe, quarter, slot, slot, ROW_COPY);
                 prov[quarter] = KS_PROV_IMPLIED;
                 break;
             }
@@ -422,22 +441,19 @@ static int find_draw(const sim_plan *plan, int item, int period)
 }
 
 /* The recipe of an input item's year, from its inputs and draws. */
-static void build_row(sim_plan *plan, sim_node *node, int item, int year)
+static void build_recipe(const sim_plan *plan, int item, int year,
+                         row_recipe *recipe)
 {
     uint8_t prov[KS_SLOTS_PER_YEAR];
     int usable[KS_SLOTS_PER_YEAR];
-    node->kind = NODE_ROW;
-    node->item = item;
-    node->period = ks_calendar_period(year, 0);
-    node->op_count = 0;
+    recipe->op_count = 0;
     for (int slot = 0; slot < KS_SLOTS_PER_YEAR; slot++) {
         int period = ks_calendar_period(year, slot);
-        node->row_slots[slot] = -1;
-        node->row_drawn[slot] = find_draw(plan, item, period) >= 0;
-        if (node->row_drawn[slot]) {
+        recipe->drawn[slot] = find_draw(plan, item, period) >= 0;
+        if (recipe->drawn[slot]) {
             prov[slot] = KS_PROV_OVERRIDDEN;
             usable[slot] = 1;
-            node->row_start[slot] = 0;
+            recipe->start[slot] = 0;
             continue;
         }
         double input = ks_read_input(&plan->reader,
@@ -448,162 +464,291 @@ static void build_row(sim_plan *plan, sim_node *node, int item, int year)
             prov[slot] = KS_PROV_NONE;
         }
         usable[slot] = ks_is_number(input);
-        node->row_start[slot] = ks_is_number(input) ? input : NAN;
+        recipe->start[slot] = ks_is_number(input) ? input : NAN;
     }
     ks_rule rule = plan->book->items[item].rule;
     if (rule == KS_RULE_SUM) {
-        while (recipe_sums(node, prov, usable))
+        while (recipe_sums(recipe, prov, usable))
             ;
     } else if (rule == KS_RULE_LAST) {
-        recipe_last(node, prov, usable);
+        recipe_last(recipe, prov, usable);
     }
+}
+
+/* The cell a formula reference reads from `period`, or -1. */
+static int64_t ref_cell(const sim_plan *plan, const ks_formula_ref *ref,
+                        int period)
+{
+    int target = ref->kind == KS_REF_ABSOLUTE ? ref->period : period;
+    if (ref->offset != 0)
+        target = ks_calendar_shift(plan->book, target, ref->offset);
+    return target < 0 ? -1 : (int64_t)cell_index(plan, ref->item, target);
 }
 
 /* The cells a node reads, marked as needed (need[cell] = 1). */
 static void mark_reads(const sim_plan *plan, const sim_node *node,
                        uint8_t *need)
 {
+    if (node->kind == NODE_ROW_OP) {
+        need[cell_index(plan, node->item, node->a_period)] = 1;
+        need[cell_index(plan, node->item, node->b_period)] = 1;
+        return;
+    }
     int year = node->period / KS_SLOTS_PER_YEAR;
-    if (node->kind != NODE_FORMULA)
+    if (node->kind == NODE_SUMMARY)
         for (int s = 0; s < KS_SLOTS_PER_YEAR; s++)
             need[cell_index(plan, node->item, ks_calendar_period(year, s))] = 1;
-    if (!node->formula)
-        return;
     int count = ks_formula_ref_count(node->formula);
     for (int r = 0; r < count; r++) {
-        const ks_formula_ref *ref = ks_formula_ref_at(node->formula, r);
-        int period = ref->kind == KS_REF_ABSOLUTE ? ref->period : node->period;
-        if (ref->offset != 0)
-            period = ks_calendar_shift(plan->book, period, ref->offset);
-        if (period >= 0)
-            need[cell_index(plan, ref->item, period)] = 1;
+        int64_t cell = ref_cell(plan, ks_formula_ref_at(node->formula, r),
+                                node->period);
+        if (cell >= 0)
+            need[cell] = 1;
     }
 }
 
-/* Is this cell of the closure a node, and which kind? 0: a constant. */
-static int classify(sim_plan *plan, int item, int period,
-                    sim_node *node)
+static void node_init(sim_node *node, node_kind kind, int item, int period)
 {
-    const ks_item *it = &plan->book->items[item];
-    uint64_t cell = cell_index(plan, item, period);
     memset(node, 0, sizeof *node);
+    node->kind = kind;
     node->item = item;
     node->period = period;
     node->slot = -1;
-    node->formula = it->formula;
-    node->rule = it->rule;
-    if (!it->formula) {
-        build_row(plan, node, item, period / KS_SLOTS_PER_YEAR);
-        node->formula = NULL;
-        return 1;
-    }
-    if (find_draw(plan, item, period) >= 0)
-        return 0; /* filled by its draw */
-    uint8_t prov;
-    if (!ks_is_none(ks_read_input(&plan->reader, cell, &prov)))
-        return 0; /* an input wins: a constant */
-    node->kind = (ks_calendar_slot(period) < 4 || it->rule == KS_RULE_FORMULA)
-                     ? NODE_FORMULA
-                     : NODE_SUMMARY;
-    return 1;
 }
 
-/* Nodes from the closure in evaluation order, then only those the
- * outputs need (walking back from the outputs). */
+/* The steps of an input item's year as nodes; its other slots become
+ * constants (their input, or missing). */
+static int add_row(sim_plan *plan, int item, int year, int *node_of,
+                   uint8_t *seen)
+{
+    row_recipe recipe;
+    build_recipe(plan, item, year, &recipe);
+    int added = 0;
+    for (int s = 0; s < KS_SLOTS_PER_YEAR; s++) {
+        uint64_t cell = cell_index(plan, item, ks_calendar_period(year, s));
+        seen[cell] = 1;
+        if (!recipe.drawn[s])
+            plan->values[cell] = ks_is_number(recipe.start[s])
+                                     ? recipe.start[s]
+                                     : ks_box_missing();
+    }
+    for (int k = 0; k < recipe.op_count; k++) {
+        const row_op *op = &recipe.ops[k];
+        int period = ks_calendar_period(year, op->target);
+        sim_node *node = &plan->nodes[plan->node_count];
+        node_init(node, NODE_ROW_OP, item, period);
+        node->op = (row_op_kind)op->kind;
+        node->a_period = ks_calendar_period(year, op->a);
+        node->b_period = ks_calendar_period(year, op->b);
+        node_of[cell_index(plan, item, period)] = plan->node_count++;
+        added++;
+    }
+    return added;
+}
+
+/* A node for a formula item's cell of the closure, unless it is drawn or
+ * holds an input (then a constant). */
+static void add_formula_cell(sim_plan *plan, int item, int period,
+                             int *node_of)
+{
+    const ks_item *it = &plan->book->items[item];
+    uint64_t cell = cell_index(plan, item, period);
+    uint8_t prov;
+    if (find_draw(plan, item, period) >= 0 ||
+        !ks_is_none(ks_read_input(&plan->reader, cell, &prov)))
+        return;
+    sim_node *node = &plan->nodes[plan->node_count];
+    int quarter = ks_calendar_slot(period) < 4;
+    node_init(node,
+              quarter || it->rule == KS_RULE_FORMULA ? NODE_FORMULA
+                                                     : NODE_SUMMARY,
+              item, period);
+    node->formula = it->formula;
+    node->rule = it->rule;
+    node_of[cell] = plan->node_count++;
+}
+
+/* Walk back from the outputs: keep[n] for the nodes something needs. */
+static void mark_needed(const sim_plan *plan, uint8_t *need, uint8_t *keep)
+{
+    for (int o = 0; o < plan->output_count; o++)
+        need[cell_index(plan, plan->outputs[o].item, plan->outputs[o].period)] = 1;
+    for (int n = plan->node_count - 1; n >= 0; n--) {
+        const sim_node *node = &plan->nodes[n];
+        if (!need[cell_index(plan, node->item, node->period)])
+            continue;
+        keep[n] = 1;
+        mark_reads(plan, node, need);
+    }
+}
+
+static int add_dep(sim_plan *plan, int node)
+{
+    if (ks_mem_grow(plan->alloc, (void **)&plan->deps, &plan->dep_capacity,
+                    plan->dep_count + 1, sizeof *plan->deps) != 0)
+        return -1;
+    plan->deps[plan->dep_count++] = node;
+    return 0;
+}
+
+/* Add the node computing `cell` (if any) to the dependency list. */
+static int add_cell_dep(sim_plan *plan, int64_t cell)
+{
+    if (cell < 0)
+        return 0;
+    int slot = plan->slot_of[cell];
+    if (slot < 0 || plan->node_of_slot[slot] < 0)
+        return 0;
+    return add_dep(plan, plan->node_of_slot[slot]);
+}
+
+static int is_constant_gap(const sim_plan *plan, uint64_t cell)
+{
+    return plan->slot_of[cell] < 0 && !ks_is_number(plan->values[cell]);
+}
+
+/* A summary's sets of own slots: those without a constant that is not a
+ * number (they could never give the sum). */
+static int summary_combos(sim_plan *plan, sim_node *node)
+{
+    static const int8_t sets[KS_SLOTS_PER_YEAR][COMBOS_MAX][5] = {
+        [4] = { { 2, 0, 1 } },
+        [5] = { { 2, 2, 3 } },
+        [6] = { { 3, 0, 1, 2 }, { 2, 4, 2 } },
+        [7] = { { 4, 0, 1, 2, 3 }, { 2, 4, 5 }, { 2, 6, 3 } },
+    };
+    static const int8_t last_slot[KS_SLOTS_PER_YEAR] = { 0, 1, 2, 3, 1, 3, 2, 3 };
+    int year = node->period / KS_SLOTS_PER_YEAR;
+    int slot = ks_calendar_slot(node->period);
+    node->combo_count = 0;
+    for (int c = 0; c < COMBOS_MAX; c++) {
+        int8_t set[5] = { 1, last_slot[slot], 0, 0, 0 };
+        if (node->rule == KS_RULE_SUM)
+            memcpy(set, sets[slot][c], sizeof set);
+        else if (c > 0)
+            break;
+        if (set[0] == 0)
+            break;
+        int viable = 1;
+        for (int k = 0; k < set[0]; k++)
+            viable &= !is_constant_gap(
+                plan, cell_index(plan, node->item,
+                                 ks_calendar_period(year, set[k + 1])));
+        if (!viable)
+            continue;
+        int8_t *combo = node->combo[node->combo_count];
+        node->combo_length[node->combo_count++] = set[0];
+        for (int k = 0; k < set[0]; k++) {
+            combo[k] = set[k + 1];
+            if (add_cell_dep(plan, (int64_t)cell_index(
+                                       plan, node->item,
+                                       ks_calendar_period(year, set[k + 1]))) != 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+static int formula_deps(sim_plan *plan, const sim_node *node)
+{
+    int count = ks_formula_ref_count(node->formula);
+    for (int r = 0; r < count; r++)
+        if (add_cell_dep(plan, ref_cell(plan, ks_formula_ref_at(node->formula, r),
+                                        node->period)) != 0)
+            return -1;
+    return 0;
+}
+
+/* Each node's dependencies, once every node has its lane array. */
+static int build_deps(sim_plan *plan)
+{
+    for (int n = 0; n < plan->node_count; n++) {
+        sim_node *node = &plan->nodes[n];
+        node->part_first = (int)plan->dep_count;
+        int failed = 0;
+        if (node->kind == NODE_FORMULA) {
+            failed = formula_deps(plan, node);
+        } else if (node->kind == NODE_ROW_OP) {
+            failed = add_cell_dep(plan, (int64_t)cell_index(plan, node->item,
+                                                            node->a_period)) ||
+                     add_cell_dep(plan, (int64_t)cell_index(plan, node->item,
+                                                            node->b_period));
+        } else {
+            failed = summary_combos(plan, node);
+        }
+        node->part_count = (int)plan->dep_count - node->part_first;
+        node->read_first = (int)plan->dep_count;
+        if (!failed && node->kind == NODE_SUMMARY)
+            failed = formula_deps(plan, node);
+        node->read_count = (int)plan->dep_count - node->read_first;
+        if (failed)
+            return -1;
+    }
+    return 0;
+}
+
+/* Nodes from the closure, then only those the outputs need, each with a
+ * lane array; drawn cells get lane arrays first. */
 static ks_status build_nodes(sim_plan *plan, const uint64_t *cells,
                              size_t count, ks_error *err)
 {
     const ks_allocator *alloc = plan->alloc;
-    uint8_t *need = ks_mem_calloc(alloc, plan->cell_count, 1);
+    uint8_t *need = ks_mem_calloc(alloc, plan->cell_count, 2);
     int *node_of = ks_mem_alloc(alloc, plan->cell_count * sizeof *node_of);
+    uint8_t *keep = ks_mem_calloc(alloc, count + 1, 1);
     plan->nodes = ks_mem_calloc(alloc, count + 1, sizeof *plan->nodes);
-    if (!need || !node_of || !plan->nodes) {
-        ks_mem_free(alloc, need);
-        ks_mem_free(alloc, node_of);
-        return ks_error_set(err, KS_ENOMEM, "simulate: out of memory planning "
-                                            "%zu cells", count);
+    plan->node_of_slot = ks_mem_alloc(alloc, ((size_t)plan->draw_count + count + 1) *
+                                                 sizeof *plan->node_of_slot);
+    ks_status status = KS_OK;
+    if (!need || !node_of || !keep || !plan->nodes || !plan->node_of_slot) {
+        status = ks_error_set(err, KS_ENOMEM, "simulate: out of memory planning "
+                                              "%zu cells", count);
+        goto done;
     }
-    for (size_t c = 0; c < plan->cell_count; c++)
+    uint8_t *seen = need + plan->cell_count;
+    for (size_t c = 0; c < plan->cell_count; c++) {
         node_of[c] = -1;
-    int node_count = 0;
+        plan->slot_of[c] = -1;
+    }
+    plan->node_count = 0;
     for (size_t i = 0; i < count; i++) {
         int item = (int)(cells[i] / (uint64_t)plan->period_count);
         int period = (int)(cells[i] % (uint64_t)plan->period_count);
-        if (node_of[cells[i]] >= 0)
-            continue; /* a row already planned */
-        sim_node *node = &plan->nodes[node_count];
-        if (!classify(plan, item, period, node))
+        if (seen[cells[i]])
             continue;
-        if (node->kind == NODE_ROW) {
-            int year = period / KS_SLOTS_PER_YEAR;
-            for (int s = 0; s < KS_SLOTS_PER_YEAR; s++)
-                node_of[cell_index(plan, item, ks_calendar_period(year, s))] =
-                    node_count;
-        } else {
-            node_of[cells[i]] = node_count;
-        }
-        node_count++;
+        if (plan->book->items[item].formula)
+            add_formula_cell(plan, item, period, node_of);
+        else
+            add_row(plan, item, period / KS_SLOTS_PER_YEAR, node_of, seen);
     }
-    for (int o = 0; o < plan->output_count; o++)
-        need[cell_index(plan, plan->outputs[o].item, plan->outputs[o].period)] = 1;
-    /* walk back: a needed node's reads are needed */
-    uint8_t *keep = ks_mem_calloc(alloc, (size_t)node_count + 1, 1);
-    if (!keep) {
-        ks_mem_free(alloc, need);
-        ks_mem_free(alloc, node_of);
-        return ks_error_set(err, KS_ENOMEM, "simulate: out of memory planning");
-    }
-    for (int n = node_count - 1; n >= 0; n--) {
-        sim_node *node = &plan->nodes[n];
-        int needed = 0;
-        if (node->kind == NODE_ROW) {
-            int year = node->period / KS_SLOTS_PER_YEAR;
-            for (int s = 0; s < KS_SLOTS_PER_YEAR; s++)
-                needed |= need[cell_index(plan, node->item,
-                                          ks_calendar_period(year, s))];
-        } else {
-            needed = need[cell_index(plan, node->item, node->period)];
-        }
-        if (needed) {
-            keep[n] = 1;
-            mark_reads(plan, node, need);
-        }
-    }
-    /* compact and give lane arrays; drawn cells of formula items too */
-    int kept = 0, slots = 0;
-    for (size_t c = 0; c < plan->cell_count; c++)
-        plan->slot_of[c] = -1;
+    mark_needed(plan, need, keep);
+    int slots = 0;
     for (int d = 0; d < plan->draw_count; d++) {
         sim_draw *draw = &plan->draws[d];
-        draw->slot = slots++;
+        draw->slot = slots;
+        plan->node_of_slot[slots++] = -1;
         plan->slot_of[cell_index(plan, draw->item, draw->period)] = draw->slot;
     }
-    for (int n = 0; n < node_count; n++) {
+    int kept = 0;
+    for (int n = 0; n < plan->node_count; n++) {
         if (!keep[n])
             continue;
-        sim_node *node = &plan->nodes[n];
-        if (node->kind == NODE_ROW) {
-            int year = node->period / KS_SLOTS_PER_YEAR;
-            for (int s = 0; s < KS_SLOTS_PER_YEAR; s++) {
-                uint64_t cell = cell_index(plan, node->item,
-                                           ks_calendar_period(year, s));
-                if (plan->slot_of[cell] < 0)
-                    plan->slot_of[cell] = slots++;
-                node->row_slots[s] = plan->slot_of[cell];
-            }
-        } else {
-            node->slot = slots++;
-            plan->slot_of[cell_index(plan, node->item, node->period)] =
-                node->slot;
-        }
-        plan->nodes[kept++] = *node;
+        sim_node *node = &plan->nodes[kept];
+        *node = plan->nodes[n];
+        node->slot = slots;
+        plan->node_of_slot[slots++] = kept;
+        plan->slot_of[cell_index(plan, node->item, node->period)] = node->slot;
+        kept++;
     }
     plan->node_count = kept;
     plan->slot_count = slots;
+    if (build_deps(plan) != 0)
+        status = ks_error_set(err, KS_ENOMEM, "simulate: out of memory planning");
+done:
     ks_mem_free(alloc, keep);
     ks_mem_free(alloc, need);
     ks_mem_free(alloc, node_of);
-    return KS_OK;
+    return status;
 }
 
 /* ---- evaluating a block of trials ----------------------------------------- */
@@ -613,6 +758,8 @@ typedef struct sim_worker {
     double *lanes;   /* slot_count * KS_SIM_BLOCK                      */
     double *scratch; /* 4 * KS_SIM_BLOCK: constants and the fallback   */
     double *normals; /* group_size * KS_SIM_BLOCK                      */
+    unsigned *stamps; /* per node: the block it was last evaluated in  */
+    unsigned block;
     ks_rng rng;
     int n;           /* lanes in the current block                     */
 } sim_worker;
@@ -655,63 +802,63 @@ static void eval_formula(sim_worker *worker, const sim_node *node,
     ks_formula_eval_block(node->formula, &env, out, worker->n);
 }
 
+static void ensure(sim_worker *worker, int index);
+
+static void ensure_list(sim_worker *worker, int first, int count)
+{
+    const int *deps = worker->plan->deps;
+    for (int k = 0; k < count; k++)
+        ensure(worker, deps[first + k]);
+}
+
 /* out[i] = the sum of the item's slots `parts` in this year, for the lanes
  * still NaN. */
 static void sum_parts(sim_worker *worker, const sim_node *node,
-                      const int *parts, int count, double *out)
+                      const int8_t *parts, int count, double *out)
 {
-    const double *part[4];
+    const double *part[4] = { NULL, NULL, NULL, NULL };
     int year = node->period / KS_SLOTS_PER_YEAR;
     for (int k = 0; k < count; k++)
         part[k] = cell_lanes(worker, node->item,
                              ks_calendar_period(year, parts[k]),
                              worker->scratch + (size_t)k * KS_SIM_BLOCK);
     int n = worker->n;
-    for (int i = 0; i < n; i++) {
-        double total = 0;
-        for (int k = 0; k < count; k++)
-            total += part[k][i];
-        if (out[i] != out[i])
-            out[i] = total;
+    const double *p0 = part[0], *p1 = part[count > 1 ? 1 : 0],
+                 *p2 = part[count > 2 ? 2 : 0], *p3 = part[count > 3 ? 3 : 0];
+    switch (count) {
+    case 1:
+        for (int i = 0; i < n; i++)
+            out[i] = out[i] != out[i] ? 0 + p0[i] : out[i];
+        break;
+    case 2:
+        for (int i = 0; i < n; i++)
+            out[i] = out[i] != out[i] ? 0 + p0[i] + p1[i] : out[i];
+        break;
+    case 3:
+        for (int i = 0; i < n; i++)
+            out[i] = out[i] != out[i] ? 0 + p0[i] + p1[i] + p2[i] : out[i];
+        break;
+    default:
+        for (int i = 0; i < n; i++)
+            out[i] = out[i] != out[i] ? 0 + p0[i] + p1[i] + p2[i] + p3[i]
+                                      : out[i];
+        break;
     }
 }
 
 static void eval_summary(sim_worker *worker, const sim_node *node)
 {
-    static const int q1h[] = { 0, 1 }, q2h[] = { 2, 3 }, q9m[] = { 0, 1, 2 },
-                     h9m[] = { 4, 2 }, qfy[] = { 0, 1, 2, 3 },
-                     hfy[] = { 4, 5 }, nfy[] = { 6, 3 };
-    static const int last_slot[KS_SLOTS_PER_YEAR] = { 0, 1, 2, 3, 1, 3, 2, 3 };
     double *out = lanes_of(worker, node->slot);
     int n = worker->n;
     fill(out, n, NAN);
-    if (node->rule == KS_RULE_SUM) {
-        switch (ks_calendar_slot(node->period)) {
-        case 4: sum_parts(worker, node, q1h, 2, out); break;
-        case 5: sum_parts(worker, node, q2h, 2, out); break;
-        case 6:
-            sum_parts(worker, node, q9m, 3, out);
-            sum_parts(worker, node, h9m, 2, out);
-            break;
-        default:
-            sum_parts(worker, node, qfy, 4, out);
-            sum_parts(worker, node, hfy, 2, out);
-            sum_parts(worker, node, nfy, 2, out);
-            break;
-        }
-    } else {
-        int year = node->period / KS_SLOTS_PER_YEAR;
-        int slot = last_slot[ks_calendar_slot(node->period)];
-        const double *last = cell_lanes(worker, node->item,
-                                        ks_calendar_period(year, slot),
-                                        worker->scratch);
-        memcpy(out, last, (size_t)n * sizeof *out);
-    }
+    for (int c = 0; c < node->combo_count; c++)
+        sum_parts(worker, node, node->combo[c], node->combo_length[c], out);
     int gaps = 0;
     for (int i = 0; i < n; i++)
         gaps |= out[i] != out[i];
     if (!gaps)
         return;
+    ensure_list(worker, node->read_first, node->read_count);
     double *fallback = worker->scratch + 3 * (size_t)KS_SIM_BLOCK;
     eval_formula(worker, node, fallback);
     for (int i = 0; i < n; i++)
@@ -719,27 +866,42 @@ static void eval_summary(sim_worker *worker, const sim_node *node)
             out[i] = fallback[i];
 }
 
-static void eval_row(sim_worker *worker, const sim_node *node)
+static void eval_row_op(sim_worker *worker, const sim_node *node)
 {
     int n = worker->n;
-    double *slot[KS_SLOTS_PER_YEAR];
-    for (int s = 0; s < KS_SLOTS_PER_YEAR; s++) {
-        slot[s] = lanes_of(worker, node->row_slots[s]);
-        if (!node->row_drawn[s])
-            fill(slot[s], n, node->row_start[s]);
-    }
-    for (int k = 0; k < node->op_count; k++) {
-        const row_op *op = &node->ops[k];
-        double *target = slot[op->target];
-        const double *a = slot[op->a], *b = slot[op->b];
-        if (op->kind == ROW_ADD)
-            for (int i = 0; i < n; i++)
-                target[i] = a[i] + b[i];
-        else if (op->kind == ROW_SUB)
-            for (int i = 0; i < n; i++)
-                target[i] = a[i] - b[i];
-        else
-            memcpy(target, a, (size_t)n * sizeof *target);
+    double *target = lanes_of(worker, node->slot);
+    const double *a = cell_lanes(worker, node->item, node->a_period,
+                                 worker->scratch);
+    const double *b = cell_lanes(worker, node->item, node->b_period,
+                                 worker->scratch + KS_SIM_BLOCK);
+    if (node->op == ROW_ADD)
+        for (int i = 0; i < n; i++)
+            target[i] = a[i] + b[i];
+    else if (node->op == ROW_SUB)
+        for (int i = 0; i < n; i++)
+            target[i] = a[i] - b[i];
+    else
+        memcpy(target, a, (size_t)n * sizeof *target);
+}
+
+/* Evaluate node `index` for the current block, after what it reads. */
+static void ensure(sim_worker *worker, int index)
+{
+    if (worker->stamps[index] == worker->block)
+        return;
+    worker->stamps[index] = worker->block;
+    const sim_node *node = &worker->plan->nodes[index];
+    ensure_list(worker, node->part_first, node->part_count);
+    switch (node->kind) {
+    case NODE_FORMULA:
+        eval_formula(worker, node, lanes_of(worker, node->slot));
+        break;
+    case NODE_SUMMARY:
+        eval_summary(worker, node);
+        break;
+    case NODE_ROW_OP:
+        eval_row_op(worker, node);
+        break;
     }
 }
 
@@ -773,24 +935,18 @@ static void draw_block(sim_worker *worker)
     }
 }
 
+/* Draw a block, then evaluate what the outputs need, pulled from them. */
 static void eval_block(sim_worker *worker)
 {
     const sim_plan *plan = worker->plan;
-    draw_block(worker);
-    for (int k = 0; k < plan->node_count; k++) {
-        const sim_node *node = &plan->nodes[k];
-        switch (node->kind) {
-        case NODE_FORMULA:
-            eval_formula(worker, node, lanes_of(worker, node->slot));
-            break;
-        case NODE_SUMMARY:
-            eval_summary(worker, node);
-            break;
-        case NODE_ROW:
-            eval_row(worker, node);
-            break;
-        }
+    if (++worker->block == 0) {
+        memset(worker->stamps, 0, (size_t)plan->node_count * sizeof *worker->stamps);
+        worker->block = 1;
     }
+    draw_block(worker);
+    for (int o = 0; o < plan->output_count; o++)
+        if (plan->outputs[o].node >= 0)
+            ensure(worker, plan->outputs[o].node);
 }
 
 /* The lanes of output o in the current block. */
@@ -814,7 +970,6 @@ struct ks_sim_result {
     ks_moments *moments;
     double *center;      /* kept values are float(value - center)      */
     float **kept;        /* per output, one float per trial            */
-    uint32_t **histogram; /* per output, built on the first percentile */
 };
 
 typedef struct sim_run {
@@ -1094,6 +1249,8 @@ static void plan_free(sim_plan *plan)
     ks_mem_free(alloc, plan->cholesky);
     ks_mem_free(alloc, plan->outputs);
     ks_mem_free(alloc, plan->nodes);
+    ks_mem_free(alloc, plan->node_of_slot);
+    ks_mem_free(alloc, plan->deps);
     ks_mem_free(alloc, plan->slot_of);
     ks_mem_free(alloc, plan->values);
 }
@@ -1173,6 +1330,7 @@ static ks_status prepare_plan(sim_plan *plan, ks_model *model,
         sim_output *output = &plan->outputs[o];
         uint64_t cell = cell_index(plan, output->item, output->period);
         output->slot = plan->slot_of[cell];
+        output->node = output->slot >= 0 ? plan->node_of_slot[output->slot] : -1;
         output->constant = ks_is_number(plan->values[cell]) ? plan->values[cell]
                                                             : NAN;
     }
@@ -1194,13 +1352,10 @@ void ks_sim_result_free(ks_sim_result *result)
             ks_mem_free(alloc, result->names[o]);
         if (result->kept)
             ks_mem_free(alloc, result->kept[o]);
-        if (result->histogram)
-            ks_mem_free(alloc, result->histogram[o]);
     }
     ks_mem_free(alloc, result->given);
     ks_mem_free(alloc, result->names);
     ks_mem_free(alloc, result->kept);
-    ks_mem_free(alloc, result->histogram);
     ks_mem_free(alloc, result->moments);
     ks_mem_free(alloc, result->center);
     ks_mem_free(alloc, result);
@@ -1219,11 +1374,10 @@ static ks_sim_result *result_new(const sim_plan *plan, ks_model *model,
     result->given = ks_mem_calloc(alloc, (size_t)outputs, sizeof(char *));
     result->names = ks_mem_calloc(alloc, (size_t)outputs, sizeof(char *));
     result->kept = ks_mem_calloc(alloc, (size_t)outputs, sizeof(float *));
-    result->histogram = ks_mem_calloc(alloc, (size_t)outputs, sizeof(uint32_t *));
     result->moments = ks_mem_calloc(alloc, (size_t)outputs, sizeof *result->moments);
     result->center = ks_mem_calloc(alloc, (size_t)outputs, sizeof *result->center);
     if (!result->given || !result->names || !result->kept ||
-        !result->histogram || !result->moments || !result->center) {
+        !result->moments || !result->center) {
         ks_sim_result_free(result);
         return NULL;
     }
@@ -1254,6 +1408,7 @@ static void workers_free(const ks_allocator *alloc, sim_thread *threads,
         ks_mem_free(alloc, threads[t].worker.lanes);
         ks_mem_free(alloc, threads[t].worker.scratch);
         ks_mem_free(alloc, threads[t].worker.normals);
+        ks_mem_free(alloc, threads[t].worker.stamps);
     }
     ks_mem_free(alloc, threads);
 }
@@ -1272,7 +1427,10 @@ static sim_thread *workers_new(const sim_plan *plan, int count)
         worker->scratch = ks_mem_alloc(alloc, 4 * KS_SIM_BLOCK * sizeof(double));
         worker->normals = ks_mem_alloc(alloc, ((size_t)plan->group_size + 1) *
                                                   KS_SIM_BLOCK * sizeof(double));
-        if (!worker->lanes || !worker->scratch || !worker->normals) {
+        worker->stamps = ks_mem_calloc(alloc, (size_t)plan->node_count + 1,
+                                       sizeof *worker->stamps);
+        if (!worker->lanes || !worker->scratch || !worker->normals ||
+            !worker->stamps) {
             workers_free(alloc, threads, count);
             return NULL;
         }
@@ -1486,8 +1644,7 @@ ks_status ks_sim_percentile(ks_sim_result *result, int output, double q,
         return ks_error_set(err, KS_EINVAL,
                             "percentile: '%s' gave no number in any trial",
                             result->names[output]);
-    return ks_kept_percentile(&result->alloc, &kept,
-                              &result->histogram[output], q, out, err);
+    return ks_kept_percentile(&result->alloc, &kept, q, out, err);
 }
 
 double ks_sim_prob(const ks_sim_result *result, int output, ks_sim_op op,

@@ -162,10 +162,8 @@ float ks_select_float(float *values, size_t n, size_t k);
  * Statistics over kept values: each trial's value is center + values[i]
  * (float offsets; NaN for a trial that gave no number).  `numbers` counts
  * the non-NaN ones, lo and hi are their min and max (as doubles).
- * Percentiles: one pass counts a histogram of the offsets (cached in
- * *histogram, allocated on first use, freed by the caller), a second pass
- * gathers the few values of the buckets holding the ranks wanted, and a
- * selection among those gives the exact order statistics.
+ * Percentiles are exact order statistics (see sim_stats.c), q in [0, 100]
+ * and numbers > 0 checked by the caller.
  */
 typedef struct ks_kept {
     const float *values;
@@ -176,8 +174,7 @@ typedef struct ks_kept {
 } ks_kept;
 
 ks_status ks_kept_percentile(const ks_allocator *alloc, const ks_kept *kept,
-                             uint32_t **histogram, double q, double *out,
-                             ks_error *err);
+                             double q, double *out, ks_error *err);
 double ks_kept_prob(const ks_kept *kept, ks_sim_op op, double x);
 void ks_kept_histogram(const ks_kept *kept, int bins, int64_t *counts);
 

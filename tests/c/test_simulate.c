@@ -1,0 +1,524 @@
+/*
+ * test_simulate.c -- Monte Carlo over the compiled model: the moments of
+ * every distribution against their exact means and variances, percentiles
+ * of a uniform, a linear model's mean, summaries and input rows under
+ * draws, the same seed giving identical results on 1, 2 and 3 threads,
+ * copula correlation, errors, and allocation failure.
+ *
+ * Tolerances: means within 5 standard errors (sd / sqrt(n)); variances
+ * within 5 standard errors of a sample variance for a kurtosis of at most
+ * 3 more than the normal's (sd^2 * sqrt(5 / n)); percentiles within 5
+ * standard errors of a sample quantile (sqrt(p (1 - p) / n) / density).
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "kessan.h"
+#include "model.h"
+#include "simulate.h"
+
+#define TRIALS 200000
+
+/* ---- helpers --------------------------------------------------------------- */
+
+static void add_input(ks_model *model, const char *id, ks_rule rule)
+{
+    ks_item_info info = { id, id, NULL, NULL, "is", NULL, NULL, rule };
+    ks_error err;
+    assert_int_equal(ks_item_add(model, &info, NULL, &err), KS_OK);
+}
+
+static void define(ks_model *model, const char *id, const char *formula,
+                   ks_rule rule)
+{
+    ks_item_info info = { id, id, NULL, NULL, "is", NULL, NULL, rule };
+    ks_error err;
+    if (ks_define(model, id, formula, &info, &err) != KS_OK)
+        fail_msg("define %s = %s: %s", id, formula, err.message);
+}
+
+static void report(ks_model *model, const char *cell, double number)
+{
+    int item, period;
+    ks_error err;
+    assert_int_equal(ks_cell_lookup(model, cell, &item, &period, &err), KS_OK);
+    assert_int_equal(ks_set_input(model, item, period, number,
+                                  KS_PROV_REPORTED, &err), KS_OK);
+}
+
+static double value_of(ks_model *model, const char *cell)
+{
+    int item, period;
+    ks_error err;
+    ks_value value;
+    assert_int_equal(ks_cell_lookup(model, cell, &item, &period, &err), KS_OK);
+    assert_int_equal(ks_get(model, item, period, &value, &err), KS_OK);
+    assert_int_equal(value.kind, KS_NUMBER);
+    return value.number;
+}
+
+/* x, y: inputs reported for 1Q..3Q02; z = 2x + 3y - 5; w = x / y; d: an
+ * input with nothing reported (a driver); ab = a * b for the copula. */
+static ks_model *small_model(const ks_allocator *alloc)
+{
+    ks_calendar calendar = { 3, 2002, 2002 };
+    ks_model *model = NULL;
+    ks_error err;
+    assert_int_equal(ks_model_new(&calendar, alloc, &model, &err), KS_OK);
+    add_input(model, "x", KS_RULE_SUM);
+    add_input(model, "y", KS_RULE_SUM);
+    add_input(model, "d", KS_RULE_FORMULA);
+    add_input(model, "a", KS_RULE_FORMULA);
+    add_input(model, "b", KS_RULE_FORMULA);
+    add_input(model, "c", KS_RULE_FORMULA);
+    define(model, "z", "2 * x + 3 * y - 5", KS_RULE_SUM);
+    define(model, "w", "x / y", KS_RULE_FORMULA);
+    define(model, "ab", "a * b", KS_RULE_FORMULA);
+    static const char *const quarters[] = { "1Q02", "2Q02", "3Q02" };
+    for (int q = 0; q < 3; q++) {
+        char cell[32];
+        snprintf(cell, sizeof cell, "x@%s", quarters[q]);
+        report(model, cell, 10.0 * (q + 1));
+        snprintf(cell, sizeof cell, "y@%s", quarters[q]);
+        report(model, cell, 100.0 + q);
+    }
+    return model;
+}
+
+static ks_sim_result *run(ks_model *model, const ks_sim_draw *draws,
+                          int draw_count, const char *const *outputs,
+                          int output_count, int64_t trials, int threads)
+{
+    ks_sim_spec spec;
+    memset(&spec, 0, sizeof spec);
+    spec.trials = trials;
+    spec.seed = 42;
+    spec.threads = threads;
+    spec.draws = draws;
+    spec.draw_count = draw_count;
+    spec.outputs = outputs;
+    spec.output_count = output_count;
+    ks_sim_result *result = NULL;
+    ks_error err;
+    ks_status status = ks_simulate(model, &spec, &result, &err);
+    if (status != KS_OK)
+        fail_msg("simulate: %s", err.message);
+    return result;
+}
+
+static ks_status run_spec(ks_model *model, ks_sim_spec *spec, ks_error *err)
+{
+    ks_sim_result *result = NULL;
+    ks_status status = ks_simulate(model, spec, &result, err);
+    assert_true((status == KS_OK) == (result != NULL));
+    ks_sim_result_free(result);
+    return status;
+}
+
+static ks_dist dist(ks_dist_kind kind, double a, double b, double c)
+{
+    ks_dist d;
+    memset(&d, 0, sizeof d);
+    d.kind = kind;
+    d.a = a;
+    d.b = b;
+    d.c = c;
+    return d;
+}
+
+/* ---- distributions ------------------------------------------------------ */
+
+static void check_moments(ks_model *model, ks_dist d, const char *name)
+{
+    ks_sim_draw draw = { "d@4Q02", d };
+    const char *outputs[] = { "d@4Q02" };
+    ks_sim_result *result = run(model, &draw, 1, outputs, 1, TRIALS, 1);
+    double mean, variance;
+    ks_dist_moments(&d, &mean, &variance);
+    double sd = sqrt(variance);
+    double got_mean = ks_sim_mean(result, 0), got_sd = ks_sim_sd(result, 0);
+    if (fabs(got_mean - mean) > 5 * sd / sqrt(TRIALS))
+        fail_msg("%s: mean %.10g, expected %.10g", name, got_mean, mean);
+    if (fabs(got_sd * got_sd - variance) > 5 * variance * sqrt(5.0 / TRIALS))
+        fail_msg("%s: variance %.10g, expected %.10g", name, got_sd * got_sd,
+                 variance);
+    assert_int_equal(ks_sim_count(result, 0), TRIALS);
+    assert_int_equal(ks_sim_invalid(result, 0), 0);
+    ks_sim_result_free(result);
+}
+
+static void test_distribution_moments(void **state)
+{
+    (void)state;
+    ks_model *model = small_model(NULL);
+    check_moments(model, dist(KS_DIST_NORMAL, 3.5, 2.0, 0), "normal");
+    check_moments(model, dist(KS_DIST_LOGNORMAL, 1.0, 0.25, 0), "lognormal");
+    check_moments(model, dist(KS_DIST_UNIFORM, -2.0, 5.0, 0), "uniform");
+    check_moments(model, dist(KS_DIST_TRIANGULAR, 4e6, 6.2e6, 5e6), "triangular");
+    check_moments(model, dist(KS_DIST_PERT, 10, 40, 15), "pert");
+    check_moments(model, dist(KS_DIST_FIXED, 7.25, 0, 0), "fixed");
+    ks_dist discrete = dist(KS_DIST_DISCRETE, 0, 0, 0);
+    static const double values[] = { 1, 2, 5 }, weights[] = { 0.2, 0.5, 0.3 };
+    discrete.values = values;
+    discrete.weights = weights;
+    discrete.count = 3;
+    check_moments(model, discrete, "discrete");
+    ks_model_free(model);
+}
+
+static void test_uniform_percentiles(void **state)
+{
+    (void)state;
+    ks_model *model = small_model(NULL);
+    ks_sim_draw draw = { "d@4Q02", dist(KS_DIST_UNIFORM, 0, 1, 0) };
+    const char *outputs[] = { "d@4Q02" };
+    ks_sim_result *result = run(model, &draw, 1, outputs, 1, TRIALS, 1);
+    static const double qs[] = { 0, 1, 5, 25, 50, 75, 95, 99, 100 };
+    for (size_t k = 0; k < sizeof qs / sizeof *qs; k++) {
+        double p = qs[k] / 100, got;
+        ks_error err;
+        assert_int_equal(ks_sim_percentile(result, 0, qs[k], &got, &err), KS_OK);
+        double tolerance = 5 * sqrt(p * (1 - p) / TRIALS) + 1e-4;
+        if (fabs(got - p) > tolerance)
+            fail_msg("p%g: %.6f", qs[k], got);
+    }
+    double lo, hi;
+    assert_int_equal(ks_sim_percentile(result, 0, 0, &lo, NULL), KS_OK);
+    assert_int_equal(ks_sim_percentile(result, 0, 100, &hi, NULL), KS_OK);
+    assert_true(fabs(lo - ks_sim_min(result, 0)) < 1e-6);
+    assert_true(fabs(hi - ks_sim_max(result, 0)) < 1e-6);
+    assert_true(fabs(ks_sim_prob(result, 0, KS_SIM_LT, 0.3) - 0.3) <
+                5 * sqrt(0.21 / TRIALS));
+    int64_t counts[4];
+    assert_int_equal(ks_sim_histogram(result, 0, 4, counts, &lo, &hi, NULL), KS_OK);
+    int64_t total = 0;
+    for (int i = 0; i < 4; i++) {
+        total += counts[i];
+        assert_true(fabs((double)counts[i] / TRIALS - 0.25) < 0.01);
+    }
+    assert_int_equal(total, TRIALS);
+    ks_sim_result_free(result);
+    ks_model_free(model);
+}
+
+/* ---- the model under draws ---------------------------------------------- */
+
+static void test_linear_model(void **state)
+{
+    (void)state;
+    ks_model *model = small_model(NULL);
+    ks_sim_draw draws[] = {
+        { "x@4Q02", dist(KS_DIST_NORMAL, 40, 3, 0) },
+        { "y@4Q02", dist(KS_DIST_TRIANGULAR, 90, 130, 100) },
+        { "w@1Q02", dist(KS_DIST_FIXED, 7, 0, 0) },
+    };
+    const char *outputs[] = { "z@4Q02", "z@FY02", "x@FY02", "y@2H02", "w@1Q02",
+                              "w@4Q02", "z@3Q02" };
+    ks_sim_result *result = run(model, draws, 3, outputs, 7, TRIALS, 1);
+    double ex, vx, ey, vy;
+    ks_dist_moments(&draws[0].dist, &ex, &vx);
+    ks_dist_moments(&draws[1].dist, &ey, &vy);
+    double mean_z = 2 * ex + 3 * ey - 5, sd_z = sqrt(4 * vx + 9 * vy);
+    assert_true(fabs(ks_sim_mean(result, 0) - mean_z) < 5 * sd_z / sqrt(TRIALS));
+    assert_true(fabs(ks_sim_sd(result, 0) - sd_z) < 0.02 * sd_z);
+    /* FY = the 9M the model computes + 4Q, trial by trial */
+    double nine = value_of(model, "z@9M02");
+    assert_true(fabs(ks_sim_mean(result, 1) - nine - ks_sim_mean(result, 0)) < 1e-6);
+    assert_true(fabs(ks_sim_sd(result, 1) - ks_sim_sd(result, 0)) < 1e-6);
+    /* an input row: FY = 1Q + 2Q + 3Q + the drawn 4Q; 2H = 3Q + 4Q */
+    double x_mean = ks_sim_mean(result, 2) - 60;
+    assert_true(fabs(x_mean - ex) < 5 * sqrt(vx / TRIALS));
+    assert_true(fabs(ks_sim_mean(result, 3) - 102 - ey) < 5 * sqrt(vy / TRIALS));
+    /* a draw overrides a formula; a cell no draw reaches is the model's */
+    assert_true(ks_sim_mean(result, 4) == 7 && ks_sim_sd(result, 4) == 0);
+    assert_true(ks_sim_mean(result, 6) == value_of(model, "z@3Q02"));
+    /* w@4Q02 = x / y per trial: positive, never invalid */
+    assert_int_equal(ks_sim_invalid(result, 5), 0);
+    assert_true(ks_sim_min(result, 5) > 0);
+    ks_sim_result_free(result);
+    ks_model_free(model);
+}
+
+static void test_invalid_trials_counted(void **state)
+{
+    (void)state;
+    ks_model *model = small_model(NULL);
+    ks_sim_draw draws[] = {
+        { "y@4Q02", dist(KS_DIST_DISCRETE, 0, 0, 0) },
+        { "x@4Q02", dist(KS_DIST_FIXED, 1, 0, 0) },
+    };
+    static const double values[] = { 0, 2 };
+    draws[0].dist.values = values;
+    draws[0].dist.count = 2;
+    const char *outputs[] = { "w@4Q02" };
+    ks_sim_result *result = run(model, draws, 2, outputs, 1, 10000, 1);
+    /* x / 0 in about half the trials: errors, counted and left out */
+    int64_t invalid = ks_sim_invalid(result, 0);
+    assert_true(invalid > 4500 && invalid < 5500);
+    assert_int_equal(ks_sim_count(result, 0) + invalid, 10000);
+    assert_true(ks_sim_mean(result, 0) == 0.5 && ks_sim_sd(result, 0) == 0);
+    ks_sim_result_free(result);
+    ks_model_free(model);
+}
+
+/* ---- threads ----------------------------------------------------------------- */
+
+static void test_same_seed_any_threads(void **state)
+{
+    (void)state;
+    ks_model *model = small_model(NULL);
+    ks_sim_draw draws[] = {
+        { "x@4Q02", dist(KS_DIST_NORMAL, 40, 3, 0) },
+        { "y@4Q02", dist(KS_DIST_UNIFORM, 90, 130, 0) },
+    };
+    const char *outputs[] = { "z@4Q02", "z@FY02", "w@4Q02" };
+    int64_t trials = 5 * KS_SIM_CHUNK + 123;
+    ks_sim_result *results[3];
+    for (int t = 0; t < 3; t++)
+        results[t] = run(model, draws, 2, outputs, 3, trials, t + 1);
+    for (int t = 1; t < 3; t++)
+        for (int o = 0; o < 3; o++) {
+            double a[6] = { ks_sim_mean(results[0], o), ks_sim_sd(results[0], o),
+                            ks_sim_min(results[0], o), ks_sim_max(results[0], o) };
+            double b[6] = { ks_sim_mean(results[t], o), ks_sim_sd(results[t], o),
+                            ks_sim_min(results[t], o), ks_sim_max(results[t], o) };
+            assert_int_equal(ks_sim_percentile(results[0], o, 37.5, &a[4], NULL), KS_OK);
+            assert_int_equal(ks_sim_percentile(results[t], o, 37.5, &b[4], NULL), KS_OK);
+            assert_memory_equal(a, b, sizeof a);
+        }
+    for (int t = 0; t < 3; t++)
+        ks_sim_result_free(results[t]);
+    ks_model_free(model);
+}
+
+/* ---- correlation --------------------------------------------------------- */
+
+static void test_copula(void **state)
+{
+    (void)state;
+    ks_model *model = small_model(NULL);
+    ks_sim_draw draws[] = {
+        { "a@4Q02", dist(KS_DIST_NORMAL, 0, 1, 0) },
+        { "b@4Q02", dist(KS_DIST_NORMAL, 0, 1, 0) },
+    };
+    ks_sim_correlation pair = { "a@4Q02", "b@4Q02", 0.6 };
+    const char *outputs[] = { "ab@4Q02", "b@4Q02" };
+    ks_sim_spec spec;
+    memset(&spec, 0, sizeof spec);
+    spec.trials = TRIALS;
+    spec.seed = 7;
+    spec.draws = draws;
+    spec.draw_count = 2;
+    spec.outputs = outputs;
+    spec.output_count = 2;
+    spec.correlations = &pair;
+    spec.correlation_count = 1;
+    ks_sim_result *result = NULL;
+    ks_error err;
+    assert_int_equal(ks_simulate(model, &spec, &result, &err), KS_OK);
+    /* E[ab] = rho for standard normals; Var(ab) = 1 + rho^2 */
+    assert_true(fabs(ks_sim_mean(result, 0) - 0.6) < 5 * sqrt(1.36 / TRIALS));
+    assert_true(fabs(ks_sim_sd(result, 1) - 1) < 0.02);
+    ks_sim_result_free(result);
+
+    /* three pairwise correlations that cannot hold together */
+    ks_sim_draw three[] = {
+        { "a@4Q02", dist(KS_DIST_NORMAL, 0, 1, 0) },
+        { "b@4Q02", dist(KS_DIST_UNIFORM, 0, 1, 0) },
+        { "c@4Q02", dist(KS_DIST_TRIANGULAR, 0, 2, 1) },
+    };
+    ks_sim_correlation pairs[] = { { "a@4Q02", "b@4Q02", 0.9 },
+                                   { "b@4Q02", "c@4Q02", 0.9 },
+                                   { "a@4Q02", "c@4Q02", -0.9 } };
+    spec.draws = three;
+    spec.draw_count = 3;
+    spec.correlations = pairs;
+    spec.correlation_count = 3;
+    assert_int_equal(run_spec(model, &spec, &err), KS_EINVAL);
+    assert_non_null(strstr(err.message, "not positive definite"));
+    ks_model_free(model);
+}
+
+/* ---- errors ------------------------------------------------------------------ */
+
+static void expect_error(ks_model *model, ks_sim_spec *spec, ks_status code,
+                         const char *text)
+{
+    ks_error err;
+    ks_status status = run_spec(model, spec, &err);
+    if (status != code || !strstr(err.message, text))
+        fail_msg("expected %s with '%s', got %s: %s", ks_status_name(code), text,
+                 ks_status_name(status), err.message);
+}
+
+static void test_errors(void **state)
+{
+    (void)state;
+    ks_model *model = small_model(NULL);
+    ks_sim_draw draws[2] = { { "x@4Q02", dist(KS_DIST_NORMAL, 1, 1, 0) },
+                             { "y@4Q02", dist(KS_DIST_UNIFORM, 0, 1, 0) } };
+    const char *outputs[] = { "z@4Q02" };
+    ks_sim_spec spec;
+    memset(&spec, 0, sizeof spec);
+    spec.trials = 100;
+    spec.draws = draws;
+    spec.draw_count = 2;
+    spec.outputs = outputs;
+    spec.output_count = 1;
+    ks_error err;
+    assert_int_equal(run_spec(model, &spec, &err), KS_OK);
+
+    spec.trials = 0;
+    expect_error(model, &spec, KS_EINVAL, "trials must be from 1");
+    spec.trials = KS_SIM_TRIALS_MAX + 1;
+    expect_error(model, &spec, KS_EINVAL, "trials must be from 1");
+    spec.trials = 100;
+    spec.threads = KS_SIM_THREADS_MAX + 1;
+    expect_error(model, &spec, KS_EINVAL, "threads");
+    spec.threads = 1;
+
+    draws[0].cell = "zz@4Q02";
+    expect_error(model, &spec, KS_EUNKNOWN, "did you mean");
+    draws[0].cell = "x";
+    expect_error(model, &spec, KS_EINVAL, "expected a cell");
+    draws[0].cell = "x@4Q02";
+    draws[0].dist.b = 0;
+    expect_error(model, &spec, KS_EINVAL, "sd > 0");
+    draws[0].dist.b = 1;
+    draws[1].dist.a = 2;
+    expect_error(model, &spec, KS_EINVAL, "min < max");
+    draws[1].dist = dist(KS_DIST_TRIANGULAR, 0, 1, 3);
+    expect_error(model, &spec, KS_EINVAL, "mode");
+    draws[1].dist = dist(KS_DIST_DISCRETE, 0, 0, 0);
+    expect_error(model, &spec, KS_EINVAL, "at least one value");
+    draws[1].dist = dist(KS_DIST_UNIFORM, 0, 1, 0);
+    draws[1].cell = "x@4Q02";
+    expect_error(model, &spec, KS_EINVAL, "drawn twice");
+    draws[1].cell = "y@4Q02";
+
+    outputs[0] = "q@4Q02";
+    expect_error(model, &spec, KS_EUNKNOWN, "output");
+    outputs[0] = "z@4Q02";
+
+    ks_sim_correlation pair = { "x@4Q02", "w@4Q02", 0.5 };
+    spec.correlations = &pair;
+    spec.correlation_count = 1;
+    expect_error(model, &spec, KS_EINVAL, "not a drawn cell");
+    pair.cell_b = "y@4Q02";
+    pair.rho = 1;
+    expect_error(model, &spec, KS_EINVAL, "(-1, 1)");
+    pair.rho = 0.5;
+    draws[1].dist = dist(KS_DIST_PERT, 0, 2, 1);
+    expect_error(model, &spec, KS_EINVAL, "cannot be correlated");
+    ks_model_free(model);
+}
+
+/* ---- allocation failure ---------------------------------------------------- */
+
+typedef struct failing {
+    long countdown; /* allocations left before failures start; < 0 never */
+    int persistent;
+    int failed;
+    long live;
+} failing;
+
+static void *failing_realloc(void *ud, void *block, size_t size)
+{
+    failing *f = ud;
+    if (size == 0) {
+        if (block) {
+            f->live--;
+            free(block);
+        }
+        return NULL;
+    }
+    if (f->countdown == 0 || (f->failed && f->persistent)) {
+        f->failed = 1;
+        return NULL;
+    }
+    if (f->countdown > 0)
+        f->countdown--;
+    void *grown = realloc(block, size);
+    if (grown && !block)
+        f->live++;
+    return grown;
+}
+
+static void test_allocation_failure(void **state)
+{
+    (void)state;
+    for (int persistent = 0; persistent <= 1; persistent++) {
+        failing f = { -1, persistent, 0, 0 };
+        ks_allocator alloc = { failing_realloc, &f };
+        ks_model *model = small_model(&alloc);
+        ks_sim_draw draws[] = {
+            { "x@4Q02", dist(KS_DIST_NORMAL, 40, 3, 0) },
+            { "y@4Q02", dist(KS_DIST_DISCRETE, 0, 0, 0) },
+        };
+        static const double values[] = { 90, 110 };
+        draws[1].dist.values = values;
+        draws[1].dist.count = 2;
+        ks_sim_correlation pair = { "x@4Q02", "y@4Q02", 0.3 };
+        const char *outputs[] = { "z@4Q02", "z@FY02" };
+        ks_sim_spec spec;
+        memset(&spec, 0, sizeof spec);
+        spec.trials = 1000;
+        spec.threads = 2;
+        spec.draws = draws;
+        spec.draw_count = 2;
+        spec.outputs = outputs;
+        spec.output_count = 2;
+        spec.correlations = &pair;
+        spec.correlation_count = 1;
+        ks_value value;
+        assert_int_equal(ks_get(model, 0, 0, &value, NULL), KS_OK);
+        int succeeded = 0;
+        for (long n = 0; n < 1000 && !succeeded; n++) {
+            long live = f.live;
+            f.countdown = n;
+            f.failed = 0;
+            ks_sim_result *result = NULL;
+            ks_error err;
+            ks_status status = ks_simulate(model, &spec, &result, &err);
+            if (status == KS_OK) {
+                succeeded = !f.failed;
+                double p;
+                if (ks_sim_percentile(result, 0, 50, &p, &err) != KS_OK)
+                    assert_int_equal(err.code, KS_ENOMEM);
+                ks_sim_result_free(result);
+            } else {
+                assert_int_equal(status, KS_ENOMEM);
+                assert_null(result);
+            }
+            f.countdown = -1;
+            f.failed = 0;
+            assert_int_equal(f.live, live);
+        }
+        assert_true(succeeded);
+        ks_model_free(model);
+        assert_int_equal(f.live, 0);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_distribution_moments),
+        cmocka_unit_test(test_uniform_percentiles),
+        cmocka_unit_test(test_linear_model),
+        cmocka_unit_test(test_invalid_trials_counted),
+        cmocka_unit_test(test_same_seed_any_threads),
+        cmocka_unit_test(test_copula),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_allocation_failure),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
