@@ -4,10 +4,14 @@
  * core and converts results; the model itself lives in core/.
  *
  * Userdata
- *   kessan.Model     a model handle (lk_handle), user value 1: nil
- *   kessan.Scenario  a scenario handle (lk_handle), user value 1: its Model
+ *   kessan.Model     a model handle (lk_handle); user value 2: the anchors
+ *                    of its key cache; its own metatable (lmodel.c)
+ *   kessan.Scenario  a scenario handle (lk_handle); user value 1: its Model
  *   kessan.Series    one item across periods (lk_series), attached to a
  *                    handle (user value 1) or detached (its own values)
+ * Engine memory goes through the state's allocator (lalloc.c); the bridge
+ * only calls the lua_Alloc, so it is as thread-safe as that function (the
+ * kessan host's and stock lua5.4's are).
  * Rule for memory: no Lua error is raised while C memory the binding owns
  * is live; the C work is done and released first, then the error raised.
  */
