@@ -419,6 +419,10 @@ static ks_status check_parents(items_reader *reader, const char *name,
         if (status != KS_OK) {
             ks_error_prefix(err, "%s:%d:%d: parent of '%s'", name,
                             pending->line, pending->column, info.id);
+            if (err) {
+                err->line = pending->line;
+                err->column = pending->column;
+            }
             return status;
         }
     }
