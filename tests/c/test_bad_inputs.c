@@ -44,7 +44,8 @@ static const bad_case bad_cases[] = {
       "cyc.c -> cyc.a -> cyc.b -> cyc.c", 0 },
     { "invalid_utf8", KS_EFORMAT, "items.csv:10:11: ", 10, 11,
       "invalid UTF-8", 0 },
-    { "missing_parent", KS_EUNKNOWN, "items.csv:2:", 2, 0, "'rev.gross'", 1 },
+    { "missing_parent", KS_EUNKNOWN, "items.csv:2:47: ", 2, 47,
+      "parent of 'rev.a': unknown item 'rev.gross'", 0 },
 };
 
 /* Open, expect a failure, and check where and what. */

@@ -1,8 +1,9 @@
 /*
  * test_regressions.c -- one small reproducer for each fault the fuzzers
  * and the bad-input corpus found in the core, kept so that it stays fixed.
- * Each test names the function and the input; a test marked OPEN fails
- * until its fix lands (it must pass under AddressSanitizer + UBSan).
+ * Each test names the function and the input, and says whether the fix
+ * has landed (FIXED) or not yet (OPEN: the test fails until it does); all
+ * must pass under AddressSanitizer + UBSan.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -25,7 +26,7 @@ static ks_model *new_model(void)
 }
 
 /*
- * OPEN -- core/calendar.c, ks_book_period_lookup: the year digits of a
+ * FIXED -- core/calendar.c, ks_book_period_lookup: the year digits of a
  * period id were summed into an int before the id's width was checked, so
  * "1Q666666666666" overflowed (UBSan: signed integer overflow at
  * calendar.c:188).  Found by fuzz_csv with a values file naming that
@@ -46,11 +47,11 @@ static void test_period_id_with_many_digits(void **state)
 }
 
 /*
- * OPEN -- core/model_open.c: an item whose display parent is not an item
+ * FIXED -- core/model_open.c: an item whose display parent is not an item
  * of the chart is accepted (tests/data/bad/missing_parent: rev.a's parent
  * 'rev.gross').  PRODUCT.md gives every item "its parent for display";
- * a parent that does not exist should be refused like an unknown id:
- * KS_EUNKNOWN "items.csv:2:<column>: ... 'rev.gross' ...".
+ * a parent that does not exist is refused like an unknown id:
+ * KS_EUNKNOWN "items.csv:2:47: parent of 'rev.a': unknown item ...".
  */
 static void test_parent_must_exist(void **state)
 {
