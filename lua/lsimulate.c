@@ -710,18 +710,14 @@ static void aux_metatable(lua_State *L, const char *name,
 
 void lsimulate_register(lua_State *L)
 {
+    static const luaL_Reg model_methods[] = {
+        {"simulate", m_simulate},
+        {NULL, NULL}
+    };
     int module = lua_gettop(L);
     aux_metatable(L, LK_DISTRIBUTION, dist_methods, dist_tostring, NULL);
     aux_metatable(L, LK_SIMULATION, result_methods, r_tostring, r_close);
     luaL_setfuncs(L, dist_functions, 0);
-    /* the method table Model and Scenario share is the third upvalue of
-     * their __index (lmodel.c: model metatable, scenario metatable,
-     * methods) */
-    luaL_getmetatable(L, LK_MODEL);
-    if (lua_getfield(L, -1, "__index") == LUA_TFUNCTION &&
-        lua_getupvalue(L, -1, 3) && lua_type(L, -1) == LUA_TTABLE) {
-        lua_pushcfunction(L, m_simulate);
-        lua_setfield(L, -2, "simulate");
-    }
+    lk_model_add_methods(L, model_methods);
     lua_settop(L, module);
 }
