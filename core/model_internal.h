@@ -210,6 +210,15 @@ void ks_value_from_boxed(ks_model *model, double boxed, uint8_t provenance,
 ks_status ks_book_period_lookup(const ks_book *book, const char *id,
                                 int *period, ks_error *err);
 
+/* Evaluate the cells of a closure in order, handing each value to `store`. */
+typedef void (*ks_store_fn)(void *ud, uint64_t cell, double value,
+                            uint8_t prov);
+void ks_eval_closure(const ks_reader *reader, const uint64_t *cells,
+                     size_t count, ks_store_fn store, void *ud);
+/* After a pass: KS_ENOMEM (and the pass marked to be redone) when an
+ * error's origin could not be recorded, else KS_OK. */
+ks_status ks_faults_lost(ks_model *model, ks_error *err);
+
 /* ---- scenario.c ---------------------------------------------------------- */
 ks_status ks_scenario_refresh(ks_model *scenario, ks_error *err);
 

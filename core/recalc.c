@@ -548,11 +548,8 @@ uint64_t *ks_closure(ks_book *book, const ks_allocator *alloc,
     return queue.cells;
 }
 
-/* Evaluate the cells of a closure in order, handing each value to `store`. */
-typedef void (*store_fn)(void *ud, uint64_t cell, double value, uint8_t prov);
-
-static void eval_closure(const ks_reader *reader, const uint64_t *cells,
-                         size_t count, store_fn store, void *ud)
+void ks_eval_closure(const ks_reader *reader, const uint64_t *cells,
+                     size_t count, ks_store_fn store, void *ud)
 {
     const ks_book *book = reader->book;
     int last_item = -1, last_year = -1;
@@ -586,21 +583,9 @@ static void store_base(void *ud, uint64_t cell, double value, uint8_t prov)
     book->prov[cell] = prov;
 }
 
-static void store_overlay(void *ud, uint64_t cell, double value, uint8_t prov)
-{
-    ks_model *scenario = ud;
-    /* room was reserved for the whole closure: this cannot fail */
-    ks_cell_entry *entry = ks_cell_map_put(&scenario->alloc,
-                                           &scenario->overlay, cell);
-    if (entry) {
-        entry->value = value;
-        entry->extra = prov;
-    }
-}
-
 /* When an error's origin could not be recorded, the values are right but
  * an error would be described as plain "error": redo the pass later. */
-static ks_status faults_lost(ks_model *model, ks_error *err)
+ks_status ks_faults_lost(ks_model *model, ks_error *err)
 {
     if (!model->faults_lost)
         return KS_OK;
@@ -623,7 +608,7 @@ ks_status ks_recalc(ks_model *model, ks_error *err)
     model->faults_lost = 0;
     if (book->values_dirty) {
         full_recalc(model);
-        return faults_lost(model, err);
+        return ks_faults_lost(model, err);
     }
     if (book->pending_count == 0)
         return KS_OK;
@@ -632,82 +617,12 @@ ks_status ks_recalc(ks_model *model, ks_error *err)
                                  book->pending_count, &count);
     if (!cells) {
         full_recalc(model); /* no memory to track: recompute everything */
-        return faults_lost(model, err);
+        return ks_faults_lost(model, err);
     }
     ks_reader reader = { model, book, 0 };
-    eval_closure(&reader, cells, count, store_base, book);
+    ks_eval_closure(&reader, cells, count, store_base, book);
     ks_mem_free(&model->alloc, cells);
     book->pending_count = 0;
-    return faults_lost(model, err);
+    return ks_faults_lost(model, err);
 }
 
-/* ---- scenarios ----------------------------------------------------------- */
-
-ks_status ks_scenario_refresh(ks_model *scenario, ks_error *err)
-{
-    ks_model *base = scenario->base;
-    ks_book *book = scenario->book;
-    ks_status status = ks_recalc(base, err);
-    if (status != KS_OK)
-        return status;
-    if (!scenario->overlay_dirty && scenario->seen_version == book->version)
-        return KS_OK;
-    size_t seed_count = 0;
-    uint64_t *seeds = ks_mem_alloc(&scenario->alloc,
-                                   (scenario->overrides.count + 1) *
-                                       sizeof *seeds);
-    if (!seeds)
-        return ks_error_set(err, KS_ENOMEM,
-                            "out of memory recalculating scenario '%s'",
-                            scenario->name);
-    for (size_t i = 0; i < scenario->overrides.capacity; i++)
-        if (scenario->overrides.entries[i].used)
-            seeds[seed_count++] = scenario->overrides.entries[i].cell;
-    size_t count = 0;
-    uint64_t *cells = ks_closure(book, &scenario->alloc, seeds, seed_count,
-                                 &count);
-    ks_mem_free(&scenario->alloc, seeds);
-    ks_cell_map_clear(&scenario->overlay);
-    if (!cells || ks_cell_map_reserve(&scenario->alloc, &scenario->overlay,
-                                      count) != 0) {
-        ks_mem_free(&scenario->alloc, cells);
-        scenario->overlay_dirty = 1;
-        return ks_error_set(err, KS_ENOMEM,
-                            "out of memory recalculating scenario '%s'",
-                            scenario->name);
-    }
-    ks_cell_map_clear(&scenario->faults);
-    ks_reader reader = { scenario, book, 1 };
-    scenario->faults_lost = 0;
-    eval_closure(&reader, cells, count, store_overlay, scenario);
-    ks_mem_free(&scenario->alloc, cells);
-    scenario->overlay_dirty = 0;
-    scenario->seen_version = book->version;
-    return faults_lost(scenario, err);
-}
-
-ks_status ks_scenario_new(ks_model *base, const char *name, ks_model **out,
-                          ks_error *err)
-{
-    *out = NULL;
-    base = ks_model_base(base);
-    if (!name || !*name)
-        return ks_error_set(err, KS_EINVAL, "a scenario needs a name");
-    ks_model *scenario = ks_mem_calloc(&base->alloc, 1, sizeof *scenario);
-    char *copy = ks_mem_strdup(&base->alloc, name);
-    if (!scenario || !copy) {
-        ks_mem_free(&base->alloc, scenario);
-        ks_mem_free(&base->alloc, copy);
-        return ks_error_set(err, KS_ENOMEM, "out of memory creating scenario "
-                                            "'%s'", name);
-    }
-    scenario->alloc = base->alloc;
-    scenario->references = 1;
-    scenario->name = copy;
-    scenario->base = base;
-    scenario->book = base->book;
-    scenario->overlay_dirty = 1;
-    base->references++;
-    *out = scenario;
-    return KS_OK;
-}

@@ -693,7 +693,8 @@ static double define_all(const context *ctx, int batch)
         ks_item_info info = { line, NULL, NULL, NULL, NULL, NULL, NULL,
                               KS_RULE_SUM };
         check(ks_item_add(model, &info, NULL, &err), &err, "ks_item_add");
-        snprintf(ids[count], sizeof ids[count], "%s", line);
+        snprintf(ids[count], sizeof ids[count], "%.*s",
+                 (int)sizeof ids[count] - 1, line);
         snprintf(formulas[count], sizeof formulas[count], "%s", formula + 1);
         count++;
     }

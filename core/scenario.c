@@ -1,0 +1,95 @@
+/*
+ * scenario.c -- scenarios: named copy-on-write overlays on a base model.
+ *
+ * A scenario holds its own inputs (overrides) and, after a refresh, the
+ * values of exactly the cells they change (the overlay): the closure of
+ * dependents of its overrides, evaluated in order reading through to the
+ * base.  It is rebuilt when the base changes (its version moves) or an
+ * override changes.
+ */
+#include <string.h>
+
+#include "error.h"
+#include "model_internal.h"
+
+static void store_overlay(void *ud, uint64_t cell, double value, uint8_t prov)
+{
+    ks_model *scenario = ud;
+    /* room was reserved for the whole closure: this cannot fail */
+    ks_cell_entry *entry = ks_cell_map_put(&scenario->alloc,
+                                           &scenario->overlay, cell);
+    if (entry) {
+        entry->value = value;
+        entry->extra = prov;
+    }
+}
+
+
+ks_status ks_scenario_refresh(ks_model *scenario, ks_error *err)
+{
+    ks_model *base = scenario->base;
+    ks_book *book = scenario->book;
+    ks_status status = ks_recalc(base, err);
+    if (status != KS_OK)
+        return status;
+    if (!scenario->overlay_dirty && scenario->seen_version == book->version)
+        return KS_OK;
+    size_t seed_count = 0;
+    uint64_t *seeds = ks_mem_alloc(&scenario->alloc,
+                                   (scenario->overrides.count + 1) *
+                                       sizeof *seeds);
+    if (!seeds)
+        return ks_error_set(err, KS_ENOMEM,
+                            "out of memory recalculating scenario '%s'",
+                            scenario->name);
+    for (size_t i = 0; i < scenario->overrides.capacity; i++)
+        if (scenario->overrides.entries[i].used)
+            seeds[seed_count++] = scenario->overrides.entries[i].cell;
+    size_t count = 0;
+    uint64_t *cells = ks_closure(book, &scenario->alloc, seeds, seed_count,
+                                 &count);
+    ks_mem_free(&scenario->alloc, seeds);
+    ks_cell_map_clear(&scenario->overlay);
+    if (!cells || ks_cell_map_reserve(&scenario->alloc, &scenario->overlay,
+                                      count) != 0) {
+        ks_mem_free(&scenario->alloc, cells);
+        scenario->overlay_dirty = 1;
+        return ks_error_set(err, KS_ENOMEM,
+                            "out of memory recalculating scenario '%s'",
+                            scenario->name);
+    }
+    ks_cell_map_clear(&scenario->faults);
+    ks_reader reader = { scenario, book, 1 };
+    scenario->faults_lost = 0;
+    ks_eval_closure(&reader, cells, count, store_overlay, scenario);
+    ks_mem_free(&scenario->alloc, cells);
+    scenario->overlay_dirty = 0;
+    scenario->seen_version = book->version;
+    return ks_faults_lost(scenario, err);
+}
+
+ks_status ks_scenario_new(ks_model *base, const char *name, ks_model **out,
+                          ks_error *err)
+{
+    *out = NULL;
+    base = ks_model_base(base);
+    if (!name || !*name)
+        return ks_error_set(err, KS_EINVAL, "a scenario needs a name");
+    ks_model *scenario = ks_mem_calloc(&base->alloc, 1, sizeof *scenario);
+    char *copy = ks_mem_strdup(&base->alloc, name);
+    if (!scenario || !copy) {
+        ks_mem_free(&base->alloc, scenario);
+        ks_mem_free(&base->alloc, copy);
+        return ks_error_set(err, KS_ENOMEM, "out of memory creating scenario "
+                                            "'%s'", name);
+    }
+    scenario->alloc = base->alloc;
+    scenario->references = 1;
+    scenario->name = copy;
+    scenario->base = base;
+    scenario->book = base->book;
+    scenario->overlay_dirty = 1;
+    base->references++;
+    *out = scenario;
+    return KS_OK;
+}
