@@ -117,6 +117,10 @@ typedef struct ks_block_env {
                                 double *scratch);
     int (*shift)(void *user_data, int period, int offset);
     int period; /* the period being evaluated */
+    /* optional, preferred when set: the lanes of a cell, or NULL when the
+     * cell is the same in every lane (*constant receives it) */
+    const double *(*load_lanes)(void *user_data, int item, int period,
+                                double *constant);
 } ks_block_env;
 
 #define KS_BLOCK_LANES_MAX 512

@@ -330,26 +330,57 @@ double ks_formula_eval(const ks_formula *formula, const ks_eval_env *env)
 
 /* ---- the block machine ------------------------------------------------------ */
 
+/*
+ * Operands are lane arrays read where they lie (a loaded cell's lanes are
+ * not copied) or constants (one double, never broadcast); each stack depth
+ * owns a buffer for the results computed there.  An operation first asks
+ * whether any lane is not a number (or a divisor is zero): when none is,
+ * it runs a plain loop the compiler vectorizes; otherwise the lanes go one
+ * by one through the shared value semantics.
+ */
+
 /* Doubles of stack for all lanes of one pass; lanes beyond what fits at the
  * formula's depth run in further passes. */
-#define BLOCK_STACK 4096
+#define BLOCK_STACK 8192
+
+typedef struct block_operand {
+    const double *lanes; /* NULL: the constant                           */
+    double constant;
+    double *own;         /* this depth's buffer                          */
+} block_operand;
 
 typedef struct block_pass {
     const ks_formula *formula;
     const ks_block_env *env;
     int first;   /* first lane of this pass                              */
-    int lanes;   /* lanes in this pass: the stride between stack slots   */
+    int lanes;   /* lanes in this pass                                   */
     double *scratch;
 } block_pass;
 
-static void block_fill(double *slot, int lanes, double value)
+static int any_not_number(const double *x, int lanes)
 {
+    int bad = 0;
     for (int i = 0; i < lanes; i++)
-        slot[i] = value;
+        bad |= x[i] != x[i];
+    return bad;
+}
+
+static int any_zero(const double *x, int lanes)
+{
+    int zero = 0;
+    for (int i = 0; i < lanes; i++)
+        zero |= x[i] == 0;
+    return zero;
+}
+
+/* Operand lane i (for the slow paths). */
+static inline double lane(const block_operand *x, int i)
+{
+    return x->lanes ? x->lanes[i] : x->constant;
 }
 
 static void block_load(const block_pass *pass, ks_opcode op, int ref,
-                       double *slot)
+                       block_operand *slot)
 {
     const ks_block_env *env = pass->env;
     const ks_formula_ref *target = &pass->formula->ast.refs[ref];
@@ -357,113 +388,219 @@ static void block_load(const block_pass *pass, ks_opcode op, int ref,
     if (op != KS_OP_LOAD && target->offset != 0) {
         period = env->shift(env->user_data, period, target->offset);
         if (period < 0) {
-            block_fill(slot, pass->lanes, ks_box_error(0));
+            slot->lanes = NULL;
+            slot->constant = ks_box_error(0);
             return;
         }
     }
+    if (env->load_lanes) {
+        double constant = 0;
+        const double *values = env->load_lanes(env->user_data, target->item,
+                                               period, &constant);
+        slot->lanes = values ? values + pass->first : NULL;
+        slot->constant = constant;
+        return;
+    }
     const double *values =
         env->load_block(env->user_data, target->item, period, pass->scratch);
-    memcpy(slot, values + pass->first, (size_t)pass->lanes * sizeof *slot);
+    if (values == pass->scratch) {
+        /* a constant broadcast into scratch, which the next load reuses */
+        memcpy(slot->own, values + pass->first,
+               (size_t)pass->lanes * sizeof *slot->own);
+        slot->lanes = slot->own;
+        return;
+    }
+    slot->lanes = values + pass->first;
 }
 
-/* a[i] = a[i] op b[i], lane by lane. */
-static void block_binary(const ks_formula *formula, ks_opcode op, double *a,
-                         const double *b, int lanes)
+/* The plain loops of the fast path: out = a op b with a, b lanes or
+ * constants. */
+#define BLOCK_LOOPS(EXPR)                                                    \
+    do {                                                                     \
+        if (a->lanes && b->lanes) {                                          \
+            const double *A = a->lanes, *B = b->lanes;                       \
+            for (int i = 0; i < lanes; i++) {                                \
+                double x = A[i], y = B[i];                                   \
+                out[i] = (EXPR);                                             \
+            }                                                                \
+        } else if (a->lanes) {                                               \
+            const double *A = a->lanes;                                      \
+            double y = b->constant;                                          \
+            for (int i = 0; i < lanes; i++) {                                \
+                double x = A[i];                                             \
+                out[i] = (EXPR);                                             \
+            }                                                                \
+        } else {                                                             \
+            const double *B = b->lanes;                                      \
+            double x = a->constant;                                          \
+            for (int i = 0; i < lanes; i++) {                                \
+                double y = B[i];                                             \
+                out[i] = (EXPR);                                             \
+            }                                                                \
+        }                                                                    \
+    } while (0)
+
+/* Whether any lane of a or b is not a number, or a divisor lane is 0. */
+static int block_needs_care(ks_opcode op, const block_operand *a,
+                            const block_operand *b, int lanes)
 {
-    switch (op) {
-    case KS_OP_ADD:
-        for (int i = 0; i < lanes; i++) {
-            double r = a[i] + b[i];
-            a[i] = r == r ? r : arithmetic_fault(formula, NULL, op, -1, a[i], b[i]);
-        }
+    if (a->lanes ? any_not_number(a->lanes, lanes) : a->constant != a->constant)
+        return 1;
+    if (b->lanes ? any_not_number(b->lanes, lanes) : b->constant != b->constant)
+        return 1;
+    if (op == KS_OP_DIV)
+        return b->lanes ? any_zero(b->lanes, lanes) : b->constant == 0;
+    return 0;
+}
+
+/* a = a op b over the lanes; the result goes to a's own buffer. */
+static void block_binary(const ks_formula *formula, ks_opcode op,
+                         block_operand *a, const block_operand *b, int lanes)
+{
+    if (!a->lanes && !b->lanes) {
+        a->constant = ks_formula_apply(formula, NULL, op, -1, a->constant,
+                                       b->constant);
         return;
-    case KS_OP_SUB:
-        for (int i = 0; i < lanes; i++) {
-            double r = a[i] - b[i];
-            a[i] = r == r ? r : arithmetic_fault(formula, NULL, op, -1, a[i], b[i]);
-        }
-        return;
-    case KS_OP_MUL:
-        for (int i = 0; i < lanes; i++) {
-            double r = a[i] * b[i];
-            a[i] = r == r ? r : arithmetic_fault(formula, NULL, op, -1, a[i], b[i]);
-        }
-        return;
-    case KS_OP_DIV:
-        for (int i = 0; i < lanes; i++) {
-            double r = a[i] / b[i];
-            a[i] = (r == r && b[i] != 0)
-                       ? r
-                       : arithmetic_fault(formula, NULL, op, -1, a[i], b[i]);
-        }
-        return;
-    default:
+    }
+    double *out = a->own;
+    int fast = op != KS_OP_POW && op != KS_OP_ROUND &&
+               !block_needs_care(op, a, b, lanes);
+    if (!fast) {
         for (int i = 0; i < lanes; i++)
-            a[i] = ks_formula_apply(formula, NULL, op, -1, a[i], b[i]);
+            out[i] = ks_formula_apply(formula, NULL, op, -1, lane(a, i),
+                                      lane(b, i));
+        a->lanes = out;
         return;
     }
-}
-
-static void block_unary(ks_opcode op, double *a, int lanes)
-{
-    for (int i = 0; i < lanes; i++)
-        a[i] = unary(op, a[i]);
-}
-
-/* c[i] = c ? a : b, with a condition that is not a number passing on. */
-static void block_select(double *c, const double *a, const double *b,
-                         int lanes)
-{
-    for (int i = 0; i < lanes; i++) {
-        double condition = c[i];
-        if (condition != condition)
-            c[i] = ks_is_error(condition) ? condition : ks_box_missing();
-        else
-            c[i] = condition != 0 ? a[i] : b[i];
+    switch (op) {
+    case KS_OP_ADD: case KS_OP_SUM2: BLOCK_LOOPS(x + y); break;
+    case KS_OP_SUB: BLOCK_LOOPS(x - y); break;
+    case KS_OP_MUL: BLOCK_LOOPS(x * y); break;
+    case KS_OP_DIV: BLOCK_LOOPS(x / y); break;
+    case KS_OP_LT: BLOCK_LOOPS((double)(x < y)); break;
+    case KS_OP_LE: BLOCK_LOOPS((double)(x <= y)); break;
+    case KS_OP_GT: BLOCK_LOOPS((double)(x > y)); break;
+    case KS_OP_GE: BLOCK_LOOPS((double)(x >= y)); break;
+    case KS_OP_EQ: BLOCK_LOOPS((double)(x == y)); break;
+    case KS_OP_NE: BLOCK_LOOPS((double)(x != y)); break;
+    case KS_OP_MIN2: BLOCK_LOOPS(y < x ? y : x); break;
+    case KS_OP_MAX2: BLOCK_LOOPS(y > x ? y : x); break;
+    default: break;
     }
+    a->lanes = out;
+    /* numbers in, not a number out: inf - inf and the like */
+    if (any_not_number(out, lanes))
+        for (int i = 0; i < lanes; i++)
+            if (out[i] != out[i])
+                out[i] = ks_box_error(0);
+}
+
+static void block_unary(ks_opcode op, block_operand *a, int lanes)
+{
+    if (!a->lanes) {
+        a->constant = unary(op, a->constant);
+        return;
+    }
+    const double *in = a->lanes;
+    double *out = a->own;
+    if (any_not_number(in, lanes)) {
+        for (int i = 0; i < lanes; i++)
+            out[i] = unary(op, in[i]);
+    } else if (op == KS_OP_NEG) {
+        for (int i = 0; i < lanes; i++)
+            out[i] = -in[i];
+    } else {
+        for (int i = 0; i < lanes; i++)
+            out[i] = fabs(in[i]);
+    }
+    a->lanes = out;
+}
+
+/* c = c ? a : b, with a condition that is not a number passing on. */
+static void block_select(block_operand *c, const block_operand *a,
+                         const block_operand *b, int lanes)
+{
+    double *out = c->own;
+    if (!c->lanes && !a->lanes && !b->lanes) {
+        double condition = c->constant;
+        c->constant = condition != condition
+                          ? (ks_is_error(condition) ? condition
+                                                    : ks_box_missing())
+                          : condition != 0 ? a->constant : b->constant;
+        return;
+    }
+    for (int i = 0; i < lanes; i++) {
+        double condition = lane(c, i);
+        if (condition != condition)
+            out[i] = ks_is_error(condition) ? condition : ks_box_missing();
+        else
+            out[i] = condition != 0 ? lane(a, i) : lane(b, i);
+    }
+    c->lanes = out;
 }
 
 static void block_run(const block_pass *pass, double *stack, double *out)
 {
     const ks_formula *formula = pass->formula;
     int lanes = pass->lanes;
+    block_operand operands[KS_FORMULA_STACK_MAX];
     int depth = 0;
-#define SLOT(k) (stack + (size_t)(k) * (size_t)lanes)
     for (size_t pc = 0; pc < formula->code_count; pc++) {
         uint32_t instruction = formula->code[pc];
         ks_opcode op = KS_INSTR_OP(instruction);
         int arg = KS_INSTR_ARG(instruction);
+        block_operand *top = &operands[depth];
         switch (op) {
         case KS_OP_CONST:
-            block_fill(SLOT(depth++), lanes, formula->constants[arg]);
+            top->lanes = NULL;
+            top->constant = formula->constants[arg];
+            top->own = stack + (size_t)depth * (size_t)lanes;
+            depth++;
             break;
         case KS_OP_LOAD:
         case KS_OP_LOAD_REL:
         case KS_OP_LOAD_ABS:
-            block_load(pass, op, arg, SLOT(depth++));
+            top->own = stack + (size_t)depth * (size_t)lanes;
+            block_load(pass, op, arg, top);
+            depth++;
             break;
         case KS_OP_NEG:
         case KS_OP_ABS:
-            block_unary(op, SLOT(depth - 1), lanes);
+            block_unary(op, &operands[depth - 1], lanes);
             break;
         case KS_OP_IF_TEST:
         case KS_OP_IF_JUMP:
             break;
         case KS_OP_IF_SELECT:
-            block_select(SLOT(depth - 3), SLOT(depth - 2), SLOT(depth - 1), lanes);
+            block_select(&operands[depth - 3], &operands[depth - 2],
+                         &operands[depth - 1], lanes);
             depth -= 2;
             break;
-        case KS_OP_RETURN:
+        case KS_OP_RETURN: {
+            const block_operand *result = &operands[depth - 1];
+            if (!result->lanes) {
+                double value = result->constant == result->constant
+                                   ? result->constant : NAN;
+                for (int i = 0; i < lanes; i++)
+                    out[i] = value;
+                return;
+            }
+            const double *values = result->lanes;
+            if (!any_not_number(values, lanes)) {
+                memcpy(out, values, (size_t)lanes * sizeof *out);
+                return;
+            }
             for (int i = 0; i < lanes; i++)
-                out[i] = stack[i] == stack[i] ? stack[i] : NAN;
+                out[i] = values[i] == values[i] ? values[i] : NAN;
             return;
+        }
         default:
-            block_binary(formula, op, SLOT(depth - 2), SLOT(depth - 1), lanes);
+            block_binary(formula, op, &operands[depth - 2],
+                         &operands[depth - 1], lanes);
             depth--;
             break;
         }
     }
-#undef SLOT
 }
 
 void ks_formula_eval_block(const ks_formula *formula, const ks_block_env *env,
@@ -474,6 +611,8 @@ void ks_formula_eval_block(const ks_formula *formula, const ks_block_env *env,
     if (lanes > KS_BLOCK_LANES_MAX)
         lanes = KS_BLOCK_LANES_MAX;
     int per_pass = BLOCK_STACK / (formula->max_stack > 0 ? formula->max_stack : 1);
+    if (per_pass > KS_BLOCK_LANES_MAX)
+        per_pass = KS_BLOCK_LANES_MAX;
     if (per_pass > 8)
         per_pass -= per_pass % 8;
     for (int first = 0; first < lanes; first += per_pass) {

@@ -568,14 +568,63 @@ static void add_formula_cell(sim_plan *plan, int item, int period,
     node_of[cell] = plan->node_count++;
 }
 
+/* Whether a cell the node reads varies from trial to trial. */
+static int reads_vary(const sim_plan *plan, const sim_node *node,
+                      const uint8_t *varies)
+{
+    uint64_t own = cell_index(plan, node->item, node->period);
+    if (node->kind == NODE_ROW_OP)
+        return varies[cell_index(plan, node->item, node->a_period)] |
+               varies[cell_index(plan, node->item, node->b_period)];
+    int year = node->period / KS_SLOTS_PER_YEAR;
+    if (node->kind == NODE_SUMMARY)
+        for (int s = 0; s < KS_SLOTS_PER_YEAR; s++) {
+            uint64_t cell = cell_index(plan, node->item,
+                                       ks_calendar_period(year, s));
+            if (cell != own && varies[cell])
+                return 1;
+        }
+    int count = ks_formula_ref_count(node->formula);
+    for (int r = 0; r < count; r++) {
+        int64_t cell = ref_cell(plan, ks_formula_ref_at(node->formula, r),
+                                node->period);
+        if (cell >= 0 && varies[cell])
+            return 1;
+    }
+    return 0;
+}
+
+/* The closure is wider than what the draws change (a drawn 4Q02 makes its
+ * whole year a dependent, 1Q02 included): a node none of whose reads
+ * varies is the model's own value, a constant.  Nodes come in evaluation
+ * order, so one forward pass decides. */
+static void drop_constant_nodes(sim_plan *plan, uint8_t *varies,
+                                uint8_t *constant)
+{
+    for (int d = 0; d < plan->draw_count; d++)
+        varies[cell_index(plan, plan->draws[d].item, plan->draws[d].period)] = 1;
+    for (int n = 0; n < plan->node_count; n++) {
+        const sim_node *node = &plan->nodes[n];
+        uint64_t cell = cell_index(plan, node->item, node->period);
+        if (reads_vary(plan, node, varies)) {
+            varies[cell] = 1;
+            continue;
+        }
+        uint8_t prov;
+        plan->values[cell] = ks_read_value(&plan->reader, cell, &prov);
+        constant[n] = 1;
+    }
+}
+
 /* Walk back from the outputs: keep[n] for the nodes something needs. */
-static void mark_needed(const sim_plan *plan, uint8_t *need, uint8_t *keep)
+static void mark_needed(const sim_plan *plan, uint8_t *need,
+                        const uint8_t *constant, uint8_t *keep)
 {
     for (int o = 0; o < plan->output_count; o++)
         need[cell_index(plan, plan->outputs[o].item, plan->outputs[o].period)] = 1;
     for (int n = plan->node_count - 1; n >= 0; n--) {
         const sim_node *node = &plan->nodes[n];
-        if (!need[cell_index(plan, node->item, node->period)])
+        if (constant[n] || !need[cell_index(plan, node->item, node->period)])
             continue;
         keep[n] = 1;
         mark_reads(plan, node, need);
@@ -693,9 +742,9 @@ static ks_status build_nodes(sim_plan *plan, const uint64_t *cells,
                              size_t count, ks_error *err)
 {
     const ks_allocator *alloc = plan->alloc;
-    uint8_t *need = ks_mem_calloc(alloc, plan->cell_count, 2);
+    uint8_t *need = ks_mem_calloc(alloc, plan->cell_count, 3);
     int *node_of = ks_mem_alloc(alloc, plan->cell_count * sizeof *node_of);
-    uint8_t *keep = ks_mem_calloc(alloc, count + 1, 1);
+    uint8_t *keep = ks_mem_calloc(alloc, 2 * (count + 1), 1);
     plan->nodes = ks_mem_calloc(alloc, count + 1, sizeof *plan->nodes);
     plan->node_of_slot = ks_mem_alloc(alloc, ((size_t)plan->draw_count + count + 1) *
                                                  sizeof *plan->node_of_slot);
@@ -721,7 +770,9 @@ static ks_status build_nodes(sim_plan *plan, const uint64_t *cells,
         else
             add_row(plan, item, period / KS_SLOTS_PER_YEAR, node_of, seen);
     }
-    mark_needed(plan, need, keep);
+    uint8_t *constant = keep + count + 1;
+    drop_constant_nodes(plan, seen + plan->cell_count, constant);
+    mark_needed(plan, need, constant, keep);
     int slots = 0;
     for (int d = 0; d < plan->draw_count; d++) {
         sim_draw *draw = &plan->draws[d];
@@ -789,6 +840,20 @@ static const double *load_block(void *ud, int item, int period,
     return cell_lanes(ud, item, period, scratch);
 }
 
+/* The lanes of a cell, or NULL with *constant its value in every lane. */
+static const double *load_lanes(void *ud, int item, int period,
+                                double *constant)
+{
+    const sim_worker *worker = ud;
+    const sim_plan *plan = worker->plan;
+    uint64_t cell = cell_index(plan, item, period);
+    int slot = plan->slot_of[cell];
+    if (slot >= 0)
+        return lanes_of(worker, slot);
+    *constant = plan->values[cell];
+    return NULL;
+}
+
 static int shift_block(void *ud, int period, int offset)
 {
     const sim_worker *worker = ud;
@@ -798,7 +863,8 @@ static int shift_block(void *ud, int period, int offset)
 static void eval_formula(sim_worker *worker, const sim_node *node,
                          double *out)
 {
-    ks_block_env env = { worker, load_block, shift_block, node->period };
+    ks_block_env env = { worker, load_block, shift_block, node->period,
+                         load_lanes };
     ks_formula_eval_block(node->formula, &env, out, worker->n);
 }
 

@@ -539,6 +539,18 @@ static const double *fake_load_block(void *user_data, int item, int period,
     return scratch;
 }
 
+/* The same through load_lanes: constants are not broadcast at all. */
+static const double *fake_load_lanes(void *user_data, int item, int period,
+                                     double *constant)
+{
+    block_world *blocks = user_data;
+    int index = varying_index(item);
+    if (index >= 0)
+        return blocks->lanes[index][period];
+    *constant = the_world.values[item][period];
+    return NULL;
+}
+
 static uint64_t random_state = 88172645463325252u;
 
 static double random_unit(void)
@@ -567,11 +579,18 @@ static void check_block_matches_scalar(block_world *blocks, const char *source,
                                        int period, int lanes)
 {
     ks_formula *formula = compile_ok(source);
-    ks_block_env block_env = { blocks, fake_load_block, fake_shift, period };
-    static double out[KS_BLOCK_LANES_MAX];
+    ks_block_env block_env = { blocks, fake_load_block, fake_shift, period,
+                               NULL };
+    ks_block_env lanes_env = { blocks, NULL, fake_shift, period,
+                               fake_load_lanes };
+    static double out[KS_BLOCK_LANES_MAX], out_lanes[KS_BLOCK_LANES_MAX];
     ks_formula_eval_block(formula, &block_env, out, lanes);
+    ks_formula_eval_block(formula, &lanes_env, out_lanes, lanes);
     ks_eval_env env = env_at(period);
     for (int lane = 0; lane < lanes; lane++) {
+        if (memcmp(&out[lane], &out_lanes[lane], sizeof out[lane]) != 0)
+            fail_msg("'%s' lane %d: load_block %.17g, load_lanes %.17g",
+                     source, lane, out[lane], out_lanes[lane]);
         for (int i = 0; i < VARYING; i++)
             for (int p = 0; p < PERIODS; p++)
                 the_world.values[varying_items[i]][p] = blocks->lanes[i][p][lane];
@@ -605,6 +624,15 @@ static void test_block_agrees_with_scalar(void **state)
     for (size_t f = 0; f < sizeof formulas / sizeof formulas[0]; f++)
         for (size_t l = 0; l < sizeof lane_counts / sizeof lane_counts[0]; l++)
             check_block_matches_scalar(&blocks, formulas[f], 5, lane_counts[l]);
+    /* lanes that are all numbers take the vectorized paths: the same */
+    static block_world clean;
+    for (int i = 0; i < VARYING; i++)
+        for (int p = 0; p < PERIODS; p++)
+            for (int lane = 0; lane < KS_BLOCK_LANES_MAX; lane++)
+                clean.lanes[i][p][lane] = 1 + fabs(random_unit() * 200 - 100);
+    for (size_t f = 0; f < sizeof formulas / sizeof formulas[0]; f++)
+        for (size_t l = 0; l < sizeof lane_counts / sizeof lane_counts[0]; l++)
+            check_block_matches_scalar(&clean, formulas[f], 5, lane_counts[l]);
     check_block_matches_scalar(&blocks, "a[-4] + x[-1]", 1, 64);
     check_block_matches_scalar(&blocks, "a[-4] + x[-1]", FY02, 64);
 
@@ -822,7 +850,7 @@ static void test_eval_does_not_allocate(void **state)
     for (int i = 0; i < 100; i++)
         (void)ks_formula_eval(formula, &env);
     static block_world blocks;
-    ks_block_env block_env = { &blocks, fake_load_block, fake_shift, 6 };
+    ks_block_env block_env = { &blocks, fake_load_block, fake_shift, 6, NULL };
     static double out[KS_BLOCK_LANES_MAX];
     ks_formula_eval_block(formula, &block_env, out, KS_BLOCK_LANES_MAX);
     assert_int_equal(counter.calls, calls);
