@@ -321,9 +321,15 @@ void ks_eval_input_row(const ks_reader *reader, int item, int year,
 {
     const ks_book *book = reader->book;
     int usable[KS_SLOTS_PER_YEAR];
+    uint64_t first = ks_cell_of(book, item, ks_calendar_period(year, 0));
     for (int slot = 0; slot < KS_SLOTS_PER_YEAR; slot++) {
-        uint64_t cell = ks_cell_of(book, item, ks_calendar_period(year, slot));
-        value[slot] = ks_read_input(reader, cell, &prov[slot]);
+        if (reader->scenario) {
+            value[slot] = ks_read_input(reader, first + (uint64_t)slot,
+                                        &prov[slot]);
+        } else {
+            value[slot] = book->inputs[first + (uint64_t)slot];
+            prov[slot] = book->input_prov[first + (uint64_t)slot];
+        }
         if (ks_is_none(value[slot])) {
             value[slot] = ks_box_missing();
             prov[slot] = KS_PROV_NONE;
@@ -351,46 +357,112 @@ static void store_row(ks_book *book, int item, int year,
     memcpy(&book->prov[first], prov, KS_SLOTS_PER_YEAR);
 }
 
+/* ---- formula rows as blocks of periods ------------------------------------ */
+
+/* A formula whose references are all plain ids (the same period of other
+ * items) reads, for a run of consecutive periods, consecutive cells of
+ * each row: the block machine evaluates it over the run at once, one lane
+ * a period.  Lanes that come out as anything but a number (errors, missing,
+ * faults) are evaluated again one by one, which records where errors
+ * begin. */
+static int is_row_formula(const ks_formula *formula)
+{
+    int count = ks_formula_ref_count(formula);
+    for (int i = 0; i < count; i++) {
+        const ks_formula_ref *ref = ks_formula_ref_at(formula, i);
+        if (ref->kind != KS_REF_RELATIVE || ref->offset != 0)
+            return 0;
+    }
+    return 1;
+}
+
+static const double *load_row(void *ud, int item, int period, double *scratch)
+{
+    (void)scratch;
+    const ks_book *book = ud;
+    return &book->values[ks_cell_of(book, item, period)];
+}
+
+static int shift_row(void *ud, int period, int offset)
+{
+    return ks_calendar_shift(ud, period, offset);
+}
+
+/* The formula over periods first .. first + lanes - 1 into out[]. */
+static void eval_row_block(const ks_book *book, const ks_formula *formula,
+                           int first, int lanes, double *out)
+{
+    ks_block_env env = { .user_data = (void *)book, .load_block = load_row,
+                         .shift = shift_row, .period = first };
+    ks_formula_eval_block(formula, &env, out, lanes);
+}
+
 /* A formula item's whole row in the base, the hot loop of a full
- * recalculation: the same rules as ks_eval_cell, with the environment set
- * up once and the row's own cells read straight from the arrays. */
+ * recalculation: the same rules as ks_eval_cell, with the row's own cells
+ * read straight from the arrays, the formula run over blocks of periods
+ * when it can be (else with the environment set up once), and the halves
+ * and years of sum and last items taken from the quarters just computed. */
 static void eval_formula_row(const ks_reader *reader, int item_index)
 {
+    static const int last_slot[KS_SLOTS_PER_YEAR] = { 0, 1, 2, 3, 1, 3, 2, 3 };
     ks_book *book = reader->book;
     const ks_item *item = &book->items[item_index];
     uint64_t first = ks_cell_of(book, item_index, 0);
     double *values = &book->values[first];
     uint8_t *prov = &book->prov[first];
     const double *inputs = &book->inputs[first];
+    const uint8_t *input_prov = &book->input_prov[first];
     eval_context context = { reader, item_index, 0 };
     ks_eval_env env;
     ks_eval_env_setup(&env, &context);
+    int by_block = is_row_formula(item->formula);
+    double block[KS_BLOCK_LANES_MAX];
+    int block_first = 0, block_end = 0;
     for (int period = 0; period < book->period_count; period++) {
         if (!ks_is_none(inputs[period])) {
             values[period] = inputs[period];
-            prov[period] = book->input_prov[first + (uint64_t)period];
+            prov[period] = input_prov[period];
             continue;
         }
         int slot = ks_calendar_slot(period);
-        if (slot >= 4 && item->rule == KS_RULE_SUM) {
-            const double *q = &values[period - slot];
-            double total = slot == 4 ? q[0] + q[1]
-                         : slot == 5 ? q[2] + q[3]
-                         : slot == 6 ? q[0] + q[1] + q[2]
-                                     : q[0] + q[1] + q[2] + q[3];
-            if (ks_is_number(total)) {
-                values[period] = total;
-                prov[period] = KS_PROV_COMPUTED;
-                continue;
-            }
-        }
         if (slot >= 4 && item->rule != KS_RULE_FORMULA) {
-            values[period] = ks_eval_cell(reader, item_index, period,
-                                          &prov[period]);
+            const double *q = &values[period - slot];
+            double summary;
+            int done;
+            if (item->rule == KS_RULE_SUM) {
+                summary = slot == 4 ? q[0] + q[1]
+                        : slot == 5 ? q[2] + q[3]
+                        : slot == 6 ? q[0] + q[1] + q[2]
+                                    : q[0] + q[1] + q[2] + q[3];
+                done = ks_is_number(summary);
+            } else {
+                summary = q[last_slot[slot]];
+                done = !ks_is_missing(summary);
+            }
+            if (done) {
+                values[period] = summary;
+                prov[period] = KS_PROV_COMPUTED;
+            } else {
+                values[period] = ks_eval_cell(reader, item_index, period,
+                                              &prov[period]);
+            }
             continue;
         }
-        context.period = env.period = period;
-        double result = ks_formula_eval(item->formula, &env);
+        double result;
+        if (by_block) {
+            if (period >= block_end) {
+                block_first = period;
+                block_end = book->period_count - period < KS_BLOCK_LANES_MAX
+                                ? book->period_count
+                                : period + KS_BLOCK_LANES_MAX;
+                eval_row_block(book, item->formula, block_first,
+                               block_end - block_first, block);
+            }
+            result = block[period - block_first];
+        } else {
+            context.period = env.period = period;
+            result = ks_formula_eval(item->formula, &env);
+        }
         if (!ks_is_number(result) || result - result != 0) {
             values[period] = ks_eval_cell(reader, item_index, period,
                                           &prov[period]);
