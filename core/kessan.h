@@ -267,6 +267,35 @@ int ks_model_is_scenario(const ks_model *model);
 const char *ks_model_name(const ks_model *model); /* "base" for a model  */
 ks_model *ks_model_base(ks_model *model);         /* itself for a model  */
 
+/*
+ * Scenarios saved in a model.  A model directory's values files may carry
+ * a `scenario` column: rows naming a scenario (other than "" or "base")
+ * are that scenario's saved overrides.  ks_scenario_new starts a handle
+ * from the saved overrides of its name (a copy: changing the handle never
+ * changes what is saved); ks_scenario_save puts them back.
+ */
+
+/* Number of saved scenarios of the model (of a scenario's base). */
+int ks_saved_scenario_count(const ks_model *model);
+
+/* The name of saved scenario `index` (0..count-1, in the order they were
+ * first saved), or NULL.  Owned by the model; valid until the next
+ * ks_scenario_save or import on it. */
+const char *ks_saved_scenario_name(const ks_model *model, int index);
+
+/* The index of saved scenario `name`, or KS_EUNKNOWN with the nearest
+ * name: "no scenario 'lo' (did you mean 'low'?)". */
+ks_status ks_saved_scenario_lookup(const ks_model *model, const char *name,
+                                   int *index, ks_error *err);
+
+/*
+ * Save a scenario handle's overrides (its inputs, saved as overridden) as
+ * the saved scenario of its name in its base, replacing what was saved
+ * under that name.  KS_EMISUSE on a base model, KS_EINVAL for the name
+ * "base"; on any failure what is saved is unchanged.
+ */
+ks_status ks_scenario_save(ks_model *scenario, ks_error *err);
+
 /* ---- settings and notes -------------------------------------------------- */
 
 /* Settings are key/value strings (settings.csv).  Returns NULL if unset. */
@@ -297,6 +326,28 @@ ks_status ks_import_csv_buffer(ks_model *model, const char *name,
  * into place.  Numbers at full precision (%.17g). */
 ks_status ks_export_csv(ks_model *model, const char *path,
                         const ks_export_options *options, ks_error *err);
+
+/*
+ * Export a model with its saved scenarios to `path` (atomically): the
+ * model's rows with the scenario column ("base"), then for each saved
+ * scenario, in order, its rows as that scenario sees them (every cell, or
+ * with options->inputs_only its inputs).  Opening or importing the file
+ * gives back the same scenarios, values bit for bit.  On a scenario handle
+ * it is ks_export_csv with the scenario column.
+ */
+ks_status ks_export_scenarios_csv(ks_model *model, const char *path,
+                                  const ks_export_options *options,
+                                  ks_error *err);
+
+/*
+ * Import values as ks_import_csv does, and on a base model also the rows
+ * of a long-form file's `scenario` column that name a scenario: merged
+ * into that saved scenario.  The whole file is checked, and the saved set
+ * built, before anything changes: on any error the model and its saved
+ * scenarios are exactly as they were.
+ */
+ks_status ks_import_values(ks_model *model, const char *path,
+                           ks_provenance provenance, ks_error *err);
 
 /*
  * Parse a number as a release prints it: "1,234", "(566,520)", "-1.5",

@@ -6,6 +6,8 @@
 #ifndef KS_MODEL_H
 #define KS_MODEL_H
 
+#include <stdint.h>
+
 #include "kessan.h"
 #include "value.h"
 
@@ -87,5 +89,45 @@ ks_status ks_note_add(ks_model *model, const char *id, int item, int period,
                       const char *text, ks_error *err);
 int ks_note_count(const ks_model *model);
 const ks_note *ks_note_at(const ks_model *model, int index);
+
+/* ---- saved scenarios: changed all or nothing (saved.c) -------------------- */
+
+/* One saved override of a scenario: a cell by (item, period), which stay
+ * the same when the calendar grows, and its boxed input value. */
+typedef struct ks_saved_cell {
+    int32_t item;
+    int32_t period;
+    double value;
+} ks_saved_cell;
+
+/* Order of ks_saved_cell by (item, period), for qsort. */
+int ks_saved_cell_order(const void *a, const void *b);
+
+/* A change to one saved scenario. */
+typedef struct ks_saved_change {
+    const char *name;           /* the scenario (not "" nor "base")        */
+    const ks_saved_cell *cells; /* sorted by (item, period), none twice    */
+    size_t count;
+    int replace;                /* 1: these become all its overrides;
+                                   0: merged over what is saved            */
+} ks_saved_change;
+
+/* A new set of saved scenarios, built but not yet in the model. */
+typedef struct ks_saved_plan ks_saved_plan;
+
+/*
+ * Build the saved set that `changes` (at most one per name) would make of
+ * the base of `model`'s, without changing the model.  With
+ * refuse_existing, a merged cell already saved is KS_EDUP.  On failure
+ * *out is NULL and nothing is left allocated.
+ */
+ks_status ks_saved_prepare(ks_model *model, const ks_saved_change *changes,
+                           size_t count, int refuse_existing,
+                           ks_saved_plan **out, ks_error *err);
+/* Put a prepared set in place of the saved one (cannot fail; frees the
+ * plan and the old set). */
+void ks_saved_commit(ks_model *model, ks_saved_plan *plan);
+/* Drop a prepared set unused (NULL is harmless). */
+void ks_saved_discard(ks_model *model, ks_saved_plan *plan);
 
 #endif

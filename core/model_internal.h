@@ -67,6 +67,19 @@ typedef struct ks_printed_entry {
     char *text, *source;
 } ks_printed_entry;
 
+/* A scenario saved in the model: its overrides sorted by (item, period). */
+typedef struct ks_saved_scenario {
+    char *name;
+    ks_saved_cell *cells;
+    size_t count;
+} ks_saved_scenario;
+
+/* Every saved scenario of a book, in the order they were first saved. */
+typedef struct ks_saved_set {
+    ks_saved_scenario *scenarios;
+    size_t count;
+} ks_saved_set;
+
 /* The state only a base model has. */
 typedef struct ks_book {
     ks_calendar calendar;
@@ -111,6 +124,8 @@ typedef struct ks_book {
     ks_index_map printed_index;
     ks_note_entry *notes;
     size_t note_count, note_capacity;
+
+    ks_saved_set saved;  /* scenarios saved in the model (saved.c)      */
 } ks_book;
 
 struct ks_model {
@@ -221,6 +236,12 @@ ks_status ks_faults_lost(ks_model *model, ks_error *err);
 
 /* ---- scenario.c ---------------------------------------------------------- */
 ks_status ks_scenario_refresh(ks_model *scenario, ks_error *err);
+
+/* ---- saved.c: scenarios saved in the book -------------------------------- */
+/* The saved scenario called `name`, or NULL. */
+const ks_saved_scenario *ks_saved_find(const ks_book *book, const char *name);
+/* Release every saved scenario (free_book calls it). */
+void ks_saved_free(const ks_allocator *alloc, ks_saved_set *set);
 
 static inline uint64_t ks_cell_of(const ks_book *book, int item, int period)
 {

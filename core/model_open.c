@@ -1,7 +1,8 @@
 /*
  * model_open.c -- opening a model directory (ks_model_open): settings.csv
  * (the calendar and other settings), items.csv (the chart of accounts and
- * formulas), values*.csv (reported values, also kept as printed figures),
+ * formulas), values*.csv (reported values, also kept as printed figures;
+ * rows whose scenario column names a scenario are saved for it),
  * printed.csv (the release's other printed figures) and notes.csv.  The
  * formats are in docs/formats.md.  Any failure frees everything.
  */
@@ -20,6 +21,7 @@
 #include "csv_read.h"
 #include "error.h"
 #include "model.h"
+#include "saved_csv.h"
 #include "value.h"
 
 typedef struct opener {
@@ -554,19 +556,56 @@ static ks_status apply_values(ks_model *model, const char *file_name,
     return status;
 }
 
+/* Rows naming a scenario are its saved overrides; a cell saved twice for
+ * the same scenario, in one file or two, is an error. */
+static ks_status save_scenario_rows(ks_model *model, const char *path,
+                                    const ks_saved_rows *rows, ks_error *err)
+{
+    ks_saved_plan *plan = NULL;
+    ks_status status = ks_saved_prepare(model, rows->changes,
+                                        rows->name_count, 1, &plan, err);
+    if (status != KS_OK) {
+        ks_error_prefix(err, "%s", path);
+        return status;
+    }
+    ks_saved_commit(model, plan);
+    return KS_OK;
+}
+
+/* A long-form file with a scenario column: the model's rows as in any
+ * values file, the others saved.  *taken is 0 for any other file. */
+static ks_status open_scenario_rows(opener *op, const char *file_name,
+                                    const char *path, int *taken,
+                                    ks_error *err)
+{
+    ks_saved_rows rows;
+    ks_saved_rows_init(&rows, op->alloc);
+    ks_status status = ks_saved_rows_read(op->model, path, &rows, taken,
+                                          err);
+    if (status == KS_OK && *taken)
+        status = apply_values(op->model, file_name, path, &rows.base, err);
+    if (status == KS_OK && *taken)
+        status = save_scenario_rows(op->model, path, &rows, err);
+    ks_saved_rows_release(&rows);
+    return status;
+}
+
 static ks_status open_values_file(opener *op, const char *file_name,
                                   ks_error *err)
 {
     char *path = join(op->alloc, op->directory, file_name);
     if (!path)
         return out_of_memory(op->directory, err);
-    ks_values_stage stage;
-    ks_values_stage_init(&stage, op->alloc);
-    ks_status status = ks_values_read(op->model, path, path, NULL, 0, &stage,
-                                      err);
-    if (status == KS_OK)
-        status = apply_values(op->model, file_name, path, &stage, err);
-    ks_values_stage_release(&stage);
+    int taken = 0;
+    ks_status status = open_scenario_rows(op, file_name, path, &taken, err);
+    if (status == KS_OK && !taken) {
+        ks_values_stage stage;
+        ks_values_stage_init(&stage, op->alloc);
+        status = ks_values_read(op->model, path, path, NULL, 0, &stage, err);
+        if (status == KS_OK)
+            status = apply_values(op->model, file_name, path, &stage, err);
+        ks_values_stage_release(&stage);
+    }
     ks_mem_free(op->alloc, path);
     return status;
 }

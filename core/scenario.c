@@ -5,7 +5,8 @@
  * values of exactly the cells they change (the overlay): the closure of
  * dependents of its overrides, evaluated in order reading through to the
  * base.  It is rebuilt when the base changes (its version moves) or an
- * override changes.
+ * override changes.  A new scenario starts from the overrides saved in the
+ * model under its name (saved.c), copied.
  */
 #include <string.h>
 
@@ -68,6 +69,30 @@ ks_status ks_scenario_refresh(ks_model *scenario, ks_error *err)
     return ks_faults_lost(scenario, err);
 }
 
+/* A new handle starts from the overrides saved under its name (a copy). */
+static int copy_saved(ks_model *scenario)
+{
+    const ks_saved_scenario *saved = ks_saved_find(scenario->book,
+                                                   scenario->name);
+    if (!saved || saved->count == 0)
+        return 0;
+    if (ks_cell_map_reserve(&scenario->alloc, &scenario->overrides,
+                            saved->count) != 0)
+        return -1;
+    for (size_t i = 0; i < saved->count; i++) {
+        const ks_saved_cell *cell = &saved->cells[i];
+        /* room was reserved: this cannot fail */
+        ks_cell_entry *entry = ks_cell_map_put(
+            &scenario->alloc, &scenario->overrides,
+            ks_cell_of(scenario->book, cell->item, cell->period));
+        if (!entry)
+            return -1;
+        entry->value = cell->value;
+        entry->extra = KS_PROV_OVERRIDDEN;
+    }
+    return 0;
+}
+
 ks_status ks_scenario_new(ks_model *base, const char *name, ks_model **out,
                           ks_error *err)
 {
@@ -90,6 +115,11 @@ ks_status ks_scenario_new(ks_model *base, const char *name, ks_model **out,
     scenario->book = base->book;
     scenario->overlay_dirty = 1;
     base->references++;
+    if (copy_saved(scenario) != 0) {
+        ks_model_free(scenario);
+        return ks_error_set(err, KS_ENOMEM, "out of memory creating scenario "
+                                            "'%s'", name);
+    }
     *out = scenario;
     return KS_OK;
 }

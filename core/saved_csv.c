@@ -1,0 +1,615 @@
+/*
+ * saved_csv.c -- saved scenarios in values CSV: reading a long-form file
+ * whose `scenario` column names scenarios (the model's rows staged as
+ * csv_import.h does, the others as changes to the saved set), importing
+ * such a file all or nothing (ks_import_values), and exporting a model
+ * with every saved scenario (ks_export_scenarios_csv).
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "error.h"
+#include "saved_csv.h"
+#include "value.h"
+
+enum { COL_ITEM, COL_PERIOD, COL_VALUE, COL_SCENARIO, COLUMNS };
+
+static const char *const column_names[COLUMNS] = {
+    "item", "period", "value", "scenario"
+};
+
+typedef struct rows_reader {
+    ks_model *model;
+    ks_saved_rows *rows;
+    int header_seen;
+    int declined;      /* not a long form with a scenario column         */
+    int field_count;
+    int columns[COLUMNS];
+} rows_reader;
+
+/* ---- the staging area --------------------------------------------------- */
+
+void ks_saved_rows_init(ks_saved_rows *rows, const ks_allocator *alloc)
+{
+    memset(rows, 0, sizeof *rows);
+    rows->alloc = alloc;
+    ks_values_stage_init(&rows->base, alloc);
+}
+
+void ks_saved_rows_release(ks_saved_rows *rows)
+{
+    const ks_allocator *alloc = rows->alloc;
+    ks_values_stage_release(&rows->base);
+    ks_mem_free(alloc, rows->rows);
+    for (size_t i = 0; i < rows->name_count; i++)
+        ks_mem_free(alloc, rows->names[i]);
+    ks_mem_free(alloc, rows->names);
+    ks_mem_free(alloc, rows->cells);
+    ks_mem_free(alloc, rows->changes);
+    ks_saved_rows_init(rows, alloc);
+}
+
+static ks_status out_of_memory(const char *name, ks_error *err)
+{
+    return ks_error_set(err, KS_ENOMEM, "%s: out of memory", name);
+}
+
+/* ---- fields ------------------------------------------------------------- */
+
+typedef struct span {
+    const char *text;
+    size_t length;
+} span;
+
+static span trimmed(const ks_csv_field *field)
+{
+    span s = { field->text, field->length };
+    while (s.length && (s.text[0] == ' ' || s.text[0] == '\t')) {
+        s.text++;
+        s.length--;
+    }
+    while (s.length && (s.text[s.length - 1] == ' '
+                        || s.text[s.length - 1] == '\t'))
+        s.length--;
+    return s;
+}
+
+static int span_is(span s, const char *word)
+{
+    return s.length == strlen(word) && memcmp(s.text, word, s.length) == 0;
+}
+
+static ks_status fail_field(ks_error *err, ks_status code,
+                            const ks_csv_record *record,
+                            const ks_csv_field *field, const char *what)
+{
+    return ks_error_at(err, code, field->line, field->column, "%s:%d:%d: %s",
+                       record->name, field->line, field->column, what);
+}
+
+/* ---- the header --------------------------------------------------------- */
+
+static int column_of(span name)
+{
+    for (int i = 0; i < COLUMNS; i++)
+        if (span_is(name, column_names[i]))
+            return i;
+    return -1;
+}
+
+/* Whether this reader takes the file: a long-form header (it names period
+ * or value) with a scenario column. */
+static int takes_header(const ks_csv_record *record)
+{
+    int long_form = 0, scenario = 0;
+    for (int i = 0; i < record->count; i++) {
+        int column = column_of(trimmed(&record->fields[i]));
+        long_form |= column == COL_PERIOD || column == COL_VALUE;
+        scenario |= column == COL_SCENARIO;
+    }
+    return long_form && scenario;
+}
+
+static ks_status read_header(rows_reader *reader, const ks_csv_record *record,
+                             ks_error *err)
+{
+    for (int i = 0; i < COLUMNS; i++)
+        reader->columns[i] = -1;
+    for (int f = 0; f < record->count; f++) {
+        const ks_csv_field *field = &record->fields[f];
+        span name = trimmed(field);
+        int column = column_of(name);
+        if (column < 0 || reader->columns[column] >= 0) {
+            char what[KS_MESSAGE_MAX / 2];
+            snprintf(what, sizeof what, "%s column '%.*s' (expected item, "
+                     "period, value and optionally scenario)",
+                     column < 0 ? "unknown" : "second",
+                     (int)(name.length > 64 ? 64 : name.length), name.text);
+            return fail_field(err, KS_EFORMAT, record, field, what);
+        }
+        reader->columns[column] = f;
+    }
+    for (int i = 0; i < COL_SCENARIO; i++)
+        if (reader->columns[i] < 0)
+            return ks_error_at(err, KS_EFORMAT, record->line, 0,
+                               "%s:%d: no '%s' column (the long form's header "
+                               "is item,period,value)", record->name,
+                               record->line, column_names[i]);
+    reader->field_count = record->count;
+    return KS_OK;
+}
+
+/* ---- rows --------------------------------------------------------------- */
+
+static int stage_text(ks_values_stage *stage, span text, size_t *offset)
+{
+    if (ks_mem_grow(stage->alloc, (void **)&stage->texts,
+                    &stage->text_capacity, stage->text_length + text.length
+                    + 1, 1) != 0)
+        return -1;
+    *offset = stage->text_length;
+    memcpy(stage->texts + stage->text_length, text.text, text.length);
+    stage->text_length += text.length;
+    stage->texts[stage->text_length++] = '\0';
+    return 0;
+}
+
+static ks_status parse_value(const ks_csv_record *record,
+                             const ks_csv_field *field,
+                             ks_staged_value *value, ks_error *err)
+{
+    span text = trimmed(field);
+    memset(value, 0, sizeof *value);
+    if (ks_parse_number(text.text, text.length, &value->number,
+                        &value->is_missing, &value->decimals) != 0) {
+        char what[KS_MESSAGE_MAX / 2];
+        snprintf(what, sizeof what, "expected a number like 1,234 or "
+                 "(566,520), got '%.*s%s'",
+                 (int)(text.length > 40 ? 40 : text.length), text.text,
+                 text.length > 40 ? "..." : "");
+        return fail_field(err, KS_EFORMAT, record, field, what);
+    }
+    value->is_empty = text.length == 0;
+    value->is_percent = memchr(text.text, '%', text.length) != NULL;
+    value->line = field->line;
+    value->column = field->column;
+    return KS_OK;
+}
+
+static ks_status stage_base(ks_saved_rows *rows, const ks_csv_record *record,
+                            const ks_csv_field *field, ks_staged_value *value,
+                            ks_error *err)
+{
+    ks_values_stage *stage = &rows->base;
+    if (ks_mem_grow(stage->alloc, (void **)&stage->values, &stage->capacity,
+                    stage->count + 1, sizeof *stage->values) != 0
+        || stage_text(stage, trimmed(field), &value->text) != 0)
+        return out_of_memory(record->name, err);
+    stage->values[stage->count++] = *value;
+    return KS_OK;
+}
+
+/* The index of a scenario name, added when new; -1 when out of memory. */
+static int name_index(ks_saved_rows *rows, span name)
+{
+    for (size_t i = 0; i < rows->name_count; i++)
+        if (span_is(name, rows->names[i]))
+            return (int)i;
+    if (ks_mem_grow(rows->alloc, (void **)&rows->names, &rows->name_capacity,
+                    rows->name_count + 1, sizeof *rows->names) != 0)
+        return -1;
+    char *copy = ks_mem_strndup(rows->alloc, name.text, name.length);
+    if (!copy)
+        return -1;
+    rows->names[rows->name_count] = copy;
+    return (int)rows->name_count++;
+}
+
+static ks_status stage_scenario(ks_saved_rows *rows,
+                                const ks_csv_record *record, span name,
+                                const ks_staged_value *value, ks_error *err)
+{
+    int scenario = name_index(rows, name);
+    if (scenario < 0 || ks_mem_grow(rows->alloc, (void **)&rows->rows,
+                                    &rows->capacity, rows->count + 1,
+                                    sizeof *rows->rows) != 0)
+        return out_of_memory(record->name, err);
+    ks_saved_row *row = &rows->rows[rows->count++];
+    row->scenario = scenario;
+    row->line = value->line;
+    row->column = value->column;
+    row->cell.item = value->item;
+    row->cell.period = value->period;
+    row->cell.value = value->is_missing ? ks_box_missing() : value->number;
+    return KS_OK;
+}
+
+static ks_status check_name(const ks_csv_record *record,
+                            const ks_csv_field *field, span name,
+                            ks_error *err)
+{
+    if (name.length <= 255 && !memchr(name.text, '\0', name.length))
+        return KS_OK;
+    return fail_field(err, KS_EFORMAT, record, field,
+                      "scenario name too long (at most 255 bytes)");
+}
+
+static ks_status read_row(rows_reader *reader, const ks_csv_record *record,
+                          ks_error *err)
+{
+    if (record->count != reader->field_count)
+        return ks_error_at(err, KS_EFORMAT, record->line, 0,
+                           "%s:%d: expected %d fields as in the header, got "
+                           "%d", record->name, record->line,
+                           reader->field_count, record->count);
+    const int *col = reader->columns;
+    int item, period;
+    ks_status status = ks_csv_item_at(reader->model, record,
+                                      &record->fields[col[COL_ITEM]], &item,
+                                      err);
+    if (status == KS_OK)
+        status = ks_csv_period_at(reader->model, record,
+                                  &record->fields[col[COL_PERIOD]], &period,
+                                  err);
+    const ks_csv_field *scenario = &record->fields[col[COL_SCENARIO]];
+    span name = trimmed(scenario);
+    if (status == KS_OK)
+        status = check_name(record, scenario, name, err);
+    ks_staged_value value;
+    if (status == KS_OK)
+        status = parse_value(record, &record->fields[col[COL_VALUE]], &value,
+                             err);
+    if (status != KS_OK)
+        return status;
+    value.item = item;
+    value.period = period;
+    if (name.length == 0 || span_is(name, "base"))
+        return stage_base(reader->rows, record,
+                          &record->fields[col[COL_VALUE]], &value, err);
+    return stage_scenario(reader->rows, record, name, &value, err);
+}
+
+static ks_status on_record(void *user_data, const ks_csv_record *record,
+                           ks_error *err)
+{
+    rows_reader *reader = user_data;
+    if (reader->header_seen)
+        return read_row(reader, record, err);
+    reader->header_seen = 1;
+    if (!takes_header(record)) {
+        reader->declined = 1;
+        return KS_EMISUSE; /* stops the reader; not an error */
+    }
+    return read_header(reader, record, err);
+}
+
+/* ---- duplicates --------------------------------------------------------- */
+
+/* A row of either kind, for finding a cell twice in one scenario. */
+typedef struct row_key {
+    int scenario; /* -1: the model's own rows                              */
+    int item, period, line, column;
+} row_key;
+
+static int by_key(const void *a, const void *b)
+{
+    const row_key *x = a, *y = b;
+    int order[5][2] = {
+        { x->scenario, y->scenario }, { x->item, y->item },
+        { x->period, y->period }, { x->line, y->line },
+        { x->column, y->column }
+    };
+    for (int i = 0; i < 5; i++)
+        if (order[i][0] != order[i][1])
+            return order[i][0] < order[i][1] ? -1 : 1;
+    return 0;
+}
+
+static ks_status report_duplicate(ks_model *model, const ks_saved_rows *rows,
+                                  const char *name, const row_key *first,
+                                  const row_key *second, ks_error *err)
+{
+    ks_item_info info;
+    ks_item_get(model, second->item, &info);
+    char period[16];
+    ks_period_id(model, second->period, period, sizeof period);
+    return ks_error_at(err, KS_EDUP, second->line, second->column,
+                       "%s:%d:%d: a second value for %s@%s in scenario '%s' "
+                       "(the first is on line %d)", name, second->line,
+                       second->column, info.id, period,
+                       second->scenario < 0 ? "base"
+                                            : rows->names[second->scenario],
+                       first->line);
+}
+
+static ks_status check_duplicates(ks_model *model, const char *name,
+                                  const ks_saved_rows *rows, ks_error *err)
+{
+    size_t total = rows->base.count + rows->count;
+    if (total < 2)
+        return KS_OK;
+    row_key *keys = ks_mem_alloc(rows->alloc, total * sizeof *keys);
+    if (!keys)
+        return out_of_memory(name, err);
+    for (size_t i = 0; i < rows->base.count; i++) {
+        const ks_staged_value *v = &rows->base.values[i];
+        keys[i] = (row_key){ -1, v->item, v->period, v->line, v->column };
+    }
+    for (size_t i = 0; i < rows->count; i++) {
+        const ks_saved_row *r = &rows->rows[i];
+        keys[rows->base.count + i] = (row_key){
+            r->scenario, r->cell.item, r->cell.period, r->line, r->column
+        };
+    }
+    qsort(keys, total, sizeof *keys, by_key);
+    const row_key *first = NULL, *second = NULL;
+    for (size_t i = 1; i < total; i++) {
+        const row_key *a = &keys[i - 1], *b = &keys[i];
+        if (a->scenario != b->scenario || a->item != b->item
+            || a->period != b->period)
+            continue;
+        if (!second || b->line < second->line) {
+            first = a;
+            second = b;
+        }
+    }
+    ks_status status = second ? report_duplicate(model, rows, name, first,
+                                                 second, err)
+                              : KS_OK;
+    ks_mem_free(rows->alloc, keys);
+    return status;
+}
+
+/* ---- the changes -------------------------------------------------------- */
+
+static int by_scenario_then_cell(const void *a, const void *b)
+{
+    const ks_saved_row *x = a, *y = b;
+    if (x->scenario != y->scenario)
+        return x->scenario < y->scenario ? -1 : 1;
+    return ks_saved_cell_order(&x->cell, &y->cell);
+}
+
+/* Group the rows by scenario into one merge change per name. */
+static ks_status make_changes(ks_saved_rows *rows, const char *name,
+                              ks_error *err)
+{
+    if (rows->name_count == 0)
+        return KS_OK;
+    rows->cells = ks_mem_alloc(rows->alloc, rows->count * sizeof *rows->cells);
+    rows->changes = ks_mem_calloc(rows->alloc, rows->name_count,
+                                  sizeof *rows->changes);
+    if (!rows->cells || !rows->changes)
+        return out_of_memory(name, err);
+    qsort(rows->rows, rows->count, sizeof *rows->rows, by_scenario_then_cell);
+    for (size_t i = 0; i < rows->name_count; i++)
+        rows->changes[i].name = rows->names[i];
+    for (size_t i = 0; i < rows->count; i++) {
+        ks_saved_change *change = &rows->changes[rows->rows[i].scenario];
+        if (change->count == 0)
+            change->cells = &rows->cells[i];
+        change->count++;
+        rows->cells[i] = rows->rows[i].cell;
+    }
+    return KS_OK;
+}
+
+ks_status ks_saved_rows_read(ks_model *model, const char *path,
+                             ks_saved_rows *rows, int *has_scenarios,
+                             ks_error *err)
+{
+    *has_scenarios = 0;
+    rows_reader reader;
+    memset(&reader, 0, sizeof reader);
+    reader.model = model;
+    reader.rows = rows;
+    ks_status status = ks_csv_read_file(rows->alloc, path, path, on_record,
+                                        &reader, err);
+    if (!reader.header_seen || reader.declined) {
+        ks_saved_rows_release(rows);
+        if (err && status == KS_EMISUSE)
+            ks_error_clear(err);
+        return status == KS_EMISUSE ? KS_OK : status;
+    }
+    if (status == KS_OK)
+        status = check_duplicates(model, path, rows, err);
+    if (status == KS_OK)
+        status = make_changes(rows, path, err);
+    *has_scenarios = status == KS_OK;
+    return status;
+}
+
+/* ---- importing ---------------------------------------------------------- */
+
+static ks_status apply_base(ks_model *model, const ks_values_stage *stage,
+                            ks_provenance provenance, ks_error *err)
+{
+    ks_status status = ks_model_reserve_inputs(model, stage->count, err);
+    for (size_t i = 0; status == KS_OK && i < stage->count; i++) {
+        const ks_staged_value *value = &stage->values[i];
+        double boxed = value->is_missing ? ks_box_missing() : value->number;
+        status = ks_set_input(model, value->item, value->period, boxed,
+                              provenance, err);
+    }
+    return status;
+}
+
+ks_status ks_import_values(ks_model *model, const char *path,
+                           ks_provenance provenance, ks_error *err)
+{
+    if (ks_model_is_scenario(model) || !path)
+        return ks_import_csv(model, path, provenance, err);
+    if (provenance != KS_PROV_REPORTED && provenance != KS_PROV_OVERRIDDEN)
+        return ks_error_set(err, KS_EINVAL, "%s: values are imported as "
+                            "reported or overridden inputs", path);
+    ks_saved_rows rows;
+    ks_saved_rows_init(&rows, ks_model_allocator(model));
+    int has_scenarios = 0;
+    ks_status status = ks_saved_rows_read(model, path, &rows, &has_scenarios,
+                                          err);
+    if (status == KS_OK && !has_scenarios) {
+        ks_saved_rows_release(&rows);
+        return ks_import_csv(model, path, provenance, err);
+    }
+    ks_saved_plan *plan = NULL;
+    if (status == KS_OK)
+        status = ks_saved_prepare(model, rows.changes, rows.name_count, 0,
+                                  &plan, err);
+    /* the base's inputs cannot fail once every cell was checked */
+    if (status == KS_OK)
+        status = apply_base(model, &rows.base, provenance, err);
+    if (status == KS_OK)
+        ks_saved_commit(model, plan);
+    else
+        ks_saved_discard(model, plan);
+    ks_saved_rows_release(&rows);
+    return status;
+}
+
+/* ---- exporting ---------------------------------------------------------- */
+
+typedef struct scenarios_file {
+    ks_model *model;
+    const char *path;
+    char *temporary;   /* the whole file, renamed over path at the end     */
+    char *part;        /* one scenario's rows                              */
+} scenarios_file;
+
+static ks_status io_failure(const char *path, const char *what, ks_error *err)
+{
+    return ks_error_set(err, KS_EIO, "%s: %s: %s", path, what,
+                        strerror(errno));
+}
+
+/* A new empty file "path.SUFFIX.XXXXXX"; NULL with err filled. */
+static char *make_temporary(const ks_allocator *alloc, const char *path,
+                            const char *suffix, ks_status *status,
+                            ks_error *err)
+{
+    size_t length = strlen(path), extra = strlen(suffix);
+    char *name = ks_mem_alloc(alloc, length + extra + sizeof ".XXXXXX");
+    if (!name) {
+        *status = out_of_memory(path, err);
+        return NULL;
+    }
+    memcpy(name, path, length);
+    memcpy(name + length, suffix, extra);
+    memcpy(name + length + extra, ".XXXXXX", sizeof ".XXXXXX");
+    int fd = mkstemp(name);
+    if (fd < 0) {
+        *status = io_failure(path, "cannot create a temporary file", err);
+        ks_mem_free(alloc, name);
+        return NULL;
+    }
+    close(fd);
+    return name;
+}
+
+/* Append `part` without its header line to `to`. */
+static ks_status append_body(const char *path, const char *part, FILE *to,
+                             ks_error *err)
+{
+    FILE *from = fopen(part, "rb");
+    if (!from)
+        return io_failure(path, "cannot read a temporary file", err);
+    int c;
+    while ((c = getc(from)) != EOF && c != '\n')
+        ;
+    char buffer[8192];
+    size_t count;
+    int failed = 0;
+    while (!failed && (count = fread(buffer, 1, sizeof buffer, from)) > 0)
+        failed = fwrite(buffer, 1, count, to) != count;
+    failed |= ferror(from);
+    fclose(from);
+    return failed ? io_failure(path, "cannot write", err) : KS_OK;
+}
+
+static ks_status export_scenario(scenarios_file *file, const char *name,
+                                 const ks_export_options *options, FILE *to,
+                                 ks_error *err)
+{
+    ks_model *scenario = NULL;
+    ks_status status = ks_scenario_new(file->model, name, &scenario, err);
+    if (status == KS_OK)
+        status = ks_export_csv(scenario, file->part, options, err);
+    ks_model_free(scenario);
+    if (status == KS_OK)
+        status = append_body(file->path, file->part, to, err);
+    return status;
+}
+
+static ks_status append_scenarios(scenarios_file *file,
+                                  const ks_export_options *options,
+                                  ks_error *err)
+{
+    FILE *to = fopen(file->temporary, "ab");
+    if (!to)
+        return io_failure(file->path, "cannot write", err);
+    ks_status status = KS_OK;
+    int count = ks_saved_scenario_count(file->model);
+    for (int i = 0; status == KS_OK && i < count; i++)
+        status = export_scenario(file, ks_saved_scenario_name(file->model, i),
+                                 options, to, err);
+    int failed = fflush(to) != 0 || ferror(to) || fsync(fileno(to)) != 0;
+    failed |= fclose(to) != 0;
+    if (status == KS_OK && failed)
+        status = io_failure(file->path, "cannot write", err);
+    return status;
+}
+
+static ks_status put_in_place(scenarios_file *file, ks_error *err)
+{
+    struct stat old;
+    chmod(file->temporary,
+          stat(file->path, &old) == 0 ? old.st_mode & 07777 : 0644);
+    if (rename(file->temporary, file->path) != 0)
+        return io_failure(file->path, "cannot rename the temporary file into "
+                          "place", err);
+    ks_mem_free(ks_model_allocator(file->model), file->temporary);
+    file->temporary = NULL;
+    return KS_OK;
+}
+
+static void remove_temporaries(scenarios_file *file)
+{
+    const ks_allocator *alloc = ks_model_allocator(file->model);
+    char *names[2] = { file->temporary, file->part };
+    for (int i = 0; i < 2; i++)
+        if (names[i]) {
+            remove(names[i]);
+            ks_mem_free(alloc, names[i]);
+        }
+}
+
+ks_status ks_export_scenarios_csv(ks_model *model, const char *path,
+                                  const ks_export_options *options,
+                                  ks_error *err)
+{
+    ks_export_options with_column = { 1, options ? options->inputs_only : 0 };
+    if (ks_model_is_scenario(model) || ks_saved_scenario_count(model) == 0)
+        return ks_export_csv(model, path, &with_column, err);
+    if (!path || !*path)
+        return ks_error_set(err, KS_EINVAL, "no path to export to");
+    const ks_allocator *alloc = ks_model_allocator(model);
+    scenarios_file file = { model, path, NULL, NULL };
+    ks_status status = KS_OK;
+    file.temporary = make_temporary(alloc, path, ".tmp", &status, err);
+    if (file.temporary)
+        file.part = make_temporary(alloc, path, ".part", &status, err);
+    if (status == KS_OK)
+        status = ks_export_csv(model, file.temporary, &with_column, err);
+    if (status == KS_OK)
+        status = append_scenarios(&file, &with_column, err);
+    if (status == KS_OK)
+        status = put_in_place(&file, err);
+    remove_temporaries(&file);
+    return status;
+}
