@@ -1,8 +1,8 @@
 /*
  * host_export.c -- `kessan export MODEL [--scenario S] [--out FILE]`: write
- * every cell of a model (or of scenario S, with a scenario column) as the
- * long-form values CSV, to FILE or to standard output.  It calls the core
- * directly; no Lua state is needed.
+ * every cell of a model (or of the saved scenario S as it sees the model,
+ * with a scenario column) as the long-form values CSV, to FILE or to
+ * standard output.  It calls the core directly; no Lua state is needed.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -70,13 +70,35 @@ static ks_status host_export_stdout(ks_model *model,
     return status;
 }
 
+/* Scenario S of the model as saved in it ("base": the model itself); an
+ * unknown name is "MODEL: no scenario 'S' (did you mean 'low'?)". */
+static ks_status host_saved_scenario(ks_model *model, const char *directory,
+                                     const char *name, ks_model **scenario,
+                                     ks_error *err)
+{
+    *scenario = NULL;
+    if (strcmp(name, "base") == 0)
+        return KS_OK;
+    int index;
+    ks_status status = ks_saved_scenario_lookup(model, name, &index, err);
+    if (status != KS_OK) {
+        char why[KS_MESSAGE_MAX];
+        snprintf(why, sizeof why, "%s", err->message);
+        snprintf(err->message, sizeof err->message, "%.200s: %.500s", directory,
+                 why);
+        return status;
+    }
+    return ks_scenario_new(model, name, scenario, err);
+}
+
 static int host_export_model(const host_export_args *args)
 {
     ks_model *model = NULL, *scenario = NULL;
     ks_error err;
     ks_status status = ks_model_open(args->model, NULL, &model, &err);
     if (status == KS_OK && args->scenario)
-        status = ks_scenario_new(model, args->scenario, &scenario, &err);
+        status = host_saved_scenario(model, args->model, args->scenario,
+                                     &scenario, &err);
     if (status == KS_OK) {
         ks_export_options options = {args->scenario != NULL,
                                      args->inputs_only};
@@ -129,7 +151,8 @@ const host_command host_export_command = {
     "export MODEL [--scenario S] [--inputs-only] [--out FILE]",
     "Write every cell of a model as long-form values CSV.",
     "options:\n"
-    "  --scenario S    export scenario S of the model, with a scenario column\n"
+    "  --scenario S    export the model as its saved scenario S sees it, with\n"
+    "                  a scenario column (S must be saved in the model)\n"
     "  --inputs-only   only the input cells (reported and overridden)\n"
     "  --out FILE      write FILE (atomically) instead of standard output\n"
     "  --help          this text\n"

@@ -1,9 +1,9 @@
 /*
  * lmodel.c -- the kessan.Model and kessan.Scenario userdata: their methods
- * (get, set, define, scenario, explain, items, item, periods, import,
- * export, close, name, series, and what other files register) and
- * metamethods (__index giving a Series for an item id, __tostring, __len,
- * __eq, __gc, __close).
+ * (get, set, define, scenario, scenarios, save, explain, items, item,
+ * periods, import, export, close, name, series, and what other files
+ * register) and metamethods (__index giving a Series for an item id,
+ * __tostring, __len, __eq, __gc, __close).
  *
  * Layout, chosen so that m:get is cheap (it is the hot path of scripts):
  *  - the registry holds two class tables, kessan.Model and kessan.Scenario
@@ -413,6 +413,29 @@ static int m_scenario(lua_State *L)
     return 1;
 }
 
+/* m:scenarios() -> { name, ... }: the scenarios saved in the model */
+static int m_scenarios(lua_State *L)
+{
+    ks_model *model = aux_open_self(L);
+    int count = ks_saved_scenario_count(model);
+    lua_createtable(L, count, 0);
+    for (int i = 0; i < count; i++) {
+        lua_pushstring(L, ks_saved_scenario_name(model, i));
+        lua_rawseti(L, -2, i + 1);
+    }
+    return 1;
+}
+
+/* s:save(): save the scenario's overrides in its model, under its name */
+static int m_save(lua_State *L)
+{
+    ks_model *model = aux_open_self(L);
+    ks_error err;
+    if (ks_scenario_save(model, &err) != KS_OK)
+        return lk_raise(L, &err);
+    return 0;
+}
+
 /* m:import(path [, {reported = true}]) -> true | nil, message */
 static int m_import(lua_State *L)
 {
@@ -423,14 +446,14 @@ static int m_import(lua_State *L)
                                    ? KS_PROV_REPORTED
                                    : KS_PROV_OVERRIDDEN;
     ks_error err;
-    if (ks_import_csv(model, path, provenance, &err) != KS_OK)
+    if (ks_import_values(model, path, provenance, &err) != KS_OK)
         return lk_fail(L, &err);
     lua_pushboolean(L, 1);
     return 1;
 }
 
 /* m:export(path [, {scenario = true, inputs_only = true}]) -> true | nil,
- * message */
+ * message; a model with scenario = true also writes its saved scenarios */
 static int m_export(lua_State *L)
 {
     ks_model *model = aux_open_self(L);
@@ -440,7 +463,10 @@ static int m_export(lua_State *L)
     options.with_scenario_column = aux_opt_flag(L, 3, "scenario");
     options.inputs_only = aux_opt_flag(L, 3, "inputs_only");
     ks_error err;
-    if (ks_export_csv(model, path, &options, &err) != KS_OK)
+    ks_status status = options.with_scenario_column
+        ? ks_export_scenarios_csv(model, path, &options, &err)
+        : ks_export_csv(model, path, &options, &err);
+    if (status != KS_OK)
         return lk_fail(L, &err);
     lua_pushboolean(L, 1);
     return 1;
@@ -598,6 +624,8 @@ static const luaL_Reg aux_methods[] = {
     {"set", m_set},
     {"define", m_define},
     {"scenario", m_scenario},
+    {"scenarios", m_scenarios},
+    {"save", m_save},
     {"explain", lk_explain},
     {"items", m_items},
     {"item", m_item},
