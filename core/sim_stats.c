@@ -3,15 +3,14 @@
  * moments per block merged by Chan's formula, and percentiles, shares and
  * histograms over the kept float32 values.
  *
- * Percentiles: the kept values of an output are not sorted.  A percentile
- * takes a strided sample of about SAMPLE_SIZE values, finds in it bounds
- * that hold the ranks wanted with a wide margin (5 standard errors), then
- * one pass over all the values counts those below the bounds and gathers
- * those between (about 1% of them), and a selection among those gives the
- * exact order statistics; if the bounds missed, everything is gathered.
- * At 1M trials that is one sequential read of 4 MB per percentile, against
- * a full selection (several passes that write) or a sort; measured, a
- * full selection per percentile cost more than the trials themselves.
+ * Percentiles: the first percentile asked of an output orders its kept
+ * values into buckets of about 256 by value (one counting pass, one
+ * scattering pass: a one-digit radix sort whose digit is the value's place
+ * between the smallest and the largest), and keeps where each bucket
+ * starts.  Every percentile after that is a selection within one bucket:
+ * exact order statistics, for a few hundred comparisons.  Measured against
+ * one gathering pass per percentile (the earlier way), five outputs with
+ * three percentiles each cost a third.
  */
 #include <math.h>
 #include <string.h>
@@ -118,82 +117,108 @@ float ks_select_float(float *a, size_t n, size_t k)
 
 /* ---- percentiles over kept values ---------------------------------------- */
 
-#define SAMPLE_SIZE 8192
-
-/* Every stride-th value that is a number, into out; returns how many. */
-static size_t take_sample(const ks_kept *kept, size_t stride, float *out)
+/* The bucket of a number: monotonic in the value, so buckets are ordered. */
+static inline int bucket_of(const ks_kept_index *index, float value)
 {
-    size_t count = 0;
-    for (size_t i = 0; i < kept->n; i += stride)
-        if (kept->values[i] == kept->values[i])
-            out[count++] = kept->values[i];
-    return count;
+    double at = ((double)value - (double)index->lo) * index->scale;
+    int bucket = (int)at;
+    return bucket < 0 ? 0 : bucket >= index->bins ? index->bins - 1 : bucket;
 }
 
-/* Bounds [lo, hi] that should hold the order statistics near fraction p:
- * the sample's order statistics 5 standard errors either side. */
-static void sample_bounds(float *sample, size_t m, double p, float *lo,
-                          float *hi)
+void ks_kept_index_free(const ks_allocator *alloc, ks_kept_index *index)
 {
-    double center = p * (double)(m - 1);
-    double spread = 5.0 * sqrt((double)m * p * (1.0 - p)) + 16.0;
-    *lo = -INFINITY;
-    *hi = INFINITY;
-    if (center - spread >= 0)
-        *lo = ks_select_float(sample, m, (size_t)floor(center - spread));
-    if (center + spread <= (double)(m - 1))
-        *hi = ks_select_float(sample, m, (size_t)ceil(center + spread));
+    ks_mem_free(alloc, index->start);
+    memset(index, 0, sizeof *index);
 }
 
-/* Gather the numbers in [lo, hi] into out; *below counts those under lo. */
-static size_t gather(const ks_kept *kept, float lo, float hi, float *out,
-                     int64_t *below)
+/* Reorder the kept values into ordered buckets of about 256 values. */
+static ks_status index_build(const ks_allocator *alloc, ks_kept *kept,
+                             ks_kept_index *index, ks_error *err)
 {
-    size_t count = 0;
-    int64_t under = 0;
-    for (size_t i = 0; i < kept->n; i++) {
-        float value = kept->values[i];
-        under += value < lo;
-        out[count] = value; /* branch-free: kept only when inside */
-        count += value >= lo && value <= hi;
+    size_t n = kept->n;
+    int bins = (int)(kept->numbers / 256) + 1;
+    if (bins > 1 << 20)
+        bins = 1 << 20;
+    int64_t *start = ks_mem_calloc(alloc, (size_t)bins + 2, sizeof *start);
+    float *sorted = ks_mem_alloc(alloc, (n ? n : 1) * sizeof *sorted);
+    if (!start || !sorted) {
+        ks_mem_free(alloc, start);
+        ks_mem_free(alloc, sorted);
+        return ks_error_set(err, KS_ENOMEM, "percentile: out of memory "
+                                            "ordering %zu values", n);
     }
-    *below = under;
-    return count;
+    float lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < n; i++) {
+        float value = kept->values[i];
+        lo = value < lo ? value : lo;
+        hi = value > hi ? value : hi;
+    }
+    index->bins = bins;
+    index->lo = lo;
+    index->scale = hi > lo ? (double)bins / ((double)hi - (double)lo) : 0;
+    index->start = start;
+    /* counts land in start[b + 2] so that a prefix sum leaves in start[b + 1]
+     * the first free place of bucket b while scattering */
+    int64_t *count = start + 1;
+    int64_t not_numbers = 0;
+    for (size_t i = 0; i < n; i++) {
+        float value = kept->values[i];
+        if (value != value)
+            not_numbers++;
+        else
+            count[bucket_of(index, value) + 1]++;
+    }
+    for (int b = 1; b <= bins; b++)
+        count[b] += count[b - 1];
+    int64_t nan_at = count[bins];
+    for (size_t i = 0; i < n; i++) {
+        float value = kept->values[i];
+        if (value != value)
+            sorted[nan_at++] = value;
+        else
+            sorted[count[bucket_of(index, value)]++] = value;
+    }
+    /* after scattering, count[b] (= start[b + 1]) is the end of bucket b */
+    start[0] = 0;
+    memcpy(kept->values, sorted, n * sizeof *sorted);
+    ks_mem_free(alloc, sorted);
+    (void)not_numbers;
+    return KS_OK;
 }
 
-ks_status ks_kept_percentile(const ks_allocator *alloc, const ks_kept *kept,
-                             double q, double *out, ks_error *err)
+/* The order statistic `rank` (0-based among the numbers). */
+static float rank_value(const ks_kept *kept, const ks_kept_index *index,
+                        int64_t rank)
 {
+    int lo = 0, hi = index->bins - 1;
+    while (lo < hi) { /* the bucket b with start[b] <= rank < start[b+1] */
+        int mid = lo + (hi - lo + 1) / 2;
+        if (index->start[mid] <= rank)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    int64_t first = index->start[lo];
+    size_t size = (size_t)(index->start[lo + 1] - first);
+    return ks_select_float(kept->values + first, size, (size_t)(rank - first));
+}
+
+ks_status ks_kept_percentile(const ks_allocator *alloc, ks_kept *kept,
+                             ks_kept_index *index, double q, double *out,
+                             ks_error *err)
+{
+    if (index->bins == 0) {
+        ks_status status = index_build(alloc, kept, index, err);
+        if (status != KS_OK)
+            return status;
+    }
     double position = q / 100.0 * (double)(kept->numbers - 1);
     int64_t rank = (int64_t)floor(position);
     double fraction = position - (double)rank;
-    int64_t upper_rank = fraction > 0 && rank + 1 < kept->numbers ? rank + 1
-                                                                  : rank;
-    float *gathered = ks_mem_alloc(alloc, (kept->n + 1) * sizeof *gathered);
-    if (!gathered)
-        return ks_error_set(err, KS_ENOMEM,
-                            "percentile: out of memory selecting among %zu "
-                            "values", kept->n);
-    float lo = -INFINITY, hi = INFINITY;
-    size_t stride = kept->n / SAMPLE_SIZE;
-    if (stride >= 8) {
-        size_t m = take_sample(kept, stride, gathered);
-        if (m >= 64)
-            sample_bounds(gathered, m, (double)rank / (double)(kept->numbers - 1 ? kept->numbers - 1 : 1), &lo, &hi);
-    }
-    int64_t below;
-    size_t count = gather(kept, lo, hi, gathered, &below);
-    if (rank < below || upper_rank - below >= (int64_t)count)
-        count = gather(kept, -INFINITY, INFINITY, gathered, &below);
-    size_t at = (size_t)(rank - below);
-    float lower = ks_select_float(gathered, count, at);
+    float lower = rank_value(kept, index, rank);
     float upper = lower;
-    if (upper_rank != rank) {
-        upper = gathered[at + 1];
-        for (size_t i = at + 1; i < count; i++)
-            upper = gathered[i] < upper ? gathered[i] : upper;
-    }
-    ks_mem_free(alloc, gathered);
+    if (fraction > 0 && rank + 1 < kept->numbers)
+        upper = rank_value(kept, index, rank + 1);
     double low = kept->center + (double)lower;
     double high = kept->center + (double)upper;
     *out = low + fraction * (high - low);

@@ -1036,6 +1036,7 @@ struct ks_sim_result {
     ks_moments *moments;
     double *center;      /* kept values are float(value - center)      */
     float **kept;        /* per output, one float per trial            */
+    ks_kept_index *index; /* per output, built by the first percentile  */
 };
 
 typedef struct sim_run {
@@ -1418,7 +1419,10 @@ void ks_sim_result_free(ks_sim_result *result)
             ks_mem_free(alloc, result->names[o]);
         if (result->kept)
             ks_mem_free(alloc, result->kept[o]);
+        if (result->index)
+            ks_kept_index_free(alloc, &result->index[o]);
     }
+    ks_mem_free(alloc, result->index);
     ks_mem_free(alloc, result->given);
     ks_mem_free(alloc, result->names);
     ks_mem_free(alloc, result->kept);
@@ -1442,8 +1446,9 @@ static ks_sim_result *result_new(const sim_plan *plan, ks_model *model,
     result->kept = ks_mem_calloc(alloc, (size_t)outputs, sizeof(float *));
     result->moments = ks_mem_calloc(alloc, (size_t)outputs, sizeof *result->moments);
     result->center = ks_mem_calloc(alloc, (size_t)outputs, sizeof *result->center);
+    result->index = ks_mem_calloc(alloc, (size_t)outputs, sizeof *result->index);
     if (!result->given || !result->names || !result->kept ||
-        !result->moments || !result->center) {
+        !result->moments || !result->center || !result->index) {
         ks_sim_result_free(result);
         return NULL;
     }
@@ -1710,7 +1715,8 @@ ks_status ks_sim_percentile(ks_sim_result *result, int output, double q,
         return ks_error_set(err, KS_EINVAL,
                             "percentile: '%s' gave no number in any trial",
                             result->names[output]);
-    return ks_kept_percentile(&result->alloc, &kept, q, out, err);
+    return ks_kept_percentile(&result->alloc, &kept, &result->index[output],
+                              q, out, err);
 }
 
 double ks_sim_prob(const ks_sim_result *result, int output, ks_sim_op op,

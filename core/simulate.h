@@ -166,15 +166,32 @@ float ks_select_float(float *values, size_t n, size_t k);
  * and numbers > 0 checked by the caller.
  */
 typedef struct ks_kept {
-    const float *values;
+    float *values;
     size_t n;
     double center;
     int64_t numbers;
     double lo, hi;
 } ks_kept;
 
-ks_status ks_kept_percentile(const ks_allocator *alloc, const ks_kept *kept,
-                             double q, double *out, ks_error *err);
+/*
+ * Buckets over kept values, built by the first percentile asked of an
+ * output: the values are reordered (once, one counting and one scattering
+ * pass) so that bucket b holds values[start[b] .. start[b+1]) and every
+ * value of a bucket is <= every value of the next; numbers first, NaN
+ * after.  A percentile then selects within one bucket.
+ */
+typedef struct ks_kept_index {
+    int bins;        /* 0: not built                                    */
+    float lo;        /* the smallest number                             */
+    double scale;    /* bins / (largest - smallest)                     */
+    int64_t *start;  /* bins + 1 offsets                                */
+} ks_kept_index;
+
+void ks_kept_index_free(const ks_allocator *alloc, ks_kept_index *index);
+
+ks_status ks_kept_percentile(const ks_allocator *alloc, ks_kept *kept,
+                             ks_kept_index *index, double q, double *out,
+                             ks_error *err);
 double ks_kept_prob(const ks_kept *kept, ks_sim_op op, double x);
 void ks_kept_histogram(const ks_kept *kept, int bins, int64_t *counts);
 
