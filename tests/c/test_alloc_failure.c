@@ -33,6 +33,12 @@
 #include "simulate.h"
 #define HAVE_SIMULATE 1
 #endif
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#endif
+#endif
+#ifndef RUNNING_ON_VALGRIND
+#define RUNNING_ON_VALGRIND 0
 #endif
 
 #define IIJ "data/iij"
@@ -528,12 +534,15 @@ static void run_operation(const operation *op)
 
 /* ---- opening: no model before, nothing after ------------------------------------ */
 
+/* Under valgrind (50 times slower) opening fails every 17th allocation
+ * only; the sanitizer build fails every one. */
 static void test_open_iij(void **state)
 {
     (void)state;
     long allocations = 0, failures = 0;
+    long stride = RUNNING_ON_VALGRIND ? 17 : 1;
     for (int for_good = 0; for_good <= 1; for_good++) {
-        for (long n = 1;; n++) {
+        for (long n = 1;; n += stride) {
             arm(n, for_good);
             ks_model *model = (ks_model *)&model;
             ks_error err;
