@@ -273,6 +273,10 @@ static ks_status read_row(rows_reader *reader, const ks_csv_record *record,
     if (name.length == 0 || span_is(name, "base"))
         return stage_base(reader->rows, record,
                           &record->fields[col[COL_VALUE]], &value, err);
+    /* nothing written for a formula's cell: the formula computes it (an
+     * export writes error cells so); elsewhere it is a missing input */
+    if (value.is_empty && ks_item_has_formula(reader->model, item))
+        return KS_OK;
     return stage_scenario(reader->rows, record, name, &value, err);
 }
 

@@ -84,8 +84,8 @@ static ks_status host_saved_scenario(ks_model *model, const char *directory,
     if (status != KS_OK) {
         char why[KS_MESSAGE_MAX];
         snprintf(why, sizeof why, "%s", err->message);
-        snprintf(err->message, sizeof err->message, "%.200s: %.500s", directory,
-                 why);
+        snprintf(err->message, sizeof err->message, "%.200s: %.500s",
+                 directory, why);
         return status;
     }
     return ks_scenario_new(model, name, scenario, err);
