@@ -3,11 +3,18 @@
  * callback API (csv_read.h).
  *
  * libcsv reports fields and rows but not where they are, and it skips blank
- * rows.  So this reader scans the bytes itself -- counting lines and
- * columns, checking UTF-8, refusing NUL bytes -- and hands libcsv runs of
- * ordinary bytes plus each comma, CR and LF on its own.  Every libcsv
- * callback then happens while one known byte is being parsed, and the
- * reader knows where each field began.
+ * rows.  Two ways of feeding it keep track of positions:
+ *
+ * - Whole lines holding no quote, NUL or invalid UTF-8 (checked eight bytes
+ *   at a time) go to libcsv in one call.  Without quotes a field is exactly
+ *   its bytes, so where each field begins follows from the lengths libcsv
+ *   reports: the next field starts past the comma, a row's first field
+ *   past the line ends (and blank lines) before it.
+ * - Anything else (a line with a quote, a field across chunks, bad bytes)
+ *   is scanned byte by byte -- counting lines and columns, checking UTF-8,
+ *   refusing NUL bytes -- and libcsv gets runs of ordinary bytes plus each
+ *   comma, CR and LF on its own, so every callback happens while one known
+ *   byte is being parsed.
  *
  * Options: CSV_STRICT (stray quotes), CSV_STRICT_FINI (a quote never
  * closed), CSV_EMPTY_IS_NULL (to tell `,,` from `,"",`).  Fields are copied
@@ -16,6 +23,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -25,7 +33,7 @@
 
 #define CSV_OPTIONS (CSV_STRICT | CSV_STRICT_FINI | CSV_EMPTY_IS_NULL)
 #define MIN_BLOCK 1024
-#define FILE_CHUNK 16384
+#define FILE_CHUNK 65536
 
 /*
  * libcsv's realloc and free hooks take no user data, so they reach the
@@ -86,11 +94,62 @@ static ks_status report(const ks_csv_reader *reader, ks_error *err)
 
 /* ---- libcsv callbacks -------------------------------------------------- */
 
+static int is_continuation(unsigned char c)
+{
+    return (c & 0xC0) == 0x80;
+}
+
+static int count_columns(const unsigned char *bytes, size_t size)
+{
+    int columns = 0;
+    for (size_t i = 0; i < size; i++)
+        columns += !is_continuation(bytes[i]);
+    return columns;
+}
+
+/* In a run: pass the line ends (and blank lines) at the cursor. */
+static void run_skip_line_ends(ks_csv_reader *reader, size_t end)
+{
+    const unsigned char *bytes = reader->run;
+    size_t at = reader->run_cursor;
+    while (at < end && (bytes[at] == '\r' || bytes[at] == '\n')) {
+        int prev_cr = at == 0 ? reader->run_prev_cr : bytes[at - 1] == '\r';
+        if (bytes[at] == '\r' || !prev_cr)
+            reader->run_line++;
+        reader->run_line_start = ++at;
+    }
+    reader->run_cursor = at;
+}
+
+static ks_csv_position run_position(const ks_csv_reader *reader, size_t at)
+{
+    size_t from = reader->run_line_start;
+    int column = reader->run_ascii
+                     ? (int)(at - from)
+                     : count_columns(reader->run + from, at - from);
+    return (ks_csv_position){ reader->run_line, column + 1 };
+}
+
+/* In a run: the field of `length` bytes libcsv reports begins at the
+ * cursor; move the cursor past it and its comma. */
+static void run_locate_field(ks_csv_reader *reader, size_t length)
+{
+    if (reader->run_new_row) {
+        run_skip_line_ends(reader, SIZE_MAX);
+        reader->run_new_row = 0;
+    }
+    reader->field_start = run_position(reader, reader->run_cursor);
+    size_t after = reader->run_cursor + length;
+    reader->run_cursor = after + (reader->run[after] == ',');
+}
+
 static void on_field(void *text, size_t length, void *data)
 {
     ks_csv_reader *reader = data;
     if (reader->status != KS_OK)
         return;
+    if (reader->run)
+        run_locate_field(reader, length);
     if (length >= SIZE_MAX - reader->byte_count - 1
         || ks_mem_grow(reader->alloc, (void **)&reader->bytes,
                        &reader->byte_capacity, reader->byte_count + length + 1,
@@ -120,6 +179,7 @@ static void on_row(int terminator, void *data)
     ks_csv_reader *reader = data;
     reader->row_begun = 0;
     reader->field_start = reader->after;
+    reader->run_new_row = 1;
     if (reader->status != KS_OK)
         return;
     if (ks_mem_grow(reader->alloc, (void **)&reader->fields,
@@ -162,19 +222,6 @@ static size_t parse(ks_csv_reader *reader, const unsigned char *bytes,
                                 reader);
     libcsv_allocator = saved;
     return consumed;
-}
-
-static int is_continuation(unsigned char c)
-{
-    return (c & 0xC0) == 0x80;
-}
-
-static int count_columns(const unsigned char *bytes, size_t size)
-{
-    int columns = 0;
-    for (size_t i = 0; i < size; i++)
-        columns += !is_continuation(bytes[i]);
-    return columns;
 }
 
 static ks_status parse_failed(ks_csv_reader *reader, ks_csv_position where,
@@ -285,8 +332,8 @@ static int is_special(unsigned char c)
     return c == ',' || c == '\r' || c == '\n';
 }
 
-static ks_status feed_bytes(ks_csv_reader *reader, const unsigned char *bytes,
-                            size_t size)
+static ks_status feed_scanned(ks_csv_reader *reader,
+                              const unsigned char *bytes, size_t size)
 {
     size_t run = 0;
     ks_csv_position run_start = reader->at;
@@ -314,6 +361,140 @@ static ks_status feed_bytes(ks_csv_reader *reader, const unsigned char *bytes,
         reader->after_cr = 0;
     }
     return feed_run(reader, bytes + run, size - run, run_start);
+}
+
+/* ---- the fast path: whole clean lines at once ------------------------- */
+
+#define BYTES_OF(x) (UINT64_C(0x0101010101010101) * (x))
+
+/* Any byte of the word zero, a quote or not ASCII. */
+static int word_needs_care(uint64_t word)
+{
+    uint64_t quotes = word ^ BYTES_OF(0x22);
+    uint64_t zero = (word - BYTES_OF(0x01)) & ~word;
+    uint64_t quote = (quotes - BYTES_OF(0x01)) & ~quotes;
+    return ((zero | quote | word) & BYTES_OF(0x80)) != 0;
+}
+
+/* The length of a valid UTF-8 sequence at `bytes` (its first byte not
+ * ASCII), or 0 when it is invalid or cut off by the end. */
+static size_t utf8_sequence(const unsigned char *bytes, size_t size)
+{
+    unsigned char c = bytes[0], low = 0x80, high = 0xBF;
+    size_t length = c >= 0xC2 && c <= 0xDF   ? 2
+                    : c >= 0xE0 && c <= 0xEF ? 3
+                    : c >= 0xF0 && c <= 0xF4 ? 4
+                                             : 0;
+    if (length == 0 || length > size)
+        return 0;
+    if (c == 0xE0)
+        low = 0xA0;
+    else if (c == 0xED)
+        high = 0x9F;
+    else if (c == 0xF0)
+        low = 0x90;
+    else if (c == 0xF4)
+        high = 0x8F;
+    for (size_t i = 1; i < length; i++) {
+        if (bytes[i] < low || bytes[i] > high)
+            return 0;
+        low = 0x80;
+        high = 0xBF;
+    }
+    return length;
+}
+
+/* How many bytes at the start are whole lines (ending in LF) holding no
+ * quote, NUL or invalid UTF-8; *ascii tells whether all are ASCII. */
+static size_t clean_lines(const unsigned char *bytes, size_t size, int *ascii)
+{
+    size_t at = 0;
+    *ascii = 1;
+    while (at < size) {
+        uint64_t word;
+        if (size - at >= sizeof word) {
+            memcpy(&word, bytes + at, sizeof word);
+            if (!word_needs_care(word)) {
+                at += sizeof word;
+                continue;
+            }
+        }
+        unsigned char c = bytes[at];
+        if (c == '"' || c == '\0')
+            break;
+        if (c < 0x80) {
+            at++;
+            continue;
+        }
+        size_t length = utf8_sequence(bytes + at, size - at);
+        if (length == 0)
+            break;
+        *ascii = 0;
+        at += length;
+    }
+    while (at > 0 && bytes[at - 1] != '\n')
+        at--;
+    return at;
+}
+
+/* Whole clean lines, the reader at the start of a row and a line. */
+static ks_status feed_lines(ks_csv_reader *reader, const unsigned char *bytes,
+                            size_t size, int ascii)
+{
+    reader->run = bytes;
+    reader->run_cursor = reader->run_line_start = 0;
+    reader->run_line = reader->at.line;
+    reader->run_ascii = ascii;
+    reader->run_new_row = 1;
+    reader->run_prev_cr = reader->after_cr;
+    size_t consumed = parse(reader, bytes, size);
+    if (consumed != size && reader->status == KS_OK) {
+        /* a field too large, or no memory: where libcsv stopped */
+        reader->run_cursor = reader->run_line_start = 0;
+        reader->run_line = reader->at.line;
+        for (size_t i = 0; i < consumed; i++) {
+            if (bytes[i] != '\n' && bytes[i] != '\r')
+                continue;
+            reader->run_cursor = i;
+            run_skip_line_ends(reader, consumed);
+            i = reader->run_cursor - 1;
+        }
+        ks_csv_position where = run_position(reader, consumed);
+        reader->run = NULL;
+        return parse_failed(reader, where, bytes + consumed, size - consumed);
+    }
+    run_skip_line_ends(reader, size);
+    reader->at = (ks_csv_position){ reader->run_line, 1 };
+    reader->after = reader->field_start = reader->at;
+    reader->after_cr = 0;
+    reader->row_begun = 0;
+    reader->run = NULL;
+    return reader->status;
+}
+
+static ks_status feed_bytes(ks_csv_reader *reader, const unsigned char *bytes,
+                            size_t size)
+{
+    while (size > 0) {
+        int ascii = 1;
+        size_t clean = 0;
+        if (!reader->row_begun && reader->utf8_needed == 0 &&
+            reader->at.column == 1 && reader->at.line < INT_MAX / 2)
+            clean = clean_lines(bytes, size, &ascii);
+        if (clean > 0) {
+            if (feed_lines(reader, bytes, clean, ascii) != KS_OK)
+                return reader->status;
+        } else {
+            /* up to the end of the line, byte by byte */
+            const unsigned char *line_end = memchr(bytes, '\n', size);
+            clean = line_end ? (size_t)(line_end - bytes) + 1 : size;
+            if (feed_scanned(reader, bytes, clean) != KS_OK)
+                return reader->status;
+        }
+        bytes += clean;
+        size -= clean;
+    }
+    return KS_OK;
 }
 
 /* Drop a byte order mark, which may arrive split across chunks. */
