@@ -1,0 +1,147 @@
+-- test_saved_scenarios.lua -- scenarios saved in a model, from Lua and the
+-- command line: m:scenarios(), m:scenario(name) starting from the saved
+-- overrides (a copy), s:save(), m:export(path, {scenario = true}) opened
+-- and imported again with every cell of every scenario the same bit for
+-- bit, `kessan export MODEL --scenario S` and its error for an unknown S.
+-- The kessan program is found in `arg` (the host puts it before "run").
+package.path = "tests/lua/?.lua;" .. package.path
+local kessan = require "kessan"
+local check = require "check"
+
+local DIR = "tests/data/scenarios"
+
+-- ---- reading and copies ----------------------------------------------------
+local m = assert(kessan.open(DIR))
+local names = m:scenarios()
+check.eq(#names, 2, "saved scenarios")
+check.eq(names[1], "low", "first saved")
+check.eq(names[2], "high", "second saved")
+
+local low = m:scenario("low")
+check.eq(low:get("rev.a@3Q02"), 150, "low's saved rev.a@3Q02 (values.csv)")
+check.eq(m:get("rev.a@3Q02"), 160, "the base's rev.a@3Q02 (values.csv)")
+check.eq(low:explain("rev.a@3Q02").provenance, "overridden", "provenance")
+check.eq(low:get("rev.a@FY02"), low:get("rev.a@9M02") + 155, "flows into FY")
+check.eq(low:scenarios()[2], "high", "a scenario lists its model's")
+
+low:set("rev.a@3Q02", 1)
+check.eq(m:scenario("low"):get("rev.a@3Q02"), 150, "a handle is a copy")
+
+-- ---- saving ----------------------------------------------------------------
+low:save()
+check.eq(m:scenario("low"):get("rev.a@3Q02"), 1, "saved")
+check.eq(m:get("rev.a@3Q02"), 160, "the base is unchanged by a save")
+local mid = m:scenario("mid")
+mid:set("rev.b@4Q02", 0.1 + 0.2)
+mid:save()
+check.eq(table.concat(m:scenarios(), ","), "low,high,mid", "a new name")
+check.raises("only a scenario can be saved", function() m:save() end)
+check.raises("'base'", function() m:scenario("base"):save() end)
+
+-- ---- round trip ------------------------------------------------------------
+local function bits(value) return value and string.pack("<d", value) or "nil" end
+
+local function same_cells(a, b, what)
+  for _, id in ipairs(a:items()) do
+    for _, period in ipairs(a:periods()) do
+      local x, y = a:get(id, period), b:get(id, period)
+      if bits(x) ~= bits(y) then
+        error(string.format("%s: %s@%s: %s ~= %s", what, id, period,
+                            tostring(x), tostring(y)), 2)
+      end
+    end
+  end
+end
+
+local function same_scenarios(a, b)
+  same_cells(a, b, "base")
+  check.eq(table.concat(b:scenarios(), ","), table.concat(a:scenarios(), ","),
+           "the saved names")
+  for _, name in ipairs(a:scenarios()) do
+    same_cells(a:scenario(name), b:scenario(name), name)
+  end
+end
+
+-- a scratch model directory: the fixture's chart and settings
+local function scratch()
+  local directory = check.tmpname(".d")
+  assert(os.execute("mkdir -p '" .. directory .. "'"))
+  for _, file in ipairs{"items.csv", "settings.csv"} do
+    local from = assert(io.open(DIR .. "/" .. file, "rb"))
+    local to = assert(io.open(directory .. "/" .. file, "wb"))
+    to:write(from:read("a"))
+    from:close()
+    to:close()
+  end
+  return directory
+end
+
+for _, inputs_only in ipairs{false, true} do
+  local directory = scratch()
+  assert(m:export(directory .. "/values.csv",
+                  {scenario = true, inputs_only = inputs_only}))
+  local again = assert(kessan.open(directory))
+  same_scenarios(m, again)
+  if inputs_only then
+    local blank = assert(kessan.open(scratch()))
+    assert(blank:import(directory .. "/values.csv", {reported = true}))
+    same_scenarios(m, blank)
+  end
+  os.execute("rm -r '" .. directory .. "'")
+end
+
+-- a failed import changes nothing, saved scenarios included
+local bad = check.tmpname(".csv")
+local f = assert(io.open(bad, "wb"))
+f:write("item,period,value,scenario\nrev.a,3Q02,5,low\nrev.a,4Q02,x,high\n")
+f:close()
+local ok, why = m:import(bad)
+check.eq(ok, nil, "a bad import fails")
+assert(why:find(":3:12: expected a number", 1, true), why)
+check.eq(m:scenario("low"):get("rev.a@3Q02"), 1, "low as it was")
+
+-- ---- the command line ------------------------------------------------------
+local program = arg[-1] == "run" and arg[-2]
+if program then
+  local function quote(s) return "'" .. s:gsub("'", "'\\''") .. "'" end
+  local out_path, err_path = check.tmpname(".out"), check.tmpname(".err")
+  local function run(arguments)
+    local _, _, code = os.execute(quote(program) .. " " .. arguments .. " >"
+                                  .. quote(out_path) .. " 2>"
+                                  .. quote(err_path))
+    local function slurp(path)
+      local file = assert(io.open(path, "rb"))
+      local text = file:read("a")
+      file:close()
+      return text
+    end
+    return code, slurp(out_path), slurp(err_path)
+  end
+
+  local fixture = assert(kessan.open(DIR))
+  local high = fixture:scenario("high")
+  local code, out, err = run("export " .. DIR .. " --scenario high")
+  check.eq(code, 0, "export --scenario exit: " .. err)
+  local rows = 0
+  for line in out:gmatch("[^\n]+") do
+    rows = rows + 1
+    if rows == 1 then
+      check.eq(line, "item,period,value,scenario", "header")
+    else
+      local id, period, value, name = line:match("^([^,]*),([^,]*),([^,]*),(.*)$")
+      check.eq(name, "high", "scenario column")
+      check.eq(bits(tonumber(value)), bits(high:get(id, period)),
+               id .. "@" .. period .. " at full precision")
+    end
+  end
+  check.eq(rows - 1, #fixture:items() * #fixture:periods(), "every cell")
+
+  code, out, err = run("export " .. DIR .. " --scenario lo")
+  check.eq(code, 1, "unknown scenario exit")
+  check.eq(out, "", "nothing written")
+  check.eq(err, "kessan: " .. DIR .. ": no scenario 'lo' (did you mean 'low'?)\n",
+           "unknown scenario message")
+end
+
+check.cleanup()
+print("test_saved_scenarios: ok")
