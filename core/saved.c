@@ -5,6 +5,7 @@
  * beside the old one (ks_saved_prepare) and swapped in (ks_saved_commit),
  * so a failed allocation leaves what is saved as it was.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -88,9 +89,12 @@ ks_status ks_saved_scenario_lookup(const ks_model *model, const char *name,
     if (nearest)
         return ks_error_set(err, KS_EUNKNOWN, "no scenario '%.64s' (did you "
                             "mean '%.64s'?)", name, nearest);
+    char list[256] = "";
+    for (int i = 0, used = 0; i < count && used < (int)sizeof list - 1; i++)
+        used += snprintf(list + used, sizeof list - (size_t)used, "%s%s",
+                         i ? ", " : "", names[i]);
     return ks_error_set(err, KS_EUNKNOWN, "no scenario '%.64s' (saved: "
-                        "'%.64s'%s)", name, names[0],
-                        set->count > 1 ? " and others" : "");
+                        "%s)", name, list);
 }
 
 /* ---- building a new set ------------------------------------------------- */
