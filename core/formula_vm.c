@@ -357,20 +357,33 @@ typedef struct block_pass {
     double *scratch;
 } block_pass;
 
+/* Whether any lane is not a finite number (NaN, tagged or not, or an
+ * infinity: the slow path sorts those out exactly).  Integer bit tests,
+ * so that the loop becomes vector instructions under strict C11. */
 static int any_not_number(const double *x, int lanes)
 {
-    int bad = 0;
-    for (int i = 0; i < lanes; i++)
-        bad |= x[i] != x[i];
-    return bad;
+    uint64_t special = 0;
+    for (int i = 0; i < lanes; i++) {
+        uint64_t bits;
+        memcpy(&bits, &x[i], sizeof bits);
+        /* an all-ones exponent carries into the sign bit */
+        special |= (bits & UINT64_C(0x7FF0000000000000)) +
+                   UINT64_C(0x0010000000000000);
+    }
+    return (special >> 63) != 0;
 }
 
+/* Whether any lane is +0 or -0 (a divisor to take care of). */
 static int any_zero(const double *x, int lanes)
 {
-    int zero = 0;
-    for (int i = 0; i < lanes; i++)
-        zero |= x[i] == 0;
-    return zero;
+    uint64_t zero = 0;
+    for (int i = 0; i < lanes; i++) {
+        uint64_t bits;
+        memcpy(&bits, &x[i], sizeof bits);
+        /* only a zero magnitude borrows into the sign bit */
+        zero |= (bits & UINT64_C(0x7FFFFFFFFFFFFFFF)) - 1;
+    }
+    return (zero >> 63) != 0;
 }
 
 /* Operand lane i (for the slow paths). */

@@ -4,6 +4,7 @@
  * and the normal CDF for the Gaussian copula.
  */
 #include <math.h>
+#include <string.h>
 
 #include "rng.h"
 
@@ -27,6 +28,52 @@ void ks_rng_seed(ks_rng *rng, uint64_t seed, uint64_t stream)
         rng->s[i] = splitmix64(&state);
     if ((rng->s[0] | rng->s[1] | rng->s[2] | rng->s[3]) == 0)
         rng->s[0] = 1; /* the one state xoshiro cannot leave */
+    for (int way = 0; way < KS_RNG_WAYS; way++) {
+        uint64_t any = 0;
+        for (int word = 0; word < 4; word++)
+            any |= rng->w[word][way] = splitmix64(&state);
+        if (any == 0)
+            rng->w[0][way] = 1;
+    }
+}
+
+/* xoshiro256** on each way; *5 and *9 as shifts and adds so that the
+ * vector units need no 64-bit multiply. */
+static inline void fill_ways(uint64_t w[4][KS_RNG_WAYS], uint64_t *out)
+{
+    for (int k = 0; k < KS_RNG_WAYS; k++) {
+        uint64_t s0 = w[0][k], s1 = w[1][k], s2 = w[2][k], s3 = w[3][k];
+        uint64_t five = (s1 << 2) + s1;
+        uint64_t rotated = (five << 7) | (five >> 57);
+        out[k] = (rotated << 3) + rotated;
+        uint64_t t = s1 << 17;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = (s3 << 45) | (s3 >> 19);
+        w[0][k] = s0;
+        w[1][k] = s1;
+        w[2][k] = s2;
+        w[3][k] = s3;
+    }
+}
+
+void ks_rng_fill(ks_rng *rng, uint64_t *out, int n)
+{
+    uint64_t w[4][KS_RNG_WAYS];
+    memcpy(w, rng->w, sizeof w);
+    int i = 0;
+    for (; i + KS_RNG_WAYS <= n; i += KS_RNG_WAYS)
+        fill_ways(w, out + i);
+    if (i < n) {
+        uint64_t last[KS_RNG_WAYS];
+        fill_ways(w, last);
+        for (int k = 0; i < n; i++, k++)
+            out[i] = last[k];
+    }
+    memcpy(rng->w, w, sizeof w);
 }
 
 /* ---- the ziggurat ---------------------------------------------------------- */
@@ -105,9 +152,11 @@ void ks_rng_normals(ks_rng *rng, const ks_ziggurat *zig, double *out, int n,
     int rejected = 0;
     if (n > KS_RNG_BLOCK_MAX)
         n = KS_RNG_BLOCK_MAX;
-    ks_rng local = *rng; /* in registers for the hot loop */
+    uint64_t words[KS_RNG_BLOCK_MAX];
+    ks_rng_fill(rng, words, n);
+    ks_rng local = *rng;
     for (int i = 0; i < n; i++) {
-        uint64_t bits = ks_rng_next(&local);
+        uint64_t bits = words[i];
         int layer = ZIG_LAYER(bits);
         uint64_t magnitude = ZIG_MAGNITUDE(bits);
         double x = (double)(int64_t)magnitude * zig->w[layer];
@@ -126,10 +175,14 @@ void ks_rng_normals(ks_rng *rng, const ks_ziggurat *zig, double *out, int n,
 void ks_rng_uniforms(ks_rng *rng, double *out, int n, double a, double b)
 {
     double width = b - a;
-    ks_rng local = *rng;
-    for (int i = 0; i < n; i++)
-        out[i] = a + width * ks_rng_uniform(&local);
-    *rng = local;
+    uint64_t words[KS_RNG_BLOCK_MAX];
+    for (int first = 0; first < n; first += KS_RNG_BLOCK_MAX) {
+        int count = n - first < KS_RNG_BLOCK_MAX ? n - first : KS_RNG_BLOCK_MAX;
+        ks_rng_fill(rng, words, count);
+        for (int i = 0; i < count; i++)
+            out[first + i] =
+                a + width * ((double)(words[i] >> 11) * 0x1.0p-53);
+    }
 }
 
 /* ---- gammas ----------------------------------------------------------------- */

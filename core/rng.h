@@ -16,8 +16,12 @@
 #include <math.h>
 #include <stdint.h>
 
+#define KS_RNG_WAYS 4
+
 typedef struct ks_rng {
-    uint64_t s[4];
+    uint64_t s[4];                    /* the stream for single draws      */
+    uint64_t w[4][KS_RNG_WAYS];       /* four more, interleaved word by
+                                         word, for block draws            */
 } ks_rng;
 
 /* The stream `stream` of `seed`: its state is four splitmix64 outputs
@@ -43,6 +47,10 @@ static inline uint64_t ks_rng_next(ks_rng *rng)
     s[3] = ks_rng_rotl(s[3], 45);
     return result;
 }
+
+/* n random 64-bit words from the interleaved streams: the four advance
+ * side by side, which the compiler turns into vector instructions. */
+void ks_rng_fill(ks_rng *rng, uint64_t *out, int n);
 
 /* Uniform on [0, 1), 53 bits. */
 static inline double ks_rng_uniform(ks_rng *rng)

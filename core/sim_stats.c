@@ -53,32 +53,62 @@ void ks_moments_merge(ks_moments *total, const ks_moments *part)
         total->max = part->max;
 }
 
+/* Four running sums, so that additions do not wait on one another (the
+ * compiler may not reorder floating-point sums itself); the same lanes
+ * always add up in the same order, so the result is reproducible. */
 void ks_moments_add_block(ks_moments *moments, const double *lanes, int n)
 {
-    double sum = 0, lo = INFINITY, hi = -INFINITY;
-    int count = 0;
-    for (int i = 0; i < n; i++) {
+    double sum[4] = { 0, 0, 0, 0 }, lo[4], hi[4];
+    int count[4] = { 0, 0, 0, 0 };
+    for (int k = 0; k < 4; k++) {
+        lo[k] = INFINITY;
+        hi[k] = -INFINITY;
+    }
+    int i = 0;
+    for (; i + 4 <= n; i += 4)
+        for (int k = 0; k < 4; k++) {
+            double x = lanes[i + k];
+            int number = x == x;
+            sum[k] += number ? x : 0.0;
+            count[k] += number;
+            lo[k] = number && x < lo[k] ? x : lo[k];
+            hi[k] = number && x > hi[k] ? x : hi[k];
+        }
+    for (; i < n; i++) {
         double x = lanes[i];
         int number = x == x;
-        sum += number ? x : 0.0;
-        count += number;
-        lo = number && x < lo ? x : lo;
-        hi = number && x > hi ? x : hi;
+        sum[0] += number ? x : 0.0;
+        count[0] += number;
+        lo[0] = number && x < lo[0] ? x : lo[0];
+        hi[0] = number && x > hi[0] ? x : hi[0];
     }
+    int total = count[0] + count[1] + count[2] + count[3];
     ks_moments part;
     ks_moments_clear(&part);
-    part.invalid = n - count;
-    if (count > 0) {
-        double mean = sum / count, m2 = 0;
-        for (int i = 0; i < n; i++) {
+    part.invalid = n - total;
+    if (total > 0) {
+        double mean = ((sum[0] + sum[1]) + (sum[2] + sum[3])) / total;
+        double m2[4] = { 0, 0, 0, 0 };
+        i = 0;
+        for (; i + 4 <= n; i += 4)
+            for (int k = 0; k < 4; k++) {
+                double x = lanes[i + k];
+                double d = x == x ? x - mean : 0.0;
+                m2[k] += d * d;
+            }
+        for (; i < n; i++) {
             double d = lanes[i] == lanes[i] ? lanes[i] - mean : 0.0;
-            m2 += d * d;
+            m2[0] += d * d;
         }
-        part.count = count;
+        part.count = total;
         part.mean = mean;
-        part.m2 = m2;
-        part.min = lo;
-        part.max = hi;
+        part.m2 = (m2[0] + m2[1]) + (m2[2] + m2[3]);
+        for (int k = 1; k < 4; k++) {
+            lo[0] = lo[k] < lo[0] ? lo[k] : lo[0];
+            hi[0] = hi[k] > hi[0] ? hi[k] : hi[0];
+        }
+        part.min = lo[0];
+        part.max = hi[0];
     }
     ks_moments_merge(moments, &part);
 }

@@ -313,6 +313,7 @@ typedef struct sim_node {
     /* summary: the sets of own slots that may give the sum, in order   */
     int8_t combo[COMBOS_MAX][4];
     int8_t combo_length[COMBOS_MAX];
+    int8_t combo_deps[COMBOS_MAX]; /* nodes among deps[part_first ..]  */
     int combo_count;
     /* nodes evaluated first (deps[part_first ..]), and for a summary the
      * nodes its formula reads, evaluated only when a lane needs it     */
@@ -495,9 +496,12 @@ static void mark_reads(const sim_plan *plan, const sim_node *node,
         return;
     }
     int year = node->period / KS_SLOTS_PER_YEAR;
+    uint8_t mask = ks_calendar_mask(ks_calendar_slot(node->period));
     if (node->kind == NODE_SUMMARY)
         for (int s = 0; s < KS_SLOTS_PER_YEAR; s++)
-            need[cell_index(plan, node->item, ks_calendar_period(year, s))] = 1;
+            if ((ks_calendar_mask(s) & ~mask) == 0)
+                need[cell_index(plan, node->item,
+                                ks_calendar_period(year, s))] = 1;
     int count = ks_formula_ref_count(node->formula);
     for (int r = 0; r < count; r++) {
         int64_t cell = ref_cell(plan, ks_formula_ref_at(node->formula, r),
@@ -577,11 +581,14 @@ static int reads_vary(const sim_plan *plan, const sim_node *node,
         return varies[cell_index(plan, node->item, node->a_period)] |
                varies[cell_index(plan, node->item, node->b_period)];
     int year = node->period / KS_SLOTS_PER_YEAR;
+    uint8_t mask = ks_calendar_mask(ks_calendar_slot(node->period));
     if (node->kind == NODE_SUMMARY)
         for (int s = 0; s < KS_SLOTS_PER_YEAR; s++) {
             uint64_t cell = cell_index(plan, node->item,
                                        ks_calendar_period(year, s));
-            if (cell != own && varies[cell])
+            /* only the periods inside this one can make up its sum */
+            if ((ks_calendar_mask(s) & ~mask) == 0 && cell != own &&
+                varies[cell])
                 return 1;
         }
     int count = ks_formula_ref_count(node->formula);
@@ -686,7 +693,7 @@ static int summary_combos(sim_plan *plan, sim_node *node)
         if (!viable)
             continue;
         int8_t *combo = node->combo[node->combo_count];
-        node->combo_length[node->combo_count++] = set[0];
+        size_t deps_before = plan->dep_count;
         for (int k = 0; k < set[0]; k++) {
             combo[k] = set[k + 1];
             if (add_cell_dep(plan, (int64_t)cell_index(
@@ -694,6 +701,9 @@ static int summary_combos(sim_plan *plan, sim_node *node)
                                        ks_calendar_period(year, set[k + 1]))) != 0)
                 return -1;
         }
+        node->combo_deps[node->combo_count] =
+            (int8_t)(plan->dep_count - deps_before);
+        node->combo_length[node->combo_count++] = set[0];
     }
     return 0;
 }
@@ -912,17 +922,30 @@ static void sum_parts(sim_worker *worker, const sim_node *node,
     }
 }
 
+static int any_gap(const double *out, int n)
+{
+    int gaps = 0;
+    for (int i = 0; i < n; i++)
+        gaps |= out[i] != out[i];
+    return gaps;
+}
+
+/* A summary: its sets of parts in turn, each evaluated only when lanes
+ * are still without a number, then the formula for what remains. */
 static void eval_summary(sim_worker *worker, const sim_node *node)
 {
     double *out = lanes_of(worker, node->slot);
     int n = worker->n;
     fill(out, n, NAN);
-    for (int c = 0; c < node->combo_count; c++)
+    int dep = node->part_first;
+    for (int c = 0; c < node->combo_count; c++) {
+        if (c > 0 && !any_gap(out, n))
+            return;
+        ensure_list(worker, dep, node->combo_deps[c]);
+        dep += node->combo_deps[c];
         sum_parts(worker, node, node->combo[c], node->combo_length[c], out);
-    int gaps = 0;
-    for (int i = 0; i < n; i++)
-        gaps |= out[i] != out[i];
-    if (!gaps)
+    }
+    if (!any_gap(out, n))
         return;
     ensure_list(worker, node->read_first, node->read_count);
     double *fallback = worker->scratch + 3 * (size_t)KS_SIM_BLOCK;
@@ -957,7 +980,8 @@ static void ensure(sim_worker *worker, int index)
         return;
     worker->stamps[index] = worker->block;
     const sim_node *node = &worker->plan->nodes[index];
-    ensure_list(worker, node->part_first, node->part_count);
+    if (node->kind != NODE_SUMMARY) /* a summary pulls its parts itself */
+        ensure_list(worker, node->part_first, node->part_count);
     switch (node->kind) {
     case NODE_FORMULA:
         eval_formula(worker, node, lanes_of(worker, node->slot));
