@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "formula_opcodes.h"
+#include "hot.h"
 
 /* ---- value semantics -------------------------------------------------------- */
 
@@ -616,8 +617,9 @@ static void block_run(const block_pass *pass, double *stack, double *out)
     }
 }
 
-void ks_formula_eval_block(const ks_formula *formula, const ks_block_env *env,
-                           double *out, int lanes)
+KS_HOT void ks_formula_eval_block(const ks_formula *formula,
+                                  const ks_block_env *env, double *out,
+                                  int lanes)
 {
     double stack[BLOCK_STACK];
     double scratch[KS_BLOCK_LANES_MAX];

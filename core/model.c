@@ -124,6 +124,7 @@ static void free_book(const ks_allocator *alloc, ks_book *book)
         ks_mem_free(alloc, book->notes[i].text);
     }
     ks_mem_free(alloc, book->notes);
+    ks_saved_free(alloc, &book->saved);
     ks_mem_free(alloc, book);
 }
 

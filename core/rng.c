@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "rng.h"
+#include "hot.h"
 
 /* ---- streams ---------------------------------------------------------------- */
 
@@ -60,7 +61,7 @@ static inline void fill_ways(uint64_t w[4][KS_RNG_WAYS], uint64_t *out)
     }
 }
 
-void ks_rng_fill(ks_rng *rng, uint64_t *out, int n)
+KS_HOT void ks_rng_fill(ks_rng *rng, uint64_t *out, int n)
 {
     uint64_t w[4][KS_RNG_WAYS];
     memcpy(w, rng->w, sizeof w);
@@ -144,8 +145,8 @@ double ks_rng_normal(ks_rng *rng, const ks_ziggurat *zig)
     return ziggurat_slow(rng, zig, ks_rng_next(rng));
 }
 
-void ks_rng_normals(ks_rng *rng, const ks_ziggurat *zig, double *out, int n,
-                    double mean, double sd)
+KS_HOT void ks_rng_normals(ks_rng *rng, const ks_ziggurat *zig, double *out,
+                           int n, double mean, double sd)
 {
     uint64_t rejected_bits[KS_RNG_BLOCK_MAX];
     int rejected_lane[KS_RNG_BLOCK_MAX];

@@ -18,6 +18,7 @@
 #include "alloc.h"
 #include "error.h"
 #include "simulate.h"
+#include "hot.h"
 
 /* ---- moments ------------------------------------------------------------- */
 
@@ -56,7 +57,8 @@ void ks_moments_merge(ks_moments *total, const ks_moments *part)
 /* Four running sums, so that additions do not wait on one another (the
  * compiler may not reorder floating-point sums itself); the same lanes
  * always add up in the same order, so the result is reproducible. */
-void ks_moments_add_block(ks_moments *moments, const double *lanes, int n)
+KS_HOT void ks_moments_add_block(ks_moments *moments, const double *lanes,
+                                int n)
 {
     double sum[4] = { 0, 0, 0, 0 }, lo[4], hi[4];
     int count[4] = { 0, 0, 0, 0 };
