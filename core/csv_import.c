@@ -5,6 +5,7 @@
  * whole into a staging area (csv_import.h), then applied: ks_import_csv
  * leaves the model exactly as it was on any error.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,12 +21,27 @@
 
 enum { FORM_NONE = 0, FORM_LONG, FORM_WIDE };
 
+#define PERIOD_CACHE 64 /* entries, a power of two */
+
+/* A period id of at most 8 bytes, packed, and its period. */
+typedef struct period_entry {
+    uint64_t key;
+    int period; /* -1: empty */
+} period_entry;
+
 typedef struct values_reader {
     ks_model *model;
     ks_values_stage *stage;
+    int keep_texts;  /* stage the texts as written (printed figures)      */
     int form;
     int columns;
     int item_column, period_column, value_column, scenario_column;
+    /* rows of the long form name the same item again and again, and the
+     * same few periods: one lookup per new id */
+    int last_item;   /* -1: none yet                                      */
+    size_t last_item_length;
+    char last_item_id[ID_MAX];
+    period_entry periods[PERIOD_CACHE];
 } values_reader;
 
 /* ---- the staging area --------------------------------------------------- */
@@ -140,6 +156,53 @@ ks_status ks_csv_period_at(ks_model *model, const ks_csv_record *record,
     if (status != KS_OK)
         return fail_field(err, status, record, field, why.message);
     return KS_OK;
+}
+
+static ks_status item_cached(values_reader *reader,
+                             const ks_csv_record *record,
+                             const ks_csv_field *field, int *item,
+                             ks_error *err)
+{
+    span id = trimmed(field);
+    if (reader->last_item >= 0 && id.length == reader->last_item_length &&
+        memcmp(id.text, reader->last_item_id, id.length) == 0) {
+        *item = reader->last_item;
+        return KS_OK;
+    }
+    ks_status status = ks_csv_item_at(reader->model, record, field, item,
+                                      err);
+    if (status != KS_OK)
+        return status;
+    reader->last_item = *item;
+    reader->last_item_length = id.length; /* < ID_MAX: checked above */
+    memcpy(reader->last_item_id, id.text, id.length);
+    return KS_OK;
+}
+
+static ks_status period_cached(values_reader *reader,
+                               const ks_csv_record *record,
+                               const ks_csv_field *field, int *period,
+                               ks_error *err)
+{
+    span id = trimmed(field);
+    if (id.length == 0 || id.length > sizeof(uint64_t))
+        return ks_csv_period_at(reader->model, record, field, period, err);
+    uint64_t key = 0;
+    memcpy(&key, id.text, id.length);
+    period_entry *entry =
+        &reader->periods[(key * UINT64_C(0x9E3779B97F4A7C15)) >> 58 &
+                         (PERIOD_CACHE - 1)];
+    if (entry->period >= 0 && entry->key == key) {
+        *period = entry->period;
+        return KS_OK;
+    }
+    ks_status status = ks_csv_period_at(reader->model, record, field, period,
+                                        err);
+    if (status == KS_OK) {
+        entry->key = key;
+        entry->period = *period;
+    }
+    return status;
 }
 
 /* ---- the header --------------------------------------------------------- */
@@ -285,9 +348,11 @@ static ks_status stage_value(values_reader *reader,
     value.is_percent = memchr(text.text, '%', text.length) != NULL;
     value.line = field->line;
     value.column = field->column;
-    if (ks_mem_grow(stage->alloc, (void **)&stage->values, &stage->capacity,
-                    stage->count + 1, sizeof *stage->values) != 0
-        || stage_text(stage, text.text, text.length, &value.text) != 0)
+    if ((stage->count == stage->capacity &&
+         ks_mem_grow(stage->alloc, (void **)&stage->values, &stage->capacity,
+                     stage->count + 1, sizeof *stage->values) != 0)
+        || (reader->keep_texts &&
+            stage_text(stage, text.text, text.length, &value.text) != 0))
         return ks_error_set(err, KS_ENOMEM, "%s: out of memory",
                             record->name);
     stage->values[stage->count++] = value;
@@ -298,13 +363,13 @@ static ks_status read_long_row(values_reader *reader,
                                const ks_csv_record *record, ks_error *err)
 {
     int item, period;
-    ks_status status = ks_csv_item_at(reader->model, record,
-                                      &record->fields[reader->item_column],
-                                      &item, err);
+    ks_status status = item_cached(reader, record,
+                                   &record->fields[reader->item_column],
+                                   &item, err);
     if (status == KS_OK)
-        status = ks_csv_period_at(reader->model, record,
-                                  &record->fields[reader->period_column],
-                                  &period, err);
+        status = period_cached(reader, record,
+                               &record->fields[reader->period_column],
+                               &period, err);
     if (status == KS_OK)
         status = check_scenario(reader, record, err);
     if (status != KS_OK)
@@ -317,8 +382,8 @@ static ks_status read_wide_row(values_reader *reader,
                                const ks_csv_record *record, ks_error *err)
 {
     int item;
-    ks_status status = ks_csv_item_at(reader->model, record,
-                                      &record->fields[0], &item, err);
+    ks_status status = item_cached(reader, record, &record->fields[0], &item,
+                                   err);
     for (int i = 1; status == KS_OK && i < record->count; i++)
         status = stage_value(reader, record, &record->fields[i], item,
                              reader->stage->wide_periods[i], err);
@@ -343,42 +408,35 @@ static ks_status on_values_record(void *user_data, const ks_csv_record *record,
 
 /* ---- duplicates --------------------------------------------------------- */
 
-static int by_cell_then_line(const void *a, const void *b)
-{
-    const ks_staged_value *x = a, *y = b;
-    if (x->item != y->item)
-        return x->item < y->item ? -1 : 1;
-    if (x->period != y->period)
-        return x->period < y->period ? -1 : 1;
-    if (x->line != y->line)
-        return x->line < y->line ? -1 : 1;
-    return x->column < y->column ? -1 : x->column > y->column;
-}
-
-/* The same (item, period) twice: report the earliest second occurrence. */
+/* The same (item, period) twice: report the earliest second occurrence
+ * (values are staged in file order), found with one bit a cell of the
+ * model's grid. */
 static ks_status check_duplicates(ks_model *model, const char *name,
                                   ks_values_stage *stage, ks_error *err)
 {
     if (stage->count < 2)
         return KS_OK;
-    qsort(stage->values, stage->count, sizeof *stage->values,
-          by_cell_then_line);
-    const ks_staged_value *first = NULL, *second = NULL;
-    for (size_t i = 1; i < stage->count; i++) {
-        const ks_staged_value *a = &stage->values[i - 1];
-        const ks_staged_value *b = &stage->values[i];
-        if (a->item != b->item || a->period != b->period)
-            continue;
-        if (!second || b->line < second->line) {
-            first = a;
-            second = b;
-        }
-        while (i + 1 < stage->count && stage->values[i + 1].item == b->item
-               && stage->values[i + 1].period == b->period)
-            i++;
+    size_t periods = (size_t)ks_period_count(model);
+    size_t cells = (size_t)ks_item_count(model) * periods;
+    uint64_t *seen = ks_mem_calloc(stage->alloc, cells / 64 + 1,
+                                   sizeof *seen);
+    if (!seen)
+        return ks_error_set(err, KS_ENOMEM, "%s: out of memory", name);
+    const ks_staged_value *second = NULL;
+    for (size_t i = 0; i < stage->count && !second; i++) {
+        const ks_staged_value *value = &stage->values[i];
+        size_t cell = (size_t)value->item * periods + (size_t)value->period;
+        uint64_t bit = UINT64_C(1) << (cell % 64);
+        if (seen[cell / 64] & bit)
+            second = value;
+        seen[cell / 64] |= bit;
     }
+    ks_mem_free(stage->alloc, seen);
     if (!second)
         return KS_OK;
+    const ks_staged_value *first = stage->values;
+    while (first->item != second->item || first->period != second->period)
+        first++;
     ks_item_info info;
     ks_item_get(model, second->item, &info);
     char period[16];
@@ -391,14 +449,19 @@ static ks_status check_duplicates(ks_model *model, const char *name,
 
 /* ---- reading and importing ---------------------------------------------- */
 
-ks_status ks_values_read(ks_model *model, const char *name, const char *path,
-                         const char *data, size_t size,
-                         ks_values_stage *stage, ks_error *err)
+static ks_status read_values(ks_model *model, const char *name,
+                             const char *path, const char *data, size_t size,
+                             ks_values_stage *stage, int keep_texts,
+                             ks_error *err)
 {
     values_reader reader;
     memset(&reader, 0, sizeof reader);
     reader.model = model;
     reader.stage = stage;
+    reader.keep_texts = keep_texts;
+    reader.last_item = -1;
+    for (int i = 0; i < PERIOD_CACHE; i++)
+        reader.periods[i].period = -1;
     ks_status status =
         path ? ks_csv_read_file(stage->alloc, path, name, on_values_record,
                                 &reader, err)
@@ -411,6 +474,13 @@ ks_status ks_values_read(ks_model *model, const char *name, const char *path,
                             "header item,period,value or item,<period>,...)",
                             name);
     return check_duplicates(model, name, stage, err);
+}
+
+ks_status ks_values_read(ks_model *model, const char *name, const char *path,
+                         const char *data, size_t size,
+                         ks_values_stage *stage, ks_error *err)
+{
+    return read_values(model, name, path, data, size, stage, 1, err);
 }
 
 static ks_status apply(ks_model *model, const ks_values_stage *stage,
@@ -435,8 +505,9 @@ static ks_status import(ks_model *model, const char *name, const char *path,
                             "reported or overridden inputs", name);
     ks_values_stage stage;
     ks_values_stage_init(&stage, ks_model_allocator(model));
-    ks_status status = ks_values_read(model, name, path, data, size, &stage,
-                                      err);
+    /* the texts as written are for printed figures (ks_model_open) */
+    ks_status status = read_values(model, name, path, data, size, &stage, 0,
+                                   err);
     if (status == KS_OK)
         status = apply(model, &stage, provenance, err);
     ks_values_stage_release(&stage);
