@@ -357,8 +357,10 @@ static ks_status add_item(ks_model *model, const char *id,
     ks_book *book = model->book;
     const ks_allocator *alloc = &model->alloc;
     if (book->item_count == book->item_capacity &&
-        grow_cells(alloc, book, book->item_capacity ? book->item_capacity * 2
-                                                    : 64) != 0)
+        grow_cells(alloc, book, book->item_capacity
+                                    ? book->item_capacity +
+                                          book->item_capacity / 2
+                                    : 64) != 0)
         return ks_error_set(err, KS_ENOMEM, "out of memory adding item '%s'",
                             id);
     ks_item item;
@@ -543,9 +545,21 @@ void ks_model_begin_batch(ks_model *model)
     model->book->batch = 1;
 }
 
+/* Give back the room for items beyond the last when it is more than an
+ * eighth: the cell arrays are most of a model's memory.  Without memory
+ * for the smaller copy the arrays stay as they are. */
+static void trim_cells(const ks_allocator *alloc, ks_book *book)
+{
+    size_t spare = book->item_capacity - book->item_count;
+    if (book->item_count == 0 || spare <= book->item_count / 8)
+        return;
+    (void)grow_cells(alloc, book, book->item_count);
+}
+
 ks_status ks_model_end_batch(ks_model *model, ks_error *err)
 {
     model->book->batch = 0;
+    trim_cells(&model->alloc, model->book);
     return ks_graph_build(model, -1, err);
 }
 
