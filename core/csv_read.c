@@ -151,12 +151,15 @@ static void on_field(void *text, size_t length, void *data)
     if (reader->run)
         run_locate_field(reader, length);
     if (length >= SIZE_MAX - reader->byte_count - 1
-        || ks_mem_grow(reader->alloc, (void **)&reader->bytes,
-                       &reader->byte_capacity, reader->byte_count + length + 1,
-                       1) != 0
-        || ks_mem_grow(reader->alloc, (void **)&reader->pending,
-                       &reader->pending_capacity, reader->pending_count + 1,
-                       sizeof *reader->pending) != 0) {
+        || (reader->byte_count + length + 1 > reader->byte_capacity
+            && ks_mem_grow(reader->alloc, (void **)&reader->bytes,
+                           &reader->byte_capacity,
+                           reader->byte_count + length + 1, 1) != 0)
+        || (reader->pending_count == reader->pending_capacity
+            && ks_mem_grow(reader->alloc, (void **)&reader->pending,
+                           &reader->pending_capacity,
+                           reader->pending_count + 1,
+                           sizeof *reader->pending) != 0)) {
         fail_memory(reader);
         return;
     }
@@ -182,7 +185,8 @@ static void on_row(int terminator, void *data)
     reader->run_new_row = 1;
     if (reader->status != KS_OK)
         return;
-    if (ks_mem_grow(reader->alloc, (void **)&reader->fields,
+    if (reader->pending_count > reader->field_capacity &&
+        ks_mem_grow(reader->alloc, (void **)&reader->fields,
                     &reader->field_capacity, reader->pending_count,
                     sizeof *reader->fields) != 0) {
         fail_memory(reader);
