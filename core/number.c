@@ -219,6 +219,42 @@ static int convert(const number_parts *parts, double *number)
     return 0;
 }
 
+/* The plain case, -?digits(.digits)? with at most 15 digits, converted as
+ * it is read (the same exact conversion as convert_exact).  Returns -1
+ * for anything else, which the full grammar then decides. */
+static int parse_plain(const number_text *text, double *number,
+                       int *fraction_digits)
+{
+    static const double powers[] = { 1e0, 1e1, 1e2,  1e3,  1e4,  1e5,
+                                      1e6, 1e7, 1e8,  1e9,  1e10, 1e11,
+                                      1e12, 1e13, 1e14, 1e15 };
+    const char *at = text->at, *end = text->end;
+    int negative = at < end && *at == '-';
+    at += negative;
+    int64_t mantissa = 0;
+    int digits = 0, fraction = -1;
+    for (; at < end; at++) {
+        if (is_digit(*at)) {
+            if (++digits > 15)
+                return -1;
+            mantissa = mantissa * 10 + (*at - '0');
+            fraction += fraction >= 0;
+        } else if (*at == '.' && fraction < 0 && digits > 0) {
+            fraction = 0;
+        } else {
+            return -1;
+        }
+    }
+    if (digits == 0 || fraction == 0)
+        return -1;
+    if (fraction < 0)
+        fraction = 0;
+    double value = (double)mantissa / powers[fraction];
+    *number = negative ? -value : value;
+    *fraction_digits = fraction;
+    return 0;
+}
+
 int ks_parse_number(const char *text, size_t length, double *number,
                     int *is_missing, int *decimals)
 {
@@ -228,6 +264,12 @@ int ks_parse_number(const char *text, size_t length, double *number,
     *is_missing = 0;
     if (decimals)
         *decimals = 0;
+    int plain_decimals;
+    if (parse_plain(&span, number, &plain_decimals) == 0) {
+        if (decimals)
+            *decimals = plain_decimals;
+        return 0;
+    }
     if (is_missing_word(&span)) {
         *is_missing = 1;
         return 0;
