@@ -820,6 +820,7 @@ typedef struct sim_worker {
     double *scratch; /* 4 * KS_SIM_BLOCK: constants and the fallback   */
     double *normals; /* group_size * KS_SIM_BLOCK                      */
     unsigned *stamps; /* per node: the block it was last evaluated in  */
+    uint32_t *counts; /* per output, KS_HIST_BINS + 2 histogram counts */
     unsigned block;
     ks_rng rng;
     int n;           /* lanes in the current block                     */
@@ -1058,9 +1059,7 @@ struct ks_sim_result {
     char **given;        /* output cells as given                      */
     char **names;        /* as the model writes them                   */
     ks_moments *moments;
-    double *center;      /* kept values are float(value - center)      */
-    float **kept;        /* per output, one float per trial            */
-    ks_kept_index *index; /* per output, built by the first percentile  */
+    ks_hist *hist;       /* per output: counts over a range fixed first */
 };
 
 typedef struct sim_run {
@@ -1080,6 +1079,7 @@ static void run_chunk(sim_run *run, sim_worker *worker, int64_t chunk)
     int outputs = plan->output_count;
     ks_moments *moments = run->chunk_moments + chunk * outputs;
     int64_t first = chunk * KS_SIM_CHUNK;
+    (void)result;
     int64_t count = plan->trials - first < KS_SIM_CHUNK ? plan->trials - first
                                                         : KS_SIM_CHUNK;
     ks_rng_seed(&worker->rng, plan->seed, (uint64_t)chunk);
@@ -1091,20 +1091,25 @@ static void run_chunk(sim_run *run, sim_worker *worker, int64_t chunk)
         for (int o = 0; o < outputs; o++) {
             const double *values = output_lanes(worker, o);
             ks_moments_add_block(&moments[o], values, worker->n);
-            float *kept = result->kept[o] + first + at;
-            double center = result->center[o];
-            for (int i = 0; i < worker->n; i++)
-                kept[i] = (float)(values[i] - center);
+            ks_hist_add_block(&result->hist[o],
+                              worker->counts +
+                                  (size_t)o * (KS_HIST_BINS + 2),
+                              values, worker->n);
         }
     }
 }
 
+/* Padding either side keeps a thread's hot fields (its stream, its block
+ * counter) off the cache lines of its neighbours in the array: measured,
+ * without it two threads ran no faster than one. */
 typedef struct sim_thread {
+    char pad_before[128];
     sim_run *run;
     sim_worker worker;
     int report; /* the calling thread: reports progress              */
     ks_sim_progress_fn progress;
     void *progress_data;
+    char pad_after[128];
 } sim_thread;
 
 static void *thread_main(void *ud)
@@ -1441,17 +1446,11 @@ void ks_sim_result_free(ks_sim_result *result)
             ks_mem_free(alloc, result->given[o]);
         if (result->names)
             ks_mem_free(alloc, result->names[o]);
-        if (result->kept)
-            ks_mem_free(alloc, result->kept[o]);
-        if (result->index)
-            ks_kept_index_free(alloc, &result->index[o]);
     }
-    ks_mem_free(alloc, result->index);
     ks_mem_free(alloc, result->given);
     ks_mem_free(alloc, result->names);
-    ks_mem_free(alloc, result->kept);
     ks_mem_free(alloc, result->moments);
-    ks_mem_free(alloc, result->center);
+    ks_mem_free(alloc, result->hist);
     ks_mem_free(alloc, result);
 }
 
@@ -1467,12 +1466,10 @@ static ks_sim_result *result_new(const sim_plan *plan, ks_model *model,
     result->trials = plan->trials;
     result->given = ks_mem_calloc(alloc, (size_t)outputs, sizeof(char *));
     result->names = ks_mem_calloc(alloc, (size_t)outputs, sizeof(char *));
-    result->kept = ks_mem_calloc(alloc, (size_t)outputs, sizeof(float *));
     result->moments = ks_mem_calloc(alloc, (size_t)outputs, sizeof *result->moments);
-    result->center = ks_mem_calloc(alloc, (size_t)outputs, sizeof *result->center);
-    result->index = ks_mem_calloc(alloc, (size_t)outputs, sizeof *result->index);
-    if (!result->given || !result->names || !result->kept ||
-        !result->moments || !result->center || !result->index) {
+    result->hist = ks_mem_calloc(alloc, (size_t)outputs, sizeof *result->hist);
+    if (!result->given || !result->names || !result->moments ||
+        !result->hist) {
         ks_sim_result_free(result);
         return NULL;
     }
@@ -1485,8 +1482,7 @@ static ks_sim_result *result_new(const sim_plan *plan, ks_model *model,
                  ks_period_id(model, output->period, period, sizeof period));
         result->given[o] = ks_mem_strdup(alloc, spec->outputs[o]);
         result->names[o] = ks_mem_strdup(alloc, name);
-        result->kept[o] = ks_mem_alloc(alloc, (size_t)plan->trials * sizeof(float));
-        if (!result->given[o] || !result->names[o] || !result->kept[o]) {
+        if (!result->given[o] || !result->names[o]) {
             ks_sim_result_free(result);
             return NULL;
         }
@@ -1504,6 +1500,7 @@ static void workers_free(const ks_allocator *alloc, sim_thread *threads,
         ks_mem_free(alloc, threads[t].worker.scratch);
         ks_mem_free(alloc, threads[t].worker.normals);
         ks_mem_free(alloc, threads[t].worker.stamps);
+        ks_mem_free(alloc, threads[t].worker.counts);
     }
     ks_mem_free(alloc, threads);
 }
@@ -1524,8 +1521,12 @@ static sim_thread *workers_new(const sim_plan *plan, int count)
                                                   KS_SIM_BLOCK * sizeof(double));
         worker->stamps = ks_mem_calloc(alloc, (size_t)plan->node_count + 1,
                                        sizeof *worker->stamps);
+        worker->counts = ks_mem_calloc(alloc,
+                                       (size_t)plan->output_count *
+                                           (KS_HIST_BINS + 2),
+                                       sizeof *worker->counts);
         if (!worker->lanes || !worker->scratch || !worker->normals ||
-            !worker->stamps) {
+            !worker->stamps || !worker->counts) {
             workers_free(alloc, threads, count);
             return NULL;
         }
@@ -1533,24 +1534,43 @@ static sim_thread *workers_new(const sim_plan *plan, int count)
     return threads;
 }
 
-/* Centres for the kept floats: the mean of the numeric lanes of the first
- * block of chunk 0 (the same whatever the thread count). */
-static void find_centers(const sim_plan *plan, sim_worker *worker,
-                         ks_sim_result *result)
+/* The histogram ranges, from a pilot of PILOT_TRIALS trials on a stream
+ * of its own (the same whatever the thread count): the pilot's mean +- 8
+ * sd, widened to its min and max and by 1%. */
+#define PILOT_TRIALS 4096
+
+static void fix_ranges(const sim_plan *plan, sim_worker *worker,
+                       ks_sim_result *result)
 {
-    ks_rng_seed(&worker->rng, plan->seed, 0);
-    worker->n = plan->trials < KS_SIM_BLOCK ? (int)plan->trials : KS_SIM_BLOCK;
-    eval_block(worker);
-    for (int o = 0; o < plan->output_count; o++) {
-        const double *values = output_lanes(worker, o);
-        double sum = 0;
-        int count = 0;
-        for (int i = 0; i < worker->n; i++)
-            if (isfinite(values[i])) {
-                sum += values[i];
-                count++;
-            }
-        result->center[o] = count ? sum / count : 0.0;
+    int outputs = plan->output_count;
+    for (int o = 0; o < outputs; o++)
+        ks_moments_clear(&result->moments[o]);
+    ks_rng_seed(&worker->rng, plan->seed, UINT64_MAX);
+    for (int64_t at = 0; at < PILOT_TRIALS; at += KS_SIM_BLOCK) {
+        worker->n = KS_SIM_BLOCK;
+        eval_block(worker);
+        for (int o = 0; o < outputs; o++)
+            ks_moments_add_block(&result->moments[o], output_lanes(worker, o),
+                                 worker->n);
+    }
+    for (int o = 0; o < outputs; o++) {
+        const ks_moments *m = &result->moments[o];
+        double lo = 0, hi = 1;
+        if (m->count > 0) {
+            double sd = m->count > 1 ? sqrt(m->m2 / (m->count - 1)) : 0;
+            lo = m->mean - 8 * sd < m->min ? m->mean - 8 * sd : m->min;
+            hi = m->mean + 8 * sd > m->max ? m->mean + 8 * sd : m->max;
+            double pad = (hi - lo) * 0.01;
+            if (!(pad > 0))
+                pad = fabs(m->mean) * 1e-9 + 1e-9;
+            lo -= pad;
+            hi += pad;
+        }
+        if (!isfinite(lo) || !isfinite(hi) || !(hi > lo)) {
+            lo = -1;
+            hi = 1;
+        }
+        ks_hist_init(&result->hist[o], lo, hi);
     }
 }
 
@@ -1581,7 +1601,7 @@ static ks_status run_trials(const sim_plan *plan, const ks_sim_spec *spec,
                             "simulate: out of memory for %d threads",
                             thread_count);
     }
-    find_centers(plan, &threads[0].worker, result);
+    fix_ranges(plan, &threads[0].worker, result);
     int started = 0;
     for (int t = 0; t < thread_count; t++) {
         threads[t].run = &run;
@@ -1609,6 +1629,14 @@ static ks_status run_trials(const sim_plan *plan, const ks_sim_spec *spec,
             for (int64_t c = 0; c < run.chunk_count; c++)
                 ks_moments_merge(&result->moments[o],
                                  &run.chunk_moments[c * plan->output_count + o]);
+            /* counts add up the same in any order */
+            int64_t *counts = result->hist[o].counts;
+            for (int t = 0; t < thread_count; t++) {
+                const uint32_t *part = threads[t].worker.counts +
+                                       (size_t)o * (KS_HIST_BINS + 2);
+                for (int bin = 0; bin < KS_HIST_BINS + 2; bin++)
+                    counts[bin] += part[bin];
+            }
         }
     }
     ks_mem_free(alloc, run.chunk_moments);
@@ -1706,15 +1734,6 @@ double ks_sim_max(const ks_sim_result *result, int output)
                                              : NAN;
 }
 
-static ks_kept kept_of(const ks_sim_result *result, int output)
-{
-    const ks_moments *m = &result->moments[output];
-    ks_kept kept = { result->kept[output], (size_t)result->trials,
-                     result->center[output], (int64_t)m->count, m->min,
-                     m->max };
-    return kept;
-}
-
 static ks_status check_output(const ks_sim_result *result, int output,
                               ks_error *err)
 {
@@ -1734,20 +1753,22 @@ ks_status ks_sim_percentile(ks_sim_result *result, int output, double q,
     if (!(q >= 0 && q <= 100))
         return ks_error_set(err, KS_EINVAL,
                             "percentile: q must be from 0 to 100, got %.17g", q);
-    ks_kept kept = kept_of(result, output);
-    if (kept.numbers == 0)
+    const ks_moments *m = &result->moments[output];
+    if (m->count == 0)
         return ks_error_set(err, KS_EINVAL,
                             "percentile: '%s' gave no number in any trial",
                             result->names[output]);
-    return ks_kept_percentile(&result->alloc, &kept, &result->index[output],
-                              q, out, err);
+    *out = ks_hist_percentile(&result->hist[output], (int64_t)m->count,
+                              m->min, m->max, q);
+    return KS_OK;
 }
 
 double ks_sim_prob(const ks_sim_result *result, int output, ks_sim_op op,
                    double x)
 {
-    ks_kept kept = kept_of(result, output);
-    return ks_kept_prob(&kept, op, x);
+    const ks_moments *m = &result->moments[output];
+    return ks_hist_prob(&result->hist[output], (int64_t)m->count, m->min,
+                        m->max, op, x);
 }
 
 ks_status ks_sim_histogram(const ks_sim_result *result, int output, int bins,
@@ -1760,9 +1781,9 @@ ks_status ks_sim_histogram(const ks_sim_result *result, int output, int bins,
     if (bins < 1)
         return ks_error_set(err, KS_EINVAL,
                             "histogram: bins must be at least 1, got %d", bins);
-    ks_kept kept = kept_of(result, output);
-    *lo = kept.lo;
-    *hi = kept.hi;
-    ks_kept_histogram(&kept, bins, counts);
+    const ks_moments *m = &result->moments[output];
+    *lo = m->count > 0 ? m->min : NAN;
+    *hi = m->count > 0 ? m->max : NAN;
+    ks_hist_rebin(&result->hist[output], m->min, m->max, bins, counts);
     return KS_OK;
 }

@@ -155,44 +155,40 @@ void ks_moments_add_block(ks_moments *moments, const double *lanes, int n);
  * the same bits whatever the thread that computed each part. */
 void ks_moments_merge(ks_moments *total, const ks_moments *part);
 
-/* The k-th smallest (0-based) of values[0..n-1], reordering them. */
-float ks_select_float(float *values, size_t n, size_t k);
 
 /*
- * Statistics over kept values: each trial's value is center + values[i]
- * (float offsets; NaN for a trial that gave no number).  `numbers` counts
- * the non-NaN ones, lo and hi are their min and max (as doubles).
- * Percentiles are exact order statistics (see sim_stats.c), q in [0, 100]
- * and numbers > 0 checked by the caller.
+ * Percentiles, shares and histograms from a streaming histogram per
+ * output: KS_HIST_BINS equal bins over a range fixed before the run from a
+ * pilot (the pilot's mean +- 8 sd, widened to its min and max), plus one
+ * bin below and one above.  Each trial adds one count; nothing per trial
+ * is kept.  A percentile is read by ranks as numpy's linear method does,
+ * the value of a rank placed evenly within its bin and clamped to the
+ * run's exact min and max: it is exact to within one bin's width
+ * (ks_hist_resolution), about 16 sd / 8192.
  */
-typedef struct ks_kept {
-    float *values;
-    size_t n;
-    double center;
-    int64_t numbers;
-    double lo, hi;
-} ks_kept;
+#define KS_HIST_BINS 8192
 
-/*
- * Buckets over kept values, built by the first percentile asked of an
- * output: the values are reordered (once, one counting and one scattering
- * pass) so that bucket b holds values[start[b] .. start[b+1]) and every
- * value of a bucket is <= every value of the next; numbers first, NaN
- * after.  A percentile then selects within one bucket.
- */
-typedef struct ks_kept_index {
-    int bins;        /* 0: not built                                    */
-    float lo;        /* the smallest number                             */
-    double scale;    /* bins / (largest - smallest)                     */
-    int64_t *start;  /* bins + 1 offsets                                */
-} ks_kept_index;
+typedef struct ks_hist {
+    double lo;       /* where bin 1 begins (bin 0 counts those below)     */
+    double width;
+    double inverse;  /* 1 / width                                         */
+    int64_t counts[KS_HIST_BINS + 2]; /* [KS_HIST_BINS + 1]: above        */
+} ks_hist;
 
-void ks_kept_index_free(const ks_allocator *alloc, ks_kept_index *index);
-
-ks_status ks_kept_percentile(const ks_allocator *alloc, ks_kept *kept,
-                             ks_kept_index *index, double q, double *out,
-                             ks_error *err);
-double ks_kept_prob(const ks_kept *kept, ks_sim_op op, double x);
-void ks_kept_histogram(const ks_kept *kept, int bins, int64_t *counts);
+/* Fix the range [lo, hi] (hi > lo) of a histogram and clear it. */
+void ks_hist_init(ks_hist *hist, double lo, double hi);
+/* Count the numbers of a block into `counts` (KS_HIST_BINS + 2 of them). */
+void ks_hist_add_block(const ks_hist *range, uint32_t *counts,
+                       const double *values, int n);
+/* The q-th percentile (0..100) of `numbers` counted values with the exact
+ * min and max of the run. */
+double ks_hist_percentile(const ks_hist *hist, int64_t numbers, double min,
+                          double max, double q);
+/* The share of counted values for which `value op x` holds. */
+double ks_hist_prob(const ks_hist *hist, int64_t numbers, double min,
+                    double max, ks_sim_op op, double x);
+/* `bins` equal counts over [min, max]. */
+void ks_hist_rebin(const ks_hist *hist, double min, double max, int bins,
+                   int64_t *counts);
 
 #endif
