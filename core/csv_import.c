@@ -5,6 +5,7 @@
  * whole into a staging area (csv_import.h), then applied: ks_import_csv
  * leaves the model exactly as it was on any error.
  */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,10 +30,24 @@ typedef struct period_entry {
     int period; /* -1: empty */
 } period_entry;
 
+/* What ks_import_csv stages of a value: no more than it applies and
+ * what a duplicate's message names (24 bytes, not a ks_staged_value). */
+typedef struct input_value {
+    int item, period;
+    double boxed;    /* the number, or missing                            */
+    int line, column;
+} input_value;
+
+typedef struct input_stage {
+    input_value *values;
+    size_t count, capacity;
+} input_stage;
+
 typedef struct values_reader {
     ks_model *model;
     ks_values_stage *stage;
-    int keep_texts;  /* stage the texts as written (printed figures)      */
+    input_stage *inputs; /* NULL: stage ks_staged_values with their texts
+                          * (printed figures), else only input_values    */
     int form;
     int columns;
     int item_column, period_column, value_column, scenario_column;
@@ -324,6 +339,25 @@ static ks_status check_scenario(const values_reader *reader,
     return fail_field(err, KS_EINVAL, record, field, what);
 }
 
+static ks_status stage_input(values_reader *reader,
+                             const ks_csv_record *record,
+                             const ks_staged_value *value, ks_error *err)
+{
+    input_stage *inputs = reader->inputs;
+    if (inputs->count == inputs->capacity &&
+        ks_mem_grow(reader->stage->alloc, (void **)&inputs->values,
+                    &inputs->capacity, inputs->count + 1,
+                    sizeof *inputs->values) != 0)
+        return ks_error_set(err, KS_ENOMEM, "%s: out of memory",
+                            record->name);
+    inputs->values[inputs->count++] = (input_value){
+        value->item, value->period,
+        value->is_missing ? ks_box_missing() : value->number, value->line,
+        value->column
+    };
+    return KS_OK;
+}
+
 static ks_status stage_value(values_reader *reader,
                              const ks_csv_record *record,
                              const ks_csv_field *field, int item, int period,
@@ -348,11 +382,12 @@ static ks_status stage_value(values_reader *reader,
     value.is_percent = memchr(text.text, '%', text.length) != NULL;
     value.line = field->line;
     value.column = field->column;
+    if (reader->inputs)
+        return stage_input(reader, record, &value, err);
     if ((stage->count == stage->capacity &&
          ks_mem_grow(stage->alloc, (void **)&stage->values, &stage->capacity,
                      stage->count + 1, sizeof *stage->values) != 0)
-        || (reader->keep_texts &&
-            stage_text(stage, text.text, text.length, &value.text) != 0))
+        || stage_text(stage, text.text, text.length, &value.text) != 0)
         return ks_error_set(err, KS_ENOMEM, "%s: out of memory",
                             record->name);
     stage->values[stage->count++] = value;
@@ -408,57 +443,79 @@ static ks_status on_values_record(void *user_data, const ks_csv_record *record,
 
 /* ---- duplicates --------------------------------------------------------- */
 
+/* Where the values of a file are, whichever way they were staged. */
+typedef struct staged_cells {
+    const char *base;   /* the first value                                */
+    size_t stride;      /* bytes from one value to the next               */
+    size_t count;
+    size_t item_at, period_at, line_at, column_at; /* offsets in a value  */
+} staged_cells;
+
+static int cell_field(const staged_cells *cells, size_t i, size_t offset)
+{
+    int field;
+    memcpy(&field, cells->base + i * cells->stride + offset, sizeof field);
+    return field;
+}
+
 /* The same (item, period) twice: report the earliest second occurrence
  * (values are staged in file order), found with one bit a cell of the
  * model's grid. */
 static ks_status check_duplicates(ks_model *model, const char *name,
-                                  ks_values_stage *stage, ks_error *err)
+                                  const ks_allocator *alloc,
+                                  const staged_cells *cells, ks_error *err)
 {
-    if (stage->count < 2)
+    if (cells->count < 2)
         return KS_OK;
     size_t periods = (size_t)ks_period_count(model);
-    size_t cells = (size_t)ks_item_count(model) * periods;
-    uint64_t *seen = ks_mem_calloc(stage->alloc, cells / 64 + 1,
-                                   sizeof *seen);
+    size_t grid = (size_t)ks_item_count(model) * periods;
+    uint64_t *seen = ks_mem_calloc(alloc, grid / 64 + 1, sizeof *seen);
     if (!seen)
         return ks_error_set(err, KS_ENOMEM, "%s: out of memory", name);
-    const ks_staged_value *second = NULL;
-    for (size_t i = 0; i < stage->count && !second; i++) {
-        const ks_staged_value *value = &stage->values[i];
-        size_t cell = (size_t)value->item * periods + (size_t)value->period;
+    size_t second = cells->count;
+    for (size_t i = 0; i < cells->count; i++) {
+        size_t cell = (size_t)cell_field(cells, i, cells->item_at) * periods +
+                      (size_t)cell_field(cells, i, cells->period_at);
         uint64_t bit = UINT64_C(1) << (cell % 64);
-        if (seen[cell / 64] & bit)
-            second = value;
+        if (seen[cell / 64] & bit) {
+            second = i;
+            break;
+        }
         seen[cell / 64] |= bit;
     }
-    ks_mem_free(stage->alloc, seen);
-    if (!second)
+    ks_mem_free(alloc, seen);
+    if (second == cells->count)
         return KS_OK;
-    const ks_staged_value *first = stage->values;
-    while (first->item != second->item || first->period != second->period)
+    int item = cell_field(cells, second, cells->item_at);
+    int period_index = cell_field(cells, second, cells->period_at);
+    size_t first = 0;
+    while (cell_field(cells, first, cells->item_at) != item ||
+           cell_field(cells, first, cells->period_at) != period_index)
         first++;
+    int line = cell_field(cells, second, cells->line_at);
+    int column = cell_field(cells, second, cells->column_at);
     ks_item_info info;
-    ks_item_get(model, second->item, &info);
+    ks_item_get(model, item, &info);
     char period[16];
-    ks_period_id(model, second->period, period, sizeof period);
-    return ks_error_at(err, KS_EDUP, second->line, second->column,
+    ks_period_id(model, period_index, period, sizeof period);
+    return ks_error_at(err, KS_EDUP, line, column,
                        "%s:%d:%d: a second value for %s@%s (the first is on "
-                       "line %d)", name, second->line, second->column,
-                       info.id, period, first->line);
+                       "line %d)", name, line, column, info.id, period,
+                       cell_field(cells, first, cells->line_at));
 }
 
 /* ---- reading and importing ---------------------------------------------- */
 
 static ks_status read_values(ks_model *model, const char *name,
                              const char *path, const char *data, size_t size,
-                             ks_values_stage *stage, int keep_texts,
+                             ks_values_stage *stage, input_stage *inputs,
                              ks_error *err)
 {
     values_reader reader;
     memset(&reader, 0, sizeof reader);
     reader.model = model;
     reader.stage = stage;
-    reader.keep_texts = keep_texts;
+    reader.inputs = inputs;
     reader.last_item = -1;
     for (int i = 0; i < PERIOD_CACHE; i++)
         reader.periods[i].period = -1;
@@ -473,24 +530,31 @@ static ks_status read_values(ks_model *model, const char *name,
         return ks_error_set(err, KS_EFORMAT, "%s: empty file (expected a "
                             "header item,period,value or item,<period>,...)",
                             name);
-    return check_duplicates(model, name, stage, err);
+#define CELLS_OF(array, count, type)                                        \
+    ((staged_cells){ (const char *)(array), sizeof(type), (count),          \
+                     offsetof(type, item), offsetof(type, period),          \
+                     offsetof(type, line), offsetof(type, column) })
+    staged_cells cells =
+        inputs ? CELLS_OF(inputs->values, inputs->count, input_value)
+               : CELLS_OF(stage->values, stage->count, ks_staged_value);
+#undef CELLS_OF
+    return check_duplicates(model, name, stage->alloc, &cells, err);
 }
 
 ks_status ks_values_read(ks_model *model, const char *name, const char *path,
                          const char *data, size_t size,
                          ks_values_stage *stage, ks_error *err)
 {
-    return read_values(model, name, path, data, size, stage, 1, err);
+    return read_values(model, name, path, data, size, stage, NULL, err);
 }
 
-static ks_status apply(ks_model *model, const ks_values_stage *stage,
+static ks_status apply(ks_model *model, const input_stage *inputs,
                        ks_provenance provenance, ks_error *err)
 {
-    ks_status status = ks_model_reserve_inputs(model, stage->count, err);
-    for (size_t i = 0; status == KS_OK && i < stage->count; i++) {
-        const ks_staged_value *value = &stage->values[i];
-        double boxed = value->is_missing ? ks_box_missing() : value->number;
-        status = ks_set_input(model, value->item, value->period, boxed,
+    ks_status status = ks_model_reserve_inputs(model, inputs->count, err);
+    for (size_t i = 0; status == KS_OK && i < inputs->count; i++) {
+        const input_value *value = &inputs->values[i];
+        status = ks_set_input(model, value->item, value->period, value->boxed,
                               provenance, err);
     }
     return status;
@@ -503,13 +567,15 @@ static ks_status import(ks_model *model, const char *name, const char *path,
     if (provenance != KS_PROV_REPORTED && provenance != KS_PROV_OVERRIDDEN)
         return ks_error_set(err, KS_EINVAL, "%s: values are imported as "
                             "reported or overridden inputs", name);
+    const ks_allocator *alloc = ks_model_allocator(model);
     ks_values_stage stage;
-    ks_values_stage_init(&stage, ks_model_allocator(model));
-    /* the texts as written are for printed figures (ks_model_open) */
-    ks_status status = read_values(model, name, path, data, size, &stage, 0,
-                                   err);
+    ks_values_stage_init(&stage, alloc);
+    input_stage inputs = { NULL, 0, 0 };
+    ks_status status = read_values(model, name, path, data, size, &stage,
+                                   &inputs, err);
     if (status == KS_OK)
-        status = apply(model, &stage, provenance, err);
+        status = apply(model, &inputs, provenance, err);
+    ks_mem_free(alloc, inputs.values);
     ks_values_stage_release(&stage);
     return status;
 }
