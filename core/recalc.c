@@ -397,14 +397,57 @@ static void eval_row_block(const ks_book *book, const ks_formula *formula,
     ks_formula_eval_block(formula, &env, out, lanes);
 }
 
-/* A formula item's whole row in the base, the hot loop of a full
- * recalculation: the same rules as ks_eval_cell, with the row's own cells
- * read straight from the arrays, the formula run over blocks of periods
- * when it can be (else with the environment set up once), and the halves
- * and years of sum and last items taken from the quarters just computed. */
-static void eval_formula_row(const ks_reader *reader, int item_index)
+/* The cell of a formula item at `period` once its formula's value (or
+ * NaN when the formula is to be run cell by cell) has been put in
+ * values[period]: an input, a half or year of a sum or last item from its
+ * quarters, or the formula's value when it is a finite number; the rest
+ * through ks_eval_cell. */
+static void settle_cell(const ks_reader *reader, int item_index,
+                        const ks_item *item, double *values, uint8_t *prov,
+                        const double *inputs, const uint8_t *input_prov,
+                        int period)
 {
     static const int last_slot[KS_SLOTS_PER_YEAR] = { 0, 1, 2, 3, 1, 3, 2, 3 };
+    if (!ks_is_none(inputs[period])) {
+        values[period] = inputs[period];
+        prov[period] = input_prov[period];
+        return;
+    }
+    int slot = ks_calendar_slot(period);
+    if (slot >= 4 && item->rule != KS_RULE_FORMULA) {
+        const double *q = &values[period - slot];
+        double summary;
+        int done;
+        if (item->rule == KS_RULE_SUM) {
+            summary = slot == 4 ? q[0] + q[1]
+                    : slot == 5 ? q[2] + q[3]
+                    : slot == 6 ? q[0] + q[1] + q[2]
+                                : q[0] + q[1] + q[2] + q[3];
+            done = ks_is_number(summary);
+        } else {
+            summary = q[last_slot[slot]];
+            done = !ks_is_missing(summary);
+        }
+        if (done) {
+            values[period] = summary;
+            prov[period] = KS_PROV_COMPUTED;
+            return;
+        }
+    } else if (values[period] - values[period] == 0) {
+        prov[period] = KS_PROV_COMPUTED;
+        return;
+    }
+    values[period] = ks_eval_cell(reader, item_index, period, &prov[period]);
+}
+
+/* A formula item's whole row in the base, the hot loop of a full
+ * recalculation: the same rules as ks_eval_cell, with the row's own cells
+ * read straight from the arrays, the formula run over the whole row on
+ * the block machine when it can be (its lanes written into the row, then
+ * settled cell by cell in time order), else cell by cell with the
+ * environment set up once. */
+static void eval_formula_row(const ks_reader *reader, int item_index)
+{
     ks_book *book = reader->book;
     const ks_item *item = &book->items[item_index];
     uint64_t first = ks_cell_of(book, item_index, 0);
@@ -412,80 +455,89 @@ static void eval_formula_row(const ks_reader *reader, int item_index)
     uint8_t *prov = &book->prov[first];
     const double *inputs = &book->inputs[first];
     const uint8_t *input_prov = &book->input_prov[first];
+    int period_count = book->period_count;
+    if (is_row_formula(item->formula)) {
+        for (int start = 0; start < period_count;
+             start += KS_BLOCK_LANES_MAX) {
+            int lanes = period_count - start < KS_BLOCK_LANES_MAX
+                            ? period_count - start
+                            : KS_BLOCK_LANES_MAX;
+            eval_row_block(book, item->formula, start, lanes,
+                           &values[start]);
+        }
+        for (int period = 0; period < period_count; period++)
+            settle_cell(reader, item_index, item, values, prov, inputs,
+                        input_prov, period);
+        return;
+    }
     eval_context context = { reader, item_index, 0 };
     ks_eval_env env;
     ks_eval_env_setup(&env, &context);
-    int by_block = is_row_formula(item->formula);
-    double block[KS_BLOCK_LANES_MAX];
-    int block_first = 0, block_end = 0;
-    for (int period = 0; period < book->period_count; period++) {
-        if (!ks_is_none(inputs[period])) {
-            values[period] = inputs[period];
-            prov[period] = input_prov[period];
-            continue;
-        }
-        int slot = ks_calendar_slot(period);
-        if (slot >= 4 && item->rule != KS_RULE_FORMULA) {
-            const double *q = &values[period - slot];
-            double summary;
-            int done;
-            if (item->rule == KS_RULE_SUM) {
-                summary = slot == 4 ? q[0] + q[1]
-                        : slot == 5 ? q[2] + q[3]
-                        : slot == 6 ? q[0] + q[1] + q[2]
-                                    : q[0] + q[1] + q[2] + q[3];
-                done = ks_is_number(summary);
-            } else {
-                summary = q[last_slot[slot]];
-                done = !ks_is_missing(summary);
-            }
-            if (done) {
-                values[period] = summary;
-                prov[period] = KS_PROV_COMPUTED;
-            } else {
-                values[period] = ks_eval_cell(reader, item_index, period,
-                                              &prov[period]);
-            }
-            continue;
-        }
-        double result;
-        if (by_block) {
-            if (period >= block_end) {
-                block_first = period;
-                block_end = book->period_count - period < KS_BLOCK_LANES_MAX
-                                ? book->period_count
-                                : period + KS_BLOCK_LANES_MAX;
-                eval_row_block(book, item->formula, block_first,
-                               block_end - block_first, block);
-            }
-            result = block[period - block_first];
-        } else {
+    for (int period = 0; period < period_count; period++) {
+        values[period] = ks_box_missing();
+        if (ks_is_none(inputs[period]) &&
+            (ks_calendar_slot(period) < 4 || item->rule == KS_RULE_FORMULA)) {
             context.period = env.period = period;
-            result = ks_formula_eval(item->formula, &env);
+            values[period] = ks_formula_eval(item->formula, &env);
         }
-        if (!ks_is_number(result) || result - result != 0) {
-            values[period] = ks_eval_cell(reader, item_index, period,
-                                          &prov[period]);
+        settle_cell(reader, item_index, item, values, prov, inputs,
+                    input_prov, period);
+    }
+}
+
+/* An input item's row: the common years directly (the four quarters
+ * numbers and nothing longer, or nothing at all), the others through
+ * ks_eval_input_row. */
+static void eval_input_item(const ks_reader *reader, int item)
+{
+    ks_book *book = reader->book;
+    ks_rule rule = book->items[item].rule;
+    for (int year = 0; year < book->year_count; year++) {
+        uint64_t first = ks_cell_of(book, item, ks_calendar_period(year, 0));
+        const double *in = &book->inputs[first];
+        double *out = &book->values[first];
+        uint8_t *prov = &book->prov[first];
+        int longer_none = ks_is_none(in[4]) && ks_is_none(in[5]) &&
+                          ks_is_none(in[6]) && ks_is_none(in[7]);
+        int quarters = ks_is_number(in[0]) && ks_is_number(in[1]) &&
+                       ks_is_number(in[2]) && ks_is_number(in[3]);
+        if (longer_none && quarters && rule != KS_RULE_FORMULA) {
+            memcpy(out, in, 4 * sizeof *out);
+            memcpy(prov, &book->input_prov[first], 4);
+            if (rule == KS_RULE_SUM) {
+                out[4] = in[0] + in[1];
+                out[5] = in[2] + in[3];
+                out[6] = out[4] + in[2];
+                out[7] = out[4] + out[5];
+            } else {
+                out[4] = in[1];
+                out[5] = in[3];
+                out[6] = in[2];
+                out[7] = in[3];
+            }
+            memset(&prov[4], KS_PROV_COMPUTED, 4);
             continue;
         }
-        values[period] = result;
-        prov[period] = KS_PROV_COMPUTED;
+        if (longer_none && ks_is_none(in[0]) && ks_is_none(in[1]) &&
+            ks_is_none(in[2]) && ks_is_none(in[3])) {
+            for (int slot = 0; slot < KS_SLOTS_PER_YEAR; slot++)
+                out[slot] = ks_box_missing();
+            memset(prov, KS_PROV_NONE, KS_SLOTS_PER_YEAR);
+            continue;
+        }
+        double value[KS_SLOTS_PER_YEAR];
+        uint8_t row_prov[KS_SLOTS_PER_YEAR];
+        ks_eval_input_row(reader, item, year, value, row_prov);
+        store_row(book, item, year, value, row_prov);
     }
 }
 
 static void eval_row(const ks_reader *reader, int item)
 {
-    ks_book *book = reader->book;
-    if (!book->items[item].formula) {
-        for (int year = 0; year < book->year_count; year++) {
-            double value[KS_SLOTS_PER_YEAR];
-            uint8_t prov[KS_SLOTS_PER_YEAR];
-            ks_eval_input_row(reader, item, year, value, prov);
-            store_row(book, item, year, value, prov);
-        }
-        return;
-    }
-    eval_formula_row(reader, item);
+    if (!reader->book->items[item].formula)
+        eval_input_item(reader, item);
+    else
+        eval_formula_row(reader, item);
 }
 
 static void full_recalc(ks_model *model)
