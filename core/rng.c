@@ -38,44 +38,63 @@ void ks_rng_seed(ks_rng *rng, uint64_t seed, uint64_t stream)
     }
 }
 
-/* xoshiro256** on each way; *5 and *9 as shifts and adds so that the
- * vector units need no 64-bit multiply. */
-static inline void fill_ways(uint64_t w[4][KS_RNG_WAYS], uint64_t *out)
+/* xoshiro256** on the four ways at once: each state word of the four
+ * streams is one vector (GCC and Clang vector extensions; others take the
+ * plain loop), *5 and *9 as shifts and adds so no 64-bit multiply is
+ * needed. */
+#if defined(__GNUC__)
+typedef uint64_t ways_vector __attribute__((vector_size(8 * KS_RNG_WAYS)));
+
+KS_HOT void ks_rng_fill(ks_rng *rng, uint64_t *out, int n)
 {
-    for (int k = 0; k < KS_RNG_WAYS; k++) {
-        uint64_t s0 = w[0][k], s1 = w[1][k], s2 = w[2][k], s3 = w[3][k];
-        uint64_t five = (s1 << 2) + s1;
-        uint64_t rotated = (five << 7) | (five >> 57);
-        out[k] = (rotated << 3) + rotated;
-        uint64_t t = s1 << 17;
+    ways_vector s0, s1, s2, s3;
+    memcpy(&s0, rng->w[0], sizeof s0);
+    memcpy(&s1, rng->w[1], sizeof s1);
+    memcpy(&s2, rng->w[2], sizeof s2);
+    memcpy(&s3, rng->w[3], sizeof s3);
+    for (int i = 0; i < n; i += KS_RNG_WAYS) {
+        ways_vector five = (s1 << 2) + s1;
+        ways_vector rotated = (five << 7) | (five >> 57);
+        ways_vector result = (rotated << 3) + rotated;
+        ways_vector t = s1 << 17;
         s2 ^= s0;
         s3 ^= s1;
         s1 ^= s2;
         s0 ^= s3;
         s2 ^= t;
         s3 = (s3 << 45) | (s3 >> 19);
-        w[0][k] = s0;
-        w[1][k] = s1;
-        w[2][k] = s2;
-        w[3][k] = s3;
+        if (n - i >= KS_RNG_WAYS)
+            memcpy(out + i, &result, sizeof result);
+        else
+            memcpy(out + i, &result, (size_t)(n - i) * sizeof *out);
     }
+    memcpy(rng->w[0], &s0, sizeof s0);
+    memcpy(rng->w[1], &s1, sizeof s1);
+    memcpy(rng->w[2], &s2, sizeof s2);
+    memcpy(rng->w[3], &s3, sizeof s3);
 }
-
-KS_HOT void ks_rng_fill(ks_rng *rng, uint64_t *out, int n)
+#else
+void ks_rng_fill(ks_rng *rng, uint64_t *out, int n)
 {
-    uint64_t w[4][KS_RNG_WAYS];
-    memcpy(w, rng->w, sizeof w);
-    int i = 0;
-    for (; i + KS_RNG_WAYS <= n; i += KS_RNG_WAYS)
-        fill_ways(w, out + i);
-    if (i < n) {
-        uint64_t last[KS_RNG_WAYS];
-        fill_ways(w, last);
-        for (int k = 0; i < n; i++, k++)
-            out[i] = last[k];
+    for (int i = 0; i < n; i += KS_RNG_WAYS) {
+        for (int k = 0; k < KS_RNG_WAYS; k++) {
+            uint64_t *w0 = &rng->w[0][k], *w1 = &rng->w[1][k],
+                     *w2 = &rng->w[2][k], *w3 = &rng->w[3][k];
+            uint64_t five = (*w1 << 2) + *w1;
+            uint64_t rotated = (five << 7) | (five >> 57);
+            if (i + k < n)
+                out[i + k] = (rotated << 3) + rotated;
+            uint64_t t = *w1 << 17;
+            *w2 ^= *w0;
+            *w3 ^= *w1;
+            *w1 ^= *w2;
+            *w0 ^= *w3;
+            *w2 ^= t;
+            *w3 = (*w3 << 45) | (*w3 >> 19);
+        }
     }
-    memcpy(rng->w, w, sizeof w);
 }
+#endif
 
 /* ---- the ziggurat ---------------------------------------------------------- */
 
@@ -148,29 +167,37 @@ double ks_rng_normal(ks_rng *rng, const ks_ziggurat *zig)
 KS_HOT void ks_rng_normals(ks_rng *rng, const ks_ziggurat *zig, double *out,
                            int n, double mean, double sd)
 {
-    uint64_t rejected_bits[KS_RNG_BLOCK_MAX];
-    int rejected_lane[KS_RNG_BLOCK_MAX];
-    int rejected = 0;
+    uint64_t words[KS_RNG_BLOCK_MAX];
+    int64_t rejected[KS_RNG_BLOCK_MAX];
     if (n > KS_RNG_BLOCK_MAX)
         n = KS_RNG_BLOCK_MAX;
-    uint64_t words[KS_RNG_BLOCK_MAX];
     ks_rng_fill(rng, words, n);
-    ks_rng local = *rng;
+    /* the fast test on every lane, in short loops the compiler can
+     * vectorize: the 52-bit magnitude becomes a double by its bits
+     * (2^52 + m, less 2^52), the layer's scale is looked up, the draw's
+     * sign bit is set, and the lanes that miss the fast test are marked */
+    double scale[KS_RNG_BLOCK_MAX];
     for (int i = 0; i < n; i++) {
-        uint64_t bits = words[i];
-        int layer = ZIG_LAYER(bits);
-        uint64_t magnitude = ZIG_MAGNITUDE(bits);
-        double x = (double)(int64_t)magnitude * zig->w[layer];
-        double sign = 1.0 - 2.0 * (double)ZIG_SIGN(bits);
-        out[i] = mean + sd * (sign * x);
-        rejected_bits[rejected] = bits;
-        rejected_lane[rejected] = i;
-        rejected += magnitude >= zig->k[layer];
+        scale[i] = zig->w[words[i] & 0xFF];
+        rejected[i] = (int64_t)ZIG_MAGNITUDE(words[i]) >=
+                      (int64_t)zig->k[words[i] & 0xFF];
     }
-    for (int r = 0; r < rejected; r++)
-        out[rejected_lane[r]] =
-            mean + sd * ziggurat_slow(&local, zig, rejected_bits[r]);
-    *rng = local;
+    for (int i = 0; i < n; i++) {
+        uint64_t biased = ZIG_MAGNITUDE(words[i]) |
+                          UINT64_C(0x4330000000000000);
+        double magnitude;
+        memcpy(&magnitude, &biased, sizeof magnitude);
+        double x = (magnitude - ZIG_SCALE) * scale[i];
+        uint64_t x_bits;
+        memcpy(&x_bits, &x, sizeof x_bits);
+        x_bits ^= (words[i] & 0x100) << 55; /* the sign bit of the draw */
+        memcpy(&x, &x_bits, sizeof x);
+        out[i] = mean + sd * x;
+    }
+    /* the rare lanes that missed it, one by one from the single stream */
+    for (int i = 0; i < n; i++)
+        if (rejected[i])
+            out[i] = mean + sd * ziggurat_slow(rng, zig, words[i]);
 }
 
 void ks_rng_uniforms(ks_rng *rng, double *out, int n, double a, double b)

@@ -820,7 +820,7 @@ typedef struct sim_worker {
     double *scratch; /* 4 * KS_SIM_BLOCK: constants and the fallback   */
     double *normals; /* group_size * KS_SIM_BLOCK                      */
     unsigned *stamps; /* per node: the block it was last evaluated in  */
-    uint32_t *counts; /* per output, KS_HIST_BINS + 2 histogram counts */
+    uint32_t *counts; /* per output, KS_HIST_SLOTS histogram counts    */
     unsigned block;
     ks_rng rng;
     int n;           /* lanes in the current block                     */
@@ -1093,7 +1093,7 @@ static void run_chunk(sim_run *run, sim_worker *worker, int64_t chunk)
             ks_moments_add_block(&moments[o], values, worker->n);
             ks_hist_add_block(&result->hist[o],
                               worker->counts +
-                                  (size_t)o * (KS_HIST_BINS + 2),
+                                  (size_t)o * KS_HIST_SLOTS,
                               values, worker->n);
         }
     }
@@ -1523,7 +1523,7 @@ static sim_thread *workers_new(const sim_plan *plan, int count)
                                        sizeof *worker->stamps);
         worker->counts = ks_mem_calloc(alloc,
                                        (size_t)plan->output_count *
-                                           (KS_HIST_BINS + 2),
+                                           KS_HIST_SLOTS,
                                        sizeof *worker->counts);
         if (!worker->lanes || !worker->scratch || !worker->normals ||
             !worker->stamps || !worker->counts) {
@@ -1633,7 +1633,7 @@ static ks_status run_trials(const sim_plan *plan, const ks_sim_spec *spec,
             int64_t *counts = result->hist[o].counts;
             for (int t = 0; t < thread_count; t++) {
                 const uint32_t *part = threads[t].worker.counts +
-                                       (size_t)o * (KS_HIST_BINS + 2);
+                                       (size_t)o * KS_HIST_SLOTS;
                 for (int bin = 0; bin < KS_HIST_BINS + 2; bin++)
                     counts[bin] += part[bin];
             }

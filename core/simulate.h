@@ -177,7 +177,11 @@ typedef struct ks_hist {
 
 /* Fix the range [lo, hi] (hi > lo) of a histogram and clear it. */
 void ks_hist_init(ks_hist *hist, double lo, double hi);
-/* Count the numbers of a block into `counts` (KS_HIST_BINS + 2 of them). */
+/* A worker's counts per output: below, the bins, above, and one slot where
+ * lanes that are not numbers land (and are not counted). */
+#define KS_HIST_SLOTS (KS_HIST_BINS + 3)
+
+/* Count the numbers of a block into `counts` (KS_HIST_SLOTS of them). */
 void ks_hist_add_block(const ks_hist *range, uint32_t *counts,
                        const double *values, int n);
 /* The q-th percentile (0..100) of `numbers` counted values with the exact
