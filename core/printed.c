@@ -52,6 +52,7 @@ static int printed_slot(const ks_book *book, int item, int period,
                         ks_measure measure, size_t *slot)
 {
     const ks_index_map *index = &book->printed_index;
+    *slot = 0;
     if (index->capacity == 0)
         return -1;
     size_t mask = index->capacity - 1;
