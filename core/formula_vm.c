@@ -347,7 +347,8 @@ double ks_formula_eval(const ks_formula *formula, const ks_eval_env *env)
 typedef struct block_operand {
     const double *lanes; /* NULL: the constant                           */
     double constant;
-    double *own;         /* this depth's buffer                          */
+    double *own;         /* this depth's two buffers: a result goes to  */
+    double *spare;       /* the one its left operand does not occupy    */
 } block_operand;
 
 typedef struct block_pass {
@@ -454,6 +455,56 @@ static void block_load(const block_pass *pass, ks_opcode op, int ref,
         }                                                                    \
     } while (0)
 
+/* out = a op b, and whether any result is not a finite number (x - x is
+ * 0 for a finite x, NaN otherwise: one sum tells). */
+#define BLOCK_LOOPS_CHECKED(EXPR)                                            \
+    do {                                                                     \
+        double check = 0;                                                    \
+        if (a->lanes && b->lanes) {                                          \
+            const double *A = a->lanes, *B = b->lanes;                       \
+            for (int i = 0; i < lanes; i++) {                                \
+                double x = A[i], y = B[i], r = (EXPR);                       \
+                out[i] = r;                                                  \
+                check += r - r;                                              \
+            }                                                                \
+        } else if (a->lanes) {                                               \
+            const double *A = a->lanes;                                      \
+            double y = b->constant;                                          \
+            for (int i = 0; i < lanes; i++) {                                \
+                double x = A[i], r = (EXPR);                                 \
+                out[i] = r;                                                  \
+                check += r - r;                                              \
+            }                                                                \
+        } else {                                                             \
+            const double *B = b->lanes;                                      \
+            double x = a->constant;                                          \
+            for (int i = 0; i < lanes; i++) {                                \
+                double y = B[i], r = (EXPR);                                 \
+                out[i] = r;                                                  \
+                check += r - r;                                              \
+            }                                                                \
+        }                                                                    \
+        special = check != check;                                            \
+    } while (0)
+
+/* + - * / and sum: a result that is not a finite number comes from an
+ * operand that is not one, or a zero divisor, or an overflow; one check of
+ * the results finds all three, and then the lanes are redone one by one
+ * from the operands, which the results did not overwrite. */
+static int block_arithmetic(ks_opcode op, const block_operand *a,
+                            const block_operand *b, double *out, int lanes)
+{
+    int special = 1;
+    switch (op) {
+    case KS_OP_ADD: case KS_OP_SUM2: BLOCK_LOOPS_CHECKED(x + y); break;
+    case KS_OP_SUB: BLOCK_LOOPS_CHECKED(x - y); break;
+    case KS_OP_MUL: BLOCK_LOOPS_CHECKED(x * y); break;
+    case KS_OP_DIV: BLOCK_LOOPS_CHECKED(x / y); break;
+    default: break;
+    }
+    return special;
+}
+
 /* Whether any lane of a or b is not a number, or a divisor lane is 0. */
 static int block_needs_care(ks_opcode op, const block_operand *a,
                             const block_operand *b, int lanes)
@@ -476,7 +527,16 @@ static void block_binary(const ks_formula *formula, ks_opcode op,
                                        b->constant);
         return;
     }
-    double *out = a->own;
+    double *out = a->lanes == a->own ? a->spare : a->own;
+    if (op == KS_OP_ADD || op == KS_OP_SUB || op == KS_OP_MUL ||
+        op == KS_OP_DIV || op == KS_OP_SUM2) {
+        if (block_arithmetic(op, a, b, out, lanes))
+            for (int i = 0; i < lanes; i++)
+                out[i] = ks_formula_apply(formula, NULL, op, -1, lane(a, i),
+                                          lane(b, i));
+        a->lanes = out;
+        return;
+    }
     int fast = op != KS_OP_POW && op != KS_OP_ROUND &&
                !block_needs_care(op, a, b, lanes);
     if (!fast) {
@@ -487,10 +547,6 @@ static void block_binary(const ks_formula *formula, ks_opcode op,
         return;
     }
     switch (op) {
-    case KS_OP_ADD: case KS_OP_SUM2: BLOCK_LOOPS(x + y); break;
-    case KS_OP_SUB: BLOCK_LOOPS(x - y); break;
-    case KS_OP_MUL: BLOCK_LOOPS(x * y); break;
-    case KS_OP_DIV: BLOCK_LOOPS(x / y); break;
     case KS_OP_LT: BLOCK_LOOPS((double)(x < y)); break;
     case KS_OP_LE: BLOCK_LOOPS((double)(x <= y)); break;
     case KS_OP_GT: BLOCK_LOOPS((double)(x > y)); break;
@@ -501,12 +557,7 @@ static void block_binary(const ks_formula *formula, ks_opcode op,
     case KS_OP_MAX2: BLOCK_LOOPS(y > x ? y : x); break;
     default: break;
     }
-    a->lanes = out;
-    /* numbers in, not a number out: inf - inf and the like */
-    if (any_not_number(out, lanes))
-        for (int i = 0; i < lanes; i++)
-            if (out[i] != out[i])
-                out[i] = ks_box_error(0);
+    a->lanes = out; /* comparisons, min and max of numbers are numbers */
 }
 
 static void block_unary(ks_opcode op, block_operand *a, int lanes)
@@ -516,7 +567,7 @@ static void block_unary(ks_opcode op, block_operand *a, int lanes)
         return;
     }
     const double *in = a->lanes;
-    double *out = a->own;
+    double *out = a->lanes == a->own ? a->spare : a->own;
     if (any_not_number(in, lanes)) {
         for (int i = 0; i < lanes; i++)
             out[i] = unary(op, in[i]);
@@ -534,7 +585,7 @@ static void block_unary(ks_opcode op, block_operand *a, int lanes)
 static void block_select(block_operand *c, const block_operand *a,
                          const block_operand *b, int lanes)
 {
-    double *out = c->own;
+    double *out = c->lanes == c->own ? c->spare : c->own;
     if (!c->lanes && !a->lanes && !b->lanes) {
         double condition = c->constant;
         c->constant = condition != condition
@@ -568,13 +619,15 @@ static void block_run(const block_pass *pass, double *stack, double *out)
         case KS_OP_CONST:
             top->lanes = NULL;
             top->constant = formula->constants[arg];
-            top->own = stack + (size_t)depth * (size_t)lanes;
+            top->own = stack + (size_t)(2 * depth) * (size_t)lanes;
+            top->spare = top->own + lanes;
             depth++;
             break;
         case KS_OP_LOAD:
         case KS_OP_LOAD_REL:
         case KS_OP_LOAD_ABS:
-            top->own = stack + (size_t)depth * (size_t)lanes;
+            top->own = stack + (size_t)(2 * depth) * (size_t)lanes;
+            top->spare = top->own + lanes;
             block_load(pass, op, arg, top);
             depth++;
             break;
@@ -625,7 +678,8 @@ KS_HOT void ks_formula_eval_block(const ks_formula *formula,
     double scratch[KS_BLOCK_LANES_MAX];
     if (lanes > KS_BLOCK_LANES_MAX)
         lanes = KS_BLOCK_LANES_MAX;
-    int per_pass = BLOCK_STACK / (formula->max_stack > 0 ? formula->max_stack : 1);
+    int per_pass =
+        BLOCK_STACK / (2 * (formula->max_stack > 0 ? formula->max_stack : 1));
     if (per_pass > KS_BLOCK_LANES_MAX)
         per_pass = KS_BLOCK_LANES_MAX;
     if (per_pass > 8)
