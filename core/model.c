@@ -310,30 +310,60 @@ static void book_take_cells(const ks_allocator *alloc, ks_book *book,
     book->stamps = arrays->stamps;
 }
 
-/* Make room in every cell array for `capacity` items, all or nothing. */
+/* Resize one array to `count` elements of `size` bytes, keeping what it
+ * holds; the elements past `filled` are set to `empty` (size bytes each,
+ * NULL: zero).  0, or -1 with the array as it was. */
+static int resize_array(const ks_allocator *alloc, void **array, size_t count,
+                        size_t filled, size_t size, const void *empty)
+{
+    if (count != 0 && size > SIZE_MAX / count)
+        return -1;
+    void *resized = ks_mem_realloc(alloc, *array, count * size);
+    if (!resized)
+        return -1;
+    *array = resized;
+    char *tail = (char *)resized + filled * size;
+    if (count <= filled)
+        return 0;
+    if (!empty) {
+        memset(tail, 0, (count - filled) * size);
+        return 0;
+    }
+    for (size_t i = filled; i < count; i++, tail += size)
+        memcpy(tail, empty, size);
+    return 0;
+}
+
+/* Make every cell array and the items hold `capacity` items (at least the
+ * items there are), in place where the allocator can: growing touches only
+ * the new cells, trimming copies nothing.  Every array always holds at
+ * least item_capacity items: a shrink lowers it first, a growth raises it
+ * once every array has grown.  0, or -1 when an array could not be
+ * resized (those done stay resized; nothing is lost). */
 static int grow_cells(const ks_allocator *alloc, ks_book *book,
                       size_t capacity)
 {
-    size_t used = book->item_count * (size_t)book->period_count;
-    cell_arrays arrays;
-    ks_item *items = ks_mem_calloc(alloc, capacity, sizeof *items);
-    if (!items ||
-        cell_arrays_alloc(alloc, capacity * (size_t)book->period_count,
-                          &arrays) != 0) {
-        ks_mem_free(alloc, items);
+    size_t periods = (size_t)book->period_count;
+    size_t old_cells = book->item_capacity * periods;
+    if (capacity > SIZE_MAX / (periods ? periods : 1))
         return -1;
-    }
-    if (used) {
-        memcpy(arrays.inputs, book->inputs, used * sizeof *arrays.inputs);
-        memcpy(arrays.input_prov, book->input_prov, used);
-        memcpy(arrays.values, book->values, used * sizeof *arrays.values);
-        memcpy(arrays.prov, book->prov, used);
-        memcpy(arrays.stamps, book->stamps, used * sizeof *arrays.stamps);
-        memcpy(items, book->items, book->item_count * sizeof *items);
-    }
-    book_take_cells(alloc, book, &arrays);
-    ks_mem_free(alloc, book->items);
-    book->items = items;
+    size_t cells = capacity * periods;
+    if (capacity < book->item_capacity)
+        book->item_capacity = capacity;
+    double none = ks_box_none(), missing = ks_box_missing();
+    if (resize_array(alloc, (void **)&book->items, capacity,
+                     book->item_capacity, sizeof *book->items, NULL) != 0 ||
+        resize_array(alloc, (void **)&book->inputs, cells, old_cells,
+                     sizeof *book->inputs, &none) != 0 ||
+        resize_array(alloc, (void **)&book->input_prov, cells, old_cells, 1,
+                     NULL) != 0 ||
+        resize_array(alloc, (void **)&book->values, cells, old_cells,
+                     sizeof *book->values, &missing) != 0 ||
+        resize_array(alloc, (void **)&book->prov, cells, old_cells, 1,
+                     NULL) != 0 ||
+        resize_array(alloc, (void **)&book->stamps, cells, old_cells,
+                     sizeof *book->stamps, NULL) != 0)
+        return -1;
     book->item_capacity = capacity;
     return 0;
 }
