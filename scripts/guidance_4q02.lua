@@ -32,12 +32,15 @@ local drivers = {
   -- operating expenses flat at 3Q02, less the one-off JPY 50 million bad
   -- debt charge the release names in 3Q02 sales and marketing
   one_off_sm = 50000,
-  -- the guidance
-  revenue_low = 12500000, revenue_high = 13000000, fy_growth = 0.10,
 }
 
 local model_dir = arg and arg[1] or "data/iij"
 local m = assert(kessan.open(model_dir))
+
+-- The guidance, as the model holds it from the release.
+drivers.revenue_low = assert(m:get("guide.rev_low", "4Q02"))
+drivers.revenue_high = assert(m:get("guide.rev_high", "4Q02"))
+drivers.fy_growth = assert(m:get("guide.fy_growth", "FY02"))
 
 local function get(id, period)
   local value, why = m:get(id, period)
@@ -96,8 +99,15 @@ end
 ---------------------------------------------------------------------------
 -- Side by side.
 ---------------------------------------------------------------------------
-local function bn(x) return string.format("%8.2f", x / 1e6) end
-local function pct(x) return string.format("%7.1f%%", x * 100) end
+-- as the release prints: negatives in parentheses
+local function bn(x)
+  if x < 0 then return string.format("%8s", string.format("(%.2f)", -x / 1e6)) end
+  return string.format("%8.2f", x / 1e6)
+end
+local function pct(x)
+  if x < 0 then return string.format("%8s", string.format("(%.1f)%%", -x * 100)) end
+  return string.format("%7.1f%%", x * 100)
+end
 local function row(label, f, fmt)
   io.write(string.format("%-44s", label))
   for _, s in ipairs({ m, low, high }) do io.write("  ", fmt(f(s))) end
@@ -119,7 +129,7 @@ row("4Q02 operating margin", function(s) return s:get("op_income", "4Q02") / s:g
 row("  3Q02 operating margin", function() return margin_3q02 end, pct)
 row("FY2002 total revenues", function(s) return s:get("rev.total", "FY02") end, bn)
 row("FY2002 operating income (loss)", function(s) return s:get("op_income", "FY02") end, bn)
-row("FY2001 revenue that +10% implies", function(s) return s:get("rev.total", "FY02") / (1 + drivers.fy_growth) end, bn)
+row(string.format("FY2001 revenue that +%.0f%% implies", drivers.fy_growth * 100), function(s) return s:get("rev.total", "FY02") / (1 + drivers.fy_growth) end, bn)
 row("  its 4Q01 (less 9M01 as printed)", function(s) return s:get("rev.total", "FY02") / (1 + drivers.fy_growth) - fy01_revenue_9m end, bn)
 row("SI revenue to break even in 4Q02", function(s) return (breakeven_si(s)) end, bn)
 print(string.rep("-", 74))
@@ -141,20 +151,19 @@ print(string.format(
   "nine-month average, the low end needs SI revenue of JPY %.2f bn (%+.0f%% on\n" ..
   "3Q02's %.2f bn), the high end JPY %.2f bn. At 3Q02 cost ratios each extra\n" ..
   "yen of SI adds %.1f sen of operating income, so the operating margin goes\n" ..
-  "from (%.1f)%% in 3Q02 to %s%.1f%% (low) and %s%.1f%% (high):\n%s.\n" ..
+  "from (%.1f)%% in 3Q02 to %s (low) and %s (high):\n%s.\n" ..
   "Break-even at the operating line needs SI of about JPY %.2f bn.\n" ..
-  "FY2002 revenue of JPY %.2f-%.2f bn is 'about +10%%' over an FY2001 of\n" ..
+  "FY2002 revenue of JPY %.2f-%.2f bn is 'about +%.0f%%' over an FY2001 of\n" ..
   "JPY %.2f-%.2f bn, i.e. a 4Q01 of JPY %.2f-%.2f bn against 9M01's %.2f bn.",
   si_needed / 1e6, (si_needed / get("rev.si", "3Q02") - 1) * 100,
   get("rev.si", "3Q02") / 1e6, high:get("rev.si", "4Q02") / 1e6,
   si_margin * 100, -margin_3q02 * 100,
-  margin_low < 0 and "-" or "+", math.abs(margin_low) * 100,
-  margin_high < 0 and "-" or "+", math.abs(margin_high) * 100,
+  pct(margin_low):match("^%s*(.-)$"), pct(margin_high):match("^%s*(.-)$"),
   (margin_low > margin_3q02 and "profitability improves at both ends, as guided,"
      .. (op_high < 0 and " but the quarter stays loss-making" or " and the high end turns a profit"))
     or "the low end does not improve on 3Q02",
   si_be / 1e6,
   low:get("rev.total", "FY02") / 1e6, high:get("rev.total", "FY02") / 1e6,
-  fy01_low / 1e6, fy01_high / 1e6,
+  drivers.fy_growth * 100, fy01_low / 1e6, fy01_high / 1e6,
   (fy01_low - fy01_revenue_9m) / 1e6, (fy01_high - fy01_revenue_9m) / 1e6,
   fy01_revenue_9m / 1e6))
