@@ -357,6 +357,18 @@ static void aux_set_string(lua_State *L, const char *name, const char *text)
 
 /* m:item(id) -> {id, label, label_ja, unit, statement, parent, rule,
  * formula} */
+/* m:setting(key) -> the model's setting (settings.csv), or nil. */
+static int m_setting(lua_State *L)
+{
+    ks_model *model = aux_open_self(L);
+    const char *key = luaL_checkstring(L, 2);
+    const char *value = ks_setting(model, key);
+    if (!value)
+        return 0;
+    lua_pushstring(L, value);
+    return 1;
+}
+
 static int m_item(lua_State *L)
 {
     ks_model *model = aux_open_self(L);
@@ -629,6 +641,7 @@ static const luaL_Reg aux_methods[] = {
     {"explain", lk_explain},
     {"items", m_items},
     {"item", m_item},
+    {"setting", m_setting},
     {"periods", m_periods},
     {"import", m_import},
     {"export", m_export},

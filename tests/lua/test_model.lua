@@ -18,6 +18,13 @@ assert(type(message) == "string" and #message > 0, "open gives a message")
 check.raises("bad argument #1 to 'open' (string expected, got no value)",
              function() return kessan.open() end)
 
+-- settings
+check.eq(m:setting("name"), "Tiny Corp.", "setting")
+check.eq(m:setting("first_year"), "2001", "settings are text")
+check.eq(m:setting("no.such.key"), nil, "absent setting")
+check.raises("bad argument #1 to 'setting' (string expected, got no value)",
+             function() return m:setting() end)
+
 -- get: two forms, missing, reported, computed
 local a, b = m:get("rev.a", "3Q02"), m:get("rev.b", "3Q02")
 check.eq(m:get("rev.total", "3Q02"), a + b, "rev.total = rev.a + rev.b")
