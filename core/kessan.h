@@ -229,7 +229,9 @@ ks_status ks_set(ks_model *model, int item, int period, double number,
                  ks_error *err);
 /* Set a cell to *missing* as an input. */
 ks_status ks_set_missing(ks_model *model, int item, int period, ks_error *err);
-/* Remove an input: the cell goes back to its formula, summary or nothing. */
+/* Remove an input: the cell goes back to the figure the model's values
+ * reported for it (an override is undone), else to its formula, summary
+ * or nothing.  On a scenario: back to what the base holds. */
 ks_status ks_clear(ks_model *model, int item, int period, ks_error *err);
 
 /* Whether the cell holds an input (reported or overridden). */

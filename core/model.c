@@ -775,8 +775,17 @@ ks_status ks_clear(ks_model *model, int item, int period, ks_error *err)
     }
     if (ks_is_none(book->inputs[cell]))
         return KS_OK;
-    book->inputs[cell] = ks_box_none();
-    book->input_prov[cell] = KS_PROV_NONE;
+    /* an override of a figure the release reported goes back to it */
+    const ks_printed *printed = ks_printed_find(model, item, period,
+                                                KS_MEASURE_VALUE);
+    if (printed && !book->items[item].formula) {
+        book->inputs[cell] = printed->is_missing ? ks_box_missing()
+                                                 : printed->number;
+        book->input_prov[cell] = KS_PROV_REPORTED;
+    } else {
+        book->inputs[cell] = ks_box_none();
+        book->input_prov[cell] = KS_PROV_NONE;
+    }
     book->version++;
     return queue_pending(model, cell, err);
 }

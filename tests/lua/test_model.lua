@@ -18,6 +18,13 @@ assert(type(message) == "string" and #message > 0, "open gives a message")
 check.raises("bad argument #1 to 'open' (string expected, got no value)",
              function() return kessan.open() end)
 
+-- an override of a reported figure, undone, gives the figure back
+local reported = m:get("rev.a", "3Q02")
+m:set("rev.a", "3Q02", reported + 1000)
+check.eq(m:get("rev.a", "3Q02"), reported + 1000, "override")
+m:set("rev.a", "3Q02", nil)
+check.eq(m:get("rev.a", "3Q02"), reported, "override undone")
+
 -- settings
 check.eq(m:setting("name"), "Tiny Corp.", "setting")
 check.eq(m:setting("first_year"), "2001", "settings are text")
@@ -60,7 +67,7 @@ check.eq(m:get("rev.a", "FY02"), m:get("rev.a", "9M02") + 170, "flows to FY")
 m:set("rev.a@3Q02", kessan.missing)
 check.eq(m:get("rev.a", "3Q02"), nil, "set missing")
 m:set("rev.a", "3Q02", nil)
-check.eq(m:get("rev.a", "3Q02"), nil, "cleared input has no value")
+check.eq(m:get("rev.a", "3Q02"), a, "cleared override: the reported figure")
 m:set("rev.a", "3Q02", a)
 check.eq(m:get("rev.total", "3Q02"), a + b, "set back")
 m:set("rev.a", "4Q02", nil)
