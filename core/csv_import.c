@@ -22,7 +22,8 @@
 
 enum { FORM_NONE = 0, FORM_LONG, FORM_WIDE };
 
-#define PERIOD_CACHE 64 /* entries, a power of two */
+#define PERIOD_CACHE_BITS 8
+#define PERIOD_CACHE (1 << PERIOD_CACHE_BITS) /* entries */
 
 /* A period id of at most 8 bytes, packed, and its period. */
 typedef struct period_entry {
@@ -205,8 +206,8 @@ static ks_status period_cached(values_reader *reader,
     uint64_t key = 0;
     memcpy(&key, id.text, id.length);
     period_entry *entry =
-        &reader->periods[(key * UINT64_C(0x9E3779B97F4A7C15)) >> 58 &
-                         (PERIOD_CACHE - 1)];
+        &reader->periods[(key * UINT64_C(0x9E3779B97F4A7C15)) >>
+                         (64 - PERIOD_CACHE_BITS)];
     if (entry->period >= 0 && entry->key == key) {
         *period = entry->period;
         return KS_OK;
