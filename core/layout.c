@@ -526,6 +526,9 @@ static void write_text(writer *w)
                 widths[c] = strlen(cell_at(t, r, c));
     }
     const char *name = ks_setting(t->model, "name");
+    const char *lang = t->options->lang;
+    if (lang && strcmp(lang, "ja") == 0 && ks_setting(t->model, "name_ja"))
+        name = ks_setting(t->model, "name_ja");
     char unit[96];
     title_unit(t, unit, sizeof unit);
     put_format(w, "%.120s%s%.40s%s%s%s\n", name ? name : "",

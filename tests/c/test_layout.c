@@ -136,6 +136,9 @@ static void iij_balance_sheet_japanese_aligned(void **state)
                                   KS_LAYOUT_TEXT };
     ks_layout_text text = render(model, &options);
     char line[512];
+    /* the title names the company as the Japanese summary does */
+    assert_memory_equal(text.data, "株式会社インターネットイニシアティブ",
+                        strlen("株式会社インターネットイニシアティブ"));
     line_with(text.data, "資産合計", line, sizeof line);
     assert_non_null(strstr(line, "37,360,341"));
     line_with(text.data, "資本合計", line, sizeof line);
