@@ -21,6 +21,7 @@
 #include "error.h"
 #include "model.h"
 #include "value.h"
+#include "model_internal.h"
 #include "whatif.h"
 
 /* ---- cells and the private scenario ------------------------------------- */
@@ -233,7 +234,7 @@ ks_status ks_datatable(ks_model *model, const ks_table_axis *rows,
                             "%d x %d points", rows->count,
                             cols ? cols->count : 1);
     ks_model *work = NULL;
-    status = ks_scenario_new(model, "datatable", &work, err);
+    status = ks_scenario_new_blank(model, "datatable", &work, err);
     if (status == KS_OK)
         status = ks_copy_overrides(model, work, err);
     if (status == KS_OK)

@@ -236,6 +236,10 @@ ks_status ks_faults_lost(ks_model *model, ks_error *err);
 
 /* ---- scenario.c ---------------------------------------------------------- */
 ks_status ks_scenario_refresh(ks_model *scenario, ks_error *err);
+/* A scenario that starts with no overrides, whatever is saved under its
+ * name: the private working copies of the what-if tools. */
+ks_status ks_scenario_new_blank(ks_model *base, const char *name,
+                                ks_model **out, ks_error *err);
 
 /* ---- saved.c: scenarios saved in the book -------------------------------- */
 /* The saved scenario called `name`, or NULL. */

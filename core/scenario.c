@@ -93,8 +93,25 @@ static int copy_saved(ks_model *scenario)
     return 0;
 }
 
+static ks_status scenario_create(ks_model *base, const char *name,
+                                 int with_saved, ks_model **out,
+                                 ks_error *err);
+
 ks_status ks_scenario_new(ks_model *base, const char *name, ks_model **out,
                           ks_error *err)
+{
+    return scenario_create(base, name, 1, out, err);
+}
+
+ks_status ks_scenario_new_blank(ks_model *base, const char *name,
+                                ks_model **out, ks_error *err)
+{
+    return scenario_create(base, name, 0, out, err);
+}
+
+static ks_status scenario_create(ks_model *base, const char *name,
+                                 int with_saved, ks_model **out,
+                                 ks_error *err)
 {
     *out = NULL;
     base = ks_model_base(base);
@@ -115,7 +132,7 @@ ks_status ks_scenario_new(ks_model *base, const char *name, ks_model **out,
     scenario->book = base->book;
     scenario->overlay_dirty = 1;
     base->references++;
-    if (copy_saved(scenario) != 0) {
+    if (with_saved && copy_saved(scenario) != 0) {
         ks_model_free(scenario);
         return ks_error_set(err, KS_ENOMEM, "out of memory creating scenario "
                                             "'%s'", name);

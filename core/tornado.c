@@ -11,6 +11,7 @@
 #include "alloc.h"
 #include "error.h"
 #include "model.h"
+#include "model_internal.h"
 #include "whatif.h"
 
 void ks_tornado_free(ks_tornado *tornado)
@@ -139,7 +140,7 @@ ks_status ks_tornado_run(ks_model *model, ks_cell_ref output,
     }
     *tornado = (ks_tornado){ *alloc, output, 0, count, bars };
     ks_model *work = NULL;
-    status = ks_scenario_new(model, "tornado", &work, err);
+    status = ks_scenario_new_blank(model, "tornado", &work, err);
     if (status == KS_OK)
         status = ks_copy_overrides(model, work, err);
     if (status == KS_OK)

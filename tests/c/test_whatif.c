@@ -375,6 +375,23 @@ static void test_datatable_one_way(void **state)
                     number_of(model, "y@4Q02"));
     }
     ks_grid_free(grid);
+    /* a saved scenario that happens to be called "datatable" changes
+     * nothing: the table works on a blank private copy */
+    ks_model *saved = NULL;
+    assert_int_equal(ks_scenario_new(model, "datatable", &saved, &err), KS_OK);
+    int a_item = ks_item_find(model, "y"), a_period = -1;
+    assert_int_equal(ks_period_lookup(model, "4Q02", &a_period, &err), KS_OK);
+    assert_int_equal(ks_set(saved, a_item, a_period, 1e9, &err), KS_OK);
+    assert_int_equal(ks_scenario_save(saved, &err), KS_OK);
+    ks_model_free(saved);
+    assert_int_equal(ks_datatable(model, &rows, NULL, &output, 1, &grid, &err),
+                     KS_OK);
+    for (int i = 0; i < 4; i++) {
+        put(model, "x@4Q02", row_values[i]);
+        assert_true(ks_grid_at(grid, 0, i, 0).number ==
+                    number_of(model, "y@4Q02"));
+    }
+    ks_grid_free(grid);
     /* the same cell on both sides is refused */
     ks_table_axis cols = rows;
     assert_int_equal(ks_datatable(model, &rows, &cols, &output, 1, &grid,
