@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "failing_alloc.h"
+
 #include "kessan.h"
 #include "model.h"
 
@@ -503,34 +505,6 @@ static void test_explain(void **state)
 
 /* ---- allocation failure ---------------------------------------------------------- */
 
-typedef struct failing {
-    long countdown; /* allocations left before failures start           */
-    int persistent; /* keep failing after the first failure             */
-    int failed;
-    long live;
-} failing;
-
-static void *failing_realloc(void *ud, void *block, size_t size)
-{
-    failing *f = ud;
-    if (size == 0) {
-        if (block) {
-            f->live--;
-            free(block);
-        }
-        return NULL;
-    }
-    if (f->countdown == 0 || (f->failed && f->persistent)) {
-        f->failed = 1;
-        return NULL;
-    }
-    if (f->countdown > 0)
-        f->countdown--;
-    void *grown = realloc(block, size);
-    if (grown && !block)
-        f->live++;
-    return grown;
-}
 
 /* Build a small model and scenario; any failure gives a status, no crash. */
 static ks_status build_under(const ks_allocator *alloc)

@@ -21,6 +21,8 @@
 
 #include <cmocka.h>
 
+#include "failing_alloc.h"
+
 #include "kessan.h"
 #include "model.h"
 #include "simulate.h"
@@ -423,34 +425,6 @@ static void test_errors(void **state)
 
 /* ---- allocation failure ---------------------------------------------------- */
 
-typedef struct failing {
-    long countdown; /* allocations left before failures start; < 0 never */
-    int persistent;
-    int failed;
-    long live;
-} failing;
-
-static void *failing_realloc(void *ud, void *block, size_t size)
-{
-    failing *f = ud;
-    if (size == 0) {
-        if (block) {
-            f->live--;
-            free(block);
-        }
-        return NULL;
-    }
-    if (f->countdown == 0 || (f->failed && f->persistent)) {
-        f->failed = 1;
-        return NULL;
-    }
-    if (f->countdown > 0)
-        f->countdown--;
-    void *grown = realloc(block, size);
-    if (grown && !block)
-        f->live++;
-    return grown;
-}
 
 static void test_allocation_failure(void **state)
 {

@@ -17,6 +17,8 @@
 
 #include <cmocka.h>
 
+#include "failing_alloc.h"
+
 #include "kessan.h"
 #include "model.h"
 #include "whatif.h"
@@ -508,34 +510,6 @@ static void test_tornado(void **state)
 
 /* ---- allocation failure ------------------------------------------------------------ */
 
-typedef struct failing {
-    long countdown; /* allocations left before failures start (-1: never) */
-    int persistent;
-    int failed;
-    long live;
-} failing;
-
-static void *failing_realloc(void *ud, void *block, size_t size)
-{
-    failing *f = ud;
-    if (size == 0) {
-        if (block) {
-            f->live--;
-            free(block);
-        }
-        return NULL;
-    }
-    if (f->countdown == 0 || (f->failed && f->persistent)) {
-        f->failed = 1;
-        return NULL;
-    }
-    if (f->countdown > 0)
-        f->countdown--;
-    void *grown = realloc(block, size);
-    if (grown && !block)
-        f->live++;
-    return grown;
-}
 
 /* Run one tool on a scenario under the allocator's countdown; failures
  * stop before the checks (which read cells). */
