@@ -30,6 +30,9 @@ void ks_error_clear(ks_error *err)
 }
 
 static void set_message(ks_error *err, const char *format, va_list args)
+    KS_PRINTF(2, 0);
+
+static void set_message(ks_error *err, const char *format, va_list args)
 {
     vsnprintf(err->message, sizeof err->message, format, args);
 }
