@@ -205,7 +205,7 @@ static void check_block(const ks_formula *formula, fake_world *world)
     static double out[KS_BLOCK_LANES_MAX];
     for (int period = 0; period < PERIODS; period++) {
         ks_block_env block_env = { world, fake_load_block, fake_shift,
-                                   period };
+                                   period, NULL };
         ks_formula_eval_block(formula, &block_env, out, LANES);
         ks_eval_env env = { world, fake_load, fake_shift, fake_fail,
                             fake_item_id, fake_period_id, 7, period };
