@@ -163,6 +163,30 @@ static inline uint8_t ks_calendar_mask(int slot)
 }
 int ks_calendar_shift(const ks_book *book, int period, int offset);
 
+/* ---- row.c: how an input item's year follows from what is known ---------- */
+typedef enum ks_row_step_kind {
+    KS_ROW_ADD = 0, /* target = a + b (computed)                         */
+    KS_ROW_SUB,     /* target = a - b (implied)                          */
+    KS_ROW_COPY     /* target = a (a stock's last quarter, or back)      */
+} ks_row_step_kind;
+
+typedef struct ks_row_step {
+    int8_t target, a, b; /* slots of the year                            */
+    uint8_t kind;
+} ks_row_step;
+
+#define KS_ROW_STEPS_MAX (KS_SLOTS_PER_YEAR * KS_SLOTS_PER_YEAR)
+
+/* The steps deriving a year's unknown slots (prov NONE) from its usable
+ * ones (numbers), in order, under `rule`; each derived slot's prov is set
+ * (computed or implied) and it becomes usable.  Returns how many. */
+int ks_row_plan(ks_rule rule, uint8_t prov[KS_SLOTS_PER_YEAR],
+                int usable[KS_SLOTS_PER_YEAR],
+                ks_row_step steps[KS_ROW_STEPS_MAX]);
+/* Carry out the steps on a year's values. */
+void ks_row_apply(const ks_row_step *steps, int count,
+                  double value[KS_SLOTS_PER_YEAR]);
+
 /* ---- maps (maps.c) ----------------------------------------------------- */
 uint64_t ks_hash_bytes(const char *text, size_t length);
 int ks_index_map_find(const ks_index_map *map, uint64_t key,

@@ -22,11 +22,6 @@
 #include "error.h"
 #include "model_internal.h"
 
-/* the slot whose quarters are `mask`, or -1 */
-static const int8_t slot_of_mask[16] = {
-    -1, 0, 1, 4, 2, -1, -1, 6, 3, -1, -1, -1, 5, -1, -1, 7
-};
-
 typedef ks_eval_context eval_context;
 
 /* ---- reading ---------------------------------------------------------------- */
@@ -239,63 +234,6 @@ double ks_eval_cell(const ks_reader *reader, int item_index, int period,
 
 /* ---- one input item's year -------------------------------------------- */
 
-static int derive_sums(double value[], uint8_t prov[], int usable[])
-{
-    int changed = 0;
-    for (int a = 0; a < KS_SLOTS_PER_YEAR; a++) {
-        if (!usable[a])
-            continue;
-        uint8_t mask_a = ks_calendar_mask(a);
-        for (int b = 0; b < KS_SLOTS_PER_YEAR; b++) {
-            if (!usable[b] || a == b)
-                continue;
-            uint8_t mask_b = ks_calendar_mask(b);
-            int slot = -1;
-            double derived = 0;
-            uint8_t how = KS_PROV_COMPUTED;
-            if ((mask_a & mask_b) == 0 && a < b) {
-                slot = slot_of_mask[mask_a | mask_b];
-                derived = value[a] + value[b];
-            } else if ((mask_b & ~mask_a) == 0) {
-                slot = slot_of_mask[mask_a & ~mask_b];
-                derived = value[a] - value[b];
-                how = KS_PROV_IMPLIED;
-            }
-            if (slot < 0 || prov[slot] != KS_PROV_NONE)
-                continue;
-            value[slot] = derived;
-            prov[slot] = how;
-            usable[slot] = 1;
-            changed = 1;
-        }
-    }
-    return changed;
-}
-
-static void derive_last(double value[], uint8_t prov[], const int usable[])
-{
-    static const int last_slot[KS_SLOTS_PER_YEAR] = { 0, 1, 2, 3, 1, 3, 2, 3 };
-    for (int slot = 4; slot < KS_SLOTS_PER_YEAR; slot++) {
-        int quarter = last_slot[slot];
-        if (prov[slot] == KS_PROV_NONE && usable[quarter]) {
-            value[slot] = value[quarter];
-            prov[slot] = KS_PROV_COMPUTED;
-        }
-    }
-    for (int quarter = 0; quarter < 4; quarter++) {
-        if (prov[quarter] != KS_PROV_NONE)
-            continue;
-        for (int slot = 4; slot < KS_SLOTS_PER_YEAR; slot++) {
-            if (last_slot[slot] == quarter && usable[slot] &&
-                prov[slot] != KS_PROV_COMPUTED) {
-                value[quarter] = value[slot];
-                prov[quarter] = KS_PROV_IMPLIED;
-                break;
-            }
-        }
-    }
-}
-
 /* The common years, done directly: nothing known at all, or the four
  * quarters known and nothing longer.  Returns 1 when the year is done. */
 static int sum_quarters(double value[], uint8_t prov[], const int usable[])
@@ -337,14 +275,11 @@ void ks_eval_input_row(const ks_reader *reader, int item, int year,
         usable[slot] = ks_is_number(value[slot]);
     }
     ks_rule rule = book->items[item].rule;
-    if (rule == KS_RULE_SUM) {
-        if (sum_quarters(value, prov, usable))
-            return;
-        while (derive_sums(value, prov, usable))
-            ;
-    } else if (rule == KS_RULE_LAST) {
-        derive_last(value, prov, usable);
-    }
+    if (rule == KS_RULE_SUM && sum_quarters(value, prov, usable))
+        return;
+    ks_row_step steps[KS_ROW_STEPS_MAX];
+    int count = ks_row_plan(rule, prov, usable, steps);
+    ks_row_apply(steps, count, value);
 }
 
 /* ---- the whole model ------------------------------------------------------- */

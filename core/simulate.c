@@ -282,22 +282,13 @@ typedef enum node_kind {
     NODE_ROW_OP       /* one step of an input item's year: a + b, a - b, a */
 } node_kind;
 
-typedef enum row_op_kind { ROW_ADD = 0, ROW_SUB, ROW_COPY } row_op_kind;
-
-/* One step of an input row's recipe: value[target] = value[a] op value[b]
- * (slots of the year). */
-typedef struct row_op {
-    int8_t target, a, b;
-    uint8_t kind;
-} row_op;
-
 /* How an input item's year is derived when some of its cells are drawn:
- * what each slot starts as, and the steps, as recalc.c would take them. */
+ * what each slot starts as, and the steps (row.c) as recalc.c takes them. */
 typedef struct row_recipe {
     double start[KS_SLOTS_PER_YEAR]; /* an input, or NaN (missing)      */
     uint8_t drawn[KS_SLOTS_PER_YEAR];
-    row_op ops[KS_SLOTS_PER_YEAR * KS_SLOTS_PER_YEAR];
-    int op_count;
+    ks_row_step steps[KS_ROW_STEPS_MAX];
+    int step_count;
 } row_recipe;
 
 #define COMBOS_MAX 3
@@ -308,7 +299,7 @@ typedef struct sim_node {
     int slot;                  /* its lane array                        */
     const ks_formula *formula; /* formula and summary nodes             */
     ks_rule rule;
-    row_op_kind op;            /* row steps: periods a and b of the item */
+    ks_row_step_kind op;       /* row steps: periods a and b of the item */
     int a_period, b_period;
     /* summary: the sets of own slots that may give the sum, in order   */
     int8_t combo[COMBOS_MAX][4];
@@ -359,80 +350,6 @@ static uint64_t cell_index(const sim_plan *plan, int item, int period)
 }
 
 /* Row recipes: recalc.c's derive_sums and derive_last, recorded. */
-static int8_t slot_of_mask(uint8_t mask)
-{
-    for (int s = 0; s < KS_SLOTS_PER_YEAR; s++)
-        if (ks_calendar_mask(s) == mask)
-            return (int8_t)s;
-    return -1;
-}
-
-static void record_op(row_recipe *recipe, int target, int a, int b,
-                      row_op_kind kind)
-{
-    row_op *op = &recipe->ops[recipe->op_count++];
-    op->target = (int8_t)target;
-    op->a = (int8_t)a;
-    op->b = (int8_t)b;
-    op->kind = (uint8_t)kind;
-}
-
-static int recipe_sums(row_recipe *recipe, uint8_t prov[], int usable[])
-{
-    int changed = 0;
-    for (int a = 0; a < KS_SLOTS_PER_YEAR; a++) {
-        if (!usable[a])
-            continue;
-        uint8_t mask_a = ks_calendar_mask(a);
-        for (int b = 0; b < KS_SLOTS_PER_YEAR; b++) {
-            if (!usable[b] || a == b)
-                continue;
-            uint8_t mask_b = ks_calendar_mask(b);
-            int slot = -1;
-            row_op_kind kind = ROW_ADD;
-            uint8_t how = KS_PROV_COMPUTED;
-            if ((mask_a & mask_b) == 0 && a < b) {
-                slot = slot_of_mask((uint8_t)(mask_a | mask_b));
-            } else if ((mask_b & ~mask_a) == 0) {
-                slot = slot_of_mask((uint8_t)(mask_a & ~mask_b));
-                kind = ROW_SUB;
-                how = KS_PROV_IMPLIED;
-            }
-            if (slot < 0 || prov[slot] != KS_PROV_NONE)
-                continue;
-            record_op(recipe, slot, a, b, kind);
-            prov[slot] = how;
-            usable[slot] = 1;
-            changed = 1;
-        }
-    }
-    return changed;
-}
-
-static void recipe_last(row_recipe *recipe, uint8_t prov[], const int usable[])
-{
-    static const int last_slot[KS_SLOTS_PER_YEAR] = { 0, 1, 2, 3, 1, 3, 2, 3 };
-    for (int slot = 4; slot < KS_SLOTS_PER_YEAR; slot++) {
-        int quarter = last_slot[slot];
-        if (prov[slot] == KS_PROV_NONE && usable[quarter]) {
-            record_op(recipe, slot, quarter, quarter, ROW_COPY);
-            prov[slot] = KS_PROV_COMPUTED;
-        }
-    }
-    for (int quarter = 0; quarter < 4; quarter++) {
-        if (prov[quarter] != KS_PROV_NONE)
-            continue;
-        for (int slot = 4; slot < KS_SLOTS_PER_YEAR; slot++) {
-            if (last_slot[slot] == quarter && usable[slot] &&
-                prov[slot] != KS_PROV_COMPUTED) {
-                record_op(recipe, quarter, slot, slot, ROW_COPY);
-                prov[quarter] = KS_PROV_IMPLIED;
-                break;
-            }
-        }
-    }
-}
-
 static int find_draw(const sim_plan *plan, int item, int period)
 {
     for (int d = 0; d < plan->draw_count; d++)
@@ -447,7 +364,6 @@ static void build_recipe(const sim_plan *plan, int item, int year,
 {
     uint8_t prov[KS_SLOTS_PER_YEAR];
     int usable[KS_SLOTS_PER_YEAR];
-    recipe->op_count = 0;
     for (int slot = 0; slot < KS_SLOTS_PER_YEAR; slot++) {
         int period = ks_calendar_period(year, slot);
         recipe->drawn[slot] = find_draw(plan, item, period) >= 0;
@@ -467,13 +383,8 @@ static void build_recipe(const sim_plan *plan, int item, int year,
         usable[slot] = ks_is_number(input);
         recipe->start[slot] = ks_is_number(input) ? input : NAN;
     }
-    ks_rule rule = plan->book->items[item].rule;
-    if (rule == KS_RULE_SUM) {
-        while (recipe_sums(recipe, prov, usable))
-            ;
-    } else if (rule == KS_RULE_LAST) {
-        recipe_last(recipe, prov, usable);
-    }
+    recipe->step_count = ks_row_plan(plan->book->items[item].rule, prov,
+                                     usable, recipe->steps);
 }
 
 /* The cell a formula reference reads from `period`, or -1. */
@@ -536,12 +447,12 @@ static int add_row(sim_plan *plan, int item, int year, int *node_of,
                                      ? recipe.start[s]
                                      : ks_box_missing();
     }
-    for (int k = 0; k < recipe.op_count; k++) {
-        const row_op *op = &recipe.ops[k];
+    for (int k = 0; k < recipe.step_count; k++) {
+        const ks_row_step *op = &recipe.steps[k];
         int period = ks_calendar_period(year, op->target);
         sim_node *node = &plan->nodes[plan->node_count];
         node_init(node, NODE_ROW_OP, item, period);
-        node->op = (row_op_kind)op->kind;
+        node->op = (ks_row_step_kind)op->kind;
         node->a_period = ks_calendar_period(year, op->a);
         node->b_period = ks_calendar_period(year, op->b);
         node_of[cell_index(plan, item, period)] = plan->node_count++;
@@ -964,10 +875,10 @@ static void eval_row_op(sim_worker *worker, const sim_node *node)
                                  worker->scratch);
     const double *b = cell_lanes(worker, node->item, node->b_period,
                                  worker->scratch + KS_SIM_BLOCK);
-    if (node->op == ROW_ADD)
+    if (node->op == KS_ROW_ADD)
         for (int i = 0; i < n; i++)
             target[i] = a[i] + b[i];
-    else if (node->op == ROW_SUB)
+    else if (node->op == KS_ROW_SUB)
         for (int i = 0; i < n; i++)
             target[i] = a[i] - b[i];
     else
