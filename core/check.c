@@ -321,6 +321,97 @@ static int engine_measure(check_run *run, int item, int period,
     return 0;
 }
 
+/* ---- rounding intervals ----------------------------------------------------- */
+
+/* The interval a figure stands for: an input printed with d decimals is
+ * any number that rounds to it, so +- half a unit of its last digit; a
+ * computed figure, or one with no printed text, is taken as exact. */
+static void operand_interval(check_run *run, int item, int period,
+                             double value, double *lo, double *hi)
+{
+    *lo = *hi = value;
+    if (run->formulas[item])
+        return;
+    const ks_printed *printed = ks_printed_find(run->model, item, period,
+                                                KS_MEASURE_VALUE);
+    if (!printed || printed->is_missing)
+        return;
+    double half = 0.5 * pow(10.0, -printed->decimals);
+    if (printed->is_percent)
+        half /= 100.0;
+    *lo = value - half;
+    *hi = value + half;
+}
+
+/* The range of a / b over a in [a_lo, a_hi], b in [b_lo, b_hi]; 0 when b
+ * may be zero. */
+static int ratio_range(double a_lo, double a_hi, double b_lo, double b_hi,
+                       double *lo, double *hi)
+{
+    if (b_lo <= 0 && b_hi >= 0)
+        return 0;
+    double corners[4] = { a_lo / b_lo, a_lo / b_hi, a_hi / b_lo,
+                          a_hi / b_hi };
+    *lo = *hi = corners[0];
+    for (int i = 1; i < 4; i++) {
+        *lo = corners[i] < *lo ? corners[i] : *lo;
+        *hi = corners[i] > *hi ? corners[i] : *hi;
+    }
+    return 1;
+}
+
+/*
+ * The range a ratio measure (pct, yoy, qoq) can take when its two figures
+ * are rounded printed inputs, as XBRL Calculations 1.1 compares rounded
+ * figures as intervals: Table 4's 902 and 772 (millions) give a YoY of
+ * 16.70% to 16.98%, so a text that says 16.7% ties.  0 when the measure
+ * is not a ratio of two figures.
+ */
+static int measure_range(check_run *run, int item, int period,
+                         ks_measure measure, double *lo, double *hi)
+{
+    int other_item = item, other_period = period;
+    if (measure == KS_MEASURE_PCT) {
+        char key[96];
+        snprintf(key, sizeof key, "pct_base.%.80s",
+                 statement_of(run->model, item));
+        const char *base = ks_setting(run->model, key);
+        other_item = base ? ks_item_find(run->model, base) : -1;
+    } else if (measure == KS_MEASURE_YOY || measure == KS_MEASURE_QOQ) {
+        other_period = ks_period_shift(run->model, period,
+                                       measure == KS_MEASURE_YOY ? -4 : -1);
+    } else {
+        return 0;
+    }
+    double value, other, a_lo, a_hi, b_lo, b_hi;
+    if (!engine_number(run, item, period, &value) ||
+        !engine_number(run, other_item, other_period, &other))
+        return 0;
+    operand_interval(run, item, period, value, &a_lo, &a_hi);
+    operand_interval(run, other_item, other_period, other, &b_lo, &b_hi);
+    if (!ratio_range(a_lo, a_hi, b_lo, b_hi, lo, hi))
+        return 0;
+    if (measure != KS_MEASURE_PCT) {
+        *lo -= 1.0;
+        *hi -= 1.0;
+    }
+    return 1;
+}
+
+/* Whether the printed figure's interval (its value +- half a unit of its
+ * last digit) meets the range the measure's rounded figures allow. */
+static int ties_within_rounding(check_run *run, const ks_printed *printed,
+                                double scale)
+{
+    double lo, hi;
+    if (!measure_range(run, printed->item, printed->period, printed->measure,
+                       &lo, &hi))
+        return 0;
+    double half = 0.5 * pow(10.0, -printed->decimals);
+    double shown = printed->number * scale;
+    return shown + half >= lo * scale && shown - half <= hi * scale;
+}
+
 /* ---- results ----------------------------------------------------------------------- */
 
 static ks_check_result *new_result(check_run *run, ks_error *err)
@@ -499,7 +590,11 @@ static void classify_figure(check_run *run, ks_check_result *result,
     int shown = result->decimals +
                 (fabs(result->expected - round(result->expected)) < 1e-9 ? 0
                                                                         : 2);
+    int rounding = 0;
     if (off == 0)
+        result->status = KS_CHECK_PASS;
+    else if ((rounding = ties_within_rounding(
+                  run, printed, result->is_percent ? 100.0 : 1.0)))
         result->status = KS_CHECK_PASS;
     else if ((off == 1 || off == -1) &&
              column_foots(run, printed->item, printed->period,
@@ -513,7 +608,9 @@ static void classify_figure(check_run *run, ks_check_result *result,
              result->status == KS_CHECK_ADJUSTED
                  ? ": one unit of the last digit off; the printed column "
                    "foots"
-                 : result->status == KS_CHECK_PASS ? "" : ": does not tie");
+             : rounding ? ": ties within the rounding of the printed figures "
+                          "it is computed from"
+             : result->status == KS_CHECK_PASS ? "" : ": does not tie");
 }
 
 static ks_status check_figure(check_run *run, const ks_printed *printed,
