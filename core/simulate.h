@@ -81,7 +81,7 @@ typedef struct ks_sim_spec {
 #define KS_SIM_THREADS_MAX 256
 /* Trials per chunk (one random stream each); fixed so that results do not
  * depend on the thread count. */
-#define KS_SIM_CHUNK 16384
+#define KS_SIM_CHUNK 4096
 /* Trials evaluated at once (lanes of the block machine). */
 #define KS_SIM_BLOCK 256
 
