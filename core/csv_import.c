@@ -98,45 +98,15 @@ static int stage_text(ks_values_stage *stage, const char *text, size_t length,
 
 /* ---- fields ------------------------------------------------------------- */
 
-typedef struct span {
-    const char *text;
-    size_t length;
-} span;
-
-static span trimmed(const ks_csv_field *field)
-{
-    span s = { field->text, field->length };
-    while (s.length && (s.text[0] == ' ' || s.text[0] == '\t')) {
-        s.text++;
-        s.length--;
-    }
-    while (s.length && (s.text[s.length - 1] == ' '
-                        || s.text[s.length - 1] == '\t'))
-        s.length--;
-    return s;
-}
-
-static int span_is(span s, const char *word)
-{
-    return s.length == strlen(word) && memcmp(s.text, word, s.length) == 0;
-}
-
-static ks_status fail_field(ks_error *err, ks_status code,
-                            const ks_csv_record *record,
-                            const ks_csv_field *field, const char *what)
-{
-    return ks_error_at(err, code, field->line, field->column, "%s:%d:%d: %s",
-                       record->name, field->line, field->column, what);
-}
 
 /* A trimmed, NUL-terminated copy of a short field (ids, periods). */
 static ks_status copy_id(const ks_csv_record *record,
                          const ks_csv_field *field, char *buffer,
                          ks_error *err)
 {
-    span s = trimmed(field);
+    ks_csv_span s = ks_csv_trimmed(field);
     if (s.length >= ID_MAX)
-        return fail_field(err, KS_EFORMAT, record, field,
+        return ks_csv_fail_field(err, KS_EFORMAT, record, field,
                           "id too long (at most 255 bytes)");
     memcpy(buffer, s.text, s.length);
     buffer[s.length] = '\0';
@@ -154,7 +124,7 @@ ks_status ks_csv_item_at(ks_model *model, const ks_csv_record *record,
     ks_error_clear(&why);
     status = ks_item_lookup(model, id, item, &why);
     if (status != KS_OK)
-        return fail_field(err, status, record, field, why.message);
+        return ks_csv_fail_field(err, status, record, field, why.message);
     return KS_OK;
 }
 
@@ -170,7 +140,7 @@ ks_status ks_csv_period_at(ks_model *model, const ks_csv_record *record,
     ks_error_clear(&why);
     status = ks_period_lookup(model, id, period, &why);
     if (status != KS_OK)
-        return fail_field(err, status, record, field, why.message);
+        return ks_csv_fail_field(err, status, record, field, why.message);
     return KS_OK;
 }
 
@@ -179,7 +149,7 @@ static ks_status item_cached(values_reader *reader,
                              const ks_csv_field *field, int *item,
                              ks_error *err)
 {
-    span id = trimmed(field);
+    ks_csv_span id = ks_csv_trimmed(field);
     if (reader->last_item >= 0 && id.length == reader->last_item_length &&
         memcmp(id.text, reader->last_item_id, id.length) == 0) {
         *item = reader->last_item;
@@ -200,7 +170,7 @@ static ks_status period_cached(values_reader *reader,
                                const ks_csv_field *field, int *period,
                                ks_error *err)
 {
-    span id = trimmed(field);
+    ks_csv_span id = ks_csv_trimmed(field);
     if (id.length == 0 || id.length > sizeof(uint64_t))
         return ks_csv_period_at(reader->model, record, field, period, err);
     uint64_t key = 0;
@@ -226,22 +196,22 @@ static ks_status period_cached(values_reader *reader,
 static int is_long_header(const ks_csv_record *record)
 {
     for (int i = 0; i < record->count; i++) {
-        span name = trimmed(&record->fields[i]);
-        if (span_is(name, "period") || span_is(name, "value"))
+        ks_csv_span name = ks_csv_trimmed(&record->fields[i]);
+        if (ks_csv_span_is(name, "period") || ks_csv_span_is(name, "value"))
             return 1;
     }
     return 0;
 }
 
-static int *long_column(values_reader *reader, span name)
+static int *long_column(values_reader *reader, ks_csv_span name)
 {
-    if (span_is(name, "item"))
+    if (ks_csv_span_is(name, "item"))
         return &reader->item_column;
-    if (span_is(name, "period"))
+    if (ks_csv_span_is(name, "period"))
         return &reader->period_column;
-    if (span_is(name, "value"))
+    if (ks_csv_span_is(name, "value"))
         return &reader->value_column;
-    if (span_is(name, "scenario"))
+    if (ks_csv_span_is(name, "scenario"))
         return &reader->scenario_column;
     return NULL;
 }
@@ -253,7 +223,7 @@ static ks_status read_long_header(values_reader *reader,
     reader->value_column = reader->scenario_column = -1;
     for (int i = 0; i < record->count; i++) {
         const ks_csv_field *field = &record->fields[i];
-        span name = trimmed(field);
+        ks_csv_span name = ks_csv_trimmed(field);
         int *column = long_column(reader, name);
         char what[KS_MESSAGE_MAX / 2];
         if (!column || *column >= 0) {
@@ -261,7 +231,7 @@ static ks_status read_long_header(values_reader *reader,
                      "period, value and optionally scenario)",
                      column ? "second" : "unknown",
                      (int)(name.length > 64 ? 64 : name.length), name.text);
-            return fail_field(err, KS_EFORMAT, record, field, what);
+            return ks_csv_fail_field(err, KS_EFORMAT, record, field, what);
         }
         *column = i;
     }
@@ -281,8 +251,8 @@ static ks_status read_wide_header(values_reader *reader,
                                   const ks_csv_record *record, ks_error *err)
 {
     ks_values_stage *stage = reader->stage;
-    if (!span_is(trimmed(&record->fields[0]), "item"))
-        return fail_field(err, KS_EFORMAT, record, &record->fields[0],
+    if (!ks_csv_span_is(ks_csv_trimmed(&record->fields[0]), "item"))
+        return ks_csv_fail_field(err, KS_EFORMAT, record, &record->fields[0],
                           "expected a header item,period,value (long form) or "
                           "item,<period>,<period>,... (wide form)");
     if (ks_mem_grow(stage->alloc, (void **)&stage->wide_periods,
@@ -298,7 +268,7 @@ static ks_status read_wide_header(values_reader *reader,
             return status;
         for (int j = 1; j < i; j++)
             if (stage->wide_periods[j] == stage->wide_periods[i])
-                return fail_field(err, KS_EDUP, record, field,
+                return ks_csv_fail_field(err, KS_EDUP, record, field,
                                   "the same period is also an earlier column");
     }
     reader->form = FORM_WIDE;
@@ -329,15 +299,15 @@ static ks_status check_scenario(const values_reader *reader,
     if (reader->scenario_column < 0)
         return KS_OK;
     const ks_csv_field *field = &record->fields[reader->scenario_column];
-    span name = trimmed(field);
+    ks_csv_span name = ks_csv_trimmed(field);
     const char *model_name = ks_model_name(reader->model);
-    if (name.length == 0 || span_is(name, model_name))
+    if (name.length == 0 || ks_csv_span_is(name, model_name))
         return KS_OK;
     char what[KS_MESSAGE_MAX / 2];
     snprintf(what, sizeof what, "a value for scenario '%.*s', but this is "
              "'%.64s'", (int)(name.length > 64 ? 64 : name.length), name.text,
              model_name);
-    return fail_field(err, KS_EINVAL, record, field, what);
+    return ks_csv_fail_field(err, KS_EINVAL, record, field, what);
 }
 
 static ks_status stage_input(values_reader *reader,
@@ -365,7 +335,7 @@ static ks_status stage_value(values_reader *reader,
                              ks_error *err)
 {
     ks_values_stage *stage = reader->stage;
-    span text = trimmed(field);
+    ks_csv_span text = ks_csv_trimmed(field);
     ks_staged_value value;
     memset(&value, 0, sizeof value);
     if (ks_parse_number(text.text, text.length, &value.number,
@@ -375,7 +345,7 @@ static ks_status stage_value(values_reader *reader,
                  "(566,520), got '%.*s%s'",
                  (int)(text.length > 40 ? 40 : text.length), text.text,
                  text.length > 40 ? "..." : "");
-        return fail_field(err, KS_EFORMAT, record, field, what);
+        return ks_csv_fail_field(err, KS_EFORMAT, record, field, what);
     }
     value.item = item;
     value.period = period;

@@ -627,3 +627,32 @@ ks_status ks_csv_read_file(const ks_allocator *alloc, const char *path,
     fclose(file);
     return status;
 }
+
+/* ---- reading fields ------------------------------------------------------ */
+
+ks_csv_span ks_csv_trimmed(const ks_csv_field *field)
+{
+    ks_csv_span span = { field->text, field->length };
+    while (span.length && (span.text[0] == ' ' || span.text[0] == '\t')) {
+        span.text++;
+        span.length--;
+    }
+    while (span.length && (span.text[span.length - 1] == ' ' ||
+                           span.text[span.length - 1] == '\t'))
+        span.length--;
+    return span;
+}
+
+int ks_csv_span_is(ks_csv_span span, const char *word)
+{
+    return span.length == strlen(word) &&
+           memcmp(span.text, word, span.length) == 0;
+}
+
+ks_status ks_csv_fail_field(ks_error *err, ks_status code,
+                            const ks_csv_record *record,
+                            const ks_csv_field *field, const char *what)
+{
+    return ks_error_at(err, code, field->line, field->column, "%s:%d:%d: %s",
+                       record->name, field->line, field->column, what);
+}

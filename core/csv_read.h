@@ -113,4 +113,20 @@ ks_status ks_csv_read_file(const ks_allocator *alloc, const char *path,
                            const char *name, ks_csv_record_fn on_record,
                            void *user_data, ks_error *err);
 
+/* ---- reading fields ------------------------------------------------------ */
+
+/* A field's text without the spaces and tabs around it (not terminated). */
+typedef struct ks_csv_span {
+    const char *text;
+    size_t length;
+} ks_csv_span;
+
+ks_csv_span ks_csv_trimmed(const ks_csv_field *field);
+/* Whether a span is exactly `word`. */
+int ks_csv_span_is(ks_csv_span span, const char *word);
+/* Fill err with "name:line:column: what" at the field; returns `code`. */
+ks_status ks_csv_fail_field(ks_error *err, ks_status code,
+                            const ks_csv_record *record,
+                            const ks_csv_field *field, const char *what);
+
 #endif

@@ -63,43 +63,13 @@ static ks_status out_of_memory(const char *name, ks_error *err)
 
 /* ---- fields ------------------------------------------------------------- */
 
-typedef struct span {
-    const char *text;
-    size_t length;
-} span;
-
-static span trimmed(const ks_csv_field *field)
-{
-    span s = { field->text, field->length };
-    while (s.length && (s.text[0] == ' ' || s.text[0] == '\t')) {
-        s.text++;
-        s.length--;
-    }
-    while (s.length && (s.text[s.length - 1] == ' '
-                        || s.text[s.length - 1] == '\t'))
-        s.length--;
-    return s;
-}
-
-static int span_is(span s, const char *word)
-{
-    return s.length == strlen(word) && memcmp(s.text, word, s.length) == 0;
-}
-
-static ks_status fail_field(ks_error *err, ks_status code,
-                            const ks_csv_record *record,
-                            const ks_csv_field *field, const char *what)
-{
-    return ks_error_at(err, code, field->line, field->column, "%s:%d:%d: %s",
-                       record->name, field->line, field->column, what);
-}
 
 /* ---- the header --------------------------------------------------------- */
 
-static int column_of(span name)
+static int column_of(ks_csv_span name)
 {
     for (int i = 0; i < COLUMNS; i++)
-        if (span_is(name, column_names[i]))
+        if (ks_csv_span_is(name, column_names[i]))
             return i;
     return -1;
 }
@@ -110,7 +80,7 @@ static int takes_header(const ks_csv_record *record)
 {
     int long_form = 0, scenario = 0;
     for (int i = 0; i < record->count; i++) {
-        int column = column_of(trimmed(&record->fields[i]));
+        int column = column_of(ks_csv_trimmed(&record->fields[i]));
         long_form |= column == COL_PERIOD || column == COL_VALUE;
         scenario |= column == COL_SCENARIO;
     }
@@ -124,7 +94,7 @@ static ks_status read_header(rows_reader *reader, const ks_csv_record *record,
         reader->columns[i] = -1;
     for (int f = 0; f < record->count; f++) {
         const ks_csv_field *field = &record->fields[f];
-        span name = trimmed(field);
+        ks_csv_span name = ks_csv_trimmed(field);
         int column = column_of(name);
         if (column < 0 || reader->columns[column] >= 0) {
             char what[KS_MESSAGE_MAX / 2];
@@ -132,7 +102,7 @@ static ks_status read_header(rows_reader *reader, const ks_csv_record *record,
                      "period, value and optionally scenario)",
                      column < 0 ? "unknown" : "second",
                      (int)(name.length > 64 ? 64 : name.length), name.text);
-            return fail_field(err, KS_EFORMAT, record, field, what);
+            return ks_csv_fail_field(err, KS_EFORMAT, record, field, what);
         }
         reader->columns[column] = f;
     }
@@ -148,7 +118,7 @@ static ks_status read_header(rows_reader *reader, const ks_csv_record *record,
 
 /* ---- rows --------------------------------------------------------------- */
 
-static int stage_text(ks_values_stage *stage, span text, size_t *offset)
+static int stage_text(ks_values_stage *stage, ks_csv_span text, size_t *offset)
 {
     if (ks_mem_grow(stage->alloc, (void **)&stage->texts,
                     &stage->text_capacity, stage->text_length + text.length
@@ -165,7 +135,7 @@ static ks_status parse_value(const ks_csv_record *record,
                              const ks_csv_field *field,
                              ks_staged_value *value, ks_error *err)
 {
-    span text = trimmed(field);
+    ks_csv_span text = ks_csv_trimmed(field);
     memset(value, 0, sizeof *value);
     if (ks_parse_number(text.text, text.length, &value->number,
                         &value->is_missing, &value->decimals) != 0) {
@@ -174,7 +144,7 @@ static ks_status parse_value(const ks_csv_record *record,
                  "(566,520), got '%.*s%s'",
                  (int)(text.length > 40 ? 40 : text.length), text.text,
                  text.length > 40 ? "..." : "");
-        return fail_field(err, KS_EFORMAT, record, field, what);
+        return ks_csv_fail_field(err, KS_EFORMAT, record, field, what);
     }
     value->is_empty = text.length == 0;
     value->is_percent = memchr(text.text, '%', text.length) != NULL;
@@ -190,17 +160,17 @@ static ks_status stage_base(ks_saved_rows *rows, const ks_csv_record *record,
     ks_values_stage *stage = &rows->base;
     if (ks_mem_grow(stage->alloc, (void **)&stage->values, &stage->capacity,
                     stage->count + 1, sizeof *stage->values) != 0
-        || stage_text(stage, trimmed(field), &value->text) != 0)
+        || stage_text(stage, ks_csv_trimmed(field), &value->text) != 0)
         return out_of_memory(record->name, err);
     stage->values[stage->count++] = *value;
     return KS_OK;
 }
 
 /* The index of a scenario name, added when new; -1 when out of memory. */
-static int name_index(ks_saved_rows *rows, span name)
+static int name_index(ks_saved_rows *rows, ks_csv_span name)
 {
     for (size_t i = 0; i < rows->name_count; i++)
-        if (span_is(name, rows->names[i]))
+        if (ks_csv_span_is(name, rows->names[i]))
             return (int)i;
     if (ks_mem_grow(rows->alloc, (void **)&rows->names, &rows->name_capacity,
                     rows->name_count + 1, sizeof *rows->names) != 0)
@@ -213,7 +183,7 @@ static int name_index(ks_saved_rows *rows, span name)
 }
 
 static ks_status stage_scenario(ks_saved_rows *rows,
-                                const ks_csv_record *record, span name,
+                                const ks_csv_record *record, ks_csv_span name,
                                 const ks_staged_value *value, ks_error *err)
 {
     int scenario = name_index(rows, name);
@@ -232,12 +202,12 @@ static ks_status stage_scenario(ks_saved_rows *rows,
 }
 
 static ks_status check_name(const ks_csv_record *record,
-                            const ks_csv_field *field, span name,
+                            const ks_csv_field *field, ks_csv_span name,
                             ks_error *err)
 {
     if (name.length <= 255 && !memchr(name.text, '\0', name.length))
         return KS_OK;
-    return fail_field(err, KS_EFORMAT, record, field,
+    return ks_csv_fail_field(err, KS_EFORMAT, record, field,
                       "scenario name too long (at most 255 bytes)");
 }
 
@@ -259,7 +229,7 @@ static ks_status read_row(rows_reader *reader, const ks_csv_record *record,
                                   &record->fields[col[COL_PERIOD]], &period,
                                   err);
     const ks_csv_field *scenario = &record->fields[col[COL_SCENARIO]];
-    span name = trimmed(scenario);
+    ks_csv_span name = ks_csv_trimmed(scenario);
     if (status == KS_OK)
         status = check_name(record, scenario, name, err);
     ks_staged_value value;
@@ -270,7 +240,7 @@ static ks_status read_row(rows_reader *reader, const ks_csv_record *record,
         return status;
     value.item = item;
     value.period = period;
-    if (name.length == 0 || span_is(name, "base"))
+    if (name.length == 0 || ks_csv_span_is(name, "base"))
         return stage_base(reader->rows, record,
                           &record->fields[col[COL_VALUE]], &value, err);
     /* nothing written for a formula's cell: the formula computes it (an
