@@ -698,24 +698,21 @@ int ks_is_input(const ks_model *model, int item, int period)
                                      &provenance));
 }
 
-static ks_status queue_pending(ks_model *model, uint64_t cell, ks_error *err)
+/* Note a changed input for the next incremental recalculation; when that
+ * cannot be tracked (too many, or no memory) the next one is full. */
+static void queue_pending(ks_model *model, uint64_t cell)
 {
     ks_book *book = model->book;
     if (book->values_dirty)
-        return KS_OK;
-    if (book->pending_count > book->item_count * 4 + 1024) {
-        book->values_dirty = 1; /* many changes: one full pass is cheaper */
-        return KS_OK;
-    }
-    if (ks_mem_grow(&model->alloc, (void **)&book->pending,
+        return;
+    if (book->pending_count > book->item_count * 4 + 1024 ||
+        ks_mem_grow(&model->alloc, (void **)&book->pending,
                     &book->pending_capacity, book->pending_count + 1,
                     sizeof *book->pending) != 0) {
-        book->values_dirty = 1; /* no memory to track: recompute all */
-        (void)err;
-        return KS_OK;
+        book->values_dirty = 1;
+        return;
     }
     book->pending[book->pending_count++] = cell;
-    return KS_OK;
 }
 
 ks_status ks_set_input(ks_model *model, int item, int period, double boxed,
@@ -744,7 +741,8 @@ ks_status ks_set_input(ks_model *model, int item, int period, double boxed,
     book->inputs[cell] = boxed;
     book->input_prov[cell] = (uint8_t)provenance;
     book->version++;
-    return queue_pending(model, cell, err);
+    queue_pending(model, cell);
+    return KS_OK;
 }
 
 ks_status ks_set(ks_model *model, int item, int period, double number,
@@ -787,19 +785,23 @@ ks_status ks_clear(ks_model *model, int item, int period, ks_error *err)
         book->input_prov[cell] = KS_PROV_NONE;
     }
     book->version++;
-    return queue_pending(model, cell, err);
+    queue_pending(model, cell);
+    return KS_OK;
 }
 
 ks_status ks_model_reserve_inputs(ks_model *model, size_t count,
                                   ks_error *err)
 {
-    if (!model->base)
-        return ks_mem_grow(&model->alloc, (void **)&model->book->pending,
-                           &model->book->pending_capacity,
-                           model->book->pending_count + count,
-                           sizeof(uint64_t)) == 0
-                   ? KS_OK
-                   : (model->book->values_dirty = 1, KS_OK);
+    if (!model->base) {
+        /* a base stores inputs in place; only the list of changed cells
+         * grows, and without room for it a full recalculation will do */
+        ks_book *book = model->book;
+        if (ks_mem_grow(&model->alloc, (void **)&book->pending,
+                        &book->pending_capacity, book->pending_count + count,
+                        sizeof *book->pending) != 0)
+            book->values_dirty = 1;
+        return KS_OK;
+    }
     if (ks_cell_map_reserve(&model->alloc, &model->overrides, count) != 0)
         return ks_error_set(err, KS_ENOMEM,
                             "out of memory reserving %zu inputs", count);
