@@ -100,6 +100,10 @@ static void aux_row(lua_State *L, ks_model **models, int count, int item,
     lua_setfield(L, -2, "item");
     lua_pushstring(L, period_id);
     lua_setfield(L, -2, "period");
+    if (info.unit) {
+        lua_pushstring(L, info.unit);
+        lua_setfield(L, -2, "unit");
+    }
     lua_createtable(L, count, 0);
     for (int i = 0; i < count; i++) {
         ks_value value = aux_read(L, models[i], item, period);
@@ -157,14 +161,20 @@ int lk_compare(lua_State *L)
 
 /* ---- printing ----------------------------------------------------------- */
 
+/* A figure as the release prints it; a ratio as a percentage with one
+ * decimal, negatives in parentheses. */
 static void aux_number_cell(lua_State *L, lk_text_table *table, int isnum,
-                            double number)
+                            double number, int is_ratio)
 {
     char text[64];
-    if (isnum)
-        lk_format_number(number, text, sizeof text);
-    else
+    if (!isnum)
         snprintf(text, sizeof text, "-");
+    else if (is_ratio && number < 0)
+        snprintf(text, sizeof text, "(%.1f%%)", -number * 100);
+    else if (is_ratio)
+        snprintf(text, sizeof text, "%.1f%%", number * 100);
+    else
+        lk_format_number(number, text, sizeof text);
     lk_text_cell(L, table, text);
 }
 
@@ -174,6 +184,10 @@ static void aux_print_row(lua_State *L, lk_text_table *table, int count)
     int row = lua_gettop(L);
     lua_getfield(L, row, "cell");
     lk_text_cell(L, table, lua_tostring(L, -1));
+    lua_getfield(L, row, "unit");
+    const char *unit = lua_tostring(L, -1);
+    int is_ratio = unit && strcmp(unit, "ratio") == 0;
+    lua_pop(L, 1);
     lua_getfield(L, row, "values");
     int values = lua_gettop(L);
     int has_values = lua_istable(L, values);
@@ -191,9 +205,10 @@ static void aux_print_row(lua_State *L, lk_text_table *table, int count)
             base_isnum = isnum;
             base = number;
         }
-        aux_number_cell(L, table, isnum, number);
+        aux_number_cell(L, table, isnum, number, is_ratio);
         if (i > 1)
-            aux_number_cell(L, table, isnum && base_isnum, number - base);
+            aux_number_cell(L, table, isnum && base_isnum, number - base,
+                            is_ratio);
     }
     lua_settop(L, row);
 }

@@ -156,6 +156,12 @@ check.eq(cmp.names[2], "low", "compare names")
 check.eq(#cmp.rows, 1, "one row per listed cell")
 check.eq(cmp.rows[1].values[3] - cmp.rows[1].values[1], 10, "high diff")
 assert(tostring(cmp):find("op_income@3Q02", 1, true), "printed comparison")
+-- a ratio prints as a percentage, as the release prints it
+local margins = kessan.compare{m, high, items = {"op_margin"}, periods = {"3Q02"}}
+check.eq(margins.rows[1].unit, "ratio", "row unit")
+local margin_text = string.format("%.1f%%", 100 * m:get("op_margin", "3Q02"))
+assert(tostring(margins):find(margin_text, 1, true),
+       "ratio printed as " .. margin_text .. ":\n" .. tostring(margins))
 local diff = kessan.compare{m, high}
 assert(#diff.rows >= 1, "only differences without items")
 for _, row in ipairs(diff.rows) do
