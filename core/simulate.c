@@ -1448,7 +1448,7 @@ static sim_thread *workers_new(const sim_plan *plan, int count)
 /* The histogram ranges, from a pilot of PILOT_TRIALS trials on a stream
  * of its own (the same whatever the thread count): the pilot's mean +- 8
  * sd, widened to its min and max and by 1%. */
-#define PILOT_TRIALS 4096
+#define PILOT_TRIALS 1024
 
 static void fix_ranges(const sim_plan *plan, sim_worker *worker,
                        ks_sim_result *result)
