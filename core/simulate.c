@@ -218,11 +218,20 @@ static void draw_lanes(const sim_draw *draw, ks_rng *rng,
     case KS_DIST_UNIFORM:
         ks_rng_uniforms(rng, out, n, dist->a, dist->b);
         return;
-    case KS_DIST_TRIANGULAR:
+    case KS_DIST_TRIANGULAR: {
+        /* the inverse CDF of ks_triangular_at, branch-free so it vectorizes */
+        double a = dist->a, m = dist->c, b = dist->b, width = b - a;
+        double split = (m - a) / width;
         ks_rng_uniforms(rng, out, n, 0.0, 1.0);
-        for (int i = 0; i < n; i++)
-            out[i] = ks_triangular_at(dist->a, dist->c, dist->b, out[i]);
+        for (int i = 0; i < n; i++) {
+            double u = out[i];
+            int left = u < split;
+            double root = sqrt(left ? u * width * (m - a)
+                                    : (1.0 - u) * width * (b - m));
+            out[i] = left ? a + root : b - root;
+        }
         return;
+    }
     case KS_DIST_PERT:
         for (int i = 0; i < n; i++) {
             double x = ks_rng_gamma(rng, zig, draw->pert_alpha);
