@@ -362,7 +362,7 @@ typedef struct block_pass {
 /* Whether any lane is not a finite number (NaN, tagged or not, or an
  * infinity: the slow path sorts those out exactly).  Integer bit tests,
  * so that the loop becomes vector instructions under strict C11. */
-static int any_not_number(const double *x, int lanes)
+KS_HOT_INLINE int any_not_number(const double *x, int lanes)
 {
     uint64_t special = 0;
     for (int i = 0; i < lanes; i++) {
@@ -376,7 +376,7 @@ static int any_not_number(const double *x, int lanes)
 }
 
 /* Whether any lane is +0 or -0 (a divisor to take care of). */
-static int any_zero(const double *x, int lanes)
+KS_HOT_INLINE int any_zero(const double *x, int lanes)
 {
     uint64_t zero = 0;
     for (int i = 0; i < lanes; i++) {
@@ -491,7 +491,7 @@ static void block_load(const block_pass *pass, ks_opcode op, int ref,
  * operand that is not one, or a zero divisor, or an overflow; one check of
  * the results finds all three, and then the lanes are redone one by one
  * from the operands, which the results did not overwrite. */
-static int block_arithmetic(ks_opcode op, const block_operand *a,
+KS_HOT_INLINE int block_arithmetic(ks_opcode op, const block_operand *a,
                             const block_operand *b, double *out, int lanes)
 {
     int special = 1;
@@ -506,7 +506,7 @@ static int block_arithmetic(ks_opcode op, const block_operand *a,
 }
 
 /* Whether any lane of a or b is not a number, or a divisor lane is 0. */
-static int block_needs_care(ks_opcode op, const block_operand *a,
+KS_HOT_INLINE int block_needs_care(ks_opcode op, const block_operand *a,
                             const block_operand *b, int lanes)
 {
     if (a->lanes ? any_not_number(a->lanes, lanes) : a->constant != a->constant)
@@ -519,7 +519,7 @@ static int block_needs_care(ks_opcode op, const block_operand *a,
 }
 
 /* a = a op b over the lanes; the result goes to a's own buffer. */
-static void block_binary(const ks_formula *formula, ks_opcode op,
+KS_HOT_INLINE void block_binary(const ks_formula *formula, ks_opcode op,
                          block_operand *a, const block_operand *b, int lanes)
 {
     if (!a->lanes && !b->lanes) {
@@ -560,7 +560,7 @@ static void block_binary(const ks_formula *formula, ks_opcode op,
     a->lanes = out; /* comparisons, min and max of numbers are numbers */
 }
 
-static void block_unary(ks_opcode op, block_operand *a, int lanes)
+KS_HOT_INLINE void block_unary(ks_opcode op, block_operand *a, int lanes)
 {
     if (!a->lanes) {
         a->constant = unary(op, a->constant);
@@ -582,7 +582,7 @@ static void block_unary(ks_opcode op, block_operand *a, int lanes)
 }
 
 /* c = c ? a : b, with a condition that is not a number passing on. */
-static void block_select(block_operand *c, const block_operand *a,
+KS_HOT_INLINE void block_select(block_operand *c, const block_operand *a,
                          const block_operand *b, int lanes)
 {
     double *out = c->lanes == c->own ? c->spare : c->own;
@@ -604,7 +604,7 @@ static void block_select(block_operand *c, const block_operand *a,
     c->lanes = out;
 }
 
-static void block_run(const block_pass *pass, double *stack, double *out)
+KS_HOT_INLINE void block_run(const block_pass *pass, double *stack, double *out)
 {
     const ks_formula *formula = pass->formula;
     int lanes = pass->lanes;

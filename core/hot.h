@@ -16,4 +16,12 @@
 #define KS_HOT
 #endif
 
+/* Helpers of a KS_HOT function that should be compiled into each of its
+ * versions (a helper left out of line runs the baseline code). */
+#if defined(__GNUC__)
+#define KS_HOT_INLINE static inline __attribute__((always_inline))
+#else
+#define KS_HOT_INLINE static inline
+#endif
+
 #endif
