@@ -15,18 +15,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "alloc.h"
+#include "atomic_file.h"
 #include "error.h"
 #include "model.h"
 
 typedef struct export_file {
     ks_model *model;
     const char *path;
-    char *temporary;  /* "path.tmp.XXXXXX", removed unless renamed        */
-    FILE *out;
+    FILE *out;        /* the temporary file (atomic_file.h)               */
 } export_file;
 
 /* ---- writing fields ----------------------------------------------------- */
@@ -116,88 +114,20 @@ static ks_status write_rows(export_file *file,
     return KS_OK;
 }
 
-/* ---- the temporary file and the rename ---------------------------------- */
-
-static ks_status io_failure(const export_file *file, const char *what,
-                            ks_error *err)
-{
-    return ks_error_set(err, KS_EIO, "%s: %s: %s", file->path, what,
-                        strerror(errno));
-}
-
-static ks_status open_temporary(export_file *file, ks_error *err)
-{
-    const ks_allocator *alloc = ks_model_allocator(file->model);
-    size_t length = strlen(file->path);
-    file->temporary = ks_mem_alloc(alloc, length + sizeof ".tmp.XXXXXX");
-    if (!file->temporary)
-        return ks_error_set(err, KS_ENOMEM, "%s: out of memory", file->path);
-    memcpy(file->temporary, file->path, length);
-    memcpy(file->temporary + length, ".tmp.XXXXXX", sizeof ".tmp.XXXXXX");
-    int fd = mkstemp(file->temporary);
-    if (fd < 0) {
-        ks_status status = io_failure(file, "cannot create a temporary file",
-                                      err);
-        ks_mem_free(alloc, file->temporary);
-        file->temporary = NULL;
-        return status;
-    }
-    /* mkstemp makes the file 0600; an exported model is for reading. */
-    struct stat old;
-    fchmod(fd, stat(file->path, &old) == 0 ? old.st_mode & 07777 : 0644);
-    file->out = fdopen(fd, "w");
-    if (!file->out) {
-        ks_status status = io_failure(file, "cannot write", err);
-        close(fd);
-        return status;
-    }
-    return KS_OK;
-}
-
-static ks_status close_and_rename(export_file *file, ks_error *err)
-{
-    FILE *out = file->out;
-    file->out = NULL;
-    int failed = fflush(out) != 0 || ferror(out) || fsync(fileno(out)) != 0;
-    int saved = errno;
-    if (fclose(out) != 0 && !failed) {
-        failed = 1;
-        saved = errno;
-    }
-    if (failed) {
-        errno = saved;
-        return io_failure(file, "cannot write", err);
-    }
-    if (rename(file->temporary, file->path) != 0)
-        return io_failure(file, "cannot rename the temporary file into place",
-                          err);
-    ks_mem_free(ks_model_allocator(file->model), file->temporary);
-    file->temporary = NULL;
-    return KS_OK;
-}
-
-static void discard(export_file *file)
-{
-    if (file->out)
-        fclose(file->out);
-    if (file->temporary) {
-        remove(file->temporary);
-        ks_mem_free(ks_model_allocator(file->model), file->temporary);
-    }
-}
-
 ks_status ks_export_csv(ks_model *model, const char *path,
                         const ks_export_options *options, ks_error *err)
 {
     static const ks_export_options defaults = { 0, 0 };
     if (!path || !*path)
         return ks_error_set(err, KS_EINVAL, "no path to export to");
-    export_file file = { model, path, NULL, NULL };
-    ks_status status = open_temporary(&file, err);
+    ks_atomic_file target;
+    ks_status status = ks_atomic_begin(&target, ks_model_allocator(model),
+                                       path, err);
+    export_file file = { model, path, target.out };
     if (status == KS_OK)
         status = write_rows(&file, options ? options : &defaults, err);
     if (status == KS_OK)
-        status = close_and_rename(&file, err);
-    discard(&file);
+        status = ks_atomic_commit(&target, err);
+    ks_atomic_end(&target);
     return status;
 }

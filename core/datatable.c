@@ -8,16 +8,14 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include <errno.h>
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "alloc.h"
+#include "atomic_file.h"
 #include "error.h"
 #include "model.h"
 #include "value.h"
@@ -298,60 +296,17 @@ static void write_grid(FILE *out, const ks_grid *grid)
         }
 }
 
-static ks_status io_failure(const char *path, const char *what, ks_error *err)
-{
-    return ks_error_set(err, KS_EIO, "%s: %s: %s", path, what,
-                        strerror(errno));
-}
-
-/* Flush, sync and close `out`, then rename `temporary` over `path`. */
-static ks_status finish_file(FILE *out, const char *temporary,
-                             const char *path, ks_error *err)
-{
-    int failed = fflush(out) != 0 || ferror(out) || fsync(fileno(out)) != 0;
-    int saved = errno;
-    if (fclose(out) != 0 && !failed) {
-        failed = 1;
-        saved = errno;
-    }
-    if (failed) {
-        errno = saved;
-        return io_failure(path, "cannot write", err);
-    }
-    if (rename(temporary, path) != 0)
-        return io_failure(path, "cannot rename the temporary file into place",
-                          err);
-    return KS_OK;
-}
-
 ks_status ks_grid_export_csv(const ks_grid *grid, const char *path,
                              ks_error *err)
 {
     if (!path || !*path)
         return ks_error_set(err, KS_EINVAL, "no path to export the table to");
-    size_t length = strlen(path);
-    char *temporary = ks_mem_alloc(&grid->alloc,
-                                   length + sizeof ".tmp.XXXXXX");
-    if (!temporary)
-        return ks_error_set(err, KS_ENOMEM, "%s: out of memory", path);
-    memcpy(temporary, path, length);
-    memcpy(temporary + length, ".tmp.XXXXXX", sizeof ".tmp.XXXXXX");
-    ks_status status = KS_OK;
-    int fd = mkstemp(temporary);
-    FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (fd < 0)
-        status = io_failure(path, "cannot create a temporary file", err);
-    else if (!out) {
-        status = io_failure(path, "cannot write", err);
-        close(fd);
-    } else {
-        struct stat old;
-        fchmod(fd, stat(path, &old) == 0 ? old.st_mode & 07777 : 0644);
-        write_grid(out, grid);
-        status = finish_file(out, temporary, path, err);
+    ks_atomic_file file;
+    ks_status status = ks_atomic_begin(&file, &grid->alloc, path, err);
+    if (status == KS_OK) {
+        write_grid(file.out, grid);
+        status = ks_atomic_commit(&file, err);
     }
-    if (status != KS_OK && fd >= 0)
-        remove(temporary);
-    ks_mem_free(&grid->alloc, temporary);
+    ks_atomic_end(&file);
     return status;
 }
