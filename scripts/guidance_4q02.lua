@@ -6,7 +6,9 @@
 -- end of the range (the balance falling to systems integration, which the
 -- release names as the driver), and prints the low and high cases side by
 -- side with the base: revenue, operating income and margin against 3Q02's,
--- FY2002 revenue, and the FY2001 revenue that "about 10%" implies.
+-- FY2002 revenue, and the FY2001 revenue that "about 10%" implies.  Then
+-- it draws the drivers around those levels to say how likely the range,
+-- the improvement and a profit are.
 --
 -- usage: kessan run scripts/guidance_4q02.lua [MODEL_DIR]
 
@@ -32,6 +34,17 @@ local drivers = {
   -- operating expenses flat at 3Q02, less the one-off JPY 50 million bad
   -- debt charge the release names in 3Q02 sales and marketing
   one_off_sm = 50000,
+  -- how likely: a Monte Carlo around the drivers above, each 4Q02 line
+  -- drawn independently (the guidance-mc workload's spreads)
+  uncertainty = {
+    trials = 100000, seed = 1,
+    spread = { ["rev.dedicated"] = 0.02, ["rev.dialup"] = 0.02,
+               ["rev.vas"] = 0.03, ["rev.other"] = 0.05,
+               ["opex.sm"] = 0.05, ["opex.ga"] = 0.03, ["opex.rd"] = 0.05 },
+    cost_ratio_sd = 0.01,                    -- each cost ratio +- 1 point
+    si = { 4000000, 5000000, 6200000 },      -- triangular: min, mode, max
+    equipment = { 1400000, 2600000 },        -- uniform
+  },
 }
 
 local model_dir = arg and arg[1] or "data/iij"
@@ -167,3 +180,44 @@ print(string.format(
   drivers.fy_growth * 100, fy01_low / 1e6, fy01_high / 1e6,
   (fy01_low - fy01_revenue_9m) / 1e6, (fy01_high - fy01_revenue_9m) / 1e6,
   fy01_revenue_9m / 1e6))
+
+---------------------------------------------------------------------------
+-- How likely: the drivers drawn, the guidance tested trial by trial.
+---------------------------------------------------------------------------
+local u = drivers.uncertainty
+local margin_3q02_text = ("%.17g"):format(margin_3q02)
+m:define("guide.in_range", ("(rev.total >= %.17g) * (rev.total <= %.17g)"):format(
+           drivers.revenue_low, drivers.revenue_high),
+         { label = "4Q02 revenue within the guidance", unit = "ratio", statement = "kpi" })
+m:define("guide.improves", "op_income / rev.total > " .. margin_3q02_text,
+         { label = "Operating margin above 3Q02's", unit = "ratio", statement = "kpi" })
+m:define("guide.profitable", "op_income >= 0",
+         { label = "Operating income at or above zero", unit = "ratio", statement = "kpi" })
+local draws = {
+  ["rev.si@4Q02"] = kessan.triangular(u.si[1], u.si[2], u.si[3]),
+  ["rev.equipment@4Q02"] = kessan.uniform(u.equipment[1], u.equipment[2]),
+}
+for id, spread in pairs(u.spread) do
+  local level = get(id, "4Q02")
+  draws[id .. "@4Q02"] = kessan.normal(level, spread * level)
+end
+for cost in pairs(drivers.cost_ratio) do
+  local driver = "drv." .. cost:gsub("%.", "_")
+  draws[driver .. "@4Q02"] = kessan.normal(get(driver, "4Q02"), u.cost_ratio_sd)
+end
+local r = m:simulate{ trials = u.trials, seed = u.seed, draws = draws,
+                      outputs = { "rev.total@4Q02", "op_income@4Q02",
+                                  "guide.in_range@4Q02", "guide.improves@4Q02",
+                                  "guide.profitable@4Q02" } }
+print()
+print(string.format(
+  "How likely (%d trials, seed %d, drivers drawn around the above: SI\n" ..
+  "triangular %.1f-%.1f-%.1f bn, equipment uniform %.1f-%.1f bn, the rest normal):\n" ..
+  "4Q02 revenue lands in the guided range in %.1f%% of trials (p5-p95: %.2f-%.2f bn);\n" ..
+  "the operating margin beats 3Q02's %s in %.1f%%; the quarter is profitable in %.1f%%.",
+  u.trials, u.seed, u.si[1] / 1e6, u.si[2] / 1e6, u.si[3] / 1e6,
+  u.equipment[1] / 1e6, u.equipment[2] / 1e6,
+  100 * r:mean("guide.in_range@4Q02"),
+  r:percentile("rev.total@4Q02", 5) / 1e6, r:percentile("rev.total@4Q02", 95) / 1e6,
+  pct(margin_3q02):match("^%s*(.-)$"),
+  100 * r:mean("guide.improves@4Q02"), 100 * r:mean("guide.profitable@4Q02")))

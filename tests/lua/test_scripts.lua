@@ -37,6 +37,11 @@ assert(before[1] == -5.4, "3Q02's printed margin is (5.4)%")
 assert(margin[2] > before[2] and margin[3] > margin[2],
        "the margin improves with revenue")
 assert(guidance:find("profitability improves at both ends", 1, true))
+-- how likely: shares of trials, between 0 and 100%
+local in_range = tonumber(guidance:match("guided range in ([%d.]+)%% of trials"))
+local beats = tonumber(guidance:match("beats 3Q02's %(5%.4%)%% in ([%d.]+)%%"))
+assert(in_range and in_range > 0 and in_range < 100, guidance)
+assert(beats and beats > in_range, "improving is likelier than the range")
 
 -- break-even and sensitivity
 local breakeven = run("scripts/breakeven_4q02.lua")
