@@ -13,7 +13,6 @@
 #include "error.h"
 #include "formula.h"
 #include "model.h"
-#include "model_internal.h" /* settings are read in order: see identities */
 
 #define ID_MAX 160
 #define IDENTITY_PREFIX "check.identity."
@@ -783,21 +782,20 @@ static ks_status check_identity(check_run *run, identity *rule,
     return status;
 }
 
-/* The identities, in the order of settings.csv.  kessan.h reads settings
- * by key only, so they are listed from the model's book here. */
+/* The identities, in the order of settings.csv. */
 static ks_status check_identities(check_run *run, ks_error *err)
 {
-    const ks_book *book = run->model->book;
     size_t prefix = strlen(IDENTITY_PREFIX);
     int count = 0;
-    for (size_t i = 0; i < book->setting_count; i++) {
-        const ks_setting_pair *pair = &book->settings[i];
-        if (strncmp(pair->key, IDENTITY_PREFIX, prefix) != 0)
+    for (int i = 0; i < ks_setting_count(run->model); i++) {
+        const char *key, *value;
+        ks_setting_at(run->model, i, &key, &value);
+        if (strncmp(key, IDENTITY_PREFIX, prefix) != 0)
             continue;
         identity rule;
         memset(&rule, 0, sizeof rule);
-        rule.name = pair->key + prefix;
-        rule.source = pair->value;
+        rule.name = key + prefix;
+        rule.source = value;
         rule.index = count++;
         ks_status status = check_identity(run, &rule, err);
         if (status != KS_OK)

@@ -302,6 +302,11 @@ ks_status ks_scenario_save(ks_model *scenario, ks_error *err);
 
 /* Settings are key/value strings (settings.csv).  Returns NULL if unset. */
 const char *ks_setting(const ks_model *model, const char *key);
+/* Settings in the order they were set (settings.csv's order): the key and
+ * value of setting `index` (0..ks_setting_count-1), or KS_EINVAL. */
+int ks_setting_count(const ks_model *model);
+ks_status ks_setting_at(const ks_model *model, int index, const char **key,
+                        const char **value);
 ks_status ks_setting_set(ks_model *model, const char *key, const char *value,
                          ks_error *err);
 

@@ -881,6 +881,22 @@ const char *ks_setting(const ks_model *model, const char *key)
     return NULL;
 }
 
+int ks_setting_count(const ks_model *model)
+{
+    return (int)model->book->setting_count;
+}
+
+ks_status ks_setting_at(const ks_model *model, int index, const char **key,
+                        const char **value)
+{
+    const ks_book *book = model->book;
+    if (index < 0 || (size_t)index >= book->setting_count)
+        return KS_EINVAL;
+    *key = book->settings[index].key;
+    *value = book->settings[index].value;
+    return KS_OK;
+}
+
 ks_status ks_setting_set(ks_model *model, const char *key, const char *value,
                          ks_error *err)
 {

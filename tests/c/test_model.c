@@ -468,6 +468,30 @@ static void test_scenarios(void **state)
     ks_model_free(low);
 }
 
+static void test_settings(void **state)
+{
+    (void)state;
+    ks_model *model = new_model(2001, 2002);
+    ks_error err;
+    assert_int_equal(ks_setting_set(model, "name", "Acme", &err), KS_OK);
+    assert_int_equal(ks_setting_set(model, "rate.USD", "118.75", &err), KS_OK);
+    assert_int_equal(ks_setting_set(model, "name", "Acme Corp.", &err), KS_OK);
+    assert_string_equal(ks_setting(model, "name"), "Acme Corp.");
+    assert_null(ks_setting(model, "nothing"));
+    /* in the order first set; a changed value keeps its place */
+    assert_int_equal(ks_setting_count(model), 2);
+    const char *key, *value;
+    assert_int_equal(ks_setting_at(model, 0, &key, &value), KS_OK);
+    assert_string_equal(key, "name");
+    assert_string_equal(value, "Acme Corp.");
+    assert_int_equal(ks_setting_at(model, 1, &key, &value), KS_OK);
+    assert_string_equal(key, "rate.USD");
+    assert_int_equal(ks_setting_at(model, 2, &key, &value), KS_EINVAL);
+    assert_int_equal(ks_setting_at(model, -1, &key, &value), KS_EINVAL);
+    assert_int_equal(ks_setting_set(model, "", "x", &err), KS_EINVAL);
+    ks_model_free(model);
+}
+
 static void test_explain(void **state)
 {
     (void)state;
@@ -569,6 +593,7 @@ int main(void)
         cmocka_unit_test(test_cycles_refused),
         cmocka_unit_test(test_error_values),
         cmocka_unit_test(test_scenarios),
+        cmocka_unit_test(test_settings),
         cmocka_unit_test(test_explain),
         cmocka_unit_test(test_allocation_failure),
     };
