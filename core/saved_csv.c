@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "atomic_file.h"
 #include "error.h"
 #include "saved_csv.h"
 #include "value.h"
@@ -456,11 +457,6 @@ typedef struct scenarios_file {
     char *part;        /* one scenario's rows                              */
 } scenarios_file;
 
-static ks_status io_failure(const char *path, const char *what, ks_error *err)
-{
-    return ks_error_set(err, KS_EIO, "%s: %s: %s", path, what,
-                        strerror(errno));
-}
 
 /* A new empty file "path.SUFFIX.XXXXXX"; NULL with err filled. */
 static char *make_temporary(const ks_allocator *alloc, const char *path,
@@ -478,7 +474,7 @@ static char *make_temporary(const ks_allocator *alloc, const char *path,
     memcpy(name + length + extra, ".XXXXXX", sizeof ".XXXXXX");
     int fd = mkstemp(name);
     if (fd < 0) {
-        *status = io_failure(path, "cannot create a temporary file", err);
+        *status = ks_io_failure(path, "cannot create a temporary file", err);
         ks_mem_free(alloc, name);
         return NULL;
     }
@@ -492,7 +488,7 @@ static ks_status append_body(const char *path, const char *part, FILE *to,
 {
     FILE *from = fopen(part, "rb");
     if (!from)
-        return io_failure(path, "cannot read a temporary file", err);
+        return ks_io_failure(path, "cannot read a temporary file", err);
     int c;
     while ((c = getc(from)) != EOF && c != '\n')
         ;
@@ -503,7 +499,7 @@ static ks_status append_body(const char *path, const char *part, FILE *to,
         failed = fwrite(buffer, 1, count, to) != count;
     failed |= ferror(from);
     fclose(from);
-    return failed ? io_failure(path, "cannot write", err) : KS_OK;
+    return failed ? ks_io_failure(path, "cannot write", err) : KS_OK;
 }
 
 static ks_status export_scenario(scenarios_file *file, const char *name,
@@ -526,7 +522,7 @@ static ks_status append_scenarios(scenarios_file *file,
 {
     FILE *to = fopen(file->temporary, "ab");
     if (!to)
-        return io_failure(file->path, "cannot write", err);
+        return ks_io_failure(file->path, "cannot write", err);
     ks_status status = KS_OK;
     int count = ks_saved_scenario_count(file->model);
     for (int i = 0; status == KS_OK && i < count; i++)
@@ -535,7 +531,7 @@ static ks_status append_scenarios(scenarios_file *file,
     int failed = fflush(to) != 0 || ferror(to) || fsync(fileno(to)) != 0;
     failed |= fclose(to) != 0;
     if (status == KS_OK && failed)
-        status = io_failure(file->path, "cannot write", err);
+        status = ks_io_failure(file->path, "cannot write", err);
     return status;
 }
 
@@ -545,7 +541,7 @@ static ks_status put_in_place(scenarios_file *file, ks_error *err)
     chmod(file->temporary,
           stat(file->path, &old) == 0 ? old.st_mode & 07777 : 0644);
     if (rename(file->temporary, file->path) != 0)
-        return io_failure(file->path, "cannot rename the temporary file into "
+        return ks_io_failure(file->path, "cannot rename the temporary file into "
                           "place", err);
     ks_mem_free(ks_model_allocator(file->model), file->temporary);
     file->temporary = NULL;
