@@ -161,6 +161,51 @@ local actions = {
     assert(type(mt) == "string", "a handle's metatable is protected")
     return setmetatable(pick{{}, value()}, getmetatable(value()))
   end,
+  -- simulations with specs right and wrong: distributions with bad
+  -- arguments, cells that are not cells, trial counts out of range
+  function()
+    if not kessan.normal then return end
+    local target = pick{live.model, live.scenario, live.closed, value()}
+    local dist = pick{
+      function() return kessan.normal(value(), value()) end,
+      function() return kessan.normal(150, 10) end,
+      function() return kessan.uniform(100, 200) end,
+      function() return kessan.triangular(pick{1, 100, value()}, 150, 200) end,
+      function() return kessan.lognormal(5, pick{0.1, -1, value()}) end,
+      function() return kessan.pert(100, pick{150, 300, value()}, 200) end,
+      function() return kessan.discrete(pick{{values = {1, 2}, weights = {1, 3}},
+                                             {values = {}}, value()}) end,
+      function() return pick{120, value()} end,
+    }
+    local draws = {}
+    for _ = 1, math.random(0, 3) do
+      local cell = pick{"rev.a@4Q02", "rev.b@4Q02", "rev.total@4Q02",
+                        "rev.aa@4Q02", "rev.a", 7, value()}
+      local ok, d = pcall(dist)
+      if ok then draws[cell] = d end
+    end
+    local spec = {
+      trials = pick{1, 10, 300, 0, -5, 1e12, 2.5, "10", value()},
+      seed = pick{1, 0, -1, value()},
+      threads = pick{nil, 1, 2, 0, 1000, value()},
+      draws = pick{draws, draws, {}, value()},
+      outputs = pick{{"rev.total@4Q02"}, {"op_income@4Q02", "rev.total@FY02"},
+                     {}, {"nope@4Q02"}, value()},
+      correlate = pick{nil, {{"rev.a@4Q02", "rev.b@4Q02", 0.5}},
+                       {{"rev.a@4Q02", "rev.a@4Q02", 2}}, value()},
+    }
+    if math.random(2) == 1 then -- a spec that runs, to reach the result
+      spec = { trials = pick{1, 10, 300}, seed = pick{1, 2}, threads = pick{1, 2},
+               draws = { ["rev.a@4Q02"] = kessan.normal(150, 10),
+                         ["rev.b@4Q02"] = kessan.uniform(80, 120) },
+               outputs = { "rev.total@4Q02", pick{"op_income@4Q02", "rev.a@4Q02"} } }
+      target = pick{live.model, live.scenario}
+    end
+    local r = target:simulate(pick{spec, spec, value()})
+    local cell = pick{"rev.total@4Q02", "op_income@4Q02", "x", value()}
+    local stat = pick{"mean", "sd", "percentile", "prob", "histogram", "min"}
+    return r[stat](pick{r, value()}, cell, value(), value())
+  end,
   -- lifecycle: close, collect, renew
   function()
     local r = math.random(10)
