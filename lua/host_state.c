@@ -258,6 +258,10 @@ void host_state_free(host_state *state)
     if (!state)
         return;
     host_signal_state = NULL;
+    /* Closing runs every __gc; Lua skips a finalizer it cannot call for
+     * want of memory, which would leak what the handle owns.  The limit is
+     * for the script, not for closing it. */
+    state->limits.max_memory = 0;
     if (state->L)
         lua_close(state->L);
     free(state);

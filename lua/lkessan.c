@@ -161,6 +161,7 @@ static int kessan_open(lua_State *L)
     ks_error err;
     if (ks_model_open(directory, allocator, &handle->model, &err) != KS_OK)
         return lk_fail(L, &err);
+    lk_live_add(handle->live, handle->model);
     return 1;
 }
 
@@ -196,6 +197,7 @@ static int kessan_new(lua_State *L)
     ks_error err;
     if (ks_model_new(&calendar, allocator, &handle->model, &err) != KS_OK)
         return lk_raise(L, &err);
+    lk_live_add(handle->live, handle->model);
     return 1;
 }
 
@@ -215,6 +217,7 @@ LK_EXPORT int luaopen_kessan(lua_State *L)
     };
     luaL_checkversion(L);
     lk_allocator(L);
+    lk_live_get(L); /* before any handle, so that its __gc comes last */
     lk_model_open(L);
     lk_model_add_methods(L, audit_methods);
     lua_getfield(L, LUA_REGISTRYINDEX, LK_METHODS);

@@ -47,8 +47,20 @@ typedef struct lk_key_cache {
 
 /* A Model or Scenario handle.  `model` is NULL once closed.  User values:
  * 1 the Model of a scenario, 2 the anchors of the key cache. */
+/* ---- llive.c: every model the state holds, freed at close at the latest */
+typedef struct lk_live lk_live;
+/* The state's list, created with the module (before any handle). */
+lk_live *lk_live_get(lua_State *L);
+/* Room for one more model, or a Lua memory error. */
+void lk_live_reserve(lua_State *L, lk_live *live);
+/* List a model (after lk_live_reserve: cannot fail). */
+void lk_live_add(lk_live *live, ks_model *model);
+/* Unlist a model: 1 if it was listed (then it is the caller's to free). */
+int lk_live_remove(lk_live *live, ks_model *model);
+
 typedef struct lk_handle {
     ks_model *model;
+    lk_live *live;    /* where model is listed                         */
     int is_scenario;
     lk_key_cache cache;
 } lk_handle;

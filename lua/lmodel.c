@@ -77,8 +77,11 @@ lk_handle *lk_new_handle(lua_State *L, int is_scenario, int parent)
 {
     if (parent)
         parent = lua_absindex(L, parent);
+    lk_live *live = lk_live_get(L);
+    lk_live_reserve(L, live);
     lk_handle *handle = lua_newuserdatauv(L, sizeof *handle, 2);
     memset(handle, 0, sizeof *handle);
+    handle->live = live;
     handle->is_scenario = is_scenario;
     int idx = lua_gettop(L);
     lua_createtable(L, LK_CACHE_KINDS * LK_KEY_CACHE, 0);
@@ -422,6 +425,7 @@ static int m_scenario(lua_State *L)
     ks_error err;
     if (ks_scenario_new(self->model, name, &handle->model, &err) != KS_OK)
         return lk_raise(L, &err);
+    lk_live_add(handle->live, handle->model);
     return 1;
 }
 
@@ -507,7 +511,9 @@ static int m_close(lua_State *L)
     lk_handle *handle = aux_self(L);
     ks_model *model = handle->model;
     handle->model = NULL;
-    ks_model_free(model);
+    /* not listed any more: the state is closing and has freed it */
+    if (model && lk_live_remove(handle->live, model))
+        ks_model_free(model);
     return 0;
 }
 
