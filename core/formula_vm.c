@@ -359,19 +359,27 @@ typedef struct block_pass {
     double *scratch;
 } block_pass;
 
+/* The exponent bits of a result: all ones (NaN or an infinity) carry
+ * into the sign bit once 2^52 is added, so an OR over the lanes tells
+ * whether any result is not a finite number.  Integer ORs reassociate
+ * freely, so the check vectorizes with the operation (a floating-point
+ * sum of r - r did not: it ran lane by lane, four additions deep). */
+#define NOT_FINITE_BITS(r, special)                                          \
+    do {                                                                     \
+        uint64_t bits_;                                                      \
+        memcpy(&bits_, &(r), sizeof bits_);                                  \
+        (special) |= (bits_ & UINT64_C(0x7FF0000000000000)) +                \
+                     UINT64_C(0x0010000000000000);                           \
+    } while (0)
+
 /* Whether any lane is not a finite number (NaN, tagged or not, or an
  * infinity: the slow path sorts those out exactly).  Integer bit tests,
  * so that the loop becomes vector instructions under strict C11. */
 KS_HOT_INLINE int any_not_number(const double *x, int lanes)
 {
     uint64_t special = 0;
-    for (int i = 0; i < lanes; i++) {
-        uint64_t bits;
-        memcpy(&bits, &x[i], sizeof bits);
-        /* an all-ones exponent carries into the sign bit */
-        special |= (bits & UINT64_C(0x7FF0000000000000)) +
-                   UINT64_C(0x0010000000000000);
-    }
+    for (int i = 0; i < lanes; i++)
+        NOT_FINITE_BITS(x[i], special);
     return (special >> 63) != 0;
 }
 
@@ -455,17 +463,16 @@ static void block_load(const block_pass *pass, ks_opcode op, int ref,
         }                                                                    \
     } while (0)
 
-/* out = a op b, and whether any result is not a finite number (x - x is
- * 0 for a finite x, NaN otherwise: one sum tells). */
+/* out = a op b, and whether any result is not a finite number. */
 #define BLOCK_LOOPS_CHECKED(EXPR)                                            \
     do {                                                                     \
-        double check = 0;                                                    \
+        uint64_t check = 0;                                                  \
         if (a->lanes && b->lanes) {                                          \
             const double *A = a->lanes, *B = b->lanes;                       \
             for (int i = 0; i < lanes; i++) {                                \
                 double x = A[i], y = B[i], r = (EXPR);                       \
                 out[i] = r;                                                  \
-                check += r - r;                                              \
+                NOT_FINITE_BITS(r, check);                                   \
             }                                                                \
         } else if (a->lanes) {                                               \
             const double *A = a->lanes;                                      \
@@ -473,7 +480,7 @@ static void block_load(const block_pass *pass, ks_opcode op, int ref,
             for (int i = 0; i < lanes; i++) {                                \
                 double x = A[i], r = (EXPR);                                 \
                 out[i] = r;                                                  \
-                check += r - r;                                              \
+                NOT_FINITE_BITS(r, check);                                   \
             }                                                                \
         } else {                                                             \
             const double *B = b->lanes;                                      \
@@ -481,10 +488,10 @@ static void block_load(const block_pass *pass, ks_opcode op, int ref,
             for (int i = 0; i < lanes; i++) {                                \
                 double y = B[i], r = (EXPR);                                 \
                 out[i] = r;                                                  \
-                check += r - r;                                              \
+                NOT_FINITE_BITS(r, check);                                   \
             }                                                                \
         }                                                                    \
-        special = check != check;                                            \
+        special = (check >> 63) != 0;                                        \
     } while (0)
 
 /* + - * / and sum: a result that is not a finite number comes from an
@@ -518,16 +525,18 @@ KS_HOT_INLINE int block_needs_care(ks_opcode op, const block_operand *a,
     return 0;
 }
 
-/* a = a op b over the lanes; the result goes to a's own buffer. */
+/* a = a op b over the lanes; the result goes to `final` when the formula
+ * returns it next (no copy after), else to a buffer of a's depth. */
 KS_HOT_INLINE void block_binary(const ks_formula *formula, ks_opcode op,
-                         block_operand *a, const block_operand *b, int lanes)
+                         block_operand *a, const block_operand *b, int lanes,
+                         double *final)
 {
     if (!a->lanes && !b->lanes) {
         a->constant = ks_formula_apply(formula, NULL, op, -1, a->constant,
                                        b->constant);
         return;
     }
-    double *out = a->lanes == a->own ? a->spare : a->own;
+    double *out = final ? final : a->lanes == a->own ? a->spare : a->own;
     if (op == KS_OP_ADD || op == KS_OP_SUB || op == KS_OP_MUL ||
         op == KS_OP_DIV || op == KS_OP_SUM2) {
         if (block_arithmetic(op, a, b, out, lanes))
@@ -654,18 +663,24 @@ KS_HOT_INLINE void block_run(const block_pass *pass, double *stack, double *out)
             }
             const double *values = result->lanes;
             if (!any_not_number(values, lanes)) {
-                memcpy(out, values, (size_t)lanes * sizeof *out);
+                if (values != out)
+                    memcpy(out, values, (size_t)lanes * sizeof *out);
                 return;
             }
             for (int i = 0; i < lanes; i++)
                 out[i] = values[i] == values[i] ? values[i] : NAN;
             return;
         }
-        default:
+        default: {
+            /* the operands never read `out`: it is the cell being
+             * computed, and a cell that reads itself is a cycle */
+            int returns = pc + 1 < formula->code_count &&
+                          KS_INSTR_OP(formula->code[pc + 1]) == KS_OP_RETURN;
             block_binary(formula, op, &operands[depth - 2],
-                         &operands[depth - 1], lanes);
+                         &operands[depth - 1], lanes, returns ? out : NULL);
             depth--;
             break;
+        }
         }
     }
 }

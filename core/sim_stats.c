@@ -51,9 +51,6 @@ void ks_moments_merge(ks_moments *total, const ks_moments *part)
         total->max = part->max;
 }
 
-/* Four running sums, so that additions do not wait on one another (the
- * compiler may not reorder floating-point sums itself); the same lanes
- * always add up in the same order, so the result is reproducible. */
 /* Whether any lane is NaN (integer bit tests, so the loop vectorizes). */
 static int any_nan(const double *x, int n)
 {
@@ -68,6 +65,27 @@ static int any_nan(const double *x, int n)
     return (nan >> 63) != 0;
 }
 
+/* A number's bits as an integer in the same order as the numbers (the
+ * negative ones' magnitude bits flipped): integer minimum and maximum
+ * vectorize where floating-point ones, which must mind NaN, do not. */
+static inline int64_t order_key(double x)
+{
+    uint64_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    return (int64_t)(bits ^ ((uint64_t)((int64_t)bits >> 63) >> 1));
+}
+
+static inline double from_order_key(int64_t key)
+{
+    uint64_t bits = (uint64_t)key ^ ((uint64_t)(key >> 63) >> 1);
+    double x;
+    memcpy(&x, &bits, sizeof x);
+    return x;
+}
+
+/* Four running sums, so that additions do not wait on one another (the
+ * compiler may not reorder floating-point sums itself); the same lanes
+ * always add up in the same order, so the result is reproducible. */
 KS_HOT void ks_moments_add_block(ks_moments *moments, const double *lanes,
                                 int n)
 {
@@ -80,13 +98,20 @@ KS_HOT void ks_moments_add_block(ks_moments *moments, const double *lanes,
     int i = 0;
     if (!any_nan(lanes, n)) {
         /* the usual block: every lane a number, no tests per lane */
+        int64_t lowest = INT64_MAX, highest = INT64_MIN;
+        for (int j = 0; j < n; j++) {
+            int64_t key = order_key(lanes[j]);
+            lowest = key < lowest ? key : lowest;
+            highest = key > highest ? key : highest;
+        }
+        if (n > 0) {
+            lo[0] = from_order_key(lowest);
+            hi[0] = from_order_key(highest);
+        }
         for (; i + 4 <= n; i += 4)
             for (int k = 0; k < 4; k++) {
-                double x = lanes[i + k];
-                sum[k] += x;
+                sum[k] += lanes[i + k];
                 count[k]++;
-                lo[k] = x < lo[k] ? x : lo[k];
-                hi[k] = x > hi[k] ? x : hi[k];
             }
     }
     for (; i + 4 <= n; i += 4)
@@ -154,18 +179,49 @@ void ks_hist_init(ks_hist *hist, double lo, double hi)
     hist->inverse = 1.0 / hist->width;
 }
 
+/* The slot of a number (below the range 0, above it KS_HIST_BINS + 1),
+ * and of NaN (KS_HIST_BINS + 2, not counted), as a double whose
+ * conversion cannot overflow: branch-free, so the lanes vectorize. */
+static inline double slot_of(const ks_hist *range, double x)
+{
+    double at = (x - range->lo) * range->inverse;
+    at = at < 0 ? -1.0 : at;
+    at = at < KS_HIST_BINS ? at : (double)KS_HIST_BINS;
+    return (x == x ? at : (double)(KS_HIST_BINS + 1)) + 1.0;
+}
+
+/* Lanes counted at a time (the slots live on the stack). */
+#define HIST_PIECE 256
+
+/* The slots of a piece are worked out in a vector loop, then counted one
+ * increment each; a piece of an indicator (every lane 0 or 1, as in
+ * `op_income >= 0`) adds two counts instead: its increments would all
+ * hit the same two slots, each waiting on the one before. */
 KS_HOT void ks_hist_add_block(const ks_hist *range, uint32_t *counts,
                               const double *values, int n)
 {
-    double lo = range->lo, inverse = range->inverse;
-    for (int i = 0; i < n; i++) {
-        double x = values[i];
-        if (x != x)
+    int64_t slots[HIST_PIECE];
+    for (int first = 0; first < n; first += HIST_PIECE) {
+        int count = n - first < HIST_PIECE ? n - first : HIST_PIECE;
+        const double *x = values + first;
+        int64_t zeros = 0, ones = 0;
+        for (int i = 0; i < count; i++) {
+            /* the whole part by its bits once 2^52 is added (AVX2 has no
+             * conversion of a double to a 64-bit integer) */
+            double biased = floor(slot_of(range, x[i])) + 0x1p52;
+            uint64_t bits;
+            memcpy(&bits, &biased, sizeof bits);
+            slots[i] = (int64_t)(bits & UINT64_C(0xFFFFFFFF));
+            zeros += x[i] == 0.0;
+            ones += x[i] == 1.0;
+        }
+        if (zeros + ones == count) {
+            counts[(int32_t)slot_of(range, 0.0)] += (uint32_t)zeros;
+            counts[(int32_t)slot_of(range, 1.0)] += (uint32_t)ones;
             continue;
-        double at = (x - lo) * inverse;
-        int bin = at < 0 ? 0 : at >= KS_HIST_BINS ? KS_HIST_BINS + 1
-                                                  : (int)at + 1;
-        counts[bin]++;
+        }
+        for (int i = 0; i < count; i++)
+            counts[slots[i]]++;
     }
 }
 

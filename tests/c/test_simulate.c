@@ -211,6 +211,60 @@ static void test_uniform_percentiles(void **state)
     ks_model_free(model);
 }
 
+/* An indicator (every lane 0 or 1: counted as two counts per block), a
+ * range of negative numbers (minimum and maximum through their bits) and
+ * an output with invalid lanes, which the histogram leaves out. */
+static void test_indicator_negative_and_gaps(void **state)
+{
+    (void)state;
+    ks_model *model = small_model(NULL);
+    define(model, "hit", "x > 40", KS_RULE_FORMULA);
+    ks_sim_draw draws[] = {
+        { "x@4Q02", dist(KS_DIST_NORMAL, 40, 3, 0) },
+        { "d@4Q02", dist(KS_DIST_UNIFORM, -3, -1, 0) },
+        { "y@4Q02", dist(KS_DIST_DISCRETE, 0, 0, 0) },
+    };
+    static const double values[] = { 0, 2 };
+    draws[2].dist.values = values;
+    draws[2].dist.count = 2;
+    const char *outputs[] = { "hit@4Q02", "d@4Q02", "w@4Q02" };
+    ks_sim_result *result = run(model, draws, 3, outputs, 3, TRIALS, 2);
+    double share = ks_sim_mean(result, 0), got;
+    assert_true(fabs(share - 0.5) < 5 * sqrt(0.25 / TRIALS));
+    assert_true(ks_sim_min(result, 0) == 0 && ks_sim_max(result, 0) == 1);
+    /* percentiles are exact to one bin of 8,192 over a range a little
+     * wider than [0, 1] */
+    assert_int_equal(ks_sim_percentile(result, 0, 25, &got, NULL), KS_OK);
+    assert_true(got >= 0 && got < 2.0 / KS_HIST_BINS);
+    assert_int_equal(ks_sim_percentile(result, 0, 75, &got, NULL), KS_OK);
+    assert_true(got <= 1 && got > 1 - 2.0 / KS_HIST_BINS);
+    assert_true(fabs(ks_sim_prob(result, 0, KS_SIM_GE, 0.5) - share) < 1e-12);
+    int64_t counts[3];
+    double lo, hi;
+    assert_int_equal(ks_sim_histogram(result, 0, 3, counts, &lo, &hi, NULL), KS_OK);
+    assert_true(lo == 0 && hi == 1 && counts[1] == 0);
+    assert_int_equal(counts[2], (int64_t)llround(share * TRIALS));
+    assert_int_equal(counts[0] + counts[2], TRIALS);
+
+    assert_true(ks_sim_min(result, 1) >= -3 && ks_sim_min(result, 1) < -2.999);
+    assert_true(ks_sim_max(result, 1) < -1 && ks_sim_max(result, 1) > -1.001);
+    assert_int_equal(ks_sim_percentile(result, 1, 0, &got, NULL), KS_OK);
+    assert_true(got == ks_sim_min(result, 1));
+    assert_int_equal(ks_sim_percentile(result, 1, 50, &got, NULL), KS_OK);
+    assert_true(fabs(got + 2) < 5 * sqrt(0.25 / TRIALS) * 2 + 1e-3);
+
+    int64_t numbers = ks_sim_count(result, 2), invalid = ks_sim_invalid(result, 2);
+    assert_true(invalid > TRIALS / 2 - 1500 && invalid < TRIALS / 2 + 1500);
+    assert_int_equal(numbers + invalid, TRIALS);
+    int64_t bins[5], total = 0;
+    assert_int_equal(ks_sim_histogram(result, 2, 5, bins, &lo, &hi, NULL), KS_OK);
+    for (int i = 0; i < 5; i++)
+        total += bins[i];
+    assert_int_equal(total, numbers);
+    ks_sim_result_free(result);
+    ks_model_free(model);
+}
+
 /* ---- the model under draws ---------------------------------------------- */
 
 static void test_linear_model(void **state)
@@ -487,6 +541,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_distribution_moments),
         cmocka_unit_test(test_uniform_percentiles),
+        cmocka_unit_test(test_indicator_negative_and_gaps),
         cmocka_unit_test(test_linear_model),
         cmocka_unit_test(test_invalid_trials_counted),
         cmocka_unit_test(test_same_seed_any_threads),
