@@ -88,6 +88,9 @@ void ks_rng_normals(ks_rng *rng, const ks_ziggurat *zig, double *out, int n,
 
 /* out[i] = a + (b - a) * U. */
 void ks_rng_uniforms(ks_rng *rng, double *out, int n, double a, double b);
+/* out[i] = Triangular(a, mode m, b) by its inverse CDF at U; a < b. */
+void ks_rng_triangulars(ks_rng *rng, double *out, int n, double a, double m,
+                        double b);
 
 /* A Gamma(shape, 1) draw, shape > 0 (Marsaglia and Tsang 2000; shapes
  * below 1 through the boost U^(1/shape)). */

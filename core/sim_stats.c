@@ -83,89 +83,106 @@ static inline double from_order_key(int64_t key)
     return x;
 }
 
-/* Four running sums, so that additions do not wait on one another (the
- * compiler may not reorder floating-point sums itself); the same lanes
- * always add up in the same order, so the result is reproducible. */
+/* Sixteen running sums in a block of numbers, so that no addition waits
+ * on the one before (the compiler may not reorder floating-point sums
+ * itself: four vectors of four lanes); the same lanes always add up in
+ * the same order, so the result is reproducible. */
+#define CLEAN_SUMS 16
+
+/* sums[0] = the sums added pairwise, in a fixed order. */
+KS_HOT_INLINE double fold(double *sums)
+{
+    for (int width = CLEAN_SUMS / 2; width > 0; width /= 2)
+        for (int k = 0; k < width; k++)
+            sums[k] += sums[k + width];
+    return sums[0];
+}
+
+KS_HOT_INLINE double clean_sum(const double *lanes, int n)
+{
+    double sums[CLEAN_SUMS] = { 0 };
+    int i = 0;
+    for (; i + CLEAN_SUMS <= n; i += CLEAN_SUMS)
+        for (int k = 0; k < CLEAN_SUMS; k++)
+            sums[k] += lanes[i + k];
+    for (; i < n; i++)
+        sums[i % CLEAN_SUMS] += lanes[i];
+    return fold(sums);
+}
+
+/* The sum of squared deviations from `mean`. */
+KS_HOT_INLINE double clean_squares(const double *lanes, int n, double mean)
+{
+    double sums[CLEAN_SUMS] = { 0 };
+    int i = 0;
+    for (; i + CLEAN_SUMS <= n; i += CLEAN_SUMS)
+        for (int k = 0; k < CLEAN_SUMS; k++) {
+            double d = lanes[i + k] - mean;
+            sums[k] += d * d;
+        }
+    for (; i < n; i++) {
+        double d = lanes[i] - mean;
+        sums[i % CLEAN_SUMS] += d * d;
+    }
+    return fold(sums);
+}
+
+/* A block where every lane is a number: no tests per lane. */
+KS_HOT_INLINE void clean_moments(const double *lanes, int n, ks_moments *part)
+{
+    int64_t lowest = INT64_MAX, highest = INT64_MIN;
+    for (int i = 0; i < n; i++) {
+        int64_t key = order_key(lanes[i]);
+        lowest = key < lowest ? key : lowest;
+        highest = key > highest ? key : highest;
+    }
+    double mean = clean_sum(lanes, n) / n;
+    part->count = n;
+    part->mean = mean;
+    part->m2 = clean_squares(lanes, n, mean);
+    part->min = from_order_key(lowest);
+    part->max = from_order_key(highest);
+}
+
+/* A block with NaN lanes, which are counted as invalid and left out. */
+static void gappy_moments(const double *lanes, int n, ks_moments *part)
+{
+    double sum = 0, lo = INFINITY, hi = -INFINITY;
+    int count = 0;
+    for (int i = 0; i < n; i++) {
+        double x = lanes[i];
+        if (x != x)
+            continue;
+        sum += x;
+        count++;
+        lo = x < lo ? x : lo;
+        hi = x > hi ? x : hi;
+    }
+    part->invalid = n - count;
+    if (count == 0)
+        return;
+    double mean = sum / count, m2 = 0;
+    for (int i = 0; i < n; i++)
+        if (lanes[i] == lanes[i])
+            m2 += (lanes[i] - mean) * (lanes[i] - mean);
+    part->count = count;
+    part->mean = mean;
+    part->m2 = m2;
+    part->min = lo;
+    part->max = hi;
+}
+
 KS_HOT void ks_moments_add_block(ks_moments *moments, const double *lanes,
                                 int n)
 {
-    double sum[4] = { 0, 0, 0, 0 }, lo[4], hi[4];
-    int count[4] = { 0, 0, 0, 0 };
-    for (int k = 0; k < 4; k++) {
-        lo[k] = INFINITY;
-        hi[k] = -INFINITY;
-    }
-    int i = 0;
-    if (!any_nan(lanes, n)) {
-        /* the usual block: every lane a number, no tests per lane */
-        int64_t lowest = INT64_MAX, highest = INT64_MIN;
-        for (int j = 0; j < n; j++) {
-            int64_t key = order_key(lanes[j]);
-            lowest = key < lowest ? key : lowest;
-            highest = key > highest ? key : highest;
-        }
-        if (n > 0) {
-            lo[0] = from_order_key(lowest);
-            hi[0] = from_order_key(highest);
-        }
-        for (; i + 4 <= n; i += 4)
-            for (int k = 0; k < 4; k++) {
-                sum[k] += lanes[i + k];
-                count[k]++;
-            }
-    }
-    for (; i + 4 <= n; i += 4)
-        for (int k = 0; k < 4; k++) {
-            double x = lanes[i + k];
-            int number = x == x;
-            sum[k] += number ? x : 0.0;
-            count[k] += number;
-            lo[k] = number && x < lo[k] ? x : lo[k];
-            hi[k] = number && x > hi[k] ? x : hi[k];
-        }
-    for (; i < n; i++) {
-        double x = lanes[i];
-        int number = x == x;
-        sum[0] += number ? x : 0.0;
-        count[0] += number;
-        lo[0] = number && x < lo[0] ? x : lo[0];
-        hi[0] = number && x > hi[0] ? x : hi[0];
-    }
-    int total = count[0] + count[1] + count[2] + count[3];
     ks_moments part;
     ks_moments_clear(&part);
-    part.invalid = n - total;
-    if (total > 0) {
-        double mean = ((sum[0] + sum[1]) + (sum[2] + sum[3])) / total;
-        double m2[4] = { 0, 0, 0, 0 };
-        i = 0;
-        if (total == n) {
-            for (; i + 4 <= n; i += 4)
-                for (int k = 0; k < 4; k++) {
-                    double d = lanes[i + k] - mean;
-                    m2[k] += d * d;
-                }
-        }
-        for (; i + 4 <= n; i += 4)
-            for (int k = 0; k < 4; k++) {
-                double x = lanes[i + k];
-                double d = x == x ? x - mean : 0.0;
-                m2[k] += d * d;
-            }
-        for (; i < n; i++) {
-            double d = lanes[i] == lanes[i] ? lanes[i] - mean : 0.0;
-            m2[0] += d * d;
-        }
-        part.count = total;
-        part.mean = mean;
-        part.m2 = (m2[0] + m2[1]) + (m2[2] + m2[3]);
-        for (int k = 1; k < 4; k++) {
-            lo[0] = lo[k] < lo[0] ? lo[k] : lo[0];
-            hi[0] = hi[k] > hi[0] ? hi[k] : hi[0];
-        }
-        part.min = lo[0];
-        part.max = hi[0];
-    }
+    if (n <= 0)
+        return;
+    if (any_nan(lanes, n))
+        gappy_moments(lanes, n, &part);
+    else
+        clean_moments(lanes, n, &part);
     ks_moments_merge(moments, &part);
 }
 

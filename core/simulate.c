@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "hot.h"
 #include "model_internal.h"
 #include "rng.h"
 #include "simulate.h"
@@ -192,7 +193,7 @@ static double discrete_at(const sim_draw *draw, double u)
     return draw->values[lo];
 }
 
-static void fill(double *out, int n, double value)
+KS_HOT static void fill(double *out, int n, double value)
 {
     for (int i = 0; i < n; i++)
         out[i] = value;
@@ -218,20 +219,9 @@ static void draw_lanes(const sim_draw *draw, ks_rng *rng,
     case KS_DIST_UNIFORM:
         ks_rng_uniforms(rng, out, n, dist->a, dist->b);
         return;
-    case KS_DIST_TRIANGULAR: {
-        /* the inverse CDF of ks_triangular_at, branch-free so it vectorizes */
-        double a = dist->a, m = dist->c, b = dist->b, width = b - a;
-        double split = (m - a) / width;
-        ks_rng_uniforms(rng, out, n, 0.0, 1.0);
-        for (int i = 0; i < n; i++) {
-            double u = out[i];
-            int left = u < split;
-            double root = sqrt(left ? u * width * (m - a)
-                                    : (1.0 - u) * width * (b - m));
-            out[i] = left ? a + root : b - root;
-        }
+    case KS_DIST_TRIANGULAR:
+        ks_rng_triangulars(rng, out, n, dist->a, dist->c, dist->b);
         return;
-    }
     case KS_DIST_PERT:
         for (int i = 0; i < n; i++) {
             double x = ks_rng_gamma(rng, zig, draw->pert_alpha);
@@ -810,8 +800,8 @@ static void ensure_list(sim_worker *worker, int first, int count)
 
 /* out[i] = the sum of the item's slots `parts` in this year, for the lanes
  * still NaN. */
-static void sum_parts(sim_worker *worker, const sim_node *node,
-                      const int8_t *parts, int count, double *out)
+KS_HOT static void sum_parts(sim_worker *worker, const sim_node *node,
+                             const int8_t *parts, int count, double *out)
 {
     const double *part[4] = { NULL, NULL, NULL, NULL };
     int year = node->period / KS_SLOTS_PER_YEAR;
@@ -843,7 +833,7 @@ static void sum_parts(sim_worker *worker, const sim_node *node,
     }
 }
 
-static int any_gap(const double *out, int n)
+KS_HOT static int any_gap(const double *out, int n)
 {
     int gaps = 0;
     for (int i = 0; i < n; i++)
@@ -876,7 +866,7 @@ static void eval_summary(sim_worker *worker, const sim_node *node)
             out[i] = fallback[i];
 }
 
-static void eval_row_op(sim_worker *worker, const sim_node *node)
+KS_HOT static void eval_row_op(sim_worker *worker, const sim_node *node)
 {
     int n = worker->n;
     double *target = lanes_of(worker, node->slot);

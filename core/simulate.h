@@ -83,7 +83,7 @@ typedef struct ks_sim_spec {
  * depend on the thread count. */
 #define KS_SIM_CHUNK 4096
 /* Trials evaluated at once (lanes of the block machine). */
-#define KS_SIM_BLOCK 256
+#define KS_SIM_BLOCK 512
 
 typedef struct ks_sim_result ks_sim_result;
 
