@@ -334,10 +334,11 @@ double ks_formula_eval(const ks_formula *formula, const ks_eval_env *env)
 /*
  * Operands are lane arrays read where they lie (a loaded cell's lanes are
  * not copied) or constants (one double, never broadcast); each stack depth
- * owns a buffer for the results computed there.  An operation first asks
- * whether any lane is not a number (or a divisor is zero): when none is,
- * it runs a plain loop the compiler vectorizes; otherwise the lanes go one
- * by one through the shared value semantics.
+ * owns a buffer for the results computed there.  An operation runs a
+ * plain loop the compiler vectorizes, which also tells whether anything
+ * but finite numbers went in or came out (NaN, tagged or not, an
+ * infinity, a zero divisor, an overflow); only then are the lanes redone
+ * one by one through the shared value semantics.
  */
 
 /* Doubles of stack for all lanes of one pass; lanes beyond what fits at the
@@ -349,6 +350,7 @@ typedef struct block_operand {
     double constant;
     double *own;         /* this depth's two buffers: a result goes to  */
     double *spare;       /* the one its left operand does not occupy    */
+    int finite;          /* lanes known to be finite numbers             */
 } block_operand;
 
 typedef struct block_pass {
@@ -381,19 +383,6 @@ KS_HOT_INLINE int any_not_number(const double *x, int lanes)
     for (int i = 0; i < lanes; i++)
         NOT_FINITE_BITS(x[i], special);
     return (special >> 63) != 0;
-}
-
-/* Whether any lane is +0 or -0 (a divisor to take care of). */
-KS_HOT_INLINE int any_zero(const double *x, int lanes)
-{
-    uint64_t zero = 0;
-    for (int i = 0; i < lanes; i++) {
-        uint64_t bits;
-        memcpy(&bits, &x[i], sizeof bits);
-        /* only a zero magnitude borrows into the sign bit */
-        zero |= (bits & UINT64_C(0x7FFFFFFFFFFFFFFF)) - 1;
-    }
-    return (zero >> 63) != 0;
 }
 
 /* Operand lane i (for the slow paths). */
@@ -436,33 +425,6 @@ static void block_load(const block_pass *pass, ks_opcode op, int ref,
     slot->lanes = values + pass->first;
 }
 
-/* The plain loops of the fast path: out = a op b with a, b lanes or
- * constants. */
-#define BLOCK_LOOPS(EXPR)                                                    \
-    do {                                                                     \
-        if (a->lanes && b->lanes) {                                          \
-            const double *A = a->lanes, *B = b->lanes;                       \
-            for (int i = 0; i < lanes; i++) {                                \
-                double x = A[i], y = B[i];                                   \
-                out[i] = (EXPR);                                             \
-            }                                                                \
-        } else if (a->lanes) {                                               \
-            const double *A = a->lanes;                                      \
-            double y = b->constant;                                          \
-            for (int i = 0; i < lanes; i++) {                                \
-                double x = A[i];                                             \
-                out[i] = (EXPR);                                             \
-            }                                                                \
-        } else {                                                             \
-            const double *B = b->lanes;                                      \
-            double x = a->constant;                                          \
-            for (int i = 0; i < lanes; i++) {                                \
-                double y = B[i];                                             \
-                out[i] = (EXPR);                                             \
-            }                                                                \
-        }                                                                    \
-    } while (0)
-
 /* out = a op b, and whether any result is not a finite number. */
 #define BLOCK_LOOPS_CHECKED(EXPR)                                            \
     do {                                                                     \
@@ -494,6 +456,42 @@ static void block_load(const block_pass *pass, ks_opcode op, int ref,
         special = (check >> 63) != 0;                                        \
     } while (0)
 
+/* out = a op b for an operation whose result does not show a bad operand
+ * (a comparison, min, max), and whether any operand lane is not a finite
+ * number: the operands are checked in the same loop. */
+#define BLOCK_LOOPS_OPERANDS_CHECKED(EXPR)                                   \
+    do {                                                                     \
+        uint64_t check = 0;                                                  \
+        if (a->lanes && b->lanes) {                                          \
+            const double *A = a->lanes, *B = b->lanes;                       \
+            for (int i = 0; i < lanes; i++) {                                \
+                double x = A[i], y = B[i];                                   \
+                out[i] = (EXPR);                                             \
+                NOT_FINITE_BITS(x, check);                                   \
+                NOT_FINITE_BITS(y, check);                                   \
+            }                                                                \
+        } else if (a->lanes) {                                               \
+            const double *A = a->lanes;                                      \
+            double y = b->constant;                                          \
+            NOT_FINITE_BITS(y, check);                                       \
+            for (int i = 0; i < lanes; i++) {                                \
+                double x = A[i];                                             \
+                out[i] = (EXPR);                                             \
+                NOT_FINITE_BITS(x, check);                                   \
+            }                                                                \
+        } else {                                                             \
+            const double *B = b->lanes;                                      \
+            double x = a->constant;                                          \
+            NOT_FINITE_BITS(x, check);                                       \
+            for (int i = 0; i < lanes; i++) {                                \
+                double y = B[i];                                             \
+                out[i] = (EXPR);                                             \
+                NOT_FINITE_BITS(y, check);                                   \
+            }                                                                \
+        }                                                                    \
+        special = (check >> 63) != 0;                                        \
+    } while (0)
+
 /* + - * / and sum: a result that is not a finite number comes from an
  * operand that is not one, or a zero divisor, or an overflow; one check of
  * the results finds all three, and then the lanes are redone one by one
@@ -512,21 +510,31 @@ KS_HOT_INLINE int block_arithmetic(ks_opcode op, const block_operand *a,
     return special;
 }
 
-/* Whether any lane of a or b is not a number, or a divisor lane is 0. */
-KS_HOT_INLINE int block_needs_care(ks_opcode op, const block_operand *a,
-                            const block_operand *b, int lanes)
+/* Comparisons, min and max of finite numbers, the plain way; whether any
+ * operand lane was not one (then the lanes are redone one by one). */
+KS_HOT_INLINE int block_compare(ks_opcode op, const block_operand *a,
+                                const block_operand *b, double *out, int lanes)
 {
-    if (a->lanes ? any_not_number(a->lanes, lanes) : a->constant != a->constant)
-        return 1;
-    if (b->lanes ? any_not_number(b->lanes, lanes) : b->constant != b->constant)
-        return 1;
-    if (op == KS_OP_DIV)
-        return b->lanes ? any_zero(b->lanes, lanes) : b->constant == 0;
-    return 0;
+    int special = 1;
+    switch (op) {
+    case KS_OP_LT: BLOCK_LOOPS_OPERANDS_CHECKED((double)(x < y)); break;
+    case KS_OP_LE: BLOCK_LOOPS_OPERANDS_CHECKED((double)(x <= y)); break;
+    case KS_OP_GT: BLOCK_LOOPS_OPERANDS_CHECKED((double)(x > y)); break;
+    case KS_OP_GE: BLOCK_LOOPS_OPERANDS_CHECKED((double)(x >= y)); break;
+    case KS_OP_EQ: BLOCK_LOOPS_OPERANDS_CHECKED((double)(x == y)); break;
+    case KS_OP_NE: BLOCK_LOOPS_OPERANDS_CHECKED((double)(x != y)); break;
+    case KS_OP_MIN2: BLOCK_LOOPS_OPERANDS_CHECKED(y < x ? y : x); break;
+    case KS_OP_MAX2: BLOCK_LOOPS_OPERANDS_CHECKED(y > x ? y : x); break;
+    default: break;
+    }
+    return special;
 }
 
 /* a = a op b over the lanes; the result goes to `final` when the formula
- * returns it next (no copy after), else to a buffer of a's depth. */
+ * returns it next (no copy after), else to a buffer of a's depth.  The
+ * plain loops run first; when they meet anything but finite numbers (or
+ * for ^ and round), every lane is redone through the shared value
+ * semantics, from operands the results did not overwrite. */
 KS_HOT_INLINE void block_binary(const ks_formula *formula, ks_opcode op,
                          block_operand *a, const block_operand *b, int lanes,
                          double *final)
@@ -537,36 +545,24 @@ KS_HOT_INLINE void block_binary(const ks_formula *formula, ks_opcode op,
         return;
     }
     double *out = final ? final : a->lanes == a->own ? a->spare : a->own;
-    if (op == KS_OP_ADD || op == KS_OP_SUB || op == KS_OP_MUL ||
-        op == KS_OP_DIV || op == KS_OP_SUM2) {
-        if (block_arithmetic(op, a, b, out, lanes))
-            for (int i = 0; i < lanes; i++)
-                out[i] = ks_formula_apply(formula, NULL, op, -1, lane(a, i),
-                                          lane(b, i));
-        a->lanes = out;
-        return;
+    int special = 1;
+    switch (op) {
+    case KS_OP_ADD: case KS_OP_SUB: case KS_OP_MUL: case KS_OP_DIV:
+    case KS_OP_SUM2:
+        special = block_arithmetic(op, a, b, out, lanes);
+        break;
+    case KS_OP_POW: case KS_OP_ROUND:
+        break;
+    default:
+        special = block_compare(op, a, b, out, lanes);
+        break;
     }
-    int fast = op != KS_OP_POW && op != KS_OP_ROUND &&
-               !block_needs_care(op, a, b, lanes);
-    if (!fast) {
+    if (special)
         for (int i = 0; i < lanes; i++)
             out[i] = ks_formula_apply(formula, NULL, op, -1, lane(a, i),
                                       lane(b, i));
-        a->lanes = out;
-        return;
-    }
-    switch (op) {
-    case KS_OP_LT: BLOCK_LOOPS((double)(x < y)); break;
-    case KS_OP_LE: BLOCK_LOOPS((double)(x <= y)); break;
-    case KS_OP_GT: BLOCK_LOOPS((double)(x > y)); break;
-    case KS_OP_GE: BLOCK_LOOPS((double)(x >= y)); break;
-    case KS_OP_EQ: BLOCK_LOOPS((double)(x == y)); break;
-    case KS_OP_NE: BLOCK_LOOPS((double)(x != y)); break;
-    case KS_OP_MIN2: BLOCK_LOOPS(y < x ? y : x); break;
-    case KS_OP_MAX2: BLOCK_LOOPS(y > x ? y : x); break;
-    default: break;
-    }
-    a->lanes = out; /* comparisons, min and max of numbers are numbers */
+    a->lanes = out;
+    a->finite = !special;
 }
 
 KS_HOT_INLINE void block_unary(ks_opcode op, block_operand *a, int lanes)
@@ -588,6 +584,7 @@ KS_HOT_INLINE void block_unary(ks_opcode op, block_operand *a, int lanes)
             out[i] = fabs(in[i]);
     }
     a->lanes = out;
+    a->finite = 0;
 }
 
 /* c = c ? a : b, with a condition that is not a number passing on. */
@@ -611,6 +608,7 @@ KS_HOT_INLINE void block_select(block_operand *c, const block_operand *a,
             out[i] = condition != 0 ? lane(a, i) : lane(b, i);
     }
     c->lanes = out;
+    c->finite = 0;
 }
 
 KS_HOT_INLINE void block_run(const block_pass *pass, double *stack, double *out)
@@ -626,6 +624,7 @@ KS_HOT_INLINE void block_run(const block_pass *pass, double *stack, double *out)
         block_operand *top = &operands[depth];
         switch (op) {
         case KS_OP_CONST:
+            top->finite = 0;
             top->lanes = NULL;
             top->constant = formula->constants[arg];
             top->own = stack + (size_t)(2 * depth) * (size_t)lanes;
@@ -637,6 +636,7 @@ KS_HOT_INLINE void block_run(const block_pass *pass, double *stack, double *out)
         case KS_OP_LOAD_ABS:
             top->own = stack + (size_t)(2 * depth) * (size_t)lanes;
             top->spare = top->own + lanes;
+            top->finite = 0;
             block_load(pass, op, arg, top);
             depth++;
             break;
@@ -662,7 +662,7 @@ KS_HOT_INLINE void block_run(const block_pass *pass, double *stack, double *out)
                 return;
             }
             const double *values = result->lanes;
-            if (!any_not_number(values, lanes)) {
+            if (result->finite || !any_not_number(values, lanes)) {
                 if (values != out)
                     memcpy(out, values, (size_t)lanes * sizeof *out);
                 return;

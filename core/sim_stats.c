@@ -172,17 +172,23 @@ static void gappy_moments(const double *lanes, int n, ks_moments *part)
     part->max = hi;
 }
 
+/* The moments of one block. */
+KS_HOT_INLINE void block_moments(const double *lanes, int n, ks_moments *part)
+{
+    ks_moments_clear(part);
+    if (n <= 0)
+        return;
+    if (any_nan(lanes, n))
+        gappy_moments(lanes, n, part);
+    else
+        clean_moments(lanes, n, part);
+}
+
 KS_HOT void ks_moments_add_block(ks_moments *moments, const double *lanes,
                                 int n)
 {
     ks_moments part;
-    ks_moments_clear(&part);
-    if (n <= 0)
-        return;
-    if (any_nan(lanes, n))
-        gappy_moments(lanes, n, &part);
-    else
-        clean_moments(lanes, n, &part);
+    block_moments(lanes, n, &part);
     ks_moments_merge(moments, &part);
 }
 
@@ -199,7 +205,7 @@ void ks_hist_init(ks_hist *hist, double lo, double hi)
 /* The slot of a number (below the range 0, above it KS_HIST_BINS + 1),
  * and of NaN (KS_HIST_BINS + 2, not counted), as a double whose
  * conversion cannot overflow: branch-free, so the lanes vectorize. */
-static inline double slot_of(const ks_hist *range, double x)
+KS_HOT_INLINE double slot_of(const ks_hist *range, double x)
 {
     double at = (x - range->lo) * range->inverse;
     at = at < 0 ? -1.0 : at;
@@ -207,39 +213,97 @@ static inline double slot_of(const ks_hist *range, double x)
     return (x == x ? at : (double)(KS_HIST_BINS + 1)) + 1.0;
 }
 
+/* The whole part of a slot (0 <= slot < 2^31) by its bits once 2^52 is
+ * added: AVX2 has no conversion of a double to a 64-bit integer. */
+KS_HOT_INLINE int64_t whole(double slot)
+{
+    double biased = floor(slot) + 0x1p52;
+    uint64_t bits;
+    memcpy(&bits, &biased, sizeof bits);
+    return (int64_t)(bits & UINT64_C(0xFFFFFFFF));
+}
+
 /* Lanes counted at a time (the slots live on the stack). */
 #define HIST_PIECE 256
 
-/* The slots of a piece are worked out in a vector loop, then counted one
- * increment each; a piece of an indicator (every lane 0 or 1, as in
- * `op_income >= 0`) adds two counts instead: its increments would all
- * hit the same two slots, each waiting on the one before. */
-KS_HOT void ks_hist_add_block(const ks_hist *range, uint32_t *counts,
-                              const double *values, int n)
+/* Every lane a number within the range: no clamps, no NaN test. */
+KS_HOT_INLINE void count_inside(const ks_hist *range, uint32_t *counts,
+                                const double *values, int n)
+{
+    int64_t slots[HIST_PIECE];
+    double lo = range->lo, inverse = range->inverse;
+    for (int first = 0; first < n; first += HIST_PIECE) {
+        int count = n - first < HIST_PIECE ? n - first : HIST_PIECE;
+        const double *x = values + first;
+        for (int i = 0; i < count; i++)
+            slots[i] = whole((x[i] - lo) * inverse + 1.0);
+        for (int i = 0; i < count; i++)
+            counts[slots[i]]++;
+    }
+}
+
+/* Any lane: clamped to the slots below and above, NaN to its own. */
+KS_HOT_INLINE void count_any(const ks_hist *range, uint32_t *counts,
+                             const double *values, int n)
 {
     int64_t slots[HIST_PIECE];
     for (int first = 0; first < n; first += HIST_PIECE) {
         int count = n - first < HIST_PIECE ? n - first : HIST_PIECE;
         const double *x = values + first;
-        int64_t zeros = 0, ones = 0;
-        for (int i = 0; i < count; i++) {
-            /* the whole part by its bits once 2^52 is added (AVX2 has no
-             * conversion of a double to a 64-bit integer) */
-            double biased = floor(slot_of(range, x[i])) + 0x1p52;
-            uint64_t bits;
-            memcpy(&bits, &biased, sizeof bits);
-            slots[i] = (int64_t)(bits & UINT64_C(0xFFFFFFFF));
-            zeros += x[i] == 0.0;
-            ones += x[i] == 1.0;
-        }
-        if (zeros + ones == count) {
-            counts[(int32_t)slot_of(range, 0.0)] += (uint32_t)zeros;
-            counts[(int32_t)slot_of(range, 1.0)] += (uint32_t)ones;
-            continue;
-        }
+        for (int i = 0; i < count; i++)
+            slots[i] = whole(slot_of(range, x[i]));
         for (int i = 0; i < count; i++)
             counts[slots[i]]++;
     }
+}
+
+/* How many lanes are 1 when every lane is 0 or 1, else -1. */
+KS_HOT_INLINE int64_t indicator_ones(const double *values, int n)
+{
+    int64_t zeros = 0, ones = 0;
+    for (int i = 0; i < n; i++) {
+        zeros += values[i] == 0.0;
+        ones += values[i] == 1.0;
+    }
+    return zeros + ones == n ? ones : -1;
+}
+
+/* Count a block whose moments are `part`.  The block's minimum and
+ * maximum say whether every lane falls inside the range (the usual case:
+ * the cheapest loop), and whether it may be an indicator (every lane 0 or
+ * 1, as in `op_income >= 0`): then two counts are added instead of one
+ * increment a lane, which would all hit the same two slots, each waiting
+ * on the one before. */
+KS_HOT_INLINE void count_block(const ks_hist *range, uint32_t *counts,
+                               const double *values, int n,
+                               const ks_moments *part)
+{
+    if (part->invalid == 0 && part->count > 0) {
+        double first = (part->min - range->lo) * range->inverse;
+        double last = (part->max - range->lo) * range->inverse;
+        /* rounding keeps the order, so every lane lies between */
+        if (first >= 0 && last < KS_HIST_BINS) {
+            count_inside(range, counts, values, n);
+            return;
+        }
+        int64_t ones = part->min == 0 && part->max == 1
+                           ? indicator_ones(values, n) : -1;
+        if (ones >= 0) {
+            counts[whole(slot_of(range, 0.0))] += (uint32_t)(n - ones);
+            counts[whole(slot_of(range, 1.0))] += (uint32_t)ones;
+            return;
+        }
+    }
+    count_any(range, counts, values, n);
+}
+
+KS_HOT void ks_output_add_block(ks_moments *moments, const ks_hist *range,
+                                uint32_t *counts, const double *values, int n)
+{
+    ks_moments part;
+    block_moments(values, n, &part);
+    ks_moments_merge(moments, &part);
+    count_block(range, counts, values, n, &part);
 }
 
 static double clamp(double x, double min, double max)

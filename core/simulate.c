@@ -1000,11 +1000,9 @@ static void run_chunk(sim_run *run, sim_worker *worker, int64_t chunk)
         eval_block(worker);
         for (int o = 0; o < outputs; o++) {
             const double *values = output_lanes(worker, o);
-            ks_moments_add_block(&moments[o], values, worker->n);
-            ks_hist_add_block(&result->hist[o],
-                              worker->counts +
-                                  (size_t)o * KS_HIST_SLOTS,
-                              values, worker->n);
+            ks_output_add_block(&moments[o], &result->hist[o],
+                                worker->counts + (size_t)o * KS_HIST_SLOTS,
+                                values, worker->n);
         }
     }
 }

@@ -181,9 +181,11 @@ void ks_hist_init(ks_hist *hist, double lo, double hi);
  * lanes that are not numbers land (and are not counted). */
 #define KS_HIST_SLOTS (KS_HIST_BINS + 3)
 
-/* Count the numbers of a block into `counts` (KS_HIST_SLOTS of them). */
-void ks_hist_add_block(const ks_hist *range, uint32_t *counts,
-                       const double *values, int n);
+/* One output's block: its moments into `moments`, its numbers into
+ * `counts` (KS_HIST_SLOTS of them; the block's extremes pick the cheapest
+ * loop). */
+void ks_output_add_block(ks_moments *moments, const ks_hist *range,
+                         uint32_t *counts, const double *values, int n);
 /* The q-th percentile (0..100) of `numbers` counted values with the exact
  * min and max of the run. */
 double ks_hist_percentile(const ks_hist *hist, int64_t numbers, double min,
