@@ -198,8 +198,9 @@ KS_HOT void ks_rng_normals(ks_rng *rng, const ks_ziggurat *zig, double *out,
      * sign bit is set, and the lanes that miss the fast test are marked */
     double scale[KS_RNG_BLOCK_MAX];
     for (int i = 0; i < n; i++) {
-        scale[i] = zig->w[ZIG_LAYER(words[i])];
-        rejected[i] = ZIG_MAGNITUDE(words[i]) >= zig->k[ZIG_LAYER(words[i])];
+        uint64_t layer = words[i] & (KS_ZIGGURAT_LAYERS - 1);
+        scale[i] = zig->w[layer];
+        rejected[i] = ZIG_MAGNITUDE(words[i]) >= zig->k[layer];
     }
     for (int i = 0; i < n; i++) {
         uint64_t biased = ZIG_MAGNITUDE(words[i]) |

@@ -51,20 +51,6 @@ void ks_moments_merge(ks_moments *total, const ks_moments *part)
         total->max = part->max;
 }
 
-/* Whether any lane is NaN (integer bit tests, so the loop vectorizes). */
-static int any_nan(const double *x, int n)
-{
-    uint64_t nan = 0;
-    for (int i = 0; i < n; i++) {
-        uint64_t bits;
-        memcpy(&bits, &x[i], sizeof bits);
-        /* exponent all ones and a mantissa: above the infinity's bits */
-        nan |= UINT64_C(0x7FF0000000000000) -
-               (bits & UINT64_C(0x7FFFFFFFFFFFFFFF));
-    }
-    return (nan >> 63) != 0;
-}
-
 /* A number's bits as an integer in the same order as the numbers (the
  * negative ones' magnitude bits flipped): integer minimum and maximum
  * vectorize where floating-point ones, which must mind NaN, do not. */
@@ -98,16 +84,44 @@ KS_HOT_INLINE double fold(double *sums)
     return sums[0];
 }
 
-KS_HOT_INLINE double clean_sum(const double *lanes, int n)
+/* What one pass over a block tells: whether any lane is NaN, and if none
+ * is, the sum and the extremes (as order keys). */
+typedef struct block_survey {
+    int nan;
+    double sum;
+    int64_t lowest, highest;
+} block_survey;
+
+/* NaN bits (exponent all ones and a mantissa: above the infinity's
+ * bits) and extremes of one lane. */
+#define SURVEY_LANE(x)                                                       \
+    do {                                                                     \
+        uint64_t bits_;                                                      \
+        memcpy(&bits_, &(x), sizeof bits_);                                  \
+        nan |= UINT64_C(0x7FF0000000000000) -                                \
+               (bits_ & UINT64_C(0x7FFFFFFFFFFFFFFF));                       \
+        int64_t key_ = order_key(x);                                         \
+        lowest = key_ < lowest ? key_ : lowest;                              \
+        highest = key_ > highest ? key_ : highest;                           \
+    } while (0)
+
+KS_HOT_INLINE void survey(const double *lanes, int n, block_survey *out)
 {
     double sums[CLEAN_SUMS] = { 0 };
+    int64_t lowest = INT64_MAX, highest = INT64_MIN;
+    uint64_t nan = 0;
+    for (int i = 0; i < n; i++)
+        SURVEY_LANE(lanes[i]);
     int i = 0;
     for (; i + CLEAN_SUMS <= n; i += CLEAN_SUMS)
         for (int k = 0; k < CLEAN_SUMS; k++)
             sums[k] += lanes[i + k];
     for (; i < n; i++)
         sums[i % CLEAN_SUMS] += lanes[i];
-    return fold(sums);
+    out->nan = (nan >> 63) != 0;
+    out->sum = fold(sums);
+    out->lowest = lowest;
+    out->highest = highest;
 }
 
 /* The sum of squared deviations from `mean`. */
@@ -127,21 +141,14 @@ KS_HOT_INLINE double clean_squares(const double *lanes, int n, double mean)
     return fold(sums);
 }
 
-/* A block where every lane is a number: no tests per lane. */
-KS_HOT_INLINE void clean_moments(const double *lanes, int n, ks_moments *part)
+/* The moments of a block of numbers from its survey, all but m2. */
+KS_HOT_INLINE void surveyed_moments(const block_survey *surveyed, int n,
+                                    ks_moments *part)
 {
-    int64_t lowest = INT64_MAX, highest = INT64_MIN;
-    for (int i = 0; i < n; i++) {
-        int64_t key = order_key(lanes[i]);
-        lowest = key < lowest ? key : lowest;
-        highest = key > highest ? key : highest;
-    }
-    double mean = clean_sum(lanes, n) / n;
     part->count = n;
-    part->mean = mean;
-    part->m2 = clean_squares(lanes, n, mean);
-    part->min = from_order_key(lowest);
-    part->max = from_order_key(highest);
+    part->mean = surveyed->sum / n;
+    part->min = from_order_key(surveyed->lowest);
+    part->max = from_order_key(surveyed->highest);
 }
 
 /* A block with NaN lanes, which are counted as invalid and left out. */
@@ -178,10 +185,14 @@ KS_HOT_INLINE void block_moments(const double *lanes, int n, ks_moments *part)
     ks_moments_clear(part);
     if (n <= 0)
         return;
-    if (any_nan(lanes, n))
+    block_survey surveyed;
+    survey(lanes, n, &surveyed);
+    if (surveyed.nan) {
         gappy_moments(lanes, n, part);
-    else
-        clean_moments(lanes, n, part);
+        return;
+    }
+    surveyed_moments(&surveyed, n, part);
+    part->m2 = clean_squares(lanes, n, part->mean);
 }
 
 KS_HOT void ks_moments_add_block(ks_moments *moments, const double *lanes,
@@ -223,38 +234,39 @@ KS_HOT_INLINE int64_t whole(double slot)
     return (int64_t)(bits & UINT64_C(0xFFFFFFFF));
 }
 
-/* Lanes counted at a time (the slots live on the stack). */
-#define HIST_PIECE 256
+/* Lanes counted at a time (the slots live on the stack): a block. */
+#define HIST_PIECE 512
 
-/* Every lane a number within the range: no clamps, no NaN test. */
-KS_HOT_INLINE void count_inside(const ks_hist *range, uint32_t *counts,
-                                const double *values, int n)
+/* m2 of a block of numbers inside the histogram's range, and each lane's
+ * slot, in one pass: no clamps, no NaN test. */
+KS_HOT_INLINE double squares_and_slots(const ks_hist *range, const double *x,
+                                       int n, double mean, int64_t *slots)
 {
-    int64_t slots[HIST_PIECE];
     double lo = range->lo, inverse = range->inverse;
-    for (int first = 0; first < n; first += HIST_PIECE) {
-        int count = n - first < HIST_PIECE ? n - first : HIST_PIECE;
-        const double *x = values + first;
-        for (int i = 0; i < count; i++)
-            slots[i] = whole((x[i] - lo) * inverse + 1.0);
-        for (int i = 0; i < count; i++)
-            counts[slots[i]]++;
+    double sums[CLEAN_SUMS] = { 0 };
+    int i = 0;
+    for (; i + CLEAN_SUMS <= n; i += CLEAN_SUMS)
+        for (int k = 0; k < CLEAN_SUMS; k++) {
+            double d = x[i + k] - mean;
+            sums[k] += d * d;
+            slots[i + k] = whole((x[i + k] - lo) * inverse + 1.0);
+        }
+    for (; i < n; i++) {
+        double d = x[i] - mean;
+        sums[i % CLEAN_SUMS] += d * d;
+        slots[i] = whole((x[i] - lo) * inverse + 1.0);
     }
+    return fold(sums);
 }
 
 /* Any lane: clamped to the slots below and above, NaN to its own. */
 KS_HOT_INLINE void count_any(const ks_hist *range, uint32_t *counts,
-                             const double *values, int n)
+                             const double *x, int n, int64_t *slots)
 {
-    int64_t slots[HIST_PIECE];
-    for (int first = 0; first < n; first += HIST_PIECE) {
-        int count = n - first < HIST_PIECE ? n - first : HIST_PIECE;
-        const double *x = values + first;
-        for (int i = 0; i < count; i++)
-            slots[i] = whole(slot_of(range, x[i]));
-        for (int i = 0; i < count; i++)
-            counts[slots[i]]++;
-    }
+    for (int i = 0; i < n; i++)
+        slots[i] = whole(slot_of(range, x[i]));
+    for (int i = 0; i < n; i++)
+        counts[slots[i]]++;
 }
 
 /* How many lanes are 1 when every lane is 0 or 1, else -1. */
@@ -268,42 +280,55 @@ KS_HOT_INLINE int64_t indicator_ones(const double *values, int n)
     return zeros + ones == n ? ones : -1;
 }
 
-/* Count a block whose moments are `part`.  The block's minimum and
- * maximum say whether every lane falls inside the range (the usual case:
- * the cheapest loop), and whether it may be an indicator (every lane 0 or
- * 1, as in `op_income >= 0`): then two counts are added instead of one
- * increment a lane, which would all hit the same two slots, each waiting
- * on the one before. */
-KS_HOT_INLINE void count_block(const ks_hist *range, uint32_t *counts,
-                               const double *values, int n,
-                               const ks_moments *part)
+/* One piece (at most HIST_PIECE lanes) of one output: a first pass for
+ * NaN, sum and extremes; the extremes then say whether every lane falls
+ * inside the histogram's range (the usual case: m2 and the slots in one
+ * more pass, then one increment a lane) and whether the block may be an
+ * indicator (every lane 0 or 1, as in `op_income >= 0`: two counts are
+ * added instead of increments that would all hit the same two slots, each
+ * waiting on the one before). */
+KS_HOT_INLINE void add_piece(ks_moments *moments, const ks_hist *range,
+                             uint32_t *counts, const double *x, int n)
 {
-    if (part->invalid == 0 && part->count > 0) {
-        double first = (part->min - range->lo) * range->inverse;
-        double last = (part->max - range->lo) * range->inverse;
-        /* rounding keeps the order, so every lane lies between */
-        if (first >= 0 && last < KS_HIST_BINS) {
-            count_inside(range, counts, values, n);
-            return;
-        }
-        int64_t ones = part->min == 0 && part->max == 1
-                           ? indicator_ones(values, n) : -1;
-        if (ones >= 0) {
-            counts[whole(slot_of(range, 0.0))] += (uint32_t)(n - ones);
-            counts[whole(slot_of(range, 1.0))] += (uint32_t)ones;
-            return;
-        }
+    int64_t slots[HIST_PIECE];
+    ks_moments part;
+    ks_moments_clear(&part);
+    block_survey surveyed;
+    survey(x, n, &surveyed);
+    if (surveyed.nan) {
+        gappy_moments(x, n, &part);
+        ks_moments_merge(moments, &part);
+        count_any(range, counts, x, n, slots);
+        return;
     }
-    count_any(range, counts, values, n);
+    surveyed_moments(&surveyed, n, &part);
+    /* rounding keeps the order, so every lane lies between its extremes */
+    double first = (part.min - range->lo) * range->inverse;
+    double last = (part.max - range->lo) * range->inverse;
+    if (first >= 0 && last < KS_HIST_BINS) {
+        part.m2 = squares_and_slots(range, x, n, part.mean, slots);
+        ks_moments_merge(moments, &part);
+        for (int i = 0; i < n; i++)
+            counts[slots[i]]++;
+        return;
+    }
+    part.m2 = clean_squares(x, n, part.mean);
+    ks_moments_merge(moments, &part);
+    int64_t ones = part.min == 0 && part.max == 1 ? indicator_ones(x, n) : -1;
+    if (ones >= 0) {
+        counts[whole(slot_of(range, 0.0))] += (uint32_t)(n - ones);
+        counts[whole(slot_of(range, 1.0))] += (uint32_t)ones;
+        return;
+    }
+    count_any(range, counts, x, n, slots);
 }
 
 KS_HOT void ks_output_add_block(ks_moments *moments, const ks_hist *range,
                                 uint32_t *counts, const double *values, int n)
 {
-    ks_moments part;
-    block_moments(values, n, &part);
-    ks_moments_merge(moments, &part);
-    count_block(range, counts, values, n, &part);
+    for (int first = 0; first < n; first += HIST_PIECE)
+        add_piece(moments, range, counts, values + first,
+                  n - first < HIST_PIECE ? n - first : HIST_PIECE);
 }
 
 static double clamp(double x, double min, double max)
