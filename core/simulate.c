@@ -799,35 +799,55 @@ static void ensure_list(sim_worker *worker, int first, int count)
 }
 
 /* out[i] = the sum of the item's slots `parts` in this year, for the lanes
- * still NaN. */
+ * still NaN.  Parts without lanes before the first with lanes are added
+ * once, as a number (the same additions, in the same order, as adding
+ * them lane by lane); a later one is spread over scratch lanes. */
 KS_HOT static void sum_parts(sim_worker *worker, const sim_node *node,
                              const int8_t *parts, int count, double *out)
 {
     const double *part[4] = { NULL, NULL, NULL, NULL };
-    int year = node->period / KS_SLOTS_PER_YEAR;
-    for (int k = 0; k < count; k++)
-        part[k] = cell_lanes(worker, node->item,
-                             ks_calendar_period(year, parts[k]),
-                             worker->scratch + (size_t)k * KS_SIM_BLOCK);
+    int year = node->period / KS_SLOTS_PER_YEAR, lane_parts = 0, k = 0;
+    double prefix = 0;
+    for (; k < count; k++) {
+        double constant = 0;
+        const double *lanes = load_lanes(worker, node->item,
+                                         ks_calendar_period(year, parts[k]),
+                                         &constant);
+        if (lanes) {
+            part[lane_parts++] = lanes;
+            k++;
+            break;
+        }
+        prefix += constant;
+    }
+    for (; k < count; k++)
+        part[lane_parts++] = cell_lanes(worker, node->item,
+                                        ks_calendar_period(year, parts[k]),
+                                        worker->scratch + (size_t)k * KS_SIM_BLOCK);
     int n = worker->n;
-    const double *p0 = part[0], *p1 = part[count > 1 ? 1 : 0],
-                 *p2 = part[count > 2 ? 2 : 0], *p3 = part[count > 3 ? 3 : 0];
-    switch (count) {
+    const double *p0 = part[0], *p1 = part[lane_parts > 1 ? 1 : 0],
+                 *p2 = part[lane_parts > 2 ? 2 : 0],
+                 *p3 = part[lane_parts > 3 ? 3 : 0];
+    switch (lane_parts) {
+    case 0:
+        for (int i = 0; i < n; i++)
+            out[i] = out[i] != out[i] ? prefix : out[i];
+        break;
     case 1:
         for (int i = 0; i < n; i++)
-            out[i] = out[i] != out[i] ? 0 + p0[i] : out[i];
+            out[i] = out[i] != out[i] ? prefix + p0[i] : out[i];
         break;
     case 2:
         for (int i = 0; i < n; i++)
-            out[i] = out[i] != out[i] ? 0 + p0[i] + p1[i] : out[i];
+            out[i] = out[i] != out[i] ? prefix + p0[i] + p1[i] : out[i];
         break;
     case 3:
         for (int i = 0; i < n; i++)
-            out[i] = out[i] != out[i] ? 0 + p0[i] + p1[i] + p2[i] : out[i];
+            out[i] = out[i] != out[i] ? prefix + p0[i] + p1[i] + p2[i] : out[i];
         break;
     default:
         for (int i = 0; i < n; i++)
-            out[i] = out[i] != out[i] ? 0 + p0[i] + p1[i] + p2[i] + p3[i]
+            out[i] = out[i] != out[i] ? prefix + p0[i] + p1[i] + p2[i] + p3[i]
                                       : out[i];
         break;
     }
