@@ -45,6 +45,21 @@ void ks_rng_seed(ks_rng *rng, uint64_t seed, uint64_t stream)
 #if defined(__GNUC__)
 typedef uint64_t ways_vector __attribute__((vector_size(8 * KS_RNG_WAYS)));
 
+/* One step of the four streams: their next words into `result`. */
+#define XOSHIRO_STEP(result)                                                 \
+    do {                                                                     \
+        ways_vector five = (s1 << 2) + s1;                                   \
+        ways_vector rotated = (five << 7) | (five >> 57);                    \
+        (result) = (rotated << 3) + rotated;                                 \
+        ways_vector t = s1 << 17;                                            \
+        s2 ^= s0;                                                            \
+        s3 ^= s1;                                                            \
+        s1 ^= s2;                                                            \
+        s0 ^= s3;                                                            \
+        s2 ^= t;                                                             \
+        s3 = (s3 << 45) | (s3 >> 19);                                        \
+    } while (0)
+
 KS_HOT void ks_rng_fill(ks_rng *rng, uint64_t *out, int n)
 {
     ways_vector s0, s1, s2, s3;
@@ -52,21 +67,16 @@ KS_HOT void ks_rng_fill(ks_rng *rng, uint64_t *out, int n)
     memcpy(&s1, rng->w[1], sizeof s1);
     memcpy(&s2, rng->w[2], sizeof s2);
     memcpy(&s3, rng->w[3], sizeof s3);
-    for (int i = 0; i < n; i += KS_RNG_WAYS) {
-        ways_vector five = (s1 << 2) + s1;
-        ways_vector rotated = (five << 7) | (five >> 57);
-        ways_vector result = (rotated << 3) + rotated;
-        ways_vector t = s1 << 17;
-        s2 ^= s0;
-        s3 ^= s1;
-        s1 ^= s2;
-        s0 ^= s3;
-        s2 ^= t;
-        s3 = (s3 << 45) | (s3 >> 19);
-        if (n - i >= KS_RNG_WAYS)
-            memcpy(out + i, &result, sizeof result);
-        else
-            memcpy(out + i, &result, (size_t)(n - i) * sizeof *out);
+    int i = 0;
+    for (; i + KS_RNG_WAYS <= n; i += KS_RNG_WAYS) {
+        ways_vector result;
+        XOSHIRO_STEP(result);
+        memcpy(out + i, &result, sizeof result);
+    }
+    if (i < n) {
+        ways_vector result;
+        XOSHIRO_STEP(result);
+        memcpy(out + i, &result, (size_t)(n - i) * sizeof *out);
     }
     memcpy(rng->w[0], &s0, sizeof s0);
     memcpy(rng->w[1], &s1, sizeof s1);
