@@ -611,6 +611,126 @@ KS_HOT_INLINE void block_select(block_operand *c, const block_operand *a,
     c->finite = 0;
 }
 
+/* ---- chains of + and - --------------------------------------------------- */
+
+/*
+ * `a + b - c + d`, all of them lanes, compiles to LOAD a, LOAD b, ADD,
+ * LOAD c, SUB, LOAD d, ADD: run one operation at a time, each writes a
+ * buffer the next reads back.  A chain runs as one loop instead, adding
+ * the operands in the same order (x - y is x + (-1 * y) exactly), with
+ * one check of the results; anything but finite numbers redoes the
+ * chain lane by lane, one operation after another.  Only where loads
+ * give lanes without copying (the simulation's load_lanes); a load that
+ * gives a constant ends the chain there.
+ */
+#define CHAIN_MAX 6
+
+static int is_load(ks_opcode op)
+{
+    return op == KS_OP_LOAD || op == KS_OP_LOAD_REL || op == KS_OP_LOAD_ABS;
+}
+
+/* The (LOAD, ADD or SUB) pairs that follow the ADD or SUB at pc. */
+static int chain_pairs(const ks_formula *formula, size_t pc)
+{
+    int pairs = 0;
+    while (pairs + 2 < CHAIN_MAX && pc + 2 < formula->code_count &&
+           is_load(KS_INSTR_OP(formula->code[pc + 1])) &&
+           (KS_INSTR_OP(formula->code[pc + 2]) == KS_OP_ADD ||
+            KS_INSTR_OP(formula->code[pc + 2]) == KS_OP_SUB)) {
+        pairs++;
+        pc += 2;
+    }
+    return pairs;
+}
+
+#define CHAIN_LOOP(EXPR)                                                     \
+    do {                                                                     \
+        for (int i = 0; i < lanes; i++) {                                    \
+            double r = (EXPR);                                               \
+            result[i] = r;                                                   \
+            NOT_FINITE_BITS(r, check);                                       \
+        }                                                                    \
+    } while (0)
+
+/* result = x[0] + sign[1] x[1] + ...; whether any result is not finite. */
+KS_HOT_INLINE int chain_sum(const double *const *x, const double *sign,
+                            int count, double *result, int lanes)
+{
+    uint64_t check = 0;
+    const double *x0 = x[0], *x1 = x[1], *x2 = x[2], *x3 = x[3],
+                 *x4 = x[count > 4 ? 4 : 0], *x5 = x[count > 5 ? 5 : 0];
+    double g1 = sign[1], g2 = sign[2], g3 = count > 3 ? sign[3] : 0,
+           g4 = count > 4 ? sign[4] : 0, g5 = count > 5 ? sign[5] : 0;
+    switch (count) {
+    case 3: CHAIN_LOOP(x0[i] + g1 * x1[i] + g2 * x2[i]); break;
+    case 4: CHAIN_LOOP(x0[i] + g1 * x1[i] + g2 * x2[i] + g3 * x3[i]); break;
+    case 5:
+        CHAIN_LOOP(x0[i] + g1 * x1[i] + g2 * x2[i] + g3 * x3[i] + g4 * x4[i]);
+        break;
+    default:
+        CHAIN_LOOP(x0[i] + g1 * x1[i] + g2 * x2[i] + g3 * x3[i] + g4 * x4[i] +
+                   g5 * x5[i]);
+        break;
+    }
+    return (check >> 63) != 0;
+}
+
+/* Run the chain that starts with the ADD or SUB at pc on the two lane
+ * operands at the top of the stack; returns the pc of its last
+ * instruction. */
+KS_HOT_INLINE size_t block_chain(const block_pass *pass, double *stack,
+                                 block_operand *operands, int *depth,
+                                 size_t pc, int pairs, double *out)
+{
+    const ks_formula *formula = pass->formula;
+    int lanes = pass->lanes;
+    block_operand *a = &operands[*depth - 2], *b = &operands[*depth - 1];
+    const double *x[CHAIN_MAX] = { a->lanes, b->lanes };
+    ks_opcode ops[CHAIN_MAX] = { KS_OP_ADD, KS_INSTR_OP(formula->code[pc]) };
+    double sign[CHAIN_MAX] = { 1, ops[1] == KS_OP_SUB ? -1 : 1 };
+    int count = 2, stopped = 0;
+    block_operand constant;
+    for (int j = 0; j < pairs; j++) {
+        memset(&constant, 0, sizeof constant);
+        block_load(pass, KS_INSTR_OP(formula->code[pc + 1]),
+                   KS_INSTR_ARG(formula->code[pc + 1]), &constant);
+        if (!constant.lanes) { /* the chain ends; the ADD or SUB runs on */
+            stopped = 1;
+            pc++;
+            break;
+        }
+        x[count] = constant.lanes;
+        ops[count] = KS_INSTR_OP(formula->code[pc + 2]);
+        sign[count] = ops[count] == KS_OP_SUB ? -1 : 1;
+        count++;
+        pc += 2;
+    }
+    int returns = !stopped && pc + 1 < formula->code_count &&
+                  KS_INSTR_OP(formula->code[pc + 1]) == KS_OP_RETURN;
+    double *result = returns ? out : a->lanes == a->own ? a->spare : a->own;
+    int special = count > 2 ? chain_sum(x, sign, count, result, lanes)
+                            : block_arithmetic(ops[1], a, b, result, lanes);
+    if (special)
+        for (int i = 0; i < lanes; i++) {
+            double r = x[0][i];
+            for (int k = 1; k < count; k++)
+                r = ks_formula_apply(formula, NULL, ops[k], -1, r, x[k][i]);
+            result[i] = r;
+        }
+    a->lanes = result;
+    a->finite = !special;
+    *depth -= 1;
+    if (stopped) {
+        block_operand *top = &operands[*depth];
+        *top = constant;
+        top->own = stack + (size_t)(2 * *depth) * (size_t)lanes;
+        top->spare = top->own + lanes;
+        *depth += 1;
+    }
+    return pc;
+}
+
 KS_HOT_INLINE void block_run(const block_pass *pass, double *stack, double *out)
 {
     const ks_formula *formula = pass->formula;
@@ -674,6 +794,13 @@ KS_HOT_INLINE void block_run(const block_pass *pass, double *stack, double *out)
         default: {
             /* the operands never read `out`: it is the cell being
              * computed, and a cell that reads itself is a cycle */
+            int pairs = 0;
+            if ((op == KS_OP_ADD || op == KS_OP_SUB) && pass->env->load_lanes &&
+                operands[depth - 2].lanes && operands[depth - 1].lanes &&
+                (pairs = chain_pairs(formula, pc)) > 0) {
+                pc = block_chain(pass, stack, operands, &depth, pc, pairs, out);
+                break;
+            }
             int returns = pc + 1 < formula->code_count &&
                           KS_INSTR_OP(formula->code[pc + 1]) == KS_OP_RETURN;
             block_binary(formula, op, &operands[depth - 2],

@@ -620,6 +620,8 @@ static void test_block_agrees_with_scalar(void **state)
         "if(a > 0, if(b > 0, a / b, a * b), if(c > 0, c, 0 - c))",
         "1 + 2 * 3", "0 < a", "2 >= b - c", "min(3, a) - max(b, 1)",
         "max(a, 1e308) * 10", "a / (b - b)", "(a > b) * (b <= c)",
+        "a - b + c - x + g", "a + b + rev.total + c", "a + b - c + x - g + a - b",
+        "a - b - 1e308 - c", "(a + b + c) * (x - g - a)", "a + b + x[-1] - c",
     };
     static const int lane_counts[] = { 1, 7, 300, KS_BLOCK_LANES_MAX };
     for (size_t f = 0; f < sizeof formulas / sizeof formulas[0]; f++)
