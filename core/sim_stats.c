@@ -1,7 +1,9 @@
 /*
  * sim_stats.c -- the statistics of a simulation's outputs: streaming
- * moments per block merged by Chan's formula, and percentiles, shares and
- * histograms over the kept float32 values.
+ * moments per block merged by Chan's formula, and a streaming histogram
+ * per output from which percentiles, shares and histograms are read.  A
+ * block of an output is read twice: once for NaN, extremes and sum, once
+ * for the squared deviations and each lane's histogram slot.
  *
  * Percentiles from a streaming histogram per output (simulate.h): one
  * count per trial and nothing kept, so memory does not grow with trials
