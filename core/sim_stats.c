@@ -209,7 +209,7 @@ KS_HOT void ks_moments_add_block(ks_moments *moments, const double *lanes,
 
 void ks_hist_init(ks_hist *hist, double lo, double hi)
 {
-    memset(hist->counts, 0, sizeof hist->counts);
+    hist->counts = NULL;
     hist->lo = lo;
     hist->width = (hi - lo) / KS_HIST_BINS;
     hist->inverse = 1.0 / hist->width;
@@ -342,7 +342,7 @@ static double clamp(double x, double min, double max)
 static double rank_value(const ks_hist *hist, int64_t r, double min,
                          double max)
 {
-    const int64_t *counts = hist->counts;
+    const uint32_t *counts = hist->counts;
     if (r < counts[0]) /* below the range: between min and its start */
         return clamp(min + (hist->lo - min) * ((double)r + 0.5) /
                                 (double)counts[0], min, max);
@@ -380,7 +380,7 @@ double ks_hist_percentile(const ks_hist *hist, int64_t numbers, double min,
 static double count_below(const ks_hist *hist, double min, double max,
                           double x)
 {
-    const int64_t *counts = hist->counts;
+    const uint32_t *counts = hist->counts;
     if (x <= min)
         return 0;
     double end = hist->lo + hist->width * KS_HIST_BINS;

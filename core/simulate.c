@@ -990,6 +990,7 @@ struct ks_sim_result {
     char **names;        /* as the model writes them                   */
     ks_moments *moments;
     ks_hist *hist;       /* per output: counts over a range fixed first */
+    uint32_t *counts;    /* the histograms' counts, output by output    */
 };
 
 typedef struct sim_run {
@@ -1044,6 +1045,11 @@ static void *thread_main(void *ud)
 {
     sim_thread *thread = ud;
     sim_run *run = thread->run;
+    /* cleared here, in parallel, rather than by the caller before the
+     * threads start: the first touch of its pages is most of the cost */
+    memset(thread->worker.counts, 0, (size_t)run->plan->output_count *
+                                         KS_HIST_SLOTS *
+                                         sizeof *thread->worker.counts);
     for (;;) {
         if (atomic_load(&run->stop))
             break;
@@ -1379,6 +1385,7 @@ void ks_sim_result_free(ks_sim_result *result)
     ks_mem_free(alloc, result->names);
     ks_mem_free(alloc, result->moments);
     ks_mem_free(alloc, result->hist);
+    ks_mem_free(alloc, result->counts);
     ks_mem_free(alloc, result);
 }
 
@@ -1449,10 +1456,9 @@ static sim_thread *workers_new(const sim_plan *plan, int count)
                                                   KS_SIM_BLOCK * sizeof(double));
         worker->stamps = ks_mem_calloc(alloc, (size_t)plan->node_count + 1,
                                        sizeof *worker->stamps);
-        worker->counts = ks_mem_calloc(alloc,
-                                       (size_t)plan->output_count *
-                                           KS_HIST_SLOTS,
-                                       sizeof *worker->counts);
+        worker->counts = ks_mem_alloc(alloc, (size_t)plan->output_count *
+                                                 KS_HIST_SLOTS *
+                                                 sizeof *worker->counts);
         if (!worker->lanes || !worker->scratch || !worker->normals ||
             !worker->stamps || !worker->counts) {
             workers_free(alloc, threads, count);
@@ -1557,15 +1563,20 @@ static ks_status run_trials(const sim_plan *plan, const ks_sim_spec *spec,
             for (int64_t c = 0; c < run.chunk_count; c++)
                 ks_moments_merge(&result->moments[o],
                                  &run.chunk_moments[c * plan->output_count + o]);
-            /* counts add up the same in any order */
-            int64_t *counts = result->hist[o].counts;
-            for (int t = 0; t < thread_count; t++) {
+            /* counts add up the same in any order: the other threads'
+             * into the calling thread's, which the result keeps */
+            uint32_t *counts = threads[0].worker.counts +
+                               (size_t)o * KS_HIST_SLOTS;
+            for (int t = 1; t <= started; t++) {
                 const uint32_t *part = threads[t].worker.counts +
                                        (size_t)o * KS_HIST_SLOTS;
                 for (int bin = 0; bin < KS_HIST_BINS + 2; bin++)
                     counts[bin] += part[bin];
             }
+            result->hist[o].counts = counts;
         }
+        result->counts = threads[0].worker.counts;
+        threads[0].worker.counts = NULL;
     }
     ks_mem_free(alloc, run.chunk_moments);
     workers_free(alloc, threads, thread_count);

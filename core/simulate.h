@@ -172,10 +172,13 @@ typedef struct ks_hist {
     double lo;       /* where bin 1 begins (bin 0 counts those below)     */
     double width;
     double inverse;  /* 1 / width                                         */
-    int64_t counts[KS_HIST_BINS + 2]; /* [KS_HIST_BINS + 1]: above        */
+    /* KS_HIST_SLOTS counts once the run is over: [0] below the range,
+     * [1 .. KS_HIST_BINS] the bins, [KS_HIST_BINS + 1] above (and a slot
+     * for NaN, not counted); 32 bits do: trials are at most 10^9 */
+    const uint32_t *counts;
 } ks_hist;
 
-/* Fix the range [lo, hi] (hi > lo) of a histogram and clear it. */
+/* Fix the range [lo, hi] (hi > lo) of a histogram, without counts yet. */
 void ks_hist_init(ks_hist *hist, double lo, double hi);
 /* A worker's counts per output: below, the bins, above, and one slot where
  * lanes that are not numbers land (and are not counted). */
