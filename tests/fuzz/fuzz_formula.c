@@ -199,14 +199,33 @@ static void to_value(void *user_data, double boxed, int item, int period,
     out->error = out->kind == KS_ERROR ? "error" : NULL;
 }
 
-/* Scalar and block evaluation must agree in every lane of every period. */
+/* The same through load_lanes (as the simulation loads): constants are
+ * not broadcast, and chains of + and - run fused. */
+static const double *fake_load_lanes(void *user_data, int item, int period,
+                                     double *constant)
+{
+    fake_world *world = user_data;
+    int index = varying_index(item);
+    if (index >= 0)
+        return world->lanes[index][period];
+    *constant = world->values[item][period];
+    return NULL;
+}
+
+/* Scalar and block evaluation (through both loaders, bit for bit alike)
+ * must agree in every lane of every period. */
 static void check_block(const ks_formula *formula, fake_world *world)
 {
-    static double out[KS_BLOCK_LANES_MAX];
+    static double out[KS_BLOCK_LANES_MAX], out_lanes[KS_BLOCK_LANES_MAX];
     for (int period = 0; period < PERIODS; period++) {
         ks_block_env block_env = { world, fake_load_block, fake_shift,
                                    period, NULL };
+        ks_block_env lanes_env = { world, NULL, fake_shift, period,
+                                   fake_load_lanes };
         ks_formula_eval_block(formula, &block_env, out, LANES);
+        ks_formula_eval_block(formula, &lanes_env, out_lanes, LANES);
+        if (memcmp(out, out_lanes, LANES * sizeof *out) != 0)
+            abort();
         ks_eval_env env = { world, fake_load, fake_shift, fake_fail,
                             fake_item_id, fake_period_id, 7, period };
         for (int lane = 0; lane < LANES; lane++) {
