@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "scratch.h"
 #include "csv_read.h"
 #include "kessan.h"
 
@@ -113,10 +114,9 @@ static int snapshot(ks_model *model, cell_state *cells)
 
 static const char *scratch_path(void)
 {
-    static char path[64];
+    static char path[FUZZ_PATH_MAX];
     if (!path[0])
-        snprintf(path, sizeof path, "/tmp/kessan-fuzz-csv-%ld.csv",
-                 (long)getpid());
+        fuzz_scratch("csv", ".csv", path, sizeof path);
     return path;
 }
 

@@ -23,6 +23,7 @@
 #include <lua.h>
 #include <lualib.h>
 
+#include "scratch.h"
 #include "lkessan.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -139,9 +140,7 @@ static const char driver[] =
 
 static const char *scratch(const char *suffix, char *buf, size_t size)
 {
-    snprintf(buf, size, "/tmp/kessan-fuzz-lua-%ld%s", (long)getpid(),
-             suffix);
-    return buf;
+    return fuzz_scratch("lua", suffix, buf, size);
 }
 
 static int run_driver(lua_State *L)
@@ -156,7 +155,7 @@ static int run_driver(lua_State *L)
     if (luaL_loadbufferx(L, driver, sizeof driver - 1, "=driver", "t")
         != LUA_OK)
         return lua_error(L);
-    char export_path[96], input_path[96];
+    char export_path[FUZZ_PATH_MAX], input_path[FUZZ_PATH_MAX];
     lua_pushlstring(L, data, size);
     lua_pushstring(L, KESSAN_SOURCE_DIR "/tests/data/tiny");
     lua_pushstring(L, scratch(".csv", export_path, sizeof export_path));

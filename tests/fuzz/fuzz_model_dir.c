@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "scratch.h"
 #include "kessan.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -55,10 +56,9 @@ enum { FILES = 5 };
 
 static const char *scratch_dir(void)
 {
-    static char path[64];
+    static char path[FUZZ_PATH_MAX];
     if (!path[0]) {
-        snprintf(path, sizeof path, "/tmp/kessan-fuzz-model-%ld",
-                 (long)getpid());
+        fuzz_scratch("model", "", path, sizeof path);
         mkdir(path, 0700);
     }
     return path;
@@ -67,7 +67,7 @@ static const char *scratch_dir(void)
 static void write_part(const char *name, const uint8_t *bytes, size_t length,
                        int present)
 {
-    char path[128];
+    char path[FUZZ_PATH_MAX + 32];
     snprintf(path, sizeof path, "%s/%s", scratch_dir(), name);
     if (!present) {
         remove(path);
@@ -119,7 +119,7 @@ static void use_model(ks_model *model)
         if (ks_explain(model, item, period, &tree, &err) == KS_OK)
             ks_explain_free(model, tree);
     }
-    char path[128];
+    char path[FUZZ_PATH_MAX + 32];
     snprintf(path, sizeof path, "%s/export.out", scratch_dir());
     ks_export_options options = { 0, 0 };
     if (ks_export_csv(model, path, &options, &err) != KS_OK)
