@@ -211,7 +211,8 @@ KS_HOT void ks_rng_normals(ks_rng *rng, const ks_ziggurat *zig, double *out,
         uint64_t layer = words[i] & (KS_ZIGGURAT_LAYERS - 1);
         scale[i] = zig->w[layer];
         /* magnitudes and thresholds are below 2^52: a signed comparison */
-        rejected[i] = (int64_t)ZIG_MAGNITUDE(words[i]) >= (int64_t)zig->k[layer];
+        rejected[i] = (int64_t)ZIG_MAGNITUDE(words[i]) >=
+                      (int64_t)zig->k[layer];
     }
     for (int i = 0; i < n; i++) {
         uint64_t biased = ZIG_MAGNITUDE(words[i]) |

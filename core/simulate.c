@@ -820,10 +820,12 @@ KS_HOT static void sum_parts(sim_worker *worker, const sim_node *node,
         }
         prefix += constant;
     }
-    for (; k < count; k++)
+    for (; k < count; k++) {
+        double *scratch = worker->scratch + (size_t)k * KS_SIM_BLOCK;
         part[lane_parts++] = cell_lanes(worker, node->item,
                                         ks_calendar_period(year, parts[k]),
-                                        worker->scratch + (size_t)k * KS_SIM_BLOCK);
+                                        scratch);
+    }
     int n = worker->n;
     const double *p0 = part[0], *p1 = part[lane_parts > 1 ? 1 : 0],
                  *p2 = part[lane_parts > 2 ? 2 : 0],
