@@ -5,7 +5,9 @@
  * file is written beside its destination as "path.tmp.XXXXXX", synced, and
  * renamed over the path; on any failure the temporary file is removed and
  * the old file is untouched.  Missing and error cells (and a number that
- * is not finite) are written with an empty value.
+ * is not finite) are written with an empty value.  ks_export_rows writes
+ * the rows to a stream already open (saved_csv.c puts a model's and its
+ * saved scenarios' rows in one file that way).
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -18,12 +20,12 @@
 
 #include "alloc.h"
 #include "atomic_file.h"
+#include "csv_export.h"
 #include "error.h"
 #include "model.h"
 
 typedef struct export_file {
     ks_model *model;
-    const char *path;
     FILE *out;        /* the temporary file (atomic_file.h)               */
 } export_file;
 
@@ -95,11 +97,13 @@ static ks_status write_cell(export_file *file, int item, const char *item_id,
 }
 
 static ks_status write_rows(export_file *file,
-                            const ks_export_options *options, ks_error *err)
+                            const ks_export_options *options, int header,
+                            ks_error *err)
 {
-    fputs(options->with_scenario_column ? "item,period,value,scenario\n"
-                                        : "item,period,value\n",
-          file->out);
+    if (header)
+        fputs(options->with_scenario_column ? "item,period,value,scenario\n"
+                                            : "item,period,value\n",
+              file->out);
     int items = ks_item_count(file->model);
     int periods = ks_period_count(file->model);
     for (int item = 0; item < items; item++) {
@@ -114,18 +118,25 @@ static ks_status write_rows(export_file *file,
     return KS_OK;
 }
 
+ks_status ks_export_rows(ks_model *model, FILE *out,
+                         const ks_export_options *options, int header,
+                         ks_error *err)
+{
+    static const ks_export_options defaults = { 0, 0 };
+    export_file file = { model, out };
+    return write_rows(&file, options ? options : &defaults, header, err);
+}
+
 ks_status ks_export_csv(ks_model *model, const char *path,
                         const ks_export_options *options, ks_error *err)
 {
-    static const ks_export_options defaults = { 0, 0 };
     if (!path || !*path)
         return ks_error_set(err, KS_EINVAL, "no path to export to");
     ks_atomic_file target;
     ks_status status = ks_atomic_begin(&target, ks_model_allocator(model),
                                        path, err);
-    export_file file = { model, path, target.out };
     if (status == KS_OK)
-        status = write_rows(&file, options ? options : &defaults, err);
+        status = ks_export_rows(model, target.out, options, 1, err);
     if (status == KS_OK)
         status = ks_atomic_commit(&target, err);
     ks_atomic_end(&target);

@@ -5,16 +5,14 @@
  * such a file all or nothing (ks_import_values), and exporting a model
  * with every saved scenario (ks_export_scenarios_csv).
  */
-#define _POSIX_C_SOURCE 200809L
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "alloc.h"
 #include "atomic_file.h"
+#include "csv_export.h"
 #include "error.h"
 #include "saved_csv.h"
 #include "value.h"
@@ -449,113 +447,17 @@ ks_status ks_import_values(ks_model *model, const char *path,
 
 /* ---- exporting ---------------------------------------------------------- */
 
-typedef struct scenarios_file {
-    ks_model *model;
-    const char *path;
-    char *temporary;   /* the whole file, renamed over path at the end     */
-    char *part;        /* one scenario's rows                              */
-} scenarios_file;
-
-
-/* A new empty file "path.SUFFIX.XXXXXX"; NULL with err filled. */
-static char *make_temporary(const ks_allocator *alloc, const char *path,
-                            const char *suffix, ks_status *status,
-                            ks_error *err)
-{
-    size_t length = strlen(path), extra = strlen(suffix);
-    char *name = ks_mem_alloc(alloc, length + extra + sizeof ".XXXXXX");
-    if (!name) {
-        *status = out_of_memory(path, err);
-        return NULL;
-    }
-    memcpy(name, path, length);
-    memcpy(name + length, suffix, extra);
-    memcpy(name + length + extra, ".XXXXXX", sizeof ".XXXXXX");
-    int fd = mkstemp(name);
-    if (fd < 0) {
-        *status = ks_io_failure(path, "cannot create a temporary file", err);
-        ks_mem_free(alloc, name);
-        return NULL;
-    }
-    close(fd);
-    return name;
-}
-
-/* Append `part` without its header line to `to`. */
-static ks_status append_body(const char *path, const char *part, FILE *to,
-                             ks_error *err)
-{
-    FILE *from = fopen(part, "rb");
-    if (!from)
-        return ks_io_failure(path, "cannot read a temporary file", err);
-    int c;
-    while ((c = getc(from)) != EOF && c != '\n')
-        ;
-    char buffer[8192];
-    size_t count;
-    int failed = 0;
-    while (!failed && (count = fread(buffer, 1, sizeof buffer, from)) > 0)
-        failed = fwrite(buffer, 1, count, to) != count;
-    failed |= ferror(from);
-    fclose(from);
-    return failed ? ks_io_failure(path, "cannot write", err) : KS_OK;
-}
-
-static ks_status export_scenario(scenarios_file *file, const char *name,
-                                 const ks_export_options *options, FILE *to,
+/* One saved scenario's rows, without a header, after the model's. */
+static ks_status export_scenario(ks_model *model, const char *name,
+                                 const ks_export_options *options, FILE *out,
                                  ks_error *err)
 {
     ks_model *scenario = NULL;
-    ks_status status = ks_scenario_new(file->model, name, &scenario, err);
+    ks_status status = ks_scenario_new(model, name, &scenario, err);
     if (status == KS_OK)
-        status = ks_export_csv(scenario, file->part, options, err);
+        status = ks_export_rows(scenario, out, options, 0, err);
     ks_model_free(scenario);
-    if (status == KS_OK)
-        status = append_body(file->path, file->part, to, err);
     return status;
-}
-
-static ks_status append_scenarios(scenarios_file *file,
-                                  const ks_export_options *options,
-                                  ks_error *err)
-{
-    FILE *to = fopen(file->temporary, "ab");
-    if (!to)
-        return ks_io_failure(file->path, "cannot write", err);
-    ks_status status = KS_OK;
-    int count = ks_saved_scenario_count(file->model);
-    for (int i = 0; status == KS_OK && i < count; i++)
-        status = export_scenario(file, ks_saved_scenario_name(file->model, i),
-                                 options, to, err);
-    int failed = fflush(to) != 0 || ferror(to) || fsync(fileno(to)) != 0;
-    failed |= fclose(to) != 0;
-    if (status == KS_OK && failed)
-        status = ks_io_failure(file->path, "cannot write", err);
-    return status;
-}
-
-static ks_status put_in_place(scenarios_file *file, ks_error *err)
-{
-    struct stat old;
-    chmod(file->temporary,
-          stat(file->path, &old) == 0 ? old.st_mode & 07777 : 0644);
-    if (rename(file->temporary, file->path) != 0)
-        return ks_io_failure(file->path, "cannot rename the temporary file into "
-                          "place", err);
-    ks_mem_free(ks_model_allocator(file->model), file->temporary);
-    file->temporary = NULL;
-    return KS_OK;
-}
-
-static void remove_temporaries(scenarios_file *file)
-{
-    const ks_allocator *alloc = ks_model_allocator(file->model);
-    char *names[2] = { file->temporary, file->part };
-    for (int i = 0; i < 2; i++)
-        if (names[i]) {
-            remove(names[i]);
-            ks_mem_free(alloc, names[i]);
-        }
 }
 
 ks_status ks_export_scenarios_csv(ks_model *model, const char *path,
@@ -567,18 +469,17 @@ ks_status ks_export_scenarios_csv(ks_model *model, const char *path,
         return ks_export_csv(model, path, &with_column, err);
     if (!path || !*path)
         return ks_error_set(err, KS_EINVAL, "no path to export to");
-    const ks_allocator *alloc = ks_model_allocator(model);
-    scenarios_file file = { model, path, NULL, NULL };
-    ks_status status = KS_OK;
-    file.temporary = make_temporary(alloc, path, ".tmp", &status, err);
-    if (file.temporary)
-        file.part = make_temporary(alloc, path, ".part", &status, err);
+    ks_atomic_file target;
+    ks_status status = ks_atomic_begin(&target, ks_model_allocator(model),
+                                       path, err);
     if (status == KS_OK)
-        status = ks_export_csv(model, file.temporary, &with_column, err);
+        status = ks_export_rows(model, target.out, &with_column, 1, err);
+    int count = ks_saved_scenario_count(model);
+    for (int i = 0; status == KS_OK && i < count; i++)
+        status = export_scenario(model, ks_saved_scenario_name(model, i),
+                                 &with_column, target.out, err);
     if (status == KS_OK)
-        status = append_scenarios(&file, &with_column, err);
-    if (status == KS_OK)
-        status = put_in_place(&file, err);
-    remove_temporaries(&file);
+        status = ks_atomic_commit(&target, err);
+    ks_atomic_end(&target);
     return status;
 }
