@@ -1,5 +1,5 @@
 /*
- * failing_alloc.h -- the tests' allocator that fails on purpose: the
+ * failing_alloc.h -- the tests' allocators that fail on purpose: the
  * n-th allocation fails (countdown n; -1 never), once or from then on
  * (persistent), and live blocks are counted so a test can prove that a
  * failed operation freed everything.  Use as
@@ -37,6 +37,41 @@ static inline void *failing_realloc(void *ud, void *block, size_t size)
     void *grown = realloc(block, size);
     if (grown && !block)
         f->live++;
+    return grown;
+}
+
+/*
+ * The same by number: allocation (or growth) call `fail_at` fails (0:
+ * none), and with fail_for_good every call after it; `calls` counts them,
+ * so a test can fail n = 1, 2, ... until an operation makes fewer calls.
+ *     fail_alloc counts = { 0, n, for_good, 0 };
+ *     ks_allocator alloc = { fail_realloc, &counts };
+ */
+typedef struct fail_alloc {
+    long calls;        /* allocations and growths so far                  */
+    long fail_at;      /* 0: never fail; else fail call number fail_at    */
+    int fail_for_good; /* and every call after it                         */
+    long live;         /* blocks not yet freed                            */
+} fail_alloc;
+
+static inline void *fail_realloc(void *user_data, void *block, size_t size)
+{
+    fail_alloc *state = user_data;
+    if (size == 0) {
+        if (block) {
+            state->live--;
+            free(block);
+        }
+        return NULL;
+    }
+    state->calls++;
+    if (state->fail_at
+        && (state->calls == state->fail_at
+            || (state->fail_for_good && state->calls > state->fail_at)))
+        return NULL;
+    void *grown = realloc(block, size);
+    if (grown && !block)
+        state->live++;
     return grown;
 }
 

@@ -17,39 +17,12 @@
 #include <dirent.h>
 #include <cmocka.h>
 
+#include "failing_alloc.h"
 #include "kessan.h"
 #include "csv_read.h"
 #include "error.h"
 
 /* ---- a counting allocator that fails on demand ------------------------- */
-
-typedef struct fail_alloc {
-    long calls;        /* allocations and growths so far                  */
-    long fail_at;      /* 0: never fail; else fail call number fail_at    */
-    int fail_for_good; /* and every call after it                         */
-    long live;         /* blocks not yet freed                            */
-} fail_alloc;
-
-static void *fail_realloc(void *user_data, void *block, size_t size)
-{
-    fail_alloc *state = user_data;
-    if (size == 0) {
-        if (block) {
-            state->live--;
-            free(block);
-        }
-        return NULL;
-    }
-    state->calls++;
-    if (state->fail_at
-        && (state->calls == state->fail_at
-            || (state->fail_for_good && state->calls > state->fail_at)))
-        return NULL;
-    void *grown = realloc(block, size);
-    if (grown && !block)
-        state->live++;
-    return grown;
-}
 
 static ks_allocator counting(fail_alloc *state)
 {

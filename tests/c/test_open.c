@@ -15,38 +15,11 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "failing_alloc.h"
 #include "kessan.h"
 #include "model.h"
 
 #define FIXTURE "tests/data/csv/model"
-
-typedef struct fail_alloc {
-    long calls;
-    long fail_at;
-    int fail_for_good;
-    long live;
-} fail_alloc;
-
-static void *fail_realloc(void *user_data, void *block, size_t size)
-{
-    fail_alloc *state = user_data;
-    if (size == 0) {
-        if (block) {
-            state->live--;
-            free(block);
-        }
-        return NULL;
-    }
-    state->calls++;
-    if (state->fail_at
-        && (state->calls == state->fail_at
-            || (state->fail_for_good && state->calls > state->fail_at)))
-        return NULL;
-    void *grown = realloc(block, size);
-    if (grown && !block)
-        state->live++;
-    return grown;
-}
 
 static ks_model *open_ok(const char *directory)
 {

@@ -18,37 +18,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "counted_alloc.h"
 #include "scratch.h"
 #include "csv_read.h"
 #include "kessan.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* ---- a counting allocator that can fail ----------------------------------- */
-
-typedef struct counted {
-    long live;
-    long calls;
-    long fail_from; /* 0: never */
-} counted;
-
-static void *counted_realloc(void *user_data, void *block, size_t size)
-{
-    counted *count = user_data;
-    if (size == 0) {
-        if (block)
-            count->live--;
-        free(block);
-        return NULL;
-    }
-    count->calls++;
-    if (count->fail_from && count->calls >= count->fail_from)
-        return NULL;
-    void *grown = realloc(block, size);
-    if (grown && !block)
-        count->live++;
-    return grown;
-}
 
 /* ---- the model -------------------------------------------------------------- */
 

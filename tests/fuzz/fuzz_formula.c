@@ -15,32 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "counted_alloc.h"
 #include "formula.h"
 #include "kessan.h"
 #include "value.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* ---- a counting allocator ------------------------------------------------- */
-
-typedef struct counted {
-    long live;
-} counted;
-
-static void *counted_realloc(void *user_data, void *block, size_t size)
-{
-    counted *count = user_data;
-    if (size == 0) {
-        if (block)
-            count->live--;
-        free(block);
-        return NULL;
-    }
-    void *grown = realloc(block, size);
-    if (grown && !block)
-        count->live++;
-    return grown;
-}
 
 /* ---- the fake model: 8 items x 10 periods (1Q01..4Q02, FY01, FY02) -------- */
 

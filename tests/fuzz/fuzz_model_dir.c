@@ -18,36 +18,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "counted_alloc.h"
 #include "scratch.h"
 #include "kessan.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define SEPARATOR 0x1E
-
-typedef struct counted {
-    long live;
-    long calls;
-    long fail_from; /* 0: never */
-} counted;
-
-static void *counted_realloc(void *user_data, void *block, size_t size)
-{
-    counted *count = user_data;
-    if (size == 0) {
-        if (block)
-            count->live--;
-        free(block);
-        return NULL;
-    }
-    count->calls++;
-    if (count->fail_from && count->calls >= count->fail_from)
-        return NULL;
-    void *grown = realloc(block, size);
-    if (grown && !block)
-        count->live++;
-    return grown;
-}
 
 static const char *const file_names[] = {
     "settings.csv", "items.csv", "values.csv", "printed.csv", "notes.csv"
