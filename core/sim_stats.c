@@ -283,12 +283,11 @@ KS_HOT_INLINE int64_t indicator_ones(const double *values, int n)
 }
 
 /* One piece (at most HIST_PIECE lanes) of one output: a first pass for
- * NaN, sum and extremes; the extremes then say whether every lane falls
- * inside the histogram's range (the usual case: m2 and the slots in one
- * more pass, then one increment a lane) and whether the block may be an
- * indicator (every lane 0 or 1, as in `op_income >= 0`: two counts are
- * added instead of increments that would all hit the same two slots, each
- * waiting on the one before). */
+ * NaN, sum and extremes; the extremes then say whether the block is one
+ * value or may be an indicator (every lane 0 or 1, as in
+ * `op_income >= 0`: one or two counts are added), and whether every lane
+ * falls inside the histogram's range (the usual case: m2 and the slots in
+ * one more pass, then one increment a lane). */
 KS_HOT_INLINE void add_piece(ks_moments *moments, const ks_hist *range,
                              uint32_t *counts, const double *x, int n)
 {
@@ -304,6 +303,20 @@ KS_HOT_INLINE void add_piece(ks_moments *moments, const ks_hist *range,
         return;
     }
     surveyed_moments(&surveyed, n, &part);
+    int64_t ones = part.min == 0 && part.max == 1 ? indicator_ones(x, n) : -1;
+    if (part.min == part.max || ones >= 0) {
+        /* one value, or an indicator: one or two counts, not n increments
+         * of the same slots that would each wait on the one before */
+        part.m2 = clean_squares(x, n, part.mean);
+        ks_moments_merge(moments, &part);
+        if (ones < 0) {
+            counts[whole(slot_of(range, part.min))] += (uint32_t)n;
+            return;
+        }
+        counts[whole(slot_of(range, 0.0))] += (uint32_t)(n - ones);
+        counts[whole(slot_of(range, 1.0))] += (uint32_t)ones;
+        return;
+    }
     /* rounding keeps the order, so every lane lies between its extremes */
     double first = (part.min - range->lo) * range->inverse;
     double last = (part.max - range->lo) * range->inverse;
@@ -316,12 +329,6 @@ KS_HOT_INLINE void add_piece(ks_moments *moments, const ks_hist *range,
     }
     part.m2 = clean_squares(x, n, part.mean);
     ks_moments_merge(moments, &part);
-    int64_t ones = part.min == 0 && part.max == 1 ? indicator_ones(x, n) : -1;
-    if (ones >= 0) {
-        counts[whole(slot_of(range, 0.0))] += (uint32_t)(n - ones);
-        counts[whole(slot_of(range, 1.0))] += (uint32_t)ones;
-        return;
-    }
     count_any(range, counts, x, n, slots);
 }
 

@@ -212,8 +212,9 @@ static void test_uniform_percentiles(void **state)
 }
 
 /* An indicator (every lane 0 or 1: counted as two counts per block), a
- * range of negative numbers (minimum and maximum through their bits) and
- * an output with invalid lanes, which the histogram leaves out. */
+ * range of negative numbers (minimum and maximum through their bits), an
+ * output with invalid lanes, which the histogram leaves out, and one that
+ * is the same in every trial. */
 static void test_indicator_negative_and_gaps(void **state)
 {
     (void)state;
@@ -227,8 +228,8 @@ static void test_indicator_negative_and_gaps(void **state)
     static const double values[] = { 0, 2 };
     draws[2].dist.values = values;
     draws[2].dist.count = 2;
-    const char *outputs[] = { "hit@4Q02", "d@4Q02", "w@4Q02" };
-    ks_sim_result *result = run(model, draws, 3, outputs, 3, TRIALS, 2);
+    const char *outputs[] = { "hit@4Q02", "d@4Q02", "w@4Q02", "z@3Q02" };
+    ks_sim_result *result = run(model, draws, 3, outputs, 4, TRIALS, 2);
     double share = ks_sim_mean(result, 0), got;
     assert_true(fabs(share - 0.5) < 5 * sqrt(0.25 / TRIALS));
     assert_true(ks_sim_min(result, 0) == 0 && ks_sim_max(result, 0) == 1);
@@ -263,6 +264,18 @@ static void test_indicator_negative_and_gaps(void **state)
     for (int i = 0; i < 5; i++)
         total += bins[i];
     assert_int_equal(total, numbers);
+
+    /* a cell no draw reaches: one value in every block, counted at once */
+    double z = value_of(model, "z@3Q02");
+    assert_true(ks_sim_min(result, 3) == z && ks_sim_max(result, 3) == z);
+    assert_int_equal(ks_sim_percentile(result, 3, 50, &got, NULL), KS_OK);
+    assert_true(got == z);
+    assert_int_equal(ks_sim_histogram(result, 3, 5, bins, &lo, &hi, NULL), KS_OK);
+    total = 0;
+    for (int i = 0; i < 5; i++)
+        total += bins[i];
+    assert_int_equal(total, TRIALS);
+    assert_true(ks_sim_prob(result, 3, KS_SIM_GE, z) == 1.0);
     ks_sim_result_free(result);
     ks_model_free(model);
 }
