@@ -211,6 +211,18 @@ static void test_uniform_percentiles(void **state)
     ks_model_free(model);
 }
 
+/* The trials a 5-bin histogram of an output counts. */
+static int64_t histogram_total(const ks_sim_result *result, int output)
+{
+    int64_t bins[5], total = 0;
+    double lo, hi;
+    assert_int_equal(ks_sim_histogram(result, output, 5, bins, &lo, &hi, NULL),
+                     KS_OK);
+    for (int i = 0; i < 5; i++)
+        total += bins[i];
+    return total;
+}
+
 /* An indicator (every lane 0 or 1: counted as two counts per block), a
  * range of negative numbers (minimum and maximum through their bits), an
  * output with invalid lanes, which the histogram leaves out, and one that
@@ -259,22 +271,14 @@ static void test_indicator_negative_and_gaps(void **state)
     int64_t numbers = ks_sim_count(result, 2), invalid = ks_sim_invalid(result, 2);
     assert_true(invalid > TRIALS / 2 - 1500 && invalid < TRIALS / 2 + 1500);
     assert_int_equal(numbers + invalid, TRIALS);
-    int64_t bins[5], total = 0;
-    assert_int_equal(ks_sim_histogram(result, 2, 5, bins, &lo, &hi, NULL), KS_OK);
-    for (int i = 0; i < 5; i++)
-        total += bins[i];
-    assert_int_equal(total, numbers);
+    assert_int_equal(histogram_total(result, 2), numbers);
 
     /* a cell no draw reaches: one value in every block, counted at once */
     double z = value_of(model, "z@3Q02");
     assert_true(ks_sim_min(result, 3) == z && ks_sim_max(result, 3) == z);
     assert_int_equal(ks_sim_percentile(result, 3, 50, &got, NULL), KS_OK);
     assert_true(got == z);
-    assert_int_equal(ks_sim_histogram(result, 3, 5, bins, &lo, &hi, NULL), KS_OK);
-    total = 0;
-    for (int i = 0; i < 5; i++)
-        total += bins[i];
-    assert_int_equal(total, TRIALS);
+    assert_int_equal(histogram_total(result, 3), TRIALS);
     assert_true(ks_sim_prob(result, 3, KS_SIM_GE, z) == 1.0);
     ks_sim_result_free(result);
     ks_model_free(model);
