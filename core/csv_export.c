@@ -26,7 +26,7 @@
 
 typedef struct export_file {
     ks_model *model;
-    FILE *out;        /* the temporary file (atomic_file.h)               */
+    FILE *out;        /* where the rows go                                */
 } export_file;
 
 /* ---- writing fields ----------------------------------------------------- */

@@ -690,17 +690,18 @@ KS_HOT_INLINE size_t block_chain(const block_pass *pass, double *stack,
     ks_opcode ops[CHAIN_MAX] = { KS_OP_ADD, KS_INSTR_OP(formula->code[pc]) };
     double sign[CHAIN_MAX] = { 1, ops[1] == KS_OP_SUB ? -1 : 1 };
     int count = 2, stopped = 0;
-    block_operand constant;
+    block_operand loaded;
     for (int j = 0; j < pairs; j++) {
-        memset(&constant, 0, sizeof constant);
+        memset(&loaded, 0, sizeof loaded);
         block_load(pass, KS_INSTR_OP(formula->code[pc + 1]),
-                   KS_INSTR_ARG(formula->code[pc + 1]), &constant);
-        if (!constant.lanes) { /* the chain ends; the ADD or SUB runs on */
+                   KS_INSTR_ARG(formula->code[pc + 1]), &loaded);
+        if (!loaded.lanes) { /* a constant: the chain ends, its ADD or SUB
+                                runs on as usual */
             stopped = 1;
             pc++;
             break;
         }
-        x[count] = constant.lanes;
+        x[count] = loaded.lanes;
         ops[count] = KS_INSTR_OP(formula->code[pc + 2]);
         sign[count] = ops[count] == KS_OP_SUB ? -1 : 1;
         count++;
@@ -723,7 +724,7 @@ KS_HOT_INLINE size_t block_chain(const block_pass *pass, double *stack,
     *depth -= 1;
     if (stopped) {
         block_operand *top = &operands[*depth];
-        *top = constant;
+        *top = loaded;
         top->own = stack + (size_t)(2 * *depth) * (size_t)lanes;
         top->spare = top->own + lanes;
         *depth += 1;
