@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "error.h"
 
 static void *libc_realloc(void *user_data, void *block, size_t new_size)
 {
@@ -18,7 +19,7 @@ static void *libc_realloc(void *user_data, void *block, size_t new_size)
     return realloc(block, new_size);
 }
 
-static const ks_allocator libc_allocator = { libc_realloc, NULL };
+static const ks_allocator libc_allocator = { libc_realloc, NULL, NULL, NULL };
 
 const ks_allocator *ks_default_allocator(void)
 {
@@ -96,4 +97,18 @@ char *ks_mem_strndup(const ks_allocator *alloc, const char *text,
 char *ks_mem_strdup(const ks_allocator *alloc, const char *text)
 {
     return ks_mem_strndup(alloc, text, strlen(text));
+}
+
+int ks_interrupted(const ks_allocator *alloc)
+{
+    return alloc && alloc->interrupted &&
+           alloc->interrupted(alloc->interrupt_data) != 0;
+}
+
+ks_status ks_check_interrupt(const ks_allocator *alloc, ks_error *err,
+                             const char *what)
+{
+    if (!ks_interrupted(alloc))
+        return KS_OK;
+    return ks_error_set(err, KS_EINTERRUPTED, "interrupted while %s", what);
 }

@@ -28,4 +28,11 @@ char *ks_mem_strdup(const ks_allocator *alloc, const char *text);
 char *ks_mem_strndup(const ks_allocator *alloc, const char *text,
                      size_t length);
 
+/* Whether the host asks long calls to stop (ks_allocator.interrupted). */
+int ks_interrupted(const ks_allocator *alloc);
+/* If so, fill err with KS_EINTERRUPTED ("interrupted while WHAT") and
+ * return it; else KS_OK.  For the polls of long loops. */
+ks_status ks_check_interrupt(const ks_allocator *alloc, ks_error *err,
+                             const char *what);
+
 #endif

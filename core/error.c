@@ -12,7 +12,7 @@ const char *ks_status_name(ks_status status)
     static const char *const names[] = {
         "OK",      "ENOMEM", "EINVAL", "ESYNTAX", "EUNKNOWN",
         "ECYCLE",  "EDUP",   "EFORMAT", "EIO",    "ERANGE",
-        "EMISUSE", "ENOSOLVE", "ECHECK"
+        "EMISUSE", "ENOSOLVE", "ECHECK", "EINTERRUPTED"
     };
     if ((unsigned)status < sizeof names / sizeof names[0])
         return names[status];

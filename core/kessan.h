@@ -43,7 +43,8 @@ typedef enum ks_status {
     KS_ERANGE,    /* a period outside the model's calendar                  */
     KS_EMISUSE,   /* an operation not allowed on this handle               */
     KS_ENOSOLVE,  /* a what-if solver found no answer                       */
-    KS_ECHECK     /* a tie-out audit found unexplained breaks              */
+    KS_ECHECK,    /* a tie-out audit found unexplained breaks              */
+    KS_EINTERRUPTED /* the host asked a long call to stop (ks_allocator)   */
 } ks_status;
 
 #define KS_MESSAGE_MAX 768
@@ -68,6 +69,17 @@ const char *ks_status_name(ks_status status);
 typedef struct ks_allocator {
     void *(*realloc_fn)(void *user_data, void *block, size_t new_size);
     void *user_data;
+    /*
+     * Optional (NULL: never): polled by long calls (ks_simulate,
+     * ks_datatable, ks_tornado_run, ks_goalseek, opening and importing
+     * values files) at least every few milliseconds of work, per block,
+     * row, iteration or scenario.  Returning nonzero stops the call within
+     * 50 ms with KS_EINTERRUPTED ("interrupted"), the model as it was and
+     * nothing leaked.  It may be called from the simulation's worker
+     * threads at once, so it must be thread-safe (read a flag or a clock).
+     */
+    int (*interrupted)(void *interrupt_data);
+    void *interrupt_data;
 } ks_allocator;
 
 /* ---- values -------------------------------------------------------------- */

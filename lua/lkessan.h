@@ -65,6 +65,37 @@ typedef struct lk_handle {
     lk_key_cache cache;
 } lk_handle;
 
+/* ---- what a host lends the binding ---------------------------------------
+ * A host (the kessan program) may put these in the registry, as light
+ * userdata under the names below, before `require "kessan"`; the binding
+ * reads them when it needs them.  Absent, nothing is refused or stopped.
+ */
+#define LK_HOST_INTERRUPT "kessan.host_interrupt"
+#define LK_HOST_PATHS "kessan.host_paths"
+
+/* Polled by the core's long calls (ks_allocator.interrupted); nonzero
+ * stops them with KS_EINTERRUPTED.  Thread-safe. */
+typedef struct lk_host_interrupt {
+    int (*interrupted)(void *user_data);
+    void *user_data;
+} lk_host_interrupt;
+
+/* What a file function of the binding does with a path. */
+typedef enum lk_path_access {
+    LK_PATH_READ = 0,   /* open a file or a model directory, import   */
+    LK_PATH_WRITE       /* export, save: create or replace a file     */
+} lk_path_access;
+
+/* Asked before every file the binding opens or writes (m:export,
+ * m:import, kessan.open, g:export, ...).  Returns 0 to allow; else writes
+ * why into message (NUL-terminated, at most `size` bytes) and the binding
+ * raises "PATH: MESSAGE". */
+typedef struct lk_host_paths {
+    int (*check)(void *user_data, const char *path, lk_path_access access,
+                 char *message, size_t size);
+    void *user_data;
+} lk_host_paths;
+
 /* ---- lkessan.c: the module ---------------------------------------------- */
 #if defined(__GNUC__)
 #define LK_EXPORT __attribute__((visibility("default")))

@@ -4,7 +4,7 @@
  * (persistent), and live blocks are counted so a test can prove that a
  * failed operation freed everything.  Use as
  *     failing f = { n, persistent, 0, 0 };
- *     ks_allocator alloc = { failing_realloc, &f };
+ *     ks_allocator alloc = { .realloc_fn = failing_realloc, .user_data = &f };
  */
 #ifndef KS_TEST_FAILING_ALLOC_H
 #define KS_TEST_FAILING_ALLOC_H
@@ -45,7 +45,7 @@ static inline void *failing_realloc(void *ud, void *block, size_t size)
  * none), and with fail_for_good every call after it; `calls` counts them,
  * so a test can fail n = 1, 2, ... until an operation makes fewer calls.
  *     fail_alloc counts = { 0, n, for_good, 0 };
- *     ks_allocator alloc = { fail_realloc, &counts };
+ *     ks_allocator alloc = { .realloc_fn = fail_realloc, .user_data = &counts };
  */
 typedef struct fail_alloc {
     long calls;        /* allocations and growths so far                  */

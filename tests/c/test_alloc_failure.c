@@ -137,7 +137,7 @@ static void *hook_realloc(void *user_data, void *block, size_t size)
     return grown;
 }
 
-static const ks_allocator hook_allocator = { hook_realloc, &the_hook };
+static const ks_allocator hook_allocator = { .realloc_fn = hook_realloc, .user_data = &the_hook };
 
 static void arm(long fail_at, int for_good)
 {

@@ -27,7 +27,7 @@
 static ks_allocator counting(fail_alloc *state)
 {
     memset(state, 0, sizeof *state);
-    return (ks_allocator){ fail_realloc, state };
+    return (ks_allocator){ .realloc_fn = fail_realloc, .user_data = state };
 }
 
 /* ---- records written out as text, to compare --------------------------- */

@@ -788,7 +788,7 @@ static void test_compile_survives_every_failed_allocation(void **state)
         int failures = 0;
         for (int n = 1;; n++) {
             counting_allocator counter = { 0, n, sticky, 0 };
-            ks_allocator alloc = { counting_realloc, &counter };
+            ks_allocator alloc = { .realloc_fn = counting_realloc, .user_data = &counter };
             ks_formula *formula = NULL;
             ks_error err;
             ks_status status = ks_formula_compile(allocation_formula,
@@ -818,7 +818,7 @@ static void test_explain_survives_every_failed_allocation(void **state)
     int failures = 0;
     for (int n = 1;; n++) {
         counting_allocator counter = { 0, n, 0, 0 };
-        ks_allocator alloc = { counting_realloc, &counter };
+        ks_allocator alloc = { .realloc_fn = counting_realloc, .user_data = &counter };
         ks_explain_node *root = NULL;
         ks_error err;
         ks_status status = ks_formula_explain(formula, &env, fake_to_value,
@@ -842,7 +842,7 @@ static void test_eval_does_not_allocate(void **state)
 {
     (void)state;
     counting_allocator counter = { 0, 0, 0, 0 };
-    ks_allocator alloc = { counting_realloc, &counter };
+    ks_allocator alloc = { .realloc_fn = counting_realloc, .user_data = &counter };
     ks_formula *formula = NULL;
     assert_int_equal(ks_formula_compile(allocation_formula, &fake_names,
                                         &alloc, &formula, NULL),

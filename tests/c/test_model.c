@@ -568,7 +568,7 @@ static void test_allocation_failure(void **state)
         int succeeded = 0;
         for (long n = 0; n < 10000 && !succeeded; n++) {
             failing f = { n, persistent, 0, 0 };
-            ks_allocator alloc = { failing_realloc, &f };
+            ks_allocator alloc = { .realloc_fn = failing_realloc, .user_data = &f };
             ks_status status = build_under(&alloc);
             assert_int_equal(f.live, 0);
             if (status == KS_OK && !f.failed)

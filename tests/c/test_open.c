@@ -292,7 +292,7 @@ static void test_open_allocation_failure(void **state)
         long failures = 0;
         for (long n = 1;; n++) {
             fail_alloc counts = { 0, n, for_good, 0 };
-            ks_allocator alloc = { fail_realloc, &counts };
+            ks_allocator alloc = { .realloc_fn = fail_realloc, .user_data = &counts };
             ks_model *model = (ks_model *)&model;
             ks_error err;
             ks_status status = ks_model_open(FIXTURE, &alloc, &model, &err);

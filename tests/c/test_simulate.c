@@ -504,7 +504,7 @@ static void test_allocation_failure(void **state)
     (void)state;
     for (int persistent = 0; persistent <= 1; persistent++) {
         failing f = { -1, persistent, 0, 0 };
-        ks_allocator alloc = { failing_realloc, &f };
+        ks_allocator alloc = { .realloc_fn = failing_realloc, .user_data = &f };
         ks_model *model = small_model(&alloc);
         ks_sim_draw draws[] = {
             { "x@4Q02", dist(KS_DIST_NORMAL, 40, 3, 0) },

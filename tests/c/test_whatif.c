@@ -568,7 +568,7 @@ static void test_allocation_failure(void **state)
         for (int persistent = 0; persistent < 2; persistent++)
             for (long n = 0;; n++) {
                 failing f = { -1, persistent, 0, 0 };
-                ks_allocator alloc = { failing_realloc, &f };
+                ks_allocator alloc = { .realloc_fn = failing_realloc, .user_data = &f };
                 ks_model *model = build(&alloc);
                 /* settle the base first: its recalculation is not ours */
                 number_of(model, "out@4Q02");

@@ -3,7 +3,7 @@
  * harness aborts when any is left after the model is freed) and, when
  * `fail_from` is set, refuses every call from that one on.
  *     counted count = { 0, 0, fail_from };
- *     ks_allocator alloc = { counted_realloc, &count };
+ *     ks_allocator alloc = { .realloc_fn = counted_realloc, .user_data = &count };
  */
 #ifndef KS_FUZZ_COUNTED_ALLOC_H
 #define KS_FUZZ_COUNTED_ALLOC_H

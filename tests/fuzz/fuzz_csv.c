@@ -99,7 +99,7 @@ static void fuzz_import(const uint8_t *data, size_t size, int on_scenario,
                         long fail_from)
 {
     counted count = { 0, 0, 0 };
-    ks_allocator alloc = { counted_realloc, &count };
+    ks_allocator alloc = { .realloc_fn = counted_realloc, .user_data = &count };
     ks_model *model = small_model(&alloc);
     if (!model)
         abort();

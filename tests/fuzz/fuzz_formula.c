@@ -228,7 +228,7 @@ static void check_block(const ks_formula *formula, fake_world *world)
 static void fuzz_fake_model(const char *source, size_t length)
 {
     counted count = { 0 };
-    ks_allocator alloc = { counted_realloc, &count };
+    ks_allocator alloc = { .realloc_fn = counted_realloc, .user_data = &count };
     static const ks_formula_names names = {
         NULL, fake_find_item, fake_nearest_item, fake_find_period
     };
@@ -298,7 +298,7 @@ static void read_all(ks_model *model)
 static void fuzz_real_model(const char *source)
 {
     counted count = { 0 };
-    ks_allocator alloc = { counted_realloc, &count };
+    ks_allocator alloc = { .realloc_fn = counted_realloc, .user_data = &count };
     ks_calendar calendar = { 3, 2001, 2002 };
     ks_model *model = NULL;
     ks_error err;

@@ -113,7 +113,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     write_parts(data + 3, size - 3);
 
     counted count = { 0, 0, fail_from };
-    ks_allocator alloc = { counted_realloc, &count };
+    ks_allocator alloc = { .realloc_fn = counted_realloc, .user_data = &count };
     ks_model *model = (ks_model *)&count;
     ks_error err;
     ks_status status = ks_model_open(scratch_dir(), &alloc, &model, &err);
