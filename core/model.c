@@ -15,6 +15,11 @@
 
 /* ---- creation and release ----------------------------------------------- */
 
+/* Period ids carry two-digit years ("1Q02", "FY02"): a range of at most
+ * 100 years keeps each id naming one period (1950..2060 would have two
+ * 1Q50s, and its export would not import back). */
+#define CALENDAR_YEARS_MAX 100
+
 static ks_status validate_calendar(const ks_calendar *calendar, ks_error *err)
 {
     if (!calendar)
@@ -25,12 +30,19 @@ static ks_status validate_calendar(const ks_calendar *calendar, ks_error *err)
                             "fiscal year end month %d is not 1..12",
                             calendar->fiscal_year_end_month);
     if (calendar->first_year < 1900 || calendar->last_year > 2999 ||
-        calendar->last_year < calendar->first_year ||
-        calendar->last_year - calendar->first_year >= 200)
+        calendar->last_year < calendar->first_year)
         return ks_error_set(err, KS_EINVAL,
-                            "fiscal years %d..%d are not a range of 1 to 200 "
-                            "years between 1900 and 2999",
+                            "fiscal years %d..%d are not a range of years "
+                            "between 1900 and 2999",
                             calendar->first_year, calendar->last_year);
+    if (calendar->last_year - calendar->first_year >= CALENDAR_YEARS_MAX)
+        return ks_error_set(err, KS_EINVAL,
+                            "fiscal years %d..%d span %d years: a model spans "
+                            "at most %d, so that each two-digit period id "
+                            "(1Q%02d) names one period",
+                            calendar->first_year, calendar->last_year,
+                            calendar->last_year - calendar->first_year + 1,
+                            CALENDAR_YEARS_MAX, calendar->first_year % 100);
     return KS_OK;
 }
 
@@ -41,8 +53,16 @@ ks_status ks_model_new(const ks_calendar *calendar, const ks_allocator *alloc,
     ks_status status = validate_calendar(calendar, err);
     if (status != KS_OK)
         return status;
-    if (!alloc || !alloc->realloc_fn)
-        alloc = ks_default_allocator();
+    /* the C library's memory, but the caller's poll, when no allocation
+     * function is given */
+    ks_allocator chosen = *ks_default_allocator();
+    if (alloc && alloc->realloc_fn)
+        chosen = *alloc;
+    if (alloc) {
+        chosen.interrupted = alloc->interrupted;
+        chosen.interrupt_data = alloc->interrupt_data;
+    }
+    alloc = &chosen;
     ks_model *model = ks_mem_calloc(alloc, 1, sizeof *model);
     ks_book *book = ks_mem_calloc(alloc, 1, sizeof *book);
     char *name = ks_mem_strdup(alloc, "base");

@@ -1002,10 +1002,28 @@ typedef struct sim_run {
     int64_t chunk_count;
     atomic_llong next_chunk;
     atomic_llong done;
-    atomic_int stop;
+    atomic_int stop;        /* any thread: stop taking chunks          */
+    atomic_int interrupted; /* the allocator's poll said so            */
 } sim_run;
 
-static void run_chunk(sim_run *run, sim_worker *worker, int64_t chunk)
+/* Whether the run must stop: the host's poll (ks_allocator.interrupted),
+ * asked once per block, about every 20 us at the usual trial cost, so a
+ * run stops well within 50 ms even when a trial is a thousand times
+ * dearer; or another thread already stopped it. */
+static int should_stop(sim_run *run)
+{
+    if (atomic_load_explicit(&run->stop, memory_order_relaxed))
+        return 1;
+    if (!ks_interrupted(run->plan->alloc))
+        return 0;
+    atomic_store(&run->interrupted, 1);
+    atomic_store(&run->stop, 1);
+    return 1;
+}
+
+/* Run one chunk of trials; 0, or -1 when the run was stopped midway
+ * (the chunk's moments are then incomplete and never merged). */
+static int run_chunk(sim_run *run, sim_worker *worker, int64_t chunk)
 {
     const sim_plan *plan = run->plan;
     ks_sim_result *result = run->result;
@@ -1019,6 +1037,8 @@ static void run_chunk(sim_run *run, sim_worker *worker, int64_t chunk)
     for (int o = 0; o < outputs; o++)
         ks_moments_clear(&moments[o]);
     for (int64_t at = 0; at < count; at += KS_SIM_BLOCK) {
+        if (should_stop(run))
+            return -1;
         worker->n = (int)(count - at < KS_SIM_BLOCK ? count - at : KS_SIM_BLOCK);
         eval_block(worker);
         for (int o = 0; o < outputs; o++) {
@@ -1028,6 +1048,7 @@ static void run_chunk(sim_run *run, sim_worker *worker, int64_t chunk)
                                 values, worker->n);
         }
     }
+    return 0;
 }
 
 /* Padding either side keeps a thread's hot fields (its stream, its block
@@ -1058,7 +1079,8 @@ static void *thread_main(void *ud)
         int64_t chunk = atomic_fetch_add(&run->next_chunk, 1);
         if (chunk >= run->chunk_count)
             break;
-        run_chunk(run, &thread->worker, chunk);
+        if (run_chunk(run, &thread->worker, chunk) != 0)
+            break;
         int64_t chunk_trials = run->plan->trials - chunk * KS_SIM_CHUNK;
         if (chunk_trials > KS_SIM_CHUNK)
             chunk_trials = KS_SIM_CHUNK;
@@ -1524,6 +1546,7 @@ static ks_status run_trials(const sim_plan *plan, const ks_sim_spec *spec,
     atomic_init(&run.next_chunk, 0);
     atomic_init(&run.done, 0);
     atomic_init(&run.stop, 0);
+    atomic_init(&run.interrupted, 0);
     run.chunk_moments = ks_mem_alloc(alloc, (size_t)run.chunk_count *
                                                 (size_t)plan->output_count *
                                                 sizeof(ks_moments));
@@ -1554,7 +1577,12 @@ static ks_status run_trials(const sim_plan *plan, const ks_sim_spec *spec,
     for (int t = 1; t <= started; t++)
         pthread_join(ids[t], NULL);
     ks_status status = KS_OK;
-    if (atomic_load(&run.stop)) {
+    if (atomic_load(&run.interrupted)) {
+        status = ks_error_set(err, KS_EINTERRUPTED,
+                              "interrupted while simulating (%lld of %lld "
+                              "trials done)", (long long)atomic_load(&run.done),
+                              (long long)plan->trials);
+    } else if (atomic_load(&run.stop)) {
         status = ks_error_set(err, KS_EMISUSE, "simulate: cancelled after "
                                                "%lld of %lld trials",
                               (long long)atomic_load(&run.done),

@@ -123,6 +123,49 @@ static void test_period_ids(void **state)
     ks_model_free(model);
 }
 
+/* A calendar spans at most 100 years, so that each two-digit id names one
+ * period: 100 years give 100 distinct ids per slot that read back to
+ * themselves; 101 (1950..2050: 1Q50 twice) are refused at creation and
+ * by an extension, which leaves the model as it was. */
+static void test_calendar_span_limit(void **state)
+{
+    (void)state;
+    ks_calendar calendar = { 3, 1950, 2049 };
+    ks_model *model = NULL;
+    ks_error err;
+    assert_int_equal(ks_model_new(&calendar, NULL, &model, &err), KS_OK);
+    assert_int_equal(ks_period_count(model), 800);
+    for (int period = 0; period < 800; period++) {
+        char id[16];
+        int back = -1;
+        ks_period_id(model, period, id, sizeof id);
+        assert_int_equal(ks_period_lookup(model, id, &back, &err), KS_OK);
+        assert_int_equal(back, period);
+    }
+    ks_model *longer = NULL;
+    calendar.last_year = 2050;
+    assert_int_equal(ks_model_new(&calendar, NULL, &longer, &err), KS_EINVAL);
+    assert_null(longer);
+    assert_non_null(strstr(err.message, "1950..2050"));
+    assert_non_null(strstr(err.message, "at most 100"));
+    calendar = (ks_calendar){ 12, 1900, 2999 };
+    assert_int_equal(ks_model_new(&calendar, NULL, &longer, &err), KS_EINVAL);
+    assert_null(longer);
+    assert_int_equal(ks_model_extend(model, 2050, &err), KS_EINVAL);
+    assert_non_null(strstr(err.message, "at most 100"));
+    assert_int_equal(ks_model_extend(model, 2999, &err), KS_EINVAL);
+    assert_int_equal(ks_period_count(model), 800);
+    assert_int_equal(ks_model_extend(model, 2049, &err), KS_OK);
+    ks_model_free(model);
+
+    model = new_model(2001, 2002);
+    add_input(model, "x", KS_RULE_SUM);
+    assert_int_equal(ks_model_extend(model, 2100, &err), KS_OK);
+    assert_int_equal(ks_model_extend(model, 2101, &err), KS_EINVAL);
+    assert_int_equal(ks_period_count(model), 100 * 8);
+    ks_model_free(model);
+}
+
 static void test_period_shift(void **state)
 {
     (void)state;
@@ -594,6 +637,7 @@ int main(void)
         cmocka_unit_test(test_error_values),
         cmocka_unit_test(test_scenarios),
         cmocka_unit_test(test_settings),
+        cmocka_unit_test(test_calendar_span_limit),
         cmocka_unit_test(test_explain),
         cmocka_unit_test(test_allocation_failure),
     };

@@ -10,6 +10,7 @@
  * 3 more than the normal's (sd^2 * sqrt(5 / n)); percentiles within 5
  * standard errors of a sample quantile (sqrt(p (1 - p) / n) / density).
  */
+#define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,7 +18,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdatomic.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -496,6 +499,134 @@ static void test_errors(void **state)
     ks_model_free(model);
 }
 
+/* ---- cancellation ------------------------------------------------------------ */
+
+/* The host's poll: fires once it has been asked `fire_after` times (or,
+ * with fire_after < 0, once the clock passes `deadline`), and remembers
+ * when it first fired.  Atomic: the worker threads ask at once. */
+typedef struct poll_state {
+    atomic_int armed;
+    atomic_long calls;
+    long fire_after;
+    double deadline;
+    _Atomic double fired_at;
+} poll_state;
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int poll_fires(void *data)
+{
+    poll_state *poll = data;
+    if (!atomic_load(&poll->armed))
+        return 0;
+    long call = atomic_fetch_add(&poll->calls, 1);
+    int fire = poll->fire_after >= 0 ? call >= poll->fire_after
+                                     : now_seconds() >= poll->deadline;
+    if (fire && atomic_load(&poll->fired_at) == 0)
+        atomic_store(&poll->fired_at, now_seconds());
+    return fire;
+}
+
+static void test_interrupted(void **state)
+{
+    (void)state;
+    static const int thread_counts[] = { 1, 2, 3 };
+    static const long fire_after[] = { 0, 1, 2, 7, 40 };
+    for (size_t t = 0; t < sizeof thread_counts / sizeof *thread_counts; t++) {
+        for (size_t k = 0; k < sizeof fire_after / sizeof *fire_after; k++) {
+            failing f = { -1, 0, 0, 0 };
+            poll_state poll;
+            memset(&poll, 0, sizeof poll);
+            poll.fire_after = fire_after[k];
+            ks_allocator alloc = { .realloc_fn = failing_realloc,
+                                   .user_data = &f,
+                                   .interrupted = poll_fires,
+                                   .interrupt_data = &poll };
+            ks_model *model = small_model(&alloc);
+            ks_sim_draw draws[] = {
+                { "x@4Q02", dist(KS_DIST_NORMAL, 40, 3, 0) },
+                { "y@4Q02", dist(KS_DIST_UNIFORM, 90, 110, 0) },
+            };
+            const char *outputs[] = { "z@4Q02", "z@FY02", "w@4Q02" };
+            ks_sim_spec spec;
+            memset(&spec, 0, sizeof spec);
+            spec.trials = 1000000;
+            spec.threads = thread_counts[t];
+            spec.draws = draws;
+            spec.draw_count = 2;
+            spec.outputs = outputs;
+            spec.output_count = 3;
+            ks_value value; /* recalculated first: its caches stay */
+            assert_int_equal(ks_get(model, 0, 0, &value, NULL), KS_OK);
+            long live = f.live;
+            atomic_store(&poll.armed, 1);
+            ks_sim_result *result = (ks_sim_result *)&poll; /* not NULL */
+            ks_error err;
+            ks_status status = ks_simulate(model, &spec, &result, &err);
+            atomic_store(&poll.armed, 0);
+            if (status != KS_EINTERRUPTED)
+                fail_msg("%d threads, poll firing after %ld calls: status %d "
+                         "(%s)", thread_counts[t], fire_after[k], (int)status,
+                         status == KS_OK ? "ran to the end" : err.message);
+            assert_null(result);
+            assert_non_null(strstr(err.message, "interrupted while simulating"));
+            assert_int_equal(f.live, live);
+            /* the model is as it was: a run without the poll succeeds */
+            result = run(model, draws, 2, outputs, 3, 10000, thread_counts[t]);
+            assert_int_equal(ks_sim_count(result, 0), 10000);
+            ks_sim_result_free(result);
+            ks_model_free(model);
+            assert_int_equal(f.live, 0);
+        }
+    }
+}
+
+/* A billion trials stop within 50 ms of the poll's first yes, on one
+ * thread and on two. */
+static void test_interrupted_promptly(void **state)
+{
+    (void)state;
+    for (int threads = 1; threads <= 2; threads++) {
+        poll_state poll;
+        memset(&poll, 0, sizeof poll);
+        poll.fire_after = -1;
+        ks_allocator alloc = { .interrupted = poll_fires,
+                               .interrupt_data = &poll };
+        ks_model *model = small_model(&alloc);
+        ks_sim_draw draws[] = {
+            { "x@4Q02", dist(KS_DIST_LOGNORMAL, 3, 0.5, 0) },
+            { "y@4Q02", dist(KS_DIST_PERT, 90, 110, 95) },
+        };
+        const char *outputs[] = { "z@FY02", "w@4Q02" };
+        ks_sim_spec spec;
+        memset(&spec, 0, sizeof spec);
+        spec.trials = KS_SIM_TRIALS_MAX;
+        spec.threads = threads;
+        spec.draws = draws;
+        spec.draw_count = 2;
+        spec.outputs = outputs;
+        spec.output_count = 2;
+        poll.deadline = now_seconds() + 0.1;
+        atomic_store(&poll.armed, 1);
+        ks_sim_result *result = NULL;
+        ks_error err;
+        assert_int_equal(ks_simulate(model, &spec, &result, &err),
+                         KS_EINTERRUPTED);
+        double returned = now_seconds();
+        assert_null(result);
+        double late = returned - atomic_load(&poll.fired_at);
+        if (!(late >= 0 && late < 0.05))
+            fail_msg("%d threads: returned %.1f ms after the poll fired",
+                     threads, late * 1e3);
+        ks_model_free(model);
+    }
+}
+
 /* ---- allocation failure ---------------------------------------------------- */
 
 
@@ -567,6 +698,8 @@ int main(void)
         cmocka_unit_test(test_copula),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_allocation_failure),
+        cmocka_unit_test(test_interrupted),
+        cmocka_unit_test(test_interrupted_promptly),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
