@@ -1,0 +1,18 @@
+-- kessan.compare: the items list closes the models
+local OUTSIDE = ...
+local kessan = require "kessan"
+local m = assert(kessan.open("tiny"))
+local s = m:scenario("attack")
+local function proxy(real, attack)
+  return setmetatable({}, {
+    __index = function(_, k) attack(); return real[k] end,
+    __len = function() attack(); return #real end,
+    __pairs = function() attack(); return next, real, nil end,
+  })
+end
+local function attack()
+  pcall(m.close, m); pcall(s.close, s)
+  collectgarbage(); collectgarbage()
+end
+pcall(kessan.compare, {m, s, items = proxy({"rev.a", "op_income"}, attack)})
+collectgarbage()

@@ -1,0 +1,304 @@
+#!/usr/bin/env python3
+"""run_hostile.py -- run the hostile scripts of tests/hostile/ as an
+attacker's contributions: each under
+
+    kessan run --sandbox --timeout 2 --max-memory 64 SCRIPT OUTSIDE
+
+in a box of its own, and fail on any broken promise:
+
+  - death by a signal (segfault, abort) or an exit status other than 0 or 1
+    (1 is a Lua error: the sandbox or a limit doing its work);
+  - a sanitizer report on stderr (AddressSanitizer, LeakSanitizer, UBSan
+    "runtime error:");
+  - a run longer than the timeout + 1 s (the process is killed at 6 s and
+    reported as a hang);
+  - a file created, changed or removed outside the allowed directories:
+    the script's working directory box/work (with copies of the model
+    directories) is allowed; the sibling directory outside/ (a canary
+    file, a canary model directory, a FIFO), box/ and the box's root are
+    not, and are compared before and after;
+  - a temporary file left anywhere in the box (a name with ".tmp.");
+  - what the script's header asks for (below) not holding.
+
+Layout of one box (a fresh temporary directory per script):
+
+    ROOT/outside/canary.csv       the file attacks aim at (passed as `...`)
+    ROOT/outside/model/           a copy of tests/data/tiny
+    ROOT/outside/fifo             a FIFO
+    ROOT/box/work/                the working directory: the script, copies
+                                  of data/iij (iij/) and tests/data/* (tiny/,
+                                  scenarios/, csv/), and symlinks out:
+                                  link_out -> ROOT/outside,
+                                  link_canary.csv -> ROOT/outside/canary.csv,
+                                  tiny/link_values.csv -> the outside
+                                  model's values.csv
+
+The script gets the absolute path of ROOT/outside as its first argument.
+
+Header lines of a script (comments at its top), all optional:
+
+    -- expect: ok | error | usage | any    exit status 0, 1, 2, or 0 or 1
+                                          (default any)
+    -- stderr: REGEX                      stderr must match (Python re)
+    -- options: --timeout 0.5 ...         replace the limit options
+    -- setup: bytecode NAME               write a crafted binary chunk
+    -- absent: NAME                       NAME (relative to the working
+                                          directory) must not exist after
+
+usage: run_hostile.py KESSAN SOURCE_DIR [--jobs N] PATH...
+       (PATH: scripts, or directories whose *.lua are run)
+Environment: HOSTILE_KEEP=1 keeps the boxes of failing scripts.
+"""
+import argparse
+import concurrent.futures
+import hashlib
+import os
+import re
+import shutil
+import signal
+import stat
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+TIMEOUT = 2.0
+LIMITS = ["--sandbox", "--timeout", "2", "--max-memory", "64"]
+KILL_AFTER = 6.0
+SANITIZER = re.compile(r"AddressSanitizer|LeakSanitizer|"
+                       r"UndefinedBehaviorSanitizer|runtime error:|"
+                       r"MemorySanitizer|ThreadSanitizer")
+HEADER = re.compile(r"^--\s*(expect|stderr|options|setup|absent):\s*(.*?)\s*$")
+MODELS = {"iij": "data/iij", "tiny": "tests/data/tiny",
+          "scenarios": "tests/data/scenarios", "csv": "tests/data/csv"}
+
+
+def parse_header(path):
+    spec = {"expect": "any", "stderr": [], "options": None, "setup": [],
+            "absent": []}
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            if not line.startswith("--"):
+                break
+            m = HEADER.match(line)
+            if not m:
+                continue
+            key, value = m.groups()
+            if key == "expect":
+                spec["expect"] = value
+            elif key == "options":
+                spec["options"] = value.split()
+            else:
+                spec[key].append(value)
+    return spec
+
+
+def crafted_chunk():
+    """A Lua 5.4 binary chunk whose code reads constant 131071 and upvalue
+    200 of a function that has none: the undumper does not check code, so
+    a VM that loads it runs wild."""
+    header = (b"\x1bLua\x54\x00\x19\x93\r\n\x1a\n\x04\x08\x08"
+              + struct.pack("<q", 0x5678) + struct.pack("<d", 370.5))
+    loadk = 3 | (0x1ffff << 15)          # LOADK R0, K[131071]
+    getupval = 9 | (1 << 7) | (200 << 24)  # GETUPVAL R1, U[200]
+    code = [loadk, getupval, loadk, getupval]
+    body = bytes([1,                     # upvalues of the main closure
+                  0x80, 0x80, 0x80,      # no source, line 0, 0
+                  0, 1, 8,               # params, vararg, stack size
+                  0x80 | len(code)])
+    body += b"".join(word.to_bytes(4, "little") for word in code)
+    body += b"\x80" * 7                  # no constants ... no debug info
+    return header + body
+
+
+def snapshot(top):
+    """Every entry under top (not following symlinks): type, size, mtime,
+    content digest of regular files, symlink target."""
+    found = {}
+    for dirpath, dirnames, filenames in os.walk(top):
+        for name in dirnames + filenames:
+            path = os.path.join(dirpath, name)
+            st = os.lstat(path)
+            entry = [stat.S_IFMT(st.st_mode), st.st_mode & 0o7777]
+            if stat.S_ISREG(st.st_mode):
+                with open(path, "rb") as f:
+                    entry += [st.st_size, st.st_mtime_ns,
+                              hashlib.sha1(f.read()).hexdigest()]
+            elif stat.S_ISLNK(st.st_mode):
+                entry.append(os.readlink(path))
+            found[os.path.relpath(path, top)] = tuple(entry)
+    return found
+
+
+def differences(before, after):
+    changed = []
+    for key in sorted(set(before) | set(after)):
+        if key not in after:
+            changed.append("removed " + key)
+        elif key not in before:
+            changed.append("created " + key)
+        elif before[key] != after[key]:
+            changed.append("changed " + key)
+    return changed
+
+
+def prepare(source, script, spec):
+    root = tempfile.mkdtemp(prefix="kessan-hostile-")
+    outside = os.path.join(root, "outside")
+    work = os.path.join(root, "box", "work")
+    os.makedirs(outside)
+    os.makedirs(work)
+    with open(os.path.join(outside, "canary.csv"), "w") as f:
+        f.write("item,period,value\nrev.a,1Q01,100\n")
+    shutil.copytree(os.path.join(source, "tests/data/tiny"),
+                    os.path.join(outside, "model"))
+    os.mkfifo(os.path.join(outside, "fifo"))
+    for name, relative in MODELS.items():
+        shutil.copytree(os.path.join(source, relative),
+                        os.path.join(work, name))
+    os.symlink(outside, os.path.join(work, "link_out"))
+    os.symlink(os.path.join(outside, "canary.csv"),
+               os.path.join(work, "link_canary.csv"))
+    os.symlink(os.path.join(outside, "model", "values.csv"),
+               os.path.join(work, "tiny", "link_values.csv"))
+    for setup in spec["setup"]:
+        kind, _, name = setup.partition(" ")
+        if kind == "bytecode":
+            with open(os.path.join(work, name), "wb") as f:
+                f.write(crafted_chunk())
+        else:
+            raise SystemExit("%s: unknown setup '%s'" % (script, setup))
+    shutil.copy(script, work)
+    return root, outside, work
+
+
+def leaked_temporaries(root):
+    leaked = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in dirnames + filenames:
+            if ".tmp." in name or name.startswith(".tmp"):
+                leaked.append(os.path.relpath(os.path.join(dirpath, name),
+                                              root))
+    return leaked
+
+
+def run_process(command, work):
+    start = time.monotonic()
+    process = subprocess.Popen(command, cwd=work, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               start_new_session=True)
+    hung = False
+    try:
+        out, err = process.communicate(timeout=KILL_AFTER)
+    except subprocess.TimeoutExpired:
+        hung = True
+        os.killpg(process.pid, signal.SIGKILL)
+        out, err = process.communicate()
+    elapsed = time.monotonic() - start
+    return (process.returncode, out.decode(errors="replace"),
+            err.decode(errors="replace"), elapsed, hung)
+
+
+def timeout_of(options):
+    if "--timeout" in options:
+        i = options.index("--timeout")
+        try:
+            return float(options[i + 1])
+        except (IndexError, ValueError):
+            return TIMEOUT
+    return None
+
+
+def check(kessan, source, script):
+    spec = parse_header(script)
+    root, outside, work = prepare(source, script, spec)
+    options = spec["options"] if spec["options"] is not None else LIMITS
+    timeout = timeout_of(options)
+    before = snapshot(outside)
+    box_before = sorted(os.listdir(os.path.join(root, "box")))
+    root_before = sorted(os.listdir(root))
+    command = [kessan, "run"] + options + [os.path.basename(script), outside]
+    code, out, err, elapsed, hung = run_process(command, work)
+    problems = []
+    if hung:
+        problems.append("hang: killed after %.0f s" % KILL_AFTER)
+    elif code < 0:
+        problems.append("killed by signal %d (%s)" % (
+            -code, signal.Signals(-code).name))
+    elif timeout is not None and elapsed > timeout + 1:
+        problems.append("ran %.1f s under --timeout %g" % (elapsed, timeout))
+    if SANITIZER.search(err):
+        problems.append("sanitizer report")
+    expected = {"ok": {0}, "error": {1}, "usage": {2}, "any": {0, 1}}
+    if not hung and code >= 0 and code not in expected[spec["expect"]]:
+        problems.append("exit %d, expected %s" % (code, spec["expect"]))
+    for pattern in spec["stderr"]:
+        if not re.search(pattern, err):
+            problems.append("stderr does not match /%s/" % pattern)
+    changed = differences(before, snapshot(outside))
+    if changed:
+        problems.append("outside the sandbox: " + ", ".join(changed[:5]))
+    if sorted(os.listdir(os.path.join(root, "box"))) != box_before or \
+       sorted(os.listdir(root)) != root_before:
+        problems.append("created a file beside the working directory")
+    leaked = leaked_temporaries(root)
+    if leaked:
+        problems.append("leaked temporaries: " + ", ".join(leaked[:5]))
+    for name in spec["absent"]:
+        if os.path.lexists(os.path.join(work, name)):
+            problems.append("%s exists" % name)
+    if problems and os.environ.get("HOSTILE_KEEP") == "1":
+        problems.append("box kept in " + root)
+    else:
+        shutil.rmtree(root, ignore_errors=True)
+    return script, problems, elapsed, code, err
+
+
+def collect(paths):
+    scripts = []
+    for path in paths:
+        if os.path.isdir(path):
+            scripts += sorted(os.path.join(path, name)
+                              for name in os.listdir(path)
+                              if name.endswith(".lua"))
+        else:
+            scripts.append(path)
+    return scripts
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("kessan")
+    parser.add_argument("source")
+    parser.add_argument("paths", nargs="+")
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args()
+    kessan = os.path.abspath(args.kessan)
+    source = os.path.abspath(args.source)
+    scripts = collect(args.paths)
+    failed = 0
+    start = time.monotonic()
+    with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
+        futures = [pool.submit(check, kessan, source, os.path.abspath(s))
+                   for s in scripts]
+        for future in futures:
+            script, problems, elapsed, code, err = future.result()
+            name = os.path.relpath(script, os.path.join(source, "tests"))
+            if not problems:
+                print("ok    %-52s exit %d %5.2f s" % (name, code, elapsed))
+                continue
+            failed += 1
+            print("FAIL  %-52s exit %d %5.2f s: %s" % (
+                name, code, elapsed, "; ".join(problems)))
+            tail = err.strip().splitlines()[:8]
+            for line in tail:
+                print("      | " + line[:200])
+    print("hostile: %d scripts, %d failed, %.1f s" % (
+        len(scripts), failed, time.monotonic() - start))
+    sys.stdout.flush()
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
