@@ -10,6 +10,8 @@
 
 #include <lua.h>
 
+#include "lkessan.h"
+
 #define HOST_PROGNAME "kessan"
 
 /* Exit statuses (docs/cli.md). */
@@ -45,19 +47,30 @@ int host_usage_error(const host_command *command, const char *format, ...)
 int host_wants_help(const host_command *command, const char *arg);
 
 /* ---- host_state.c: the Lua state a command runs in ------------------------ */
+#define HOST_ALLOW_MAX 16
+
 typedef struct host_limits {
-    int sandbox;          /* no os, io, C modules, binary chunks, dofile  */
+    int sandbox;          /* no os, io, C modules, binary chunks, dofile;
+                             kessan's files confined (host_paths.c)       */
     size_t max_memory;    /* bytes; 0: no limit                           */
     double timeout;       /* seconds; 0: no limit                         */
+    const char *allow[HOST_ALLOW_MAX]; /* --allow DIR, in order           */
+    int allow_count;
+    const char *script;   /* run: its directory is allowed (sandbox)     */
+    const char *model;    /* repl: this model directory is allowed       */
 } host_limits;
 
 typedef struct host_state host_state;
 
-/* Parse one of --sandbox, --max-memory MB, --timeout SECONDS at argv[*i]
- * (advancing *i past its value).  Returns 1 when taken, 0 when argv[*i] is
- * not one of them, -1 after reporting bad usage. */
+/* Parse one of --sandbox, --max-memory MB, --timeout SECONDS, --allow DIR
+ * at argv[*i] (advancing *i past its value).  Returns 1 when taken, 0 when
+ * argv[*i] is not one of them, -1 after reporting bad usage. */
 int host_parse_limit(const host_command *command, int argc, char **argv,
                      int *i, host_limits *limits);
+/* After the options: 0, or -1 after reporting bad usage (--allow without
+ * --sandbox). */
+int host_check_limits(const host_command *command,
+                      const host_limits *limits);
 
 /* A new state with the standard libraries (minus what the sandbox takes
  * away) and `kessan` preloaded; NULL after reporting why. */
@@ -73,5 +86,55 @@ int host_call(host_state *state, int narg, int nresults);
 void host_report(host_state *state, int status);
 /* Load a script file (text only in the sandbox); Lua status. */
 int host_load_file(host_state *state, const char *path);
+
+/* ---- host_stop.c: stopping a script (--timeout, Ctrl-C) ----------------- */
+typedef struct host_stop host_stop;
+typedef enum host_stop_reason {
+    HOST_STOP_NONE = 0,
+    HOST_STOP_TIMEOUT,
+    HOST_STOP_INTERRUPT   /* Ctrl-C */
+} host_stop_reason;
+
+/* timeout in seconds, 0: none.  NULL when out of memory. */
+host_stop *host_stop_new(double timeout);
+void host_stop_free(host_stop *stop);
+/* The poll the binding lends the core (registry LK_HOST_INTERRUPT). */
+const lk_host_interrupt *host_stop_interrupt(host_stop *stop);
+/* Around each protected call of L (the main thread): begin starts the
+ * clock, the hooks, the Ctrl-C handler and the watchdog; end stops them.
+ * Returns 0, or -1 when the watchdog could not start (begin).  end takes
+ * L NULL after lua_close. */
+int host_stop_begin(host_stop *stop, lua_State *L);
+void host_stop_end(host_stop *stop, lua_State *L);
+/* Why the last call was stopped (HOST_STOP_NONE: it was not). */
+host_stop_reason host_stop_why(host_stop *stop);
+/* "timeout: the script ran longer than 2 s" or "interrupted!" */
+void host_stop_describe(host_stop *stop, char *buf, size_t size);
+/* Guard coroutine.create, resume and wrap so that a stop reaches every
+ * coroutine promptly (after luaL_openlibs). */
+int host_stop_guard_coroutines(lua_State *L);
+/* The stop of the state L belongs to (host_state.c). */
+host_stop *host_stop_of(lua_State *L);
+
+/* ---- host_paths.c: the directories a sandboxed script's files stay in --- */
+typedef struct host_paths host_paths;
+
+/* The working directory, the script's directory or the model, and each
+ * --allow DIR, resolved; NULL after reporting why. */
+host_paths *host_paths_new(const host_limits *limits);
+void host_paths_free(host_paths *paths);
+/* The check the binding calls (registry LK_HOST_PATHS). */
+const lk_host_paths *host_paths_hook(host_paths *paths);
+/* 0 when `path` may be accessed so; else -1 and why in message. */
+int host_paths_check(const host_paths *paths, const char *path,
+                     lk_path_access access, char *message, size_t size);
+/* 0 when `dir` is a directory; else -1 and why in message. */
+int host_paths_directory(const char *dir, char *message, size_t size);
+
+/* ---- host_sandbox.c: what --sandbox takes away and replaces ------------- */
+/* Protected, with the paths at argument 1 (a light userdata): remove os,
+ * io, debug, dofile, loadfile and C modules; replace load and the
+ * Lua-file searcher by text-only ones. */
+int host_open_sandbox(lua_State *L);
 
 #endif

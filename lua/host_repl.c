@@ -1,7 +1,8 @@
 /*
  * host_repl.c -- `kessan repl [MODEL]`: an interactive calculator.  Each
  * line is tried as an expression first (`return LINE`), then as a
- * statement; an incomplete chunk asks for more lines.  Results print
+ * statement (text only: never a binary chunk); an incomplete chunk asks
+ * for more lines.  Results print
  * readably (tables as nested fields, models and series through their
  * __tostring).  With MODEL, the model is opened and bound to `m`; `kessan`
  * is a global.  Line editing and history come from GNU readline when the
@@ -103,11 +104,11 @@ static int host_compile(lua_State *L)
     size_t length;
     const char *chunk = luaL_checklstring(L, 1, &length);
     const char *expression = lua_pushfstring(L, "return %s;", chunk);
-    if (luaL_loadbuffer(L, expression, strlen(expression), "=stdin") ==
-        LUA_OK)
+    if (luaL_loadbufferx(L, expression, strlen(expression), "=stdin",
+                         "t") == LUA_OK)
         return 1;
     lua_pop(L, 2);
-    int status = luaL_loadbuffer(L, chunk, length, "=stdin");
+    int status = luaL_loadbufferx(L, chunk, length, "=stdin", "t");
     if (status == LUA_OK)
         return 1;
     lua_pushboolean(L, host_incomplete(L, status) ? 1 : 0);
@@ -230,7 +231,7 @@ static int host_repl_loop(host_state *state, const char *model)
 
 static int host_repl(int argc, char **argv)
 {
-    host_limits limits = {0, 0, 0};
+    host_limits limits = {0};
     const char *model = NULL;
     for (int i = 1; i < argc; i++) {
         if (host_wants_help(&host_repl_command, argv[i]))
@@ -249,6 +250,9 @@ static int host_repl(int argc, char **argv)
                                     "more than one model given");
         model = argv[i];
     }
+    if (host_check_limits(&host_repl_command, &limits) != 0)
+        return HOST_EXIT_USAGE;
+    limits.model = model;
     host_state *state = host_state_new(&limits);
     if (!state)
         return HOST_EXIT_FAILURE;
@@ -259,13 +263,16 @@ static int host_repl(int argc, char **argv)
 
 const host_command host_repl_command = {
     "repl",
-    "repl [--sandbox] [--max-memory MB] [--timeout SECONDS] [MODEL]",
+    "repl [--sandbox [--allow DIR]...] [--max-memory MB] "
+    "[--timeout SECONDS] [MODEL]",
     "An interactive calculator; with MODEL, the model is bound to m.",
     "Type an expression to see its value (tables print readably) or a\n"
     "statement to run it; end of input (Ctrl-D) leaves.\n\n"
     "options:\n"
-    "  --sandbox, --max-memory MB, --timeout SECONDS  as for 'kessan run'\n"
-    "  --help                                         this text\n"
+    "  --sandbox, --allow DIR, --max-memory MB, --timeout SECONDS\n"
+    "                 as for 'kessan run' (sandboxed, the model's directory\n"
+    "                 is allowed in place of the script's)\n"
+    "  --help         this text\n"
     "\nexample:\n"
     "  kessan repl data/iij\n"
     "  kessan> m:get(\"rev.total@3Q02\")\n",

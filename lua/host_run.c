@@ -1,6 +1,6 @@
 /*
- * host_run.c -- `kessan run [--sandbox] [--max-memory MB] [--timeout S]
- * SCRIPT [ARG...]`: run a Lua script with `kessan` preloaded, `arg` set as
+ * host_run.c -- `kessan run [--sandbox [--allow DIR]...] [--max-memory MB]
+ * [--timeout S] SCRIPT [ARG...]`: run a Lua script with `kessan` preloaded, `arg` set as
  * the lua interpreter sets it and the arguments also passed as `...`.
  */
 #include <string.h>
@@ -70,7 +70,7 @@ static int host_run_script(const host_limits *limits, int argc, char **argv,
 
 static int host_run(int argc, char **argv)
 {
-    host_limits limits = {0, 0, 0};
+    host_limits limits = {0};
     int i = 1;
     for (; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
         if (strcmp(argv[i], "--") == 0) {
@@ -89,18 +89,25 @@ static int host_run(int argc, char **argv)
     }
     if (i >= argc)
         return host_usage_error(&host_run_command, "no script given");
+    if (host_check_limits(&host_run_command, &limits) != 0)
+        return HOST_EXIT_USAGE;
+    limits.script = argv[i];
     return host_run_script(&limits, argc, argv, i);
 }
 
 const host_command host_run_command = {
     "run",
-    "run [--sandbox] [--max-memory MB] [--timeout SECONDS] SCRIPT [ARG...]",
+    "run [--sandbox [--allow DIR]...] [--max-memory MB] [--timeout SECONDS] "
+    "SCRIPT [ARG...]",
     "Run a Lua script with the kessan module (arg as lua sets it).",
     "options:\n"
     "  --sandbox          no os, io, debug, dofile, loadfile, C modules or\n"
-    "                     binary chunks\n"
-    "  --max-memory MB    stop the script when it needs more memory\n"
-    "  --timeout SECONDS  stop the script when it runs longer\n"
+    "                     binary chunks; kessan's files and require only\n"
+    "                     in the working directory, the script's directory\n"
+    "                     and each --allow DIR\n"
+    "  --allow DIR        (with --sandbox) allow DIR too; repeatable\n"
+    "  --max-memory MB    stop the script when it needs more memory (MB >= 1)\n"
+    "  --timeout SECONDS  stop the script when it runs longer (>= 0.001)\n"
     "  --help             this text\n"
     "\nA script error prints 'kessan: script.lua:LINE: message' and a\n"
     "traceback, and exits with status 1.\n",

@@ -1,18 +1,18 @@
 /*
  * host_state.c -- the Lua state the kessan program runs scripts in: one
- * lua_Alloc that bounds memory (--max-memory), a count hook that bounds
- * time (--timeout) and answers Ctrl-C, the sandbox (--sandbox), the kessan
- * module preloaded, and calls under a traceback handler.
+ * lua_Alloc that bounds memory (--max-memory), the limit options, the
+ * stop (--timeout and Ctrl-C, host_stop.c) and the sandbox (--sandbox,
+ * host_sandbox.c, host_paths.c) lent to the kessan module before it is
+ * preloaded, and calls under a traceback handler.
  */
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
-#include <signal.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <lauxlib.h>
 #include <lualib.h>
@@ -20,20 +20,19 @@
 #include "host.h"
 #include "lkessan.h"
 
-#define HOST_HOOK_COUNT 1000
+/* The smallest limits taken: below them nothing useful runs, and a
+ * --max-memory that rounds to 0 bytes would mean no limit at all. */
+#define HOST_MEMORY_MIN_MB 1.0
+#define HOST_TIMEOUT_MIN 0.001
 
 struct host_state {
     lua_State *L;
     host_limits limits;
     atomic_size_t used;      /* bytes allocated through host_alloc      */
     atomic_int memory_hit;   /* an allocation was refused by the limit  */
-    double deadline;         /* monotonic seconds, 0: none              */
-    int timed_out;
+    host_stop *stop;         /* --timeout and Ctrl-C                    */
+    host_paths *paths;       /* under --sandbox: where files may be     */
 };
-
-/* The state Ctrl-C interrupts: signal handlers can reach nothing else
- * (the same arrangement as lua.c). */
-static lua_State *volatile host_signal_state;
 
 /* ---- memory ------------------------------------------------------------- */
 
@@ -72,15 +71,6 @@ static void *host_alloc(void *ud, void *block, size_t old_size,
     return resized;
 }
 
-/* ---- time --------------------------------------------------------------- */
-
-static double host_now(void)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)now.tv_sec + (double)now.tv_nsec * 1e-9;
-}
-
 static host_state *host_of(lua_State *L)
 {
     void *ud;
@@ -88,52 +78,42 @@ static host_state *host_of(lua_State *L)
     return ud;
 }
 
-/* Once the deadline has passed the hook runs on every instruction, so a
- * script's pcall cannot swallow the timeout for long. */
-static void host_hook(lua_State *L, lua_Debug *ar)
+host_stop *host_stop_of(lua_State *L)
 {
-    host_state *state = host_of(L);
-    if (host_signal_state == NULL && !state->timed_out) {
-        lua_sethook(L, NULL, 0, 0);
-        luaL_error(L, "interrupted!");
-        return;
-    }
-    if (!state->timed_out && state->deadline > 0 &&
-        host_now() >= state->deadline) {
-        state->timed_out = 1;
-        lua_sethook(L, host_hook, LUA_MASKCOUNT, 1);
-    }
-    if (!state->timed_out)
-        return;
-    if (lua_getinfo(L, "Sl", ar) && ar->currentline > 0)
-        luaL_error(L, "%s:%d: timeout: the script ran longer than %f s",
-                   ar->short_src, ar->currentline, state->limits.timeout);
-    luaL_error(L, "timeout: the script ran longer than %f s",
-               state->limits.timeout);
-}
-
-static void host_interrupt(int signal_number)
-{
-    lua_State *L = host_signal_state;
-    signal(signal_number, SIG_DFL);
-    host_signal_state = NULL;
-    if (L)
-        lua_sethook(L, host_hook,
-                    LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+    return host_of(L)->stop;
 }
 
 /* ---- options ------------------------------------------------------------ */
 
-static int host_parse_number(const char *text, double *out)
+static int host_parse_number(const char *text, double minimum,
+                             double *out)
 {
     char *end;
     errno = 0;
     double value = strtod(text, &end);
-    if (errno || end == text || *end != '\0' || !(value > 0) ||
+    if (errno || end == text || *end != '\0' || !(value >= minimum) ||
         value > 1e9)
         return -1;
     *out = value;
     return 0;
+}
+
+/* --allow DIR: DIR must be a directory now. */
+static int host_parse_allow(const host_command *command, const char *dir,
+                            host_limits *limits)
+{
+    char why[256];
+    if (limits->allow_count >= HOST_ALLOW_MAX) {
+        host_usage_error(command, "at most %d --allow options",
+                         HOST_ALLOW_MAX);
+        return -1;
+    }
+    if (host_paths_directory(dir, why, sizeof why) != 0) {
+        host_usage_error(command, "--allow '%s': %s", dir, why);
+        return -1;
+    }
+    limits->allow[limits->allow_count++] = dir;
+    return 1;
 }
 
 int host_parse_limit(const host_command *command, int argc, char **argv,
@@ -146,83 +126,88 @@ int host_parse_limit(const host_command *command, int argc, char **argv,
     }
     int is_memory = strcmp(option, "--max-memory") == 0;
     int is_timeout = strcmp(option, "--timeout") == 0;
-    if (!is_memory && !is_timeout)
+    int is_allow = strcmp(option, "--allow") == 0;
+    if (!is_memory && !is_timeout && !is_allow)
         return 0;
     if (*i + 1 >= argc) {
         host_usage_error(command, "option '%s' needs a value", option);
         return -1;
     }
-    double value;
     const char *text = argv[++*i];
-    if (host_parse_number(text, &value) != 0) {
-        host_usage_error(command, "option '%s' expects a positive number, "
-                         "not '%s'", option, text);
+    if (is_allow)
+        return host_parse_allow(command, text, limits);
+    double value;
+    if (host_parse_number(text, is_memory ? HOST_MEMORY_MIN_MB
+                                          : HOST_TIMEOUT_MIN, &value) != 0) {
+        if (is_memory)
+            host_usage_error(command, "option '--max-memory' expects "
+                             "megabytes from %g to 1e9, not '%s'",
+                             HOST_MEMORY_MIN_MB, text);
+        else
+            host_usage_error(command, "option '--timeout' expects seconds "
+                             "from %g to 1e9, not '%s'", HOST_TIMEOUT_MIN,
+                             text);
         return -1;
     }
-    if (is_memory)
-        limits->max_memory = (size_t)(value * 1024 * 1024);
-    else
+    if (is_memory) {
+        double bytes = value * 1024 * 1024;
+        limits->max_memory = bytes >= (double)SIZE_MAX ? SIZE_MAX
+                                                       : (size_t)bytes;
+    } else
         limits->timeout = value;
     return 1;
 }
 
-/* ---- the sandbox -------------------------------------------------------- */
-
-/* load() that refuses binary chunks: mode forced to "t". */
-static int host_safe_load(lua_State *L)
+int host_check_limits(const host_command *command,
+                      const host_limits *limits)
 {
-    lua_settop(L, 4);
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_pushliteral(L, "t");
-    lua_replace(L, 4);
-    lua_call(L, 4, LUA_MULTRET);
-    return lua_gettop(L);
-}
-
-static int host_open_sandbox(lua_State *L)
-{
-    static const char *const removed[] = {"os", "io", "debug", "dofile",
-                                          "loadfile", NULL};
-    lua_pushglobaltable(L);
-    luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
-    for (int i = 0; removed[i]; i++) {
-        lua_pushnil(L);
-        lua_setfield(L, 1, removed[i]);
-        lua_pushnil(L);
-        lua_setfield(L, 2, removed[i]);
-    }
-    lua_getfield(L, 1, "load");
-    lua_pushcclosure(L, host_safe_load, 1);
-    lua_setfield(L, 1, "load");
-    if (lua_getfield(L, 1, "package") == LUA_TTABLE) {
-        lua_pushliteral(L, "");
-        lua_setfield(L, -2, "cpath");
-        lua_pushnil(L);
-        lua_setfield(L, -2, "loadlib");
-        /* keep the preload and Lua-file searchers only */
-        if (lua_getfield(L, -1, "searchers") == LUA_TTABLE) {
-            lua_pushnil(L);
-            lua_rawseti(L, -2, 4);
-            lua_pushnil(L);
-            lua_rawseti(L, -2, 3);
-        }
+    if (limits->allow_count > 0 && !limits->sandbox) {
+        host_usage_error(command, "--allow only applies with --sandbox");
+        return -1;
     }
     return 0;
 }
 
 /* ---- creating the state ------------------------------------------------- */
 
+/* Protected: the libraries, what the host lends the module, the module
+ * preloaded, the sandbox. */
 static int host_open(lua_State *L)
 {
     host_state *state = host_of(L);
     luaL_openlibs(L);
+    host_stop_guard_coroutines(L);
+    lua_pushlightuserdata(L, (void *)host_stop_interrupt(state->stop));
+    lua_setfield(L, LUA_REGISTRYINDEX, LK_HOST_INTERRUPT);
+    if (state->paths) {
+        lua_pushlightuserdata(L, (void *)host_paths_hook(state->paths));
+        lua_setfield(L, LUA_REGISTRYINDEX, LK_HOST_PATHS);
+    }
     luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
     lua_pushcfunction(L, luaopen_kessan);
     lua_setfield(L, -2, "kessan");
     lua_pop(L, 1);
-    if (state->limits.sandbox)
-        host_open_sandbox(L);
+    if (state->paths) {
+        lua_pushcfunction(L, host_open_sandbox);
+        lua_pushlightuserdata(L, state->paths);
+        lua_call(L, 1, 0);
+    }
+    return 0;
+}
+
+/* What the state lends the module: the stop and, sandboxed, the paths. */
+static int host_state_lend(host_state *state)
+{
+    state->stop = host_stop_new(state->limits.timeout);
+    if (!state->stop) {
+        host_error(NULL, "not enough memory");
+        return -1;
+    }
+    if (state->limits.sandbox) {
+        state->paths = host_paths_new(&state->limits);
+        if (!state->paths)
+            return -1;
+    }
     return 0;
 }
 
@@ -236,9 +221,13 @@ host_state *host_state_new(const host_limits *limits)
     state->limits = *limits;
     atomic_init(&state->used, 0);
     atomic_init(&state->memory_hit, 0);
+    if (host_state_lend(state) != 0) {
+        host_state_free(state);
+        return NULL;
+    }
     state->L = lua_newstate(host_alloc, state);
     if (!state->L) {
-        free(state);
+        host_state_free(state);
         host_error(NULL, "not enough memory to create a Lua state");
         return NULL;
     }
@@ -257,13 +246,19 @@ void host_state_free(host_state *state)
 {
     if (!state)
         return;
-    host_signal_state = NULL;
     /* Closing runs every __gc; Lua skips a finalizer it cannot call for
      * want of memory, which would leak what the handle owns.  The limit is
-     * for the script, not for closing it. */
+     * for the script, not for closing it; the time limit holds (a
+     * finalizer that never returns is ended by the watchdog). */
     state->limits.max_memory = 0;
-    if (state->L)
+    if (state->L) {
+        int watched = host_stop_begin(state->stop, state->L) == 0;
         lua_close(state->L);
+        if (watched)
+            host_stop_end(state->stop, NULL);
+    }
+    host_stop_free(state->stop);
+    host_paths_free(state->paths);
     free(state);
 }
 
@@ -294,18 +289,13 @@ int host_call(host_state *state, int narg, int nresults)
     int base = lua_gettop(L) - narg;
     lua_pushcfunction(L, host_message_handler);
     lua_insert(L, base);
-    state->timed_out = 0;
-    state->deadline = state->limits.timeout > 0
-                          ? host_now() + state->limits.timeout
-                          : 0;
-    if (state->deadline > 0)
-        lua_sethook(L, host_hook, LUA_MASKCOUNT, HOST_HOOK_COUNT);
-    host_signal_state = L;
-    void (*previous)(int) = signal(SIGINT, host_interrupt);
+    if (host_stop_begin(state->stop, L) != 0) {
+        lua_settop(L, base - 1);
+        lua_pushliteral(L, "cannot start the timeout's watchdog thread");
+        return LUA_ERRRUN;
+    }
     int status = lua_pcall(L, narg, nresults, base);
-    signal(SIGINT, previous == SIG_ERR ? SIG_DFL : previous);
-    host_signal_state = NULL;
-    lua_sethook(L, NULL, 0, 0);
+    host_stop_end(state->stop, L);
     lua_remove(L, base);
     return status;
 }
@@ -319,6 +309,20 @@ static int host_memory_failure(host_state *state, int status,
            (message && strstr(message, "not enough memory"));
 }
 
+/* A stopped call: the message says so even when what raised was a
+ * binding's "interrupted while simulating". */
+static void host_report_stop(host_state *state, const char *message)
+{
+    char what[128];
+    host_stop_describe(state->stop, what, sizeof what);
+    if (!message)
+        host_error(NULL, "%s", what);
+    else if (strstr(message, what))
+        host_error(NULL, "%s", message);
+    else
+        host_error(NULL, "%s: %s", what, message);
+}
+
 void host_report(host_state *state, int status)
 {
     lua_State *L = state->L;
@@ -326,8 +330,8 @@ void host_report(host_state *state, int status)
     if (host_memory_failure(state, status, message))
         host_error(NULL, "not enough memory (limit %g MB)",
                    (double)state->limits.max_memory / (1024 * 1024));
-    else if (state->timed_out)
-        host_error(NULL, "%s", message ? message : "timeout");
+    else if (host_stop_why(state->stop) != HOST_STOP_NONE)
+        host_report_stop(state, message);
     else
         host_error(NULL, "%s", message ? message : "(error object is not "
                    "a string)");
