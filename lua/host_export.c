@@ -2,15 +2,14 @@
  * host_export.c -- `kessan export MODEL [--scenario S] [--out FILE]`: write
  * every cell of a model (or of the saved scenario S as it sees the model,
  * with a scenario column) as the long-form values CSV, to FILE or to
- * standard output.  It calls the core directly; no Lua state is needed.
+ * standard output (straight, as it is written; to FILE atomically, through
+ * the core's atomic file).  It calls the core directly; no Lua state is
+ * needed.
  */
-#define _POSIX_C_SOURCE 200809L
-
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "csv_export.h"
 #include "host.h"
 #include "kessan.h"
 
@@ -21,53 +20,14 @@ typedef struct host_export_args {
     int inputs_only;
 } host_export_args;
 
-/* Copy a file to standard output; 0 or -1. */
-static int host_copy_to_stdout(const char *path)
-{
-    FILE *file = fopen(path, "rb");
-    if (!file)
-        return -1;
-    char buffer[8192];
-    size_t count;
-    int failed = 0;
-    while ((count = fread(buffer, 1, sizeof buffer, file)) > 0)
-        if (fwrite(buffer, 1, count, stdout) != count) {
-            failed = 1;
-            break;
-        }
-    if (ferror(file))
-        failed = 1;
-    fclose(file);
-    if (fflush(stdout) != 0)
-        failed = 1;
-    return failed ? -1 : 0;
-}
-
-/* Export through a temporary file (the core writes files atomically). */
+/* Straight to standard output: no temporary file.  A write that fails
+ * (a full disk, /dev/full) is reported at exit, with status 1, as for
+ * every command (host_main.c); what reached the stream before it stays. */
 static ks_status host_export_stdout(ks_model *model,
                                     const ks_export_options *options,
                                     ks_error *err)
 {
-    const char *directory = getenv("TMPDIR");
-    char path[4096];
-    snprintf(path, sizeof path, "%s/kessan-export-XXXXXX",
-             directory && *directory ? directory : "/tmp");
-    int fd = mkstemp(path);
-    if (fd < 0) {
-        snprintf(err->message, sizeof err->message,
-                 "%.200s: cannot create a temporary file", path);
-        err->code = KS_EIO;
-        return KS_EIO;
-    }
-    close(fd);
-    ks_status status = ks_export_csv(model, path, options, err);
-    if (status == KS_OK && host_copy_to_stdout(path) != 0) {
-        snprintf(err->message, sizeof err->message,
-                 "standard output: write failed");
-        err->code = status = KS_EIO;
-    }
-    remove(path);
-    return status;
+    return ks_export_rows(model, stdout, options, 1, err);
 }
 
 /* Scenario S of the model as saved in it ("base": the model itself); an

@@ -1,11 +1,17 @@
 /*
  * host_main.c -- the kessan program's entry: the command table, --help and
- * --version, and the message forms every command shares
- * ("kessan: where: what"; exit 0 success, 1 failure, 2 bad usage).
+ * --version, the message forms every command shares ("kessan: where:
+ * what"; exit 0 success, 1 failure, 2 bad usage), and the check at exit
+ * that standard output took everything written to it.
  */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <lua.h>
 
@@ -85,8 +91,33 @@ static const host_command *host_find(const char *name)
     return NULL;
 }
 
+/* At exit (after main returns, and after os.exit): output that did not
+ * reach standard output (a full disk, /dev/full, a closed pipe with
+ * SIGPIPE ignored) is a failure, exit 1, whatever the command said. */
+static void host_close_stdout(void)
+{
+    int failed = ferror(stdout);
+    errno = 0;
+    if (fflush(stdout) != 0)
+        failed = 1;
+    int saved = errno;
+    if (fclose(stdout) != 0 && !failed) {
+        failed = 1;
+        saved = errno;
+    }
+    if (!failed)
+        return;
+    if (saved)
+        host_error(NULL, "standard output: write failed (%s)",
+                   strerror(saved));
+    else
+        host_error(NULL, "standard output: write failed");
+    _exit(HOST_EXIT_FAILURE);
+}
+
 int main(int argc, char **argv)
 {
+    atexit(host_close_stdout);
     if (argc < 2) {
         host_error(NULL, "no command given (try '" HOST_PROGNAME
                    " --help')");
