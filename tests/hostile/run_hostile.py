@@ -226,7 +226,7 @@ def check(kessan, source, script):
     elif code < 0:
         problems.append("killed by signal %d (%s)" % (
             -code, signal.Signals(-code).name))
-    elif timeout is not None and elapsed > timeout + 1:
+    elif timeout is not None and timeout > 0 and elapsed > timeout + 1:
         problems.append("ran %.1f s under --timeout %g" % (elapsed, timeout))
     if SANITIZER.search(err):
         problems.append("sanitizer report")

@@ -1,0 +1,39 @@
+-- a tornado result: tamper with its table and its metatable, print it
+local OUTSIDE = ...
+local kessan = require "kessan"
+local m = assert(kessan.open("tiny"))
+local s = m:scenario("attack")
+local g = s:datatable{rows = {"rev.a@3Q02", {1, 2}}, out = "op_income@3Q02"}
+local r = m:simulate{trials = 500, draws = {["rev.a@3Q02"] = kessan.normal(160, 5)},
+                     outputs = {"op_income@3Q02"}}
+local t = s:tornado{out = "op_income@3Q02", inputs = {"rev.a@3Q02", "rev.b@3Q02"}}
+local tree = m:explain("op_income@3Q02")
+local cmp = kessan.compare{m, s}
+local series = m["rev.a"]
+local detached = series:detach()
+local dists = {kessan.normal(1, 2), kessan.lognormal(0, 1), kessan.uniform(0, 1),
+  kessan.triangular(0, 1, 2), kessan.pert(0, 1, 2), kessan.fixed(3),
+  kessan.discrete{values = {1, 2}}}
+-- take the metatable if it is reachable and strip or replace what keeps
+-- the handle sound: finalizer, close, index, tostring, length, equality
+local function tamper(x)
+  local mt = getmetatable(x)
+  if type(mt) ~= "table" then return false end
+  mt.__gc = nil; mt.__close = nil; mt.__len = nil
+  mt.__index = function(self, k) return rawequal(self, x) and 42 or nil end
+  mt.__tostring = function() return 1 end
+  mt.__eq = function() error("tampered __eq") end
+  mt.__name = 7
+  return true
+end
+
+tamper(t)
+pcall(tostring, t)
+local t2 = s:tornado{out = "op_income@3Q02", inputs = {"rev.a@3Q02"}}
+local mt = getmetatable(t2)
+t2[1] = {input = {}, spread = "x", low = 0/0}
+t2.out = 5
+pcall(tostring, t2)
+if type(mt) == "table" and mt.__tostring then
+  pcall(mt.__tostring, {1, 2, setmetatable({}, {__index = function() pcall(m.close, m); collectgarbage() end})})
+end

@@ -1,0 +1,12 @@
+-- m:export onto a FIFO outside (a hang if opened for writing)
+-- expect: ok
+local OUTSIDE = ...
+local kessan = require "kessan"
+local m = assert(kessan.open("tiny"))
+local s = m:scenario("attack")
+-- refused: raised an error, or returned nil (and a message)
+local function refused(f, ...)
+  local ok, result = pcall(f, ...)
+  return not ok or result == nil or result == false
+end
+assert(refused(m.export, m, OUTSIDE .. "/fifo"), "export onto a FIFO outside")

@@ -1,0 +1,17 @@
+-- open the outside model through a symlink and save a scenario
+-- expect: ok
+local OUTSIDE = ...
+local kessan = require "kessan"
+local m = assert(kessan.open("tiny"))
+local s = m:scenario("attack")
+-- refused: raised an error, or returned nil (and a message)
+local function refused(f, ...)
+  local ok, result = pcall(f, ...)
+  return not ok or result == nil or result == false
+end
+local ok, o = pcall(kessan.open, "link_out/model")
+if ok and o then
+  local x = o:scenario("escape"); x:set("rev.a@3Q02", 1)
+  assert(refused(x.save, x), "saved through a symlinked model dir")
+  assert(refused(o.export, o, "link_out/model/values.csv"), "export over the outside model")
+end
