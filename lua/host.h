@@ -46,7 +46,7 @@ int host_usage_error(const host_command *command, const char *format, ...)
 /* Whether argv[i] asks for help ("--help", "-h"); prints it if so. */
 int host_wants_help(const host_command *command, const char *arg);
 
-/* ---- host_state.c: the Lua state a command runs in ------------------------ */
+/* ---- host_state.c: the Lua state a command runs in ---------------------- */
 #define HOST_ALLOW_MAX 16
 
 typedef struct host_limits {

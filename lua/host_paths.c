@@ -29,7 +29,7 @@ struct host_paths {
     int count;
 };
 
-/* ---- resolving -------------------------------------------------------------- */
+/* ---- resolving ---------------------------------------------------------- */
 
 /* The realpath of `dir` with `name` appended; NULL and why. */
 static char *host_join_real(const char *dir, const char *name, char *why,
@@ -152,15 +152,19 @@ int host_paths_check(const host_paths *paths, const char *path,
             free(resolved);
             return 0;
         }
-    char roots[1024];
-    host_list_roots(paths, roots, sizeof roots);
-    if (strcmp(resolved, path) == 0)
-        snprintf(message, size, "outside the directories this sandbox "
-                 "allows (%s); --allow DIR adds one", roots);
-    else
-        snprintf(message, size, "resolves to %s, outside the directories "
-                 "this sandbox allows (%s); --allow DIR adds one", resolved,
-                 roots);
+    /* the roots get what the rest leaves of the message */
+    static const char tail[] = "); --allow DIR adds one";
+    char head[PATH_MAX + 64] = "";
+    if (strcmp(resolved, path) != 0)
+        snprintf(head, sizeof head, "resolves to %s, ", resolved);
+    snprintf(message, size,
+             "%soutside the directories this sandbox allows (", head);
+    size_t used = strlen(message);
+    if (used + sizeof tail < size) {
+        host_list_roots(paths, message + used,
+                        size - used - (sizeof tail - 1));
+        strcat(message, tail);
+    }
     free(resolved);
     return -1;
 }
@@ -172,7 +176,7 @@ static int host_paths_hook_check(void *user_data, const char *path,
     return host_paths_check(user_data, path, access, message, size);
 }
 
-/* ---- the allowed directories ------------------------------------------------ */
+/* ---- the allowed directories -------------------------------------------- */
 
 int host_paths_directory(const char *dir, char *message, size_t size)
 {

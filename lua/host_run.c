@@ -1,7 +1,8 @@
 /*
  * host_run.c -- `kessan run [--sandbox [--allow DIR]...] [--max-memory MB]
- * [--timeout S] SCRIPT [ARG...]`: run a Lua script with `kessan` preloaded, `arg` set as
- * the lua interpreter sets it and the arguments also passed as `...`.
+ * [--timeout S] SCRIPT [ARG...]`: run a Lua script with `kessan` preloaded,
+ * `arg` set as the lua interpreter sets it and the arguments also passed
+ * as `...`.
  */
 #include <string.h>
 

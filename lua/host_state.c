@@ -315,9 +315,10 @@ static void host_report_stop(host_state *state, const char *message)
 {
     char what[128];
     host_stop_describe(state->stop, what, sizeof what);
+    int interrupt = host_stop_why(state->stop) == HOST_STOP_INTERRUPT;
     if (!message)
         host_error(NULL, "%s", what);
-    else if (strstr(message, what))
+    else if (strstr(message, interrupt ? "interrupted" : what))
         host_error(NULL, "%s", message);
     else
         host_error(NULL, "%s: %s", what, message);

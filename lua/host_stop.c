@@ -95,7 +95,7 @@ void host_stop_describe(host_stop *stop, char *buf, size_t size)
                  stop->timeout);
 }
 
-/* ---- the hook ------------------------------------------------------------ */
+/* ---- the hook ---------------------------------------------------------- */
 
 static void host_hook(lua_State *L, lua_Debug *ar)
 {
@@ -178,7 +178,7 @@ int host_stop_guard_coroutines(lua_State *L)
     return 0;
 }
 
-/* ---- signals -------------------------------------------------------------- */
+/* ---- signals ------------------------------------------------------------ */
 
 /* Ctrl-C: stop the call; a second Ctrl-C ends the process (as lua.c). */
 static void host_on_interrupt(int signal_number)
@@ -213,7 +213,7 @@ static void host_handle(int signal_number, void (*handler)(int),
     sigaction(signal_number, &action, old);
 }
 
-/* ---- the watchdog ---------------------------------------------------------- */
+/* ---- the watchdog ------------------------------------------------------ */
 
 static void host_write_all(const char *text)
 {
@@ -261,7 +261,7 @@ static void *host_watchdog(void *data)
     return NULL;
 }
 
-/* ---- the life of a stop ----------------------------------------------------- */
+/* ---- the life of a stop ------------------------------------------------- */
 
 host_stop *host_stop_new(double timeout)
 {
