@@ -1,7 +1,9 @@
 -- test_cli.lua -- the kessan program as a user meets it: --help and
 -- --version, exit statuses (0 success, 1 failure, 2 bad usage), the
 -- "kessan: where: what" messages with a traceback for script errors, `arg`,
--- --sandbox, --max-memory, --timeout, export and the repl.
+-- --sandbox, --max-memory, --timeout, export and the repl, and output to a
+-- standard output that cannot take it (test_sandbox.lua tries the sandbox
+-- and the limits as an attacker would).
 -- Usage: kessan run tests/lua/test_cli.lua PATH-TO-KESSAN
 package.path = "tests/lua/?.lua;" .. package.path
 local check = require "check"
@@ -170,6 +172,40 @@ assert(out:find("line\t2", 1, true), "statements run: " .. out)
 assert(err:find("kessan: stdin:1: oops", 1, true), "repl error: " .. err)
 code, _, err = kessan("repl /no/such/model", "")
 check.eq(code, 1, "repl of a missing model")
+
+-- export to standard output leaves no temporary file behind
+local tmpdir = io.popen("mktemp -d"):read("l")
+code = os.execute("TMPDIR=" .. quote(tmpdir) .. " " .. quote(KESSAN)
+                  .. " export " .. DIR .. " >/dev/null")
+assert(code, "export with TMPDIR set")
+check.eq(io.popen("ls -A " .. quote(tmpdir)):read("a"), "",
+         "nothing left in TMPDIR")
+os.execute("rmdir " .. quote(tmpdir))
+
+-- output that cannot be written is a failure, exit 1, for every command:
+-- the message comes once, and after os.exit too
+local full = io.open("/dev/full", "wb")
+if full then
+  full:close()
+  local printing = script('print("hello")\n')
+  local exiting = script('print("hello") os.exit(0)\n')
+  local writing = script('for i = 1, 1e5 do io.write("line ", i, "\\n") end\n')
+  for _, arguments in ipairs{
+    "show " .. DIR .. " is", "check " .. DIR, "check " .. DIR .. " --format csv",
+    "export " .. DIR, "export tests/data/scenarios --scenario low",
+    "--help", "run --help", "--version", "help run",
+    "run " .. printing, "run " .. exiting, "run --sandbox " .. printing,
+    "run " .. writing, "repl " .. DIR .. " </dev/null",
+  } do
+    local command = quote(KESSAN) .. " " .. arguments .. " >/dev/full 2>"
+      .. quote(err_path)
+    local _, _, status = os.execute(command)
+    check.eq(status, 1, arguments .. " to a full standard output")
+    local message = slurp(err_path)
+    local _, count = message:gsub("kessan: standard output: write failed", "")
+    check.eq(count, 1, arguments .. ": one message in: " .. message)
+  end
+end
 
 check.cleanup()
 print("test_cli: ok")
