@@ -26,6 +26,9 @@ typedef struct ks_saved_rows {
     size_t count, capacity;
     char **names;             /* scenarios in the order first named        */
     size_t name_count, name_capacity;
+    int *name_slots;          /* open addressing over names: index + 1, 0
+                                 empty; slot_count a power of two or 0    */
+    size_t slot_count;
     ks_saved_cell *cells;     /* the rows' cells grouped by scenario       */
     ks_saved_change *changes; /* one per name, over `cells`                */
 } ks_saved_rows;
