@@ -9,6 +9,10 @@
  * userdata without __gc anchored in the registry: Lua frees such objects
  * only after every finalizer has run, so models closed by __gc at
  * lua_close still find it.
+ *
+ * The host's interrupt (registry LK_HOST_INTERRUPT) is copied into the
+ * allocator each time it is asked for, so the core's long calls of every
+ * model it opens poll it; without one they are never stopped.
  */
 #include <stddef.h>
 #include <string.h>
@@ -46,11 +50,27 @@ static void *aux_realloc(void *user_data, void *block, size_t new_size)
     return grown + 1;
 }
 
+/* Copy the host's interrupt poll (or none) into the allocator. */
+static void aux_copy_interrupt(lua_State *L, ks_allocator *allocator)
+{
+    int type = lua_getfield(L, LUA_REGISTRYINDEX, LK_HOST_INTERRUPT);
+    const lk_host_interrupt *host = lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    if (type != LUA_TLIGHTUSERDATA || !host || !host->interrupted) {
+        allocator->interrupted = NULL;
+        allocator->interrupt_data = NULL;
+        return;
+    }
+    allocator->interrupted = host->interrupted;
+    allocator->interrupt_data = host->user_data;
+}
+
 const ks_allocator *lk_allocator(lua_State *L)
 {
     if (lua_getfield(L, LUA_REGISTRYINDEX, LK_ALLOCATOR) == LUA_TUSERDATA) {
         aux_bridge *bridge = lua_touserdata(L, -1);
         lua_pop(L, 1);
+        aux_copy_interrupt(L, &bridge->allocator);
         return &bridge->allocator;
     }
     lua_pop(L, 1);
@@ -59,6 +79,7 @@ const ks_allocator *lk_allocator(lua_State *L)
     bridge->alloc = lua_getallocf(L, &bridge->alloc_ud);
     bridge->allocator.realloc_fn = aux_realloc;
     bridge->allocator.user_data = bridge;
+    aux_copy_interrupt(L, &bridge->allocator);
     lua_setfield(L, LUA_REGISTRYINDEX, LK_ALLOCATOR);
     return &bridge->allocator;
 }

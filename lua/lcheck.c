@@ -31,6 +31,7 @@ static lk_report_box *aux_new_box(lua_State *L)
     if (luaL_newmetatable(L, LK_CHECK_REPORT)) {
         lua_pushcfunction(L, report_gc);
         lua_setfield(L, -2, "__gc");
+        lk_protect_metatable(L, -1);
     }
     lua_setmetatable(L, -2);
     return box;
@@ -73,7 +74,8 @@ static void aux_push_result(lua_State *L, const ks_check_result *r)
 
 int lk_check(lua_State *L)
 {
-    ks_model *model = lk_check_model(L, 1);
+    lua_settop(L, 1);
+    ks_model *model = lk_pin_model(L, 1); /* building the table may run Lua */
     lk_report_box *box = aux_new_box(L);
     ks_error err;
     if (ks_check_run(model, &box->report, &err) != KS_OK)

@@ -8,21 +8,25 @@
  * kessan.Comparison (__tostring).  A value is nil when missing or an error.
  * With `items` given every listed cell is a row; without, every item of
  * the first model is scanned and only cells where some column differs from
- * the first are kept.
+ * the first are kept.  The argument table is read raw, and every model is
+ * pinned for the length of the call (lk_pin_model).
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "lkessan.h"
 
-/* The handles of entries 1..n of the table at 1 into a userdata array. */
+#define LK_COMPARE_MAX 30 /* columns: models and scenarios */
+
+/* The models of entries 1..n of the table at 1, pinned, into a userdata
+ * array (pushed, then each entry and its pins above it). */
 static ks_model **aux_models(lua_State *L, int *count)
 {
-    int n = (int)lua_rawlen(L, 1);
-    if (n < 1)
-        luaL_argerror(L, 1, "expected at least one model or scenario");
+    lua_Unsigned n = lua_rawlen(L, 1);
+    if (n < 1 || n > LK_COMPARE_MAX)
+        luaL_argerror(L, 1, "expected 1 to 30 models or scenarios");
     ks_model **models = lua_newuserdatauv(L, sizeof *models * (size_t)n, 0);
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < (int)n; i++) {
         lua_rawgeti(L, 1, i + 1);
         lk_handle *handle = lk_to_handle(L, -1);
         if (!handle)
@@ -32,10 +36,9 @@ static ks_model **aux_models(lua_State *L, int *count)
         if (!handle->model)
             luaL_argerror(L, 1, lua_pushfstring(L,
                 "entry %d: attempt to use a closed model", i + 1));
-        models[i] = handle->model;
-        lua_pop(L, 1);
+        models[i] = lk_pin_model(L, -1);
     }
-    *count = n;
+    *count = (int)n;
     return models;
 }
 
@@ -43,18 +46,25 @@ static ks_model **aux_models(lua_State *L, int *count)
  * nil pushed when absent. */
 static int aux_string_list(lua_State *L, const char *name)
 {
-    int type = lua_getfield(L, 1, name);
+    int type = lk_rawfield(L, 1, name);
     if (type == LUA_TNIL)
         return 0;
     if (type != LUA_TTABLE)
         luaL_argerror(L, 1, lua_pushfstring(L,
             "field '%s' expected a table, got %s", name,
             luaL_typename(L, -1)));
-    lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
-    for (lua_Integer i = 1; i <= n; i++) {
+    lua_Unsigned n = lua_rawlen(L, -1);
+    if (n > 100000)
+        luaL_argerror(L, 1, lua_pushfstring(L,
+            "field '%s': at most 100000 entries", name));
+    for (lua_Integer i = 1; i <= (lua_Integer)n; i++) {
         if (lua_rawgeti(L, -1, i) != LUA_TSTRING)
             luaL_argerror(L, 1, lua_pushfstring(L,
                 "field '%s': entry %d is not a string", name, (int)i));
+        if (lk_has_zero(L, -1))
+            luaL_argerror(L, 1, lua_pushfstring(L,
+                "field '%s': entry %d contains an embedded zero", name,
+                (int)i));
         lua_pop(L, 1);
     }
     return 1;
@@ -120,34 +130,39 @@ int lk_compare(lua_State *L)
 {
     luaL_checktype(L, 1, LUA_TTABLE);
     lua_settop(L, 1);
+    int has_items = aux_string_list(L, "items");        /* 2 */
+    if (!has_items)
+        lua_pushnil(L);
+    int has_periods = aux_string_list(L, "periods");    /* 3 */
+    if (!has_periods)
+        lua_pushnil(L);
     int count;
-    ks_model **models = aux_models(L, &count);          /* 2 */
-    int has_items = aux_string_list(L, "items");        /* 3 */
-    int has_periods = aux_string_list(L, "periods");    /* 4 */
+    ks_model **models = aux_models(L, &count);  /* 4, entries and pins */
     ks_model *first = models[0];
-    int item_count = has_items ? (int)lua_rawlen(L, 3) : ks_item_count(first);
-    int period_count = has_periods ? (int)lua_rawlen(L, 4)
+    int item_count = has_items ? (int)lua_rawlen(L, 2) : ks_item_count(first);
+    int period_count = has_periods ? (int)lua_rawlen(L, 3)
                                    : ks_period_count(first);
-    lua_createtable(L, 0, 2);                          /* 5: result */
+    lua_createtable(L, 0, 2);                          /* result */
+    int result = lua_gettop(L);
     luaL_setmetatable(L, LK_COMPARISON);
     lua_createtable(L, count, 0);
     for (int i = 0; i < count; i++) {
         lua_pushstring(L, ks_model_name(models[i]));
         lua_rawseti(L, -2, i + 1);
     }
-    lua_setfield(L, 5, "names");
-    lua_newtable(L);                                   /* 6: rows */
+    lua_setfield(L, result, "names");
+    lua_newtable(L);                                   /* rows */
     for (int i = 0; i < item_count; i++) {
         int item = i;
         if (has_items) {
-            lua_rawgeti(L, 3, i + 1);
+            lua_rawgeti(L, 2, i + 1);
             item = lk_check_item(L, first, -1);
             lua_pop(L, 1);
         }
         for (int p = 0; p < period_count; p++) {
             int period;
             if (has_periods) {
-                lua_rawgeti(L, 4, p + 1);
+                lua_rawgeti(L, 3, p + 1);
                 period = lk_check_period(L, first, -1);
                 lua_pop(L, 1);
             } else
@@ -155,7 +170,8 @@ int lk_compare(lua_State *L)
             aux_row(L, models, count, item, period, !has_items);
         }
     }
-    lua_setfield(L, 5, "rows");
+    lua_setfield(L, result, "rows");
+    lua_settop(L, result); /* the pins below it are closed on return */
     return 1;
 }
 
@@ -182,13 +198,13 @@ static void aux_number_cell(lua_State *L, lk_text_table *table, int isnum,
 static void aux_print_row(lua_State *L, lk_text_table *table, int count)
 {
     int row = lua_gettop(L);
-    lua_getfield(L, row, "cell");
-    lk_text_cell(L, table, lua_tostring(L, -1));
-    lua_getfield(L, row, "unit");
-    const char *unit = lua_tostring(L, -1);
-    int is_ratio = unit && strcmp(unit, "ratio") == 0;
+    lk_rawfield(L, row, "cell");
+    lk_text_cell(L, table, lua_type(L, -1) == LUA_TSTRING
+                               ? lua_tostring(L, -1) : "?");
+    int is_ratio = lk_rawfield(L, row, "unit") == LUA_TSTRING &&
+                   strcmp(lua_tostring(L, -1), "ratio") == 0;
     lua_pop(L, 1);
-    lua_getfield(L, row, "values");
+    lk_rawfield(L, row, "values");
     int values = lua_gettop(L);
     int has_values = lua_istable(L, values);
     int base_isnum = 0;
@@ -198,7 +214,8 @@ static void aux_print_row(lua_State *L, lk_text_table *table, int count)
         double number = 0;
         if (has_values) {
             lua_rawgeti(L, values, i);
-            number = lua_tonumberx(L, -1, &isnum);
+            isnum = lua_type(L, -1) == LUA_TNUMBER;
+            number = lua_tonumber(L, -1);
             lua_pop(L, 1);
         }
         if (i == 1) {
@@ -217,7 +234,7 @@ static int aux_tostring(lua_State *L)
 {
     luaL_checktype(L, 1, LUA_TTABLE);
     lua_settop(L, 1);
-    if (lua_getfield(L, 1, "names") != LUA_TTABLE)   /* 2 */
+    if (lk_rawfield(L, 1, "names") != LUA_TTABLE)   /* 2 */
         return luaL_error(L, "comparison without names");
     int count = (int)lua_rawlen(L, 2);
     if (count < 1 || count > 30)
@@ -226,8 +243,10 @@ static int aux_tostring(lua_State *L)
     lk_text_begin(L, &table, 2 * count);            /* 3 */
     lk_text_cell(L, &table, "cell");
     for (int i = 1; i <= count; i++) {
-        lua_rawgeti(L, 2, i);
-        const char *name = luaL_tolstring(L, -1, NULL);
+        const char *name = "?";
+        if (lua_rawgeti(L, 2, i) == LUA_TSTRING)
+            name = lua_tostring(L, -1);
+        lua_pushstring(L, name);
         lk_text_cell(L, &table, name);
         if (i > 1) {
             lua_pushfstring(L, "diff %s", name);
@@ -236,7 +255,7 @@ static int aux_tostring(lua_State *L)
         }
         lua_pop(L, 2);
     }
-    if (lua_getfield(L, 1, "rows") == LUA_TTABLE) {  /* 4 */
+    if (lk_rawfield(L, 1, "rows") == LUA_TTABLE) {  /* 4 */
         lua_Integer rows = (lua_Integer)lua_rawlen(L, 4);
         for (lua_Integer r = 1; r <= rows; r++) {
             if (lua_rawgeti(L, 4, r) == LUA_TTABLE)
@@ -253,5 +272,6 @@ void lk_compare_open(lua_State *L)
     luaL_newmetatable(L, LK_COMPARISON);
     lua_pushcfunction(L, aux_tostring);
     lua_setfield(L, -2, "__tostring");
+    lk_protect_metatable(L, -1);
     lua_pop(L, 1);
 }

@@ -6,7 +6,9 @@
  * or nil, kind = "number" | "missing" | "error", error = description,
  * provenance = "reported" | "computed" | ..., children = {node, ...}}.
  * The core's tree is C memory: it is converted under lua_pcall, freed, and
- * only then is a conversion error raised again.
+ * only then is a conversion error raised again.  The model is pinned for
+ * the call (the conversion allocates, which may run finalizers).  The
+ * printer reads a tree raw: it may be a script's table.
  */
 #include <stdio.h>
 #include <string.h>
@@ -72,9 +74,10 @@ static int aux_convert(lua_State *L)
 
 int lk_explain(lua_State *L)
 {
-    ks_model *model = lk_check_model(L, 1);
     int item, period;
-    lk_check_cell(L, model, 2, &item, &period);
+    lk_check_cell(L, lk_check_model(L, 1), 2, &item, &period);
+    lua_settop(L, 3);
+    ks_model *model = lk_pin_model(L, 1);
     aux_job job = {model, NULL};
     ks_error err;
     if (ks_explain(model, item, period, &job.root, &err) != KS_OK)
@@ -90,6 +93,13 @@ int lk_explain(lua_State *L)
 
 /* ---- the printer -------------------------------------------------------- */
 
+/* A string field's text (NULL when it is not a string: no conversion,
+ * no __tostring). */
+static const char *aux_field_text(lua_State *L, int idx)
+{
+    return lua_type(L, idx) == LUA_TSTRING ? lua_tostring(L, idx) : NULL;
+}
+
 /* Append the lines of the node at the top of the stack to the table of
  * lines at `lines`. */
 static void aux_node_lines(lua_State *L, int lines, int depth)
@@ -99,20 +109,22 @@ static void aux_node_lines(lua_State *L, int lines, int depth)
         return;
     int node = lua_gettop(L);
     char value[64];
-    lua_getfield(L, node, "value");
+    lk_rawfield(L, node, "value");
     if (lua_type(L, -1) == LUA_TNUMBER)
         lk_format_number(lua_tonumber(L, -1), value, sizeof value);
     else
         snprintf(value, sizeof value, "-");
     lua_pop(L, 1);
-    lua_getfield(L, node, "text");
-    lua_getfield(L, node, "cell");
-    lua_getfield(L, node, "provenance");
-    lua_getfield(L, node, "error");
-    const char *text = luaL_optstring(L, node + 1, "?");
-    const char *cell = lua_tostring(L, node + 2);
-    const char *provenance = lua_tostring(L, node + 3);
-    const char *error = lua_tostring(L, node + 4);
+    lk_rawfield(L, node, "text");
+    lk_rawfield(L, node, "cell");
+    lk_rawfield(L, node, "provenance");
+    lk_rawfield(L, node, "error");
+    const char *text = aux_field_text(L, node + 1);
+    const char *cell = aux_field_text(L, node + 2);
+    const char *provenance = aux_field_text(L, node + 3);
+    const char *error = aux_field_text(L, node + 4);
+    if (!text)
+        text = "?";
     luaL_Buffer line;
     luaL_buffinit(L, &line);
     for (int i = 0; i < depth; i++)
@@ -137,7 +149,7 @@ static void aux_node_lines(lua_State *L, int lines, int depth)
     luaL_pushresult(&line);
     lua_rawseti(L, lines, (lua_Integer)lua_rawlen(L, lines) + 1);
     lua_settop(L, node);
-    if (lua_getfield(L, node, "children") == LUA_TTABLE) {
+    if (lk_rawfield(L, node, "children") == LUA_TTABLE) {
         int children = lua_gettop(L);
         lua_Integer count = (lua_Integer)lua_rawlen(L, children);
         for (lua_Integer i = 1; i <= count; i++) {
@@ -176,5 +188,6 @@ void lk_explain_open(lua_State *L)
     luaL_newmetatable(L, LK_EXPLAIN);
     lua_pushcfunction(L, lk_format_explain);
     lua_setfield(L, -2, "__tostring");
+    lk_protect_metatable(L, -1);
     lua_pop(L, 1);
 }

@@ -14,6 +14,53 @@
 #include "lsimulate.h"
 #endif
 
+/* ---- strings, fields and paths from Lua --------------------------------- */
+
+int lk_has_zero(lua_State *L, int idx)
+{
+    size_t length;
+    const char *text = lua_tolstring(L, idx, &length);
+    return text && strlen(text) != length;
+}
+
+const char *lk_check_string(lua_State *L, int idx)
+{
+    const char *text = luaL_checkstring(L, idx);
+    if (lk_has_zero(L, idx))
+        luaL_argerror(L, idx, "string contains an embedded zero");
+    return text;
+}
+
+const char *lk_opt_string(lua_State *L, int idx, const char *fallback)
+{
+    if (lua_isnoneornil(L, idx))
+        return fallback;
+    return lk_check_string(L, idx);
+}
+
+int lk_rawfield(lua_State *L, int idx, const char *name)
+{
+    idx = lua_absindex(L, idx);
+    lua_pushstring(L, name);
+    return lua_rawget(L, idx);
+}
+
+void lk_check_path(lua_State *L, const char *path, lk_path_access access)
+{
+    int type = lua_getfield(L, LUA_REGISTRYINDEX, LK_HOST_PATHS);
+    const lk_host_paths *paths = lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    if (type != LUA_TLIGHTUSERDATA || !paths || !paths->check)
+        return;
+    char message[512] = "";
+    if (paths->check(paths->user_data, path, access, message,
+                     sizeof message) == 0)
+        return;
+    message[sizeof message - 1] = '\0';
+    luaL_error(L, "%s: %s", path,
+               message[0] ? message : "refused by the path policy");
+}
+
 /* ---- shared conversions ------------------------------------------------- */
 
 int lk_raise(lua_State *L, const ks_error *err)
@@ -25,7 +72,7 @@ int lk_raise(lua_State *L, const ks_error *err)
 
 int lk_fail(lua_State *L, const ks_error *err)
 {
-    if (err->code == KS_ENOMEM)
+    if (err->code == KS_ENOMEM || err->code == KS_EINTERRUPTED)
         return lk_raise(L, err);
     luaL_pushfail(L);
     lua_pushstring(L, err->message);
@@ -52,6 +99,8 @@ int lk_check_item(lua_State *L, ks_model *model, int idx)
 {
     if (lua_type(L, idx) != LUA_TSTRING)
         return luaL_typeerror(L, idx, "item id");
+    if (lk_has_zero(L, idx))
+        return luaL_argerror(L, idx, "string contains an embedded zero");
     const char *id = lua_tostring(L, idx);
     int item = ks_item_find(model, id);
     if (item >= 0)
@@ -66,6 +115,8 @@ int lk_check_period(lua_State *L, ks_model *model, int idx)
 {
     if (lua_type(L, idx) != LUA_TSTRING)
         return luaL_typeerror(L, idx, "period");
+    if (lk_has_zero(L, idx))
+        return luaL_argerror(L, idx, "string contains an embedded zero");
     int period;
     ks_error err;
     if (ks_period_lookup(model, lua_tostring(L, idx), &period, &err) != KS_OK)
@@ -77,6 +128,8 @@ int lk_check_cell(lua_State *L, ks_model *model, int idx, int *item,
                   int *period)
 {
     if (lua_type(L, idx) == LUA_TSTRING) {
+        if (lk_has_zero(L, idx))
+            return luaL_argerror(L, idx, "string contains an embedded zero");
         const char *text = lua_tostring(L, idx);
         if (strchr(text, '@')) {
             ks_error err;
@@ -155,7 +208,8 @@ void lk_format_number(double number, char *buf, size_t size)
 /* kessan.open(directory) -> Model | nil, message */
 static int kessan_open(lua_State *L)
 {
-    const char *directory = luaL_checkstring(L, 1);
+    const char *directory = lk_check_string(L, 1);
+    lk_check_path(L, directory, LK_PATH_READ);
     const ks_allocator *allocator = lk_allocator(L);
     lk_handle *handle = lk_new_handle(L, 0, 0);
     ks_error err;
@@ -165,11 +219,11 @@ static int kessan_open(lua_State *L)
     return 1;
 }
 
-/* Field `name` of the table at 1 as an int; `fallback` when absent, or an
- * error when fallback is -1. */
+/* Field `name` of the table at 1 (read raw) as an int; `fallback` when
+ * absent, or an error when fallback is -1. */
 static int aux_field_integer(lua_State *L, const char *name, int fallback)
 {
-    int type = lua_getfield(L, 1, name);
+    int type = lk_rawfield(L, 1, name);
     int isnum = 0;
     lua_Integer value = lua_tointegerx(L, -1, &isnum);
     lua_pop(L, 1);
@@ -216,6 +270,7 @@ LK_EXPORT int luaopen_kessan(lua_State *L)
         {NULL, NULL}
     };
     luaL_checkversion(L);
+    lk_pin_open(L);
     lk_allocator(L);
     lk_live_get(L); /* before any handle, so that its __gc comes last */
     lk_model_open(L);

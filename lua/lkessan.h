@@ -14,6 +14,12 @@
  * kessan host's and stock lua5.4's are).
  * Rule for memory: no Lua error is raised while C memory the binding owns
  * is live; the C work is done and released first, then the error raised.
+ * Rules for Lua code run during a call (docs/lua-api.md, "What the binding
+ * guarantees"): argument and option tables are read raw (no metamethod of
+ * a script's table is invoked), strings taken from Lua are real strings
+ * (or numbers) without an embedded zero, and a call that holds a core
+ * pointer across anything that may run Lua code (an allocation may run a
+ * finalizer) pins its object (lpin.c).
  */
 #ifndef LKESSAN_H
 #define LKESSAN_H
@@ -58,10 +64,32 @@ void lk_live_add(lk_live *live, ks_model *model);
 /* Unlist a model: 1 if it was listed (then it is the caller's to free). */
 int lk_live_remove(lk_live *live, ks_model *model);
 
+/* ---- lpin.c: an object kept usable for the length of a call ----------- */
+typedef struct lk_busy {
+    int count;          /* pins held by calls under way                   */
+    int close_pending;  /* closed while busy: finish at the last unpin    */
+    void (*finish_close)(struct lk_busy *busy);
+} lk_busy;
+/* Register the pin's metatable (before any pin is made). */
+void lk_pin_open(lua_State *L);
+/* Pin the object at idx, whose count is `busy`, until the running C
+ * function returns or raises: pushes the pin into a to-be-closed slot
+ * (pop it only with lua_settop or lua_pop; do not move what is below it).
+ * May run Lua code (it allocates): re-read what the object holds after. */
+void lk_pin(lua_State *L, int idx, lk_busy *busy);
+/* When `busy` is pinned: remember the close for the last unpin and return
+ * 1; otherwise 0 (the caller closes now). */
+int lk_busy_defer_close(lk_busy *busy);
+/* Set __metatable of the metatable at idx to its __name, so scripts can
+ * neither read nor change it (getmetatable gives the name). */
+void lk_protect_metatable(lua_State *L, int idx);
+
 typedef struct lk_handle {
     ks_model *model;
+    ks_model *closing; /* closed while busy: freed at the last unpin    */
     lk_live *live;    /* where model is listed                         */
     int is_scenario;
+    lk_busy busy;
     lk_key_cache cache;
 } lk_handle;
 
@@ -125,11 +153,33 @@ lk_handle *lk_to_handle(lua_State *L, int idx);
 /* The open model of the handle at idx; raises on a wrong type or a closed
  * handle ("attempt to use a closed model"). */
 ks_model *lk_check_model(lua_State *L, int idx);
+/* lk_check_model for a call that may run Lua code while it holds the
+ * model: pins the handle (and a scenario's Model) first (see lk_pin). */
+ks_model *lk_pin_model(lua_State *L, int idx);
+/* Raise "model is in use by a running call" when the handle at idx (or,
+ * for a scenario, its Model) is pinned: what would change a model is
+ * refused while a call holds it. */
+void lk_check_changeable(lua_State *L, int idx);
+
+/* ---- lkessan.c: strings, fields and paths from Lua ---------------------- */
+/* The string (or number, converted) argument at idx; raises on another
+ * type or an embedded zero ("string contains an embedded zero"). */
+const char *lk_check_string(lua_State *L, int idx);
+/* lk_check_string, or `fallback` when the argument is none or nil. */
+const char *lk_opt_string(lua_State *L, int idx, const char *fallback);
+/* Whether the string at idx (a string) holds an embedded zero. */
+int lk_has_zero(lua_State *L, int idx);
+/* Push t[name] of the table at idx, raw (no metamethod); its type. */
+int lk_rawfield(lua_State *L, int idx, const char *name);
+/* Ask the host's path policy (LK_HOST_PATHS) about `path`; raises
+ * "PATH: MESSAGE" when refused.  Without a policy, allows everything. */
+void lk_check_path(lua_State *L, const char *path, lk_path_access access);
 
 /* ---- lkessan.c: shared conversions ------------------------------------- */
 /* Raise the core's error (never returns).  err lives on the C stack. */
 int lk_raise(lua_State *L, const ks_error *err);
-/* Return `nil, message` (for failures of files). */
+/* Return `nil, message` (for failures of files; memory and interrupts
+ * raise). */
 int lk_fail(lua_State *L, const ks_error *err);
 /* Push a cell value: a number, or nil for missing, or nil and the error's
  * description.  Returns the number of values pushed (1 or 2). */

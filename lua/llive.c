@@ -49,6 +49,8 @@ lk_live *lk_live_get(lua_State *L)
     lua_createtable(L, 0, 1);
     lua_pushcfunction(L, live_gc);
     lua_setfield(L, -2, "__gc");
+    lua_pushliteral(L, LK_LIVE);
+    lua_setfield(L, -2, "__metatable");
     lua_setmetatable(L, -2);
     lua_setfield(L, LUA_REGISTRYINDEX, LK_LIVE);
     return live;

@@ -19,7 +19,17 @@
  * A Scenario's user value 1 is its Model, which it keeps alive.  Closing is
  * idempotent: __gc, __close and close share one function, and a closed
  * handle raises "attempt to use a closed model".
+ *
+ * Calls that may run Lua code while they hold the model (an option read,
+ * an allocation that runs a finalizer) pin the handle (lk_pin_model); a
+ * pinned scenario pins its Model too.  close() on a pinned handle reads as
+ * closed at once and frees the model at the last unpin; what would change
+ * the model (set, define, import, save, a new scenario) is refused while
+ * it or its Model is pinned.  m:get and m:set do not pin: no Lua code runs
+ * between their read of the model and the core's call.
  */
+#include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -73,6 +83,17 @@ static void aux_push_handle_meta(lua_State *L, int handle, int is_scenario)
     lua_remove(L, class_table);
 }
 
+/* The deferred close of a handle, at its last unpin. */
+static void aux_finish_close(lk_busy *busy)
+{
+    lk_handle *handle = (lk_handle *)(void *)((char *)busy -
+                                              offsetof(lk_handle, busy));
+    ks_model *model = handle->closing;
+    handle->closing = NULL;
+    if (model && lk_live_remove(handle->live, model))
+        ks_model_free(model);
+}
+
 lk_handle *lk_new_handle(lua_State *L, int is_scenario, int parent)
 {
     if (parent)
@@ -83,6 +104,7 @@ lk_handle *lk_new_handle(lua_State *L, int is_scenario, int parent)
     memset(handle, 0, sizeof *handle);
     handle->live = live;
     handle->is_scenario = is_scenario;
+    handle->busy.finish_close = aux_finish_close;
     int idx = lua_gettop(L);
     lua_createtable(L, LK_CACHE_KINDS * LK_KEY_CACHE, 0);
     lua_setiuservalue(L, idx, 2);
@@ -133,6 +155,58 @@ ks_model *lk_check_model(lua_State *L, int idx)
     return handle->model;
 }
 
+/* The Model handle of the scenario handle at idx (NULL for a Model). */
+static lk_handle *aux_base_handle(lua_State *L, int idx, lk_handle *handle)
+{
+    if (!handle->is_scenario)
+        return NULL;
+    lua_getiuservalue(L, idx, 1);
+    lk_handle *base = lua_touserdata(L, -1);
+    lua_pop(L, 1); /* the scenario keeps it alive */
+    return base;
+}
+
+/* Pin the handle at idx and, for a scenario, its Model. */
+static void aux_pin_handle(lua_State *L, int idx, lk_handle *handle)
+{
+    idx = lua_absindex(L, idx);
+    lk_pin(L, idx, &handle->busy);
+    if (!handle->is_scenario)
+        return;
+    lua_getiuservalue(L, idx, 1);
+    lk_handle *base = lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    if (base)
+        lk_pin(L, idx, &base->busy); /* the scenario anchors its Model */
+}
+
+ks_model *lk_pin_model(lua_State *L, int idx)
+{
+    idx = lua_absindex(L, idx);
+    lk_handle *handle = lk_to_handle(L, idx);
+    if (!handle)
+        luaL_typeerror(L, idx, LK_MODEL);
+    aux_pin_handle(L, idx, handle);
+    if (!handle->model)
+        luaL_error(L, "attempt to use a closed model");
+    return handle->model;
+}
+
+/* Raise when the handle, or the Model of a scenario handle, is pinned. */
+static void aux_check_changeable(lua_State *L, int idx, lk_handle *handle)
+{
+    lk_handle *base = aux_base_handle(L, idx, handle);
+    if (handle->busy.count > 0 || (base && base->busy.count > 0))
+        luaL_error(L, "model is in use by a running call");
+}
+
+void lk_check_changeable(lua_State *L, int idx)
+{
+    lk_handle *handle = lk_to_handle(L, idx);
+    if (handle)
+        aux_check_changeable(L, idx, handle);
+}
+
 /* The handle at 1 for a method (upvalues 1, 2: the two class tables). */
 static lk_handle *aux_self(lua_State *L)
 {
@@ -152,19 +226,32 @@ static ks_model *aux_open_self(lua_State *L)
     return handle->model;
 }
 
-/* An optional string field of the options table at idx (left on the
- * stack so the string stays alive); NULL when absent. */
+/* The open model of self, pinned for the rest of the call. */
+static ks_model *aux_pin_self(lua_State *L)
+{
+    lk_handle *handle = aux_self(L);
+    aux_pin_handle(L, 1, handle);
+    if (!handle->model)
+        luaL_error(L, "attempt to use a closed model");
+    return handle->model;
+}
+
+/* An optional string field of the options table at idx, read raw (left
+ * on the stack so the string stays alive); NULL when absent. */
 static const char *aux_opt_field(lua_State *L, int idx, const char *name)
 {
     if (lua_isnoneornil(L, idx))
         return NULL;
-    int type = lua_getfield(L, idx, name);
+    int type = lk_rawfield(L, idx, name);
     if (type == LUA_TNIL)
         return NULL;
     if (type != LUA_TSTRING)
         luaL_argerror(L, idx, lua_pushfstring(L,
             "field '%s' expected a string, got %s", name,
             luaL_typename(L, -1)));
+    if (lk_has_zero(L, -1))
+        luaL_argerror(L, idx, lua_pushfstring(L,
+            "field '%s' contains an embedded zero", name));
     return lua_tostring(L, -1);
 }
 
@@ -172,7 +259,7 @@ static int aux_opt_flag(lua_State *L, int idx, const char *name)
 {
     if (lua_isnoneornil(L, idx))
         return 0;
-    lua_getfield(L, idx, name);
+    lk_rawfield(L, idx, name);
     int flag = lua_toboolean(L, -1);
     lua_pop(L, 1);
     return flag;
@@ -274,23 +361,44 @@ static int m_get(lua_State *L)
 
 /* m:set(item, period, v) or m:set("id@PERIOD", v): a number sets an
  * override, nil clears the input, kessan.missing sets it missing. */
+/* Raise naming the cell (arguments 2 and, when used, 3) when the number
+ * at value_idx is not finite. */
+static void aux_check_finite(lua_State *L, int value_idx)
+{
+    double number = lua_tonumber(L, value_idx);
+    if (isfinite(number))
+        return;
+    const char *cell = lua_tostring(L, 2);
+    if (value_idx == 4)
+        cell = lua_pushfstring(L, "%s@%s", cell, lua_tostring(L, 3));
+    luaL_argerror(L, value_idx, lua_pushfstring(L,
+        "%s: a finite number expected, got %s", cell,
+        number != number ? "nan" : number > 0 ? "inf" : "-inf"));
+}
+
 static int m_set(lua_State *L)
 {
     lk_handle *handle = aux_self(L);
-    ks_model *model = aux_open_self(L);
+    aux_open_self(L);
+    aux_check_changeable(L, 1, handle);
     int item, period;
     int value_idx = 2 + aux_check_cell(L, handle, 2, &item, &period);
+    int type = lua_type(L, value_idx);
+    if (type == LUA_TNUMBER)
+        aux_check_finite(L, value_idx);
+    else if (type > LUA_TNIL && !lk_is_missing_sentinel(L, value_idx))
+        return luaL_typeerror(L, value_idx, "number, nil or kessan.missing");
+    /* nothing above runs Lua code but to raise: the model is as checked */
+    ks_model *model = handle->model;
     ks_error err;
     ks_status status;
-    if (lua_isnoneornil(L, value_idx))
+    if (type <= LUA_TNIL)
         status = ks_clear(model, item, period, &err);
-    else if (lk_is_missing_sentinel(L, value_idx))
-        status = ks_set_missing(model, item, period, &err);
-    else if (lua_type(L, value_idx) == LUA_TNUMBER)
+    else if (type == LUA_TNUMBER)
         status = ks_set(model, item, period, lua_tonumber(L, value_idx),
                         &err);
     else
-        return luaL_typeerror(L, value_idx, "number, nil or kessan.missing");
+        status = ks_set_missing(model, item, period, &err);
     if (status != KS_OK)
         return lk_raise(L, &err);
     return 0;
@@ -304,10 +412,13 @@ static const char *const aux_rule_names[] = {"sum", "last", "formula", NULL};
  * rule=}]): create an item (options apply then) or give one a formula. */
 static int m_define(lua_State *L)
 {
-    ks_model *model = aux_open_self(L);
-    const char *id = luaL_checkstring(L, 2);
-    const char *formula = luaL_optstring(L, 3, NULL);
+    lk_handle *handle = aux_self(L);
+    const char *id = lk_check_string(L, 2);
+    const char *formula = lk_opt_string(L, 3, NULL);
     aux_check_options(L, 4);
+    lua_settop(L, 4);
+    aux_check_changeable(L, 1, handle);
+    ks_model *model = aux_pin_self(L);
     ks_item_info info;
     memset(&info, 0, sizeof info);
     info.id = id;
@@ -337,7 +448,7 @@ static int m_define(lua_State *L)
 /* m:items() -> { id, ... } in display order */
 static int m_items(lua_State *L)
 {
-    ks_model *model = aux_open_self(L);
+    ks_model *model = aux_pin_self(L);
     int count = ks_item_count(model);
     lua_createtable(L, count, 0);
     for (int i = 0; i < count; i++) {
@@ -363,8 +474,8 @@ static void aux_set_string(lua_State *L, const char *name, const char *text)
 /* m:setting(key) -> the model's setting (settings.csv), or nil. */
 static int m_setting(lua_State *L)
 {
+    const char *key = lk_check_string(L, 2);
     ks_model *model = aux_open_self(L);
-    const char *key = luaL_checkstring(L, 2);
     const char *value = ks_setting(model, key);
     if (!value)
         return 0;
@@ -374,7 +485,8 @@ static int m_setting(lua_State *L)
 
 static int m_item(lua_State *L)
 {
-    ks_model *model = aux_open_self(L);
+    lua_settop(L, 2);
+    ks_model *model = aux_pin_self(L);
     int item = lk_check_item(L, model, 2);
     ks_item_info info;
     if (ks_item_get(model, item, &info) != KS_OK)
@@ -395,7 +507,7 @@ static int m_item(lua_State *L)
 /* m:periods() -> { "1Q01", ... } in time order */
 static int m_periods(lua_State *L)
 {
-    ks_model *model = aux_open_self(L);
+    ks_model *model = aux_pin_self(L);
     int count = ks_period_count(model);
     lua_createtable(L, count, 0);
     for (int i = 0; i < count; i++) {
@@ -413,9 +525,10 @@ static int m_periods(lua_State *L)
 static int m_scenario(lua_State *L)
 {
     lk_handle *self = aux_self(L);
-    if (!self->model)
-        return luaL_error(L, "attempt to use a closed model");
-    const char *name = luaL_checkstring(L, 2);
+    const char *name = lk_check_string(L, 2);
+    lua_settop(L, 2);
+    aux_check_changeable(L, 1, self);
+    ks_model *base = aux_pin_self(L);
     int parent = 1;
     if (self->is_scenario) {
         lua_getiuservalue(L, 1, 1);
@@ -423,7 +536,7 @@ static int m_scenario(lua_State *L)
     }
     lk_handle *handle = lk_new_handle(L, 1, parent);
     ks_error err;
-    if (ks_scenario_new(self->model, name, &handle->model, &err) != KS_OK)
+    if (ks_scenario_new(base, name, &handle->model, &err) != KS_OK)
         return lk_raise(L, &err);
     lk_live_add(handle->live, handle->model);
     return 1;
@@ -432,7 +545,7 @@ static int m_scenario(lua_State *L)
 /* m:scenarios() -> { name, ... }: the scenarios saved in the model */
 static int m_scenarios(lua_State *L)
 {
-    ks_model *model = aux_open_self(L);
+    ks_model *model = aux_pin_self(L);
     int count = ks_saved_scenario_count(model);
     lua_createtable(L, count, 0);
     for (int i = 0; i < count; i++) {
@@ -445,7 +558,9 @@ static int m_scenarios(lua_State *L)
 /* s:save(): save the scenario's overrides in its model, under its name */
 static int m_save(lua_State *L)
 {
+    lk_handle *handle = aux_self(L);
     ks_model *model = aux_open_self(L);
+    aux_check_changeable(L, 1, handle);
     ks_error err;
     if (ks_scenario_save(model, &err) != KS_OK)
         return lk_raise(L, &err);
@@ -455,12 +570,16 @@ static int m_save(lua_State *L)
 /* m:import(path [, {reported = true}]) -> true | nil, message */
 static int m_import(lua_State *L)
 {
-    ks_model *model = aux_open_self(L);
-    const char *path = luaL_checkstring(L, 2);
+    lk_handle *handle = aux_self(L);
+    const char *path = lk_check_string(L, 2);
     aux_check_options(L, 3);
+    lua_settop(L, 3);
+    aux_check_changeable(L, 1, handle);
+    ks_model *model = aux_pin_self(L);
     ks_provenance provenance = aux_opt_flag(L, 3, "reported")
                                    ? KS_PROV_REPORTED
                                    : KS_PROV_OVERRIDDEN;
+    lk_check_path(L, path, LK_PATH_READ);
     ks_error err;
     if (ks_import_values(model, path, provenance, &err) != KS_OK)
         return lk_fail(L, &err);
@@ -472,12 +591,14 @@ static int m_import(lua_State *L)
  * message; a model with scenario = true also writes its saved scenarios */
 static int m_export(lua_State *L)
 {
-    ks_model *model = aux_open_self(L);
-    const char *path = luaL_checkstring(L, 2);
+    const char *path = lk_check_string(L, 2);
     aux_check_options(L, 3);
+    lua_settop(L, 3);
+    ks_model *model = aux_pin_self(L);
     ks_export_options options;
     options.with_scenario_column = aux_opt_flag(L, 3, "scenario");
     options.inputs_only = aux_opt_flag(L, 3, "inputs_only");
+    lk_check_path(L, path, LK_PATH_WRITE);
     ks_error err;
     ks_status status = options.with_scenario_column
         ? ks_export_scenarios_csv(model, path, &options, &err)
@@ -505,12 +626,17 @@ static int m_series(lua_State *L)
     return 1;
 }
 
-/* m:close(), __gc, __close: release the model once; harmless twice. */
+/* m:close(), __gc, __close: release the model once; harmless twice.  A
+ * pinned handle reads as closed now and is freed at its last unpin. */
 static int m_close(lua_State *L)
 {
     lk_handle *handle = aux_self(L);
     ks_model *model = handle->model;
     handle->model = NULL;
+    if (model && lk_busy_defer_close(&handle->busy)) {
+        handle->closing = model;
+        return 0;
+    }
     /* not listed any more: the state is closing and has freed it */
     if (model && lk_live_remove(handle->live, model))
         ks_model_free(model);
@@ -605,7 +731,8 @@ static int m_tostring(lua_State *L)
         lua_pushfstring(L, "%s (closed)", type);
         return 1;
     }
-    ks_model *model = handle->model;
+    lua_settop(L, 1);
+    ks_model *model = aux_pin_self(L);
     int periods[5];
     int period_count = aux_summary_periods(model, periods);
     int item_count = ks_item_count(model);

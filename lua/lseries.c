@@ -16,6 +16,9 @@
  * gives that error (the left one first); otherwise a missing operand gives
  * missing; division by zero and results that are not numbers start an
  * error naming the period.
+ * An attached series re-reads its handle's model at every read (a closed
+ * model raises), and the calls that loop over periods pin the handle
+ * (lk_pin_model), so Lua code run meanwhile cannot free or change it.
  */
 #include <math.h>
 #include <stdio.h>
@@ -53,6 +56,18 @@ static ks_model *aux_series_model(lua_State *L, int idx)
     if (!handle || !handle->model)
         luaL_error(L, "attempt to use a closed model");
     return handle->model;
+}
+
+/* Pin the handle of an attached series at idx for the rest of the call
+ * (raises when closed); nothing for a detached one.  Pushes the handle
+ * and the pins. */
+static void aux_pin_series(lua_State *L, int idx, lk_series *series)
+{
+    if (series->item < 0)
+        return;
+    idx = lua_absindex(L, idx);
+    lua_getiuservalue(L, idx, 1);
+    lk_pin_model(L, -1);
 }
 
 static int aux_count(lua_State *L, int idx, lk_series *series)
@@ -191,13 +206,16 @@ static void aux_set_error(lua_State *L, int idx, int position,
                           const char *text)
 {
     idx = lua_absindex(L, idx);
+    /* copied first: text may be the model's, and the allocation below may
+     * run Lua code that reads the model again */
+    lua_pushstring(L, text);
     if (lua_getiuservalue(L, idx, 2) != LUA_TTABLE) {
         lua_pop(L, 1);
         lua_newtable(L);
         lua_pushvalue(L, -1);
         lua_setiuservalue(L, idx, 2);
     }
-    lua_pushstring(L, text);
+    lua_insert(L, -2);
     lua_rawseti(L, -2, position + 1);
     lua_pop(L, 1);
 }
@@ -206,6 +224,7 @@ static void aux_set_error(lua_State *L, int idx, int position,
 static lk_series *aux_detach(lua_State *L, int idx, lk_series *source)
 {
     idx = lua_absindex(L, idx);
+    aux_pin_series(L, idx, source);
     int count = aux_count(L, idx, source);
     lk_series *copy = aux_new_detached(L, count);
     for (int i = 0; i < count; i++) {
@@ -295,6 +314,11 @@ static int aux_arith(lua_State *L, aux_op op)
                           "and a %s", aux_op_names[op], luaL_typename(L, 2));
     int template_idx = left ? 1 : 2;
     lk_series *template = left ? left : right;
+    lua_settop(L, 2);
+    if (left)
+        aux_pin_series(L, 1, left);
+    if (right)
+        aux_pin_series(L, 2, right);
     int count = aux_count(L, template_idx, template);
     lk_series *result = aux_new_detached(L, count);
     for (int i = 0; i < count; i++) {
@@ -322,8 +346,11 @@ static const char *aux_key_id(lua_State *L, lk_series *series, int idx,
                               char *buf, int *position)
 {
     *position = -1;
-    if (lua_type(L, idx) == LUA_TSTRING)
+    if (lua_type(L, idx) == LUA_TSTRING) {
+        if (lk_has_zero(L, idx))
+            luaL_argerror(L, idx, "string contains an embedded zero");
         return lua_tostring(L, idx);
+    }
     int isint = 0;
     lua_Integer n = lua_tointegerx(L, idx, &isint);
     if (!isint)
@@ -380,6 +407,13 @@ static int s_newindex(lua_State *L)
     const char *id = aux_key_id(L, series, 2, buf, &position);
     if (!id)
         return luaL_error(L, "series position out of range");
+    if (lua_type(L, 3) == LUA_TNUMBER && !isfinite(lua_tonumber(L, 3))) {
+        double number = lua_tonumber(L, 3);
+        return luaL_error(L, "%s at %s: a finite number expected, got %s",
+                          LK_SERIES, id,
+                          number != number ? "nan"
+                                           : number > 0 ? "inf" : "-inf");
+    }
     if (series->item < 0) {
         if (position < 0 && (position = aux_find_id(series, id, -1)) < 0)
             return luaL_error(L, "unknown period '%s' in series", id);
@@ -388,6 +422,9 @@ static int s_newindex(lua_State *L)
                                        : lua_tonumber(L, 3);
         return 0;
     }
+    lua_getiuservalue(L, 1, 1);
+    lk_check_changeable(L, -1);
+    lua_pop(L, 1);
     ks_model *model = aux_series_model(L, 1);
     int period;
     if (position >= 0)
@@ -418,6 +455,8 @@ static int s_len(lua_State *L)
 static int aux_next(lua_State *L)
 {
     lk_series *series = aux_check_series(L, 1);
+    lua_settop(L, 1);
+    aux_pin_series(L, 1, series);
     lua_Integer position = lua_tointeger(L, lua_upvalueindex(1));
     if (position >= aux_count(L, 1, series))
         return 0;
@@ -459,6 +498,9 @@ static int s_eq(lua_State *L)
         lua_pushboolean(L, 0);
         return 1;
     }
+    lua_settop(L, 2);
+    aux_pin_series(L, 1, a);
+    aux_pin_series(L, 2, b);
     int count = aux_count(L, 1, a);
     int equal = count == aux_count(L, 2, b);
     for (int i = 0; equal && i < count; i++) {
@@ -487,6 +529,8 @@ static int s_tostring(lua_State *L)
             return 1;
         }
     }
+    lua_settop(L, 1);
+    aux_pin_series(L, 1, series);
     int count = aux_count(L, 1, series);
     lk_text_table table;
     lk_text_begin(L, &table, 2);
@@ -524,6 +568,8 @@ static int s_get(lua_State *L)
     lk_series *series = aux_check_series(L, 1);
     if (lua_type(L, 2) != LUA_TSTRING)
         return luaL_typeerror(L, 2, "period");
+    if (lk_has_zero(L, 2))
+        return luaL_argerror(L, 2, "string contains an embedded zero");
     const char *id = lua_tostring(L, 2);
     if (series->item >= 0) {
         ks_model *model = aux_series_model(L, 1);
@@ -542,6 +588,8 @@ static int s_get(lua_State *L)
 static int s_periods(lua_State *L)
 {
     lk_series *series = aux_check_series(L, 1);
+    lua_settop(L, 1);
+    aux_pin_series(L, 1, series);
     int count = aux_count(L, 1, series);
     lua_createtable(L, count, 0);
     for (int i = 0; i < count; i++) {
@@ -556,6 +604,8 @@ static int s_periods(lua_State *L)
 static int s_totable(lua_State *L)
 {
     lk_series *series = aux_check_series(L, 1);
+    lua_settop(L, 1);
+    aux_pin_series(L, 1, series);
     int count = aux_count(L, 1, series);
     lua_createtable(L, 0, count);
     for (int i = 0; i < count; i++) {
@@ -587,6 +637,7 @@ static int s_id(lua_State *L)
 static int s_detach(lua_State *L)
 {
     lk_series *series = aux_check_series(L, 1);
+    lua_settop(L, 1);
     aux_detach(L, 1, series);
     return 1;
 }
@@ -621,5 +672,6 @@ void lk_series_open(lua_State *L)
     luaL_newlib(L, aux_methods);
     lua_pushcclosure(L, s_index, 1);
     lua_setfield(L, -2, "__index");
+    lk_protect_metatable(L, -1);
     lua_pop(L, 1);
 }

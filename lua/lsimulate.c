@@ -16,6 +16,7 @@
  */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime, isatty */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +36,9 @@ typedef struct sim_distribution {
 } sim_distribution;
 
 typedef struct sim_handle {
-    ks_sim_result *result;
+    ks_sim_result *result;  /* NULL once closed                          */
+    ks_sim_result *closing; /* closed while pinned: freed at last unpin  */
+    lk_busy busy;
 } sim_handle;
 
 /* ---- distributions ------------------------------------------------------- */
@@ -136,65 +139,74 @@ static int dist_pert(lua_State *L)
     return aux_three_point(L, KS_DIST_PERT);
 }
 
-/* Length of the array field `name` of the table at 1 (raises if it is
- * present and not a table of numbers); -1 when absent. */
+/* The array field `name` of the table at 1, read raw, pushed (nil when
+ * absent); raises unless it is a table of 1 to KS_DISCRETE_MAX finite
+ * numbers.  Returns its length, or -1 when absent. */
+#define KS_DISCRETE_MAX 1000000
 static int aux_number_array(lua_State *L, const char *name)
 {
-    int type = lua_getfield(L, 1, name);
-    if (type == LUA_TNIL) {
-        lua_pop(L, 1);
+    int type = lk_rawfield(L, 1, name);
+    if (type == LUA_TNIL)
         return -1;
-    }
     if (type != LUA_TTABLE)
         luaL_argerror(L, 1, lua_pushfstring(L, "field '%s' must be a table "
                                                "of numbers", name));
-    int count = (int)luaL_len(L, -1);
-    for (int i = 1; i <= count; i++) {
-        lua_geti(L, -1, i);
-        if (!lua_isnumber(L, -1) || !isfinite(lua_tonumber(L, -1)))
+    lua_Unsigned count = lua_rawlen(L, -1);
+    if (count > KS_DISCRETE_MAX)
+        luaL_argerror(L, 1, lua_pushfstring(L, "field '%s' holds more than "
+                                               "%d numbers", name,
+                                            KS_DISCRETE_MAX));
+    for (int i = 1; i <= (int)count; i++) {
+        lua_rawgeti(L, -1, i);
+        if (lua_type(L, -1) != LUA_TNUMBER || !isfinite(lua_tonumber(L, -1)))
             luaL_argerror(L, 1, lua_pushfstring(L, "%s[%d] must be a finite "
                                                    "number", name, i));
         lua_pop(L, 1);
     }
-    lua_pop(L, 1);
-    return count;
+    return (int)count;
 }
 
 /* kessan.discrete{values = {...}, weights = {...}} (weights optional:
- * equal) */
+ * equal).  The arrays are read raw and copied as they were checked. */
 static int dist_discrete(lua_State *L)
 {
     luaL_checktype(L, 1, LUA_TTABLE);
-    int count = aux_number_array(L, "values");
+    lua_settop(L, 1);
+    int count = aux_number_array(L, "values");                /* 2 */
     if (count < 1)
         return luaL_argerror(L, 1, "field 'values' must hold at least one number");
-    int weights = aux_number_array(L, "weights");
+    int weights = aux_number_array(L, "weights");             /* 3 */
     if (weights >= 0 && weights != count)
         return luaL_argerror(L, 1, lua_pushfstring(
                                        L, "field 'weights' must have one weight per value "
                                           "(%d values, %d weights)", count, weights));
-    sim_distribution *d = dist_push(L, KS_DIST_DISCRETE, count);
+    /* copies, so that Lua code run by the allocation below cannot change
+     * what was checked */
+    double *copy = lua_newuserdatauv(L, (size_t)(2 * count) * sizeof *copy, 0);
+    for (int i = 0; i < count; i++) {
+        lua_rawgeti(L, 2, i + 1);
+        copy[i] = lua_tonumber(L, -1);
+        lua_pop(L, 1);
+        copy[count + i] = 1.0;
+        if (weights >= 0) {
+            lua_rawgeti(L, 3, i + 1);
+            copy[count + i] = lua_tonumber(L, -1);
+            lua_pop(L, 1);
+        }
+    }
     double total = 0;
     for (int i = 0; i < count; i++) {
-        lua_getfield(L, 1, "values");
-        lua_geti(L, -1, i + 1);
-        d->data[i] = lua_tonumber(L, -1);
-        lua_pop(L, 2);
-        double weight = 1.0;
-        if (weights >= 0) {
-            lua_getfield(L, 1, "weights");
-            lua_geti(L, -1, i + 1);
-            weight = lua_tonumber(L, -1);
-            lua_pop(L, 2);
-        }
-        if (weight < 0)
+        double weight = copy[count + i];
+        if (!(weight >= 0) || !isfinite(weight))
             return luaL_argerror(L, 1, lua_pushfstring(
-                                           L, "weights[%d] must be >= 0", i + 1));
-        d->data[count + i] = weight;
+                                           L, "weights[%d] must be a finite number >= 0", i + 1));
         total += weight;
     }
-    if (!(total > 0))
-        return luaL_argerror(L, 1, "field 'weights' must not all be zero");
+    if (!(total > 0) || !isfinite(total))
+        return luaL_argerror(L, 1, "field 'weights' must not all be zero "
+                                   "and their sum must be finite");
+    sim_distribution *d = dist_push(L, KS_DIST_DISCRETE, count);
+    memcpy(d->data, copy, (size_t)(2 * count) * sizeof *copy);
     d->dist.count = count;
     d->dist.values = d->data;
     d->dist.weights = d->data + count;
@@ -252,27 +264,51 @@ static int dist_variance(lua_State *L)
 
 /* ---- reading the options of s:simulate{...} ----------------------------- */
 
-/* An integer field of the options (at 2) from lo to hi; `fallback` when
- * absent (or an error when fallback < lo). */
+/* The options of s:simulate are at 2 and read raw; what the spec points
+ * at (cell strings, distributions) is anchored in the table at 3, so Lua
+ * code run meanwhile (a finalizer) cannot collect it by changing the
+ * options. */
+#define OPTIONS 2
+#define ANCHORS 3
+
+static void opt_anchor(lua_State *L, int idx)
+{
+    lua_pushvalue(L, idx);
+    lua_rawseti(L, ANCHORS, (lua_Integer)lua_rawlen(L, ANCHORS) + 1);
+}
+
+/* An integer field of the options from lo to hi; `fallback` when absent
+ * (or an error when fallback < lo).  NaN, infinities, fractions and
+ * numbers out of range are refused before any conversion to an integer. */
 static lua_Integer opt_integer(lua_State *L, const char *name,
                                lua_Integer fallback, lua_Integer lo,
                                lua_Integer hi)
 {
-    int type = lua_getfield(L, 2, name);
+    int type = lk_rawfield(L, OPTIONS, name);
     if (type == LUA_TNIL) {
         lua_pop(L, 1);
         if (fallback < lo)
-            luaL_argerror(L, 2, lua_pushfstring(L, "field '%s' is required",
-                                                name));
+            luaL_argerror(L, OPTIONS, lua_pushfstring(L, "field '%s' is required",
+                                                      name));
         return fallback;
     }
-    lua_Number number = lua_tonumber(L, -1);
+    int ok = 0;
+    lua_Integer value = 0;
+    if (type == LUA_TNUMBER && lua_isinteger(L, -1)) {
+        value = lua_tointeger(L, -1);
+        ok = 1;
+    } else if (type == LUA_TNUMBER) {
+        lua_Number number = lua_tonumber(L, -1);
+        /* -2^63 <= number < 2^63: exactly the doubles a lua_Integer holds */
+        ok = number == floor(number) && number >= -0x1p63 && number < 0x1p63;
+        if (ok)
+            value = (lua_Integer)number;
+    }
     lua_pop(L, 1);
-    if (type != LUA_TNUMBER || number != floor(number) || number < (lua_Number)lo ||
-        number > (lua_Number)hi)
-        luaL_argerror(L, 2, lua_pushfstring(L, "field '%s' must be an integer "
-                                               "from %I to %I", name, lo, hi));
-    return (lua_Integer)number;
+    if (!ok || value < lo || value > hi)
+        luaL_argerror(L, OPTIONS, lua_pushfstring(L, "field '%s' must be an integer "
+                                                     "from %I to %I", name, lo, hi));
+    return value;
 }
 
 /* draws: cell -> distribution or number.  Sorted by cell so the order of
@@ -282,21 +318,50 @@ static int aux_compare_draws(const void *a, const void *b)
     return strcmp(((const ks_sim_draw *)a)->cell, ((const ks_sim_draw *)b)->cell);
 }
 
+/* One entry of draws (key at -2, value at -1) into *draw; anchors both. */
+static void opt_draw(lua_State *L, ks_sim_draw *draw)
+{
+    if (lua_type(L, -2) != LUA_TSTRING)
+        luaL_argerror(L, OPTIONS, "field 'draws' must be keyed by cells (\"id@PERIOD\")");
+    if (lk_has_zero(L, -2))
+        luaL_argerror(L, OPTIONS, "field 'draws': a cell contains an embedded zero");
+    draw->cell = lua_tostring(L, -2);
+    memset(&draw->dist, 0, sizeof draw->dist);
+    if (lua_type(L, -1) == LUA_TNUMBER) {
+        draw->dist.kind = KS_DIST_FIXED;
+        draw->dist.a = lua_tonumber(L, -1);
+        if (!isfinite(draw->dist.a))
+            luaL_argerror(L, OPTIONS, lua_pushfstring(
+                                    L, "draws['%s'] must be a finite number", draw->cell));
+    } else {
+        sim_distribution *d = luaL_testudata(L, -1, LK_DISTRIBUTION);
+        if (!d)
+            luaL_argerror(L, OPTIONS, lua_pushfstring(
+                                    L, "draws['%s'] must be a distribution "
+                                       "(kessan.normal(...), ...) or a number, got %s",
+                                    draw->cell, luaL_typename(L, -1)));
+        draw->dist = d->dist;
+    }
+    opt_anchor(L, -2);
+    opt_anchor(L, -1);
+}
+
 static ks_sim_draw *opt_draws(lua_State *L, int *count)
 {
-    int type = lua_getfield(L, 2, "draws");
+    int type = lk_rawfield(L, OPTIONS, "draws");
     if (type == LUA_TNIL) {
         lua_pop(L, 1);
         *count = 0;
         return NULL;
     }
     if (type != LUA_TTABLE)
-        luaL_argerror(L, 2, "field 'draws' must be a table {[cell] = distribution}");
+        luaL_argerror(L, OPTIONS, "field 'draws' must be a table {[cell] = distribution}");
     int draws_idx = lua_gettop(L);
     int n = 0;
     lua_pushnil(L);
     while (lua_next(L, draws_idx)) {
-        n++;
+        if (++n > 1000000)
+            luaL_argerror(L, OPTIONS, "field 'draws' holds more than 1000000 cells");
         lua_pop(L, 1);
     }
     ks_sim_draw *draws = lua_newuserdatauv(L, (size_t)(n + 1) * sizeof *draws, 0);
@@ -305,82 +370,88 @@ static ks_sim_draw *opt_draws(lua_State *L, int *count)
     int i = 0;
     lua_pushnil(L);
     while (lua_next(L, draws_idx)) {
-        if (lua_type(L, -2) != LUA_TSTRING)
-            luaL_argerror(L, 2, "field 'draws' must be keyed by cells (\"id@PERIOD\")");
-        ks_sim_draw *draw = &draws[i++];
-        draw->cell = lua_tostring(L, -2);
-        memset(&draw->dist, 0, sizeof draw->dist);
-        if (lua_type(L, -1) == LUA_TNUMBER) {
-            draw->dist.kind = KS_DIST_FIXED;
-            draw->dist.a = lua_tonumber(L, -1);
-        } else {
-            sim_distribution *d = luaL_testudata(L, -1, LK_DISTRIBUTION);
-            if (!d)
-                luaL_argerror(L, 2, lua_pushfstring(
-                                        L, "draws['%s'] must be a distribution "
-                                           "(kessan.normal(...), ...) or a number, got %s",
-                                        draw->cell, luaL_typename(L, -1)));
-            draw->dist = d->dist;
-        }
+        /* the allocation above may have run Lua code that added entries */
+        if (i >= n)
+            luaL_argerror(L, OPTIONS, "field 'draws' changed while it was read");
+        opt_draw(L, &draws[i++]);
         lua_pop(L, 1);
     }
-    qsort(draws, (size_t)n, sizeof *draws, aux_compare_draws);
-    lua_pop(L, 1); /* the draws table stays reachable from the options */
-    *count = n;
+    qsort(draws, (size_t)i, sizeof *draws, aux_compare_draws);
+    lua_pop(L, 1); /* the draws table; its entries are anchored */
+    *count = i;
     return draws;
 }
 
 static const char **opt_outputs(lua_State *L, int *count)
 {
-    if (lua_getfield(L, 2, "outputs") != LUA_TTABLE)
-        luaL_argerror(L, 2, "field 'outputs' must be a list of cells (\"id@PERIOD\")");
-    int n = (int)luaL_len(L, -1);
-    if (n < 1)
-        luaL_argerror(L, 2, "field 'outputs' must list at least one cell");
+    if (lk_rawfield(L, OPTIONS, "outputs") != LUA_TTABLE)
+        luaL_argerror(L, OPTIONS, "field 'outputs' must be a list of cells (\"id@PERIOD\")");
+    lua_Unsigned n = lua_rawlen(L, -1);
+    if (n < 1 || n > 100000)
+        luaL_argerror(L, OPTIONS, "field 'outputs' must list 1 to 100000 cells");
     const char **outputs = lua_newuserdatauv(L, (size_t)n * sizeof *outputs, 0);
     lua_insert(L, -2);
-    for (int i = 0; i < n; i++) {
-        if (lua_geti(L, -1, i + 1) != LUA_TSTRING)
-            luaL_argerror(L, 2, lua_pushfstring(L, "outputs[%d] must be a cell "
-                                                   "string", i + 1));
-        outputs[i] = lua_tostring(L, -1); /* alive in the outputs table */
+    for (int i = 0; i < (int)n; i++) {
+        if (lua_rawgeti(L, -1, i + 1) != LUA_TSTRING)
+            luaL_argerror(L, OPTIONS, lua_pushfstring(L, "outputs[%d] must be a cell "
+                                                         "string", i + 1));
+        if (lk_has_zero(L, -1))
+            luaL_argerror(L, OPTIONS, lua_pushfstring(L, "outputs[%d] contains an "
+                                                         "embedded zero", i + 1));
+        outputs[i] = lua_tostring(L, -1);
+        opt_anchor(L, -1);
         lua_pop(L, 1);
     }
     lua_pop(L, 1);
-    *count = n;
+    *count = (int)n;
     return outputs;
+}
+
+/* correlate[i] = {cell_a, cell_b, rho} into *pair; anchors the cells. */
+static void opt_pair(lua_State *L, int i, ks_sim_correlation *pair)
+{
+    int ok = lua_type(L, -1) == LUA_TTABLE &&
+             lua_rawgeti(L, -1, 1) == LUA_TSTRING &&
+             lua_rawgeti(L, -2, 2) == LUA_TSTRING &&
+             lua_rawgeti(L, -3, 3) == LUA_TNUMBER &&
+             isfinite(lua_tonumber(L, -1));
+    if (!ok)
+        luaL_argerror(L, OPTIONS, lua_pushfstring(L, "correlate[%d] must be "
+                                                     "{cell_a, cell_b, rho} with a finite rho", i + 1));
+    if (lk_has_zero(L, -3) || lk_has_zero(L, -2))
+        luaL_argerror(L, OPTIONS, lua_pushfstring(L, "correlate[%d]: a cell contains "
+                                                     "an embedded zero", i + 1));
+    pair->cell_a = lua_tostring(L, -3);
+    pair->cell_b = lua_tostring(L, -2);
+    pair->rho = lua_tonumber(L, -1);
+    opt_anchor(L, -3);
+    opt_anchor(L, -2);
+    lua_pop(L, 3);
 }
 
 static ks_sim_correlation *opt_correlate(lua_State *L, int *count)
 {
-    int type = lua_getfield(L, 2, "correlate");
+    int type = lk_rawfield(L, OPTIONS, "correlate");
     if (type == LUA_TNIL) {
         lua_pop(L, 1);
         *count = 0;
         return NULL;
     }
     if (type != LUA_TTABLE)
-        luaL_argerror(L, 2, "field 'correlate' must be a list of {cell_a, cell_b, rho}");
-    int n = (int)luaL_len(L, -1);
+        luaL_argerror(L, OPTIONS, "field 'correlate' must be a list of {cell_a, cell_b, rho}");
+    lua_Unsigned n = lua_rawlen(L, -1);
+    if (n > 100000)
+        luaL_argerror(L, OPTIONS, "field 'correlate' lists more than 100000 pairs");
     ks_sim_correlation *pairs =
         lua_newuserdatauv(L, (size_t)(n + 1) * sizeof *pairs, 0);
     lua_insert(L, -2);
-    for (int i = 0; i < n; i++) {
-        lua_geti(L, -1, i + 1);
-        int ok = lua_type(L, -1) == LUA_TTABLE &&
-                 lua_geti(L, -1, 1) == LUA_TSTRING &&
-                 lua_geti(L, -2, 2) == LUA_TSTRING &&
-                 lua_geti(L, -3, 3) == LUA_TNUMBER;
-        if (!ok)
-            luaL_argerror(L, 2, lua_pushfstring(L, "correlate[%d] must be "
-                                                   "{cell_a, cell_b, rho}", i + 1));
-        pairs[i].cell_a = lua_tostring(L, -3);
-        pairs[i].cell_b = lua_tostring(L, -2);
-        pairs[i].rho = lua_tonumber(L, -1);
-        lua_pop(L, 4);
+    for (int i = 0; i < (int)n; i++) {
+        lua_rawgeti(L, -1, i + 1);
+        opt_pair(L, i, &pairs[i]);
+        lua_pop(L, 1);
     }
     lua_pop(L, 1);
-    *count = n;
+    *count = (int)n;
     return pairs;
 }
 
@@ -424,11 +495,21 @@ static int progress_draw(void *ud, int64_t done, int64_t total)
 
 /* ---- s:simulate{...} --------------------------------------------------- */
 
+static void aux_finish_close(lk_busy *busy)
+{
+    sim_handle *handle = (sim_handle *)(void *)((char *)busy -
+                                                offsetof(sim_handle, busy));
+    ks_sim_result_free(handle->closing);
+    handle->closing = NULL;
+}
+
 static int m_simulate(lua_State *L)
 {
-    ks_model *model = lk_check_model(L, 1);
-    luaL_checktype(L, 2, LUA_TTABLE);
-    lua_settop(L, 2);
+    lk_check_model(L, 1);
+    luaL_checktype(L, OPTIONS, LUA_TTABLE);
+    lua_settop(L, OPTIONS);
+    lua_newtable(L);                          /* ANCHORS */
+    ks_model *model = lk_pin_model(L, 1);
     ks_sim_spec spec;
     memset(&spec, 0, sizeof spec);
     spec.trials = (int64_t)opt_integer(L, "trials", 0, 1, KS_SIM_TRIALS_MAX);
@@ -437,7 +518,8 @@ static int m_simulate(lua_State *L)
     spec.draws = opt_draws(L, &spec.draw_count);
     spec.outputs = opt_outputs(L, &spec.output_count);
     spec.correlations = opt_correlate(L, &spec.correlation_count);
-    int show = lua_getfield(L, 2, "progress") == LUA_TNIL || lua_toboolean(L, -1);
+    int show = lk_rawfield(L, OPTIONS, "progress") == LUA_TNIL ||
+               lua_toboolean(L, -1);
     lua_pop(L, 1);
     progress_bar bar = { {0, 0}, 0, show && isatty(STDERR_FILENO), -1 };
     clock_gettime(CLOCK_MONOTONIC, &bar.start);
@@ -445,7 +527,8 @@ static int m_simulate(lua_State *L)
     spec.progress_data = &bar;
 
     sim_handle *handle = lua_newuserdatauv(L, sizeof *handle, 0);
-    handle->result = NULL;
+    memset(handle, 0, sizeof *handle);
+    handle->busy.finish_close = aux_finish_close;
     luaL_setmetatable(L, LK_SIMULATION);
     ks_error err;
     ks_status status = ks_simulate(model, &spec, &handle->result, &err);
@@ -458,9 +541,12 @@ static int m_simulate(lua_State *L)
 
 /* ---- the result ------------------------------------------------------------- */
 
+/* The open result at 1, pinned for the rest of the call (reading the
+ * arguments may run Lua code that closes it). */
 static ks_sim_result *aux_result(lua_State *L)
 {
     sim_handle *handle = luaL_checkudata(L, 1, LK_SIMULATION);
+    lk_pin(L, 1, &handle->busy);
     if (!handle->result)
         luaL_error(L, "attempt to use a closed simulation");
     return handle->result;
@@ -469,7 +555,7 @@ static ks_sim_result *aux_result(lua_State *L)
 /* The output named at idx; raises naming the outputs there are. */
 static int aux_output(lua_State *L, ks_sim_result *result, int idx)
 {
-    const char *cell = luaL_checkstring(L, idx);
+    const char *cell = lk_check_string(L, idx);
     int output = ks_sim_output_find(result, cell);
     if (output >= 0)
         return output;
@@ -547,6 +633,8 @@ static int r_prob(lua_State *L)
     int output = aux_output(L, result, 2);
     int op = luaL_checkoption(L, 3, NULL, ops);
     double x = luaL_checknumber(L, 4);
+    if (isnan(x))
+        return luaL_argerror(L, 4, "x must be a number, got nan");
     double share = ks_sim_prob(result, output, (ks_sim_op)op, x);
     if (isnan(share))
         lua_pushnil(L);
@@ -619,7 +707,8 @@ static int r_tostring(lua_State *L)
         lua_pushliteral(L, "kessan.Simulation (closed)");
         return 1;
     }
-    ks_sim_result *result = handle->result;
+    lua_settop(L, 1);
+    ks_sim_result *result = aux_result(L);
     static const char *const heads[] = { "output", "mean", "sd", "p5", "p50",
                                          "p95", "min", "max" };
     lk_text_table table;
@@ -646,11 +735,18 @@ static int r_tostring(lua_State *L)
     return 1;
 }
 
+/* r:close(), __gc, __close: free the result once; a pinned result reads
+ * as closed now and is freed at its last unpin. */
 static int r_close(lua_State *L)
 {
     sim_handle *handle = luaL_checkudata(L, 1, LK_SIMULATION);
-    ks_sim_result_free(handle->result);
+    ks_sim_result *result = handle->result;
     handle->result = NULL;
+    if (result && lk_busy_defer_close(&handle->busy)) {
+        handle->closing = result;
+        return 0;
+    }
+    ks_sim_result_free(result);
     return 0;
 }
 
@@ -705,6 +801,7 @@ static void aux_metatable(lua_State *L, const char *name,
         lua_pushcfunction(L, gc);
         lua_setfield(L, -2, "__close");
     }
+    lk_protect_metatable(L, -1);
     lua_pop(L, 1);
 }
 

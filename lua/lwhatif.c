@@ -14,7 +14,8 @@
  * with rows, cols, outputs and the first output's rows (g[i][j]), so
  * g.rows, g[i][j] are plain table reads.  Temporary arrays live in Lua
  * userdata, so a Lua error never leaks them; the core's errors are raised
- * after its memory is released.
+ * after its memory is released.  The options are read raw, with the model
+ * pinned (lk_pin_model) from before the first read to the end of the call.
  */
 #include <math.h>
 #include <stdio.h>
@@ -46,6 +47,8 @@ static ks_cell_ref aux_cell_at(lua_State *L, ks_model *model, int idx,
                                const char *field)
 {
     ks_cell_ref cell = { -1, -1 };
+    if (lua_type(L, idx) == LUA_TSTRING && lk_has_zero(L, idx))
+        aux_misuse(L, field, "string contains an embedded zero");
     if (lua_type(L, idx) != LUA_TSTRING || !strchr(lua_tostring(L, idx), '@'))
         aux_misuse(L, field, lua_pushfstring(L,
             "cell expected like rev.si@4Q02, got %s",
@@ -62,23 +65,25 @@ static ks_cell_ref aux_cell_at(lua_State *L, ks_model *model, int idx,
 static ks_cell_ref aux_field_cell(lua_State *L, ks_model *model,
                                   const char *field)
 {
-    lua_getfield(L, ARG, field);
+    lk_rawfield(L, ARG, field);
     ks_cell_ref cell = aux_cell_at(L, model, -1, field);
     lua_pop(L, 1);
     return cell;
 }
 
-/* A number field; `fallback` when absent (*given 0). */
+/* A finite number field; `fallback` when absent (*given 0). */
 static double aux_field_number(lua_State *L, const char *field,
                                double fallback, int *given)
 {
-    int type = lua_getfield(L, ARG, field);
+    int type = lk_rawfield(L, ARG, field);
     double number = fallback;
     if (given)
         *given = type != LUA_TNIL;
-    if (type == LUA_TNUMBER)
+    if (type == LUA_TNUMBER) {
         number = lua_tonumber(L, -1);
-    else if (type != LUA_TNIL)
+        if (!isfinite(number))
+            aux_misuse(L, field, "a finite number expected");
+    } else if (type != LUA_TNIL)
         aux_misuse(L, field, lua_pushfstring(L, "number expected, got %s",
                                              luaL_typename(L, -1)));
     lua_pop(L, 1);
@@ -97,8 +102,9 @@ static void aux_check_options(lua_State *L, const char *example)
 
 static int w_goalseek(lua_State *L)
 {
-    ks_model *model = lk_check_model(L, 1);
     aux_check_options(L, "{target = cell, value = x, vary = cell}");
+    lua_settop(L, ARG);
+    ks_model *model = lk_pin_model(L, 1);
     ks_cell_ref target = aux_field_cell(L, model, "target");
     ks_cell_ref vary = aux_field_cell(L, model, "vary");
     int given;
@@ -114,6 +120,8 @@ static int w_goalseek(lua_State *L)
         aux_misuse(L, has_lo ? "hi" : "lo", "give lo and hi together");
     options.has_bracket = has_lo;
     options.tol = aux_field_number(L, "tol", options.tol, NULL);
+    if (!(options.tol > 0))
+        aux_misuse(L, "tol", "a positive number expected");
     double max_iter = aux_field_number(L, "max_iter", options.max_iter, NULL);
     if (!(max_iter >= 1 && max_iter <= 1e6) || max_iter != floor(max_iter))
         aux_misuse(L, "max_iter", "integer from 1 to 1000000 expected");
@@ -139,7 +147,7 @@ static int w_goalseek(lua_State *L)
 static int aux_field_axis(lua_State *L, ks_model *model, const char *field,
                           ks_table_axis *axis)
 {
-    int type = lua_getfield(L, ARG, field);
+    int type = lk_rawfield(L, ARG, field);
     if (type == LUA_TNIL)
         return 0;
     if (type != LUA_TTABLE)
@@ -176,7 +184,7 @@ static int aux_field_axis(lua_State *L, ks_model *model, const char *field,
 static ks_cell_ref *aux_field_outputs(lua_State *L, ks_model *model,
                                       const char *field, int *count)
 {
-    int type = lua_getfield(L, ARG, field);
+    int type = lk_rawfield(L, ARG, field);
     int at = lua_gettop(L);
     if (type != LUA_TTABLE) {
         ks_cell_ref *one = lua_newuserdatauv(L, sizeof *one, 0);
@@ -253,8 +261,9 @@ static void aux_grid_fields(lua_State *L, const ks_grid *grid)
 
 static int w_datatable(lua_State *L)
 {
-    ks_model *model = lk_check_model(L, 1);
     aux_check_options(L, "{rows = {cell, {values...}}, out = cell}");
+    lua_settop(L, ARG);
+    ks_model *model = lk_pin_model(L, 1);
     ks_table_axis rows, cols;
     if (!aux_field_axis(L, model, "rows", &rows))
         aux_misuse(L, "rows", "{cell, {values...}} expected, got nil");
@@ -308,8 +317,9 @@ static int g_out(lua_State *L)
 /* g:export(path) -> true | nil, message */
 static int g_export(lua_State *L)
 {
+    const char *path = lk_check_string(L, 2);
+    lk_check_path(L, path, LK_PATH_WRITE);
     const ks_grid *grid = aux_check_grid(L, 1);
-    const char *path = luaL_checkstring(L, 2);
     ks_error err;
     if (ks_grid_export_csv(grid, path, &err) != KS_OK)
         return lk_fail(L, &err);
@@ -451,7 +461,7 @@ static int g_gc(lua_State *L)
 static ks_tornado_input *aux_field_inputs(lua_State *L, ks_model *model,
                                           int *count)
 {
-    if (lua_getfield(L, ARG, "inputs") != LUA_TTABLE)
+    if (lk_rawfield(L, ARG, "inputs") != LUA_TTABLE)
         aux_misuse(L, "inputs", lua_pushfstring(L, "a list of cells expected, "
                                                 "got %s",
                                                 luaL_typename(L, -1)));
@@ -474,11 +484,16 @@ static ks_tornado_input *aux_field_inputs(lua_State *L, ks_model *model,
         int low_ok, high_ok;
         lua_rawgeti(L, -2, 2);
         lua_rawgeti(L, -3, 3);
-        input->low = lua_tonumberx(L, -2, &low_ok);
-        input->high = lua_tonumberx(L, -1, &high_ok);
-        if (!low_ok || !high_ok)
+        low_ok = lua_type(L, -2) == LUA_TNUMBER;
+        high_ok = lua_type(L, -1) == LUA_TNUMBER;
+        input->low = lua_tonumber(L, -2);
+        input->high = lua_tonumber(L, -1);
+        if (!low_ok || !high_ok || !isfinite(input->low) ||
+            !isfinite(input->high))
             aux_misuse(L, "inputs", lua_pushfstring(L, "entry %d: {cell, low, "
-                                                    "high} expected",
+                                                    "high} expected, "
+                                                    "low and high finite "
+                                                    "numbers",
                                                     (int)i));
         input->has_range = 1;
         lua_pop(L, 4);
@@ -542,8 +557,9 @@ static int box_gc(lua_State *L)
 
 static int w_tornado(lua_State *L)
 {
-    ks_model *model = lk_check_model(L, 1);
     aux_check_options(L, "{out = cell, inputs = {cell, ...}}");
+    lua_settop(L, ARG);
+    ks_model *model = lk_pin_model(L, 1);
     ks_cell_ref output = aux_field_cell(L, model, "out");
     int count;
     ks_tornado_input *inputs = aux_field_inputs(L, model, &count);
@@ -576,12 +592,16 @@ static int t_tostring(lua_State *L)
         lk_text_cell(L, &table, fields[f]);
     lua_Integer n = (lua_Integer)lua_rawlen(L, 1);
     for (lua_Integer i = 1; i <= n; i++) {
-        lua_rawgeti(L, 1, i);
-        lua_getfield(L, -1, "input");
-        lk_text_cell(L, &table, lua_tostring(L, -1));
+        if (lua_rawgeti(L, 1, i) != LUA_TTABLE) {
+            lua_pop(L, 1);
+            continue;
+        }
+        lk_rawfield(L, -1, "input");
+        lk_text_cell(L, &table, lua_type(L, -1) == LUA_TSTRING
+                                    ? lua_tostring(L, -1) : "?");
         lua_pop(L, 1);
         for (int f = 0; f < 6; f++) {
-            lua_getfield(L, -1, fields[f]);
+            lk_rawfield(L, -1, fields[f]);
             char text[64] = "-";
             if (lua_type(L, -1) == LUA_TNUMBER)
                 aux_format(lua_tonumber(L, -1), text, sizeof text);
@@ -590,13 +610,15 @@ static int t_tostring(lua_State *L)
         }
         lua_pop(L, 1);
     }
-    lua_getfield(L, 1, "out");
-    lua_getfield(L, 1, "base");
+    if (lk_rawfield(L, 1, "out") != LUA_TSTRING) {
+        lua_pop(L, 1);
+        lua_pushliteral(L, "?");
+    }
+    lk_rawfield(L, 1, "base");
     char base[64] = "-";
     if (lua_type(L, -1) == LUA_TNUMBER)
         aux_format(lua_tonumber(L, -1), base, sizeof base);
-    lua_pushfstring(L, "tornado: %s (base %s)",
-                    lua_tostring(L, -2) ? lua_tostring(L, -2) : "?", base);
+    lua_pushfstring(L, "tornado: %s (base %s)", lua_tostring(L, -2), base);
     lk_text_end(L, &table, lua_tostring(L, -1));
     return 1;
 }
@@ -636,13 +658,16 @@ void lk_whatif_open(lua_State *L, int methods)
     luaL_newlib(L, grid_methods);
     lua_pushcclosure(L, g_index, 1);
     lua_setfield(L, -2, "__index");
+    lk_protect_metatable(L, -1);
     lua_pop(L, 1);
     luaL_newmetatable(L, LK_TORNADO);
     lua_pushcfunction(L, t_tostring);
     lua_setfield(L, -2, "__tostring");
+    lk_protect_metatable(L, -1);
     lua_pop(L, 1);
     luaL_newmetatable(L, LK_TORNADO_BOX);
     lua_pushcfunction(L, box_gc);
     lua_setfield(L, -2, "__gc");
+    lk_protect_metatable(L, -1);
     lua_pop(L, 1);
 }

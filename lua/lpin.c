@@ -1,0 +1,79 @@
+/*
+ * lpin.c -- pins: what keeps an object of the binding (a Model or Scenario
+ * handle, a Simulation result) usable for the length of one call.
+ *
+ * A binding function that holds a core pointer across anything that may
+ * run Lua code (a metamethod, or a finalizer run by a garbage-collection
+ * step of any allocation) pins its object first.  A pin is a small
+ * userdata in a to-be-closed slot of the call: it counts the object busy
+ * and anchors it (user value 1), and its __close (or its __gc, for a call
+ * that failed in a coroutine nobody closed) counts it free again, so a Lua
+ * error unpins too.  Closing a busy object is deferred: the object reads
+ * as closed to the script at once, and its core memory is freed at the
+ * last unpin (lk_busy.finish_close).
+ */
+#include "lkessan.h"
+
+#define LK_PIN "kessan.Pin"
+
+typedef struct aux_pin {
+    lk_busy *busy; /* NULL once unpinned */
+} aux_pin;
+
+/* __close and __gc: unpin once; the last unpin finishes a deferred close. */
+static int pin_release(lua_State *L)
+{
+    aux_pin *pin = lua_touserdata(L, 1);
+    if (!pin || !pin->busy)
+        return 0;
+    lk_busy *busy = pin->busy;
+    pin->busy = NULL;
+    if (--busy->count == 0 && busy->close_pending) {
+        busy->close_pending = 0;
+        busy->finish_close(busy);
+    }
+    return 0;
+}
+
+void lk_pin(lua_State *L, int idx, lk_busy *busy)
+{
+    idx = lua_absindex(L, idx);
+    luaL_checkstack(L, 3, "pinning an object");
+    aux_pin *pin = lua_newuserdatauv(L, sizeof *pin, 1);
+    pin->busy = NULL;
+    luaL_setmetatable(L, LK_PIN);
+    lua_pushvalue(L, idx);
+    lua_setiuservalue(L, -2, 1);
+    lua_toclose(L, -1);
+    pin->busy = busy;
+    busy->count++;
+}
+
+int lk_busy_defer_close(lk_busy *busy)
+{
+    if (busy->count == 0)
+        return 0;
+    busy->close_pending = 1;
+    return 1;
+}
+
+void lk_protect_metatable(lua_State *L, int idx)
+{
+    idx = lua_absindex(L, idx);
+    if (lua_getfield(L, idx, "__name") != LUA_TSTRING) {
+        lua_pop(L, 1);
+        lua_pushliteral(L, "kessan");
+    }
+    lua_setfield(L, idx, "__metatable");
+}
+
+void lk_pin_open(lua_State *L)
+{
+    luaL_newmetatable(L, LK_PIN);
+    lua_pushcfunction(L, pin_release);
+    lua_setfield(L, -2, "__close");
+    lua_pushcfunction(L, pin_release);
+    lua_setfield(L, -2, "__gc");
+    lk_protect_metatable(L, -1);
+    lua_pop(L, 1);
+}
