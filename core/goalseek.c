@@ -5,25 +5,33 @@
  * the output, so a scenario recalculates only the input's dependents.
  *
  * The bracket is given or searched outward from the input's value; the
- * answer is never a guess: no sign change, a target that is not a finite
- * number, and running out of iterations are errors naming the cells and
- * numbers, and then the input is put back as it was.
+ * answer is never a guess: an answer is returned only when the target
+ * there is within the residual tolerance of the value.  No sign change, a
+ * target that is not a finite number, a jump (a step, round(), a pole)
+ * where the bracket closes, running out of iterations and an interrupt
+ * are errors naming the cells and numbers, and then the input is put back
+ * as it was.
  */
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
 
+#include "alloc.h"
 #include "error.h"
 #include "model.h"
 #include "value.h"
 #include "whatif.h"
 
 #define BRACKET_STEPS 40      /* outward steps: up to 0.1 * 2^40 times x   */
+#define RESIDUAL_REL 1e-9     /* the automatic residual tolerance's scale  */
+#define SETTLE_STEPS 2200     /* bisections to adjacent doubles, at most   */
 
 typedef struct seek {
     ks_model *model;
     ks_cell_ref target, vary;
     double value;
+    double residual_tol; /* |target - value| allowed at an answer        */
+    double lo, hi;       /* the bracket the root finder started from     */
     char target_name[96], vary_name[96];
     /* the varied cell as it was */
     int had_input;
@@ -88,7 +96,10 @@ static void restore(seek *s)
 /* f(x) = target(x) - value; a target that is not a finite number fails. */
 static ks_status evaluate(seek *s, double x, double *f, ks_error *err)
 {
-    ks_status status = ks_set(s->model, s->vary.item, s->vary.period, x, err);
+    ks_status status = ks_check_interrupt(ks_model_allocator(s->model), err,
+                                          "seeking a goal");
+    if (status == KS_OK)
+        status = ks_set(s->model, s->vary.item, s->vary.period, x, err);
     if (status != KS_OK)
         return status;
     ks_value out;
@@ -184,15 +195,68 @@ static ks_status search_bracket(seek *s, double x0, bracket *out,
 
 /* ---- Brent's method ------------------------------------------------------------- */
 
-/* The bracket narrowed onto a jump (a pole such as x / 0), not a root:
- * the target there is further from the value than at either end. */
-static ks_status discontinuity(const seek *s, double x, double fx,
-                               ks_error *err)
+/* The automatic residual tolerance: RESIDUAL_REL times the largest of 1,
+ * |value| and |target - value| at the bracket's two ends (the target's
+ * scale: a root of a smooth target settles far below it, a jump stays
+ * about as far off as the ends are). */
+static double residual_tol(const ks_goalseek_options *options, double value,
+                           bracket br)
 {
+    if (options->residual_tol > 0)
+        return options->residual_tol;
+    double scale = fmax(1, fmax(fabs(value), fmax(fabs(br.fa),
+                                                  fabs(br.fb))));
+    return RESIDUAL_REL * scale;
+}
+
+/* The bracket closed onto two adjacent numbers and the target is still
+ * off by more than the tolerance: a step, round() or a pole, not a root. */
+static ks_status jump(const seek *s, double b, double fb, double c,
+                      double fc, ks_error *err)
+{
+    double below = b < c ? fb : fc, above = b < c ? fc : fb;
     return ks_error_set(err, KS_ENOSOLVE,
-                        "%s jumps across %.10g near %s = %.10g (a "
-                        "discontinuity, residual %.10g): no root there",
-                        s->target_name, s->value, s->vary_name, x, fx);
+                        "no root: at %s = %.10g %s is off by %.10g from "
+                        "%.10g (tolerance %.3g; bracket [%.10g, %.10g]); "
+                        "it jumps there from %.10g to %.10g",
+                        s->vary_name, b, s->target_name, fb, s->value,
+                        s->residual_tol, s->lo, s->hi, below + s->value,
+                        above + s->value);
+}
+
+/*
+ * Brent has closed the bracket [b, c] to the x tolerance.  b is the
+ * answer when the target there is within the residual tolerance;
+ * otherwise bisect on until it is (a steep but continuous target) or b
+ * and c are adjacent numbers (a jump: an error).
+ */
+static ks_status settle(seek *s, double b, double fb, double c, double fc,
+                        ks_goalseek_result *result, ks_error *err)
+{
+    for (int step = 0; step < SETTLE_STEPS; step++) {
+        if (fabs(fb) <= s->residual_tol) {
+            result->solution = b;
+            result->residual = fb;
+            return KS_OK;
+        }
+        double m = b + 0.5 * (c - b), fm;
+        if (m == b || m == c)
+            break;
+        ks_status status = evaluate(s, m, &fm, err);
+        if (status != KS_OK)
+            return status;
+        result->iterations++;
+        if ((fm > 0) == (fb > 0))
+            b = m, fb = fm;
+        else
+            c = m, fc = fm;
+        if (fabs(fc) < fabs(fb)) {
+            double t = b;
+            b = c, c = t;
+            t = fb, fb = fc, fc = t;
+        }
+    }
+    return jump(s, b, fb, c, fc, err);
 }
 
 /* Brent (1973), as in zeroin: b is the best estimate, a the previous one,
@@ -214,12 +278,8 @@ static ks_status brent(seek *s, bracket br, const ks_goalseek_options *options,
         double tol1 = 2 * DBL_EPSILON * fabs(b) + 0.5 * options->tol;
         double xm = 0.5 * (c - b);
         if (fabs(xm) <= tol1 || fb == 0) {
-            if (fabs(fb) > fmax(fabs(br.fa), fabs(br.fb)))
-                return discontinuity(s, b, fb, err);
-            result->solution = b;
             result->iterations = iter - 1;
-            result->residual = fb;
-            return KS_OK;
+            return settle(s, b, fb, c, fc, result, err);
         }
         if (fabs(e) >= tol1 && fabs(fa) > fabs(fb)) {
             double p, q, r, t = fb / fa;
@@ -254,9 +314,11 @@ static ks_status brent(seek *s, bracket br, const ks_goalseek_options *options,
     double residual = fabs(fb) <= fabs(fc) ? fb : fc;
     return ks_error_set(err, KS_ENOSOLVE,
                         "%s did not reach %.10g within %d iterations varying "
-                        "%s: best %.10g, residual %.10g",
+                        "%s: best %.10g, residual %.10g (tolerance %.3g; "
+                        "bracket [%.10g, %.10g])",
                         s->target_name, s->value, options->max_iter,
-                        s->vary_name, best, residual);
+                        s->vary_name, best, residual, s->residual_tol,
+                        s->lo, s->hi);
 }
 
 /* ---- the entry point ------------------------------------------------------------- */
@@ -267,6 +329,7 @@ void ks_goalseek_defaults(ks_goalseek_options *options)
     options->hi = 0;
     options->has_bracket = 0;
     options->tol = 1e-6;
+    options->residual_tol = 0;
     options->max_iter = 100;
 }
 
@@ -276,6 +339,10 @@ static ks_status check_options(const ks_goalseek_options *options,
     if (!(options->tol > 0) || !isfinite(options->tol))
         return ks_error_set(err, KS_EINVAL, "goal seek: tol must be a "
                             "positive number, not %g", options->tol);
+    if (!(options->residual_tol >= 0) || !isfinite(options->residual_tol))
+        return ks_error_set(err, KS_EINVAL, "goal seek: residual_tol must "
+                            "be 0 (automatic) or a positive number, not %g",
+                            options->residual_tol);
     if (options->max_iter < 1)
         return ks_error_set(err, KS_EINVAL, "goal seek: max_iter must be at "
                             "least 1, not %d", options->max_iter);
@@ -325,9 +392,13 @@ ks_status ks_goalseek(ks_model *model, ks_cell_ref target, double value,
         status = given_bracket(&s, options, &br, err);
     else if ((status = start_value(&s, &x0, err)) == KS_OK)
         status = search_bracket(&s, x0, &br, err);
-    ks_goalseek_result found;
-    if (status == KS_OK)
+    ks_goalseek_result found = { 0, 0, 0, 0 };
+    if (status == KS_OK) {
+        s.lo = fmin(br.a, br.b);
+        s.hi = fmax(br.a, br.b);
+        s.residual_tol = found.residual_tol = residual_tol(options, value, br);
         status = brent(&s, br, options, &found, err);
+    }
     if (status == KS_OK)
         status = ks_set(model, vary.item, vary.period, found.solution, err);
     if (status != KS_OK) {

@@ -43,16 +43,22 @@ typedef struct ks_goalseek_options {
     double lo, hi;     /* the bracket, when has_bracket                    */
     int has_bracket;   /* 0: search outward from the varied cell's value   */
     double tol;        /* tolerance on the varied cell (its unit); > 0     */
+    double residual_tol; /* |target - value| allowed at an answer (the
+                          * target's unit); 0: automatic, 1e-9 times the
+                          * largest of 1, |value| and |target - value| at
+                          * the bracket's ends                            */
     int max_iter;      /* evaluations of the root finder; > 0              */
 } ks_goalseek_options;
 
 typedef struct ks_goalseek_result {
     double solution;   /* the varied cell's value                          */
     int iterations;    /* root finder evaluations (not the bracket search) */
-    double residual;   /* target at the solution minus the wanted value    */
+    double residual;   /* target at the solution minus the wanted value;
+                          |residual| <= residual_tol always              */
+    double residual_tol; /* the tolerance it met (given or automatic)    */
 } ks_goalseek_result;
 
-/* No bracket, tol 1e-6, max_iter 100. */
+/* No bracket, tol 1e-6, residual_tol 0 (automatic), max_iter 100. */
 void ks_goalseek_defaults(ks_goalseek_options *options);
 
 /*
@@ -60,12 +66,18 @@ void ks_goalseek_defaults(ks_goalseek_options *options);
  * Brent's method (inverse quadratic interpolation with bisection as the
  * fallback).  Without a bracket, one is searched outward from the varied
  * cell's value, x*(1 +- 0.1*2^k) (or +-2^k around 0), k = 0..40.
+ * An answer is x with |target(x) - value| <= the residual tolerance:
+ * once the bracket is within `tol`, it is bisected on until the residual
+ * is within it or the bracket is two adjacent numbers.
  * On success the varied cell holds the solution as an override.  Errors,
  * all KS_ENOSOLVE with the cells and numbers named: no sign change (the
  * target cannot reach the value in the bracket), a target that is not a
- * finite number at a probe, running out of iterations (with the best x and
- * its residual); on any failure the varied cell is restored.  KS_EINVAL
- * for bad options, KS_ENOMEM when the scenario cannot grow.
+ * finite number at a probe, a jump (a step, round(), a pole: "no root: at
+ * x = ... the target is off by ... (tolerance; bracket); it jumps there
+ * from ... to ..."), running out of iterations (with the best x and its
+ * residual); KS_EINTERRUPTED when the allocator's poll asks (polled at
+ * every evaluation); on any failure the varied cell is restored.
+ * KS_EINVAL for bad options, KS_ENOMEM when the scenario cannot grow.
  */
 ks_status ks_goalseek(ks_model *model, ks_cell_ref target, double value,
                       ks_cell_ref vary, const ks_goalseek_options *options,

@@ -247,12 +247,15 @@ static void test_goalseek_error_at_probe(void **state)
     assert_true(number_of(model, "x@4Q02") == 1);
     /* a bracket across the pole at 0 but not the root: no answer */
     options.lo = -1;
-    options.hi = 1;
+    options.hi = 1.3;
     assert_int_equal(seek(model, "inv@4Q02", 0, "x@4Q02", &options, &result,
                           &err),
                      KS_ENOSOLVE);
-    assert_non_null(strstr(err.message, "inv@4Q02 jumps across 0 near "
-                                        "x@4Q02 = "));
+    /* the bracket closes on 0, where the target overflows (or divides by
+     * zero): an error value, never an answer */
+    if (!strstr(err.message, "inv@4Q02 is an error (") ||
+        !strstr(err.message, " in inv@4Q02) when x@4Q02 is "))
+        fail_msg("%s", err.message);
     assert_true(number_of(model, "x@4Q02") == 1);
     /* without the zero in the bracket it solves: 1/x = 0.5 at 2 */
     options.lo = 0.5;
@@ -261,6 +264,135 @@ static void test_goalseek_error_at_probe(void **state)
                           &err),
                      KS_OK);
     assert_true(fabs(result.solution - 2) < 1e-6);
+    ks_model_free(model);
+}
+
+/* Targets with a jump, a pole, a flat stretch and a steep slope. */
+static ks_model *build_jumps(void)
+{
+    ks_model *model = build(NULL);
+    add_item(model, "step", "if(x > 150, 1, -1)");
+    add_item(model, "rnd", "round(x)");
+    add_item(model, "pole", "1 / (x * x - 22500.5)"); /* never 1/0 */
+    add_item(model, "flat", "0 * x + 5");
+    add_item(model, "steep", "1e12 * (x - 150.123456789)");
+    return model;
+}
+
+static ks_goalseek_options bracketed(double lo, double hi)
+{
+    ks_goalseek_options options;
+    ks_goalseek_defaults(&options);
+    options.has_bracket = 1;
+    options.lo = lo;
+    options.hi = hi;
+    return options;
+}
+
+/* A seek that must fail with KS_ENOSOLVE naming a jump near `where`, the
+ * varied cell put back (the reported 1). */
+static void assert_jump(ks_model *model, const char *target, double value,
+                        const ks_goalseek_options *options, const char *where)
+{
+    ks_goalseek_result result = { -7, -7, -7, -7 };
+    ks_error err;
+    assert_int_equal(seek(model, target, value, "x@4Q02", options, &result,
+                          &err),
+                     KS_ENOSOLVE);
+    if (!strstr(err.message, where) ||
+        !strstr(err.message, "it jumps there from"))
+        fail_msg("%s: %s", target, err.message);
+    assert_true(result.solution == -7); /* nothing returned */
+    assert_true(number_of(model, "x@4Q02") == 1);
+    assert_int_equal(value_of(model, "x@4Q02").provenance, KS_PROV_REPORTED);
+}
+
+static void test_goalseek_never_returns_a_jump(void **state)
+{
+    (void)state;
+    ks_model *model = build_jumps();
+    /* a step: the bracket closes on 150, off by 1 there */
+    ks_goalseek_options options = bracketed(149.99, 150.01);
+    assert_jump(model, "step@4Q02", 0, &options, "no root: at x@4Q02 = 150");
+    ks_error err;
+    ks_goalseek_result result;
+    assert_int_equal(seek(model, "step@4Q02", 0, "x@4Q02", &options, &result,
+                          &err),
+                     KS_ENOSOLVE);
+    assert_non_null(strstr(err.message, "step@4Q02 is off by "));
+    assert_non_null(strstr(err.message, "(tolerance 1e-09; bracket "
+                                        "[149.99, 150.01]); it jumps there "
+                                        "from -1 to 1"));
+    /* the same searched from the reported 1 */
+    assert_jump(model, "step@4Q02", 0, NULL, "no root: at x@4Q02 = 150");
+    /* round() jumps from 150 to 151 at 150.5 */
+    options = bracketed(100, 200);
+    assert_jump(model, "rnd@4Q02", 150.5, &options,
+                "no root: at x@4Q02 = 150.5");
+    assert_jump(model, "rnd@4Q02", 150.25, &options, "it jumps there from "
+                "150 to 151");
+    /* a pole: the sign changes across 150, where no value is near 0 */
+    options = bracketed(140.3, 170.1);
+    assert_jump(model, "pole@4Q02", 0, &options,
+                "no root: at x@4Q02 = 150.0016667");
+    /* a wider tolerance given accepts the step's residual of 1 */
+    options = bracketed(149.99, 150.01);
+    options.residual_tol = 1.5;
+    assert_int_equal(seek(model, "step@4Q02", 0, "x@4Q02", &options, &result,
+                          &err),
+                     KS_OK);
+    assert_true(fabs(result.residual) == 1 && result.residual_tol == 1.5);
+    assert_true(fabs(result.solution - 150) < 1e-6);
+    /* and a bad one is refused */
+    options.residual_tol = -1;
+    assert_int_equal(seek(model, "step@4Q02", 0, "x@4Q02", &options, &result,
+                          &err),
+                     KS_EINVAL);
+    assert_non_null(strstr(err.message, "residual_tol"));
+    options.residual_tol = NAN;
+    assert_int_equal(seek(model, "step@4Q02", 0, "x@4Q02", &options, &result,
+                          &err),
+                     KS_EINVAL);
+    ks_model_free(model);
+}
+
+static void test_goalseek_flat_and_smooth(void **state)
+{
+    (void)state;
+    ks_model *model = build_jumps();
+    ks_goalseek_result result;
+    ks_error err;
+    /* flat at 5: 7 cannot be reached, 5 is reached anywhere */
+    assert_int_equal(seek(model, "flat@4Q02", 7, "x@4Q02", NULL, &result,
+                          &err),
+                     KS_ENOSOLVE);
+    assert_non_null(strstr(err.message, "flat@4Q02 cannot reach 7"));
+    assert_true(number_of(model, "x@4Q02") == 1);
+    assert_int_equal(seek(model, "flat@4Q02", 5, "x@4Q02", NULL, &result,
+                          &err),
+                     KS_OK);
+    assert_true(result.residual == 0);
+    /* smooth roots: the residual is within the tolerance, which is 1e-9
+     * of the target's scale */
+    ks_goalseek_options options = bracketed(0, 10);
+    assert_int_equal(seek(model, "y@4Q02", 0, "x@4Q02", &options, &result,
+                          &err),
+                     KS_OK);
+    assert_true(fabs(result.solution - 4) < 1e-6);
+    assert_true(result.residual_tol == 1e-9 * 18); /* |3*10 - 12| */
+    assert_true(fabs(result.residual) <= result.residual_tol);
+    assert_true(fabs(number_of(model, "y@4Q02")) <= result.residual_tol);
+    /* steep: the x tolerance alone would leave it 1e5 off; bisection goes
+     * on until it is within 1e-9 of the scale (1.5e13 at the ends) */
+    options = bracketed(140, 160);
+    options.tol = 1e-6;
+    assert_int_equal(seek(model, "steep@4Q02", 0, "x@4Q02", &options,
+                          &result, &err),
+                     KS_OK);
+    assert_true(fabs(result.solution - 150.123456789) < 1e-9);
+    assert_true(fabs(result.residual) <= result.residual_tol);
+    assert_true(result.residual_tol > 1e4 && result.residual_tol < 2e4);
+    assert_true(number_of(model, "x@4Q02") == result.solution);
     ks_model_free(model);
 }
 
@@ -599,6 +731,8 @@ int main(void)
         cmocka_unit_test(test_goalseek_no_sign_change),
         cmocka_unit_test(test_goalseek_max_iter),
         cmocka_unit_test(test_goalseek_error_at_probe),
+        cmocka_unit_test(test_goalseek_never_returns_a_jump),
+        cmocka_unit_test(test_goalseek_flat_and_smooth),
         cmocka_unit_test(test_goalseek_scenario),
         cmocka_unit_test(test_datatable_two_way),
         cmocka_unit_test(test_datatable_one_way),
