@@ -17,7 +17,8 @@ in a box of its own, and fail on any broken promise:
     directories) is allowed; the sibling directory outside/ (a canary
     file, a canary model directory, a FIFO), box/ and the box's root are
     not, and are compared before and after;
-  - a temporary file left anywhere in the box (a name with ".tmp.");
+  - a temporary file left anywhere in the box (a name with ".tmp." that
+    was not there before the run);
   - what the script's header asks for (below) not holding.
 
 Layout of one box (a fresh temporary directory per script):
@@ -42,12 +43,22 @@ Header lines of a script (comments at its top), all optional:
     -- stderr: REGEX                      stderr must match (Python re)
     -- options: --timeout 0.5 ...         replace the limit options
     -- setup: bytecode NAME               write a crafted binary chunk
+    -- setup: values-dir|values-loop|values-fifo|values-device|values-outside
+              MODEL                       replace MODEL/values.csv by a
+                                          directory, a symlink loop, a FIFO,
+                                          a link to /dev/zero, a link to the
+                                          canary
+    -- setup: scenarios MODEL N [ROWS]    append N saved scenarios
     -- absent: NAME                       NAME (relative to the working
                                           directory) must not exist after
 
 usage: run_hostile.py KESSAN SOURCE_DIR [--jobs N] PATH...
        (PATH: scripts, or directories whose *.lua are run)
 Environment: HOSTILE_KEEP=1 keeps the boxes of failing scripts.
+HOSTILE_VALGRIND=1 runs kessan under valgrind memcheck (a memory error or
+leak exits 99: a failure) with every time (the --timeout given, the kill,
+the slack) ten times longer; the ctest command sets it when it is itself
+started under valgrind (scripts/test --valgrind).
 """
 import argparse
 import concurrent.futures
@@ -163,14 +174,46 @@ def prepare(source, script, spec):
     os.symlink(os.path.join(outside, "model", "values.csv"),
                os.path.join(work, "tiny", "link_values.csv"))
     for setup in spec["setup"]:
-        kind, _, name = setup.partition(" ")
-        if kind == "bytecode":
-            with open(os.path.join(work, name), "wb") as f:
-                f.write(crafted_chunk())
-        else:
-            raise SystemExit("%s: unknown setup '%s'" % (script, setup))
+        prepare_setup(script, setup, work, outside)
     shutil.copy(script, work)
     return root, outside, work
+
+
+def prepare_setup(script, setup, work, outside):
+    """One "-- setup:" line: a file the attack needs that a sandboxed
+    script cannot make itself."""
+    words = setup.split()
+    kind, args = words[0], words[1:]
+    values = os.path.join(work, args[0], "values.csv") if args else None
+    if kind == "bytecode":
+        with open(os.path.join(work, args[0]), "wb") as f:
+            f.write(crafted_chunk())
+    elif kind == "values-dir":          # values.csv is a directory
+        os.remove(values)
+        os.mkdir(values)
+    elif kind == "values-loop":         # values.csv is a symlink loop
+        os.remove(values)
+        os.symlink("values.csv", values)
+    elif kind == "values-fifo":         # values.csv is a FIFO
+        os.remove(values)
+        os.mkfifo(values)
+    elif kind == "values-device":       # values.csv links to /dev/zero
+        os.remove(values)
+        os.symlink("/dev/zero", values)
+    elif kind == "values-outside":      # values.csv links to the canary
+        os.remove(values)
+        os.symlink(os.path.join(outside, "canary.csv"), values)
+    elif kind == "scenarios":           # N saved scenarios of M rows each
+        count, rows = int(args[1]), int(args[2]) if len(args) > 2 else 1
+        with open(values, "a") as f:
+            for i in range(count):
+                for j in range(rows):
+                    f.write("rev.a,%dQ02,%d,s%d\n" % (j % 3 + 1, i + j, i))
+    elif kind == "stale-temporary":     # a temporary an earlier kill left
+        with open(os.path.join(work, args[0]), "w") as f:
+            f.write("partial")
+    else:
+        raise SystemExit("%s: unknown setup '%s'" % (script, setup))
 
 
 def leaked_temporaries(root):
@@ -183,14 +226,14 @@ def leaked_temporaries(root):
     return leaked
 
 
-def run_process(command, work):
+def run_process(command, work, kill_after):
     start = time.monotonic()
     process = subprocess.Popen(command, cwd=work, stdin=subprocess.DEVNULL,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                start_new_session=True)
     hung = False
     try:
-        out, err = process.communicate(timeout=KILL_AFTER)
+        out, err = process.communicate(timeout=kill_after)
     except subprocess.TimeoutExpired:
         hung = True
         os.killpg(process.pid, signal.SIGKILL)
@@ -198,6 +241,25 @@ def run_process(command, work):
     elapsed = time.monotonic() - start
     return (process.returncode, out.decode(errors="replace"),
             err.decode(errors="replace"), elapsed, hung)
+
+
+VALGRIND = ["valgrind", "--tool=memcheck", "-q", "--error-exitcode=99",
+            "--leak-check=full",
+            "--show-leak-kinds=definite,indirect,possible",
+            "--errors-for-leak-kinds=definite,indirect,possible"]
+
+
+def scaled(options, scale):
+    """The options with --timeout's value multiplied by scale."""
+    if scale == 1 or "--timeout" not in options:
+        return options
+    options = list(options)
+    i = options.index("--timeout")
+    try:
+        options[i + 1] = "%g" % (float(options[i + 1]) * scale)
+    except (IndexError, ValueError):
+        pass
+    return options
 
 
 def timeout_of(options):
@@ -214,22 +276,31 @@ def check(kessan, source, script):
     spec = parse_header(script)
     root, outside, work = prepare(source, script, spec)
     options = spec["options"] if spec["options"] is not None else LIMITS
+    scale = 10 if os.environ.get("HOSTILE_VALGRIND") == "1" else 1
+    options = scaled(options, scale)
     timeout = timeout_of(options)
     before = snapshot(outside)
     box_before = sorted(os.listdir(os.path.join(root, "box")))
     root_before = sorted(os.listdir(root))
+    temporaries_before = set(leaked_temporaries(root))
     command = [kessan, "run"] + options + [os.path.basename(script), outside]
-    code, out, err, elapsed, hung = run_process(command, work)
+    if scale != 1:
+        command = VALGRIND + command
+    code, out, err, elapsed, hung = run_process(command, work,
+                                                KILL_AFTER * scale)
     problems = []
     if hung:
-        problems.append("hang: killed after %.0f s" % KILL_AFTER)
+        problems.append("hang: killed after %.0f s" % (KILL_AFTER * scale))
     elif code < 0:
         problems.append("killed by signal %d (%s)" % (
             -code, signal.Signals(-code).name))
-    elif timeout is not None and timeout > 0 and elapsed > timeout + 1:
+    elif timeout is not None and timeout > 0 and \
+            elapsed > timeout + 1 * scale:
         problems.append("ran %.1f s under --timeout %g" % (elapsed, timeout))
     if SANITIZER.search(err):
         problems.append("sanitizer report")
+    if scale != 1 and code == 99:
+        problems.append("valgrind report")
     expected = {"ok": {0}, "error": {1}, "usage": {2}, "any": {0, 1}}
     if not hung and code >= 0 and code not in expected[spec["expect"]]:
         problems.append("exit %d, expected %s" % (code, spec["expect"]))
@@ -242,7 +313,8 @@ def check(kessan, source, script):
     if sorted(os.listdir(os.path.join(root, "box"))) != box_before or \
        sorted(os.listdir(root)) != root_before:
         problems.append("created a file beside the working directory")
-    leaked = leaked_temporaries(root)
+    leaked = [name for name in leaked_temporaries(root)
+              if name not in temporaries_before]
     if leaked:
         problems.append("leaked temporaries: " + ", ".join(leaked[:5]))
     for name in spec["absent"]:
