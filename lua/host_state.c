@@ -248,11 +248,11 @@ void host_state_free(host_state *state)
         return;
     /* Closing runs every __gc; Lua skips a finalizer it cannot call for
      * want of memory, which would leak what the handle owns.  The limit is
-     * for the script, not for closing it; the time limit holds (a
+     * for the script, not for closing it; its time limit holds (a
      * finalizer that never returns is ended by the watchdog). */
     state->limits.max_memory = 0;
     if (state->L) {
-        int watched = host_stop_begin(state->stop, state->L) == 0;
+        int watched = host_stop_begin_close(state->stop) == 0;
         lua_close(state->L);
         if (watched)
             host_stop_end(state->stop, NULL);

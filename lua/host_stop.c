@@ -45,6 +45,7 @@ struct host_stop {
     atomic_int reason;             /* host_stop_reason                    */
     atomic_llong deadline_ns;      /* monotonic, 0: none                  */
     atomic_int watching;           /* the watchdog runs while 1           */
+    long long last_deadline_ns;    /* the last call's, for closing        */
     pthread_t caller;              /* the thread that runs Lua            */
     pthread_t watchdog;
     int has_watchdog;
@@ -188,8 +189,9 @@ static void host_on_interrupt(int signal_number)
     if (!stop)
         return;
     host_stop_mark(stop, HOST_STOP_INTERRUPT);
-    lua_sethook(stop->L, host_hook, LUA_MASKCALL | LUA_MASKRET |
-                LUA_MASKCOUNT, 1);
+    if (stop->L)
+        lua_sethook(stop->L, host_hook, LUA_MASKCALL | LUA_MASKRET |
+                    LUA_MASKCOUNT, 1);
 }
 
 /* The watchdog's nudge at the deadline: the main thread checks at its
@@ -295,18 +297,13 @@ host_stop_reason host_stop_why(host_stop *stop)
     return (host_stop_reason)atomic_load(&stop->reason);
 }
 
-int host_stop_begin(host_stop *stop, lua_State *L)
+/* Arm the stop for a call of L (NULL: closing) until `deadline` (0:
+ * none): the Ctrl-C and alarm handlers, the watchdog. */
+static int host_stop_arm(host_stop *stop, lua_State *L, long long deadline)
 {
     stop->L = L;
     stop->caller = pthread_self();
     atomic_store(&stop->reason, HOST_STOP_NONE);
-    long long deadline = 0;
-    if (stop->timeout > 0) {
-        deadline = host_now_ns() + (long long)(stop->timeout * 1e9);
-        if (deadline == 0)
-            deadline = 1;
-        lua_sethook(L, host_hook, LUA_MASKCOUNT, HOST_HOOK_COUNT);
-    }
     atomic_store(&stop->deadline_ns, deadline);
     host_signal_stop = stop;
     host_handle(SIGALRM, host_on_alarm, &stop->old_alarm);
@@ -320,6 +317,25 @@ int host_stop_begin(host_stop *stop, lua_State *L)
         return -1;
     }
     return 0;
+}
+
+int host_stop_begin(host_stop *stop, lua_State *L)
+{
+    long long deadline = 0;
+    if (stop->timeout > 0) {
+        deadline = host_now_ns() + (long long)(stop->timeout * 1e9);
+        lua_sethook(L, host_hook, LUA_MASKCOUNT, HOST_HOOK_COUNT);
+    }
+    stop->last_deadline_ns = deadline;
+    return host_stop_arm(stop, L, deadline);
+}
+
+int host_stop_begin_close(host_stop *stop)
+{
+    long long deadline = stop->last_deadline_ns;
+    if (deadline != 0 && deadline < host_now_ns())
+        deadline = host_now_ns();
+    return host_stop_arm(stop, NULL, deadline);
 }
 
 void host_stop_end(host_stop *stop, lua_State *L)

@@ -34,7 +34,11 @@ local function kessan(arguments, stdin)
   end
   command = command .. " >" .. quote(out_path) .. " 2>" .. quote(err_path)
   local _, _, code = os.execute(command)
-  return code, slurp(out_path), slurp(err_path)
+  local err = slurp(err_path)
+  assert(not err:find("Sanitizer", 1, true) and
+         not err:find("runtime error:", 1, true),
+         "sanitizer report from kessan " .. arguments .. ":\n" .. err)
+  return code, slurp(out_path), err
 end
 
 local function script(text)

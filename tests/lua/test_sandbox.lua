@@ -73,7 +73,11 @@ local function kessan(arguments, dir, redirect)
   local pipe = io.popen(command)
   local code, ms = pipe:read("n", "n")
   pipe:close()
-  return code, slurp(out_path) or "", slurp(err_path) or "", ms / 1000
+  local err = slurp(err_path) or ""
+  assert(not err:find("Sanitizer", 1, true) and
+         not err:find("runtime error:", 1, true),
+         "sanitizer report from kessan " .. arguments .. ":\n" .. err)
+  return code, slurp(out_path) or "", err, ms / 1000
 end
 
 local function script(name, text)
@@ -339,7 +343,11 @@ local function interrupt(path, arguments)
   local pipe = io.popen(command)
   local status, ms = pipe:read("n", "n")
   pipe:close()
-  return status, slurp(err_path) or "", ms / 1000
+  local err = slurp(err_path) or ""
+  assert(not err:find("Sanitizer", 1, true) and
+         not err:find("runtime error:", 1, true),
+         "sanitizer report from Ctrl-C of " .. path .. ":\n" .. err)
+  return status, err, ms / 1000
 end
 for _, name in ipairs{"pcall_loop", "wrap_in_pcall", "nested", "finalizer",
                       "simulate"} do
