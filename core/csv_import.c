@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "csv_file.h"
 #include "csv_import.h"
 #include "csv_read.h"
 #include "error.h"
@@ -491,7 +492,7 @@ static ks_status read_values(ks_model *model, const char *name,
     for (int i = 0; i < PERIOD_CACHE; i++)
         reader.periods[i].period = -1;
     ks_status status =
-        path ? ks_csv_read_file(stage->alloc, path, name, on_values_record,
+        path ? ks_csv_file_read(stage->alloc, path, name, on_values_record,
                                 &reader, err)
              : ks_csv_read_buffer(stage->alloc, name, data, size,
                                   on_values_record, &reader, err);

@@ -14,15 +14,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "alloc.h"
+#include "csv_file.h"
 #include "csv_import.h"
 #include "csv_read.h"
 #include "error.h"
 #include "model.h"
 #include "saved_csv.h"
 #include "value.h"
+
+/* Values applied between two interrupt polls (a few milliseconds). */
+#define POLL_VALUES 4096
 
 typedef struct opener {
     const char *directory;
@@ -43,12 +46,6 @@ static char *join(const ks_allocator *alloc, const char *directory,
     path[a] = '/';
     memcpy(path + a + 1, name, b + 1);
     return path;
-}
-
-static int is_file(const char *path)
-{
-    struct stat info;
-    return stat(path, &info) == 0 && S_ISREG(info.st_mode);
 }
 
 /* ---- headers ------------------------------------------------------------ */
@@ -133,6 +130,19 @@ static ks_status prefix_field(ks_error *err, ks_status status,
 static ks_status out_of_memory(const char *name, ks_error *err)
 {
     return ks_error_set(err, KS_ENOMEM, "%s: out of memory", name);
+}
+
+/* The file `name` of the directory: *present 0 when nothing is there,
+ * 1 for a regular file; anything else is an error naming it. */
+static ks_status file_present(opener *op, const char *name, int *present,
+                              ks_error *err)
+{
+    char *path = join(op->alloc, op->directory, name);
+    if (!path)
+        return out_of_memory(op->directory, err);
+    ks_status status = ks_csv_file_present(path, present, err);
+    ks_mem_free(op->alloc, path);
+    return status;
 }
 
 /* ---- settings.csv ------------------------------------------------------- */
@@ -243,7 +253,7 @@ static ks_status open_settings(opener *op, ks_error *err)
     if (!path)
         return out_of_memory(op->directory, err);
     settings_stage stage = { op->alloc, NULL, 0, 0, 0, { 0, 1 } };
-    ks_status status = ks_csv_read_file(op->alloc, path, path, on_setting,
+    ks_status status = ks_csv_file_read(op->alloc, path, path, on_setting,
                                         &stage, err);
     ks_calendar calendar;
     if (status == KS_OK)
@@ -489,7 +499,7 @@ static ks_status open_items(opener *op, ks_error *err)
     memset(&reader, 0, sizeof reader);
     reader.model = op->model;
     reader.alloc = op->alloc;
-    ks_status status = ks_csv_read_file(op->alloc, path, path, on_item,
+    ks_status status = ks_csv_file_read(op->alloc, path, path, on_item,
                                         &reader, err);
     if (status == KS_OK && !reader.header_seen)
         status = ks_error_set(err, KS_EFORMAT, "%s: empty file (expected a "
@@ -565,6 +575,9 @@ static ks_status apply_values(ks_model *model, const char *file_name,
     ks_status status = ks_model_reserve_inputs(model, stage->count, err);
     for (size_t i = 0; status == KS_OK && i < stage->count; i++) {
         const ks_staged_value *value = &stage->values[i];
+        if (i % POLL_VALUES == 0 && ks_interrupted(ks_model_allocator(model)))
+            return ks_error_set(err, KS_EINTERRUPTED, "interrupted while "
+                                "opening %s", path);
         if (value->is_empty)
             continue;
         if (!ks_item_has_formula(model, value->item)) {
@@ -679,13 +692,10 @@ static ks_status list_values_files(opener *op, name_list *list, ks_error *err)
 
 static ks_status open_values(opener *op, ks_error *err)
 {
-    char *first = join(op->alloc, op->directory, "values.csv");
-    if (!first)
-        return out_of_memory(op->directory, err);
-    int has_first = is_file(first);
-    ks_mem_free(op->alloc, first);
-    ks_status status = has_first ? open_values_file(op, "values.csv", err)
-                                 : KS_OK;
+    int has_first = 0;
+    ks_status status = file_present(op, "values.csv", &has_first, err);
+    if (status == KS_OK && has_first)
+        status = open_values_file(op, "values.csv", err);
     name_list list = { NULL, 0, 0 };
     if (status == KS_OK)
         status = list_values_files(op, &list, err);
@@ -850,13 +860,14 @@ static ks_status open_table(opener *op, const char *file_name,
     char *path = join(op->alloc, op->directory, file_name);
     if (!path)
         return out_of_memory(op->directory, err);
-    ks_status status = KS_OK;
-    if (is_file(path)) {
+    int present = 0;
+    ks_status status = ks_csv_file_present(path, &present, err);
+    if (status == KS_OK && present) {
         table_reader reader;
         memset(&reader, 0, sizeof reader);
         reader.model = op->model;
         reader.file_name = file_name;
-        status = ks_csv_read_file(op->alloc, path, path, on_record, &reader,
+        status = ks_csv_file_read(op->alloc, path, path, on_record, &reader,
                                   err);
     }
     ks_mem_free(op->alloc, path);
@@ -867,11 +878,10 @@ static ks_status open_table(opener *op, const char *file_name,
 
 static ks_status check_directory(opener *op, ks_error *err)
 {
-    char *items = join(op->alloc, op->directory, "items.csv");
-    if (!items)
-        return out_of_memory(op->directory, err);
-    int found = is_file(items);
-    ks_mem_free(op->alloc, items);
+    int found = 0;
+    ks_status status = file_present(op, "items.csv", &found, err);
+    if (status != KS_OK)
+        return status;
     if (!found)
         return ks_error_set(err, KS_EIO, "%s: not a model directory (no "
                             "items.csv)", op->directory);
@@ -890,6 +900,8 @@ ks_status ks_model_open(const char *directory, const ks_allocator *alloc,
         status = open_settings(&op, err);
     if (status == KS_OK)
         status = open_items(&op, err);
+    if (status == KS_OK)
+        status = ks_check_interrupt(alloc, err, "opening a model");
     if (status == KS_OK)
         status = open_values(&op, err);
     if (status == KS_OK)

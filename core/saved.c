@@ -9,10 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "error.h"
 #include "formula.h"
 #include "model_internal.h"
 #include "name_hash.h"
+
+/* Scenarios built between two interrupt polls (well under a millisecond);
+ * saving one scenario never polls. */
+#define POLL_SCENARIOS 1024
 
 struct ks_saved_plan {
     ks_saved_set set;
@@ -251,12 +256,18 @@ ks_status ks_saved_prepare(ks_model *model, const ks_saved_change *changes,
     ks_status status = KS_OK;
     for (size_t i = 0; status == KS_OK && i < old->count; i++) {
         const ks_saved_scenario *s = &old->scenarios[i];
+        if (i % POLL_SCENARIOS == POLL_SCENARIOS - 1)
+            status = ks_check_interrupt(alloc, err, "saving scenarios");
+        if (status != KS_OK)
+            break;
         status = build_scenario(alloc, s->name, s, change_for(&index, s->name),
                                 refuse_existing,
                                 &plan->set.scenarios[plan->set.count++], err);
     }
     for (size_t i = 0; status == KS_OK && i < count; i++) {
-        if (index.taken[i])
+        if (i % POLL_SCENARIOS == POLL_SCENARIOS - 1)
+            status = ks_check_interrupt(alloc, err, "saving scenarios");
+        if (status != KS_OK || index.taken[i])
             continue;
         status = build_scenario(alloc, changes[i].name, NULL, &changes[i],
                                 refuse_existing,

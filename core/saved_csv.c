@@ -13,6 +13,7 @@
 #include "alloc.h"
 #include "atomic_file.h"
 #include "csv_export.h"
+#include "csv_file.h"
 #include "error.h"
 #include "name_hash.h"
 #include "saved_csv.h"
@@ -421,7 +422,7 @@ ks_status ks_saved_rows_read(ks_model *model, const char *path,
     memset(&reader, 0, sizeof reader);
     reader.model = model;
     reader.rows = rows;
-    ks_status status = ks_csv_read_file(rows->alloc, path, path, on_record,
+    ks_status status = ks_csv_file_read(rows->alloc, path, path, on_record,
                                         &reader, err);
     if (!reader.header_seen || reader.declined) {
         ks_saved_rows_release(rows);

@@ -2,8 +2,14 @@
  * test_open.c -- ks_model_open: a model directory read whole (settings,
  * items with formulas referring to later items, values*.csv as inputs and
  * printed figures, printed.csv, notes.csv), every failure naming the file,
- * line and what, and allocation failure freeing everything.
+ * line and what, allocation failure freeing everything, each file the
+ * open reads being a directory, a FIFO, a device, a symbolic link loop or
+ * a link to nothing (an error naming it, never a skip or a hang), and an
+ * interrupt at every poll (KS_EINTERRUPTED, nothing left allocated).
  */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -316,6 +322,157 @@ static void test_open_allocation_failure(void **state)
     }
 }
 
+/* ---- files that are not regular files ---------------------------------- */
+
+typedef enum odd_kind { ODD_DIRECTORY, ODD_FIFO, ODD_DEVICE, ODD_LOOP,
+                        ODD_DANGLING, ODD_KINDS } odd_kind;
+
+static const char *const odd_what[ODD_KINDS] = {
+    "not a regular file (a directory)", "not a regular file (a FIFO)",
+    "not a regular file (a character device)",
+    "not a regular file (a symbolic link loop)",
+    "not a regular file (a symbolic link to nothing)"
+};
+
+/* Put something other than a regular file at directory/name. */
+static void make_odd(const char *directory, const char *name, odd_kind kind)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/%s", directory, name);
+    remove(path);
+    int made = -1;
+    switch (kind) {
+    case ODD_DIRECTORY: made = mkdir(path, 0755); break;
+    case ODD_FIFO:      made = mkfifo(path, 0644); break;
+    case ODD_DEVICE:    made = symlink("/dev/null", path); break;
+    case ODD_LOOP:      made = symlink(name, path); break; /* itself */
+    case ODD_DANGLING:  made = symlink("no-such-file.csv", path); break;
+    default: break;
+    }
+    if (made != 0)
+        fail_msg("%s: %s", path, strerror(errno));
+}
+
+static void remove_odd(const char *directory, const char *name)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/%s", directory, name);
+    if (remove(path) != 0 && errno != ENOENT)
+        fail_msg("%s: %s", path, strerror(errno));
+}
+
+/* Each file the open reads, as each kind of non-regular file: an error
+ * naming the file and what it is (a FIFO with no writer must not block:
+ * ctest's timeout would catch a hang); a symbolic link to a regular file
+ * is read. */
+static void test_open_not_regular(void **state)
+{
+    (void)state;
+    static const char *const files[] = {
+        "values.csv", "values2.csv", "items.csv", "settings.csv",
+        "printed.csv", "notes.csv"
+    };
+    const char *directory = scratch("odd");
+    for (size_t f = 0; f < sizeof files / sizeof files[0]; f++)
+        for (int kind = 0; kind < ODD_KINDS; kind++) {
+            make_good(directory);
+            remove_odd(directory, "values2.csv");
+            make_odd(directory, files[f], (odd_kind)kind);
+            ks_model *model = (ks_model *)&model;
+            ks_error err;
+            ks_status status = ks_model_open(directory, NULL, &model, &err);
+            char want[700];
+            snprintf(want, sizeof want, "%s/%s: %s", directory, files[f],
+                     odd_what[kind]);
+            if (status != KS_EIO || strcmp(err.message, want) != 0)
+                fail_msg("%s as kind %d: %s: %s\nwant %s", files[f], kind,
+                         ks_status_name(status), err.message, want);
+            assert_null(model);
+            remove_odd(directory, files[f]);
+        }
+    /* a symbolic link to a regular file is followed */
+    make_good(directory);
+    char target[600], link[600];
+    snprintf(target, sizeof target, "%s/real-values.csv", directory);
+    snprintf(link, sizeof link, "%s/values.csv", directory);
+    assert_int_equal(rename(link, target), 0);
+    assert_int_equal(symlink("real-values.csv", link), 0);
+    ks_model *model = open_ok(directory);
+    assert_true(get(model, "rev.total@3Q02", NULL).number == 5);
+    ks_model_free(model);
+    remove_odd(directory, "values.csv");
+    remove_odd(directory, "real-values.csv");
+}
+
+/* ---- interrupted -------------------------------------------------------- */
+
+/* A poll that asks to stop from its fire_at-th call on. */
+typedef struct poll_count {
+    long calls;
+    long fire_at;
+} poll_count;
+
+static int poll_after(void *data)
+{
+    poll_count *poll = data;
+    return ++poll->calls >= poll->fire_at;
+}
+
+/* Interrupt open at its k-th poll, k = 1, 2, ... until it polls fewer
+ * times than that: KS_EINTERRUPTED, no model, nothing left allocated. */
+static long interrupt_each_poll(const char *directory)
+{
+    long interrupted = 0;
+    for (long k = 1;; k++) {
+        fail_alloc counts = { 0, 0, 0, 0 };
+        poll_count poll = { 0, k };
+        ks_allocator alloc = { .realloc_fn = fail_realloc,
+                               .user_data = &counts,
+                               .interrupted = poll_after,
+                               .interrupt_data = &poll };
+        ks_model *model = (ks_model *)&model;
+        ks_error err;
+        ks_status status = ks_model_open(directory, &alloc, &model, &err);
+        if (status == KS_OK) {
+            assert_true(poll.calls < k);
+            ks_model_free(model);
+            assert_int_equal(counts.live, 0);
+            return interrupted;
+        }
+        if (status != KS_EINTERRUPTED)
+            fail_msg("k=%ld: %s: %s", k, ks_status_name(status), err.message);
+        assert_non_null(strstr(err.message, "interrupted while "));
+        assert_null(model);
+        assert_int_equal(counts.live, 0);
+        interrupted++;
+        assert_true(k < 100000);
+    }
+}
+
+static void test_open_interrupted(void **state)
+{
+    (void)state;
+    /* the fixture: a poll per file read and between the stages */
+    assert_true(interrupt_each_poll(FIXTURE) >= 6);
+    /* 3,000 saved scenarios in 260 KB of values: polls per 64 KB read
+     * and per 1,024 scenarios saved */
+    const char *directory = scratch("interrupt");
+    make_good(directory);
+    char path[600];
+    snprintf(path, sizeof path, "%s/values.csv", directory);
+    FILE *out = fopen(path, "wb");
+    assert_non_null(out);
+    fputs("item,period,value,scenario\n", out);
+    for (int i = 0; i < 3000; i++)
+        fprintf(out, "cost.total,3Q02,%d,scenario-number-%d\n"
+                     "rev.total,2Q02,%d,scenario-number-%d\n", i, i, i, i);
+    assert_int_equal(fclose(out), 0);
+    assert_true(interrupt_each_poll(directory) >= 9);
+    ks_model *model = open_ok(directory);
+    assert_int_equal(ks_saved_scenario_count(model), 3000);
+    ks_model_free(model);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -324,6 +481,8 @@ int main(void)
         cmocka_unit_test(test_open_errors),
         cmocka_unit_test(test_open_not_a_model),
         cmocka_unit_test(test_open_allocation_failure),
+        cmocka_unit_test(test_open_not_regular),
+        cmocka_unit_test(test_open_interrupted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
