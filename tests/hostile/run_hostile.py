@@ -51,6 +51,15 @@ Header lines of a script (comments at its top), all optional:
     -- setup: scenarios MODEL N [ROWS]    append N saved scenarios
     -- absent: NAME                       NAME (relative to the working
                                           directory) must not exist after
+    -- stdout: full | closed              standard output is /dev/full, or
+                                          closed (default: a pipe)
+    -- kill-after: SECONDS                five first runs are killed (SIGKILL)
+                                          at SECONDS (+ 0.037 s each), then
+                                          the script runs
+                                          again with "again" as its second
+                                          argument; that run is the one
+                                          checked, and no temporary may be
+                                          left after both
 
 usage: run_hostile.py KESSAN SOURCE_DIR [--jobs N] PATH...
        (PATH: scripts, or directories whose *.lua are run)
@@ -80,14 +89,15 @@ KILL_AFTER = 6.0
 SANITIZER = re.compile(r"AddressSanitizer|LeakSanitizer|"
                        r"UndefinedBehaviorSanitizer|runtime error:|"
                        r"MemorySanitizer|ThreadSanitizer")
-HEADER = re.compile(r"^--\s*(expect|stderr|options|setup|absent):\s*(.*?)\s*$")
+HEADER = re.compile(r"^--\s*(expect|stderr|options|setup|absent|stdout|"
+                    r"kill-after):\s*(.*?)\s*$")
 MODELS = {"iij": "data/iij", "tiny": "tests/data/tiny",
           "scenarios": "tests/data/scenarios", "csv": "tests/data/csv"}
 
 
 def parse_header(path):
     spec = {"expect": "any", "stderr": [], "options": None, "setup": [],
-            "absent": []}
+            "absent": [], "stdout": "pipe", "kill-after": None}
     with open(path, encoding="utf-8", errors="replace") as f:
         for line in f:
             if not line.startswith("--"):
@@ -96,8 +106,10 @@ def parse_header(path):
             if not m:
                 continue
             key, value = m.groups()
-            if key == "expect":
-                spec["expect"] = value
+            if key in ("expect", "stdout"):
+                spec[key] = value
+            elif key == "kill-after":
+                spec[key] = float(value)
             elif key == "options":
                 spec["options"] = value.split()
             else:
@@ -226,11 +238,20 @@ def leaked_temporaries(root):
     return leaked
 
 
-def run_process(command, work, kill_after):
+def run_process(command, work, kill_after, stdout="pipe"):
     start = time.monotonic()
+    target = {"pipe": subprocess.PIPE, "closed": None}.get(stdout)
+    full = None
+    if stdout == "full":
+        full = open("/dev/full", "w")
+        target = full
     process = subprocess.Popen(command, cwd=work, stdin=subprocess.DEVNULL,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               start_new_session=True)
+                               stdout=target, stderr=subprocess.PIPE,
+                               start_new_session=True,
+                               preexec_fn=close_stdout if stdout == "closed"
+                               else None)
+    if full:
+        full.close()
     hung = False
     try:
         out, err = process.communicate(timeout=kill_after)
@@ -239,8 +260,26 @@ def run_process(command, work, kill_after):
         os.killpg(process.pid, signal.SIGKILL)
         out, err = process.communicate()
     elapsed = time.monotonic() - start
-    return (process.returncode, out.decode(errors="replace"),
+    return (process.returncode, (out or b"").decode(errors="replace"),
             err.decode(errors="replace"), elapsed, hung)
+
+
+def close_stdout():
+    os.close(1)
+
+
+def killed_run(command, work, after):
+    """A first run killed with SIGKILL after `after` seconds (if it is
+    still running): what a kill -9 in the middle of a write leaves."""
+    process = subprocess.Popen(command, cwd=work, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    try:
+        process.wait(timeout=after)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
 
 VALGRIND = ["valgrind", "--tool=memcheck", "-q", "--error-exitcode=99",
@@ -286,8 +325,13 @@ def check(kessan, source, script):
     command = [kessan, "run"] + options + [os.path.basename(script), outside]
     if scale != 1:
         command = VALGRIND + command
+    if spec["kill-after"] is not None:
+        for i in range(5):   # five kills, each at a slightly later moment
+            killed_run(command, work, (spec["kill-after"] + 0.037 * i) * scale)
+        command = command + ["again"]
     code, out, err, elapsed, hung = run_process(command, work,
-                                                KILL_AFTER * scale)
+                                                KILL_AFTER * scale,
+                                                spec["stdout"])
     problems = []
     if hung:
         problems.append("hang: killed after %.0f s" % (KILL_AFTER * scale))
