@@ -106,7 +106,7 @@ const lk_host_interrupt *host_stop_interrupt(host_stop *stop);
  * L NULL after lua_close. */
 int host_stop_begin(host_stop *stop, lua_State *L);
 /* Around lua_close: the last call's deadline holds (the finalizers a
- * script leaves run within its time), or 0.5 s when it has passed. */
+ * script leaves run within its time), or 0.25 s when it has passed. */
 int host_stop_begin_close(host_stop *stop);
 void host_stop_end(host_stop *stop, lua_State *L);
 /* Why the last call was stopped (HOST_STOP_NONE: it was not). */

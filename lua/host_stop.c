@@ -15,7 +15,8 @@
  *  - A watchdog thread: what neither reaches (a finalizer, which Lua runs
  *    with hooks off; a long C function of Lua's own libraries; a coroutine
  *    without a hook under Ctrl-C) ends the process HOST_STOP_GRACE seconds
- *    after the stop, with a message and exit status 1.
+ *    after the stop, with a message and exit status 1.  It watches the
+ *    closing of the state too: finalizers run within the script's time.
  * The poll is called from the core's worker threads: atomics and the
  * clock only.
  */
@@ -36,6 +37,7 @@
 
 #define HOST_HOOK_COUNT 1000
 #define HOST_STOP_GRACE 0.5        /* seconds the layers above get        */
+#define HOST_CLOSE_GRACE 0.25      /* closing after the time is up        */
 #define HOST_WATCHDOG_TICK_NS 10000000L
 
 struct host_stop {
@@ -46,6 +48,7 @@ struct host_stop {
     atomic_llong deadline_ns;      /* monotonic, 0: none                  */
     atomic_int watching;           /* the watchdog runs while 1           */
     long long last_deadline_ns;    /* the last call's, for closing        */
+    long long grace_ns;            /* from the stop to the end            */
     pthread_t caller;              /* the thread that runs Lua            */
     pthread_t watchdog;
     int has_watchdog;
@@ -233,7 +236,7 @@ static void host_end_process(host_stop *stop)
 {
     if (atomic_load(&stop->reason) == HOST_STOP_INTERRUPT)
         host_write_all(HOST_PROGNAME ": interrupted! (the script did not "
-                       "stop within 0.5 s: ended)\n");
+                       "stop: ended)\n");
     else
         host_write_all(stop->ended_timeout);
     _exit(HOST_EXIT_FAILURE);
@@ -256,7 +259,7 @@ static void *host_watchdog(void *data)
             continue;
         if (stopped_at == 0)
             stopped_at = now;
-        else if (now - stopped_at >= (long long)(HOST_STOP_GRACE * 1e9) &&
+        else if (now - stopped_at >= stop->grace_ns &&
                  atomic_load(&stop->watching))
             host_end_process(stop);
     }
@@ -278,7 +281,7 @@ host_stop *host_stop_new(double timeout)
     atomic_init(&stop->watching, 0);
     snprintf(stop->ended_timeout, sizeof stop->ended_timeout,
              HOST_PROGNAME ": timeout: the script ran longer than %.14g s "
-             "and did not stop within 0.5 s of it: ended\n", timeout);
+             "and did not stop: ended\n", timeout);
     return stop;
 }
 
@@ -299,9 +302,11 @@ host_stop_reason host_stop_why(host_stop *stop)
 
 /* Arm the stop for a call of L (NULL: closing) until `deadline` (0:
  * none): the Ctrl-C and alarm handlers, the watchdog. */
-static int host_stop_arm(host_stop *stop, lua_State *L, long long deadline)
+static int host_stop_arm(host_stop *stop, lua_State *L, long long deadline,
+                         double grace)
 {
     stop->L = L;
+    stop->grace_ns = (long long)(grace * 1e9);
     stop->caller = pthread_self();
     atomic_store(&stop->reason, HOST_STOP_NONE);
     atomic_store(&stop->deadline_ns, deadline);
@@ -327,15 +332,17 @@ int host_stop_begin(host_stop *stop, lua_State *L)
         lua_sethook(L, host_hook, LUA_MASKCOUNT, HOST_HOOK_COUNT);
     }
     stop->last_deadline_ns = deadline;
-    return host_stop_arm(stop, L, deadline);
+    return host_stop_arm(stop, L, deadline, HOST_STOP_GRACE);
 }
 
 int host_stop_begin_close(host_stop *stop)
 {
+    /* after a timeout the call may already have had its grace: the
+     * rest of the run's timeout + 1 s goes to closing */
     long long deadline = stop->last_deadline_ns;
-    if (deadline != 0 && deadline < host_now_ns())
-        deadline = host_now_ns();
-    return host_stop_arm(stop, NULL, deadline);
+    if (deadline == 0 || deadline >= host_now_ns())
+        return host_stop_arm(stop, NULL, deadline, HOST_STOP_GRACE);
+    return host_stop_arm(stop, NULL, host_now_ns(), HOST_CLOSE_GRACE);
 }
 
 void host_stop_end(host_stop *stop, lua_State *L)

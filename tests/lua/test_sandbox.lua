@@ -296,6 +296,9 @@ setmetatable({}, {__gc = function() while true do end end})
 collectgarbage()
 while true do end]],
   finalizer_at_close = "setmetatable({}, {__gc = function() while true do end end})",
+  finalizer_after_timeout = [[
+local keep = setmetatable({}, {__gc = function() while true do end end})
+while true do end]],
   pattern = [[
 local s = ("a"):rep(5000)
 while true do pcall(string.find, s, ".-.-.-.-.-.-b") end]],
