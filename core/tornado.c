@@ -115,9 +115,13 @@ static ks_status run(ks_model *work, ks_tornado *tornado,
 {
     ks_status status = read_number(work, tornado->output, "output",
                                    &tornado->base_output, err);
-    for (int i = 0; status == KS_OK && i < tornado->count; i++)
-        status = swing_one(work, tornado, &inputs[i], swing,
-                           &tornado->bars[i], err);
+    for (int i = 0; status == KS_OK && i < tornado->count; i++) {
+        status = ks_check_interrupt(ks_model_allocator(work), err,
+                                    "running a tornado");
+        if (status == KS_OK)
+            status = swing_one(work, tornado, &inputs[i], swing,
+                               &tornado->bars[i], err);
+    }
     return status;
 }
 

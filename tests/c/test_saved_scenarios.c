@@ -13,6 +13,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -575,6 +576,92 @@ static void test_many_scenarios_open(void **state)
     ks_model_free(model);
 }
 
+/* ---- interrupted imports ------------------------------------------------ */
+
+typedef struct poll_count {
+    long calls;
+    long fire_at;
+} poll_count;
+
+static int poll_after(void *data)
+{
+    poll_count *poll = data;
+    return ++poll->calls >= poll->fire_at;
+}
+
+/* An import (with scenarios: ks_import_values; without: ks_import_csv)
+ * interrupted at each of its polls, k = 1, 2, ...: KS_EINTERRUPTED, the
+ * model and its saved scenarios as they were, nothing leaked. */
+static long interrupt_import(const char *path, int with_scenarios)
+{
+    long interrupted = 0;
+    for (long k = 1;; k++) {
+        poll_count poll = { 0, LONG_MAX };
+        ks_allocator alloc = hook_allocator;
+        alloc.interrupted = poll_after;
+        alloc.interrupt_data = &poll;
+        arm(0, 0);
+        ks_model *model = open_model(FIXTURE, &alloc);
+        ks_model *reference = open_model(FIXTURE, NULL);
+        long live = the_hook.live;
+        poll.fire_at = k;
+        ks_error err;
+        ks_status status =
+            with_scenarios
+                ? ks_import_values(model, path, KS_PROV_OVERRIDDEN, &err)
+                : ks_import_csv(model, path, KS_PROV_OVERRIDDEN, &err);
+        poll.fire_at = LONG_MAX;
+        if (status != KS_OK)
+            assert_int_equal(the_hook.live, live); /* nothing leaked */
+        if (status == KS_OK) {
+            assert_true(poll.calls < k);
+            assert_true(get(model, "rev.a@3Q02").number == 4096);
+            ks_model_free(model);
+            ks_model_free(reference);
+            assert_int_equal(the_hook.live, 0);
+            return interrupted;
+        }
+        if (status != KS_EINTERRUPTED)
+            fail_msg("k=%ld: %s", k, err.message);
+        assert_non_null(strstr(err.message, "interrupted while "));
+        assert_same_scenarios(reference, model);
+        assert_true(get(model, "rev.a@3Q02").number
+                    == get(reference, "rev.a@3Q02").number);
+        assert_int_equal(get(model, "rev.a@3Q02").provenance,
+                         KS_PROV_REPORTED);
+        ks_model_free(model);
+        ks_model_free(reference);
+        assert_int_equal(the_hook.live, 0);
+        interrupted++;
+        assert_true(k < 10000);
+    }
+}
+
+static void test_interrupted_import(void **state)
+{
+    (void)state;
+    char path[600];
+    snprintf(path, sizeof path, "%s/saved-interrupt.csv", KESSAN_TEST_TMP);
+    FILE *out = fopen(path, "wb");
+    assert_non_null(out);
+    fputs("item,period,value,scenario\nrev.a,3Q02,4096,\n", out);
+    for (int i = 0; i < 3000; i++)
+        fprintf(out, "rev.b,4Q02,%d,a-scenario-with-a-long-name-%d\n", i, i);
+    assert_int_equal(fclose(out), 0);
+    /* 170 KB: three reads, three polls of 1,024 new scenarios */
+    assert_true(interrupt_import(path, 1) >= 5);
+    /* without scenarios (ks_import_csv): a value padded to 150 KB */
+    snprintf(path, sizeof path, "%s/values-interrupt.csv", KESSAN_TEST_TMP);
+    out = fopen(path, "wb");
+    assert_non_null(out);
+    fputs("item,period,value\nrev.b,3Q02,1\nrev.a,3Q02,4096", out);
+    for (int i = 0; i < 150000; i++)
+        fputc(' ', out);
+    fputs("\nrev.b,4Q02,2\n", out);
+    assert_int_equal(fclose(out), 0);
+    assert_true(interrupt_import(path, 0) >= 3);
+}
+
 static void test_enomem_open(void **state)
 {
     (void)state;
@@ -644,6 +731,7 @@ int main(void)
         cmocka_unit_test(test_cell_twice_refused),
         cmocka_unit_test(test_failed_import_changes_nothing),
         cmocka_unit_test(test_many_scenarios_open),
+        cmocka_unit_test(test_interrupted_import),
         cmocka_unit_test(test_enomem_open),
         cmocka_unit_test(test_enomem_save),
         cmocka_unit_test(test_enomem_import),

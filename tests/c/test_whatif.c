@@ -5,6 +5,7 @@
  * direct recomputation, the handle left untouched, CSV export of a grid;
  * tornado values and ranking; allocation failure in each.
  */
+#include <limits.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -723,6 +724,153 @@ static void test_allocation_failure(void **state)
     remove(KESSAN_TEST_TMP "/whatif_alloc.csv");
 }
 
+/* ---- interrupted -------------------------------------------------------------------- */
+
+/* A poll that asks to stop from its fire_at-th call on. */
+typedef struct poll_count {
+    long calls;
+    long fire_at;
+} poll_count;
+
+static int poll_after(void *data)
+{
+    poll_count *poll = data;
+    return ++poll->calls >= poll->fire_at;
+}
+
+/* What a tool must leave as it was: the cells it varies and reads. */
+typedef struct snapshot {
+    ks_value values[6];
+    int inputs[6];
+} snapshot;
+
+static const char *const watched[6] = {
+    "x@4Q02", "a@4Q02", "b@4Q02", "c@4Q02", "y@4Q02", "out@4Q02"
+};
+
+static snapshot take(ks_model *model)
+{
+    snapshot shot;
+    memset(&shot, 0, sizeof shot);
+    for (int i = 0; i < 6; i++) {
+        ks_cell_ref ref = cell(model, watched[i]);
+        shot.values[i] = value_of(model, watched[i]);
+        shot.inputs[i] = ks_is_input(model, ref.item, ref.period);
+    }
+    return shot;
+}
+
+static void assert_same(const snapshot *a, const snapshot *b)
+{
+    for (int i = 0; i < 6; i++) {
+        if (a->values[i].kind != b->values[i].kind ||
+            a->values[i].number != b->values[i].number ||
+            a->values[i].provenance != b->values[i].provenance ||
+            a->inputs[i] != b->inputs[i])
+            fail_msg("%s changed: %g -> %g", watched[i], a->values[i].number,
+                     b->values[i].number);
+    }
+}
+
+static const char *const tool_words[3] = {
+    "interrupted while seeking a goal",
+    "interrupted while computing a data table",
+    "interrupted while running a tornado"
+};
+
+/* One tool on a scenario with its poll firing at call k. */
+static ks_status interrupt_tool(ks_model *model, int tool, poll_count *poll,
+                                long k)
+{
+    ks_model *scenario = NULL;
+    ks_error err;
+    assert_int_equal(ks_scenario_new(model, "s", &scenario, &err), KS_OK);
+    put(scenario, "c@4Q02", 2);
+    put(scenario, "x@4Q02", 7);
+    snapshot before = take(scenario);
+    double columns[40];
+    for (int j = 0; j < 40; j++)
+        columns[j] = j * 0.25;
+    ks_table_axis rows = { cell(model, "a@4Q02"), row_values, 3 };
+    ks_table_axis cols = { cell(model, "b@4Q02"), columns, 40 };
+    ks_cell_ref outputs[2] = { cell(model, "out@4Q02"),
+                               cell(model, "out2@4Q02") };
+    ks_tornado_input inputs[3] = { { cell(model, "a@4Q02"), 0, 0, 0 },
+                                   { cell(model, "b@4Q02"), 0, 0, 0 },
+                                   { cell(model, "c@4Q02"), 1, 1, 3 } };
+    ks_goalseek_result result = { -7, -7, -7, -7 };
+    ks_grid *grid = (ks_grid *)&grid;
+    ks_tornado *tornado = (ks_tornado *)&tornado;
+    ks_status status;
+    poll->calls = 0;
+    poll->fire_at = k;
+    if (tool == 0)
+        status = seek(scenario, "y@4Q02", 0, "x@4Q02", NULL, &result, &err);
+    else if (tool == 1)
+        status = ks_datatable(scenario, &rows, &cols, outputs, 2, &grid,
+                              &err);
+    else
+        status = ks_tornado_run(scenario, outputs[0], inputs, 3, 0.1,
+                                &tornado, &err);
+    poll->fire_at = LONG_MAX;
+    if (status == KS_OK) {
+        assert_true(poll->calls < k);
+        if (tool == 1)
+            ks_grid_free(grid);
+        if (tool == 2)
+            ks_tornado_free(tornado);
+    } else {
+        if (status != KS_EINTERRUPTED || strcmp(err.message, tool_words[tool]))
+            fail_msg("tool %d, k=%ld: %s: %s", tool, k,
+                     ks_status_name(status), err.message);
+        assert_true(poll->calls == k); /* stopped at the poll that fired */
+        assert_true(result.solution == -7);
+        if (tool == 1)
+            assert_null(grid);
+        if (tool == 2)
+            assert_null(tornado);
+        snapshot after = take(scenario);
+        assert_same(&before, &after);
+    }
+    ks_model_free(scenario);
+    return status;
+}
+
+/* Each tool interrupted at its k-th poll, k = 1, 2, ... until it polls
+ * fewer times: KS_EINTERRUPTED at once, the scenario as it was (the
+ * varied cell put back), nothing leaked. */
+static void test_interrupted(void **state)
+{
+    (void)state;
+    /* goal seek polls per evaluation, tables per row and every 16 points
+     * of a row (3 rows of 40: 9 polls), tornado per input */
+    static const long at_least[3] = { 5, 9, 3 };
+    for (int tool = 0; tool < 3; tool++) {
+        long interrupted = 0;
+        for (long k = 1;; k++) {
+            failing f = { -1, 0, 0, 0 };
+            poll_count poll = { 0, LONG_MAX };
+            ks_allocator alloc = { .realloc_fn = failing_realloc,
+                                   .user_data = &f,
+                                   .interrupted = poll_after,
+                                   .interrupt_data = &poll };
+            ks_model *model = build(&alloc);
+            number_of(model, "out@4Q02");
+            long live = f.live;
+            ks_status status = interrupt_tool(model, tool, &poll, k);
+            assert_int_equal(f.live, live); /* nothing leaked */
+            ks_model_free(model);
+            assert_int_equal(f.live, 0);
+            if (status == KS_OK)
+                break;
+            interrupted++;
+            assert_true(k < 10000);
+        }
+        if (interrupted < at_least[tool])
+            fail_msg("tool %d polled only %ld times", tool, interrupted);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -739,6 +887,7 @@ int main(void)
         cmocka_unit_test(test_grid_export),
         cmocka_unit_test(test_tornado),
         cmocka_unit_test(test_allocation_failure),
+        cmocka_unit_test(test_interrupted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
