@@ -7,6 +7,7 @@
  * sandboxed script has into lua_load is one of these two (the repl
  * compiles its lines as text too).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <lauxlib.h>
@@ -26,34 +27,75 @@ static int host_safe_load(lua_State *L)
     return lua_gettop(L);
 }
 
-/* package.searchers[2] under the sandbox.  Upvalues: the package table,
- * the original package.searchpath (a script may replace the field, not
- * this), the paths (light userdata).  Returns the loader and the file
- * name, or a string saying where it looked. */
-static int host_search_lua(lua_State *L)
+static int host_readable(const char *file)
 {
-    const char *name = luaL_checkstring(L, 1);
-    lua_getfield(L, lua_upvalueindex(1), "path");
-    if (!lua_isstring(L, -1))
-        return luaL_error(L, "'package.path' must be a string");
-    lua_pushvalue(L, lua_upvalueindex(2));
-    lua_pushstring(L, name);
-    lua_pushvalue(L, -3);
-    lua_call(L, 2, 2);
-    if (lua_isnil(L, -2))
-        return 1; /* searchpath's "no file ..." list */
-    const char *file = lua_tostring(L, -2);
-    const host_paths *paths = lua_touserdata(L, lua_upvalueindex(3));
-    char why[1024];
-    if (host_paths_check(paths, file, LK_PATH_READ, why, sizeof why) != 0) {
-        lua_pushfstring(L, "no file '%s' in the sandbox (%s)", file, why);
-        return 1;
-    }
+    FILE *stream = fopen(file, "r");
+    if (!stream)
+        return 0;
+    fclose(stream);
+    return 1;
+}
+
+/* Load `file` as text and push the loader and the file name. */
+static int host_load_module(lua_State *L, const char *name,
+                            const char *file)
+{
     if (luaL_loadfilex(L, file, "t") != LUA_OK)
         return luaL_error(L, "error loading module '%s' from file '%s':\n\t%s",
                           name, file, lua_tostring(L, -1));
     lua_pushstring(L, file);
     return 2;
+}
+
+/* package.searchers[2] under the sandbox: package.searchpath's walk over
+ * package.path, but a file outside the allowed directories is neither
+ * opened nor probed (the next template is tried), and what is found is
+ * loaded as text.  Upvalues: the package table, the paths (light
+ * userdata).  Returns the loader and the file name, or where it looked. */
+static int host_search_lua(lua_State *L)
+{
+    const char *name = luaL_checkstring(L, 1);
+    lua_getfield(L, lua_upvalueindex(1), "path");
+    const char *path = lua_tostring(L, -1);
+    if (!path)
+        return luaL_error(L, "'package.path' must be a string");
+    const host_paths *paths = lua_touserdata(L, lua_upvalueindex(2));
+    const char *module = luaL_gsub(L, name, ".", LUA_DIRSEP);
+    lua_newtable(L);
+    int tried = lua_gettop(L), count = 0;
+    for (const char *at = path; *at;) {
+        const char *end = strchr(at, *LUA_PATH_SEP);
+        size_t length = end ? (size_t)(end - at) : strlen(at);
+        if (length > 0) {
+            lua_pushlstring(L, at, length);
+            const char *file = luaL_gsub(L, lua_tostring(L, -1),
+                                         LUA_PATH_MARK, module);
+            char why[1024];
+            if (host_paths_check(paths, file, LK_PATH_READ, why,
+                                 sizeof why) != 0)
+                lua_pushfstring(L, "no file '%s' in the sandbox (%s)", file,
+                                why);
+            else if (host_readable(file))
+                return host_load_module(L, name, file);
+            else
+                lua_pushfstring(L, "no file '%s'", file);
+            lua_rawseti(L, tried, ++count);
+            lua_pop(L, 2);
+        }
+        if (!end)
+            break;
+        at = end + 1;
+    }
+    luaL_Buffer message;
+    luaL_buffinit(L, &message);
+    for (int i = 1; i <= count; i++) {
+        if (i > 1)
+            luaL_addstring(&message, "\n\t");
+        lua_rawgeti(L, tried, i);
+        luaL_addvalue(&message);
+    }
+    luaL_pushresult(&message);
+    return 1;
 }
 
 static void host_remove_globals(lua_State *L)
@@ -89,9 +131,8 @@ static void host_replace_searchers(lua_State *L, int paths)
     lua_pushnil(L);
     lua_rawseti(L, searchers, 3);
     lua_pushvalue(L, package);
-    lua_getfield(L, package, "searchpath");
     lua_pushvalue(L, paths);
-    lua_pushcclosure(L, host_search_lua, 3);
+    lua_pushcclosure(L, host_search_lua, 2);
     lua_rawseti(L, searchers, 2);
     lua_settop(L, package - 1);
 }

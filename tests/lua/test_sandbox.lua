@@ -100,6 +100,8 @@ spit(W .. "/crafted.lua", dumped:sub(1, 32) .. ("\255"):rep(64)
   .. dumped:sub(97))
 spit(W .. "/values.csv", dumped)
 spit(W .. "/text_module.lua", "return {answer = 7}\n")
+spit(OUT .. "/text_module.lua", "return {answer = 666}\n")
+spit(OUT .. "/only_outside.lua", "return {answer = 666}\n")
 script("bytecode.lua", [[
 package.path = "./?.lua;./?.csv"
 for _, name in ipairs{"plain", "crafted", "values"} do
@@ -109,6 +111,14 @@ for _, name in ipairs{"plain", "crafted", "values"} do
                       true), message)
 end
 assert(require("text_module").answer == 7, "a text module loads")
+-- a template that leads outside is passed over, not taken
+package.loaded.text_module = nil
+package.path = "../outside/?.lua;./?.lua"
+assert(require("text_module").answer == 7, "the module outside was taken")
+local ok, message = pcall(require, "only_outside")
+assert(not ok and message:find("in the sandbox (resolves to", 1, true),
+       message)
+package.path = "./?.lua;./?.csv"
 local chunk = string.dump(function() return 1 end)
 assert(load(chunk) == nil, "load refuses bytecode")
 assert(load(chunk, "x", "b") == nil, "even asked for mode b")
