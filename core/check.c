@@ -3,6 +3,7 @@
  * identities of the settings, footing adjustments told from breaks, and
  * the notes that explain a break (check.h, docs/check.md).
  */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,7 +48,11 @@ const char *ks_check_kind_name(ks_check_kind kind)
  * a binary 7.3499999... that stands for a decimal 7.35 rounding up. */
 static double round_units(double value, int decimals)
 {
+    /* 10^decimals stays finite (and nonzero) */
+    decimals = decimals > 308 ? 308 : decimals < -307 ? -307 : decimals;
     double units = fabs(value) * pow(10.0, decimals);
+    if (!(units < 0x1p52)) /* whole already (or not a finite number) */
+        return value < 0 ? -units : units;
     double rounded = floor(units + 0.5 + units * 1e-13 + 1e-9);
     return value < 0 ? -rounded : rounded;
 }
@@ -57,10 +62,23 @@ double ks_round_half_away(double value, int decimals)
     return round_units(value, decimals) / pow(10.0, decimals);
 }
 
+/* The difference of two whole numbers of units, as an integer: beyond
+ * what a long long holds (figures of 1e300), and for what is not a
+ * number, the largest off there is, never a cast out of range. */
+#define UNITS_OFF_MAX 0x1p62
+
 long long ks_check_units_off(double value, double printed, int decimals)
 {
-    double printed_units = printed * pow(10.0, decimals);
-    return llround(printed_units) - (long long)round_units(value, decimals);
+    if (value == printed)
+        return 0; /* also where their units overflow */
+    double off = round_units(printed, decimals) - round_units(value, decimals);
+    if (off == 0)
+        return 0;
+    if (off != off || off >= UNITS_OFF_MAX)
+        return LLONG_MAX;
+    if (off <= -UNITS_OFF_MAX)
+        return -LLONG_MAX;
+    return (long long)off;
 }
 
 /* ---- the run's context ------------------------------------------------------- */

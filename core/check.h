@@ -93,7 +93,9 @@ const char *ks_check_kind_name(ks_check_kind kind);
  * Round half away from zero to `decimals` digits after the point, and
  * compare a value with a printed figure at its precision: the number of
  * units of the last printed digit by which `printed` exceeds `value`
- * rounded (0: ties).
+ * rounded (0: ties).  A difference beyond 2^62 units, or one of two
+ * values that is not a finite number (while the other is), gives
+ * LLONG_MAX (or -LLONG_MAX): never a tie.
  */
 double ks_round_half_away(double value, int decimals);
 long long ks_check_units_off(double value, double printed, int decimals);

@@ -56,6 +56,18 @@ static double arithmetic_fault(const ks_formula *formula,
     return begin_fault(formula, env, KS_FAULT_INVALID, detail);
 }
 
+/* An arithmetic result that is not a finite number: an infinity is an
+ * overflow (never a value: 1e308 * 10 is an error, as 1 / 0 is), NaN as
+ * arithmetic_fault decides. */
+static double result_fault(const ks_formula *formula, const ks_eval_env *env,
+                           ks_opcode op, int detail, double a, double b,
+                           double result)
+{
+    if (result == result)
+        return begin_fault(formula, env, KS_FAULT_OVERFLOW, detail);
+    return arithmetic_fault(formula, env, op, detail, a, b);
+}
+
 static double comparison(ks_opcode op, double a, double b)
 {
     double tagged;
@@ -90,8 +102,10 @@ static double skipping_missing(const ks_formula *formula,
     if (op == KS_OP_MAX2)
         return b > a ? b : a;
     double sum = a + b;
-    if (sum != sum)
-        return begin_fault(formula, env, KS_FAULT_INVALID, detail);
+    if (sum - sum != 0)
+        return begin_fault(formula, env,
+                           sum != sum ? KS_FAULT_INVALID : KS_FAULT_OVERFLOW,
+                           detail);
     return sum;
 }
 
@@ -152,8 +166,8 @@ double ks_formula_apply(const ks_formula *formula, const ks_eval_env *env,
     default:
         return begin_fault(formula, env, KS_FAULT_INVALID, detail);
     }
-    if (result != result)
-        return arithmetic_fault(formula, env, op, detail, a, b);
+    if (result - result != 0) /* NaN or an infinity */
+        return result_fault(formula, env, op, detail, a, b, result);
     return result;
 }
 
@@ -210,12 +224,13 @@ double ks_formula_load_ref(const ks_formula *formula, const ks_eval_env *env,
 
 #define SMALL_STACK 32
 
-/* Arithmetic: the hardware result, and the slow path only on NaN. */
+/* Arithmetic: the hardware result, and the slow path only on NaN or an
+ * infinity (r - r is 0 for every finite r). */
 #define ARITHMETIC(expression)                                              \
     {                                                                       \
         double b = *--top, a = top[-1], r = (expression);                   \
-        if (r != r)                                                         \
-            r = arithmetic_fault(formula, env, op, arg, a, b);              \
+        if (r - r != 0)                                                     \
+            r = result_fault(formula, env, op, arg, a, b, r);               \
         top[-1] = r;                                                        \
         break;                                                              \
     }
@@ -261,8 +276,8 @@ static inline double run(const ks_formula *formula, const ks_eval_env *env,
         case KS_OP_MUL: ARITHMETIC(a * b)
         case KS_OP_DIV: {
             double b = *--top, a = top[-1], r = a / b;
-            if (b == 0 || r != r)
-                r = arithmetic_fault(formula, env, op, arg, a, b);
+            if (b == 0 || r - r != 0)
+                r = result_fault(formula, env, op, arg, a, b, b == 0 ? NAN : r);
             top[-1] = r;
             break;
         }

@@ -645,6 +645,7 @@ static const char *fault_text(ks_fault fault)
     case KS_FAULT_INVALID: return "not a number";
     case KS_FAULT_CYCLE: return "cycle";
     case KS_FAULT_TOO_DEEP: return "nesting too deep";
+    case KS_FAULT_OVERFLOW: return "overflow";
     }
     return "error";
 }
@@ -745,6 +746,16 @@ ks_status ks_set_input(ks_model *model, int item, int period, double boxed,
         return ks_error_set(err, KS_EINVAL, "an input must be a number or "
                                             "missing");
     ks_book *book = model->book;
+    if (boxed - boxed != 0 && ks_is_number(boxed)) {
+        /* an infinity would make every sum over it infinite */
+        char period_id[16];
+        return ks_error_set(err, KS_EINVAL,
+                            "%s@%s: an input must be a finite number, got %s",
+                            book->items[item].id,
+                            ks_period_id(model, period, period_id,
+                                         sizeof period_id),
+                            boxed > 0 ? "inf" : "-inf");
+    }
     uint64_t cell = ks_cell_of(book, item, period);
     if (model->base) {
         ks_cell_entry *entry = ks_cell_map_put(&model->alloc,
@@ -768,8 +779,17 @@ ks_status ks_set_input(ks_model *model, int item, int period, double boxed,
 ks_status ks_set(ks_model *model, int item, int period, double number,
                  ks_error *err)
 {
-    if (number != number)
-        return ks_error_set(err, KS_EINVAL, "value is not a number");
+    if (number != number) {
+        ks_status status = check_cell(model, item, period, err);
+        if (status != KS_OK)
+            return status;
+        char period_id[16];
+        return ks_error_set(err, KS_EINVAL,
+                            "%s@%s: an input must be a finite number, got NaN",
+                            model->book->items[item].id,
+                            ks_period_id(model, period, period_id,
+                                         sizeof period_id));
+    }
     return ks_set_input(model, item, period, number, KS_PROV_OVERRIDDEN, err);
 }
 

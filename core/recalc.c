@@ -125,10 +125,34 @@ static double eval_formula(const ks_reader *reader, const ks_item *item,
     ks_eval_env env;
     ks_eval_env_setup(&env, &context);
     double result = ks_formula_eval(item->formula, &env);
-    /* an overflow to infinity is no more a number than 0/0 is */
+    /* an infinity (an input's, passed on) is an overflow, not a value */
     if (result - result != 0 && ks_is_number(result))
-        return record_fault(&context, KS_FAULT_INVALID, NULL);
+        return record_fault(&context, KS_FAULT_OVERFLOW, NULL);
     return result;
+}
+
+/* Whether a number is an infinity (a sum of finite parts that overflowed). */
+static inline int is_infinite(double x)
+{
+    return x - x != 0 && x == x;
+}
+
+/* A time summary or derived part that overflowed: an error value whose
+ * origin is the cell ("overflow in rev.total@FY02"), never an infinity. */
+static double overflow_at(const ks_reader *reader, int item, int period)
+{
+    eval_context context = { reader, item, period };
+    return record_fault(&context, KS_FAULT_OVERFLOW, NULL);
+}
+
+/* The same for every slot of an input item's year. */
+static void overflows_of_row(const ks_reader *reader, int item, int year,
+                             double value[KS_SLOTS_PER_YEAR])
+{
+    for (int slot = 0; slot < KS_SLOTS_PER_YEAR; slot++)
+        if (is_infinite(value[slot]))
+            value[slot] = overflow_at(reader, item,
+                                      ks_calendar_period(year, slot));
 }
 
 /* Sum of the cells of `item` in the given slots of `year`, when all are
@@ -221,7 +245,8 @@ double ks_eval_cell(const ks_reader *reader, int item_index, int period,
     if (item->rule == KS_RULE_SUM) {
         double total;
         if (summarize(reader, item_index, period, &total))
-            return total;
+            return is_infinite(total) ? overflow_at(reader, item_index, period)
+                                      : total;
     } else {
         double last = last_quarter(reader, item_index, period);
         if (!ks_is_missing(last))
@@ -275,11 +300,12 @@ void ks_eval_input_row(const ks_reader *reader, int item, int year,
         usable[slot] = ks_is_number(value[slot]);
     }
     ks_rule rule = book->items[item].rule;
-    if (rule == KS_RULE_SUM && sum_quarters(value, prov, usable))
-        return;
-    ks_row_step steps[KS_ROW_STEPS_MAX];
-    int count = ks_row_plan(rule, prov, usable, steps);
-    ks_row_apply(steps, count, value);
+    if (rule != KS_RULE_SUM || !sum_quarters(value, prov, usable)) {
+        ks_row_step steps[KS_ROW_STEPS_MAX];
+        int count = ks_row_plan(rule, prov, usable, steps);
+        ks_row_apply(steps, count, value);
+    }
+    overflows_of_row(reader, item, year, value);
 }
 
 /* ---- the whole model ------------------------------------------------------- */
@@ -364,6 +390,8 @@ static void settle_cell(const ks_reader *reader, int item_index,
             done = !ks_is_missing(summary);
         }
         if (done) {
+            if (is_infinite(summary))
+                summary = overflow_at(reader, item_index, period);
             values[period] = summary;
             prov[period] = KS_PROV_COMPUTED;
             return;
@@ -444,6 +472,7 @@ static void eval_input_item(const ks_reader *reader, int item)
                 out[5] = in[2] + in[3];
                 out[6] = out[4] + in[2];
                 out[7] = out[4] + out[5];
+                overflows_of_row(reader, item, year, out);
             } else {
                 out[4] = in[1];
                 out[5] = in[3];

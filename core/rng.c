@@ -275,10 +275,21 @@ KS_HOT void ks_rng_triangulars(ks_rng *rng, double *out, int n, double a,
                                double m, double b)
 {
     double width = b - a, split = (m - a) / width;
+    /* the usual roots, unless width * (m - a) or width * (b - m)
+     * overflows (a width beyond about 1e154): then each lane through
+     * ks_triangular_at, whose roots stay finite */
+    double left_square = width * (m - a), right_square = width * (b - m);
+    int scaled = left_square - left_square != 0 ||
+                 right_square - right_square != 0;
     uint64_t words[KS_RNG_BLOCK_MAX];
     for (int first = 0; first < n; first += KS_RNG_BLOCK_MAX) {
         int count = n - first < KS_RNG_BLOCK_MAX ? n - first : KS_RNG_BLOCK_MAX;
         ks_rng_fill(rng, words, count);
+        if (scaled) {
+            for (int i = 0; i < count; i++)
+                out[first + i] = ks_triangular_at(a, m, b, unit_of(words[i]));
+            continue;
+        }
         for (int i = 0; i < count; i++) {
             double u = unit_of(words[i]);
             int left = u < split;

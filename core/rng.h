@@ -109,9 +109,16 @@ static inline double ks_triangular_at(double a, double m, double b, double u)
 {
     double width = b - a;
     double split = (m - a) / width;
-    if (u < split)
-        return a + sqrt(u * width * (m - a));
-    return b - sqrt((1.0 - u) * width * (b - m));
+    /* width * (m - a) overflows beyond about 1e154: then the same root
+     * as width * sqrt(u * split), which stays finite */
+    if (u < split) {
+        double square = u * width * (m - a);
+        return a + (square - square == 0 ? sqrt(square)
+                                         : width * sqrt(u * split));
+    }
+    double square = (1.0 - u) * width * (b - m);
+    return b - (square - square == 0 ? sqrt(square)
+                                     : width * sqrt((1.0 - u) * (1.0 - split)));
 }
 
 #endif

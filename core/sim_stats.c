@@ -30,17 +30,20 @@ void ks_moments_clear(ks_moments *moments)
     moments->min = INFINITY;
     moments->max = -INFINITY;
     moments->invalid = 0;
+    moments->overflow = 0;
 }
 
 void ks_moments_merge(ks_moments *total, const ks_moments *part)
 {
     total->invalid += part->invalid;
+    total->overflow += part->overflow;
     if (part->count == 0)
         return;
     if (total->count == 0) {
-        double invalid = total->invalid;
+        double invalid = total->invalid, overflow = total->overflow;
         *total = *part;
         total->invalid = invalid;
+        total->overflow = overflow;
         return;
     }
     double count = total->count + part->count;
@@ -87,22 +90,30 @@ KS_HOT_INLINE double fold(double *sums)
     return sums[0];
 }
 
-/* What a first look at a block tells (two loops): whether any lane is
- * NaN, and if none is, the sum and the extremes (as order keys). */
+/* Whether a lane counts: a number within +-KS_SIM_VALUE_MAX (NaN and
+ * infinities are not). */
+static inline int counts_as_number(double x)
+{
+    return fabs(x) <= KS_SIM_VALUE_MAX;
+}
+
+/* What a first look at a block tells (two loops): whether any lane does
+ * not count (NaN, infinite, beyond the bound), and if all do, the sum and
+ * the extremes (as order keys). */
 typedef struct block_survey {
     int nan;
     double sum;
     int64_t lowest, highest;
 } block_survey;
 
-/* NaN bits (exponent all ones and a mantissa: above the infinity's
- * bits) and extremes of one lane. */
+/* Lanes that do not count have magnitude bits above the bound's (NaN and
+ * infinities are above every number's): the bound's bits minus them is
+ * negative, so the sign bit tells, at the cost NaN alone did. */
 #define SURVEY_LANE(x)                                                       \
     do {                                                                     \
         uint64_t bits_;                                                      \
         memcpy(&bits_, &(x), sizeof bits_);                                  \
-        nan |= UINT64_C(0x7FF0000000000000) -                                \
-               (bits_ & UINT64_C(0x7FFFFFFFFFFFFFFF));                       \
+        nan |= value_max_bits - (bits_ & UINT64_C(0x7FFFFFFFFFFFFFFF));      \
         int64_t key_ = order_key(x);                                         \
         lowest = key_ < lowest ? key_ : lowest;                              \
         highest = key_ > highest ? key_ : highest;                           \
@@ -113,6 +124,9 @@ KS_HOT_INLINE void survey(const double *lanes, int n, block_survey *out)
     double sums[CLEAN_SUMS] = { 0 };
     int64_t lowest = INT64_MAX, highest = INT64_MIN;
     uint64_t nan = 0;
+    double value_max = KS_SIM_VALUE_MAX;
+    uint64_t value_max_bits;
+    memcpy(&value_max_bits, &value_max, sizeof value_max_bits);
     for (int i = 0; i < n; i++)
         SURVEY_LANE(lanes[i]);
     int i = 0;
@@ -154,26 +168,30 @@ KS_HOT_INLINE void surveyed_moments(const block_survey *surveyed, int n,
     part->max = from_order_key(surveyed->highest);
 }
 
-/* A block with NaN lanes, which are counted as invalid and left out. */
+/* A block with lanes that do not count, which are counted as invalid
+ * (and those that are numbers as overflows) and left out. */
 static void gappy_moments(const double *lanes, int n, ks_moments *part)
 {
     double sum = 0, lo = INFINITY, hi = -INFINITY;
-    int count = 0;
+    int count = 0, overflow = 0;
     for (int i = 0; i < n; i++) {
         double x = lanes[i];
-        if (x != x)
+        if (!counts_as_number(x)) {
+            overflow += x == x;
             continue;
+        }
         sum += x;
         count++;
         lo = x < lo ? x : lo;
         hi = x > hi ? x : hi;
     }
     part->invalid = n - count;
+    part->overflow = overflow;
     if (count == 0)
         return;
     double mean = sum / count, m2 = 0;
     for (int i = 0; i < n; i++)
-        if (lanes[i] == lanes[i])
+        if (counts_as_number(lanes[i]))
             m2 += (lanes[i] - mean) * (lanes[i] - mean);
     part->count = count;
     part->mean = mean;
@@ -217,14 +235,15 @@ void ks_hist_init(ks_hist *hist, double lo, double hi)
 }
 
 /* The slot of a number (below the range 0, above it KS_HIST_BINS + 1),
- * and of NaN (KS_HIST_BINS + 2, not counted), as a double whose
- * conversion cannot overflow: branch-free, so the lanes vectorize. */
+ * and of a lane that does not count (KS_HIST_BINS + 2, not counted), as
+ * a double whose conversion cannot overflow: branch-free, so the lanes
+ * vectorize. */
 KS_HOT_INLINE double slot_of(const ks_hist *range, double x)
 {
     double at = (x - range->lo) * range->inverse;
     at = at < 0 ? -1.0 : at;
     at = at < KS_HIST_BINS ? at : (double)KS_HIST_BINS;
-    return (x == x ? at : (double)(KS_HIST_BINS + 1)) + 1.0;
+    return (counts_as_number(x) ? at : (double)(KS_HIST_BINS + 1)) + 1.0;
 }
 
 /* The whole part of a slot (0 <= slot < 2^31) by its bits once 2^52 is
@@ -374,6 +393,8 @@ static double rank_value(const ks_hist *hist, int64_t r, double min,
 double ks_hist_percentile(const ks_hist *hist, int64_t numbers, double min,
                           double max, double q)
 {
+    if (!(q >= 0 && q <= 100) || numbers <= 0)
+        return NAN; /* no rank to cast */
     double position = q / 100.0 * (double)(numbers - 1);
     int64_t rank = (int64_t)floor(position);
     double fraction = position - (double)rank;
@@ -396,6 +417,7 @@ static double count_below(const ks_hist *hist, double min, double max,
         return (double)counts[0] * (x - min) / (hist->lo - min);
     double below = (double)counts[0];
     double at = (x - hist->lo) * hist->inverse;
+    /* x >= lo and not NaN here, so 0 <= at */
     int full = at >= KS_HIST_BINS ? KS_HIST_BINS : (int)at;
     for (int bin = 1; bin <= full; bin++)
         below += (double)counts[bin];
@@ -409,8 +431,8 @@ static double count_below(const ks_hist *hist, double min, double max,
 double ks_hist_prob(const ks_hist *hist, int64_t numbers, double min,
                     double max, ks_sim_op op, double x)
 {
-    if (numbers <= 0)
-        return NAN;
+    if (numbers <= 0 || x != x)
+        return NAN; /* no share of trials compares with NaN */
     double below = count_below(hist, min, max, x);
     /* a value exactly at min or max is counted as the operator says */
     if (x == max && (op == KS_SIM_LE || op == KS_SIM_GT))
@@ -434,7 +456,10 @@ void ks_hist_rebin(const ks_hist *hist, double min, double max, int bins,
         double center = bin == 0 ? min
                       : bin > KS_HIST_BINS ? max
                       : hist->lo + hist->width * ((double)bin - 0.5);
-        int target = span > 0 ? (int)((center - min) / span * bins) : 0;
-        counts[target < 0 ? 0 : target >= bins ? bins - 1 : target] += count;
+        /* clamped before the cast: a bin's centre may lie outside
+         * [min, max], far outside when the span is tiny */
+        double at = span > 0 ? (center - min) / span * bins : 0;
+        int target = at >= 0 && at < bins ? (int)at : at >= bins ? bins - 1 : 0;
+        counts[target] += count;
     }
 }

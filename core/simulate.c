@@ -15,6 +15,7 @@
  * then applied lane by lane).  Every other cell is a constant: the model's
  * current value.
  */
+#include <float.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -40,6 +41,39 @@ static const char *dist_name(ks_dist_kind kind)
 static int all_finite(const ks_dist *dist)
 {
     return isfinite(dist->a) && isfinite(dist->b) && isfinite(dist->c);
+}
+
+/* Normal draws lie within DRAW_SD_MAX sd of the mean (the sampler cannot
+ * go beyond about 15: 2^-64 is its least uniform), so parameters whose
+ * draws could overflow there are refused: a draw is always finite. */
+#define DRAW_SD_MAX 40.0
+
+static ks_status check_reach(const ks_dist *dist, const char *what,
+                             ks_error *err)
+{
+    const char *name = dist_name(dist->kind);
+    double a = dist->a, b = dist->b;
+    if (dist->kind == KS_DIST_NORMAL &&
+        !(fabs(a) + DRAW_SD_MAX * b <= DBL_MAX))
+        return ks_error_set(err, KS_EINVAL,
+                            "%s: normal(mean %.17g, sd %.17g) would draw "
+                            "beyond the largest number: |mean| + %g sd must "
+                            "be at most %.17g", what, a, b, DRAW_SD_MAX,
+                            DBL_MAX);
+    if (dist->kind == KS_DIST_LOGNORMAL &&
+        !(a + DRAW_SD_MAX * b <= log(DBL_MAX)))
+        return ks_error_set(err, KS_EINVAL,
+                            "%s: lognormal(mu %.17g, sigma %.17g) would draw "
+                            "beyond the largest number: mu + %g sigma must "
+                            "be at most log(%.17g) = %.17g", what, a, b,
+                            DRAW_SD_MAX, DBL_MAX, log(DBL_MAX));
+    if ((dist->kind == KS_DIST_UNIFORM || dist->kind == KS_DIST_TRIANGULAR ||
+         dist->kind == KS_DIST_PERT) && !(b - a <= DBL_MAX))
+        return ks_error_set(err, KS_EINVAL,
+                            "%s: %s(min %.17g, max %.17g): max - min must be "
+                            "at most %.17g (draws are min + a share of it)",
+                            what, name, a, b, DBL_MAX);
+    return KS_OK;
 }
 
 static ks_status check_range(const ks_dist *dist, const char *what,
@@ -103,11 +137,13 @@ ks_status ks_dist_check(const ks_dist *dist, const char *what, ks_error *err)
                                 dist_name(dist->kind),
                                 dist->kind == KS_DIST_NORMAL ? "sd" : "sigma",
                                 dist->b);
-        return KS_OK;
+        return check_reach(dist, what, err);
     case KS_DIST_UNIFORM:
     case KS_DIST_TRIANGULAR:
-    case KS_DIST_PERT:
-        return check_range(dist, what, err);
+    case KS_DIST_PERT: {
+        ks_status status = check_range(dist, what, err);
+        return status != KS_OK ? status : check_reach(dist, what, err);
+    }
     default:
         return ks_error_set(err, KS_EINVAL, "%s: unknown distribution kind %d",
                             what, (int)dist->kind);
@@ -1519,7 +1555,8 @@ static void fix_ranges(const sim_plan *plan, sim_worker *worker,
             lo = m->mean - 8 * sd < m->min ? m->mean - 8 * sd : m->min;
             hi = m->mean + 8 * sd > m->max ? m->mean + 8 * sd : m->max;
             double pad = (hi - lo) * 0.01;
-            if (!(pad > 0))
+            /* not so narrow that 1 / width overflows (denormal spreads) */
+            if (!(pad > 1e-290))
                 pad = fabs(m->mean) * 1e-9 + 1e-9;
             lo -= pad;
             hi += pad;
@@ -1675,6 +1712,11 @@ int64_t ks_sim_count(const ks_sim_result *result, int output)
 int64_t ks_sim_invalid(const ks_sim_result *result, int output)
 {
     return (int64_t)result->moments[output].invalid;
+}
+
+int64_t ks_sim_overflow(const ks_sim_result *result, int output)
+{
+    return (int64_t)result->moments[output].overflow;
 }
 
 double ks_sim_mean(const ks_sim_result *result, int output)

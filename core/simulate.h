@@ -112,7 +112,11 @@ int ks_sim_output_find(const ks_sim_result *result, const char *cell);
 
 /* Statistics over the trials where the output is a number. */
 int64_t ks_sim_count(const ks_sim_result *result, int output);   /* numbers */
-int64_t ks_sim_invalid(const ks_sim_result *result, int output); /* NaN    */
+/* Trials left out: an error, missing, or an overflow (below). */
+int64_t ks_sim_invalid(const ks_sim_result *result, int output);
+/* Of those, the trials whose output overflowed: infinite, or beyond
+ * +-KS_SIM_VALUE_MAX. */
+int64_t ks_sim_overflow(const ks_sim_result *result, int output);
 double ks_sim_mean(const ks_sim_result *result, int output);
 double ks_sim_sd(const ks_sim_result *result, int output); /* sample, n-1 */
 double ks_sim_min(const ks_sim_result *result, int output);
@@ -129,7 +133,8 @@ ks_status ks_sim_percentile(ks_sim_result *result, int output, double q,
                             double *out, ks_error *err);
 
 typedef enum ks_sim_op { KS_SIM_LT = 0, KS_SIM_LE, KS_SIM_GT, KS_SIM_GE } ks_sim_op;
-/* The share of numeric trials where `output op x` holds. */
+/* The share of numeric trials where `output op x` holds; NaN when x is
+ * NaN (no share compares with it) or no trial gave a number. */
 double ks_sim_prob(const ks_sim_result *result, int output, ks_sim_op op,
                    double x);
 /* counts[0..bins-1] of equal-width bins from min to max (max in the last
@@ -140,16 +145,27 @@ ks_status ks_sim_histogram(const ks_sim_result *result, int output, int bins,
 
 /* ---- sim_stats.c: the statistics a result keeps (internal) ---------------- */
 
+/*
+ * The largest magnitude an output's value may have in a trial to count:
+ * beyond it (and for an infinity) the trial is invalid, as an error is,
+ * and counted apart by ks_sim_overflow.  The bound keeps every statistic
+ * finite: a sum of squared deviations of 10^9 trials is at most
+ * 10^9 * (1e149)^2 = 1e307.  A figure of an earnings model is far below.
+ */
+#define KS_SIM_VALUE_MAX 1e149
+
 typedef struct ks_moments {
     double count;  /* numbers seen                                         */
     double mean;
     double m2;     /* sum of squared deviations from the mean              */
     double min, max;
-    double invalid; /* NaN lanes                                           */
+    double invalid; /* lanes left out: NaN, infinite or beyond the bound   */
+    double overflow; /* of those, the infinite or beyond the bound         */
 } ks_moments;
 
 void ks_moments_clear(ks_moments *moments);
-/* Add one block of lanes (NaN lanes counted as invalid). */
+/* Add one block of lanes (NaN lanes and those beyond KS_SIM_VALUE_MAX
+ * counted as invalid). */
 void ks_moments_add_block(ks_moments *moments, const double *lanes, int n);
 /* Merge `part` into `total` (Chan et al.): merging in a fixed order gives
  * the same bits whatever the thread that computed each part. */

@@ -67,7 +67,8 @@ typedef enum ks_fault {
                                 no period of the same length              */
     KS_FAULT_INVALID,        /* not a number: inf - inf, (-8)^0.5, ...    */
     KS_FAULT_CYCLE,          /* the cell depends on itself                */
-    KS_FAULT_TOO_DEEP        /* nesting beyond the evaluator's limit      */
+    KS_FAULT_TOO_DEEP,       /* nesting beyond the evaluator's limit      */
+    KS_FAULT_OVERFLOW        /* a result beyond the largest double: 1e308 * 10 */
 } ks_fault;
 
 #endif

@@ -6,6 +6,7 @@
  * precision).
  */
 #include <math.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -411,6 +412,37 @@ static void ratio_within_rounding(void **state)
     ks_model_free(s.model);
 }
 
+/* Figures of 1e300 (printed and set) are checked like any other: equal
+ * ones tie, others break; a total that overflows is not a number and
+ * breaks; nothing casts them to an integer. */
+static void huge_figures(void **state)
+{
+    (void)state;
+    small s = new_small();
+    ks_error err;
+    assert_int_equal(ks_set(s.model, s.a, s.p, 1e300, &err), KS_OK);
+    print_figure(&s, s.t, KS_MEASURE_VALUE, 1e300, 0, "1e300");
+    print_figure(&s, s.a, KS_MEASURE_PCT, 1, 1, "100.0%");
+    ks_check_report *report = run(s.model);
+    const ks_check_result *r = find_result(report, "t", "3Q02", "value", 0);
+    assert_int_equal(r->status, KS_CHECK_PASS);
+    ks_check_free(report);
+
+    assert_int_equal(ks_set(s.model, s.b, s.p, -1e300, &err), KS_OK);
+    report = run(s.model);
+    r = find_result(report, "t", "3Q02", "value", 0);
+    assert_int_equal(r->status, KS_CHECK_BREAK);
+    ks_check_free(report);
+
+    assert_int_equal(ks_set(s.model, s.a, s.p, 1.7e308, &err), KS_OK);
+    assert_int_equal(ks_set(s.model, s.b, s.p, 1.7e308, &err), KS_OK);
+    report = run(s.model);
+    r = find_result(report, "t", "3Q02", "value", 0);
+    assert_int_not_equal(r->status, KS_CHECK_PASS);
+    ks_check_free(report);
+    ks_model_free(s.model);
+}
+
 static void interval_comparison(void **state)
 {
     (void)state;
@@ -427,6 +459,27 @@ static void interval_comparison(void **state)
     assert_int_equal(ks_check_units_off(-100802.45, -100802, 0), 0);
     assert_int_equal(ks_check_units_off(0.185, 0.19, 2), 0);
     assert_int_equal(ks_check_units_off(-50.4012, -50.40, 2), 0);
+    /* figures beyond a long long's units, and what is not a number:
+     * equal ones tie, others are as far off as there is, never a cast
+     * out of range */
+    assert_int_equal(ks_check_units_off(1e300, 1e300, 0), 0);
+    assert_int_equal(ks_check_units_off(1e300, 1e300, 9), 0);
+    assert_int_equal(ks_check_units_off(-1e308, -1e308, 2), 0);
+    assert_true(ks_check_units_off(1e300, -1e300, 0) == -LLONG_MAX);
+    assert_true(ks_check_units_off(-1e300, 1e300, 0) == LLONG_MAX);
+    assert_true(ks_check_units_off(1e19, 0, 0) == -LLONG_MAX);
+    assert_true(ks_check_units_off(0, 1e19, 0) == LLONG_MAX);
+    assert_true(ks_check_units_off(1e300, 1.0000001e300, 9) == LLONG_MAX);
+    assert_true(ks_check_units_off(NAN, 1, 0) == LLONG_MAX);
+    assert_true(ks_check_units_off(1, NAN, 0) == LLONG_MAX);
+    assert_true(ks_check_units_off(INFINITY, 1e308, 0) == -LLONG_MAX);
+    assert_int_equal(ks_check_units_off(4.9e-324, 0, 0), 0);
+    assert_int_equal(ks_check_units_off(4.9e-324, 0, 400), 0);
+    assert_int_equal(ks_check_units_off(1e-300, 0, 300), -1);
+    assert_int_equal(ks_check_units_off(4503599627370497.0,
+                                        4503599627370497.0, 0), 0);
+    assert_int_equal(ks_check_units_off(4503599627370497.0,
+                                        4503599627370496.0, 0), -1);
     assert_true(ks_round_half_away(2.5, 0) == 3);
     assert_true(ks_round_half_away(-2.5, 0) == -3);
 }
@@ -438,6 +491,7 @@ int main(void)
         cmocka_unit_test(iij_implied_first_quarter),
         cmocka_unit_test(iij_balance_sheet_and_cash_flow),
         cmocka_unit_test(iij_tables),
+        cmocka_unit_test(huge_figures),
         cmocka_unit_test(iij_audit_findings),
         cmocka_unit_test(small_clean_tie),
         cmocka_unit_test(small_footing_adjustment),

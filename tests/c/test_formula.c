@@ -301,7 +301,21 @@ static void test_not_a_number_begins_an_error(void **state)
     assert_int_equal(the_world.last_fault, KS_FAULT_INVALID);
     assert_true(ks_is_error(eval("sum(x, -x)")));
     assert_true(ks_is_error(eval("x * 0")));
-    assert_true(eval("x + 1") == INFINITY); /* an infinity is a number */
+    /* an infinity is an overflow, whether an operation makes it or an
+     * operand brings it */
+    assert_true(ks_is_error(eval("x + 1")));
+    assert_int_equal(the_world.last_fault, KS_FAULT_OVERFLOW);
+    assert_true(ks_is_error(eval("1e300 * a * 1e300")));
+    assert_int_equal(the_world.last_fault, KS_FAULT_OVERFLOW);
+    assert_true(ks_is_error(eval("sum(1e308, 1e308)")));
+    assert_int_equal(the_world.last_fault, KS_FAULT_OVERFLOW);
+    assert_true(ks_is_error(eval("10 ^ 400")));
+    assert_int_equal(the_world.last_fault, KS_FAULT_OVERFLOW);
+    assert_true(ks_is_error(eval("1 / 1e-310")));
+    assert_int_equal(the_world.last_fault, KS_FAULT_OVERFLOW);
+    assert_true(ks_is_error(eval("-1e308 - 1e308")));
+    assert_int_equal(the_world.last_fault, KS_FAULT_OVERFLOW);
+    assert_true(ks_is_error(eval("a * 1e308 * 10 - 1e308 < 0")));
 }
 
 /* ---- references ------------------------------------------------------------ */

@@ -3,6 +3,7 @@
  * formulas and recalculation, cycles, error values, scenarios, explain,
  * and allocation failure.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -458,7 +459,81 @@ static void test_error_values(void **state)
     report(model, "b", "1Q02", 1e-300);
     ks_value big = get(model, "ratio", "1Q02");
     assert_int_equal(big.kind, KS_ERROR);
-    assert_string_equal(big.error, "not a number in ratio@1Q02");
+    assert_string_equal(big.error, "overflow in ratio@1Q02");
+    ks_model_free(model);
+}
+
+static void expect_error_value(ks_model *model, const char *id,
+                               const char *period, const char *text)
+{
+    ks_value value = get(model, id, period);
+    if (value.kind != KS_ERROR || strcmp(value.error, text) != 0)
+        fail_msg("%s@%s: expected the error '%s', got kind %d (%s, %g)", id,
+                 period, text, (int)value.kind,
+                 value.error ? value.error : "-", value.number);
+}
+
+/* An input is a finite number (or missing): infinities and NaN are
+ * refused naming the cell.  A sum of finite numbers that overflows is an
+ * error value with its origin, in the base and in a scenario; nothing in
+ * the model is ever infinite. */
+static void test_no_infinity_in_the_model(void **state)
+{
+    (void)state;
+    ks_model *model = new_model(2001, 2002);
+    add_input(model, "x", KS_RULE_SUM);
+    define(model, "y", "x * 2", KS_RULE_SUM);
+    define(model, "z", "x / 1", KS_RULE_SUM);
+    int x = item_of(model, "x"), q1 = period_of(model, "1Q02");
+    static const double refused[] = { INFINITY, -INFINITY, NAN, -NAN };
+    ks_error err;
+    for (int k = 0; k < 4; k++) {
+        assert_int_equal(ks_set(model, x, q1, refused[k], &err), KS_EINVAL);
+        assert_non_null(strstr(err.message, "x@1Q02"));
+        assert_non_null(strstr(err.message, "finite"));
+        if (k < 2) {
+            assert_int_equal(ks_set_input(model, x, q1, refused[k],
+                                          KS_PROV_REPORTED, &err), KS_EINVAL);
+            assert_non_null(strstr(err.message, "x@1Q02"));
+        }
+    }
+    assert_int_equal(get(model, "x", "1Q02").kind, KS_MISSING);
+    report(model, "x", "1Q02", 1e308);
+    report(model, "x", "2Q02", 1.7976931348623157e308);
+    report(model, "x", "3Q02", 4.9e-324);
+    report(model, "x", "4Q02", -1e308);
+    expect_error_value(model, "x", "1H02", "overflow in x@1H02");
+    expect_error_value(model, "x", "9M02", "overflow in x@9M02");
+    expect_error_value(model, "x", "FY02", "overflow in x@FY02");
+    assert_true(get(model, "x", "2H02").number == -1e308);
+    expect_error_value(model, "y", "1Q02", "overflow in y@1Q02");
+    expect_error_value(model, "y", "2Q02", "overflow in y@2Q02");
+    expect_error_value(model, "y", "4Q02", "overflow in y@4Q02");
+    expect_error_value(model, "z", "1H02", "overflow in z@1H02");
+    expect_error_value(model, "z", "FY02", "overflow in z@FY02");
+    assert_true(get(model, "z", "2Q02").number == 1.7976931348623157e308);
+
+    /* a scenario's own overrides overflow the same way */
+    ks_model *scenario = NULL;
+    assert_int_equal(ks_scenario_new(model, "big", &scenario, &err), KS_OK);
+    int q3 = period_of(model, "3Q02");
+    assert_int_equal(ks_set(scenario, x, q3, 1.7e308, &err), KS_OK);
+    assert_int_equal(ks_set(scenario, x, q3, INFINITY, &err), KS_EINVAL);
+    ks_value value;
+    assert_int_equal(ks_get(scenario, x, period_of(model, "2H02"), &value,
+                            &err), KS_OK);
+    assert_int_equal(value.kind, KS_NUMBER); /* 1.7e308 - 1e308 */
+    assert_int_equal(ks_set(scenario, x, period_of(model, "4Q02"), 1e308,
+                            &err), KS_OK);
+    assert_int_equal(ks_get(scenario, x, period_of(model, "2H02"), &value,
+                            &err), KS_OK);
+    assert_int_equal(value.kind, KS_ERROR);
+    assert_string_equal(value.error, "overflow in x@2H02");
+    assert_int_equal(ks_get(scenario, item_of(model, "z"),
+                            period_of(model, "2H02"), &value, &err), KS_OK);
+    assert_int_equal(value.kind, KS_ERROR);
+    assert_string_equal(value.error, "overflow in z@2H02");
+    ks_model_free(scenario);
     ks_model_free(model);
 }
 
@@ -638,6 +713,7 @@ int main(void)
         cmocka_unit_test(test_scenarios),
         cmocka_unit_test(test_settings),
         cmocka_unit_test(test_calendar_span_limit),
+        cmocka_unit_test(test_no_infinity_in_the_model),
         cmocka_unit_test(test_explain),
         cmocka_unit_test(test_allocation_failure),
     };

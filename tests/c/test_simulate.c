@@ -499,6 +499,237 @@ static void test_errors(void **state)
     ks_model_free(model);
 }
 
+/* ---- extremes: what would overflow is refused or counted, never a
+ * statistic ----------------------------------------------------------------- */
+
+static void expect_refused(ks_model *model, ks_dist d, const char *expected)
+{
+    ks_sim_draw draw = { "d@4Q02", d };
+    const char *outputs[] = { "d@4Q02" };
+    ks_sim_spec spec;
+    memset(&spec, 0, sizeof spec);
+    spec.trials = 100;
+    spec.draws = &draw;
+    spec.draw_count = 1;
+    spec.outputs = outputs;
+    spec.output_count = 1;
+    ks_error err;
+    ks_sim_result *result = NULL;
+    assert_int_equal(ks_simulate(model, &spec, &result, &err), KS_EINVAL);
+    assert_null(result);
+    if (!strstr(err.message, expected) || !strstr(err.message, "d@4Q02"))
+        fail_msg("expected '%s' naming the cell, got: %s", expected,
+                 err.message);
+    assert_int_equal(ks_dist_check(&d, "it", &err), KS_EINVAL);
+}
+
+static void test_draws_that_cannot_be_finite_refused(void **state)
+{
+    (void)state;
+    ks_model *model = small_model(NULL);
+    expect_refused(model, dist(KS_DIST_NORMAL, 1e308, 1e308, 0), "|mean| + 40 sd");
+    expect_refused(model, dist(KS_DIST_NORMAL, -1.7e308, 1e306, 0), "normal");
+    expect_refused(model, dist(KS_DIST_NORMAL, 0, 1e307, 0), "normal");
+    expect_refused(model, dist(KS_DIST_LOGNORMAL, 706, 1, 0), "mu + 40 sigma");
+    expect_refused(model, dist(KS_DIST_LOGNORMAL, 0, 20, 0), "lognormal");
+    expect_refused(model, dist(KS_DIST_UNIFORM, -1e308, 1e308, 0), "max - min");
+    expect_refused(model, dist(KS_DIST_TRIANGULAR, -1e308, 1e308, 0), "max - min");
+    expect_refused(model, dist(KS_DIST_PERT, -1.7e308, 1.7e308, 1), "max - min");
+    expect_refused(model, dist(KS_DIST_NORMAL, NAN, 1, 0), "finite");
+    expect_refused(model, dist(KS_DIST_NORMAL, 0, INFINITY, 0), "finite");
+    expect_refused(model, dist(KS_DIST_UNIFORM, -INFINITY, 0, 0), "finite");
+    expect_refused(model, dist(KS_DIST_NORMAL, 0, 4.9e-324 * 0, 0), "sd > 0");
+    ks_dist ok[] = { dist(KS_DIST_NORMAL, 1e300, 4e306, 0),
+                     dist(KS_DIST_LOGNORMAL, 700, 0.2, 0),
+                     dist(KS_DIST_LOGNORMAL, -1e300, 1, 0),
+                     dist(KS_DIST_TRIANGULAR, 0, 1e308, 0),
+                     dist(KS_DIST_UNIFORM, -8e307, 8e307, 0),
+                     dist(KS_DIST_NORMAL, 0, 4.9e-324, 0) };
+    for (size_t k = 0; k < sizeof ok / sizeof *ok; k++)
+        assert_int_equal(ks_dist_check(&ok[k], "it", NULL), KS_OK);
+    ks_model_free(model);
+}
+
+/* An output beyond +-KS_SIM_VALUE_MAX (or infinite) in a trial is an
+ * overflow: the trial is invalid and counted apart, and every statistic of
+ * what remains is finite; the same on one thread and on two. */
+static void test_overflowing_outputs_counted(void **state)
+{
+    (void)state;
+    ks_model *model = small_model(NULL);
+    for (int threads = 1; threads <= 2; threads++) {
+        /* triangular(0, 0, 1e308): every draw finite and >= 0, nearly
+         * all beyond the bound */
+        ks_sim_draw draw = { "d@4Q02", dist(KS_DIST_TRIANGULAR, 0, 1e308, 0) };
+        const char *outputs[] = { "d@4Q02" };
+        ks_sim_result *result = run(model, &draw, 1, outputs, 1, 20000, threads);
+        assert_int_equal(ks_sim_count(result, 0), 0);
+        assert_int_equal(ks_sim_invalid(result, 0), 20000);
+        assert_int_equal(ks_sim_overflow(result, 0), 20000);
+        assert_true(isnan(ks_sim_mean(result, 0)));
+        double p;
+        ks_error err;
+        assert_int_equal(ks_sim_percentile(result, 0, 50, &p, &err), KS_EINVAL);
+        assert_true(isnan(ks_sim_prob(result, 0, KS_SIM_LT, 0)));
+        ks_sim_result_free(result);
+
+        /* normal(0, 1e149): about a third beyond the bound, the rest
+         * counted with finite moments and percentiles */
+        draw.dist = dist(KS_DIST_NORMAL, 0, KS_SIM_VALUE_MAX, 0);
+        result = run(model, &draw, 1, outputs, 1, TRIALS, threads);
+        int64_t counted = ks_sim_count(result, 0);
+        int64_t over = ks_sim_overflow(result, 0);
+        assert_int_equal(counted + over, TRIALS);
+        assert_int_equal(ks_sim_invalid(result, 0), over);
+        double share = (double)over / TRIALS; /* P(|z| > 1) = 0.3173 */
+        if (fabs(share - 0.3173) > 5 * sqrt(0.3173 * 0.6827 / TRIALS))
+            fail_msg("overflow share %.4f", share);
+        assert_true(isfinite(ks_sim_mean(result, 0)));
+        assert_true(isfinite(ks_sim_sd(result, 0)));
+        assert_true(ks_sim_sd(result, 0) > 0.4 * KS_SIM_VALUE_MAX);
+        assert_true(ks_sim_min(result, 0) >= -KS_SIM_VALUE_MAX);
+        assert_true(ks_sim_max(result, 0) <= KS_SIM_VALUE_MAX);
+        for (int q = 0; q <= 100; q += 5) {
+            assert_int_equal(ks_sim_percentile(result, 0, q, &p, &err), KS_OK);
+            assert_true(p >= ks_sim_min(result, 0) && p <= ks_sim_max(result, 0));
+        }
+        ks_sim_result_free(result);
+
+        /* huge but within the bound: sd of 1e148 stays finite and right */
+        draw.dist = dist(KS_DIST_NORMAL, -1e148, 1e147, 0);
+        result = run(model, &draw, 1, outputs, 1, TRIALS, threads);
+        assert_int_equal(ks_sim_count(result, 0), TRIALS);
+        assert_int_equal(ks_sim_overflow(result, 0), 0);
+        assert_true(fabs(ks_sim_mean(result, 0) + 1e148) < 5e147 / sqrt(TRIALS));
+        assert_true(fabs(ks_sim_sd(result, 0) / 1e147 - 1) < 0.01);
+        assert_int_equal(ks_sim_percentile(result, 0, 50, &p, &err), KS_OK);
+        assert_true(fabs(p + 1e148) < 2e145);
+        ks_sim_result_free(result);
+    }
+    ks_model_free(model);
+}
+
+/* A formula that overflows in a trial gives an error there (counted
+ * invalid), as the model's own recalculation does; a year summed from a
+ * drawn quarter that overflows is an overflow, never an infinity. */
+static void test_overflow_in_trials(void **state)
+{
+    (void)state;
+    ks_model *model = small_model(NULL);
+    define(model, "huge", "x * 1e300", KS_RULE_SUM);
+    define(model, "scaled", "d * 1e-100", KS_RULE_FORMULA);
+    report(model, "x@3Q02", 1.5e308);
+    for (int threads = 1; threads <= 2; threads++) {
+        ks_sim_draw draws[] = {
+            { "x@4Q02", dist(KS_DIST_NORMAL, 1.2e308, 1e306, 0) },
+            /* a width of 1e200: the triangular's roots would overflow
+             * if taken the usual way */
+            { "d@4Q02", dist(KS_DIST_TRIANGULAR, -1e200, 1.5e200, 2e199) },
+        };
+        const char *outputs[] = { "huge@4Q02", "x@FY02", "z@4Q02",
+                                  "scaled@4Q02", "x@4Q02" };
+        ks_sim_result *result = run(model, draws, 2, outputs, 5, 50000,
+                                    threads);
+        for (int o = 0; o < 3; o++) {
+            assert_int_equal(ks_sim_count(result, o), 0);
+            assert_int_equal(ks_sim_invalid(result, o), 50000);
+            assert_true(isnan(ks_sim_mean(result, o)));
+        }
+        /* x@FY02 is x@3Q02 + 4Q02 in every trial: infinite, an overflow */
+        assert_int_equal(ks_sim_overflow(result, 1), 50000);
+        assert_int_equal(ks_sim_overflow(result, 0), 0); /* an error */
+        double mean, variance;
+        ks_dist tri = dist(KS_DIST_TRIANGULAR, -1e100, 1.5e100, 2e99);
+        ks_dist_moments(&tri, &mean, &variance);
+        assert_int_equal(ks_sim_count(result, 3), 50000);
+        if (fabs(ks_sim_mean(result, 3) - mean) > 5 * sqrt(variance / 50000))
+            fail_msg("scaled triangular mean %g, expected %g",
+                     ks_sim_mean(result, 3), mean);
+        assert_true(ks_sim_min(result, 3) >= -1e100);
+        assert_true(ks_sim_max(result, 3) <= 1.5e100);
+        /* x@4Q02 itself: finite draws, all beyond the bound */
+        assert_int_equal(ks_sim_overflow(result, 4), 50000);
+        ks_sim_result_free(result);
+    }
+    ks_model_free(model);
+}
+
+/* Thresholds and ranks that are not numbers: NaN, never a cast of NaN. */
+static void test_nan_thresholds(void **state)
+{
+    (void)state;
+    ks_model *model = small_model(NULL);
+    ks_sim_draw draw = { "d@4Q02", dist(KS_DIST_NORMAL, 5, 2, 0) };
+    const char *outputs[] = { "d@4Q02" };
+    ks_sim_result *result = run(model, &draw, 1, outputs, 1, 10000, 1);
+    static const ks_sim_op ops[] = { KS_SIM_LT, KS_SIM_LE, KS_SIM_GT, KS_SIM_GE };
+    for (int k = 0; k < 4; k++) {
+        assert_true(isnan(ks_sim_prob(result, 0, ops[k], NAN)));
+        assert_true(isnan(ks_sim_prob(result, 0, ops[k], -NAN)));
+    }
+    assert_true(ks_sim_prob(result, 0, KS_SIM_LT, INFINITY) == 1);
+    assert_true(ks_sim_prob(result, 0, KS_SIM_GT, INFINITY) == 0);
+    assert_true(ks_sim_prob(result, 0, KS_SIM_LT, -INFINITY) == 0);
+    assert_true(ks_sim_prob(result, 0, KS_SIM_GE, -INFINITY) == 1);
+    assert_true(ks_sim_prob(result, 0, KS_SIM_LE, 1e308) == 1);
+    assert_true(ks_sim_prob(result, 0, KS_SIM_LE, -1e308) == 0);
+    assert_true(ks_sim_prob(result, 0, KS_SIM_LT, 4.9e-324) > 0);
+    double p = 0;
+    ks_error err;
+    static const double bad[] = { NAN, -NAN, INFINITY, -INFINITY, -1e-300,
+                                  100.00000000001, 1e308 };
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+        assert_int_equal(ks_sim_percentile(result, 0, bad[k], &p, &err),
+                         KS_EINVAL);
+        assert_non_null(strstr(err.message, "from 0 to 100"));
+    }
+    assert_int_equal(ks_sim_percentile(result, 0, -0.0, &p, &err), KS_OK);
+    assert_int_equal(ks_sim_percentile(result, 0, 4.9e-324, &p, &err), KS_OK);
+    ks_sim_result_free(result);
+    ks_model_free(model);
+}
+
+/* Spreads of denormals and a spread far below a bin's width: every
+ * statistic finite, histograms that add up. */
+static void test_tiny_spreads(void **state)
+{
+    (void)state;
+    ks_model *model = small_model(NULL);
+    ks_dist dists[] = { dist(KS_DIST_NORMAL, 0, 4.9e-324, 0),
+                        dist(KS_DIST_UNIFORM, 0, 1e-310, 0),
+                        dist(KS_DIST_UNIFORM, 1, 1 + 1e-15, 0),
+                        dist(KS_DIST_NORMAL, 1e140, 1e-160, 0) };
+    for (size_t k = 0; k < sizeof dists / sizeof *dists; k++) {
+        ks_sim_draw draw = { "d@4Q02", dists[k] };
+        const char *outputs[] = { "d@4Q02" };
+        ks_sim_result *result = run(model, &draw, 1, outputs, 1, 5000, 2);
+        assert_int_equal(ks_sim_count(result, 0), 5000);
+        assert_true(isfinite(ks_sim_mean(result, 0)));
+        assert_true(isfinite(ks_sim_sd(result, 0)));
+        double p;
+        ks_error err;
+        for (int q = 0; q <= 100; q += 25) {
+            assert_int_equal(ks_sim_percentile(result, 0, q, &p, &err), KS_OK);
+            assert_true(p >= ks_sim_min(result, 0) && p <= ks_sim_max(result, 0));
+        }
+        double x = ks_sim_mean(result, 0);
+        assert_true(ks_sim_prob(result, 0, KS_SIM_LE, x) >= 0);
+        assert_true(ks_sim_prob(result, 0, KS_SIM_LE, x) <= 1);
+        for (int bins = 1; bins <= 13; bins += 6) {
+            int64_t counts[13];
+            double lo, hi;
+            assert_int_equal(ks_sim_histogram(result, 0, bins, counts, &lo, &hi,
+                                              &err), KS_OK);
+            int64_t total = 0;
+            for (int b = 0; b < bins; b++)
+                total += counts[b];
+            assert_int_equal(total, 5000);
+        }
+        ks_sim_result_free(result);
+    }
+    ks_model_free(model);
+}
+
 /* ---- cancellation ------------------------------------------------------------ */
 
 /* The host's poll: fires once it has been asked `fire_after` times (or,
@@ -699,6 +930,11 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_allocation_failure),
         cmocka_unit_test(test_interrupted),
+        cmocka_unit_test(test_draws_that_cannot_be_finite_refused),
+        cmocka_unit_test(test_overflowing_outputs_counted),
+        cmocka_unit_test(test_overflow_in_trials),
+        cmocka_unit_test(test_nan_thresholds),
+        cmocka_unit_test(test_tiny_spreads),
         cmocka_unit_test(test_interrupted_promptly),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
