@@ -243,6 +243,13 @@ ks_status ks_saved_prepare(ks_model *model, const ks_saved_change *changes,
     change_index index;
     if (index_build(alloc, changes, count, &index) != 0)
         return ks_error_set(err, KS_ENOMEM, "out of memory saving scenarios");
+    ks_status status = count > POLL_SCENARIOS
+                           ? ks_check_interrupt(alloc, err, "saving scenarios")
+                           : KS_OK;
+    if (status != KS_OK) {
+        index_release(alloc, &index);
+        return status;
+    }
     ks_saved_plan *plan = ks_mem_calloc(alloc, 1, sizeof *plan);
     size_t capacity = old->count + count;
     if (plan && capacity)
@@ -253,7 +260,6 @@ ks_status ks_saved_prepare(ks_model *model, const ks_saved_change *changes,
         index_release(alloc, &index);
         return ks_error_set(err, KS_ENOMEM, "out of memory saving scenarios");
     }
-    ks_status status = KS_OK;
     for (size_t i = 0; status == KS_OK && i < old->count; i++) {
         const ks_saved_scenario *s = &old->scenarios[i];
         if (i % POLL_SCENARIOS == POLL_SCENARIOS - 1)
