@@ -7,11 +7,14 @@
  * new file to the realpath of its directory plus its name; it is allowed
  * when that lies inside one allowed directory, compared component by
  * component (/a/bc is not inside /a/b).  A file to write may not be a
- * symlink, nor named "." or "..".  The binding asks before every file it
- * reads or writes (lk_host_paths); the sandbox's `require` asks too.
+ * symlink, nor named "." or "..".  A directory to read (a model, whose
+ * files the engine opens one by one) may hold no model file that is a
+ * symbolic link leading outside.  The binding asks before every file it reads or writes
+ * (lk_host_paths); the sandbox's `require` asks too.
  */
 #define _XOPEN_SOURCE 700
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -138,6 +141,64 @@ static void host_list_roots(const host_paths *paths, char *buf, size_t size)
     }
 }
 
+static int host_allowed(const host_paths *paths, const char *resolved)
+{
+    for (int i = 0; i < paths->count; i++)
+        if (host_inside(resolved, paths->roots[i]))
+            return 1;
+    return 0;
+}
+
+/* Whether the engine reads `name` from a model directory: settings.csv,
+ * items.csv, values*.csv, printed.csv, notes.csv (docs/formats.md). */
+static int host_model_file(const char *name)
+{
+    static const char *const files[] = {"settings.csv", "items.csv",
+                                        "printed.csv", "notes.csv", NULL};
+    for (int i = 0; files[i]; i++)
+        if (strcmp(name, files[i]) == 0)
+            return 1;
+    size_t length = strlen(name);
+    return strncmp(name, "values", 6) == 0 && length >= 10 &&
+           strcmp(name + length - 4, ".csv") == 0;
+}
+
+/* A directory read (a model) is read file by file by the engine: each of
+ * its model files that is a symbolic link must lead inside too.  0, or
+ * -1 and why. */
+static int host_check_entries(const host_paths *paths, const char *dir,
+                              char *message, size_t size)
+{
+    DIR *stream = opendir(dir);
+    if (!stream)
+        return 0; /* opening it fails later, with the engine's message */
+    int refused = 0;
+    struct dirent *entry;
+    while (!refused && (entry = readdir(stream)) != NULL) {
+        char path[PATH_MAX];
+        struct stat info;
+        int n = snprintf(path, sizeof path, "%s/%s", dir, entry->d_name);
+        if (!host_model_file(entry->d_name) || n < 0 ||
+            (size_t)n >= sizeof path ||
+            lstat(path, &info) != 0 || !S_ISLNK(info.st_mode))
+            continue;
+        char *target = realpath(path, NULL);
+        if (!target) {
+            snprintf(message, size, "holds '%.200s', a symbolic link that "
+                     "leads nowhere", entry->d_name);
+            refused = 1;
+        } else if (!host_allowed(paths, target)) {
+            snprintf(message, size, "holds '%.200s', a symbolic link to "
+                     "%.300s, outside the directories this sandbox allows",
+                     entry->d_name, target);
+            refused = 1;
+        }
+        free(target);
+    }
+    closedir(stream);
+    return refused ? -1 : 0;
+}
+
 int host_paths_check(const host_paths *paths, const char *path,
                      lk_path_access access, char *message, size_t size)
 {
@@ -147,11 +208,15 @@ int host_paths_check(const host_paths *paths, const char *path,
         snprintf(message, size, "%s", why);
         return -1;
     }
-    for (int i = 0; i < paths->count; i++)
-        if (host_inside(resolved, paths->roots[i])) {
-            free(resolved);
-            return 0;
-        }
+    if (host_allowed(paths, resolved)) {
+        struct stat info;
+        int status = 0;
+        if (access == LK_PATH_READ && stat(resolved, &info) == 0 &&
+            S_ISDIR(info.st_mode))
+            status = host_check_entries(paths, resolved, message, size);
+        free(resolved);
+        return status;
+    }
     /* the roots get what the rest leaves of the message */
     static const char tail[] = "); --allow DIR adds one";
     char head[PATH_MAX + 64] = "";

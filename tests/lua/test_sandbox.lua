@@ -61,6 +61,16 @@ assert(shell("ln -s " .. quote(OUT .. "/new.csv") .. " "
              .. quote(W .. "/dangling.csv")) == 0)
 assert(shell("cp -r " .. quote(TINY) .. " " .. quote(OUT .. "/model")) == 0)
 assert(shell("cp -r " .. quote(TINY) .. " " .. quote(W .. "/model")) == 0)
+-- models whose files are links: outside (refused), inside (allowed), and
+-- a link the engine does not read (allowed)
+for _, name in ipairs{"linked_out", "linked_in", "linked_other"} do
+  assert(shell("cp -r " .. quote(TINY) .. " " .. quote(W .. "/" .. name)) == 0)
+end
+assert(shell("cd " .. quote(W) .. " && rm linked_out/values.csv linked_in/values.csv"
+             .. " && ln -s " .. quote(OUT .. "/secret.csv") .. " linked_out/values.csv"
+             .. " && ln -s ../model/values.csv linked_in/values.csv"
+             .. " && ln -s " .. quote(OUT .. "/secret.csv")
+             .. " linked_other/link_values.csv") == 0)
 
 -- Run kessan in directory `dir` (default W); exit code, stdout, stderr,
 -- seconds taken.
@@ -184,6 +194,10 @@ refused("empty", m.export, m, "")
 refused("root", m.export, m, "/escape.csv")
 refused("open outside", kessan.open, OUT .. "/model")
 refused("open through a link", kessan.open, "dirlink/model")
+why = refused("a model file linked outside", kessan.open, "linked_out")
+assert(why:find("holds 'values.csv', a symbolic link to", 1, true), why)
+assert(kessan.open("linked_in"), "a model file linked inside")
+assert(kessan.open("linked_other"), "a link the engine does not read")
 refused("import outside", m.import, m, OUT .. "/secret.csv")
 refused("import through a link", m.import, m, "filelink.csv")
 refused("import relative", m.import, m, "../outside/secret.csv")
