@@ -81,6 +81,20 @@ long long ks_check_units_off(double value, double printed, int decimals)
     return (long long)off;
 }
 
+/* A figure for a message: with `decimals` decimals (at most 20), or in
+ * scientific notation from 1e21 on, where its digits would fill the
+ * message and be cut short. */
+static const char *figure_text(char *buf, size_t size, int decimals,
+                               double value)
+{
+    if (!(fabs(value) < 1e21))
+        snprintf(buf, size, "%.17g", value);
+    else
+        snprintf(buf, size, "%.*f",
+                 decimals < 0 ? 0 : decimals > 20 ? 20 : decimals, value);
+    return buf;
+}
+
 /* ---- the run's context ------------------------------------------------------- */
 
 typedef struct check_run {
@@ -595,7 +609,7 @@ static void classify_figure(check_run *run, ks_check_result *result,
                             const ks_printed *printed)
 {
     const char *suffix = result->is_percent ? "%" : "";
-    char basis[180];
+    char basis[180], engine[64];
     describe_basis(run, printed, basis, sizeof basis);
     if (result->expected_missing) {
         settle_break(run, result);
@@ -620,8 +634,9 @@ static void classify_figure(check_run *run, ks_check_result *result,
     else
         settle_break(run, result);
     snprintf(result->message, sizeof result->message,
-             "printed %s, engine %.*f%s (%s)%s", printed->text, shown,
-             result->expected, suffix, basis,
+             "printed %s, engine %s%s (%s)%s", printed->text,
+             figure_text(engine, sizeof engine, shown, result->expected),
+             suffix, basis,
              result->status == KS_CHECK_ADJUSTED
                  ? ": one unit of the last digit off; the printed column "
                    "foots"
@@ -754,6 +769,7 @@ static ks_status check_identity_at(check_run *run, const identity *rule,
 {
     eval_state state = { run, KS_MEASURE_VALUE, 1, 0 };
     double lhs, rhs;
+    char left[64], right[64];
     if (!evaluate(&state, rule->lhs, rule->lhs_item, period, &lhs) ||
         !evaluate(&state, rule->rhs, rule->lhs_item, period, &rhs))
         return KS_OK; /* not computable here (e.g. no prior period) */
@@ -779,8 +795,12 @@ static ks_status check_identity_at(check_run *run, const identity *rule,
     else
         settle_break(run, result);
     snprintf(result->message, sizeof result->message,
-             "%.120s: %.*f against %.*f", rule->source, result->decimals, lhs,
-             result->decimals + (fabs(rhs - round(rhs)) < 1e-9 ? 0 : 2), rhs);
+             "%.100s: %.60s against %.60s", rule->source,
+             figure_text(left, sizeof left, result->decimals, lhs),
+             figure_text(right, sizeof right,
+                         result->decimals +
+                             (fabs(rhs - round(rhs)) < 1e-9 ? 0 : 2),
+                         rhs));
     return KS_OK;
 }
 

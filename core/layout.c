@@ -114,15 +114,54 @@ size_t ks_display_width(const char *utf8)
 
 /* ---- number formatting ----------------------------------------------------------- */
 
+/* Figures written out in full up to this size; beyond it (1e21 and more,
+ * whose digits would not fit a cell, nor mean much) in scientific
+ * notation with every significant digit, never cut short. */
+#define FULL_DIGITS_MAX 1e21
+#define DECIMALS_MAX 12
+
+/* A figure too large to write out in full, or not finite ("-", as a cell
+ * without a number); returns 0 when the figure is an ordinary one. */
+static int format_extreme(double value, int decimals, const char *suffix,
+                          int parentheses, char *buf, size_t size)
+{
+    if (!isfinite(value)) {
+        snprintf(buf, size, "-");
+        return 1;
+    }
+    if (fabs(value) * pow(10.0, decimals) < FULL_DIGITS_MAX)
+        return 0;
+    /* a table shows 15 significant digits; CSV all 17, to read back */
+    if (!parentheses)
+        snprintf(buf, size, "%.17g%s", value, suffix);
+    else if (value < 0)
+        snprintf(buf, size, "(%.15g%s)", -value, suffix);
+    else
+        snprintf(buf, size, "%.15g%s", value, suffix);
+    return 1;
+}
+
+static int clamp_decimals(int decimals)
+{
+    return decimals < 0 ? 0 : decimals > DECIMALS_MAX ? DECIMALS_MAX : decimals;
+}
+
 /* 1234567.891 with 2 decimals -> "1,234,567.89"; negatives "(1,234)". */
 static void format_grouped(double value, int decimals, const char *suffix,
                            int parentheses, char *buf, size_t size)
 {
     char digits[64];
+    decimals = clamp_decimals(decimals);
+    if (format_extreme(value, decimals, suffix, parentheses, buf, size))
+        return;
     double magnitude = fabs(value);
     double scale = pow(10.0, decimals);
-    magnitude = floor(magnitude * scale + 0.5 + magnitude * scale * 1e-13) /
-                scale;
+    /* the nudge rounds a binary 7.3499999... that stands for 7.35 up;
+     * from 2^52 units on a figure is whole already (and the nudge would
+     * add to its digits: 1e20 read 100,000,000,000,009,994,240) */
+    if (magnitude * scale < 0x1p52)
+        magnitude = floor(magnitude * scale + 0.5 + magnitude * scale * 1e-13) /
+                    scale;
     snprintf(digits, sizeof digits, "%.*f", decimals, magnitude);
     int negative = value < 0 && magnitude > 0;
     const char *point = strchr(digits, '.');
@@ -148,6 +187,9 @@ static void format_grouped(double value, int decimals, const char *suffix,
 /* A plain number for CSV: no separators, a minus sign. */
 static void format_plain(double value, int decimals, char *buf, size_t size)
 {
+    decimals = clamp_decimals(decimals);
+    if (format_extreme(value, decimals, "", 0, buf, size))
+        return;
     double scale = pow(10.0, decimals);
     double rounded = floor(fabs(value) * scale + 0.5) / scale;
     snprintf(buf, size, "%s%.*f", value < 0 && rounded > 0 ? "-" : "",

@@ -250,6 +250,44 @@ static void small_model_signs_and_separators(void **state)
     ks_model_free(model);
 }
 
+/* Figures of any size are shown whole or in scientific notation, never
+ * cut short; CSV keeps every digit. */
+static void huge_figures(void **state)
+{
+    (void)state;
+    ks_calendar calendar = { 12, 2023, 2024 };
+    ks_model *model = NULL;
+    ks_error err;
+    assert_int_equal(ks_model_new(&calendar, NULL, &model, &err), KS_OK);
+    ks_item_info big = { "big", "Big", NULL, "USD thousands", "x", NULL, NULL,
+                         KS_RULE_SUM };
+    ks_item_info small = { "small", "Small", NULL, "USD thousands", "x", NULL,
+                           NULL, KS_RULE_SUM };
+    assert_int_equal(ks_item_add(model, &big, NULL, &err), KS_OK);
+    assert_int_equal(ks_item_add(model, &small, NULL, &err), KS_OK);
+    int periods[2] = { period_of(model, "4Q24"), period_of(model, "3Q24") };
+    assert_int_equal(ks_set(model, 0, periods[0], -1e300, &err), KS_OK);
+    assert_int_equal(ks_set(model, 0, periods[1], 1.7976931348623157e308,
+                            &err), KS_OK);
+    assert_int_equal(ks_set(model, 1, periods[0], 1e20, &err), KS_OK);
+    assert_int_equal(ks_set(model, 1, periods[1], 4.9e-324, &err), KS_OK);
+    ks_layout_options options = { "x", periods, 2, KS_LAYOUT_QOQ, NULL, NULL,
+                                  KS_LAYOUT_TEXT };
+    ks_layout_text text = render(model, &options);
+    assert_non_null(strstr(text.data, "(1e+300)"));
+    assert_non_null(strstr(text.data, "1.79769313486232e+308"));
+    if (!strstr(text.data, "100,000,000,000,000,000,000"))
+        fail_msg("%s", text.data);
+    ks_layout_text_release(&text);
+    options.format = KS_LAYOUT_CSV;
+    text = render(model, &options);
+    assert_non_null(strstr(text.data, "-1.0000000000000001e+300"));
+    assert_non_null(strstr(text.data, "1.7976931348623157e+308"));
+    assert_non_null(strstr(text.data, "100000000000000000000"));
+    ks_layout_text_release(&text);
+    ks_model_free(model);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -259,6 +297,7 @@ int main(void)
         cmocka_unit_test(iij_cash_flow_in_usd),
         cmocka_unit_test(iij_markdown_and_csv),
         cmocka_unit_test(small_model_signs_and_separators),
+        cmocka_unit_test(huge_figures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
