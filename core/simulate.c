@@ -1777,6 +1777,9 @@ ks_status ks_sim_percentile(ks_sim_result *result, int output, double q,
 double ks_sim_prob(const ks_sim_result *result, int output, ks_sim_op op,
                    double x)
 {
+    if (output < 0 || output >= result->output_count ||
+        (unsigned)op > KS_SIM_GE)
+        return NAN;
     const ks_moments *m = &result->moments[output];
     return ks_hist_prob(&result->hist[output], (int64_t)m->count, m->min,
                         m->max, op, x);

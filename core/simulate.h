@@ -134,7 +134,8 @@ ks_status ks_sim_percentile(ks_sim_result *result, int output, double q,
 
 typedef enum ks_sim_op { KS_SIM_LT = 0, KS_SIM_LE, KS_SIM_GT, KS_SIM_GE } ks_sim_op;
 /* The share of numeric trials where `output op x` holds; NaN when x is
- * NaN (no share compares with it) or no trial gave a number. */
+ * NaN (no share compares with it), no trial gave a number, or output or
+ * op is out of range. */
 double ks_sim_prob(const ks_sim_result *result, int output, ks_sim_op op,
                    double x);
 /* counts[0..bins-1] of equal-width bins from min to max (max in the last

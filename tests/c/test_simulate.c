@@ -674,6 +674,9 @@ static void test_nan_thresholds(void **state)
     assert_true(ks_sim_prob(result, 0, KS_SIM_LE, 1e308) == 1);
     assert_true(ks_sim_prob(result, 0, KS_SIM_LE, -1e308) == 0);
     assert_true(ks_sim_prob(result, 0, KS_SIM_LT, 4.9e-324) > 0);
+    assert_true(isnan(ks_sim_prob(result, 1, KS_SIM_LT, 0)));
+    assert_true(isnan(ks_sim_prob(result, -1, KS_SIM_LT, 0)));
+    assert_true(isnan(ks_sim_prob(result, 0, (ks_sim_op)4, 0)));
     double p = 0;
     ks_error err;
     static const double bad[] = { NAN, -NAN, INFINITY, -INFINITY, -1e-300,
