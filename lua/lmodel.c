@@ -166,18 +166,15 @@ static lk_handle *aux_base_handle(lua_State *L, int idx, lk_handle *handle)
     return base;
 }
 
-/* Pin the handle at idx and, for a scenario, its Model. */
+/* Pin the handle at idx and, for a scenario, its Model (first: a change
+ * of the Model is refused from the start of a scenario's call). */
 static void aux_pin_handle(lua_State *L, int idx, lk_handle *handle)
 {
     idx = lua_absindex(L, idx);
-    lk_pin(L, idx, &handle->busy);
-    if (!handle->is_scenario)
-        return;
-    lua_getiuservalue(L, idx, 1);
-    lk_handle *base = lua_touserdata(L, -1);
-    lua_pop(L, 1);
+    lk_handle *base = aux_base_handle(L, idx, handle);
     if (base)
         lk_pin(L, idx, &base->busy); /* the scenario anchors its Model */
+    lk_pin(L, idx, &handle->busy);
 }
 
 ks_model *lk_pin_model(lua_State *L, int idx)

@@ -140,8 +140,8 @@ static int dist_pert(lua_State *L)
 }
 
 /* The array field `name` of the table at 1, read raw, pushed (nil when
- * absent); raises unless it is a table of 1 to KS_DISCRETE_MAX finite
- * numbers.  Returns its length, or -1 when absent. */
+ * absent); raises unless it is a table of at most KS_DISCRETE_MAX
+ * entries.  Returns its length, or -1 when absent. */
 #define KS_DISCRETE_MAX 1000000
 static int aux_number_array(lua_State *L, const char *name)
 {
@@ -156,18 +156,26 @@ static int aux_number_array(lua_State *L, const char *name)
         luaL_argerror(L, 1, lua_pushfstring(L, "field '%s' holds more than "
                                                "%d numbers", name,
                                             KS_DISCRETE_MAX));
-    for (int i = 1; i <= (int)count; i++) {
-        lua_rawgeti(L, -1, i);
-        if (lua_type(L, -1) != LUA_TNUMBER || !isfinite(lua_tonumber(L, -1)))
-            luaL_argerror(L, 1, lua_pushfstring(L, "%s[%d] must be a finite "
-                                                   "number", name, i));
-        lua_pop(L, 1);
-    }
     return (int)count;
 }
 
+/* Entries 1..count of the array at idx into out, checked finite; nothing
+ * here allocates, so what is checked is what is copied. */
+static void aux_copy_numbers(lua_State *L, int idx, const char *name,
+                             double *out, int count)
+{
+    for (int i = 1; i <= count; i++) {
+        int isnum = lua_rawgeti(L, idx, i) == LUA_TNUMBER;
+        out[i - 1] = lua_tonumber(L, -1);
+        lua_pop(L, 1);
+        if (!isnum || !isfinite(out[i - 1]))
+            luaL_argerror(L, 1, lua_pushfstring(L, "%s[%d] must be a finite "
+                                                   "number", name, i));
+    }
+}
+
 /* kessan.discrete{values = {...}, weights = {...}} (weights optional:
- * equal).  The arrays are read raw and copied as they were checked. */
+ * equal).  The arrays are read raw into the distribution as checked. */
 static int dist_discrete(lua_State *L)
 {
     luaL_checktype(L, 1, LUA_TTABLE);
@@ -180,24 +188,18 @@ static int dist_discrete(lua_State *L)
         return luaL_argerror(L, 1, lua_pushfstring(
                                        L, "field 'weights' must have one weight per value "
                                           "(%d values, %d weights)", count, weights));
-    /* copies, so that Lua code run by the allocation below cannot change
-     * what was checked */
-    double *copy = lua_newuserdatauv(L, (size_t)(2 * count) * sizeof *copy, 0);
-    for (int i = 0; i < count; i++) {
-        lua_rawgeti(L, 2, i + 1);
-        copy[i] = lua_tonumber(L, -1);
-        lua_pop(L, 1);
-        copy[count + i] = 1.0;
-        if (weights >= 0) {
-            lua_rawgeti(L, 3, i + 1);
-            copy[count + i] = lua_tonumber(L, -1);
-            lua_pop(L, 1);
-        }
-    }
+    /* allocated before the entries are read: the Lua code an allocation
+     * may run cannot change them after their check */
+    sim_distribution *d = dist_push(L, KS_DIST_DISCRETE, count);
+    aux_copy_numbers(L, 2, "values", d->data, count);
     double total = 0;
+    if (weights >= 0)
+        aux_copy_numbers(L, 3, "weights", d->data + count, count);
     for (int i = 0; i < count; i++) {
-        double weight = copy[count + i];
-        if (!(weight >= 0) || !isfinite(weight))
+        if (weights < 0)
+            d->data[count + i] = 1.0;
+        double weight = d->data[count + i];
+        if (!(weight >= 0))
             return luaL_argerror(L, 1, lua_pushfstring(
                                            L, "weights[%d] must be a finite number >= 0", i + 1));
         total += weight;
@@ -205,8 +207,6 @@ static int dist_discrete(lua_State *L)
     if (!(total > 0) || !isfinite(total))
         return luaL_argerror(L, 1, "field 'weights' must not all be zero "
                                    "and their sum must be finite");
-    sim_distribution *d = dist_push(L, KS_DIST_DISCRETE, count);
-    memcpy(d->data, copy, (size_t)(2 * count) * sizeof *copy);
     d->dist.count = count;
     d->dist.values = d->data;
     d->dist.weights = d->data + count;
@@ -631,6 +631,7 @@ static int r_prob(lua_State *L)
     static const char *const ops[] = { "<", "<=", ">", ">=", NULL };
     ks_sim_result *result = aux_result(L);
     int output = aux_output(L, result, 2);
+    lk_check_string(L, 3);
     int op = luaL_checkoption(L, 3, NULL, ops);
     double x = luaL_checknumber(L, 4);
     if (isnan(x))

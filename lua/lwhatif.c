@@ -298,6 +298,8 @@ static int g_out(lua_State *L)
     const ks_grid *grid = aux_check_grid(L, 1);
     int k = -1;
     if (lua_type(L, 2) == LUA_TSTRING) {
+        if (lk_has_zero(L, 2))
+            return luaL_argerror(L, 2, "string contains an embedded zero");
         for (int i = 0; i < grid->output_count; i++)
             if (strcmp(grid->output_names[i], lua_tostring(L, 2)) == 0)
                 k = i;
