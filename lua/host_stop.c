@@ -140,25 +140,41 @@ static void host_stop_spread(lua_State *L, lua_State *resumed)
         lua_sethook(resumed, host_hook, LUA_MASKCOUNT, 1);
 }
 
-/* Upvalue 1: the function guarded. */
-static int host_guarded(lua_State *L)
+/* Call upvalue 1 with the arguments, after the spread. */
+static int host_call_guarded(lua_State *L, lua_State *resumed)
 {
-    host_stop_spread(L, lua_type(L, 1) == LUA_TTHREAD ? lua_tothread(L, 1)
-                                                      : NULL);
+    host_stop_spread(L, resumed);
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_insert(L, 1);
     lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
     return lua_gettop(L);
 }
 
-/* coroutine.wrap: the function it returns guarded too.  Upvalue 1: the
- * original wrap. */
+/* A function coroutine.wrap returned. */
+static int host_guarded(lua_State *L)
+{
+    return host_call_guarded(L, NULL);
+}
+
+/* The arguments are checked here, so that a bad one is named as the
+ * library names it ("bad argument #1 to 'coroutine.resume'"). */
+static int host_guarded_resume(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTHREAD);
+    return host_call_guarded(L, lua_tothread(L, 1));
+}
+
+static int host_guarded_create(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TFUNCTION);
+    return host_call_guarded(L, NULL);
+}
+
 static int host_guarded_wrap(lua_State *L)
 {
-    host_stop_spread(L, NULL);
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_call(L, lua_gettop(L) - 1, 1);
+    luaL_checktype(L, 1, LUA_TFUNCTION);
+    host_call_guarded(L, NULL);
+    lua_settop(L, 1);
     lua_pushcclosure(L, host_guarded, 1);
     return 1;
 }
@@ -169,15 +185,15 @@ int host_stop_guard_coroutines(lua_State *L)
         lua_pop(L, 1);
         return 0;
     }
-    static const char *const guarded[] = {"create", "resume", NULL};
-    for (int i = 0; guarded[i]; i++) {
-        lua_getfield(L, -1, guarded[i]);
-        lua_pushcclosure(L, host_guarded, 1);
-        lua_setfield(L, -2, guarded[i]);
+    static const luaL_Reg guarded[] = {{"create", host_guarded_create},
+                                       {"resume", host_guarded_resume},
+                                       {"wrap", host_guarded_wrap},
+                                       {NULL, NULL}};
+    for (int i = 0; guarded[i].name; i++) {
+        lua_getfield(L, -1, guarded[i].name);
+        lua_pushcclosure(L, guarded[i].func, 1);
+        lua_setfield(L, -2, guarded[i].name);
     }
-    lua_getfield(L, -1, "wrap");
-    lua_pushcclosure(L, host_guarded_wrap, 1);
-    lua_setfield(L, -2, "wrap");
     lua_pop(L, 1);
     return 0;
 }

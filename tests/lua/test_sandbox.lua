@@ -143,6 +143,18 @@ assert(package.loadlib == nil and package.cpath == "", "no C modules")
 -- replacing searchpath does not lead the searcher astray
 package.searchpath = function() return "plain.lua" end
 assert(not pcall(require, "nonesuch"), "searchpath replaced")
+-- coroutines, guarded against a stop, behave as Lua's own
+local gen = coroutine.wrap(function(a) local b = coroutine.yield(a + 1)
+                                      return b * 2 end)
+assert(gen(1) == 2 and gen(5) == 10, "wrap passes values")
+local co = coroutine.create(function(...) return select("#", ...), ... end)
+local ok, n, x = coroutine.resume(co, "a", nil)
+assert(ok and n == 2 and x == "a", "resume passes values")
+for name, arg in pairs{resume = 1, wrap = 1, create = {}} do
+  local ok2, message = pcall(coroutine[name], arg)
+  assert(not ok2 and message:find("bad argument #1 to 'coroutine." .. name
+                                  .. "'", 1, true), message)
+end
 print("bytecode: ok")
 ]])
 code, out, err = kessan("run --sandbox bytecode.lua")
