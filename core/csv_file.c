@@ -5,7 +5,7 @@
  * (a FIFO would block the open, a device may act on it); it is then
  * opened without blocking and checked again with fstat (the same regular
  * file, not one swapped in between), and fed to the CSV reader a chunk
- * at a time, with an interrupt poll per chunk.
+ * at a time, with an interrupt poll per chunk; a buffer in memory too.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -158,5 +158,26 @@ ks_status ks_csv_file_read(const ks_allocator *alloc, const char *path,
     status = feed_all(&reader, alloc, path, fd, err);
     ks_csv_reader_release(&reader);
     close(fd);
+    return status;
+}
+
+ks_status ks_csv_buffer_read(const ks_allocator *alloc, const char *name,
+                             const char *data, size_t size,
+                             ks_csv_record_fn on_record, void *user_data,
+                             ks_error *err)
+{
+    ks_csv_reader reader;
+    ks_csv_reader_init(&reader, alloc, name, on_record, user_data);
+    ks_status status = KS_OK;
+    for (size_t at = 0; status == KS_OK && at < size; at += CHUNK) {
+        status = interrupted(alloc, name, err);
+        if (status == KS_OK)
+            status = ks_csv_reader_feed(&reader, data + at,
+                                        size - at < CHUNK ? size - at : CHUNK,
+                                        err);
+    }
+    if (status == KS_OK)
+        status = ks_csv_reader_finish(&reader, err);
+    ks_csv_reader_release(&reader);
     return status;
 }

@@ -4,7 +4,8 @@
  * else -- a directory, a FIFO, a device, a socket, a symbolic link loop
  * or a link to nothing -- is an error naming the file and what it is,
  * found without blocking (a FIFO is never waited on) and without opening
- * a device.  Reading polls the allocator's interrupt every chunk.
+ * a device.  Reading polls the allocator's interrupt every chunk, as does
+ * reading a buffer in memory.
  */
 #ifndef KS_CSV_FILE_H
 #define KS_CSV_FILE_H
@@ -28,5 +29,11 @@ ks_status ks_csv_file_present(const char *path, int *present, ks_error *err);
 ks_status ks_csv_file_read(const ks_allocator *alloc, const char *path,
                            const char *name, ks_csv_record_fn on_record,
                            void *user_data, ks_error *err);
+
+/* The same over a buffer in memory, polling every 64 KB fed. */
+ks_status ks_csv_buffer_read(const ks_allocator *alloc, const char *name,
+                             const char *data, size_t size,
+                             ks_csv_record_fn on_record, void *user_data,
+                             ks_error *err);
 
 #endif

@@ -494,7 +494,7 @@ static ks_status read_values(ks_model *model, const char *name,
     ks_status status =
         path ? ks_csv_file_read(stage->alloc, path, name, on_values_record,
                                 &reader, err)
-             : ks_csv_read_buffer(stage->alloc, name, data, size,
+             : ks_csv_buffer_read(stage->alloc, name, data, size,
                                   on_values_record, &reader, err);
     if (status != KS_OK)
         return status;

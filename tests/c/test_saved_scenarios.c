@@ -589,8 +589,20 @@ static int poll_after(void *data)
     return ++poll->calls >= poll->fire_at;
 }
 
-/* An import (with scenarios: ks_import_values; without: ks_import_csv)
- * interrupted at each of its polls, k = 1, 2, ...: KS_EINTERRUPTED, the
+static char *read_text(const char *path)
+{
+    FILE *in = fopen(path, "rb");
+    assert_non_null(in);
+    char *text = calloc(1, 1 << 20);
+    assert_non_null(text);
+    size_t got = fread(text, 1, (1 << 20) - 1, in);
+    assert_true(got > 0 && got < (1 << 20) - 1);
+    fclose(in);
+    return text;
+}
+
+/* An import (with_scenarios 1: ks_import_values; 0: ks_import_csv; 2:
+ * ks_import_csv_buffer of the file's text) interrupted at each of its polls, k = 1, 2, ...: KS_EINTERRUPTED, the
  * model and its saved scenarios as they were, nothing leaked. */
 static long interrupt_import(const char *path, int with_scenarios)
 {
@@ -606,10 +618,19 @@ static long interrupt_import(const char *path, int with_scenarios)
         long live = the_hook.live;
         poll.fire_at = k;
         ks_error err;
-        ks_status status =
-            with_scenarios
-                ? ks_import_values(model, path, KS_PROV_OVERRIDDEN, &err)
-                : ks_import_csv(model, path, KS_PROV_OVERRIDDEN, &err);
+        ks_status status;
+        if (with_scenarios == 2) {
+            char *text = read_text(path);
+            status = ks_import_csv_buffer(model, "text", text, strlen(text),
+                                          KS_PROV_OVERRIDDEN, &err);
+            free(text);
+        } else {
+            status = with_scenarios
+                         ? ks_import_values(model, path, KS_PROV_OVERRIDDEN,
+                                            &err)
+                         : ks_import_csv(model, path, KS_PROV_OVERRIDDEN,
+                                         &err);
+        }
         poll.fire_at = LONG_MAX;
         if (status != KS_OK)
             assert_int_equal(the_hook.live, live); /* nothing leaked */
@@ -660,6 +681,7 @@ static void test_interrupted_import(void **state)
     fputs("\nrev.b,4Q02,2\n", out);
     assert_int_equal(fclose(out), 0);
     assert_true(interrupt_import(path, 0) >= 3);
+    assert_true(interrupt_import(path, 2) >= 3);
 }
 
 static void test_enomem_open(void **state)
