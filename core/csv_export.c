@@ -2,9 +2,9 @@
  * csv_export.c -- values CSV out (ks_export_csv): the long form, every item
  * in display order by every period in time order, numbers at full
  * precision ("%.17g", so that import gives back the same doubles).  The
- * file is written beside its destination as "path.tmp.XXXXXX", synced, and
- * renamed over the path; on any failure the temporary file is removed and
- * the old file is untouched.  Missing and error cells (and a number that
+ * file is written through atomic_file.h: a temporary beside it renamed
+ * over the path (on any failure the old file is untouched), or a FIFO or
+ * device written in place.  Missing and error cells (and a number that
  * is not finite) are written with an empty value.  ks_export_rows writes
  * the rows to a stream already open (saved_csv.c puts a model's and its
  * saved scenarios' rows in one file that way).

@@ -1,0 +1,753 @@
+/*
+ * test_atomic_file.c -- how every file the core writes meets what its path
+ * names (atomic_file.h): a FIFO and a character device written in place
+ * and left what they were, a symbolic link written through and kept, a
+ * dangling link, a loop, a directory and an over-long name refused with
+ * the errno text, a 255-byte name written, a read-only directory and a
+ * full file size limit leaving the old file as it was, and temporaries of
+ * killed writers removed while a live writer's are kept.  Expected
+ * contents are the engine's own export to a plain file.
+ */
+#define _GNU_SOURCE /* mknod's makedev */
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "atomic_file.h"
+#include "kessan.h"
+
+/* ---- scratch files --------------------------------------------------------- */
+
+/* A fresh directory of the test's own under KESSAN_TEST_TMP. */
+static const char *scratch(const char *name)
+{
+    static char path[4096];
+    snprintf(path, sizeof path, "%s/%s", KESSAN_TEST_TMP, name);
+    char command[2 * sizeof path + 64];
+    snprintf(command, sizeof command, "chmod -R u+rwx '%s' 2>/dev/null; "
+             "rm -rf '%s'", path, path);
+    assert_int_equal(system(command), 0);
+    assert_int_equal(mkdir(path, 0755), 0);
+    return path;
+}
+
+static char *join(const char *directory, const char *name)
+{
+    size_t size = strlen(directory) + strlen(name) + 2;
+    char *path = malloc(size);
+    assert_non_null(path);
+    snprintf(path, size, "%s/%s", directory, name);
+    return path;
+}
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *file = fopen(path, "wb");
+    assert_non_null(file);
+    assert_int_equal(fputs(text, file) >= 0, 1);
+    assert_int_equal(fclose(file), 0);
+}
+
+/* The whole file, or NULL when it cannot be read. */
+static char *slurp(const char *path)
+{
+    FILE *file = fopen(path, "rb");
+    if (!file)
+        return NULL;
+    size_t size = 0, capacity = 1 << 12;
+    char *text = malloc(capacity);
+    assert_non_null(text);
+    size_t got;
+    while ((got = fread(text + size, 1, capacity - size - 1, file)) > 0) {
+        size += got;
+        if (capacity - size < 2) {
+            capacity *= 2;
+            text = realloc(text, capacity);
+            assert_non_null(text);
+        }
+    }
+    text[size] = '\0';
+    fclose(file);
+    return text;
+}
+
+static void assert_file_is(const char *path, const char *expected)
+{
+    char *text = slurp(path);
+    assert_non_null(text);
+    assert_string_equal(text, expected);
+    free(text);
+}
+
+/* Entries of the directory other than . and .. */
+static int entries(const char *directory)
+{
+    DIR *dir = opendir(directory);
+    assert_non_null(dir);
+    int count = 0;
+    struct dirent *entry;
+    while ((entry = readdir(dir)) != NULL)
+        count += strcmp(entry->d_name, ".") != 0
+                 && strcmp(entry->d_name, "..") != 0;
+    closedir(dir);
+    return count;
+}
+
+static int temporaries(const char *directory)
+{
+    DIR *dir = opendir(directory);
+    assert_non_null(dir);
+    int count = 0;
+    struct dirent *entry;
+    while ((entry = readdir(dir)) != NULL)
+        count += strstr(entry->d_name, ".tmp.") != NULL;
+    closedir(dir);
+    return count;
+}
+
+static int exists(const char *path)
+{
+    struct stat info;
+    return lstat(path, &info) == 0;
+}
+
+static mode_t kind_of(const char *path)
+{
+    struct stat info;
+    assert_int_equal(lstat(path, &info), 0);
+    return info.st_mode & S_IFMT;
+}
+
+/* The message names the path and carries the errno text. */
+static void assert_failure_names(const ks_error *err, const char *path,
+                                 int error_number)
+{
+    if (!strstr(err->message, path))
+        fail_msg("'%s' does not name '%s'", err->message, path);
+    if (!strstr(err->message, strerror(error_number)))
+        fail_msg("'%s' does not say '%s'", err->message,
+                 strerror(error_number));
+}
+
+/* ---- a model and what its export is ------------------------------------------ */
+
+static const ks_calendar calendar = { 3, 2001, 2003 };
+
+static ks_model *small_model(void)
+{
+    ks_model *model = NULL;
+    ks_error err;
+    assert_int_equal(ks_model_new(&calendar, NULL, &model, &err), KS_OK);
+    ks_item_info info = { "rev", "Revenue", NULL, "JPY thousands", "is",
+                          NULL, NULL, KS_RULE_SUM };
+    assert_int_equal(ks_item_add(model, &info, NULL, &err), KS_OK);
+    assert_int_equal(ks_define(model, "twice", "rev * 2", NULL, &err),
+                     KS_OK);
+    int item, period;
+    assert_int_equal(ks_cell_lookup(model, "rev@1Q01", &item, &period, &err),
+                     KS_OK);
+    assert_int_equal(ks_set(model, item, period, 0.1, &err), KS_OK);
+    return model;
+}
+
+/* The export of the model written to a plain new file: what every target
+ * must receive. */
+static char *expected_export(ks_model *model, const char *directory)
+{
+    char *path = join(directory, "reference.out");
+    ks_error err;
+    if (ks_export_csv(model, path, NULL, &err) != KS_OK)
+        fail_msg("%s", err.message);
+    char *text = slurp(path);
+    assert_non_null(text);
+    assert_true(strlen(text) > 100);
+    assert_int_equal(unlink(path), 0);
+    free(path);
+    return text;
+}
+
+static void export_ok(ks_model *model, const char *path)
+{
+    ks_error err;
+    if (ks_export_csv(model, path, NULL, &err) != KS_OK)
+        fail_msg("%s: %s", path, err.message);
+}
+
+/* ---- FIFOs and devices: written in place --------------------------------------- */
+
+/* A reader process that copies the FIFO to `copy`; its pid. */
+static pid_t start_reader(const char *fifo, const char *copy)
+{
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid > 0)
+        return pid;
+    alarm(10); /* a FIFO that no writer opens must not hang the test */
+    int in = open(fifo, O_RDONLY);
+    FILE *out = fopen(copy, "wb");
+    if (in < 0 || !out)
+        _exit(2);
+    char buffer[4096];
+    ssize_t got;
+    while ((got = read(in, buffer, sizeof buffer)) > 0)
+        fwrite(buffer, 1, (size_t)got, out);
+    _exit(got == 0 && fclose(out) == 0 ? 0 : 3);
+}
+
+static void wait_ok(pid_t pid)
+{
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+static void test_fifo_written_in_place(void **state)
+{
+    (void)state;
+    const char *directory = scratch("fifo");
+    ks_model *model = small_model();
+    char *expected = expected_export(model, directory);
+    char *fifo = join(directory, "out.csv"), *copy = join(directory, "got");
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    for (int round = 0; round < 2; round++) {
+        pid_t reader = start_reader(fifo, copy);
+        export_ok(model, fifo);
+        wait_ok(reader);
+        assert_file_is(copy, expected);
+        assert_int_equal(kind_of(fifo), S_IFIFO);
+    }
+    assert_int_equal(temporaries(directory), 0);
+    assert_int_equal(entries(directory), 2);
+    free(fifo);
+    free(copy);
+    free(expected);
+    ks_model_free(model);
+}
+
+static int interrupt_after_three(void *data)
+{
+    int *polls = data;
+    return ++*polls > 3;
+}
+
+/* No reader comes: the wait ends when the host interrupts, nothing made. */
+static void test_fifo_without_reader_is_interruptible(void **state)
+{
+    (void)state;
+    const char *directory = scratch("fifo-alone");
+    char *fifo = join(directory, "nobody-reads");
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    int polls = 0;
+    ks_allocator alloc = { .interrupted = interrupt_after_three,
+                           .interrupt_data = &polls };
+    ks_atomic_file file;
+    ks_error err;
+    struct timespec start, end;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    assert_int_equal(ks_atomic_begin(&file, &alloc, fifo, &err),
+                     KS_EINTERRUPTED);
+    clock_gettime(CLOCK_MONOTONIC, &end);
+    ks_atomic_end(&file);
+    assert_int_equal(polls, 4);
+    double seconds = (double)(end.tv_sec - start.tv_sec)
+                     + (double)(end.tv_nsec - start.tv_nsec) / 1e9;
+    assert_true(seconds < 1.0);
+    assert_non_null(strstr(err.message, fifo));
+    assert_non_null(strstr(err.message, "interrupted"));
+    assert_int_equal(kind_of(fifo), S_IFIFO);
+    assert_int_equal(entries(directory), 1);
+    free(fifo);
+}
+
+/* A device made in the scratch directory (never the machine's own /dev):
+ * only where mknod is allowed (root with CAP_MKNOD); 0 if not. */
+static int make_device(const char *path, unsigned major, unsigned minor)
+{
+    return mknod(path, S_IFCHR | 0666, makedev(major, minor)) == 0;
+}
+
+static void test_character_devices_written_in_place(void **state)
+{
+    (void)state;
+    const char *directory = scratch("devices");
+    char *null = join(directory, "null"), *full = join(directory, "full");
+    if (!make_device(null, 1, 3) || !make_device(full, 1, 7)) {
+        print_message("  mknod refused (%s): device cases skipped\n",
+                      strerror(errno));
+        free(null);
+        free(full);
+        skip();
+    }
+    ks_model *model = small_model();
+    export_ok(model, null);
+    assert_int_equal(kind_of(null), S_IFCHR);
+    /* the "full" device: every write is ENOSPC, and it stays a device */
+    ks_error err;
+    assert_int_equal(ks_export_csv(model, full, NULL, &err), KS_EIO);
+    assert_failure_names(&err, full, ENOSPC);
+    assert_int_equal(kind_of(full), S_IFCHR);
+    assert_int_equal(temporaries(directory), 0);
+    assert_int_equal(entries(directory), 2);
+    ks_model_free(model);
+    free(null);
+    free(full);
+}
+
+/* ---- symbolic links ---------------------------------------------------------------- */
+
+static void test_link_written_through_and_kept(void **state)
+{
+    (void)state;
+    const char *directory = scratch("links");
+    ks_model *model = small_model();
+    char *expected = expected_export(model, directory);
+    char *sub = join(directory, "sub");
+    assert_int_equal(mkdir(sub, 0755), 0);
+    char *target = join(directory, "target.csv");
+    char *link = join(sub, "link.csv");
+    write_text(target, "old contents\n");
+    assert_int_equal(chmod(target, 0640), 0);
+    assert_int_equal(symlink("../target.csv", link), 0);
+    export_ok(model, link);
+    assert_int_equal(kind_of(link), S_IFLNK);
+    char led[256];
+    ssize_t length = readlink(link, led, sizeof led - 1);
+    assert_true(length > 0);
+    led[length] = '\0';
+    assert_string_equal(led, "../target.csv");
+    assert_file_is(target, expected);
+    struct stat info;
+    assert_int_equal(stat(target, &info), 0);
+    assert_int_equal(info.st_mode & 07777, 0640);
+    assert_int_equal(temporaries(directory), 0);
+    assert_int_equal(temporaries(sub), 0);
+    assert_int_equal(entries(sub), 1);
+    free(link);
+    free(target);
+    free(sub);
+    free(expected);
+    ks_model_free(model);
+}
+
+static void test_dangling_link_and_loop_refused(void **state)
+{
+    (void)state;
+    const char *directory = scratch("bad-links");
+    ks_model *model = small_model();
+    char *dangling = join(directory, "dangling.csv");
+    char *missing = join(directory, "missing.csv");
+    assert_int_equal(symlink("missing.csv", dangling), 0);
+    ks_error err;
+    assert_int_equal(ks_export_csv(model, dangling, NULL, &err), KS_EIO);
+    assert_failure_names(&err, dangling, ENOENT);
+    assert_false(exists(missing));
+    assert_int_equal(kind_of(dangling), S_IFLNK);
+
+    char *loop_a = join(directory, "a.csv"), *loop_b = join(directory,
+                                                            "b.csv");
+    assert_int_equal(symlink("b.csv", loop_a), 0);
+    assert_int_equal(symlink("a.csv", loop_b), 0);
+    assert_int_equal(ks_export_csv(model, loop_a, NULL, &err), KS_EIO);
+    assert_failure_names(&err, loop_a, ELOOP);
+    assert_int_equal(kind_of(loop_a), S_IFLNK);
+    assert_int_equal(kind_of(loop_b), S_IFLNK);
+    assert_int_equal(entries(directory), 3);
+    free(loop_a);
+    free(loop_b);
+    free(missing);
+    free(dangling);
+    ks_model_free(model);
+}
+
+/* ---- refused kinds and names ------------------------------------------------------- */
+
+static void test_directory_refused(void **state)
+{
+    (void)state;
+    const char *directory = scratch("directories");
+    ks_model *model = small_model();
+    char *inside = join(directory, "out.csv");
+    assert_int_equal(mkdir(inside, 0755), 0);
+    char *kept = join(inside, "kept");
+    write_text(kept, "kept\n");
+    ks_error err;
+    assert_int_equal(ks_export_csv(model, inside, NULL, &err), KS_EIO);
+    assert_failure_names(&err, inside, EISDIR);
+    /* a trailing slash names a directory too, there or not */
+    char *slashed = join(directory, "new/");
+    assert_int_equal(ks_export_csv(model, slashed, NULL, &err), KS_EIO);
+    assert_non_null(strstr(err.message, slashed));
+    assert_int_equal(kind_of(inside), S_IFDIR);
+    assert_file_is(kept, "kept\n");
+    assert_int_equal(entries(inside), 1);
+    assert_int_equal(entries(directory), 1);
+    free(slashed);
+    free(kept);
+    free(inside);
+    ks_model_free(model);
+}
+
+/* The longest name the directory takes, in ASCII and in two-byte UTF-8
+ * characters (a cut inside a character would be an invalid name on file
+ * systems that check), is written; one byte more is refused. */
+static void test_longest_names(void **state)
+{
+    (void)state;
+    const char *directory = scratch("long-names");
+    long most = pathconf(directory, _PC_NAME_MAX);
+    assert_true(most > 20 && most < 4096);
+    ks_model *model = small_model();
+    char *expected = expected_export(model, directory);
+    char name[4096];
+    for (int utf8 = 0; utf8 <= 1; utf8++) {
+        for (long length = most - 4; length <= most; length++) {
+            memset(name, 'n', (size_t)length);
+            if (utf8)
+                for (long i = 1; i + 1 < length; i += 2)
+                    memcpy(name + i, "\xc3\xa9", 2); /* e acute */
+            name[length] = '\0';
+            char *path = join(directory, name);
+            export_ok(model, path);
+            assert_file_is(path, expected);
+            export_ok(model, path); /* over the file now there */
+            assert_file_is(path, expected);
+            assert_int_equal(temporaries(directory), 0);
+            assert_int_equal(unlink(path), 0);
+            free(path);
+        }
+    }
+    memset(name, 'n', (size_t)most + 1);
+    name[most + 1] = '\0';
+    char *path = join(directory, name);
+    ks_error err;
+    assert_int_equal(ks_export_csv(model, path, NULL, &err), KS_EIO);
+    assert_failure_names(&err, name, ENAMETOOLONG);
+    assert_int_equal(entries(directory), 0);
+    free(path);
+    free(expected);
+    ks_model_free(model);
+}
+
+/* ---- failures leave the old file ------------------------------------------------------ */
+
+/* Run `body` in a child process (as "nobody" when we are root, for whom
+ * permissions do not hold); its exit status. */
+static int in_child(int (*body)(const char *), const char *argument,
+                    int drop_root)
+{
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        if (drop_root && geteuid() == 0
+            && (setgid(65534) != 0 || setuid(65534) != 0))
+            _exit(90);
+        _exit(body(argument));
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    return WEXITSTATUS(status);
+}
+
+/* 0: refused with the path and EACCES's text; else what went wrong. */
+static int export_refused_for_access(const char *path)
+{
+    ks_model *model = small_model();
+    ks_error err;
+    ks_status status = ks_export_csv(model, path, NULL, &err);
+    ks_model_free(model);
+    if (status != KS_EIO)
+        return 10;
+    if (!strstr(err.message, path))
+        return 11;
+    return strstr(err.message, strerror(EACCES)) ? 0 : 12;
+}
+
+static void test_read_only_directory(void **state)
+{
+    (void)state;
+    const char *directory = scratch("read-only");
+    char *path = join(directory, "values.csv");
+    write_text(path, "old contents\n");
+    /* root's child drops to nobody, who may enter but not write */
+    assert_int_equal(chmod(directory, 0555), 0);
+    int result = in_child(export_refused_for_access, path, 1);
+    assert_int_equal(chmod(directory, 0755), 0);
+    if (result == 90)
+        skip();
+    assert_int_equal(result, 0);
+    assert_file_is(path, "old contents\n");
+    assert_int_equal(entries(directory), 1);
+    free(path);
+}
+
+/* 0: the export failed on the file size limit with EFBIG's text. */
+static int export_over_size_limit(const char *path)
+{
+    signal(SIGXFSZ, SIG_IGN);
+    struct rlimit limit = { 64, 64 };
+    if (setrlimit(RLIMIT_FSIZE, &limit) != 0)
+        return 20;
+    ks_model *model = small_model();
+    ks_error err;
+    ks_status status = ks_export_csv(model, path, NULL, &err);
+    ks_model_free(model);
+    if (status != KS_EIO)
+        return 21;
+    if (!strstr(err.message, path))
+        return 22;
+    return strstr(err.message, strerror(EFBIG)) ? 0 : 23;
+}
+
+static void test_write_failure_keeps_old_file(void **state)
+{
+    (void)state;
+    const char *directory = scratch("file-size");
+    char *path = join(directory, "values.csv");
+    write_text(path, "old contents\n");
+    assert_int_equal(in_child(export_over_size_limit, path, 0), 0);
+    assert_file_is(path, "old contents\n");
+    assert_int_equal(entries(directory), 1);
+    free(path);
+}
+
+/* Made a directory between begin and commit: the rename fails (EISDIR),
+ * the directory and what is in it stay, and no temporary is left. */
+static void test_rename_failure(void **state)
+{
+    (void)state;
+    const char *directory = scratch("rename");
+    char *path = join(directory, "out.csv");
+    ks_atomic_file file;
+    ks_error err;
+    assert_int_equal(ks_atomic_begin(&file, NULL, path, &err), KS_OK);
+    assert_true(fputs("new\n", file.out) >= 0);
+    assert_int_equal(mkdir(path, 0755), 0);
+    char *kept = join(path, "kept");
+    write_text(kept, "kept\n");
+    assert_int_equal(ks_atomic_commit(&file, &err), KS_EIO);
+    ks_atomic_end(&file);
+    assert_failure_names(&err, path, EISDIR);
+    assert_file_is(kept, "kept\n");
+    assert_int_equal(entries(directory), 1);
+    /* and an abandoned file (no commit) leaves the old one as it was */
+    char *other = join(directory, "other.csv");
+    write_text(other, "old\n");
+    assert_int_equal(ks_atomic_begin(&file, NULL, other, &err), KS_OK);
+    assert_true(fputs("new\n", file.out) >= 0);
+    ks_atomic_end(&file);
+    assert_file_is(other, "old\n");
+    assert_int_equal(entries(directory), 2);
+    free(other);
+    free(kept);
+    free(path);
+}
+
+/* ---- killed writers ----------------------------------------------------------------- */
+
+/* A pid that no process has now: a child that has exited and been
+ * reaped. */
+static pid_t dead_pid(void)
+{
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        _exit(0);
+    wait_ok(pid);
+    assert_int_equal(kill(pid, 0), -1);
+    assert_int_equal(errno, ESRCH);
+    return pid;
+}
+
+static char *temporary_of(const char *directory, const char *name, long pid,
+                          const char *letters)
+{
+    char entry[512];
+    snprintf(entry, sizeof entry, "%s.tmp.%ld.%s", name, pid, letters);
+    return join(directory, entry);
+}
+
+/* A child holding a lock on its temporary of values.csv in `directory`
+ * (named with `pid`, or 0 for the child's own), as a live writer does; it
+ * says so on `ready` and waits to be killed. */
+static pid_t hold_locked(const char *directory, long pid,
+                         const char *letters, int ready)
+{
+    pid_t child = fork();
+    assert_true(child >= 0);
+    if (child > 0)
+        return child;
+    alarm(60); /* gone even if the test fails before killing it */
+    char *path = temporary_of(directory, "values.csv",
+                              pid ? pid : (long)getpid(), letters);
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    struct flock lock;
+    memset(&lock, 0, sizeof lock);
+    lock.l_type = F_WRLCK;
+    lock.l_whence = SEEK_SET;
+    if (fd < 0 || fcntl(fd, F_SETLK, &lock) != 0 || write(ready, "r", 1) != 1)
+        _exit(4);
+    for (;;)
+        pause();
+}
+
+static void await(int ready)
+{
+    char byte;
+    assert_int_equal(read(ready, &byte, 1), 1);
+}
+
+static void kill_and_reap(pid_t pid)
+{
+    assert_int_equal(kill(pid, SIGKILL), 0);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFSIGNALED(status));
+}
+
+static void test_stale_temporaries_removed_live_ones_kept(void **state)
+{
+    (void)state;
+    const char *directory = scratch("stale");
+    ks_model *model = small_model();
+    char *expected = expected_export(model, directory);
+    char *path = join(directory, "values.csv");
+    write_text(path, "old contents\n");
+    long dead = (long)dead_pid();
+    char *stale = temporary_of(directory, "values.csv", dead, "Ab3dEf");
+    write_text(stale, "half a file");
+    /* not of the pattern, or of another name: never touched */
+    char *strangers[5] = {
+        temporary_of(directory, "values.csv", dead, "toolong7"),
+        temporary_of(directory, "values.csv", dead, "ab.def"),
+        temporary_of(directory, "other.csv", dead, "Ab3dEf"),
+        join(directory, "values.csv.tmp.x.Ab3dEf"),
+        /* this process's own pid: alive */
+        temporary_of(directory, "values.csv", (long)getpid(), "Mine01"),
+    };
+    for (int i = 0; i < 5; i++)
+        write_text(strangers[i], "someone else's\n");
+    /* a live writer's, and one with a dead pid that a live process holds
+     * locked (a pid namespace of its own, say) */
+    int ready[2];
+    assert_int_equal(pipe(ready), 0);
+    pid_t live = hold_locked(directory, 0, "Live01", ready[1]);
+    await(ready[0]);
+    pid_t holder = hold_locked(directory, dead, "Lock01", ready[1]);
+    await(ready[0]);
+    char *lived = temporary_of(directory, "values.csv", (long)live,
+                               "Live01");
+    char *locked = temporary_of(directory, "values.csv", dead, "Lock01");
+
+    export_ok(model, path);
+    assert_file_is(path, expected);
+    assert_false(exists(stale));
+    assert_true(exists(lived));
+    assert_true(exists(locked));
+    for (int i = 0; i < 5; i++)
+        assert_true(exists(strangers[i]));
+
+    /* once they are killed, the next writer removes theirs */
+    kill_and_reap(live);
+    kill_and_reap(holder);
+    export_ok(model, path);
+    assert_false(exists(lived));
+    assert_false(exists(locked));
+    for (int i = 0; i < 5; i++) {
+        assert_true(exists(strangers[i]));
+        assert_int_equal(unlink(strangers[i]), 0);
+        free(strangers[i]);
+    }
+    assert_int_equal(entries(directory), 1);
+    close(ready[0]);
+    close(ready[1]);
+    free(lived);
+    free(locked);
+    free(stale);
+    free(path);
+    free(expected);
+    ks_model_free(model);
+}
+
+/* A writer killed part way (a megabyte written, not committed): the old
+ * file is as it was, and after the next export no temporary is left. */
+static void test_killed_writer_leaves_nothing_for_good(void **state)
+{
+    (void)state;
+    const char *directory = scratch("killed");
+    ks_model *model = small_model();
+    char *expected = expected_export(model, directory);
+    char *path = join(directory, "values.csv");
+    write_text(path, "old contents\n");
+    int ready[2];
+    assert_int_equal(pipe(ready), 0);
+    pid_t writer = fork();
+    assert_true(writer >= 0);
+    if (writer == 0) {
+        alarm(60);
+        ks_atomic_file file;
+        ks_error err;
+        if (ks_atomic_begin(&file, NULL, path, &err) != KS_OK)
+            _exit(5);
+        for (int i = 0; i < 1 << 16; i++)
+            fputs("0123456789abcdef", file.out);
+        if (fflush(file.out) != 0 || write(ready[1], "r", 1) != 1)
+            _exit(6);
+        for (;;)
+            pause();
+    }
+    await(ready[0]);
+    kill_and_reap(writer);
+    int left = temporaries(directory);
+    print_message("  a writer killed part way left %d temporary file(s) "
+                  "(none where O_TMPFILE works)\n", left);
+    assert_true(left <= 1);
+    assert_file_is(path, "old contents\n");
+    export_ok(model, path);
+    assert_file_is(path, expected);
+    assert_int_equal(temporaries(directory), 0);
+    assert_int_equal(entries(directory), 1);
+    close(ready[0]);
+    close(ready[1]);
+    free(path);
+    free(expected);
+    ks_model_free(model);
+}
+
+int main(void)
+{
+    signal(SIGPIPE, SIG_IGN);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fifo_written_in_place),
+        cmocka_unit_test(test_fifo_without_reader_is_interruptible),
+        cmocka_unit_test(test_character_devices_written_in_place),
+        cmocka_unit_test(test_link_written_through_and_kept),
+        cmocka_unit_test(test_dangling_link_and_loop_refused),
+        cmocka_unit_test(test_directory_refused),
+        cmocka_unit_test(test_longest_names),
+        cmocka_unit_test(test_read_only_directory),
+        cmocka_unit_test(test_write_failure_keeps_old_file),
+        cmocka_unit_test(test_rename_failure),
+        cmocka_unit_test(test_stale_temporaries_removed_live_ones_kept),
+        cmocka_unit_test(test_killed_writer_leaves_nothing_for_good),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
