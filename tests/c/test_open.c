@@ -441,6 +441,7 @@ static long interrupt_each_poll(const char *directory)
         }
         if (status != KS_EINTERRUPTED)
             fail_msg("k=%ld: %s: %s", k, ks_status_name(status), err.message);
+        assert_true(poll.calls == k); /* stopped at the poll that fired */
         assert_non_null(strstr(err.message, "interrupted while "));
         assert_null(model);
         assert_int_equal(counts.live, 0);
