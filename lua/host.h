@@ -102,8 +102,8 @@ void host_stop_free(host_stop *stop);
 const lk_host_interrupt *host_stop_interrupt(host_stop *stop);
 /* Around each protected call of L (the main thread): begin starts the
  * clock, the hooks, the Ctrl-C handler and the watchdog; end stops them.
- * Returns 0, or -1 when the watchdog could not start (begin).  end takes
- * L NULL after lua_close. */
+ * Returns 0, or -1 when a timeout's watchdog could not start (begin).
+ * end takes L NULL after lua_close. */
 int host_stop_begin(host_stop *stop, lua_State *L);
 /* Around lua_close: the last call's deadline holds (the finalizers a
  * script leaves run within its time), or 0.25 s when it has passed. */

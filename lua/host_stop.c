@@ -332,12 +332,11 @@ static int host_stop_arm(host_stop *stop, lua_State *L, long long deadline,
     atomic_store(&stop->watching, 1);
     stop->has_watchdog =
         pthread_create(&stop->watchdog, NULL, host_watchdog, stop) == 0;
-    if (!stop->has_watchdog) {
-        atomic_store(&stop->watching, 0);
-        host_stop_end(stop, L);
-        return -1;
-    }
-    return 0;
+    if (stop->has_watchdog || deadline == 0)
+        return 0; /* without a timeout, Ctrl-C does without the watchdog */
+    atomic_store(&stop->watching, 0);
+    host_stop_end(stop, L);
+    return -1;
 }
 
 int host_stop_begin(host_stop *stop, lua_State *L)
