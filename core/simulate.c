@@ -834,8 +834,34 @@ static void ensure_list(sim_worker *worker, int first, int count)
         ensure(worker, deps[first + k]);
 }
 
+/*
+ * A summary's lanes hold a number, a gap (the plain NaN it starts as: no
+ * set of parts has given a number yet) or an overflow (an error that
+ * stays).  A set's sum is settled into one of those: a number; an
+ * infinity is an overflow, as recalc.c makes it an error with no other
+ * set tried; NaN (a part that is not a number) leaves the gap for the
+ * next set or the formula.  Integer tests of the bits, so the loops stay
+ * vector loops.
+ */
+#define GAP_BITS UINT64_C(0x7FF8000000000000)
+
+KS_HOT_INLINE int is_gap(double x)
+{
+    uint64_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    return bits == GAP_BITS;
+}
+
+KS_HOT_INLINE double settle_sum(double sum)
+{
+    double overflow = ks_box_error(0), gap;
+    uint64_t gap_bits = GAP_BITS;
+    memcpy(&gap, &gap_bits, sizeof gap);
+    return sum - sum == 0 ? sum : sum == sum ? overflow : gap;
+}
+
 /* out[i] = the sum of the item's slots `parts` in this year, for the lanes
- * still NaN.  Parts without lanes before the first with lanes are added
+ * still gaps.  Parts without lanes before the first with lanes are added
  * once, as a number (the same additions, in the same order, as adding
  * them lane by lane); a later one is spread over scratch lanes. */
 KS_HOT static void sum_parts(sim_worker *worker, const sim_node *node,
@@ -869,24 +895,28 @@ KS_HOT static void sum_parts(sim_worker *worker, const sim_node *node,
     switch (lane_parts) {
     case 0:
         for (int i = 0; i < n; i++)
-            out[i] = out[i] != out[i] ? prefix : out[i];
+            out[i] = is_gap(out[i]) ? settle_sum(prefix) : out[i];
         break;
     case 1:
         for (int i = 0; i < n; i++)
-            out[i] = out[i] != out[i] ? prefix + p0[i] : out[i];
+            out[i] = is_gap(out[i]) ? settle_sum(prefix + p0[i]) : out[i];
         break;
     case 2:
         for (int i = 0; i < n; i++)
-            out[i] = out[i] != out[i] ? prefix + p0[i] + p1[i] : out[i];
+            out[i] = is_gap(out[i]) ? settle_sum(prefix + p0[i] + p1[i])
+                                    : out[i];
         break;
     case 3:
         for (int i = 0; i < n; i++)
-            out[i] = out[i] != out[i] ? prefix + p0[i] + p1[i] + p2[i] : out[i];
+            out[i] = is_gap(out[i])
+                         ? settle_sum(prefix + p0[i] + p1[i] + p2[i])
+                         : out[i];
         break;
     default:
         for (int i = 0; i < n; i++)
-            out[i] = out[i] != out[i] ? prefix + p0[i] + p1[i] + p2[i] + p3[i]
-                                      : out[i];
+            out[i] = is_gap(out[i])
+                         ? settle_sum(prefix + p0[i] + p1[i] + p2[i] + p3[i])
+                         : out[i];
         break;
     }
 }
@@ -895,7 +925,7 @@ KS_HOT static int any_gap(const double *out, int n)
 {
     int gaps = 0;
     for (int i = 0; i < n; i++)
-        gaps |= out[i] != out[i];
+        gaps |= is_gap(out[i]);
     return gaps;
 }
 
@@ -905,7 +935,10 @@ static void eval_summary(sim_worker *worker, const sim_node *node)
 {
     double *out = lanes_of(worker, node->slot);
     int n = worker->n;
-    fill(out, n, NAN);
+    double gap;
+    uint64_t gap_bits = GAP_BITS;
+    memcpy(&gap, &gap_bits, sizeof gap);
+    fill(out, n, gap);
     int dep = node->part_first;
     for (int c = 0; c < node->combo_count; c++) {
         if (c > 0 && !any_gap(out, n))
@@ -920,8 +953,15 @@ static void eval_summary(sim_worker *worker, const sim_node *node)
     double *fallback = worker->scratch + 3 * (size_t)KS_SIM_BLOCK;
     eval_formula(worker, node, fallback);
     for (int i = 0; i < n; i++)
-        if (out[i] != out[i])
+        if (is_gap(out[i]))
             out[i] = fallback[i];
+}
+
+/* A step of an input item's year: an infinity is an overflow, an error
+ * (recalc.c makes it one once the year's steps are done). */
+KS_HOT_INLINE double settle_step(double value)
+{
+    return value - value == 0 || value != value ? value : ks_box_error(0);
 }
 
 KS_HOT static void eval_row_op(sim_worker *worker, const sim_node *node)
@@ -934,10 +974,10 @@ KS_HOT static void eval_row_op(sim_worker *worker, const sim_node *node)
                                  worker->scratch + KS_SIM_BLOCK);
     if (node->op == KS_ROW_ADD)
         for (int i = 0; i < n; i++)
-            target[i] = a[i] + b[i];
+            target[i] = settle_step(a[i] + b[i]);
     else if (node->op == KS_ROW_SUB)
         for (int i = 0; i < n; i++)
-            target[i] = a[i] - b[i];
+            target[i] = settle_step(a[i] - b[i]);
     else
         memcpy(target, a, (size_t)n * sizeof *target);
 }

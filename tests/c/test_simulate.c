@@ -635,9 +635,10 @@ static void test_overflow_in_trials(void **state)
             assert_int_equal(ks_sim_invalid(result, o), 50000);
             assert_true(isnan(ks_sim_mean(result, o)));
         }
-        /* x@FY02 is x@3Q02 + 4Q02 in every trial: infinite, an overflow */
-        assert_int_equal(ks_sim_overflow(result, 1), 50000);
-        assert_int_equal(ks_sim_overflow(result, 0), 0); /* an error */
+        /* x@FY02 is x@3Q02 + 4Q02 in every trial: an overflow there is
+         * an error, as in the model (not a value beyond the bound) */
+        assert_int_equal(ks_sim_overflow(result, 1), 0);
+        assert_int_equal(ks_sim_overflow(result, 0), 0);
         double mean, variance;
         ks_dist tri = dist(KS_DIST_TRIANGULAR, -1e100, 1.5e100, 2e99);
         ks_dist_moments(&tri, &mean, &variance);
@@ -650,6 +651,47 @@ static void test_overflow_in_trials(void **state)
         /* x@4Q02 itself: finite draws, all beyond the bound */
         assert_int_equal(ks_sim_overflow(result, 4), 50000);
         ks_sim_result_free(result);
+    }
+    ks_model_free(model);
+}
+
+/* A summary whose quarters overflow is an error in a trial as it is in
+ * the model, so what reads it agrees too: 1 / big@FY02 is an error in
+ * both, never 1 / inf = 0. */
+static void test_summary_overflow_agrees_with_model(void **state)
+{
+    (void)state;
+    ks_model *model = small_model(NULL);
+    define(model, "big", "x / 1", KS_RULE_SUM);
+    define(model, "inv", "1 / big@FY02", KS_RULE_FORMULA);
+    report(model, "x@3Q02", 1.5e308);
+    static const double fourth[] = { 1e308, -1e308, 1 };
+    for (int k = 0; k < 3; k++) {
+        report(model, "x@4Q02", fourth[k]);
+        int item, period;
+        ks_value value;
+        assert_int_equal(ks_cell_lookup(model, "inv@4Q02", &item, &period,
+                                        NULL), KS_OK);
+        assert_int_equal(ks_get(model, item, period, &value, NULL), KS_OK);
+        ks_sim_draw draw = { "x@4Q02", dist(KS_DIST_FIXED, fourth[k], 0, 0) };
+        const char *outputs[] = { "inv@4Q02", "big@FY02" };
+        for (int threads = 1; threads <= 2; threads++) {
+            ks_sim_result *result = run(model, &draw, 1, outputs, 2, 3000,
+                                        threads);
+            if (value.kind == KS_NUMBER) {
+                assert_int_equal(ks_sim_count(result, 0), 3000);
+                assert_true(fabs(ks_sim_mean(result, 0) - value.number) <=
+                            1e-12 * fabs(value.number));
+                assert_true(ks_sim_min(result, 0) == value.number);
+            } else {
+                assert_int_equal(value.kind, KS_ERROR);
+                assert_int_equal(ks_sim_count(result, 0), 0);
+                assert_int_equal(ks_sim_invalid(result, 0), 3000);
+                assert_int_equal(ks_sim_count(result, 1), 0);
+            }
+            ks_sim_result_free(result);
+        }
+        assert_int_equal(value.kind, k == 0 ? KS_ERROR : KS_NUMBER);
     }
     ks_model_free(model);
 }
@@ -936,6 +978,7 @@ int main(void)
         cmocka_unit_test(test_draws_that_cannot_be_finite_refused),
         cmocka_unit_test(test_overflowing_outputs_counted),
         cmocka_unit_test(test_overflow_in_trials),
+        cmocka_unit_test(test_summary_overflow_agrees_with_model),
         cmocka_unit_test(test_nan_thresholds),
         cmocka_unit_test(test_tiny_spreads),
         cmocka_unit_test(test_interrupted_promptly),
