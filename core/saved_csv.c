@@ -588,9 +588,13 @@ ks_status ks_export_scenarios_csv(ks_model *model, const char *path,
     if (status == KS_OK)
         status = ks_export_rows(model, target.out, &with_column, 1, err);
     int count = ks_saved_scenario_count(model);
-    for (int i = 0; status == KS_OK && i < count; i++)
-        status = export_scenario(model, ks_saved_scenario_name(model, i),
-                                 &with_column, target.out, err);
+    for (int i = 0; status == KS_OK && i < count; i++) {
+        status = ks_check_interrupt(ks_model_allocator(model), err,
+                                    "exporting saved scenarios");
+        if (status == KS_OK)
+            status = export_scenario(model, ks_saved_scenario_name(model, i),
+                                     &with_column, target.out, err);
+    }
     if (status == KS_OK)
         status = ks_atomic_commit(&target, err);
     ks_atomic_end(&target);

@@ -12,6 +12,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <setjmp.h>
@@ -689,6 +690,63 @@ static void test_interrupted_import(void **state)
     assert_true(interrupt_import(path, 2) >= 3);
 }
 
+/* Files in a directory other than . and .. */
+static int entries_in(const char *directory)
+{
+    DIR *dir = opendir(directory);
+    assert_non_null(dir);
+    int count = 0;
+    struct dirent *entry;
+    while ((entry = readdir(dir)) != NULL)
+        count += strcmp(entry->d_name, ".") && strcmp(entry->d_name, "..");
+    closedir(dir);
+    return count;
+}
+
+/* An export with every saved scenario interrupted at each of its polls
+ * (one per scenario): KS_EINTERRUPTED, the old file as it was, no
+ * temporary file left, nothing leaked. */
+static void test_interrupted_export(void **state)
+{
+    (void)state;
+    char directory[600], path[700];
+    snprintf(directory, sizeof directory, "%s/export-interrupt",
+             KESSAN_TEST_TMP);
+    assert_true(mkdir(directory, 0700) == 0 || errno == EEXIST);
+    snprintf(path, sizeof path, "%s/all.csv", directory);
+    write_file(path, "old\n");
+    long interrupted = 0;
+    for (long k = 1;; k++) {
+        poll_count poll = { 0, LONG_MAX };
+        ks_allocator alloc = hook_allocator;
+        alloc.interrupted = poll_after;
+        alloc.interrupt_data = &poll;
+        arm(0, 0);
+        ks_model *model = open_model(FIXTURE, &alloc);
+        poll.calls = 0;
+        poll.fire_at = k;
+        ks_error err;
+        ks_status status = ks_export_scenarios_csv(model, path, NULL, &err);
+        poll.fire_at = LONG_MAX;
+        ks_model_free(model);
+        assert_int_equal(the_hook.live, 0);
+        assert_int_equal(entries_in(directory), 1);
+        if (status == KS_OK) {
+            assert_true(poll.calls < k);
+            break;
+        }
+        if (status != KS_EINTERRUPTED)
+            fail_msg("k=%ld: %s", k, err.message);
+        assert_string_equal(err.message,
+                            "interrupted while exporting saved scenarios");
+        char *text = read_text(path);
+        assert_string_equal(text, "old\n");
+        free(text);
+        interrupted++;
+    }
+    assert_int_equal(interrupted, 2); /* low and high */
+}
+
 static void test_enomem_open(void **state)
 {
     (void)state;
@@ -759,6 +817,7 @@ int main(void)
         cmocka_unit_test(test_failed_import_changes_nothing),
         cmocka_unit_test(test_many_scenarios_open),
         cmocka_unit_test(test_interrupted_import),
+        cmocka_unit_test(test_interrupted_export),
         cmocka_unit_test(test_enomem_open),
         cmocka_unit_test(test_enomem_save),
         cmocka_unit_test(test_enomem_import),
