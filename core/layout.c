@@ -330,7 +330,8 @@ static ks_status collect_printed_forms(table *t, ks_error *err)
         if (printed->measure != KS_MEASURE_VALUE || printed->is_missing)
             continue;
         if (printed->decimals > t->decimals[printed->item])
-            t->decimals[printed->item] = (signed char)printed->decimals;
+            t->decimals[printed->item] =
+                (signed char)clamp_decimals(printed->decimals);
         if (printed->is_percent)
             t->percent[printed->item] = 1;
     }
