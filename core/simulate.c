@@ -1573,14 +1573,16 @@ static sim_thread *workers_new(const sim_plan *plan, int count)
  * sd, widened to its min and max and by 1%. */
 #define PILOT_TRIALS 1024
 
-static void fix_ranges(const sim_plan *plan, sim_worker *worker,
-                       ks_sim_result *result)
+static int fix_ranges(const sim_plan *plan, sim_worker *worker,
+                      ks_sim_result *result)
 {
     int outputs = plan->output_count;
     for (int o = 0; o < outputs; o++)
         ks_moments_clear(&result->moments[o]);
     ks_rng_seed(&worker->rng, plan->seed, UINT64_MAX);
     for (int64_t at = 0; at < PILOT_TRIALS; at += KS_SIM_BLOCK) {
+        if (ks_interrupted(plan->alloc))
+            return -1;
         worker->n = KS_SIM_BLOCK;
         eval_block(worker);
         for (int o = 0; o < outputs; o++)
@@ -1607,6 +1609,7 @@ static void fix_ranges(const sim_plan *plan, sim_worker *worker,
         }
         ks_hist_init(&result->hist[o], lo, hi);
     }
+    return 0;
 }
 
 static ks_status run_trials(const sim_plan *plan, const ks_sim_spec *spec,
@@ -1637,7 +1640,14 @@ static ks_status run_trials(const sim_plan *plan, const ks_sim_spec *spec,
                             "simulate: out of memory for %d threads",
                             thread_count);
     }
-    fix_ranges(plan, &threads[0].worker, result);
+    if (fix_ranges(plan, &threads[0].worker, result) != 0) {
+        ks_mem_free(alloc, run.chunk_moments);
+        workers_free(alloc, threads, thread_count);
+        ks_mem_free(alloc, ids);
+        return ks_error_set(err, KS_EINTERRUPTED,
+                            "interrupted while simulating (0 of %lld trials "
+                            "done)", (long long)plan->trials);
+    }
     int started = 0;
     for (int t = 0; t < thread_count; t++) {
         threads[t].run = &run;
