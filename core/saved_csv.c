@@ -15,6 +15,7 @@
 #include "csv_export.h"
 #include "csv_file.h"
 #include "error.h"
+#include "model_internal.h"
 #include "name_hash.h"
 #include "saved_csv.h"
 #include "value.h"
@@ -560,13 +561,22 @@ ks_status ks_import_values(ks_model *model, const char *path,
 
 /* ---- exporting ---------------------------------------------------------- */
 
-/* One saved scenario's rows, without a header, after the model's. */
-static ks_status export_scenario(ks_model *model, const char *name,
+/* One saved scenario's rows, without a header, after the model's: a
+ * handle of its name carrying its saved overrides, made from the saved
+ * set by index (ks_scenario_new looks the name up among all of them: n
+ * scenarios exported took n^2/2 name compares). */
+static ks_status export_scenario(ks_model *model, size_t index,
                                  const ks_export_options *options, FILE *out,
                                  ks_error *err)
 {
+    const ks_saved_scenario *saved = &model->book->saved.scenarios[index];
     ks_model *scenario = NULL;
-    ks_status status = ks_scenario_new(model, name, &scenario, err);
+    ks_status status = ks_scenario_new_blank(model, saved->name, &scenario,
+                                             err);
+    for (size_t i = 0; status == KS_OK && i < saved->count; i++)
+        status = ks_set_input(scenario, saved->cells[i].item,
+                              saved->cells[i].period, saved->cells[i].value,
+                              KS_PROV_OVERRIDDEN, err);
     if (status == KS_OK)
         status = ks_export_rows(scenario, out, options, 0, err);
     ks_model_free(scenario);
@@ -587,13 +597,13 @@ ks_status ks_export_scenarios_csv(ks_model *model, const char *path,
                                        path, err);
     if (status == KS_OK)
         status = ks_export_rows(model, target.out, &with_column, 1, err);
-    int count = ks_saved_scenario_count(model);
-    for (int i = 0; status == KS_OK && i < count; i++) {
+    size_t count = (size_t)ks_saved_scenario_count(model);
+    for (size_t i = 0; status == KS_OK && i < count; i++) {
         status = ks_check_interrupt(ks_model_allocator(model), err,
                                     "exporting saved scenarios");
         if (status == KS_OK)
-            status = export_scenario(model, ks_saved_scenario_name(model, i),
-                                     &with_column, target.out, err);
+            status = export_scenario(model, i, &with_column, target.out,
+                                     err);
     }
     if (status == KS_OK)
         status = ks_atomic_commit(&target, err);
