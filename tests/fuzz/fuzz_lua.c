@@ -9,7 +9,8 @@
  * import through scratch files, close, collectgarbage.  And what an
  * attacker writes: option and nested tables (and cells) whose metamethods
  * close the model or drop it and collect, finalizers that do the same in
- * the middle of the next call, simulate, goal seek, data tables and
+ * the middle of the next call (queued under a collector set to step on
+ * every allocation, then a call that allocates as it reads the model), simulate, goal seek, data tables and
  * tornadoes with such options and with NaN, infinite, huge and negative
  * counts and parameters, extreme distributions, NULs in every kind of
  * string, coroutines and bounded pcall loops, paths with NULs, ../ and
@@ -238,6 +239,22 @@ static const char *const driver[] = {
     "  function() local mt = getmetatable(pick(grids) or pick(results) or\n"
     "    handle()); if type(mt) == 'table' then mt.__gc = nil end end,\n"
     "  function() error(setmetatable({}, {__tostring = closer()})) end,\n"
+    "  function() local h, other = handle(), handle()\n"
+    "    local calls = {function() return h:explain(cell()) end,\n"
+    "      function() return tostring(kessan.compare{h, other}) end,\n"
+    "      function() return h:scenario(text()) end,\n"
+    "      function() return tostring(h) end,\n"
+    "      function() return h:items(), h:periods(), h:scenarios() end,\n"
+    "      function() return h:export(scratch, {scenario = true}) end,\n"
+    "      function() return h:datatable{rows = {cell(), {1, 2, 3}},\n"
+    "        out = {cell(), cell()}} end,\n"
+    "      function() for _ in pairs(h[id()]) do end end}\n"
+    "    collectgarbage('incremental', 1, 1000)\n"
+    "    for _ = 1, 1 + byte() % 32 do setmetatable({}, {__gc = function()\n"
+    "      pcall(h.close, h); pcall(other.close, other) end}) end\n"
+    "    local ok, why = pcall(calls[byte() % #calls + 1])\n"
+    "    collectgarbage('incremental', 200, 100)\n"
+    "    if not ok then error(why, 0) end end,\n"
     "}\n"
     "ops_again = function() return ops[byte() % #ops + 1]() end\n"
     "while pos <= #data do\n"
