@@ -1,4 +1,4 @@
--- thirty exports and ten grid exports in the box leave no temporaries
+-- twelve exports and six grid exports in the box leave no temporaries
 -- expect: ok
 local OUTSIDE = ...
 local kessan = require "kessan"
@@ -10,5 +10,5 @@ local function refused(f, ...)
   return not ok or result == nil or result == false
 end
 local g = s:datatable{rows = {"rev.a@3Q02", {1, 2}}, out = "op_income@3Q02"}
-for i = 1, 30 do assert(m:export("e" .. (i % 7) .. ".csv")) end
-for i = 1, 10 do assert(g:export("g.csv")) end
+for i = 1, 12 do assert(m:export("e" .. (i % 7) .. ".csv")) end
+for i = 1, 6 do assert(g:export("g.csv")) end
