@@ -24,8 +24,10 @@
 #include "saved_csv.h"
 #include "value.h"
 
-/* Values applied between two interrupt polls (a few milliseconds). */
+/* Values applied, and formulas compiled in a batch, between two
+ * interrupt polls (a few milliseconds). */
 #define POLL_VALUES 4096
+#define POLL_FORMULAS 256
 
 typedef struct opener {
     const char *directory;
@@ -449,6 +451,9 @@ static ks_status define_one_by_one(items_reader *reader, const char *name,
 {
     for (size_t i = 0; i < reader->formula_count; i++) {
         const pending_formula *pending = &reader->formulas[i];
+        if (ks_interrupted(reader->alloc))
+            return ks_error_set(err, KS_EINTERRUPTED, "interrupted while "
+                                "compiling the formulas of %s", name);
         ks_status status = ks_define(reader->model, pending->id,
                                      pending->formula, NULL, err);
         if (status != KS_OK) {
@@ -469,6 +474,12 @@ static ks_status define_formulas(items_reader *reader, const char *name,
     ks_model_begin_batch(reader->model);
     for (size_t i = 0; i < reader->formula_count; i++) {
         const pending_formula *pending = &reader->formulas[i];
+        if (i % POLL_FORMULAS == POLL_FORMULAS - 1 &&
+            ks_interrupted(reader->alloc)) {
+            ks_model_end_batch(reader->model, NULL);
+            return ks_error_set(err, KS_EINTERRUPTED, "interrupted while "
+                                "compiling the formulas of %s", name);
+        }
         ks_status status = ks_define(reader->model, pending->id,
                                      pending->formula, NULL, err);
         if (status != KS_OK) {

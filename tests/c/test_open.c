@@ -472,6 +472,21 @@ static void test_open_interrupted(void **state)
     ks_model *model = open_ok(directory);
     assert_int_equal(ks_saved_scenario_count(model), 3000);
     ks_model_free(model);
+    /* 600 formulas: a poll every 256 compiled */
+    const char *many = scratch("interrupt-formulas");
+    make_good(many);
+    snprintf(path, sizeof path, "%s/items.csv", many);
+    out = fopen(path, "wb");
+    assert_non_null(out);
+    fputs("id,label,rule,formula\nrev.total,Total revenues,sum,\n", out);
+    for (int i = 0; i < 600; i++)
+        fprintf(out, "f%d,F,formula,rev.total * %d\n", i, i);
+    assert_int_equal(fclose(out), 0);
+    write_file(many, "values.csv", "item,period,value\n");
+    assert_true(interrupt_each_poll(many) >= 7);
+    model = open_ok(many);
+    assert_int_equal(ks_item_count(model), 601);
+    ks_model_free(model);
 }
 
 int main(void)
