@@ -130,15 +130,20 @@ do
 end
 
 -- ---- 2. finalizers that fire during a call ----------------------------------
--- Before each call: the collector is drained, garbage with __gc is made,
--- and the collector is stepped (in small steps) until the first of those
--- finalizers has run, so the others are pending and the call's first
--- allocations run them.  The `shift`-th finalizer run during the call
--- attacks: it tries to change the victim (refusals recorded) and closes
--- it, so successive rounds strike at successive allocations of the call.
+-- The collector is set so that, once it runs finalizers, it runs the next
+-- ones only after about 550 more bytes are allocated (incremental, pause
+-- 1000, step multiplier 100, step size 2^9: some 130 finalizers a step).
+-- Before each call: the collector is drained, 400 objects with __gc are
+-- made, the collector is stepped until the first of them has run, and a
+-- string of `k` bytes is made, so the next ones run after about 550 - k
+-- bytes of the call's allocations.  The first finalizer run during the
+-- call attacks: it tries to change the victim (refusals recorded) and
+-- closes it.  Round after round, k strikes at successive allocations of
+-- the first 550 bytes the call allocates.
+local GC_GAP, PAD_STEP, GARBAGE = 576, 16, 400
 local in_call, victim, hits, refusals = false, nil, 0, {}
-local fired, runs, shift, pending = false, 0, 1, 0
-local function arm(count)
+local fired, pending = false, 0
+local function arm(count, k)
   collectgarbage()
   pending = 0
   for _ = 1, count do
@@ -146,9 +151,7 @@ local function arm(count)
     setmetatable({}, {__gc = function()
       fired = true
       pending = pending - 1
-      if not in_call then return end
-      runs = runs + 1
-      if runs ~= shift or not victim then return end
+      if not (in_call and victim) then return end
       local v = victim
       victim = nil
       hits = hits + 1
@@ -163,7 +166,7 @@ local function arm(count)
   end
   fired = false
   repeat collectgarbage("step", 0) until fired
-  if os.getenv("DBG") then print("pending", pending) end
+  return k > 0 and string.rep("x", k) or nil
 end
 
 -- `make()` returns the object the finalizer attacks and a function making
@@ -172,16 +175,16 @@ end
 local function attack(name, make, verify)
   local before = hits
   refusals = {}
-  collectgarbage("incremental", 1000, 400, 3)
-  for round = 1, 24 do
+  collectgarbage("incremental", 1000, 100, 9)
+  for k = 0, GC_GAP, PAD_STEP do
     local target, call = make()
-    shift = round
-    arm(200)
-    victim, runs = target, 0
+    local pad = arm(GARBAGE, k)
+    victim = target
     in_call = true
     local mark = #refusals
     local ok, result = pcall(call)
     in_call = false
+    assert(pad or k == 0)
     local struck = victim == nil
     victim = nil
     -- struck by the pin's own allocation, before the call held anything:
@@ -275,7 +278,7 @@ attack("compare", function()
   s:set("rev.a@3Q02", 150)
   local spec = {m, s, items = {"rev.a", "op_income"}}
   return m, function() return kessan.compare(spec) end
-end, function(c) check.eq(#c.rows, 8, "compare rows") end)
+end, function(c) check.eq(#c.rows, 32, "compare rows") end)
 attack("compare scenario closed", function()
   local m = open()
   local s = m:scenario("low")
@@ -371,12 +374,12 @@ do
   local m = open()
   local s = m:scenario("s")
   local seen = 0
-  collectgarbage("incremental", 1000, 400, 3)
-  for round = 1, 8 do
+  collectgarbage("incremental", 1000, 100, 9)
+  for k = 0, GC_GAP, PAD_STEP do
     local spec = {rows = {"rev.a@3Q02", {1, 2}}, out = "op_income@3Q02"}
     collectgarbage()
     local saw
-    for _ = 1, 100 do
+    for _ = 1, GARBAGE do
       setmetatable({}, {__gc = function()
         fired = true
         if in_call and not saw then
@@ -388,6 +391,7 @@ do
     end
     fired = false
     repeat collectgarbage("step", 0) until fired
+    local pad = k > 0 and string.rep("x", k) or nil
     in_call = true
     local g = s:datatable(spec)
     in_call = false
