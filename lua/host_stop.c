@@ -3,20 +3,20 @@
  * Three layers, each for what the one before cannot reach:
  *  - Lua hooks.  With a timeout the main thread gets a count hook before
  *    the script starts, and every coroutine inherits it from the thread
- *    that creates it; Ctrl-C, and the watchdog at the deadline, set one on
- *    the main thread from a signal handler.  Once the script is stopped
- *    the hook raises, and from then on the running thread and the main
- *    thread raise at every instruction: no pcall loop, in any coroutine,
- *    swallows it.
+ *    that creates it; Ctrl-C, and the watchdog at the deadline, set one
+ *    on the main thread and on the running coroutine from a signal
+ *    handler.  Once the script is stopped the hook raises, and from then
+ *    on the running thread and the main thread raise at every
+ *    instruction: no pcall loop, in any coroutine, swallows it.
  *  - The interrupt lent to the core (lk_host_interrupt): simulate, data
  *    tables, tornado, goal seek and opening values poll it and return
  *    KS_EINTERRUPTED; the poll also marks the call stopped, so the hooks
  *    above take over as soon as Lua runs again.
- *  - A watchdog thread: what neither reaches (a finalizer, which Lua runs
- *    with hooks off; a long C function of Lua's own libraries; a coroutine
- *    without a hook under Ctrl-C) ends the process HOST_STOP_GRACE seconds
- *    after the stop, with a message and exit status 1.  It watches the
- *    closing of the state too: finalizers run within the script's time.
+ *  - A watchdog thread: what neither reaches (a finalizer or a message
+ *    handler, which Lua runs with hooks off; a long C function of Lua's
+ *    own libraries) ends the process HOST_STOP_GRACE seconds after the
+ *    stop, with a message and exit status 1.  It watches the closing of
+ *    the state too: finalizers run within the script's time.
  * The poll is called from the core's worker threads: atomics and the
  * clock only.
  */
@@ -44,6 +44,7 @@ struct host_stop {
     double timeout;                /* seconds, 0: none                    */
     lk_host_interrupt interrupt;   /* polls this stop                     */
     lua_State *L;                  /* the main thread, during a call      */
+    lua_State *volatile running;   /* the coroutine a guarded call runs   */
     atomic_int reason;             /* host_stop_reason                    */
     atomic_llong deadline_ns;      /* monotonic, 0: none                  */
     atomic_int watching;           /* the watchdog runs while 1           */
@@ -128,7 +129,9 @@ static void host_hook(lua_State *L, lua_Debug *ar)
  * pcall loops, the cost multiplies level by level.  coroutine.create,
  * resume and wrap (and the functions wrap returns) are guarded: once the
  * call is stopped, the calling thread and the thread it resumes raise at
- * their next instruction.
+ * their next instruction, and the caller again when the resumed one
+ * returns.  The guards also keep the coroutine running now, which Ctrl-C
+ * sets its hook on (without a timeout no thread has one before).
  */
 
 static void host_stop_spread(lua_State *L, lua_State *resumed)
@@ -140,20 +143,37 @@ static void host_stop_spread(lua_State *L, lua_State *resumed)
         lua_sethook(resumed, host_hook, LUA_MASKCOUNT, 1);
 }
 
-/* Call upvalue 1 with the arguments, after the spread. */
+/* Call upvalue 1 with the arguments, after the spread.  While it runs,
+ * `resumed` is the coroutine Ctrl-C sets its hook on (with the main
+ * thread's); the call is protected so that the one before is put back
+ * whatever happens, and its error raised again. */
 static int host_call_guarded(lua_State *L, lua_State *resumed)
 {
+    host_stop *stop = host_stop_of(L);
     host_stop_spread(L, resumed);
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_insert(L, 1);
-    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    lua_State *outer = stop->running;
+    if (resumed)
+        stop->running = resumed;
+    int status = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
+    stop->running = outer;
+    host_stop_spread(L, NULL); /* stopped meanwhile: this thread too */
+    if (status != LUA_OK)
+        return lua_error(L);
     return lua_gettop(L);
 }
 
-/* A function coroutine.wrap returned. */
+/* A function coroutine.wrap returned: upvalue 1 is Lua's, whose own
+ * upvalue 1 is the coroutine. */
 static int host_guarded(lua_State *L)
 {
-    return host_call_guarded(L, NULL);
+    lua_State *coroutine = NULL;
+    if (lua_getupvalue(L, lua_upvalueindex(1), 1) != NULL) {
+        coroutine = lua_tothread(L, -1);
+        lua_pop(L, 1);
+    }
+    return host_call_guarded(L, coroutine);
 }
 
 /* The arguments are checked here, so that a bad one is named as the
@@ -208,9 +228,12 @@ static void host_on_interrupt(int signal_number)
     if (!stop)
         return;
     host_stop_mark(stop, HOST_STOP_INTERRUPT);
+    int mask = LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT;
     if (stop->L)
-        lua_sethook(stop->L, host_hook, LUA_MASKCALL | LUA_MASKRET |
-                    LUA_MASKCOUNT, 1);
+        lua_sethook(stop->L, host_hook, mask, 1);
+    lua_State *running = stop->running;
+    if (running)
+        lua_sethook(running, host_hook, mask, 1);
 }
 
 /* The watchdog's nudge at the deadline: the main thread checks at its
@@ -219,8 +242,12 @@ static void host_on_alarm(int signal_number)
 {
     (void)signal_number;
     host_stop *stop = host_signal_stop;
-    if (stop && stop->L)
-        lua_sethook(stop->L, host_hook, LUA_MASKCOUNT, 1);
+    if (!stop || !stop->L)
+        return;
+    lua_sethook(stop->L, host_hook, LUA_MASKCOUNT, 1);
+    lua_State *running = stop->running;
+    if (running)
+        lua_sethook(running, host_hook, LUA_MASKCOUNT, 1);
 }
 
 static void host_handle(int signal_number, void (*handler)(int),
@@ -322,6 +349,7 @@ static int host_stop_arm(host_stop *stop, lua_State *L, long long deadline,
                          double grace)
 {
     stop->L = L;
+    stop->running = NULL;
     stop->grace_ns = (long long)(grace * 1e9);
     stop->caller = pthread_self();
     atomic_store(&stop->reason, HOST_STOP_NONE);
@@ -330,8 +358,15 @@ static int host_stop_arm(host_stop *stop, lua_State *L, long long deadline,
     host_handle(SIGALRM, host_on_alarm, &stop->old_alarm);
     host_handle(SIGINT, host_on_interrupt, &stop->old_int);
     atomic_store(&stop->watching, 1);
+    /* the signals are the caller's: the watchdog is born blocking them */
+    sigset_t blocked, before;
+    sigemptyset(&blocked);
+    sigaddset(&blocked, SIGINT);
+    sigaddset(&blocked, SIGALRM);
+    pthread_sigmask(SIG_BLOCK, &blocked, &before);
     stop->has_watchdog =
         pthread_create(&stop->watchdog, NULL, host_watchdog, stop) == 0;
+    pthread_sigmask(SIG_SETMASK, &before, NULL);
     if (stop->has_watchdog || deadline == 0)
         return 0; /* without a timeout, Ctrl-C does without the watchdog */
     atomic_store(&stop->watching, 0);
@@ -369,6 +404,7 @@ void host_stop_end(host_stop *stop, lua_State *L)
     sigaction(SIGINT, &stop->old_int, NULL);
     sigaction(SIGALRM, &stop->old_alarm, NULL);
     host_signal_stop = NULL;
+    stop->running = NULL;
     atomic_store(&stop->deadline_ns, 0);
     if (L)
         lua_sethook(L, NULL, 0, 0);
