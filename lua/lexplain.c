@@ -100,6 +100,20 @@ static const char *aux_field_text(lua_State *L, int idx)
     return lua_type(L, idx) == LUA_TSTRING ? lua_tostring(L, idx) : NULL;
 }
 
+/* Add the string at idx whole (an embedded zero included), or `fallback`
+ * when it is not a string. */
+static void aux_add_field(luaL_Buffer *line, lua_State *L, int idx,
+                          const char *fallback)
+{
+    size_t length;
+    if (lua_type(L, idx) != LUA_TSTRING) {
+        luaL_addstring(line, fallback);
+        return;
+    }
+    const char *text = lua_tolstring(L, idx, &length);
+    luaL_addlstring(line, text, length);
+}
+
 /* Append the lines of the node at the top of the stack to the table of
  * lines at `lines`. */
 static void aux_node_lines(lua_State *L, int lines, int depth)
@@ -129,22 +143,22 @@ static void aux_node_lines(lua_State *L, int lines, int depth)
     luaL_buffinit(L, &line);
     for (int i = 0; i < depth; i++)
         luaL_addstring(&line, "  ");
-    luaL_addstring(&line, text);
-    if (cell && strcmp(cell, text) != 0) {
+    aux_add_field(&line, L, node + 1, text);
+    if (cell && !lua_rawequal(L, node + 1, node + 2)) {
         luaL_addstring(&line, " [");
-        luaL_addstring(&line, cell);
+        aux_add_field(&line, L, node + 2, "");
         luaL_addchar(&line, ']');
     }
     luaL_addstring(&line, " = ");
     luaL_addstring(&line, error ? "#ERROR" : value);
     if (provenance && strcmp(provenance, "none") != 0) {
         luaL_addstring(&line, " (");
-        luaL_addstring(&line, provenance);
+        aux_add_field(&line, L, node + 3, "");
         luaL_addchar(&line, ')');
     }
     if (error) {
         luaL_addstring(&line, ": ");
-        luaL_addstring(&line, error);
+        aux_add_field(&line, L, node + 4, "");
     }
     luaL_pushresult(&line);
     lua_rawseti(L, lines, (lua_Integer)lua_rawlen(L, lines) + 1);

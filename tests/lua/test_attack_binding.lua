@@ -528,6 +528,11 @@ do
     check.raises(Z, r.prob, r, "rev.a@3Q02\0x", "<", 1)
     check.raises(Z, r.prob, r, "rev.a@3Q02", "<\0x", 1)
   end
+  -- the printer of a tree keeps a zero in a script's text, whole
+  local tree = m:explain("op_income@3Q02")
+  tree.text = "a\0b"
+  assert(kessan.format_explain(tree):find("a\0b = 60", 1, true),
+         "format_explain cut a text at its zero")
   -- __tostring is never called for a string argument
   local called = false
   local fake = setmetatable({}, {__tostring = function()
