@@ -85,7 +85,8 @@ do
   check.eq(g[2][1], 2 + 80 - 180, "datatable")
   local bars = m:tornado(trap({out = "op_income@3Q02",
                                inputs = trap({"rev.a@3Q02",
-                                              trap({"cost.total@3Q02", 170, 190}, m)},
+                                              trap({"cost.total@3Q02", 170,
+                                                    190}, m)},
                                              m)}, m))
   untouched("tornado")
   check.eq(#bars, 2, "tornado bars")
@@ -108,7 +109,8 @@ do
     untouched("discrete")
     check.near(d:mean(), 1.5, "discrete")
     local r = m:simulate(trap({trials = 100, seed = 1, progress = false,
-                               draws = trap({["rev.a@3Q02"] = kessan.fixed(7)}, m),
+                               draws = trap({["rev.a@3Q02"] =
+                                               kessan.fixed(7)}, m),
                                outputs = trap({"rev.a@3Q02"}, m),
                                correlate = trap({}, m)}, m))
     untouched("simulate")
@@ -238,7 +240,8 @@ end
 
 attack_inside("define", simple("define", "gross", "rev.total - cost.total",
                         {label = "Gross", unit = "JPY", rule = "sum"}))
-attack_inside("items", simple("items"), function(r) check.eq(#r, 8, "items") end)
+attack_inside("items", simple("items"),
+              function(r) check.eq(#r, 8, "items") end)
 attack_inside("item", simple("item", "rev.a"),
        function(r) check.eq(r.id, "rev.a", "item") end)
 attack_inside("periods", simple("periods"),
@@ -259,10 +262,12 @@ attack("export scenarios", simple("export", check.tmpname(".csv"),
                                   {scenario = true}))
 attack("import", simple("import", tmp, {reported = true}),
        function(r) check.eq(r, true, "import") end)
-attack_inside("goalseek", simple("goalseek", {target = "op_income@3Q02", value = 0,
+attack_inside("goalseek", simple("goalseek", {target = "op_income@3Q02",
+                                              value = 0,
                                        vary = "rev.a@3Q02"}),
        function(r) check.near(r, 100, "goalseek", 1e-6) end)
-attack_inside("datatable", simple("datatable", {rows = {"rev.a@3Q02", {1, 2, 3}},
+attack_inside("datatable", simple("datatable", {rows = {"rev.a@3Q02",
+                                                         {1, 2, 3}},
                                          cols = {"rev.b@3Q02", {10, 20}},
                                          out = {"op_income@3Q02",
                                                 "rev.total@3Q02"}}),
@@ -531,7 +536,8 @@ do
   -- the printer of a tree keeps a zero in a script's text, whole
   local tree = m:explain("op_income@3Q02")
   tree.text = "a\0b"
-  assert(kessan.format_explain(tree):find("a\0b = 60", 1, true),
+  assert(kessan.format_explain(tree):find("a\0b [op_income@3Q02] = 60", 1,
+                                          true),
          "format_explain cut a text at its zero")
   -- __tostring is never called for a string argument
   local called = false
