@@ -55,6 +55,8 @@ typedef struct target {
     target_kind kind;
     char *replaced; /* the file renamed over: the path or its link's end  */
     mode_t mode;    /* the mode the new file gets                         */
+    uid_t owner;    /* the old file's owner and group, or -1 for none     */
+    gid_t group;
 } target;
 
 static const char *refused_kind(mode_t mode)
@@ -92,7 +94,7 @@ static ks_status follow_link(const ks_allocator *alloc, const char *path,
 static ks_status classify(const ks_allocator *alloc, const char *path,
                           target *out, ks_error *err)
 {
-    *out = (target){ TARGET_REPLACED, NULL, 0644 };
+    *out = (target){ TARGET_REPLACED, NULL, 0644, (uid_t)-1, (gid_t)-1 };
     struct stat info, link;
     if (stat(path, &info) != 0) {
         if (errno != ENOENT)
@@ -115,6 +117,8 @@ static ks_status classify(const ks_allocator *alloc, const char *path,
         return ks_error_set(err, KS_EIO, "%s: refusing to write over %s",
                             path, refused_kind(info.st_mode));
     out->mode = info.st_mode & 07777;
+    out->owner = info.st_uid;
+    out->group = info.st_gid;
     if (lstat(path, &link) != 0)
         return ks_io_failure(path, "cannot write", err);
     if (S_ISLNK(link.st_mode))
@@ -412,7 +416,7 @@ static long name_max(int directory)
     return most > 0 && most < 65536 ? most : NAME_MAX;
 }
 
-static ks_status create_temporary(ks_atomic_file *file, mode_t mode,
+static ks_status create_temporary(ks_atomic_file *file, const target *what,
                                   ks_error *err)
 {
     file->prefix = temporary_prefix(file->alloc, file->name,
@@ -435,7 +439,11 @@ static ks_status create_temporary(ks_atomic_file *file, mode_t mode,
         return status;
     }
     lock_while_writing(fd);
-    (void)fchmod(fd, mode); /* mode is kept where the file system can */
+    /* owner, group and mode kept as far as the writer may set them (the
+     * owner before the mode: a change of owner clears set-id bits) */
+    if (what->owner != (uid_t)-1)
+        (void)fchown(fd, what->owner, what->group);
+    (void)fchmod(fd, what->mode);
     if (!(file->out = fdopen(fd, "w"))) {
         ks_status status = ks_io_failure(file->path, "cannot write", err);
         close(fd);
@@ -458,7 +466,7 @@ ks_status ks_atomic_begin(ks_atomic_file *file, const ks_allocator *alloc,
     else if (status == KS_OK) {
         status = open_directory(file, what.replaced, err);
         if (status == KS_OK)
-            status = create_temporary(file, what.mode, err);
+            status = create_temporary(file, &what, err);
     }
     ks_mem_free(alloc, what.replaced);
     if (status != KS_OK)

@@ -5,8 +5,9 @@
  *   - no file, or a regular file: written to a temporary file in the same
  *     directory (unnamed with O_TMPFILE where the system has it, else
  *     "NAME.tmp.PID.XXXXXX", locked while written), with the old file's
- *     mode (or 0644), synced, renamed over the path, and the directory
- *     synced.  On any failure the temporary is removed and the old file is
+ *     mode (or 0644) and, where the writer may set them, its owner and
+ *     group; synced, renamed over the path, and the directory synced.
+ *     On any failure the temporary is removed and the old file is
  *     untouched.  Temporaries of this pattern left by a writer that was
  *     killed (its pid gone and no lock held on the file) are removed when
  *     the next one begins.  A name too long to take the suffix gets a
