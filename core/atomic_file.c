@@ -459,6 +459,8 @@ ks_status ks_atomic_begin(ks_atomic_file *file, const ks_allocator *alloc,
 {
     *file = (ks_atomic_file){ .alloc = alloc, .path = path,
                               .directory = -1 };
+    if (!path || !*path)
+        return ks_error_set(err, KS_EINVAL, "no path to write to");
     target what;
     ks_status status = classify(alloc, path, &what, err);
     if (status == KS_OK && what.kind == TARGET_IN_PLACE)

@@ -486,6 +486,10 @@ static void test_directory_refused(void **state)
     char *slashed = join(directory, "new/");
     assert_int_equal(ks_export_csv(model, slashed, NULL, &err), KS_EIO);
     assert_non_null(strstr(err.message, slashed));
+    /* no path at all */
+    ks_atomic_file file;
+    assert_int_equal(ks_atomic_begin(&file, NULL, "", &err), KS_EINVAL);
+    ks_atomic_end(&file);
     assert_int_equal(kind_of(inside), S_IFDIR);
     assert_file_is(kept, "kept\n");
     assert_int_equal(entries(inside), 1);
