@@ -4,7 +4,8 @@
  * Arguments are checked here; the work is core/whatif.h's.
  *
  *   s:goalseek{target = "op_income@4Q02", value = 0, vary = "rev.si@4Q02"
- *              [, lo =, hi =, tol =, max_iter =]} -> x, {iterations, residual}
+ *              [, lo =, hi =, tol =, max_iter =, residual_tol =]}
+ *              -> x, {iterations, residual, residual_tol}
  *   s:datatable{rows = {cell, {v...}} [, cols = {cell, {v...}}],
  *               out = cell | {cell...}} -> Grid
  *   s:tornado{out = cell, inputs = {cell | {cell, low, high}...}
@@ -126,17 +127,23 @@ static int w_goalseek(lua_State *L)
     if (!(max_iter >= 1 && max_iter <= 1e6) || max_iter != floor(max_iter))
         aux_misuse(L, "max_iter", "integer from 1 to 1000000 expected");
     options.max_iter = (int)max_iter;
+    options.residual_tol = aux_field_number(L, "residual_tol",
+                                            options.residual_tol, NULL);
+    if (!(options.residual_tol >= 0) || isinf(options.residual_tol))
+        aux_misuse(L, "residual_tol", "a number >= 0 expected (0: automatic)");
     ks_goalseek_result result;
     ks_error err;
     if (ks_goalseek(model, target, value, vary, &options, &result, &err) !=
         KS_OK)
         return lk_raise(L, &err);
     lua_pushnumber(L, result.solution);
-    lua_createtable(L, 0, 2);
+    lua_createtable(L, 0, 3);
     lua_pushinteger(L, result.iterations);
     lua_setfield(L, -2, "iterations");
     lua_pushnumber(L, result.residual);
     lua_setfield(L, -2, "residual");
+    lua_pushnumber(L, result.residual_tol);
+    lua_setfield(L, -2, "residual_tol");
     return 2;
 }
 

@@ -30,6 +30,29 @@ x = s:goalseek{target = "op_income@3Q02", value = 30, vary = "rev.b@3Q02",
                lo = 0, hi = 1000, tol = 1e-9, max_iter = 50}
 check.near(s:get("op_income@3Q02"), 30, "op_income at 30", 1e-6)
 
+-- the residual rule from Lua: the answer met the tolerance it reports; a
+-- step has no root, so it is an error, never the step's edge
+assert(info.residual_tol > 0 and math.abs(info.residual) <= info.residual_tol,
+       "residual within the reported tolerance")
+m:define("step", "if(rev.a > 150, 1, -1)")
+local u = m:scenario("step")
+check.raises("no root: at rev.a@3Q02 = ",
+             function()
+               return u:goalseek{target = "step@3Q02", value = 0,
+                                 vary = "rev.a@3Q02", lo = 100, hi = 200}
+             end)
+check.eq(u:get("rev.a@3Q02"), base_a, "the varied cell restored after no root")
+-- a loose absolute tolerance is the caller's to give, and it is reported
+local _, loose = u:goalseek{target = "step@3Q02", value = 0,
+                            vary = "rev.a@3Q02", lo = 100, hi = 200,
+                            residual_tol = 1}
+check.eq(loose.residual_tol, 1, "residual_tol given")
+check.raises("field 'residual_tol'", function()
+  return u:goalseek{target = "step@3Q02", value = 0, vary = "rev.a@3Q02",
+                    lo = 100, hi = 200, residual_tol = -1}
+end)
+u:close()
+
 -- no solution in the bracket: an error, and the input restored
 local before = s:get("rev.b@3Q02")
 check.raises("op_income@3Q02 cannot reach 0 by varying rev.b@3Q02 between "
