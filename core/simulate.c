@@ -15,9 +15,12 @@
  * then applied lane by lane).  Every other cell is a constant: the model's
  * current value.
  */
+#define _POSIX_C_SOURCE 200809L
+
 #include <float.h>
 #include <math.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
@@ -1655,11 +1658,18 @@ static ks_status run_trials(const sim_plan *plan, const ks_sim_spec *spec,
         threads[t].progress = spec->progress;
         threads[t].progress_data = spec->progress_data;
     }
+    /* Workers start with every signal blocked (a thread inherits its
+     * creator's mask), so the host's handlers (Ctrl-C, alarms) run on the
+     * calling thread, never on a thread it does not know of. */
+    sigset_t all_signals, caller_mask;
+    sigfillset(&all_signals);
+    pthread_sigmask(SIG_SETMASK, &all_signals, &caller_mask);
     for (int t = 1; t < thread_count; t++) {
         if (pthread_create(&ids[t], NULL, thread_main, &threads[t]) != 0)
             break; /* the threads that started take its chunks */
         started = t;
     }
+    pthread_sigmask(SIG_SETMASK, &caller_mask, NULL);
     thread_main(&threads[0]);
     for (int t = 1; t <= started; t++)
         pthread_join(ids[t], NULL);
