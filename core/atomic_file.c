@@ -331,7 +331,8 @@ static void lock_while_writing(int fd)
 static int open_unnamed(int directory)
 {
 #ifdef O_TMPFILE
-    int fd = openat(directory, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+    /* read and write: copied from if it cannot be linked (copy_to_named) */
+    int fd = openat(directory, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
     if (fd < 0)
         return -1;
     char proc[64];
@@ -381,6 +382,61 @@ static int name_unnamed(ks_atomic_file *file, int fd)
             return -1;
     }
     return -1;
+}
+
+static int write_all(int fd, const char *data, size_t size)
+{
+    while (size > 0) {
+        ssize_t wrote = write(fd, data, size);
+        if (wrote < 0 && errno == EINTR)
+            continue;
+        if (wrote < 0)
+            return -1;
+        data += wrote;
+        size -= (size_t)wrote;
+    }
+    return 0;
+}
+
+/* Where the unnamed file cannot be linked after all (a /proc that does not
+ * link, a name taken 100 times): its contents copied to a named temporary,
+ * with its mode and owner, and synced.  0, or -1 with errno set (the named
+ * temporary, if made, is left to ks_atomic_end). */
+static int copy_to_named(ks_atomic_file *file, int from)
+{
+    struct stat info;
+    if (fstat(from, &info) != 0)
+        return -1;
+    int to = create_named(file);
+    if (to < 0)
+        return -1;
+    file->unnamed = 0;
+    lock_while_writing(to);
+    (void)fchown(to, info.st_uid, info.st_gid);
+    (void)fchmod(to, info.st_mode & 07777);
+    char buffer[16384];
+    off_t at = 0;
+    int failed = 0;
+    for (;;) {
+        ssize_t got = pread(from, buffer, sizeof buffer, at);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0) {
+            failed = got < 0;
+            break;
+        }
+        if (write_all(to, buffer, (size_t)got) != 0) {
+            failed = 1;
+            break;
+        }
+        at += got;
+    }
+    if (!failed && fsync(to) != 0)
+        failed = 1;
+    int saved = errno;
+    close(to);
+    errno = saved;
+    return failed ? -1 : 0;
 }
 
 /* The directory of `replaced` opened, and its last name kept. */
@@ -510,7 +566,8 @@ ks_status ks_atomic_commit(ks_atomic_file *file, ks_error *err)
                                 : ks_io_failure(file->path, "cannot write",
                                                 err);
     }
-    if (file->unnamed && name_unnamed(file, fileno(file->out)) != 0)
+    if (file->unnamed && name_unnamed(file, fileno(file->out)) != 0
+        && copy_to_named(file, fileno(file->out)) != 0)
         return ks_io_failure(file->path, "cannot name the temporary file",
                              err);
     if (renameat(file->directory, file->temporary, file->directory,

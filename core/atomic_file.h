@@ -3,7 +3,8 @@
  * (internal).  What the path names decides how:
  *
  *   - no file, or a regular file: written to a temporary file in the same
- *     directory (unnamed with O_TMPFILE where the system has it, else
+ *     directory (unnamed with O_TMPFILE where the system has it, given
+ *     a name only at commit, by linkat or else by a copy; otherwise
  *     "NAME.tmp.PID.XXXXXX", locked while written), with the old file's
  *     mode (or 0644) and, where the writer may set them, its owner and
  *     group; synced, renamed over the path, and the directory synced.
