@@ -33,6 +33,10 @@ static ks_explain_node *cell_node(ks_model *model, const ks_reader *reader,
     ks_value_from_boxed(model, boxed, prov, &node->value);
     node->item = item;
     node->period = period;
+    if (ks_explain_node_keep_error(alloc, node) != 0) {
+        ks_explain_node_free(alloc, node);
+        return NULL;
+    }
     return node;
 }
 

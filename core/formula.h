@@ -103,6 +103,11 @@ ks_status ks_formula_explain(const ks_formula *formula,
                              const ks_allocator *alloc,
                              ks_explain_node **out, ks_error *err);
 void ks_explain_node_free(const ks_allocator *alloc, ks_explain_node *node);
+/* An error node's description copied behind its text (one block, freed
+ * with it): the model describes errors into one buffer, which the next
+ * description overwrites.  0, or -1 when out of memory (node unchanged). */
+int ks_explain_node_keep_error(const ks_allocator *alloc,
+                               ks_explain_node *node);
 
 /*
  * Block evaluation for simulations: `lanes` trials at once.  load_block

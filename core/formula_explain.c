@@ -33,6 +33,23 @@ void ks_explain_node_free(const ks_allocator *alloc, ks_explain_node *node)
     ks_mem_free(alloc, node);
 }
 
+int ks_explain_node_keep_error(const ks_allocator *alloc,
+                               ks_explain_node *node)
+{
+    if (node->value.kind != KS_ERROR || !node->value.error || !node->text)
+        return 0;
+    size_t text_length = strlen(node->text);
+    size_t error_length = strlen(node->value.error);
+    char *both = ks_mem_realloc(alloc, (char *)node->text,
+                                text_length + error_length + 2);
+    if (!both)
+        return -1;
+    memcpy(both + text_length + 1, node->value.error, error_length + 1);
+    node->text = both;
+    node->value.error = both + text_length + 1;
+    return 0;
+}
+
 /* The text of a reference node: "rev.total@3Q02" for the cell it reads,
  * or the reference as written when it reads none (or names are absent). */
 static char *reference_text(const explainer *x, const ks_ast_node *node,
@@ -201,10 +218,11 @@ static ks_status explain_node(const explainer *x, int index, int evaluate,
     }
     if (!tree->text)
         return KS_ENOMEM;
-    if (status == KS_OK)
-        x->to_value(x->env->user_data, *value, tree->item, tree->period,
-                    &tree->value);
-    return status;
+    if (status != KS_OK)
+        return status;
+    x->to_value(x->env->user_data, *value, tree->item, tree->period,
+                &tree->value);
+    return ks_explain_node_keep_error(x->alloc, tree) ? KS_ENOMEM : KS_OK;
 }
 
 ks_status ks_formula_explain(const ks_formula *formula,

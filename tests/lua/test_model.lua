@@ -189,4 +189,22 @@ check.eq(blank:item("x").rule, "sum", "rule of a new item")
 check.eq(blank:get("x", "FY20"), 1 + 2 + 3 + 4, "a new model sums")
 
 check.cleanup()
+-- explain: each error node keeps its own description (the model describes
+-- errors into one buffer, so a node that pointed there showed the last)
+do
+  local e = assert(kessan.open(DIR))
+  e:define("bad1", "rev.a / 0")
+  e:define("bad2", "rev.b / (rev.a - rev.a)")
+  e:define("both", "bad1 + bad2")
+  local tree = e:explain("both@3Q02")
+  local plus = tree.children[1]
+  check.eq(plus.children[1].cell, "bad1@3Q02", "first operand")
+  check.eq(plus.children[2].cell, "bad2@3Q02", "second operand")
+  assert(plus.children[1].error:find("bad1@3Q02", 1, true),
+         "bad1's error names bad1: " .. tostring(plus.children[1].error))
+  assert(plus.children[2].error:find("bad2@3Q02", 1, true),
+         "bad2's error names bad2: " .. tostring(plus.children[2].error))
+  e:close()
+end
+
 print("test_model: ok")
