@@ -3,9 +3,9 @@
  * (kessan.normal, lognormal, uniform, triangular, pert, discrete, fixed),
  * the method s:simulate{...} of models and scenarios, and the
  * kessan.Simulation result (mean, sd, min, max, percentile, prob,
- * histogram, count, invalid, outputs, trials, __tostring).  The trials run
- * in the core (simulate.c); this file checks arguments, converts, and
- * draws the progress bar on stderr.
+ * histogram, count, invalid, overflow, outputs, trials, __tostring).
+ * The trials run in the core (simulate.c); this file checks arguments,
+ * converts, and draws the progress bar on stderr.
  *
  * Userdata
  *   kessan.Distribution  a ks_dist, discrete values and weights inline
@@ -606,6 +606,14 @@ static int r_invalid(lua_State *L)
     return 1;
 }
 
+/* r:overflow(cell): the invalid trials whose output was too large to hold */
+static int r_overflow(lua_State *L)
+{
+    ks_sim_result *result = aux_result(L);
+    lua_pushinteger(L, ks_sim_overflow(result, aux_output(L, result, 2)));
+    return 1;
+}
+
 static int r_percentile(lua_State *L)
 {
     ks_sim_result *result = aux_result(L);
@@ -780,6 +788,7 @@ static const luaL_Reg result_methods[] = {
     {"histogram", r_histogram},
     {"count", r_count},
     {"invalid", r_invalid},
+    {"overflow", r_overflow},
     {"outputs", r_outputs},
     {"trials", r_trials},
     {"close", r_close},

@@ -87,4 +87,26 @@ check.raises("not positive definite", m.simulate, m, {
                 { "x@4Q02", "x@2Q02", -0.9 } } })
 check.raises("q must be from 0 to 100", r.percentile, r, "x@4Q02", 101)
 check.raises("invalid option", r.prob, r, "x@4Q02", "==", 1)
+-- an output too large to hold in a trial is invalid, counted apart as an
+-- overflow, and every statistic of the rest stays finite
+do
+  local big = kessan.new{ fiscal_year_end_month = 3, first_year = 2002 }
+  big:define("x", nil, { rule = "sum" })
+  big:define("y", "x * x")
+  local rb = big:simulate{ trials = 4000, seed = 3,
+    draws = { ["x@4Q02"] = kessan.uniform(0, 2e150) },
+    outputs = { "y@4Q02", "x@4Q02" }, progress = false }
+  local n, bad = rb:count("y@4Q02"), rb:invalid("y@4Q02")
+  check.eq(n + bad, 4000, "every trial counted once")
+  assert(bad > 0 and rb:overflow("y@4Q02") == bad,
+         "y's invalid trials are its overflows: " .. bad)
+  check.eq(rb:overflow("x@4Q02"), rb:invalid("x@4Q02"), "x's overflows")
+  for _, cell in ipairs{ "y@4Q02", "x@4Q02" } do
+    for _, v in ipairs{ rb:mean(cell), rb:sd(cell), rb:max(cell),
+                        rb:percentile(cell, 99) } do
+      assert(v == v and math.abs(v) < math.huge, cell .. " statistic finite")
+    end
+  end
+  big:close()
+end
 print("test_simulate: ok")
