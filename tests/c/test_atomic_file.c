@@ -5,8 +5,9 @@
  * dangling link, a loop, a directory and an over-long name refused with
  * the errno text, a 255-byte name written, a read-only directory and a
  * full file size limit leaving the old file as it was, and temporaries of
- * killed writers removed while a live writer's are kept.  Expected
- * contents are the engine's own export to a plain file.
+ * killed writers removed while a live writer's (and anything that is not
+ * a file of that pattern) are kept.  Expected contents are the engine's
+ * own export to a plain file.
  */
 #define _GNU_SOURCE /* mknod's makedev */
 
@@ -738,6 +739,17 @@ static void test_stale_temporaries_removed_live_ones_kept(void **state)
     };
     for (int i = 0; i < 5; i++)
         write_text(strangers[i], "someone else's\n");
+    /* of the pattern with a dead pid, but not a file: a link to a file
+     * (never followed: the file it leads to is not touched) and a FIFO
+     * (never opened so as to block) are left */
+    char *victim = join(directory, "victim");
+    write_text(victim, "not to be touched\n");
+    char *planted_link = temporary_of(directory, "values.csv", dead,
+                                      "Link01");
+    assert_int_equal(symlink("victim", planted_link), 0);
+    char *planted_fifo = temporary_of(directory, "values.csv", dead,
+                                      "Fifo01");
+    assert_int_equal(mkfifo(planted_fifo, 0600), 0);
     /* a live writer's, and one with a dead pid that a live process holds
      * locked (a pid namespace of its own, say) */
     int ready[2];
@@ -769,6 +781,15 @@ static void test_stale_temporaries_removed_live_ones_kept(void **state)
         assert_int_equal(unlink(strangers[i]), 0);
         free(strangers[i]);
     }
+    assert_int_equal(kind_of(planted_link), S_IFLNK);
+    assert_int_equal(kind_of(planted_fifo), S_IFIFO);
+    assert_file_is(victim, "not to be touched\n");
+    assert_int_equal(unlink(planted_link), 0);
+    assert_int_equal(unlink(planted_fifo), 0);
+    assert_int_equal(unlink(victim), 0);
+    free(planted_link);
+    free(planted_fifo);
+    free(victim);
     assert_int_equal(entries(directory), 1);
     close(ready[0]);
     close(ready[1]);
