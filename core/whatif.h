@@ -131,8 +131,10 @@ void ks_grid_free(ks_grid *grid);
 /*
  * Write the grid as CSV in long form: header "row cell[,col cell],output
  * cell,..." (the cell names), then one line per point, numbers at full
- * precision, missing and error values empty.  Written to "path.tmp.XXXXXX"
- * and renamed into place; on failure the old file is untouched.
+ * precision, missing and error values empty.  Written as every export is
+ * (atomic_file.h): a regular file through a temporary renamed into place,
+ * a FIFO or character device in place; on failure the old file is
+ * untouched.
  */
 ks_status ks_grid_export_csv(const ks_grid *grid, const char *path,
                              ks_error *err);

@@ -7,6 +7,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,6 +118,10 @@ static void host_close_stdout(void)
 
 int main(int argc, char **argv)
 {
+    /* A reader that goes away (a closed pipe, a FIFO's reader) makes a
+     * write fail with EPIPE, reported as any failed write, rather than
+     * end the process by a signal in the middle of an export. */
+    signal(SIGPIPE, SIG_IGN);
     atexit(host_close_stdout);
     if (argc < 2) {
         host_error(NULL, "no command given (try '" HOST_PROGNAME

@@ -211,5 +211,17 @@ if full then
   end
 end
 
+-- a reader that goes away is a failed write (exit 1, a message), not death
+-- by SIGPIPE: the shell's pipeline status is kessan's own
+do
+  local writing = script('for i = 1, 2e5 do print(i) end\n')
+  local command = "bash -c " .. quote("set -o pipefail; " .. quote(KESSAN)
+    .. " run " .. writing .. " 2>" .. quote(err_path) .. " | head -c 1 >/dev/null")
+  local _, _, status = os.execute(command)
+  check.eq(status, 1, "a closed pipe: exit 1, not 141 (SIGPIPE)")
+  assert(slurp(err_path):find("standard output: write failed", 1, true),
+         "a closed pipe is reported")
+end
+
 check.cleanup()
 print("test_cli: ok")
