@@ -43,6 +43,7 @@ typedef enum ks_token_kind {
     KS_TK_EQ,
     KS_TK_NE,
     KS_TK_BAD_NUMBER, /* digits and dots that are not a number: "1..2"   */
+    KS_TK_HUGE_NUMBER, /* a number too large to hold: "1e999"            */
     KS_TK_BAD_CHAR    /* a character no token starts with                */
 } ks_token_kind;
 

@@ -3,6 +3,7 @@
  * numbers (12, 12.5, 1e6, .5), words (ids and function names), period ids
  * after '@', operators and punctuation.  Whitespace separates tokens.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,8 +91,8 @@ static void lex_number(const char *source, size_t length, size_t *position,
     char text[NUMBER_TEXT_MAX + 1];
     memcpy(text, source + token->start, token->length);
     text[token->length] = '\0';
-    token->kind = KS_TK_NUMBER;
     token->number = strtod(text, NULL);
+    token->kind = isinf(token->number) ? KS_TK_HUGE_NUMBER : KS_TK_NUMBER;
     token->is_integer = is_integer;
 }
 

@@ -419,6 +419,8 @@ static ks_status parse_primary(parser *p, int *out)
     }
     case KS_TK_BAD_NUMBER:
         return expected(p, "a number");
+    case KS_TK_HUGE_NUMBER:
+        return expected(p, "a number of at most 1.8e308 in size");
     default:
         return expected(p, "a number, id, function or '('");
     }

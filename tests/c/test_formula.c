@@ -404,6 +404,8 @@ static const bad_formula bad_formulas[] = {
     { "a@", KS_ESYNTAX, 3,
       "column 3: expected a period id after '@' (got end of formula)" },
     { "1..2", KS_ESYNTAX, 1, "column 1: expected a number (got '1..2')" },
+    { "a * 1e999", KS_ESYNTAX, 5,
+      "column 5: expected a number of at most 1.8e308 in size (got '1e999')" },
     { "@", KS_ESYNTAX, 1,
       "column 1: expected a number, id, function or '(' (got '@')" },
     { "a[-1", KS_ESYNTAX, 5,
