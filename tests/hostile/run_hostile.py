@@ -65,8 +65,9 @@ usage: run_hostile.py KESSAN SOURCE_DIR [--jobs N] PATH...
        (PATH: scripts, or directories whose *.lua are run)
 Environment: HOSTILE_KEEP=1 keeps the boxes of failing scripts.
 HOSTILE_VALGRIND=1 runs kessan under valgrind memcheck (a memory error or
-leak exits 99: a failure) with every time (the --timeout given, the kill,
-the slack) ten times longer; the ctest command sets it when it is itself
+leak exits 99: a failure, except the blocks a process ended by kessan's
+watchdog still holds) with every time (the --timeout given, the kill, the
+slack) ten times longer; the ctest command sets it when it is itself
 started under valgrind (scripts/test --valgrind).
 """
 import argparse
@@ -288,6 +289,14 @@ VALGRIND = ["valgrind", "--tool=memcheck", "-q", "--error-exitcode=99",
             "--errors-for-leak-kinds=definite,indirect,possible"]
 
 
+# What kessan prints when its watchdog ends a script that hooks could not
+# stop (a finalizer, a long C function of Lua's): the process ends by
+# _exit, so valgrind finds the state's blocks still held.
+WATCHDOG_END = "did not stop: ended"
+VALGRIND_ERROR = re.compile(r"Invalid (read|write|free)|uninitialised|"
+                            r"Mismatched free|overlap|Syscall param")
+
+
 def scaled(options, scale):
     """The options with --timeout's value multiplied by scale."""
     if scale == 1 or "--timeout" not in options:
@@ -344,7 +353,12 @@ def check(kessan, source, script):
     if SANITIZER.search(err):
         problems.append("sanitizer report")
     if scale != 1 and code == 99:
-        problems.append("valgrind report")
+        if WATCHDOG_END in err and not VALGRIND_ERROR.search(err):
+            # the watchdog's _exit frees nothing by design: its blocks
+            # are "possibly lost", not errors
+            code = 1
+        else:
+            problems.append("valgrind report")
     expected = {"ok": {0}, "error": {1}, "usage": {2}, "any": {0, 1}}
     if not hung and code >= 0 and code not in expected[spec["expect"]]:
         problems.append("exit %d, expected %s" % (code, spec["expect"]))
