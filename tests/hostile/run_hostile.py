@@ -49,6 +49,7 @@ Header lines of a script (comments at its top), all optional:
                                           a link to /dev/zero, a link to the
                                           canary
     -- setup: scenarios MODEL N [ROWS]    append N saved scenarios
+    -- setup: outside-module NAME         a Lua module NAME.lua in outside/
     -- absent: NAME                       NAME (relative to the working
                                           directory) must not exist after
     -- stdout: full | closed              standard output is /dev/full, or
@@ -222,6 +223,9 @@ def prepare_setup(script, setup, work, outside):
             for i in range(count):
                 for j in range(rows):
                     f.write("rev.a,%dQ02,%d,s%d\n" % (j % 3 + 1, i + j, i))
+    elif kind == "outside-module":      # a Lua text module outside
+        with open(os.path.join(outside, args[0] + ".lua"), "w") as f:
+            f.write("return 'loaded from outside the sandbox'\n")
     elif kind == "stale-temporary":     # a temporary an earlier kill left
         with open(os.path.join(work, args[0]), "w") as f:
             f.write("partial")
