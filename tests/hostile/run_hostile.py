@@ -26,6 +26,7 @@ Layout of one box (a fresh temporary directory per script):
     ROOT/outside/canary.csv       the file attacks aim at (passed as `...`)
     ROOT/outside/model/           a copy of tests/data/tiny
     ROOT/outside/fifo             a FIFO
+    ROOT/tmp/                     the script's $TMPDIR: must stay empty
     ROOT/box/work/                the working directory: the script, copies
                                   of data/iij (iij/) and tests/data/* (tiny/,
                                   scenarios/, csv/), and symlinks out:
@@ -174,6 +175,7 @@ def prepare(source, script, spec):
     work = os.path.join(root, "box", "work")
     os.makedirs(outside)
     os.makedirs(work)
+    os.makedirs(os.path.join(root, "tmp"))
     with open(os.path.join(outside, "canary.csv"), "w") as f:
         f.write("item,period,value\nrev.a,1Q01,100\n")
     shutil.copytree(os.path.join(source, "tests/data/tiny"),
@@ -243,7 +245,7 @@ def leaked_temporaries(root):
     return leaked
 
 
-def run_process(command, work, kill_after, stdout="pipe"):
+def run_process(command, work, kill_after, stdout="pipe", env=None):
     start = time.monotonic()
     target = {"pipe": subprocess.PIPE, "closed": None}.get(stdout)
     full = None
@@ -252,7 +254,7 @@ def run_process(command, work, kill_after, stdout="pipe"):
         target = full
     process = subprocess.Popen(command, cwd=work, stdin=subprocess.DEVNULL,
                                stdout=target, stderr=subprocess.PIPE,
-                               start_new_session=True,
+                               start_new_session=True, env=env,
                                preexec_fn=close_stdout if stdout == "closed"
                                else None)
     if full:
@@ -273,13 +275,13 @@ def close_stdout():
     os.close(1)
 
 
-def killed_run(command, work, after):
+def killed_run(command, work, after, env):
     """A first run killed with SIGKILL after `after` seconds (if it is
     still running): what a kill -9 in the middle of a write leaves."""
     process = subprocess.Popen(command, cwd=work, stdin=subprocess.DEVNULL,
                                stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL,
-                               start_new_session=True)
+                               start_new_session=True, env=env)
     try:
         process.wait(timeout=after)
     except subprocess.TimeoutExpired:
@@ -338,13 +340,15 @@ def check(kessan, source, script):
     command = [kessan, "run"] + options + [os.path.basename(script), outside]
     if scale != 1:
         command = VALGRIND + command
+    env = dict(os.environ, TMPDIR=os.path.join(root, "tmp"))
     if spec["kill-after"] is not None:
         for i in range(5):   # five kills, each at a slightly later moment
-            killed_run(command, work, (spec["kill-after"] + 0.037 * i) * scale)
+            killed_run(command, work, (spec["kill-after"] + 0.037 * i) * scale,
+                       env)
         command = command + ["again"]
     code, out, err, elapsed, hung = run_process(command, work,
                                                 KILL_AFTER * scale,
-                                                spec["stdout"])
+                                                spec["stdout"], env)
     problems = []
     if hung:
         problems.append("hang: killed after %.0f s" % (KILL_AFTER * scale))
@@ -377,6 +381,8 @@ def check(kessan, source, script):
         problems.append("created a file beside the working directory")
     leaked = [name for name in leaked_temporaries(root)
               if name not in temporaries_before]
+    leaked += ["$TMPDIR/" + name
+               for name in os.listdir(os.path.join(root, "tmp"))]
     if leaked:
         problems.append("leaked temporaries: " + ", ".join(leaked[:5]))
     for name in spec["absent"]:
