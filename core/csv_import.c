@@ -19,7 +19,7 @@
 #include "model.h"
 #include "value.h"
 
-#define ID_MAX 256
+#define ID_MAX (KS_NAME_MAX + 1)
 
 enum { FORM_NONE = 0, FORM_LONG, FORM_WIDE };
 

@@ -48,6 +48,9 @@ typedef enum ks_status {
 } ks_status;
 
 #define KS_MESSAGE_MAX 768
+/* The longest item id or scenario name, in bytes: what a values file can
+ * carry, so that whatever is exported imports back. */
+#define KS_NAME_MAX 255
 
 typedef struct ks_error {
     ks_status code;

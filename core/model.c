@@ -454,6 +454,10 @@ static ks_status check_new_id(const ks_model *model, const char *id,
         return ks_error_set(err, KS_EINVAL,
                             "bad item id '%s' (expected lowercase dotted "
                             "words like rev.total)", id ? id : "");
+    if (strlen(id) > KS_NAME_MAX)
+        return ks_error_set(err, KS_EINVAL,
+                            "item id '%.40s...' is too long (%zu bytes; at "
+                            "most %d)", id, strlen(id), KS_NAME_MAX);
     if (ks_item_find(model, id) >= 0)
         return ks_error_set(err, KS_EDUP, "item '%s' already exists", id);
     return KS_OK;

@@ -244,7 +244,7 @@ static ks_status check_name(const ks_csv_record *record,
                             const ks_csv_field *field, ks_csv_span name,
                             ks_error *err)
 {
-    if (name.length <= 255 && !memchr(name.text, '\0', name.length))
+    if (name.length <= KS_NAME_MAX && !memchr(name.text, '\0', name.length))
         return KS_OK;
     return ks_csv_fail_field(err, KS_EFORMAT, record, field,
                       "scenario name too long (at most 255 bytes)");

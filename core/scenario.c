@@ -117,6 +117,15 @@ static ks_status scenario_create(ks_model *base, const char *name,
     base = ks_model_base(base);
     if (!name || !*name)
         return ks_error_set(err, KS_EINVAL, "a scenario needs a name");
+    size_t length = strlen(name);
+    if (strchr(" \t", name[0]) || strchr(" \t", name[length - 1]))
+        return ks_error_set(err, KS_EINVAL,
+                            "scenario name '%s' begins or ends with a space "
+                            "or tab (values files read names trimmed)", name);
+    if (length > KS_NAME_MAX)
+        return ks_error_set(err, KS_EINVAL,
+                            "scenario name '%.40s...' is too long (%zu "
+                            "bytes; at most %d)", name, length, KS_NAME_MAX);
     ks_model *scenario = ks_mem_calloc(&base->alloc, 1, sizeof *scenario);
     char *copy = ks_mem_strdup(&base->alloc, name);
     if (!scenario || !copy) {

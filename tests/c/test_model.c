@@ -698,6 +698,66 @@ static void test_allocation_failure(void **state)
     }
 }
 
+/* Ids and scenario names are what a values file can carry back: at most
+ * KS_NAME_MAX bytes, and a name that the reader would trim is refused. */
+static void test_name_limits(void **state)
+{
+    (void)state;
+    ks_model *model = new_model(2001, 2002);
+    ks_error err;
+    char id[KS_NAME_MAX + 2];
+    memset(id, 'a', sizeof id - 1);
+    id[sizeof id - 1] = '\0';                         /* 256 bytes */
+    ks_item_info info = { 0 };
+    info.id = id;
+    info.label = "long";
+    info.unit = "JPY";
+    info.statement = "is";
+    int item;
+    assert_int_equal(ks_item_add(model, &info, &item, &err), KS_EINVAL);
+    assert_non_null(strstr(err.message, "too long (256 bytes; at most 255)"));
+    id[KS_NAME_MAX] = '\0';                           /* 255: accepted */
+    assert_int_equal(ks_item_add(model, &info, &item, &err), KS_OK);
+
+    char name[KS_NAME_MAX + 2];
+    memset(name, 'n', sizeof name - 1);
+    name[sizeof name - 1] = '\0';
+    ks_model *scenario = NULL;
+    assert_int_equal(ks_scenario_new(model, name, &scenario, &err), KS_EINVAL);
+    assert_null(scenario);
+    assert_non_null(strstr(err.message, "too long (256 bytes; at most 255)"));
+    static const char *const trimmed[] = {" lead", "trail ", "\ttab",
+                                          "base ", " "};
+    for (size_t i = 0; i < sizeof trimmed / sizeof *trimmed; i++) {
+        assert_int_equal(ks_scenario_new(model, trimmed[i], &scenario, &err),
+                         KS_EINVAL);
+        assert_null(scenario);
+        assert_non_null(strstr(err.message, "begins or ends with a space"));
+    }
+    name[KS_NAME_MAX] = '\0';
+    assert_int_equal(ks_scenario_new(model, name, &scenario, &err), KS_OK);
+    assert_int_equal(ks_set(scenario, item, period_of(model, "3Q02"), 7, &err),
+                     KS_OK);
+    assert_int_equal(ks_scenario_save(scenario, &err), KS_OK);
+    ks_model_free(scenario);
+
+    /* at the limit, both come back through a values file */
+    char path[512];
+    snprintf(path, sizeof path, "%s/names.csv", KESSAN_TEST_TMP);
+    ks_export_options options = { 1, 1 };
+    assert_int_equal(ks_export_scenarios_csv(model, path, &options, &err),
+                     KS_OK);
+    ks_model *back = new_model(2001, 2002);
+    assert_int_equal(ks_item_add(back, &info, &item, &err), KS_OK);
+    assert_int_equal(ks_import_values(back, path, KS_PROV_REPORTED, &err),
+                     KS_OK);
+    assert_int_equal(ks_saved_scenario_count(back), 1);
+    assert_string_equal(ks_saved_scenario_name(back, 0), name);
+    remove(path);
+    ks_model_free(back);
+    ks_model_free(model);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -715,6 +775,7 @@ int main(void)
         cmocka_unit_test(test_calendar_span_limit),
         cmocka_unit_test(test_no_infinity_in_the_model),
         cmocka_unit_test(test_explain),
+        cmocka_unit_test(test_name_limits),
         cmocka_unit_test(test_allocation_failure),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
