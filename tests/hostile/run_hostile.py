@@ -27,9 +27,12 @@ Layout of one box (a fresh temporary directory per script):
     ROOT/outside/model/           a copy of tests/data/tiny
     ROOT/outside/fifo             a FIFO
     ROOT/tmp/                     the script's $TMPDIR: must stay empty
-    ROOT/box/work/                the working directory: the script, copies
-                                  of data/iij (iij/) and tests/data/* (tiny/,
-                                  scenarios/, csv/), and symlinks out:
+    ROOT/box/work/                the working directory: the script, the
+                                  suite's helper module (hostile.lua, from
+                                  lib/: `local H = require "hostile"`),
+                                  copies of data/iij (iij/) and
+                                  tests/data/* (tiny/, scenarios/, csv/),
+                                  and symlinks out:
                                   link_out -> ROOT/outside,
                                   link_canary.csv -> ROOT/outside/canary.csv,
                                   tiny/link_values.csv -> the outside
@@ -96,6 +99,8 @@ HEADER = re.compile(r"^--\s*(expect|stderr|options|setup|absent|stdout|"
                     r"kill-after):\s*(.*?)\s*$")
 MODELS = {"iij": "data/iij", "tiny": "tests/data/tiny",
           "scenarios": "tests/data/scenarios", "csv": "tests/data/csv"}
+HELPERS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib",
+                       "hostile.lua")
 
 
 def parse_header(path):
@@ -189,6 +194,7 @@ def prepare(source, script, spec):
                os.path.join(work, "link_canary.csv"))
     os.symlink(os.path.join(outside, "model", "values.csv"),
                os.path.join(work, "tiny", "link_values.csv"))
+    shutil.copy(HELPERS, work)
     for setup in spec["setup"]:
         prepare_setup(script, setup, work, outside)
     shutil.copy(script, work)

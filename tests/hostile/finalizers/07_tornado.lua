@@ -1,18 +1,13 @@
 -- s:tornado builds its tables while finalizers close the scenario
 local OUTSIDE = ...
 local kessan = require "kessan"
+local H = require "hostile"
 local m = assert(kessan.open("tiny"))
 local s = m:scenario("attack")
 -- finalizers that close the model and the scenario, queued so that they
 -- run in the middle of the next calls (the GC steps on every allocation)
 collectgarbage("incremental", 10, 1000, 1)
-local function arm(n)
-  for _ = 1, n do
-    setmetatable({}, {__gc = function()
-      pcall(m.close, m); pcall(s.close, s)
-    end})
-  end
-end
+local arm = H.armer(m, s)
 local M, S = m, s
 for i = 1, 40 do arm(20); local ok, t = pcall(S.tornado, S, {out = "op_income@3Q02", inputs = {"rev.a@3Q02", "rev.b@3Q02", "cost.total@3Q02"}}); if ok then pcall(tostring, t) end end
 collectgarbage()

@@ -1,18 +1,13 @@
 -- s:save and m:scenario while finalizers close the model
 local OUTSIDE = ...
 local kessan = require "kessan"
+local H = require "hostile"
 local m = assert(kessan.open("tiny"))
 local s = m:scenario("attack")
 -- finalizers that close the model and the scenario, queued so that they
 -- run in the middle of the next calls (the GC steps on every allocation)
 collectgarbage("incremental", 10, 1000, 1)
-local function arm(n)
-  for _ = 1, n do
-    setmetatable({}, {__gc = function()
-      pcall(m.close, m); pcall(s.close, s)
-    end})
-  end
-end
+local arm = H.armer(m, s)
 local M, S = m, s
 for i = 1, 20 do arm(20); pcall(S.save, S); local ok, x = pcall(M.scenario, M, "n" .. i); arm(5); if ok then pcall(x.save, x) end end
 collectgarbage()

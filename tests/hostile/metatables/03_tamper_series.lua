@@ -3,6 +3,7 @@
 -- expect: ok
 local OUTSIDE = ...
 local kessan = require "kessan"
+local H = require "hostile"
 local m = assert(kessan.open("tiny"))
 local s = m:scenario("attack")
 local g = s:datatable{rows = {"rev.a@3Q02", {1, 2}}, out = "op_income@3Q02"}
@@ -16,18 +17,7 @@ local detached = series:detach()
 local dists = {kessan.normal(1, 2), kessan.lognormal(0, 1), kessan.uniform(0, 1),
   kessan.triangular(0, 1, 2), kessan.pert(0, 1, 2), kessan.fixed(3),
   kessan.discrete{values = {1, 2}}}
--- take the metatable if it is reachable and strip or replace what keeps
--- the handle sound: finalizer, close, index, tostring, length, equality
-local function tamper(x)
-  local mt = getmetatable(x)
-  if type(mt) ~= "table" then return false end
-  mt.__gc = nil; mt.__close = nil; mt.__len = nil
-  mt.__index = function(self, k) return rawequal(self, x) and 42 or nil end
-  mt.__tostring = function() return 1 end
-  mt.__eq = function() error("tampered __eq") end
-  mt.__name = 7
-  return true
-end
+local tamper = H.tamper
 local target = series
 local exposed = tamper(target)
 pcall(tostring, series); pcall(function() return series + 1, #series, series == detached end); series = nil

@@ -2,21 +2,10 @@
 -- expect: ok
 local OUTSIDE = ...
 local kessan = require "kessan"
+local H = require "hostile"
 local m = assert(kessan.open("tiny"))
 local s = m:scenario("attack")
--- refused: raised an error, or returned nil (and a message)
-local function refused(f, ...)
-  local ok, result = pcall(f, ...)
-  return not ok or result == nil or result == false
-end
-local function finite(x)
-  return x == nil or (type(x) == "number" and x == x and x > -math.huge and x < math.huge)
-end
-local function sim(opts)
-  opts.trials = opts.trials or 2000
-  opts.outputs = opts.outputs or {"op_income@3Q02", "rev.a@3Q02"}
-  return pcall(m.simulate, m, opts)
-end
+local refused = H.refused
 assert(refused(m.get, m, "rev.a@3Q02\0junk"), "cell with NUL read")
 assert(refused(m.get, m, "rev.a\0x", "3Q02"), "item with NUL read")
 assert(refused(m.get, m, "rev.a", "3Q02\0x"), "period with NUL read")

@@ -3,21 +3,11 @@
 -- expect: ok
 local OUTSIDE = ...
 local kessan = require "kessan"
+local H = require "hostile"
 local m = assert(kessan.open("tiny"))
 local s = m:scenario("attack")
--- refused: raised an error, or returned nil (and a message)
-local function refused(f, ...)
-  local ok, result = pcall(f, ...)
-  return not ok or result == nil or result == false
-end
-local function finite(x)
-  return x == nil or (type(x) == "number" and x == x and x > -math.huge and x < math.huge)
-end
-local function sim(opts)
-  opts.trials = opts.trials or 2000
-  opts.outputs = opts.outputs or {"op_income@3Q02", "rev.a@3Q02"}
-  return pcall(m.simulate, m, opts)
-end
+local refused = H.refused
+local sim = H.simulator(m)
 local g = s:datatable{rows = {"rev.a@3Q02", {1, 2}}, out = "op_income@3Q02"}
 assert(refused(g.out, g, "op_income@3Q02\0x"), "grid out")
 assert(refused(g.export, g, "g.csv\0x"), "grid export")

@@ -2,21 +2,10 @@
 -- expect: ok
 local OUTSIDE = ...
 local kessan = require "kessan"
+local H = require "hostile"
 local m = assert(kessan.open("tiny"))
 local s = m:scenario("attack")
--- refused: raised an error, or returned nil (and a message)
-local function refused(f, ...)
-  local ok, result = pcall(f, ...)
-  return not ok or result == nil or result == false
-end
-local function finite(x)
-  return x == nil or (type(x) == "number" and x == x and x > -math.huge and x < math.huge)
-end
-local function sim(opts)
-  opts.trials = opts.trials or 2000
-  opts.outputs = opts.outputs or {"op_income@3Q02", "rev.a@3Q02"}
-  return pcall(m.simulate, m, opts)
-end
+local finite = H.finite
 for _, q in ipairs{"1Q02", "2Q02", "3Q02"} do m:set("rev.a@" .. q, 1.7e308) end
 local v = m:get("rev.a@FY02")
 assert(v == nil or finite(v), "FY02 sum is " .. tostring(v))

@@ -2,21 +2,9 @@
 -- expect: ok
 local OUTSIDE = ...
 local kessan = require "kessan"
+local H = require "hostile"
 local m = assert(kessan.open("tiny"))
 local s = m:scenario("attack")
--- refused: raised an error, or returned nil (and a message)
-local function refused(f, ...)
-  local ok, result = pcall(f, ...)
-  return not ok or result == nil or result == false
-end
-local function finite(x)
-  return x == nil or (type(x) == "number" and x == x and x > -math.huge and x < math.huge)
-end
-local function sim(opts)
-  opts.trials = opts.trials or 2000
-  opts.outputs = opts.outputs or {"op_income@3Q02", "rev.a@3Q02"}
-  return pcall(m.simulate, m, opts)
-end
 m:define("rounded", "round(rev.a / 7) - 22.5")
 local ok, x, info = pcall(m.goalseek, m, {target = "rounded@3Q02", value = 0, vary = "rev.a@3Q02", lo = 100, hi = 200})
 assert(not ok or math.abs(info.residual) <= 1e-6, "round(): residual " .. tostring(info and info.residual))

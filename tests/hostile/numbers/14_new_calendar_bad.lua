@@ -2,21 +2,9 @@
 -- expect: any
 local OUTSIDE = ...
 local kessan = require "kessan"
+local H = require "hostile"
 local m = assert(kessan.open("tiny"))
 local s = m:scenario("attack")
--- refused: raised an error, or returned nil (and a message)
-local function refused(f, ...)
-  local ok, result = pcall(f, ...)
-  return not ok or result == nil or result == false
-end
-local function finite(x)
-  return x == nil or (type(x) == "number" and x == x and x > -math.huge and x < math.huge)
-end
-local function sim(opts)
-  opts.trials = opts.trials or 2000
-  opts.outputs = opts.outputs or {"op_income@3Q02", "rev.a@3Q02"}
-  return pcall(m.simulate, m, opts)
-end
 local cases = {{first_year = 0/0}, {first_year = -1e18}, {first_year = 1e18}, {first_year = math.mininteger},
   {first_year = 2001, last_year = 1990}, {fiscal_year_end_month = 0}, {fiscal_year_end_month = 13},
   {fiscal_year_end_month = 0/0}, {fiscal_year_end_month = 1.5}, {first_year = 1, last_year = 1e9},

@@ -2,11 +2,8 @@
 -- expect: ok
 local OUTSIDE = ...
 local kessan = require "kessan"
+local H = require "hostile"
 local m = assert(kessan.open("tiny"))
 local s = m:scenario("attack")
--- refused: raised an error, or returned nil (and a message)
-local function refused(f, ...)
-  local ok, result = pcall(f, ...)
-  return not ok or result == nil or result == false
-end
+local refused = H.refused
 assert(refused(m.export, m, "link_out/new.csv"), "export through a directory symlink")

@@ -2,13 +2,10 @@
 -- expect: ok
 local OUTSIDE = ...
 local kessan = require "kessan"
+local H = require "hostile"
 local m = assert(kessan.open("tiny"))
 local s = m:scenario("attack")
--- refused: raised an error, or returned nil (and a message)
-local function refused(f, ...)
-  local ok, result = pcall(f, ...)
-  return not ok or result == nil or result == false
-end
+local refused = H.refused
 local g = s:datatable{rows = {"rev.a@3Q02", {1, 2}}, out = "op_income@3Q02"}
 assert(refused(g.export, g, "../../outside/grid.csv"), "grid export through ../")
 assert(refused(g.export, g, "../grid.csv"), "grid export beside the box")

@@ -2,13 +2,10 @@
 -- expect: ok
 local OUTSIDE = ...
 local kessan = require "kessan"
+local H = require "hostile"
 local m = assert(kessan.open("tiny"))
 local s = m:scenario("attack")
--- refused: raised an error, or returned nil (and a message)
-local function refused(f, ...)
-  local ok, result = pcall(f, ...)
-  return not ok or result == nil or result == false
-end
+local refused = H.refused
 local ok, o = pcall(kessan.open, "link_out/model")
 if ok and o then
   local x = o:scenario("escape"); x:set("rev.a@3Q02", 1)
