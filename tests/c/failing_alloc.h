@@ -2,7 +2,8 @@
  * failing_alloc.h -- the tests' allocators that fail on purpose: the
  * n-th allocation fails (countdown n; -1 never), once or from then on
  * (persistent), and live blocks are counted so a test can prove that a
- * failed operation freed everything.  Use as
+ * failed operation freed everything; and the interrupt poll that asks to
+ * stop at its n-th call (poll_after, below).  Use as
  *     failing f = { n, persistent, 0, 0 };
  *     ks_allocator alloc = { .realloc_fn = failing_realloc, .user_data = &f };
  */
@@ -73,6 +74,24 @@ static inline void *fail_realloc(void *user_data, void *block, size_t size)
     if (grown && !block)
         state->live++;
     return grown;
+}
+
+/*
+ * An allocator's interrupt poll that asks to stop from its fire_at-th
+ * call on; `calls` counts the polls, so a test can interrupt at poll
+ * k = 1, 2, ... until an operation polls fewer times.
+ *     poll_count poll = { 0, k };
+ *     alloc.interrupted = poll_after; alloc.interrupt_data = &poll;
+ */
+typedef struct poll_count {
+    long calls;   /* polls so far                          */
+    long fire_at; /* the first poll that asks to stop      */
+} poll_count;
+
+static inline int poll_after(void *data)
+{
+    poll_count *poll = data;
+    return ++poll->calls >= poll->fire_at;
 }
 
 #endif

@@ -11,7 +11,6 @@
  */
 #define _GNU_SOURCE /* mknod's makedev */
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -34,6 +33,7 @@
 #include <cmocka.h>
 
 #include "atomic_file.h"
+#include "dir_entries.h"
 #include "kessan.h"
 
 /* ---- scratch files --------------------------------------------------------- */
@@ -97,32 +97,6 @@ static void assert_file_is(const char *path, const char *expected)
     assert_non_null(text);
     assert_string_equal(text, expected);
     free(text);
-}
-
-/* Entries of the directory other than . and .. */
-static int entries(const char *directory)
-{
-    DIR *dir = opendir(directory);
-    assert_non_null(dir);
-    int count = 0;
-    struct dirent *entry;
-    while ((entry = readdir(dir)) != NULL)
-        count += strcmp(entry->d_name, ".") != 0
-                 && strcmp(entry->d_name, "..") != 0;
-    closedir(dir);
-    return count;
-}
-
-static int temporaries(const char *directory)
-{
-    DIR *dir = opendir(directory);
-    assert_non_null(dir);
-    int count = 0;
-    struct dirent *entry;
-    while ((entry = readdir(dir)) != NULL)
-        count += strstr(entry->d_name, ".tmp.") != NULL;
-    closedir(dir);
-    return count;
 }
 
 static int exists(const char *path)
@@ -256,8 +230,8 @@ static void test_fifo_written_in_place(void **state)
         assert_file_is(copy, expected);
         assert_int_equal(kind_of(fifo), S_IFIFO);
     }
-    assert_int_equal(temporaries(directory), 0);
-    assert_int_equal(entries(directory), 2);
+    assert_int_equal(temporaries_in(directory), 0);
+    assert_int_equal(entries_in(directory), 2);
     free(fifo);
     free(copy);
     free(expected);
@@ -295,7 +269,7 @@ static void test_fifo_without_reader_is_interruptible(void **state)
     assert_non_null(strstr(err.message, fifo));
     assert_non_null(strstr(err.message, "interrupted"));
     assert_int_equal(kind_of(fifo), S_IFIFO);
-    assert_int_equal(entries(directory), 1);
+    assert_int_equal(entries_in(directory), 1);
     free(fifo);
 }
 
@@ -326,8 +300,8 @@ static void test_character_devices_written_in_place(void **state)
     assert_int_equal(ks_export_csv(model, full, NULL, &err), KS_EIO);
     assert_failure_names(&err, full, ENOSPC);
     assert_int_equal(kind_of(full), S_IFCHR);
-    assert_int_equal(temporaries(directory), 0);
-    assert_int_equal(entries(directory), 2);
+    assert_int_equal(temporaries_in(directory), 0);
+    assert_int_equal(entries_in(directory), 2);
     ks_model_free(model);
     free(null);
     free(full);
@@ -366,7 +340,7 @@ static void test_block_device_and_socket_refused(void **state)
     } else
         print_message("  mknod refused (%s): block device case skipped\n",
                       strerror(errno));
-    assert_int_equal(temporaries(directory), 0);
+    assert_int_equal(temporaries_in(directory), 0);
     free(block);
     free(socket_path);
     ks_model_free(model);
@@ -429,9 +403,9 @@ static void test_link_written_through_and_kept(void **state)
     struct stat info;
     assert_int_equal(stat(target, &info), 0);
     assert_int_equal(info.st_mode & 07777, 0640);
-    assert_int_equal(temporaries(directory), 0);
-    assert_int_equal(temporaries(sub), 0);
-    assert_int_equal(entries(sub), 1);
+    assert_int_equal(temporaries_in(directory), 0);
+    assert_int_equal(temporaries_in(sub), 0);
+    assert_int_equal(entries_in(sub), 1);
     free(link);
     free(target);
     free(sub);
@@ -461,7 +435,7 @@ static void test_dangling_link_and_loop_refused(void **state)
     assert_failure_names(&err, loop_a, ELOOP);
     assert_int_equal(kind_of(loop_a), S_IFLNK);
     assert_int_equal(kind_of(loop_b), S_IFLNK);
-    assert_int_equal(entries(directory), 3);
+    assert_int_equal(entries_in(directory), 3);
     free(loop_a);
     free(loop_b);
     free(missing);
@@ -493,8 +467,8 @@ static void test_directory_refused(void **state)
     ks_atomic_end(&file);
     assert_int_equal(kind_of(inside), S_IFDIR);
     assert_file_is(kept, "kept\n");
-    assert_int_equal(entries(inside), 1);
-    assert_int_equal(entries(directory), 1);
+    assert_int_equal(entries_in(inside), 1);
+    assert_int_equal(entries_in(directory), 1);
     free(slashed);
     free(kept);
     free(inside);
@@ -525,7 +499,7 @@ static void test_longest_names(void **state)
             assert_file_is(path, expected);
             export_ok(model, path); /* over the file now there */
             assert_file_is(path, expected);
-            assert_int_equal(temporaries(directory), 0);
+            assert_int_equal(temporaries_in(directory), 0);
             assert_int_equal(unlink(path), 0);
             free(path);
         }
@@ -536,7 +510,7 @@ static void test_longest_names(void **state)
     ks_error err;
     assert_int_equal(ks_export_csv(model, path, NULL, &err), KS_EIO);
     assert_failure_names(&err, name, ENAMETOOLONG);
-    assert_int_equal(entries(directory), 0);
+    assert_int_equal(entries_in(directory), 0);
     free(path);
     free(expected);
     ks_model_free(model);
@@ -588,7 +562,7 @@ static void test_read_only_directory(void **state)
         skip();
     assert_int_equal(result, 0);
     assert_file_is(path, "old contents\n");
-    assert_int_equal(entries(directory), 1);
+    assert_int_equal(entries_in(directory), 1);
     free(path);
 }
 
@@ -618,7 +592,7 @@ static void test_write_failure_keeps_old_file(void **state)
     write_text(path, "old contents\n");
     assert_int_equal(in_child(export_over_size_limit, path, 0), 0);
     assert_file_is(path, "old contents\n");
-    assert_int_equal(entries(directory), 1);
+    assert_int_equal(entries_in(directory), 1);
     free(path);
 }
 
@@ -640,7 +614,7 @@ static void test_rename_failure(void **state)
     ks_atomic_end(&file);
     assert_failure_names(&err, path, EISDIR);
     assert_file_is(kept, "kept\n");
-    assert_int_equal(entries(directory), 1);
+    assert_int_equal(entries_in(directory), 1);
     /* and an abandoned file (no commit) leaves the old one as it was */
     char *other = join(directory, "other.csv");
     write_text(other, "old\n");
@@ -648,7 +622,7 @@ static void test_rename_failure(void **state)
     assert_true(fputs("new\n", file.out) >= 0);
     ks_atomic_end(&file);
     assert_file_is(other, "old\n");
-    assert_int_equal(entries(directory), 2);
+    assert_int_equal(entries_in(directory), 2);
     free(other);
     free(kept);
     free(path);
@@ -790,7 +764,7 @@ static void test_stale_temporaries_removed_live_ones_kept(void **state)
     free(planted_link);
     free(planted_fifo);
     free(victim);
-    assert_int_equal(entries(directory), 1);
+    assert_int_equal(entries_in(directory), 1);
     close(ready[0]);
     close(ready[1]);
     free(lived);
@@ -830,15 +804,15 @@ static void test_killed_writer_leaves_nothing_for_good(void **state)
     }
     await(ready[0]);
     kill_and_reap(writer);
-    int left = temporaries(directory);
+    int left = temporaries_in(directory);
     print_message("  a writer killed part way left %d temporary file(s) "
                   "(none where O_TMPFILE works)\n", left);
     assert_true(left <= 1);
     assert_file_is(path, "old contents\n");
     export_ok(model, path);
     assert_file_is(path, expected);
-    assert_int_equal(temporaries(directory), 0);
-    assert_int_equal(entries(directory), 1);
+    assert_int_equal(temporaries_in(directory), 0);
+    assert_int_equal(entries_in(directory), 1);
     close(ready[0]);
     close(ready[1]);
     free(path);

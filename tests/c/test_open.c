@@ -406,18 +406,6 @@ static void test_open_not_regular(void **state)
 
 /* ---- interrupted -------------------------------------------------------- */
 
-/* A poll that asks to stop from its fire_at-th call on. */
-typedef struct poll_count {
-    long calls;
-    long fire_at;
-} poll_count;
-
-static int poll_after(void *data)
-{
-    poll_count *poll = data;
-    return ++poll->calls >= poll->fire_at;
-}
-
 /* Interrupt open at its k-th poll, k = 1, 2, ... until it polls fewer
  * times than that: KS_EINTERRUPTED, no model, nothing left allocated. */
 static long interrupt_each_poll(const char *directory)

@@ -12,7 +12,6 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <setjmp.h>
@@ -25,6 +24,8 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 
+#include "dir_entries.h"
+#include "failing_alloc.h"
 #include "kessan.h"
 
 #define FIXTURE "tests/data/scenarios"
@@ -579,15 +580,16 @@ static void test_many_scenarios_open(void **state)
 
 /* ---- interrupted imports ------------------------------------------------ */
 
-typedef struct poll_count {
-    long calls;
-    long fire_at;
-} poll_count;
-
-static int poll_after(void *data)
+/* The fixture opened with the hook allocator (armed to fail nothing) and
+ * `poll` as its interrupt poll, which never fires; the open polls too. */
+static ks_model *open_polled(ks_allocator *alloc, poll_count *poll)
 {
-    poll_count *poll = data;
-    return ++poll->calls >= poll->fire_at;
+    *poll = (poll_count){ 0, LONG_MAX };
+    *alloc = hook_allocator;
+    alloc->interrupted = poll_after;
+    alloc->interrupt_data = poll;
+    arm(0, 0);
+    return open_model(FIXTURE, alloc);
 }
 
 static char *read_text(const char *path)
@@ -610,12 +612,9 @@ static long interrupt_import(const char *path, int with_scenarios)
 {
     long interrupted = 0;
     for (long k = 1;; k++) {
-        poll_count poll = { 0, LONG_MAX };
-        ks_allocator alloc = hook_allocator;
-        alloc.interrupted = poll_after;
-        alloc.interrupt_data = &poll;
-        arm(0, 0);
-        ks_model *model = open_model(FIXTURE, &alloc);
+        poll_count poll;
+        ks_allocator alloc;
+        ks_model *model = open_polled(&alloc, &poll);
         ks_model *reference = open_model(FIXTURE, NULL);
         long live = the_hook.live;
         poll.calls = 0; /* the open polled too */
@@ -690,19 +689,6 @@ static void test_interrupted_import(void **state)
     assert_true(interrupt_import(path, 2) >= 3);
 }
 
-/* Files in a directory other than . and .. */
-static int entries_in(const char *directory)
-{
-    DIR *dir = opendir(directory);
-    assert_non_null(dir);
-    int count = 0;
-    struct dirent *entry;
-    while ((entry = readdir(dir)) != NULL)
-        count += strcmp(entry->d_name, ".") && strcmp(entry->d_name, "..");
-    closedir(dir);
-    return count;
-}
-
 /* An export with every saved scenario interrupted at each of its polls
  * (one per scenario): KS_EINTERRUPTED, the old file as it was, no
  * temporary file left, nothing leaked. */
@@ -717,12 +703,9 @@ static void test_interrupted_export(void **state)
     write_file(path, "old\n");
     long interrupted = 0;
     for (long k = 1;; k++) {
-        poll_count poll = { 0, LONG_MAX };
-        ks_allocator alloc = hook_allocator;
-        alloc.interrupted = poll_after;
-        alloc.interrupt_data = &poll;
-        arm(0, 0);
-        ks_model *model = open_model(FIXTURE, &alloc);
+        poll_count poll;
+        ks_allocator alloc;
+        ks_model *model = open_polled(&alloc, &poll);
         poll.calls = 0;
         poll.fire_at = k;
         ks_error err;

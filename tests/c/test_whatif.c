@@ -726,18 +726,6 @@ static void test_allocation_failure(void **state)
 
 /* ---- interrupted -------------------------------------------------------------------- */
 
-/* A poll that asks to stop from its fire_at-th call on. */
-typedef struct poll_count {
-    long calls;
-    long fire_at;
-} poll_count;
-
-static int poll_after(void *data)
-{
-    poll_count *poll = data;
-    return ++poll->calls >= poll->fire_at;
-}
-
 /* What a tool must leave as it was: the cells it varies and reads. */
 typedef struct snapshot {
     ks_value values[6];
