@@ -21,9 +21,9 @@
 ks_status ks_csv_file_present(const char *path, int *present, ks_error *err);
 
 /*
- * Read the regular file at `path` record by record, as
- * ks_csv_read_file does; `name` (or path) prefixes messages.  Not a
- * regular file: KS_EIO as above.  KS_EINTERRUPTED ("interrupted while
+ * Read the regular file at `path` record by record; `name` (or path)
+ * prefixes messages.  Nothing there or unreadable: KS_EIO "path:
+ * reason"; not a regular file: KS_EIO as above.  KS_EINTERRUPTED ("interrupted while
  * reading path") when the allocator's poll asks, checked every 64 KB.
  */
 ks_status ks_csv_file_read(const ks_allocator *alloc, const char *path,

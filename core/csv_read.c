@@ -21,10 +21,8 @@
  * with their length, so CSV_APPEND_NULL is not needed.  Spaces are never
  * trimmed (csv_set_space_func): a field is exactly what was written.
  */
-#include <errno.h>
 #include <limits.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -33,7 +31,6 @@
 
 #define CSV_OPTIONS (CSV_STRICT | CSV_STRICT_FINI | CSV_EMPTY_IS_NULL)
 #define MIN_BLOCK 1024
-#define FILE_CHUNK 65536
 
 /*
  * libcsv's realloc and free hooks take no user data, so they reach the
@@ -601,30 +598,6 @@ ks_status ks_csv_read_buffer(const ks_allocator *alloc, const char *name,
     if (status == KS_OK)
         status = ks_csv_reader_finish(&reader, err);
     ks_csv_reader_release(&reader);
-    return status;
-}
-
-ks_status ks_csv_read_file(const ks_allocator *alloc, const char *path,
-                           const char *name, ks_csv_record_fn on_record,
-                           void *user_data, ks_error *err)
-{
-    FILE *file = fopen(path, "rb");
-    if (!file)
-        return ks_error_set(err, KS_EIO, "%s: %s", path, strerror(errno));
-    ks_csv_reader reader;
-    ks_csv_reader_init(&reader, alloc, name ? name : path, on_record,
-                       user_data);
-    unsigned char chunk[FILE_CHUNK];
-    ks_status status = KS_OK;
-    size_t got;
-    while (status == KS_OK && (got = fread(chunk, 1, sizeof chunk, file)) > 0)
-        status = ks_csv_reader_feed(&reader, chunk, got, err);
-    if (status == KS_OK && ferror(file))
-        status = ks_error_set(err, KS_EIO, "%s: %s", path, strerror(errno));
-    if (status == KS_OK)
-        status = ks_csv_reader_finish(&reader, err);
-    ks_csv_reader_release(&reader);
-    fclose(file);
     return status;
 }
 

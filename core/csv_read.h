@@ -104,14 +104,11 @@ ks_status ks_csv_reader_finish(ks_csv_reader *reader, ks_error *err);
 /* Release the reader's memory (safe after any error, or twice). */
 void ks_csv_reader_release(ks_csv_reader *reader);
 
-/* Read a whole buffer or file (KS_EIO "path: reason" when unreadable). */
+/* Read a whole buffer (a file: ks_csv_file_read, csv_file.h). */
 ks_status ks_csv_read_buffer(const ks_allocator *alloc, const char *name,
                              const void *data, size_t size,
                              ks_csv_record_fn on_record, void *user_data,
                              ks_error *err);
-ks_status ks_csv_read_file(const ks_allocator *alloc, const char *path,
-                           const char *name, ks_csv_record_fn on_record,
-                           void *user_data, ks_error *err);
 
 /* ---- reading fields ------------------------------------------------------ */
 

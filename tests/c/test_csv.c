@@ -14,11 +14,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <dirent.h>
 #include <cmocka.h>
 
+#include "dir_entries.h"
 #include "failing_alloc.h"
 #include "kessan.h"
+#include "csv_file.h"
 #include "csv_read.h"
 #include "error.h"
 
@@ -246,7 +247,7 @@ static void test_reader_missing_file(void **state)
     (void)state;
     ks_error err;
     int seen = 0;
-    ks_status status = ks_csv_read_file(NULL, "tests/data/csv/no-such.csv",
+    ks_status status = ks_csv_file_read(NULL, "tests/data/csv/no-such.csv",
                                         NULL, stop_at_second, &seen, &err);
     assert_int_equal(status, KS_EIO);
     assert_non_null(strstr(err.message, "tests/data/csv/no-such.csv: "));
@@ -562,18 +563,6 @@ static char *slurp(const char *path)
     return text;
 }
 
-static int temporaries_left(const char *directory)
-{
-    DIR *dir = opendir(directory);
-    assert_non_null(dir);
-    int found = 0;
-    struct dirent *entry;
-    while ((entry = readdir(dir)) != NULL)
-        found += strstr(entry->d_name, ".tmp.") != NULL;
-    closedir(dir);
-    return found;
-}
-
 static void test_export_round_trip_is_bit_identical(void **state)
 {
     (void)state;
@@ -618,7 +607,7 @@ static void test_export_round_trip_is_bit_identical(void **state)
     assert_string_equal(first, second);
     free(first);
     free(second);
-    assert_int_equal(temporaries_left(KESSAN_TEST_TMP), 0);
+    assert_int_equal(temporaries_in(KESSAN_TEST_TMP), 0);
     ks_model_free(back);
     ks_model_free(model);
 }
@@ -671,7 +660,7 @@ static void test_export_fails_cleanly(void **state)
                                         "a temporary file"));
     struct stat info;
     assert_int_equal(stat(temp_path("no-such-dir"), &info), -1);
-    assert_int_equal(temporaries_left(KESSAN_TEST_TMP), 0);
+    assert_int_equal(temporaries_in(KESSAN_TEST_TMP), 0);
     ks_model_free(model);
 }
 
@@ -700,7 +689,7 @@ static void test_export_allocation_failure(void **state)
             counts.fail_at = 0;
             ks_model_free(model);
             assert_int_equal(counts.live, 0);
-            assert_int_equal(temporaries_left(KESSAN_TEST_TMP), 0);
+            assert_int_equal(temporaries_in(KESSAN_TEST_TMP), 0);
             if (status == KS_OK && calls < n)
                 break;
             if (status == KS_OK)
