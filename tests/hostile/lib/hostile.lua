@@ -86,6 +86,28 @@ function H.armer(m, s)
   end
 end
 
+-- one value of every kind kessan hands out, made from the model m and its
+-- scenario s: a Grid, a Simulation result, a tornado result, an Explain
+-- tree, a Comparison, a Series and the same detached, and a list of one
+-- distribution of each family; returned as values for the script's own
+-- locals (no table here holds them), so the script can drop and collect
+-- each one
+function H.every_kind(m, s)
+  local kessan = require "kessan"
+  local g = s:datatable{rows = {"rev.a@3Q02", {1, 2}}, out = "op_income@3Q02"}
+  local r = m:simulate{trials = 500, draws = {["rev.a@3Q02"] = kessan.normal(160, 5)},
+                       outputs = {"op_income@3Q02"}}
+  local t = s:tornado{out = "op_income@3Q02", inputs = {"rev.a@3Q02", "rev.b@3Q02"}}
+  local tree = m:explain("op_income@3Q02")
+  local cmp = kessan.compare{m, s}
+  local series = m["rev.a"]
+  local detached = series:detach()
+  local dists = {kessan.normal(1, 2), kessan.lognormal(0, 1), kessan.uniform(0, 1),
+    kessan.triangular(0, 1, 2), kessan.pert(0, 1, 2), kessan.fixed(3),
+    kessan.discrete{values = {1, 2}}}
+  return g, r, t, tree, cmp, series, detached, dists
+end
+
 -- take x's metatable if it is reachable and strip or replace what keeps
 -- the handle sound: finalizer, close, index, tostring, length, equality;
 -- true if it was reachable
