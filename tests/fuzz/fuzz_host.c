@@ -453,8 +453,22 @@ static void run_child(const char *script_path)
     _exit(kessan_host_main(9, argv));
 }
 
+/* Fork mode keeps a crashing job's output nowhere: what was found, and
+ * the script, are also appended to $FUZZ_FINDINGS_LOG when it is set. */
+static void record_finding(const script *s, const char *what)
+{
+    const char *path = getenv("FUZZ_FINDINGS_LOG");
+    FILE *record = path ? fopen(path, "a") : NULL;
+    if (!record)
+        return;
+    fprintf(record, "fuzz_host: FINDING: %s\n---- script ----\n%.*s\n"
+            "---- end ----\n", what, (int)s->used, s->text);
+    fclose(record);
+}
+
 static void finding(const script *s, const char *what)
 {
+    record_finding(s, what);
     fprintf(stderr, "fuzz_host: FINDING: %s\n---- script ----\n%.*s\n"
             "---- its stderr (%s) ----\n", what, (int)s->used, s->text,
             log_path);
