@@ -295,8 +295,10 @@ def killed_run(command, work, after, env):
         process.wait()
 
 
+# --vgdb=no: valgrind's gdb server makes FIFOs in $TMPDIR, which a run
+# killed by SIGKILL (output/06) leaves behind as if kessan had.
 VALGRIND = ["valgrind", "--tool=memcheck", "-q", "--error-exitcode=99",
-            "--leak-check=full",
+            "--vgdb=no", "--leak-check=full",
             "--show-leak-kinds=definite,indirect,possible",
             "--errors-for-leak-kinds=definite,indirect,possible"]
 
