@@ -291,3 +291,13 @@ LK_EXPORT int luaopen_kessan(lua_State *L)
 #endif
     return 1;
 }
+
+void lk_protect_metatable(lua_State *L, int idx)
+{
+    idx = lua_absindex(L, idx);
+    if (lua_getfield(L, idx, "__name") != LUA_TSTRING) {
+        lua_pop(L, 1);
+        lua_pushliteral(L, "kessan");
+    }
+    lua_setfield(L, idx, "__metatable");
+}

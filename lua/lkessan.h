@@ -80,9 +80,6 @@ void lk_pin(lua_State *L, int idx, lk_busy *busy);
 /* When `busy` is pinned: remember the close for the last unpin and return
  * 1; otherwise 0 (the caller closes now). */
 int lk_busy_defer_close(lk_busy *busy);
-/* Set __metatable of the metatable at idx to its __name, so scripts can
- * neither read nor change it (getmetatable gives the name). */
-void lk_protect_metatable(lua_State *L, int idx);
 
 typedef struct lk_handle {
     ks_model *model;
@@ -196,6 +193,9 @@ int lk_check_cell(lua_State *L, ks_model *model, int idx, int *item,
 /* Read one cell; raises on a failure of the core (not on error values). */
 void lk_get(lua_State *L, ks_model *model, int item, int period,
             ks_value *out);
+/* Set __metatable of the metatable at idx to its __name, so scripts can
+ * neither read nor change it (getmetatable gives the name). */
+void lk_protect_metatable(lua_State *L, int idx);
 /* The sentinel value kessan.missing (a light userdata). */
 int lk_is_missing_sentinel(lua_State *L, int idx);
 void lk_push_missing_sentinel(lua_State *L);

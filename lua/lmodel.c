@@ -812,8 +812,7 @@ void lk_model_open(lua_State *L)
         lua_pushvalue(L, methods);
         lua_pushcclosure(L, m_index_item, 3);
         lua_setfield(L, -2, "__index");
-        lua_getfield(L, -1, "__name");
-        lua_setfield(L, -2, "__metatable");
+        lk_protect_metatable(L, -1);
         lua_pop(L, 1);
     }
     lua_setfield(L, LUA_REGISTRYINDEX, LK_METHODS);

@@ -86,16 +86,6 @@ int lk_busy_defer_close(lk_busy *busy)
     return 1;
 }
 
-void lk_protect_metatable(lua_State *L, int idx)
-{
-    idx = lua_absindex(L, idx);
-    if (lua_getfield(L, idx, "__name") != LUA_TSTRING) {
-        lua_pop(L, 1);
-        lua_pushliteral(L, "kessan");
-    }
-    lua_setfield(L, idx, "__metatable");
-}
-
 void lk_pin_open(lua_State *L)
 {
     luaL_newmetatable(L, LK_PIN);
