@@ -5,7 +5,7 @@ find_library(CSV_LIBRARY NAMES csv)
 include(FindPackageHandleStandardArgs)
 find_package_handle_standard_args(CSV
   REQUIRED_VARS CSV_LIBRARY CSV_INCLUDE_DIR
-  FAIL_MESSAGE "libcsv not found: install Debian's libcsv-dev (scripts/setup does)")
+  FAIL_MESSAGE "libcsv not found: install Debian's libcsv-dev (scripts/dev/setup does)")
 if(CSV_FOUND AND NOT TARGET CSV::CSV)
   add_library(CSV::CSV UNKNOWN IMPORTED)
   set_target_properties(CSV::CSV PROPERTIES

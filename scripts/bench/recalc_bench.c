@@ -25,9 +25,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "kessan.h"
-#include "model.h"
-#include "model_internal.h"
+#include "kessan/kessan.h"
+#include "model/model.h"
+#include "model/model_internal.h"
 
 /* ---- targets ------------------------------------------------------------- */
 

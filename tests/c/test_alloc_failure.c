@@ -11,7 +11,7 @@
  * cell's value, kind, provenance and input flag compared against a run
  * that did not fail.  The hook counts live blocks: after the model is
  * freed none may be left (LeakSanitizer checks the same in the sanitizer
- * build, valgrind in scripts/test --valgrind).  The distinct allocation
+ * build, valgrind in scripts/dev/test --valgrind).  The distinct allocation
  * sites where a failure was injected and handled are counted and printed.
  */
 #include <execinfo.h>
@@ -25,12 +25,12 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "alloc.h"
-#include "kessan.h"
+#include "base/alloc.h"
+#include "kessan/kessan.h"
 
 #if defined(__has_include)
 #if __has_include("simulate.h")
-#include "simulate.h"
+#include "kessan/simulate.h"
 #define HAVE_SIMULATE 1
 #endif
 #if __has_include(<valgrind/valgrind.h>)

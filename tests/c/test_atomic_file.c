@@ -32,9 +32,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "atomic_file.h"
+#include "io/atomic_file.h"
 #include "dir_entries.h"
-#include "kessan.h"
+#include "kessan/kessan.h"
 
 /* ---- scratch files --------------------------------------------------------- */
 

@@ -16,7 +16,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "kessan.h"
+#include "kessan/kessan.h"
 
 #define BAD "tests/data/bad"
 

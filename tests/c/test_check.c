@@ -15,9 +15,9 @@
 
 #include <cmocka.h>
 
-#include "check.h"
-#include "kessan.h"
-#include "model.h"
+#include "kessan/check.h"
+#include "kessan/kessan.h"
+#include "model/model.h"
 
 /* ---- helpers ----------------------------------------------------------- */
 

@@ -18,10 +18,10 @@
 
 #include "dir_entries.h"
 #include "failing_alloc.h"
-#include "kessan.h"
-#include "csv_file.h"
-#include "csv_read.h"
-#include "error.h"
+#include "kessan/kessan.h"
+#include "io/csv_file.h"
+#include "io/csv_read.h"
+#include "base/error.h"
 
 /* ---- a counting allocator that fails on demand ------------------------- */
 

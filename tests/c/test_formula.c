@@ -13,8 +13,8 @@
 
 #include <cmocka.h>
 
-#include "formula.h"
-#include "value.h"
+#include "formula/formula.h"
+#include "base/value.h"
 
 /* ---- a fake model: 9 items x 10 periods (1Q01..4Q02, FY01, FY02) ---------- */
 

@@ -13,8 +13,8 @@
 
 #include <cmocka.h>
 
-#include "kessan.h"
-#include "layout.h"
+#include "kessan/kessan.h"
+#include "kessan/layout.h"
 
 static ks_model *open_iij(void)
 {

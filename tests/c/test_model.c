@@ -16,8 +16,8 @@
 
 #include "failing_alloc.h"
 
-#include "kessan.h"
-#include "model.h"
+#include "kessan/kessan.h"
+#include "model/model.h"
 
 /* ---- helpers --------------------------------------------------------------- */
 

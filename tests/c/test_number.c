@@ -10,7 +10,7 @@
 #include <math.h>
 #include <cmocka.h>
 
-#include "kessan.h"
+#include "kessan/kessan.h"
 
 typedef struct number_case {
     const char *text;

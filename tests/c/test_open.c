@@ -22,8 +22,8 @@
 #include <cmocka.h>
 
 #include "failing_alloc.h"
-#include "kessan.h"
-#include "model.h"
+#include "kessan/kessan.h"
+#include "model/model.h"
 
 #define FIXTURE "tests/data/csv/model"
 

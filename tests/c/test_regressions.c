@@ -14,7 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "kessan.h"
+#include "kessan/kessan.h"
 
 static ks_model *new_model(void)
 {
@@ -26,7 +26,7 @@ static ks_model *new_model(void)
 }
 
 /*
- * FIXED -- core/calendar.c, ks_book_period_lookup: the year digits of a
+ * FIXED -- core/model/calendar.c, ks_book_period_lookup: the year digits of a
  * period id were summed into an int before the id's width was checked, so
  * "1Q666666666666" overflowed (UBSan: signed integer overflow at
  * calendar.c:188).  Found by fuzz_csv with a values file naming that
@@ -47,7 +47,7 @@ static void test_period_id_with_many_digits(void **state)
 }
 
 /*
- * FIXED -- core/model_open.c: an item whose display parent is not an item
+ * FIXED -- core/io/model_open.c: an item whose display parent is not an item
  * of the chart is accepted (tests/data/bad/missing_parent: rev.a's parent
  * 'rev.gross').  PRODUCT.md gives every item "its parent for display";
  * a parent that does not exist is refused like an unknown id:

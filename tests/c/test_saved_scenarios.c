@@ -26,7 +26,7 @@
 
 #include "dir_entries.h"
 #include "failing_alloc.h"
-#include "kessan.h"
+#include "kessan/kessan.h"
 
 #define FIXTURE "tests/data/scenarios"
 #define TINY "tests/data/tiny"

@@ -26,9 +26,9 @@
 
 #include "failing_alloc.h"
 
-#include "kessan.h"
-#include "model.h"
-#include "simulate.h"
+#include "kessan/kessan.h"
+#include "model/model.h"
+#include "kessan/simulate.h"
 
 #define TRIALS 200000
 

@@ -20,9 +20,9 @@
 
 #include "failing_alloc.h"
 
-#include "kessan.h"
-#include "model.h"
-#include "whatif.h"
+#include "kessan/kessan.h"
+#include "model/model.h"
+#include "kessan/whatif.h"
 
 /* ---- models ------------------------------------------------------------------ */
 

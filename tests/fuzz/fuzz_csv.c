@@ -20,8 +20,8 @@
 
 #include "counted_alloc.h"
 #include "scratch.h"
-#include "csv_read.h"
-#include "kessan.h"
+#include "io/csv_read.h"
+#include "kessan/kessan.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -16,9 +16,9 @@
 #include <string.h>
 
 #include "counted_alloc.h"
-#include "formula.h"
-#include "kessan.h"
-#include "value.h"
+#include "formula/formula.h"
+#include "kessan/kessan.h"
+#include "base/value.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

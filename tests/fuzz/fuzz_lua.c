@@ -32,7 +32,7 @@
 #include <lualib.h>
 
 #include "scratch.h"
-#include "lkessan.h"
+#include "binding/lkessan.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -20,7 +20,7 @@
 
 #include "counted_alloc.h"
 #include "scratch.h"
-#include "kessan.h"
+#include "kessan/kessan.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

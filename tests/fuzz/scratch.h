@@ -1,6 +1,6 @@
 /*
  * scratch.h -- where a harness writes its scratch files: under $TMPDIR,
- * which scripts/fuzz points at a directory of the run's own and removes
+ * which scripts/dev/fuzz points at a directory of the run's own and removes
  * afterwards (in fork mode libFuzzer kills children at the time limit,
  * before they can remove what they wrote), or /tmp.
  */

@@ -73,7 +73,7 @@ HOSTILE_VALGRIND=1 runs kessan under valgrind memcheck (a memory error or
 leak exits 99: a failure, except the blocks a process ended by kessan's
 watchdog still holds) with every time (the --timeout given, the kill, the
 slack) ten times longer; the ctest command sets it when it is itself
-started under valgrind (scripts/test --valgrind).
+started under valgrind (scripts/dev/test --valgrind).
 """
 import argparse
 import concurrent.futures

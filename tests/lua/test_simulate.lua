@@ -7,7 +7,7 @@ local check = require "check"
 local kessan = require "kessan"
 
 if not kessan.normal then
-  -- lua/lsimulate.c is not linked into this build yet
+  -- lua/binding/lsimulate.c is not linked into this build yet
   print("test_simulate: skipped (no kessan.normal in this build)")
   return
 end

@@ -1,0 +1,220 @@
+/*
+ * simulate.h -- Monte Carlo simulation over the compiled model: draw some
+ * cells from distributions, run every trial through the formulas in blocks
+ * of trials at once, and keep what the outputs need for their statistics.
+ *
+ * The trials run entirely in C.  They are split into chunks of a fixed
+ * size, each with its own random stream seeded from (seed, chunk index),
+ * and each chunk's moments are merged in chunk order, so the same seed
+ * gives bit-identical results whatever the number of threads.
+ *
+ * A cell's value in a trial follows the model's rules (recalc.c): a drawn
+ * cell takes its draw (over any input or formula); an input that is not
+ * drawn wins; a formula item's quarter is its formula; its half, 9M and
+ * year are the time summary of its own quarters when they are numbers in
+ * that trial, else the formula; an input item's year is derived from its
+ * inputs and draws (sums and implied differences) as the model derives it.
+ * Errors and missing values in a trial are NaN there: the statistics count
+ * them (ks_sim_invalid) and leave them out.
+ */
+#ifndef KS_SIMULATE_H
+#define KS_SIMULATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kessan/kessan.h"
+
+typedef enum ks_dist_kind {
+    KS_DIST_FIXED = 0,  /* a: the value                                    */
+    KS_DIST_NORMAL,     /* a: mean, b: sd > 0                              */
+    KS_DIST_LOGNORMAL,  /* a: mu, b: sigma > 0, of the log: exp(N(mu, s))  */
+    KS_DIST_UNIFORM,    /* [a, b), a < b                                   */
+    KS_DIST_TRIANGULAR, /* a <= c (mode) <= b, a < b                       */
+    KS_DIST_PERT,       /* a <= c (mode) <= b, a < b: a + (b-a) Beta(1+4(c-a)/(b-a), 1+4(b-c)/(b-a)) */
+    KS_DIST_DISCRETE    /* values[i] with weights[i] >= 0, sum > 0         */
+} ks_dist_kind;
+
+typedef struct ks_dist {
+    ks_dist_kind kind;
+    double a, b, c;
+    const double *values;  /* KS_DIST_DISCRETE: `count` values           */
+    const double *weights; /* and their weights (NULL: equal)           */
+    int count;
+} ks_dist;
+
+/* One drawn cell: "rev.si@4Q02" and its distribution. */
+typedef struct ks_sim_draw {
+    const char *cell;
+    ks_dist dist;
+} ks_sim_draw;
+
+/* Two drawn cells correlated through a Gaussian copula: rho in (-1, 1) is
+ * the correlation of the underlying normals.  Marginals: normal and lognormal directly; uniform,
+ * triangular and discrete through the normal CDF and their inverse CDF;
+ * pert and fixed cannot be correlated. */
+typedef struct ks_sim_correlation {
+    const char *cell_a, *cell_b;
+    double rho;
+} ks_sim_correlation;
+
+/* Called from the calling thread between chunks: trials done so far and
+ * the total.  Returning nonzero cancels the run (KS_EMISUSE, "cancelled"). */
+typedef int (*ks_sim_progress_fn)(void *user_data, int64_t done,
+                                  int64_t total);
+
+typedef struct ks_sim_spec {
+    int64_t trials;               /* 1 .. KS_SIM_TRIALS_MAX              */
+    uint64_t seed;
+    int threads;                  /* 1 .. KS_SIM_THREADS_MAX; 0 means 1  */
+    const ks_sim_draw *draws;
+    int draw_count;
+    const char *const *outputs;   /* cells: "op_income@4Q02"             */
+    int output_count;
+    const ks_sim_correlation *correlations;
+    int correlation_count;
+    ks_sim_progress_fn progress;  /* may be NULL                         */
+    void *progress_data;
+} ks_sim_spec;
+
+#define KS_SIM_TRIALS_MAX INT64_C(1000000000)
+#define KS_SIM_THREADS_MAX 256
+/* Trials per chunk (one random stream each); fixed so that results do not
+ * depend on the thread count. */
+#define KS_SIM_CHUNK 4096
+/* Trials evaluated at once (lanes of the block machine). */
+#define KS_SIM_BLOCK 512
+
+typedef struct ks_sim_result ks_sim_result;
+
+/*
+ * Run a simulation on `model` (a model or scenario; it is not changed).
+ * Errors: unknown cells (with a suggestion), a bad distribution naming the
+ * cell and parameter, trials or threads out of range, a correlation that
+ * is not positive definite, KS_ENOMEM; on failure *out is NULL and nothing
+ * leaks.  The model must not be used by another thread meanwhile.
+ */
+ks_status ks_simulate(ks_model *model, const ks_sim_spec *spec,
+                      ks_sim_result **out, ks_error *err);
+void ks_sim_result_free(ks_sim_result *result);
+
+/* Check a distribution's parameters; `what` names it in the message. */
+ks_status ks_dist_check(const ks_dist *dist, const char *what, ks_error *err);
+/* The exact mean and variance of a distribution (for tests and docs). */
+void ks_dist_moments(const ks_dist *dist, double *mean, double *variance);
+
+int64_t ks_sim_trials(const ks_sim_result *result);
+int ks_sim_output_count(const ks_sim_result *result);
+/* "op_income@4Q02" as written by the model (its period id form). */
+const char *ks_sim_output_name(const ks_sim_result *result, int output);
+/* The output index of a cell, as given or as the model writes it; -1. */
+int ks_sim_output_find(const ks_sim_result *result, const char *cell);
+
+/* Statistics over the trials where the output is a number. */
+int64_t ks_sim_count(const ks_sim_result *result, int output);   /* numbers */
+/* Trials left out: an error, missing, or an overflow (below). */
+int64_t ks_sim_invalid(const ks_sim_result *result, int output);
+/* Of those, the trials whose output overflowed: infinite, or beyond
+ * +-KS_SIM_VALUE_MAX. */
+int64_t ks_sim_overflow(const ks_sim_result *result, int output);
+double ks_sim_mean(const ks_sim_result *result, int output);
+double ks_sim_sd(const ks_sim_result *result, int output); /* sample, n-1 */
+double ks_sim_min(const ks_sim_result *result, int output);
+double ks_sim_max(const ks_sim_result *result, int output);
+
+/*
+ * Percentile q in [0, 100], interpolated linearly at q/100 * (n - 1) in
+ * the sorted trials (numpy's default).  Values are kept as float32 offsets
+ * from a centre near the mean, so a percentile is exact to about 1e-7 of
+ * the output's spread.  KS_EINVAL for q out of range or no numbers;
+ * KS_ENOMEM.
+ */
+ks_status ks_sim_percentile(ks_sim_result *result, int output, double q,
+                            double *out, ks_error *err);
+
+typedef enum ks_sim_op { KS_SIM_LT = 0, KS_SIM_LE, KS_SIM_GT, KS_SIM_GE } ks_sim_op;
+/* The share of numeric trials where `output op x` holds; NaN when x is
+ * NaN (no share compares with it), no trial gave a number, or output or
+ * op is out of range. */
+double ks_sim_prob(const ks_sim_result *result, int output, ks_sim_op op,
+                   double x);
+/* counts[0..bins-1] of equal-width bins from min to max (max in the last
+ * bin); *lo, *hi receive the range. */
+ks_status ks_sim_histogram(const ks_sim_result *result, int output, int bins,
+                           int64_t *counts, double *lo, double *hi,
+                           ks_error *err);
+
+/* ---- sim_stats.c: the statistics a result keeps (internal) ---------------- */
+
+/*
+ * The largest magnitude an output's value may have in a trial to count:
+ * beyond it (and for an infinity) the trial is invalid, as an error is,
+ * and counted apart by ks_sim_overflow.  The bound keeps every statistic
+ * finite: a sum of squared deviations of 10^9 trials is at most
+ * 10^9 * (1e149)^2 = 1e307.  A figure of an earnings model is far below.
+ */
+#define KS_SIM_VALUE_MAX 1e149
+
+typedef struct ks_moments {
+    double count;  /* numbers seen                                         */
+    double mean;
+    double m2;     /* sum of squared deviations from the mean              */
+    double min, max;
+    double invalid; /* lanes left out: NaN, infinite or beyond the bound   */
+    double overflow; /* of those, the infinite or beyond the bound         */
+} ks_moments;
+
+void ks_moments_clear(ks_moments *moments);
+/* Add one block of lanes (NaN lanes and those beyond KS_SIM_VALUE_MAX
+ * counted as invalid). */
+void ks_moments_add_block(ks_moments *moments, const double *lanes, int n);
+/* Merge `part` into `total` (Chan et al.): merging in a fixed order gives
+ * the same bits whatever the thread that computed each part. */
+void ks_moments_merge(ks_moments *total, const ks_moments *part);
+
+
+/*
+ * Percentiles, shares and histograms from a streaming histogram per
+ * output: KS_HIST_BINS equal bins over a range fixed before the run from a
+ * pilot (the pilot's mean +- 8 sd, widened to its min and max), plus one
+ * bin below and one above.  Each trial adds one count; nothing per trial
+ * is kept.  A percentile is read by ranks as numpy's linear method does,
+ * the value of a rank placed evenly within its bin and clamped to the
+ * run's exact min and max: it is exact to within one bin's width
+ * (ks_hist_resolution), about 16 sd / 8192.
+ */
+#define KS_HIST_BINS 8192
+
+typedef struct ks_hist {
+    double lo;       /* where bin 1 begins (bin 0 counts those below)     */
+    double width;
+    double inverse;  /* 1 / width                                         */
+    /* KS_HIST_SLOTS counts once the run is over: [0] below the range,
+     * [1 .. KS_HIST_BINS] the bins, [KS_HIST_BINS + 1] above (and a slot
+     * for NaN, not counted); 32 bits do: trials are at most 10^9 */
+    const uint32_t *counts;
+} ks_hist;
+
+/* Fix the range [lo, hi] (hi > lo) of a histogram, without counts yet. */
+void ks_hist_init(ks_hist *hist, double lo, double hi);
+/* A worker's counts per output: below, the bins, above, and one slot where
+ * lanes that are not numbers land (and are not counted). */
+#define KS_HIST_SLOTS (KS_HIST_BINS + 3)
+
+/* One output's block: its moments into `moments`, its numbers into
+ * `counts` (KS_HIST_SLOTS of them; the block's extremes pick the cheapest
+ * loop). */
+void ks_output_add_block(ks_moments *moments, const ks_hist *range,
+                         uint32_t *counts, const double *values, int n);
+/* The q-th percentile (0..100) of `numbers` counted values with the exact
+ * min and max of the run. */
+double ks_hist_percentile(const ks_hist *hist, int64_t numbers, double min,
+                          double max, double q);
+/* The share of counted values for which `value op x` holds. */
+double ks_hist_prob(const ks_hist *hist, int64_t numbers, double min,
+                    double max, ks_sim_op op, double x);
+/* `bins` equal counts over [min, max]. */
+void ks_hist_rebin(const ks_hist *hist, double min, double max, int bins,
+                   int64_t *counts);
+
+#endif

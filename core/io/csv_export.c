@@ -1,0 +1,144 @@
+/*
+ * csv_export.c -- values CSV out (ks_export_csv): the long form, every item
+ * in display order by every period in time order, numbers at full
+ * precision ("%.17g", so that import gives back the same doubles).  The
+ * file is written through atomic_file.h: a temporary beside it renamed
+ * over the path (on any failure the old file is untouched), or a FIFO or
+ * device written in place.  Missing and error cells (and a number that
+ * is not finite) are written with an empty value.  ks_export_rows writes
+ * the rows to a stream already open (saved_csv.c puts a model's and its
+ * saved scenarios' rows in one file that way).
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <locale.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/alloc.h"
+#include "io/atomic_file.h"
+#include "io/csv_export.h"
+#include "base/error.h"
+#include "model/model.h"
+
+typedef struct export_file {
+    ks_model *model;
+    FILE *out;        /* where the rows go                                */
+} export_file;
+
+/* ---- writing fields ----------------------------------------------------- */
+
+static int needs_quotes(const char *text)
+{
+    if (!*text)
+        return 0;
+    if (text[0] == ' ' || text[0] == '\t' || text[strlen(text) - 1] == ' '
+        || text[strlen(text) - 1] == '\t')
+        return 1;
+    return strpbrk(text, ",\"\r\n") != NULL;
+}
+
+static void write_field(FILE *out, const char *text)
+{
+    if (!needs_quotes(text)) {
+        fputs(text, out);
+        return;
+    }
+    fputc('"', out);
+    for (const char *c = text; *c; c++) {
+        if (*c == '"')
+            fputc('"', out);
+        fputc(*c, out);
+    }
+    fputc('"', out);
+}
+
+/* "%.17g" with a '.' whatever the C library's locale says. */
+static void format_number(double number, char *buffer, size_t size)
+{
+    snprintf(buffer, size, "%.17g", number);
+    const char *point = localeconv()->decimal_point;
+    if (!point || strcmp(point, ".") == 0)
+        return;
+    char *at = strstr(buffer, point);
+    if (!at)
+        return;
+    size_t skip = strlen(point);
+    *at = '.';
+    memmove(at + 1, at + skip, strlen(at + skip) + 1);
+}
+
+static ks_status write_cell(export_file *file, int item, const char *item_id,
+                            int period, const ks_export_options *options,
+                            ks_error *err)
+{
+    if (options->inputs_only && !ks_is_input(file->model, item, period))
+        return KS_OK;
+    ks_value value;
+    ks_status status = ks_get(file->model, item, period, &value, err);
+    if (status != KS_OK)
+        return status;
+    char period_id[16];
+    ks_period_id(file->model, period, period_id, sizeof period_id);
+    char number[40] = "";
+    if (value.kind == KS_NUMBER && isfinite(value.number))
+        format_number(value.number, number, sizeof number);
+    write_field(file->out, item_id);
+    fprintf(file->out, ",%s,%s", period_id, number);
+    if (options->with_scenario_column) {
+        fputc(',', file->out);
+        write_field(file->out, ks_model_name(file->model));
+    }
+    fputc('\n', file->out);
+    return KS_OK;
+}
+
+static ks_status write_rows(export_file *file,
+                            const ks_export_options *options, int header,
+                            ks_error *err)
+{
+    if (header)
+        fputs(options->with_scenario_column ? "item,period,value,scenario\n"
+                                            : "item,period,value\n",
+              file->out);
+    int items = ks_item_count(file->model);
+    int periods = ks_period_count(file->model);
+    for (int item = 0; item < items; item++) {
+        ks_item_info info;
+        ks_status status = ks_item_get(file->model, item, &info);
+        for (int i = 0; status == KS_OK && i < periods; i++)
+            status = write_cell(file, item, info.id,
+                                ks_period_at(file->model, i), options, err);
+        if (status != KS_OK)
+            return status;
+    }
+    return KS_OK;
+}
+
+ks_status ks_export_rows(ks_model *model, FILE *out,
+                         const ks_export_options *options, int header,
+                         ks_error *err)
+{
+    static const ks_export_options defaults = { 0, 0 };
+    export_file file = { model, out };
+    return write_rows(&file, options ? options : &defaults, header, err);
+}
+
+ks_status ks_export_csv(ks_model *model, const char *path,
+                        const ks_export_options *options, ks_error *err)
+{
+    if (!path || !*path)
+        return ks_error_set(err, KS_EINVAL, "no path to export to");
+    ks_atomic_file target;
+    ks_status status = ks_atomic_begin(&target, ks_model_allocator(model),
+                                       path, err);
+    if (status == KS_OK)
+        status = ks_export_rows(model, target.out, options, 1, err);
+    if (status == KS_OK)
+        status = ks_atomic_commit(&target, err);
+    ks_atomic_end(&target);
+    return status;
+}

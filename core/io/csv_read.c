@@ -1,0 +1,631 @@
+/*
+ * csv_read.c -- CSV records with line and column positions, over libcsv's
+ * callback API (csv_read.h).
+ *
+ * libcsv reports fields and rows but not where they are, and it skips blank
+ * rows.  Two ways of feeding it keep track of positions:
+ *
+ * - Whole lines holding no quote, NUL or invalid UTF-8 (checked eight bytes
+ *   at a time) go to libcsv in one call.  Without quotes a field is exactly
+ *   its bytes, so where each field begins follows from the lengths libcsv
+ *   reports: the next field starts past the comma, a row's first field
+ *   past the line ends (and blank lines) before it.
+ * - Anything else (a line with a quote, a field across chunks, bad bytes)
+ *   is scanned byte by byte -- counting lines and columns, checking UTF-8,
+ *   refusing NUL bytes -- and libcsv gets runs of ordinary bytes plus each
+ *   comma, CR and LF on its own, so every callback happens while one known
+ *   byte is being parsed.
+ *
+ * Options: CSV_STRICT (stray quotes), CSV_STRICT_FINI (a quote never
+ * closed), CSV_EMPTY_IS_NULL (to tell `,,` from `,"",`).  Fields are copied
+ * with their length, so CSV_APPEND_NULL is not needed.  Spaces are never
+ * trimmed (csv_set_space_func): a field is exactly what was written.
+ */
+#include <limits.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "base/alloc.h"
+#include "io/csv_read.h"
+#include "base/error.h"
+
+#define CSV_OPTIONS (CSV_STRICT | CSV_STRICT_FINI | CSV_EMPTY_IS_NULL)
+#define MIN_BLOCK 1024
+
+/*
+ * libcsv's realloc and free hooks take no user data, so they reach the
+ * allocator of the parse in progress through this pointer.  It is set just
+ * around each csv_parse / csv_fini / csv_free call (and put back after, so
+ * a reader used inside another's callback is fine) and is per thread, so
+ * readers on different threads never see each other's allocator.
+ */
+static _Thread_local const ks_allocator *libcsv_allocator;
+
+static void *libcsv_realloc(void *block, size_t size)
+{
+    return ks_mem_realloc(libcsv_allocator, block, size);
+}
+
+static void libcsv_free(void *block)
+{
+    ks_mem_free(libcsv_allocator, block);
+}
+
+static int never_space(unsigned char c)
+{
+    (void)c;
+    return 0;
+}
+
+static const unsigned char utf8_bom[3] = { 0xEF, 0xBB, 0xBF };
+
+/* ---- errors ---------------------------------------------------------- */
+
+static ks_status fail_at(ks_csv_reader *reader, ks_status code,
+                         ks_csv_position where, const char *what)
+{
+    if (reader->status != KS_OK)
+        return reader->status;
+    reader->status = code;
+    ks_error_at(&reader->error, code, where.line, where.column, "%s:%d:%d: %s",
+                reader->name, where.line, where.column, what);
+    return code;
+}
+
+static ks_status fail_memory(ks_csv_reader *reader)
+{
+    if (reader->status != KS_OK)
+        return reader->status;
+    reader->status = KS_ENOMEM;
+    ks_error_set(&reader->error, KS_ENOMEM, "%s: out of memory reading CSV",
+                 reader->name);
+    return KS_ENOMEM;
+}
+
+static ks_status report(const ks_csv_reader *reader, ks_error *err)
+{
+    if (reader->status != KS_OK && err)
+        *err = reader->error;
+    return reader->status;
+}
+
+/* ---- libcsv callbacks -------------------------------------------------- */
+
+static int is_continuation(unsigned char c)
+{
+    return (c & 0xC0) == 0x80;
+}
+
+static int count_columns(const unsigned char *bytes, size_t size)
+{
+    int columns = 0;
+    for (size_t i = 0; i < size; i++)
+        columns += !is_continuation(bytes[i]);
+    return columns;
+}
+
+/* In a run: pass the line ends (and blank lines) at the cursor. */
+static void run_skip_line_ends(ks_csv_reader *reader, size_t end)
+{
+    const unsigned char *bytes = reader->run;
+    size_t at = reader->run_cursor;
+    while (at < end && (bytes[at] == '\r' || bytes[at] == '\n')) {
+        int prev_cr = at == 0 ? reader->run_prev_cr : bytes[at - 1] == '\r';
+        if (bytes[at] == '\r' || !prev_cr)
+            reader->run_line++;
+        reader->run_line_start = ++at;
+    }
+    reader->run_cursor = at;
+}
+
+static ks_csv_position run_position(const ks_csv_reader *reader, size_t at)
+{
+    size_t from = reader->run_line_start;
+    int column = reader->run_ascii
+                     ? (int)(at - from)
+                     : count_columns(reader->run + from, at - from);
+    return (ks_csv_position){ reader->run_line, column + 1 };
+}
+
+/* In a run: the field of `length` bytes libcsv reports begins at the
+ * cursor; move the cursor past it and its comma. */
+static void run_locate_field(ks_csv_reader *reader, size_t length)
+{
+    if (reader->run_new_row) {
+        run_skip_line_ends(reader, SIZE_MAX);
+        reader->run_new_row = 0;
+    }
+    reader->field_start = run_position(reader, reader->run_cursor);
+    size_t after = reader->run_cursor + length;
+    reader->run_cursor = after + (reader->run[after] == ',');
+}
+
+static void on_field(void *text, size_t length, void *data)
+{
+    ks_csv_reader *reader = data;
+    if (reader->status != KS_OK)
+        return;
+    if (reader->run)
+        run_locate_field(reader, length);
+    if (length >= SIZE_MAX - reader->byte_count - 1
+        || (reader->byte_count + length + 1 > reader->byte_capacity
+            && ks_mem_grow(reader->alloc, (void **)&reader->bytes,
+                           &reader->byte_capacity,
+                           reader->byte_count + length + 1, 1) != 0)
+        || (reader->pending_count == reader->pending_capacity
+            && ks_mem_grow(reader->alloc, (void **)&reader->pending,
+                           &reader->pending_capacity,
+                           reader->pending_count + 1,
+                           sizeof *reader->pending) != 0)) {
+        fail_memory(reader);
+        return;
+    }
+    ks_csv_pending *field = &reader->pending[reader->pending_count++];
+    field->offset = reader->byte_count;
+    field->length = length;
+    field->start = reader->field_start;
+    field->is_null = text == NULL;
+    if (length)
+        memcpy(reader->bytes + reader->byte_count, text, length);
+    reader->byte_count += length;
+    reader->bytes[reader->byte_count++] = '\0';
+    reader->field_start = reader->after;
+    reader->row_begun = 1;
+}
+
+static void on_row(int terminator, void *data)
+{
+    (void)terminator;
+    ks_csv_reader *reader = data;
+    reader->row_begun = 0;
+    reader->field_start = reader->after;
+    reader->run_new_row = 1;
+    if (reader->status != KS_OK)
+        return;
+    if (reader->pending_count > reader->field_capacity &&
+        ks_mem_grow(reader->alloc, (void **)&reader->fields,
+                    &reader->field_capacity, reader->pending_count,
+                    sizeof *reader->fields) != 0) {
+        fail_memory(reader);
+        return;
+    }
+    for (size_t i = 0; i < reader->pending_count; i++) {
+        const ks_csv_pending *field = &reader->pending[i];
+        reader->fields[i] = (ks_csv_field){
+            reader->bytes + field->offset, field->length, field->start.line,
+            field->start.column, field->is_null
+        };
+    }
+    ks_csv_record record = {
+        reader->name, reader->fields, (int)reader->pending_count,
+        reader->pending_count ? reader->fields[0].line : reader->at.line,
+        ++reader->record_count
+    };
+    reader->pending_count = 0;
+    reader->byte_count = 0;
+    ks_status status = reader->on_record(reader->user_data, &record,
+                                         &reader->error);
+    if (status != KS_OK)
+        reader->status = status;
+}
+
+/* ---- feeding libcsv ---------------------------------------------------- */
+
+static size_t parse(ks_csv_reader *reader, const unsigned char *bytes,
+                    size_t size)
+{
+    /* Grow libcsv's field buffer geometrically rather than 128 at a time. */
+    size_t block = csv_get_buffer_size(&reader->parser);
+    csv_set_blk_size(&reader->parser, block < MIN_BLOCK ? MIN_BLOCK : block);
+    const ks_allocator *saved = libcsv_allocator;
+    libcsv_allocator = reader->alloc;
+    size_t consumed = csv_parse(&reader->parser, bytes, size, on_field, on_row,
+                                reader);
+    libcsv_allocator = saved;
+    return consumed;
+}
+
+static ks_status parse_failed(ks_csv_reader *reader, ks_csv_position where,
+                              const unsigned char *at, size_t left)
+{
+    if (reader->status != KS_OK)
+        return reader->status;
+    int code = csv_error(&reader->parser);
+    if (code == CSV_ENOMEM)
+        return fail_memory(reader);
+    if (code == CSV_ETOOBIG)
+        return fail_at(reader, KS_EFORMAT, where, "field too large");
+    /* A stray quote: at it, or just after the quote that closed a field. */
+    if (left == 0 || *at != '"')
+        where.column--;
+    return fail_at(reader, KS_EFORMAT, where,
+                   "stray quote (a field holding a quote must be quoted, "
+                   "with the quote doubled: \"a \"\"b\"\"\")");
+}
+
+/* A run of bytes holding no comma, CR or LF. */
+static ks_status feed_run(ks_csv_reader *reader, const unsigned char *bytes,
+                          size_t size, ks_csv_position start)
+{
+    if (size == 0)
+        return KS_OK;
+    reader->row_begun = 1;
+    size_t consumed = parse(reader, bytes, size);
+    if (consumed == size && reader->status == KS_OK)
+        return KS_OK;
+    ks_csv_position where = start;
+    where.column += count_columns(bytes, consumed);
+    return parse_failed(reader, where, bytes + consumed, size - consumed);
+}
+
+static ks_csv_position position_after(const ks_csv_reader *reader,
+                                      unsigned char c)
+{
+    ks_csv_position next = reader->at;
+    if (c == '\r' || (c == '\n' && !reader->after_cr)) {
+        next.line++;
+        next.column = 1;
+    } else if (c != '\n') {
+        next.column++;
+    }
+    return next;
+}
+
+/* One comma, CR or LF: the byte that ends a field, a row or a blank line. */
+static ks_status feed_special(ks_csv_reader *reader, unsigned char c)
+{
+    int row_was_begun = reader->row_begun;
+    reader->after = position_after(reader, c);
+    if (parse(reader, &c, 1) != 1)
+        return parse_failed(reader, reader->at, &c, 1);
+    if (reader->status != KS_OK)
+        return reader->status;
+    if (!row_was_begun && c != ',')
+        reader->field_start = reader->after; /* a blank line, skipped */
+    return KS_OK;
+}
+
+/* Check one byte as UTF-8; returns 0, or -1 when it cannot be there. */
+static int check_utf8(ks_csv_reader *reader, unsigned char c)
+{
+    if (reader->utf8_needed > 0) {
+        if (c < reader->utf8_low || c > reader->utf8_high)
+            return -1;
+        reader->utf8_needed--;
+        reader->utf8_low = 0x80;
+        reader->utf8_high = 0xBF;
+        return 0;
+    }
+    if (c < 0x80)
+        return 0;
+    reader->utf8_start = reader->at;
+    reader->utf8_low = 0x80;
+    reader->utf8_high = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF)
+        reader->utf8_needed = 1;
+    else if (c >= 0xE0 && c <= 0xEF)
+        reader->utf8_needed = 2;
+    else if (c >= 0xF0 && c <= 0xF4)
+        reader->utf8_needed = 3;
+    else
+        return -1;
+    if (c == 0xE0)
+        reader->utf8_low = 0xA0;  /* overlong */
+    else if (c == 0xED)
+        reader->utf8_high = 0x9F; /* surrogates */
+    else if (c == 0xF0)
+        reader->utf8_low = 0x90;  /* overlong */
+    else if (c == 0xF4)
+        reader->utf8_high = 0x8F; /* beyond U+10FFFF */
+    return 0;
+}
+
+static ks_status invalid_utf8(ks_csv_reader *reader)
+{
+    ks_csv_position where =
+        reader->utf8_needed > 0 ? reader->utf8_start : reader->at;
+    return fail_at(reader, KS_EFORMAT, where,
+                   "invalid UTF-8 (save the file as UTF-8)");
+}
+
+static int is_special(unsigned char c)
+{
+    return c == ',' || c == '\r' || c == '\n';
+}
+
+static ks_status feed_scanned(ks_csv_reader *reader,
+                              const unsigned char *bytes, size_t size)
+{
+    size_t run = 0;
+    ks_csv_position run_start = reader->at;
+    for (size_t i = 0; i < size; i++) {
+        unsigned char c = bytes[i];
+        int bad_utf8 = check_utf8(reader, c) != 0;
+        if (bad_utf8 || c == '\0' || is_special(c)) {
+            if (feed_run(reader, bytes + run, i - run, run_start) != KS_OK)
+                return reader->status;
+            if (bad_utf8)
+                return invalid_utf8(reader);
+            if (c == '\0')
+                return fail_at(reader, KS_EFORMAT, reader->at,
+                               "NUL byte (is this a text file?)");
+            if (feed_special(reader, c) != KS_OK)
+                return reader->status;
+            reader->at = reader->after;
+            reader->after_cr = c == '\r';
+            run = i + 1;
+            run_start = reader->at;
+            continue;
+        }
+        if (!is_continuation(c) && reader->at.column < INT_MAX)
+            reader->at.column++;
+        reader->after_cr = 0;
+    }
+    return feed_run(reader, bytes + run, size - run, run_start);
+}
+
+/* ---- the fast path: whole clean lines at once ------------------------- */
+
+#define BYTES_OF(x) (UINT64_C(0x0101010101010101) * (x))
+
+/* Any byte of the word zero, a quote or not ASCII. */
+static int word_needs_care(uint64_t word)
+{
+    uint64_t quotes = word ^ BYTES_OF(0x22);
+    uint64_t zero = (word - BYTES_OF(0x01)) & ~word;
+    uint64_t quote = (quotes - BYTES_OF(0x01)) & ~quotes;
+    return ((zero | quote | word) & BYTES_OF(0x80)) != 0;
+}
+
+/* The length of a valid UTF-8 sequence at `bytes` (its first byte not
+ * ASCII), or 0 when it is invalid or cut off by the end. */
+static size_t utf8_sequence(const unsigned char *bytes, size_t size)
+{
+    unsigned char c = bytes[0], low = 0x80, high = 0xBF;
+    size_t length = c >= 0xC2 && c <= 0xDF   ? 2
+                    : c >= 0xE0 && c <= 0xEF ? 3
+                    : c >= 0xF0 && c <= 0xF4 ? 4
+                                             : 0;
+    if (length == 0 || length > size)
+        return 0;
+    if (c == 0xE0)
+        low = 0xA0;
+    else if (c == 0xED)
+        high = 0x9F;
+    else if (c == 0xF0)
+        low = 0x90;
+    else if (c == 0xF4)
+        high = 0x8F;
+    for (size_t i = 1; i < length; i++) {
+        if (bytes[i] < low || bytes[i] > high)
+            return 0;
+        low = 0x80;
+        high = 0xBF;
+    }
+    return length;
+}
+
+/* How many bytes at the start are whole lines (ending in LF) holding no
+ * quote, NUL or invalid UTF-8; *ascii tells whether all are ASCII. */
+static size_t clean_lines(const unsigned char *bytes, size_t size, int *ascii)
+{
+    size_t at = 0;
+    *ascii = 1;
+    while (at < size) {
+        uint64_t word;
+        if (size - at >= sizeof word) {
+            memcpy(&word, bytes + at, sizeof word);
+            if (!word_needs_care(word)) {
+                at += sizeof word;
+                continue;
+            }
+        }
+        unsigned char c = bytes[at];
+        if (c == '"' || c == '\0')
+            break;
+        if (c < 0x80) {
+            at++;
+            continue;
+        }
+        size_t length = utf8_sequence(bytes + at, size - at);
+        if (length == 0)
+            break;
+        *ascii = 0;
+        at += length;
+    }
+    while (at > 0 && bytes[at - 1] != '\n')
+        at--;
+    return at;
+}
+
+/* Whole clean lines, the reader at the start of a row and a line. */
+static ks_status feed_lines(ks_csv_reader *reader, const unsigned char *bytes,
+                            size_t size, int ascii)
+{
+    reader->run = bytes;
+    reader->run_cursor = reader->run_line_start = 0;
+    reader->run_line = reader->at.line;
+    reader->run_ascii = ascii;
+    reader->run_new_row = 1;
+    reader->run_prev_cr = reader->after_cr;
+    size_t consumed = parse(reader, bytes, size);
+    if (consumed != size && reader->status == KS_OK) {
+        /* a field too large, or no memory: where libcsv stopped */
+        reader->run_cursor = reader->run_line_start = 0;
+        reader->run_line = reader->at.line;
+        for (size_t i = 0; i < consumed; i++) {
+            if (bytes[i] != '\n' && bytes[i] != '\r')
+                continue;
+            reader->run_cursor = i;
+            run_skip_line_ends(reader, consumed);
+            i = reader->run_cursor - 1;
+        }
+        ks_csv_position where = run_position(reader, consumed);
+        reader->run = NULL;
+        return parse_failed(reader, where, bytes + consumed, size - consumed);
+    }
+    run_skip_line_ends(reader, size);
+    reader->at = (ks_csv_position){ reader->run_line, 1 };
+    reader->after = reader->field_start = reader->at;
+    reader->after_cr = 0;
+    reader->row_begun = 0;
+    reader->run = NULL;
+    return reader->status;
+}
+
+static ks_status feed_bytes(ks_csv_reader *reader, const unsigned char *bytes,
+                            size_t size)
+{
+    while (size > 0) {
+        int ascii = 1;
+        size_t clean = 0;
+        if (!reader->row_begun && reader->utf8_needed == 0 &&
+            reader->at.column == 1 && reader->at.line < INT_MAX / 2)
+            clean = clean_lines(bytes, size, &ascii);
+        if (clean > 0) {
+            if (feed_lines(reader, bytes, clean, ascii) != KS_OK)
+                return reader->status;
+        } else {
+            /* up to the end of the line, byte by byte */
+            const unsigned char *line_end = memchr(bytes, '\n', size);
+            clean = line_end ? (size_t)(line_end - bytes) + 1 : size;
+            if (feed_scanned(reader, bytes, clean) != KS_OK)
+                return reader->status;
+        }
+        bytes += clean;
+        size -= clean;
+    }
+    return KS_OK;
+}
+
+/* Drop a byte order mark, which may arrive split across chunks. */
+static ks_status replay_held_bom(ks_csv_reader *reader)
+{
+    int held = reader->bom_matched;
+    reader->bom_matched = -1;
+    return held > 0 ? feed_bytes(reader, utf8_bom, (size_t)held) : KS_OK;
+}
+
+/* ---- public ------------------------------------------------------------- */
+
+void ks_csv_reader_init(ks_csv_reader *reader, const ks_allocator *alloc,
+                        const char *name, ks_csv_record_fn on_record,
+                        void *user_data)
+{
+    memset(reader, 0, sizeof *reader);
+    csv_init(&reader->parser, CSV_OPTIONS);
+    csv_set_space_func(&reader->parser, never_space);
+    csv_set_realloc_func(&reader->parser, libcsv_realloc);
+    csv_set_free_func(&reader->parser, libcsv_free);
+    reader->alloc = alloc;
+    reader->name = name ? name : "(csv)";
+    reader->on_record = on_record;
+    reader->user_data = user_data;
+    reader->at = (ks_csv_position){ 1, 1 };
+    reader->after = reader->at;
+    reader->field_start = reader->at;
+    ks_error_clear(&reader->error);
+}
+
+ks_status ks_csv_reader_feed(ks_csv_reader *reader, const void *data,
+                             size_t size, ks_error *err)
+{
+    const unsigned char *bytes = data;
+    if (reader->status != KS_OK || reader->finished)
+        return report(reader, err);
+    while (size > 0 && reader->bom_matched >= 0) {
+        if (*bytes != utf8_bom[reader->bom_matched]) {
+            if (replay_held_bom(reader) != KS_OK)
+                return report(reader, err);
+            break;
+        }
+        bytes++;
+        size--;
+        if (++reader->bom_matched == 3)
+            reader->bom_matched = -1;
+    }
+    if (size > 0)
+        feed_bytes(reader, bytes, size);
+    return report(reader, err);
+}
+
+ks_status ks_csv_reader_finish(ks_csv_reader *reader, ks_error *err)
+{
+    if (reader->status != KS_OK || reader->finished)
+        return report(reader, err);
+    reader->finished = 1;
+    if (replay_held_bom(reader) != KS_OK)
+        return report(reader, err);
+    if (reader->utf8_needed > 0) {
+        invalid_utf8(reader);
+        return report(reader, err);
+    }
+    reader->after = reader->at;
+    const ks_allocator *saved = libcsv_allocator;
+    libcsv_allocator = reader->alloc;
+    int failed = csv_fini(&reader->parser, on_field, on_row, reader) != 0;
+    libcsv_allocator = saved;
+    if (failed)
+        fail_at(reader, KS_EFORMAT, reader->field_start,
+                "quote opened here is never closed");
+    return report(reader, err);
+}
+
+void ks_csv_reader_release(ks_csv_reader *reader)
+{
+    const ks_allocator *saved = libcsv_allocator;
+    libcsv_allocator = reader->alloc;
+    csv_free(&reader->parser);
+    libcsv_allocator = saved;
+    ks_mem_free(reader->alloc, reader->bytes);
+    ks_mem_free(reader->alloc, reader->pending);
+    ks_mem_free(reader->alloc, reader->fields);
+    reader->bytes = NULL;
+    reader->pending = NULL;
+    reader->fields = NULL;
+    reader->byte_capacity = reader->pending_capacity = 0;
+    reader->field_capacity = 0;
+}
+
+ks_status ks_csv_read_buffer(const ks_allocator *alloc, const char *name,
+                             const void *data, size_t size,
+                             ks_csv_record_fn on_record, void *user_data,
+                             ks_error *err)
+{
+    ks_csv_reader reader;
+    ks_csv_reader_init(&reader, alloc, name, on_record, user_data);
+    ks_status status = ks_csv_reader_feed(&reader, data, size, err);
+    if (status == KS_OK)
+        status = ks_csv_reader_finish(&reader, err);
+    ks_csv_reader_release(&reader);
+    return status;
+}
+
+/* ---- reading fields ------------------------------------------------------ */
+
+ks_csv_span ks_csv_trimmed(const ks_csv_field *field)
+{
+    ks_csv_span span = { field->text, field->length };
+    while (span.length && (span.text[0] == ' ' || span.text[0] == '\t')) {
+        span.text++;
+        span.length--;
+    }
+    while (span.length && (span.text[span.length - 1] == ' ' ||
+                           span.text[span.length - 1] == '\t'))
+        span.length--;
+    return span;
+}
+
+int ks_csv_span_is(ks_csv_span span, const char *word)
+{
+    return span.length == strlen(word) &&
+           memcmp(span.text, word, span.length) == 0;
+}
+
+ks_status ks_csv_fail_field(ks_error *err, ks_status code,
+                            const ks_csv_record *record,
+                            const ks_csv_field *field, const char *what)
+{
+    return ks_error_at(err, code, field->line, field->column, "%s:%d:%d: %s",
+                       record->name, field->line, field->column, what);
+}

@@ -1,0 +1,195 @@
+/*
+ * calendar.c -- the fiscal calendar: period ids, kinds and offsets.
+ *
+ * A model holds whole fiscal years, eight periods each, numbered in time
+ * order: for year y, 8y+0..8y+3 are 1Q..4Q, then 1H, 2H, 9M, FY.  Offsets
+ * count quarters; a half, nine months or year shifts by its end quarter
+ * and must land on a period of the same length.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/error.h"
+#include "model/model_internal.h"
+
+static const uint8_t slot_masks[KS_SLOTS_PER_YEAR] = {
+    0x1, 0x2, 0x4, 0x8, 0x3, 0xC, 0x7, 0xF
+};
+
+static int mask_length(uint8_t mask)
+{
+    int length = 0;
+    for (; mask; mask >>= 1)
+        length += mask & 1;
+    return length;
+}
+
+static int mask_end(uint8_t mask)
+{
+    int end = 0;
+    for (int q = 0; q < 4; q++)
+        if (mask & (1u << q))
+            end = q;
+    return end;
+}
+
+int ks_calendar_shift(const ks_book *book, int period, int offset)
+{
+    int year = period / KS_SLOTS_PER_YEAR;
+    uint8_t mask = slot_masks[period % KS_SLOTS_PER_YEAR];
+    int length = mask_length(mask);
+    long end = (long)year * 4 + mask_end(mask) + offset;
+    if (end - (length - 1) < 0)
+        return -1;
+    if (end >= (long)book->year_count * 4)
+        return -2;
+    int new_year = (int)(end / 4), new_end = (int)(end % 4);
+    int slot = -1;
+    switch (length) {
+    case 1: slot = new_end; break;
+    case 2: slot = new_end == 1 ? 4 : new_end == 3 ? 5 : -1; break;
+    case 3: slot = new_end == 2 ? 6 : -1; break;
+    default: slot = new_end == 3 ? 7 : -1; break;
+    }
+    if (slot < 0)
+        return -3;
+    return ks_calendar_period(new_year, slot);
+}
+
+ks_calendar ks_model_calendar(const ks_model *model)
+{
+    return model->book->calendar;
+}
+
+int ks_period_count(const ks_model *model)
+{
+    return model->book->period_count;
+}
+
+int ks_period_at(const ks_model *model, int index)
+{
+    return index >= 0 && index < model->book->period_count ? index : -1;
+}
+
+ks_period_kind ks_period_kind_of(const ks_model *model, int period)
+{
+    (void)model;
+    switch (ks_calendar_slot(period)) {
+    case 4: return KS_HALF1;
+    case 5: return KS_HALF2;
+    case 6: return KS_NINE_MONTHS;
+    case 7: return KS_YEAR;
+    default: return KS_QUARTER;
+    }
+}
+
+int ks_period_year(const ks_model *model, int period)
+{
+    return model->book->calendar.first_year + period / KS_SLOTS_PER_YEAR;
+}
+
+int ks_period_quarter(const ks_model *model, int period)
+{
+    (void)model;
+    return mask_end(slot_masks[ks_calendar_slot(period)]) + 1;
+}
+
+int ks_period_shift(const ks_model *model, int period, int offset)
+{
+    if (period < 0 || period >= model->book->period_count)
+        return -1;
+    int shifted = ks_calendar_shift(model->book, period, offset);
+    return shifted < 0 ? -1 : shifted;
+}
+
+static const char *const slot_prefix[KS_SLOTS_PER_YEAR] = {
+    "1Q", "2Q", "3Q", "4Q", "1H", "2H", "9M", "FY"
+};
+
+const char *ks_period_id(const ks_model *model, int period, char *buf,
+                         size_t size)
+{
+    if (!buf || size == 0)
+        return "";
+    if (period < 0 || period >= model->book->period_count) {
+        snprintf(buf, size, "?");
+        return buf;
+    }
+    int year = ks_period_year(model, period);
+    snprintf(buf, size, "%s%02d", slot_prefix[ks_calendar_slot(period)],
+             ((year % 100) + 100) % 100);
+    return buf;
+}
+
+/* Parse the prefix ("3Q", "FY", ...) of a period id: its slot, or -1. */
+static int parse_slot(const char *id)
+{
+    char prefix[3] = { (char)toupper((unsigned char)id[0]),
+                       (char)toupper((unsigned char)id[1]), 0 };
+    for (int slot = 0; slot < KS_SLOTS_PER_YEAR; slot++)
+        if (strcmp(prefix, slot_prefix[slot]) == 0)
+            return slot;
+    return -1;
+}
+
+/* A two-digit year means the year of the model's range that ends in those
+ * digits, else the nearest such year to the range. */
+static int full_year(const ks_calendar *calendar, int digits, int width)
+{
+    if (width == 4)
+        return digits;
+    int century = calendar->first_year - calendar->first_year % 100;
+    int best = century + digits;
+    for (int candidate = century - 100; candidate <= century + 100;
+         candidate += 100) {
+        int year = candidate + digits;
+        int distance = year < calendar->first_year
+                           ? calendar->first_year - year
+                           : year > calendar->last_year
+                                 ? year - calendar->last_year : 0;
+        int best_distance = best < calendar->first_year
+                                ? calendar->first_year - best
+                                : best > calendar->last_year
+                                      ? best - calendar->last_year : 0;
+        if (distance < best_distance)
+            best = year;
+    }
+    return best;
+}
+
+ks_status ks_period_lookup(const ks_model *model, const char *id, int *period,
+                           ks_error *err)
+{
+    return ks_book_period_lookup(model->book, id, period, err);
+}
+
+ks_status ks_book_period_lookup(const ks_book *book, const char *id,
+                                int *period, ks_error *err)
+{
+    const ks_calendar *calendar = &book->calendar;
+    size_t length = id ? strlen(id) : 0;
+    int slot = length >= 3 ? parse_slot(id) : -1;
+    int width = (int)length - 2;
+    if (width != 2 && width != 4)
+        slot = -1;
+    int digits = 0;
+    for (int i = 2; slot >= 0 && i < (int)length; i++) {
+        if (!isdigit((unsigned char)id[i]))
+            slot = -1;
+        else
+            digits = digits * 10 + (id[i] - '0');
+    }
+    if (slot < 0 || (width != 2 && width != 4))
+        return ks_error_set(err, KS_ESYNTAX,
+                            "bad period '%s' (expected an id like 3Q02, 1H02, "
+                            "9M02 or FY02)", id ? id : "");
+    int year = full_year(calendar, digits, width);
+    if (year < calendar->first_year || year > calendar->last_year)
+        return ks_error_set(err, KS_ERANGE,
+                            "period '%s' is outside the model's calendar "
+                            "(FY%02d..FY%02d)", id, calendar->first_year % 100,
+                            calendar->last_year % 100);
+    *period = ks_calendar_period(year - calendar->first_year, slot);
+    return KS_OK;
+}

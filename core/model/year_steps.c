@@ -1,0 +1,122 @@
+/*
+ * year_steps.c -- how the year of an item without a formula follows from what is
+ * known of it: for a sum, the union of two known periods that make up a
+ * third (1H = 1Q + 2Q, computed) and the difference of a known period and
+ * a known part of it (1Q = 9M - 2Q - 3Q, implied), until nothing more
+ * follows; for a stock, a longer period is its last quarter and a quarter
+ * that ends a known longer period is that period (implied).
+ *
+ * The steps depend only on which slots are known, not on their values, so
+ * recalculation plans and applies them at once, and a simulation plans a
+ * year once and applies the steps to every trial.
+ */
+#include "model/model_internal.h"
+
+/* the slot whose quarters are `mask`, or -1 */
+static const int8_t slot_of_mask[16] = {
+    -1, 0, 1, 4, 2, -1, -1, 6, 3, -1, -1, -1, 5, -1, -1, 7
+};
+
+/* the last quarter of each slot */
+static const int8_t last_slot[KS_SLOTS_PER_YEAR] = { 0, 1, 2, 3, 1, 3, 2, 3 };
+
+static void add_step(ks_row_step *steps, int *count, int target, int a, int b,
+                     ks_row_step_kind kind)
+{
+    ks_row_step *step = &steps[(*count)++];
+    step->target = (int8_t)target;
+    step->a = (int8_t)a;
+    step->b = (int8_t)b;
+    step->kind = (uint8_t)kind;
+}
+
+/* One round of unions and differences; returns whether anything followed. */
+static int plan_sums(uint8_t prov[], int usable[], ks_row_step *steps,
+                     int *count)
+{
+    int changed = 0;
+    for (int a = 0; a < KS_SLOTS_PER_YEAR; a++) {
+        if (!usable[a])
+            continue;
+        uint8_t mask_a = ks_calendar_mask(a);
+        for (int b = 0; b < KS_SLOTS_PER_YEAR; b++) {
+            if (!usable[b] || a == b)
+                continue;
+            uint8_t mask_b = ks_calendar_mask(b);
+            int slot = -1;
+            ks_row_step_kind kind = KS_ROW_ADD;
+            uint8_t how = KS_PROV_COMPUTED;
+            if ((mask_a & mask_b) == 0 && a < b) {
+                slot = slot_of_mask[mask_a | mask_b];
+            } else if ((mask_b & ~mask_a) == 0) {
+                slot = slot_of_mask[mask_a & ~mask_b];
+                kind = KS_ROW_SUB;
+                how = KS_PROV_IMPLIED;
+            }
+            if (slot < 0 || prov[slot] != KS_PROV_NONE)
+                continue;
+            add_step(steps, count, slot, a, b, kind);
+            prov[slot] = how;
+            usable[slot] = 1;
+            changed = 1;
+        }
+    }
+    return changed;
+}
+
+static void plan_last(uint8_t prov[], const int usable[], ks_row_step *steps,
+                      int *count)
+{
+    for (int slot = 4; slot < KS_SLOTS_PER_YEAR; slot++) {
+        int quarter = last_slot[slot];
+        if (prov[slot] == KS_PROV_NONE && usable[quarter]) {
+            add_step(steps, count, slot, quarter, quarter, KS_ROW_COPY);
+            prov[slot] = KS_PROV_COMPUTED;
+        }
+    }
+    for (int quarter = 0; quarter < 4; quarter++) {
+        if (prov[quarter] != KS_PROV_NONE)
+            continue;
+        for (int slot = 4; slot < KS_SLOTS_PER_YEAR; slot++) {
+            if (last_slot[slot] == quarter && usable[slot] &&
+                prov[slot] != KS_PROV_COMPUTED) {
+                add_step(steps, count, quarter, slot, slot, KS_ROW_COPY);
+                prov[quarter] = KS_PROV_IMPLIED;
+                break;
+            }
+        }
+    }
+}
+
+int ks_row_plan(ks_rule rule, uint8_t prov[KS_SLOTS_PER_YEAR],
+                int usable[KS_SLOTS_PER_YEAR],
+                ks_row_step steps[KS_ROW_STEPS_MAX])
+{
+    int count = 0;
+    if (rule == KS_RULE_SUM) {
+        while (plan_sums(prov, usable, steps, &count))
+            ;
+    } else if (rule == KS_RULE_LAST) {
+        plan_last(prov, usable, steps, &count);
+    }
+    return count;
+}
+
+void ks_row_apply(const ks_row_step *steps, int count,
+                  double value[KS_SLOTS_PER_YEAR])
+{
+    for (int k = 0; k < count; k++) {
+        const ks_row_step *step = &steps[k];
+        switch (step->kind) {
+        case KS_ROW_ADD:
+            value[step->target] = value[step->a] + value[step->b];
+            break;
+        case KS_ROW_SUB:
+            value[step->target] = value[step->a] - value[step->b];
+            break;
+        default:
+            value[step->target] = value[step->a];
+            break;
+        }
+    }
+}

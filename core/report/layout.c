@@ -1,0 +1,794 @@
+/*
+ * layout.c -- a statement as the release prints it (layout.h): choosing
+ * rows and columns, formatting figures, and writing text, Markdown or CSV.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/alloc.h"
+#include "base/error.h"
+#include "kessan/layout.h"
+#include "model/model.h"
+
+#define CELL_MAX 48
+#define DEPTH_MAX 16
+
+/* ---- the text buffer ------------------------------------------------------- */
+
+void ks_layout_text_init(ks_layout_text *text, const ks_allocator *alloc)
+{
+    memset(text, 0, sizeof *text);
+    text->alloc = *(alloc ? alloc : ks_default_allocator());
+}
+
+void ks_layout_text_release(ks_layout_text *text)
+{
+    ks_mem_free(&text->alloc, text->data);
+    text->data = NULL;
+    text->length = text->capacity = 0;
+}
+
+static int append(ks_layout_text *text, const char *bytes, size_t length)
+{
+    if (ks_mem_grow(&text->alloc, (void **)&text->data, &text->capacity,
+                    text->length + length + 1, 1) != 0)
+        return -1;
+    memcpy(text->data + text->length, bytes, length);
+    text->length += length;
+    text->data[text->length] = '\0';
+    return 0;
+}
+
+static int append_str(ks_layout_text *text, const char *string)
+{
+    return append(text, string, strlen(string));
+}
+
+static int append_spaces(ks_layout_text *text, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        if (append(text, " ", 1) != 0)
+            return -1;
+    return 0;
+}
+
+/* ---- display width ---------------------------------------------------------- */
+
+int ks_wcwidth(uint32_t c)
+{
+    if (c == 0)
+        return 0;
+    if (c < 0x20 || (c >= 0x7F && c < 0xA0))
+        return 0;
+    if ((c >= 0x0300 && c <= 0x036F) || (c >= 0x200B && c <= 0x200F) ||
+        (c >= 0x3099 && c <= 0x309A) || (c >= 0xFE00 && c <= 0xFE0F))
+        return 0; /* combining marks, zero-width spaces, selectors */
+    if ((c >= 0x1100 && c <= 0x115F) ||   /* Hangul Jamo initials        */
+        (c >= 0x2E80 && c <= 0x303E) ||   /* CJK radicals .. symbols     */
+        (c >= 0x3041 && c <= 0x33FF) ||   /* kana .. CJK compatibility   */
+        (c >= 0x3400 && c <= 0x4DBF) ||   /* CJK extension A             */
+        (c >= 0x4E00 && c <= 0x9FFF) ||   /* CJK unified ideographs      */
+        (c >= 0xA000 && c <= 0xA4CF) ||   /* Yi                          */
+        (c >= 0xAC00 && c <= 0xD7A3) ||   /* Hangul syllables            */
+        (c >= 0xF900 && c <= 0xFAFF) ||   /* CJK compatibility ideographs*/
+        (c >= 0xFE30 && c <= 0xFE4F) ||   /* CJK compatibility forms     */
+        (c >= 0xFF00 && c <= 0xFF60) ||   /* fullwidth forms             */
+        (c >= 0xFFE0 && c <= 0xFFE6) ||   /* fullwidth signs             */
+        (c >= 0x20000 && c <= 0x3FFFD))   /* CJK extensions B and on     */
+        return 2;
+    return 1;
+}
+
+/* Decode one UTF-8 sequence at s; *length gets its bytes (1 if invalid). */
+static uint32_t decode_utf8(const unsigned char *s, size_t *length)
+{
+    int extra = s[0] >= 0xF0 ? 3 : s[0] >= 0xE0 ? 2 : s[0] >= 0xC0 ? 1 : 0;
+    uint32_t c = extra == 3 ? s[0] & 0x07u : extra == 2 ? s[0] & 0x0Fu
+               : extra == 1 ? s[0] & 0x1Fu : s[0];
+    for (int i = 1; i <= extra; i++) {
+        if ((s[i] & 0xC0) != 0x80) {
+            *length = 1;
+            return s[0];
+        }
+        c = (c << 6) | (s[i] & 0x3Fu);
+    }
+    *length = (size_t)extra + 1;
+    return c;
+}
+
+size_t ks_display_width(const char *utf8)
+{
+    size_t width = 0;
+    const unsigned char *s = (const unsigned char *)utf8;
+    while (*s) {
+        size_t length;
+        uint32_t c = decode_utf8(s, &length);
+        width += (size_t)(s[0] < 0x80 || length > 1 ? ks_wcwidth(c) : 1);
+        s += length;
+    }
+    return width;
+}
+
+/* ---- number formatting ----------------------------------------------------------- */
+
+/* Figures written out in full up to this size; beyond it (1e21 and more,
+ * whose digits would not fit a cell, nor mean much) in scientific
+ * notation with every significant digit, never cut short. */
+#define FULL_DIGITS_MAX 1e21
+#define DECIMALS_MAX 12
+
+/* A figure too large to write out in full, or not finite ("-", as a cell
+ * without a number); returns 0 when the figure is an ordinary one. */
+static int format_extreme(double value, int decimals, const char *suffix,
+                          int parentheses, char *buf, size_t size)
+{
+    if (!isfinite(value)) {
+        snprintf(buf, size, "-");
+        return 1;
+    }
+    if (fabs(value) * pow(10.0, decimals) < FULL_DIGITS_MAX)
+        return 0;
+    /* a table shows 15 significant digits; CSV all 17, to read back */
+    if (!parentheses)
+        snprintf(buf, size, "%.17g%s", value, suffix);
+    else if (value < 0)
+        snprintf(buf, size, "(%.15g%s)", -value, suffix);
+    else
+        snprintf(buf, size, "%.15g%s", value, suffix);
+    return 1;
+}
+
+static int clamp_decimals(int decimals)
+{
+    return decimals < 0 ? 0 : decimals > DECIMALS_MAX ? DECIMALS_MAX : decimals;
+}
+
+/* 1234567.891 with 2 decimals -> "1,234,567.89"; negatives "(1,234)". */
+static void format_grouped(double value, int decimals, const char *suffix,
+                           int parentheses, char *buf, size_t size)
+{
+    char digits[64];
+    decimals = clamp_decimals(decimals);
+    if (format_extreme(value, decimals, suffix, parentheses, buf, size))
+        return;
+    double magnitude = fabs(value);
+    double scale = pow(10.0, decimals);
+    /* the nudge rounds a binary 7.3499999... that stands for 7.35 up;
+     * from 2^52 units on a figure is whole already (and the nudge would
+     * add to its digits: 1e20 read 100,000,000,000,009,994,240) */
+    if (magnitude * scale < 0x1p52)
+        magnitude = floor(magnitude * scale + 0.5 + magnitude * scale * 1e-13) /
+                    scale;
+    snprintf(digits, sizeof digits, "%.*f", decimals, magnitude);
+    int negative = value < 0 && magnitude > 0;
+    const char *point = strchr(digits, '.');
+    size_t integer = point ? (size_t)(point - digits) : strlen(digits);
+    char grouped[96];
+    size_t at = 0;
+    for (size_t i = 0; i < integer; i++) {
+        if (i > 0 && (integer - i) % 3 == 0)
+            grouped[at++] = ',';
+        grouped[at++] = digits[i];
+    }
+    grouped[at] = '\0';
+    if (point)
+        snprintf(grouped + at, sizeof grouped - at, "%s", point);
+    if (!negative)
+        snprintf(buf, size, "%s%s", grouped, suffix);
+    else if (parentheses)
+        snprintf(buf, size, "(%s%s)", grouped, suffix);
+    else
+        snprintf(buf, size, "-%s%s", grouped, suffix);
+}
+
+/* A plain number for CSV: no separators, a minus sign. */
+static void format_plain(double value, int decimals, char *buf, size_t size)
+{
+    decimals = clamp_decimals(decimals);
+    if (format_extreme(value, decimals, "", 0, buf, size))
+        return;
+    double scale = pow(10.0, decimals);
+    double rounded = floor(fabs(value) * scale + 0.5) / scale;
+    snprintf(buf, size, "%s%.*f", value < 0 && rounded > 0 ? "-" : "",
+             decimals, rounded);
+}
+
+/* ---- the table being built ------------------------------------------------------- */
+
+typedef enum column_kind { COL_VALUE, COL_PCT, COL_YOY, COL_QOQ } column_kind;
+
+typedef struct column {
+    column_kind kind;
+    int period;
+    char header[24];
+    int used; /* some row has a figure in it                          */
+} column;
+
+typedef struct row {
+    int item;
+    int depth;
+    int heading;
+    const char *label;
+    const char *id;
+} row;
+
+typedef struct table {
+    ks_model *model;
+    const ks_allocator *alloc;
+    const ks_layout_options *options;
+    row *rows;
+    int row_count;
+    column *columns;
+    int column_count;
+    char *cells;          /* row_count x column_count x CELL_MAX        */
+    int base_item;        /* the % base, or -1                          */
+    const char *base_unit;
+    double usd_rate;      /* > 0 when showing USD                       */
+    signed char *decimals;    /* per item: printed decimals, or -1      */
+    unsigned char *percent;   /* per item: printed as a percentage      */
+} table;
+
+static char *cell_at(table *t, int r, int c)
+{
+    return t->cells + ((size_t)r * (size_t)t->column_count + (size_t)c) *
+                          CELL_MAX;
+}
+
+static int cell_number(ks_model *model, int item, int period, double *out)
+{
+    ks_value value;
+    if (period < 0 || ks_get(model, item, period, &value, NULL) != KS_OK ||
+        value.kind != KS_NUMBER)
+        return 0;
+    *out = value.number;
+    return 1;
+}
+
+/* ---- rows ----------------------------------------------------------------------------- */
+
+static int depth_of(ks_model *model, int item)
+{
+    int depth = 0;
+    ks_item_info info;
+    while (depth < DEPTH_MAX && ks_item_get(model, item, &info) == KS_OK &&
+           info.parent && (item = ks_item_find(model, info.parent)) >= 0)
+        depth++;
+    return depth;
+}
+
+static int has_any_value(ks_model *model, int item)
+{
+    double number;
+    for (int p = 0; p < ks_period_count(model); p++)
+        if (cell_number(model, item, p, &number))
+            return 1;
+    return 0;
+}
+
+static ks_status statement_error(ks_model *model, const char *statement,
+                                 ks_error *err)
+{
+    char known[160] = "";
+    size_t at = 0;
+    for (int item = 0; item < ks_item_count(model); item++) {
+        ks_item_info info;
+        ks_item_get(model, item, &info);
+        char probe[40];
+        snprintf(probe, sizeof probe, " %.30s,", info.statement);
+        if (!strstr(known, probe) && at + strlen(probe) < sizeof known) {
+            memcpy(known + at, probe, strlen(probe) + 1);
+            at += strlen(probe);
+        }
+    }
+    if (at)
+        known[at - 1] = '\0';
+    return ks_error_set(err, KS_EUNKNOWN,
+                        "show: unknown statement '%.40s' (the model has%s)",
+                        statement, known);
+}
+
+static ks_status collect_rows(table *t, ks_error *err)
+{
+    ks_model *model = t->model;
+    int japanese = t->options->lang && strcmp(t->options->lang, "ja") == 0;
+    t->rows = ks_mem_calloc(t->alloc, (size_t)ks_item_count(model) + 1,
+                            sizeof *t->rows);
+    if (!t->rows)
+        return ks_error_set(err, KS_ENOMEM, "show: out of memory");
+    for (int item = 0; item < ks_item_count(model); item++) {
+        ks_item_info info;
+        ks_item_get(model, item, &info);
+        if (strcmp(info.statement, t->options->statement) != 0)
+            continue;
+        row *r = &t->rows[t->row_count++];
+        r->item = item;
+        r->id = info.id;
+        r->depth = depth_of(model, item);
+        r->heading = !has_any_value(model, item);
+        r->label = japanese && info.label_ja && *info.label_ja
+                       ? info.label_ja : info.label;
+    }
+    if (t->row_count == 0)
+        return statement_error(model, t->options->statement, err);
+    return KS_OK;
+}
+
+/* Per item: the decimals and percent form its figures are printed with. */
+static ks_status collect_printed_forms(table *t, ks_error *err)
+{
+    size_t items = (size_t)ks_item_count(t->model) + 1;
+    t->decimals = ks_mem_alloc(t->alloc, items);
+    t->percent = ks_mem_calloc(t->alloc, items, 1);
+    if (!t->decimals || !t->percent)
+        return ks_error_set(err, KS_ENOMEM, "show: out of memory");
+    memset(t->decimals, -1, items);
+    for (int i = 0; i < ks_printed_count(t->model); i++) {
+        const ks_printed *printed = ks_printed_at(t->model, i);
+        if (printed->measure != KS_MEASURE_VALUE || printed->is_missing)
+            continue;
+        if (printed->decimals > t->decimals[printed->item])
+            t->decimals[printed->item] =
+                (signed char)clamp_decimals(printed->decimals);
+        if (printed->is_percent)
+            t->percent[printed->item] = 1;
+    }
+    return KS_OK;
+}
+
+/* ---- columns --------------------------------------------------------------------------- */
+
+static int period_is_printed(table *t, int period)
+{
+    for (int r = 0; r < t->row_count; r++)
+        if (ks_printed_find(t->model, t->rows[r].item, period,
+                            KS_MEASURE_VALUE))
+            return 1;
+    return 0;
+}
+
+/* Without a choice: the printed periods, quarters first, latest first. */
+static int default_periods(table *t, int *periods)
+{
+    int count = 0, total = ks_period_count(t->model);
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = total - 1; i >= 0; i--) {
+            int period = ks_period_at(t->model, i);
+            int quarter = ks_period_kind_of(t->model, period) == KS_QUARTER;
+            if (quarter == (pass == 0) && period_is_printed(t, period))
+                periods[count++] = period;
+        }
+    return count;
+}
+
+static void add_column(table *t, column_kind kind, int period,
+                       const char *header)
+{
+    column *c = &t->columns[t->column_count++];
+    c->kind = kind;
+    c->period = period;
+    c->used = kind == COL_VALUE;
+    snprintf(c->header, sizeof c->header, "%s", header);
+}
+
+static ks_status collect_columns(table *t, ks_error *err)
+{
+    int total = ks_period_count(t->model);
+    int *periods = ks_mem_calloc(t->alloc, (size_t)total + 1,
+                                 sizeof *periods);
+    t->columns = ks_mem_calloc(t->alloc, (size_t)total * 4 + 4,
+                               sizeof *t->columns);
+    if (!periods || !t->columns) {
+        ks_mem_free(t->alloc, periods);
+        return ks_error_set(err, KS_ENOMEM, "show: out of memory");
+    }
+    int count = t->options->periods ? t->options->period_count
+                                    : default_periods(t, periods);
+    const int *chosen = t->options->periods ? t->options->periods : periods;
+    for (int i = 0; i < count && i < total; i++) {
+        int period = chosen[i];
+        char id[16];
+        ks_period_id(t->model, period, id, sizeof id);
+        add_column(t, COL_VALUE, period, id);
+        if ((t->options->with & KS_LAYOUT_PCT) && t->base_item >= 0)
+            add_column(t, COL_PCT, period, "%");
+        if ((t->options->with & KS_LAYOUT_YOY) &&
+            ks_period_shift(t->model, period, -4) >= 0)
+            add_column(t, COL_YOY, period, "YoY %");
+        if ((t->options->with & KS_LAYOUT_QOQ) &&
+            ks_period_kind_of(t->model, period) == KS_QUARTER &&
+            ks_period_shift(t->model, period, -1) >= 0)
+            add_column(t, COL_QOQ, period, "QoQ %");
+    }
+    ks_mem_free(t->alloc, periods);
+    return KS_OK;
+}
+
+/* ---- cells -------------------------------------------------------------------------------- */
+
+static int is_money(const char *unit)
+{
+    return unit && strncmp(unit, "JPY", 3) == 0;
+}
+
+/* Money in thousands or millions: shown whole. */
+static int is_scaled(const char *unit)
+{
+    return unit && (strstr(unit, "thousands") || strstr(unit, "millions"));
+}
+
+static void format_value(table *t, const row *r, double value, char *buf)
+{
+    ks_item_info info;
+    ks_item_get(t->model, r->item, &info);
+    int csv = t->options->format == KS_LAYOUT_CSV;
+    int printed = t->decimals[r->item];
+    if (t->percent[r->item] || (info.unit && strcmp(info.unit, "ratio") == 0)) {
+        int decimals = printed >= 0 ? printed : 1;
+        if (csv)
+            format_plain(value * 100.0, decimals, buf, CELL_MAX);
+        else
+            format_grouped(value * 100.0, decimals, "%", 1, buf, CELL_MAX);
+        return;
+    }
+    int per_unit = info.unit && strcmp(info.unit, "JPY") == 0;
+    int decimals = printed >= 0 ? printed : 0;
+    if (t->usd_rate > 0 && is_money(info.unit)) {
+        value /= t->usd_rate;
+        decimals = per_unit ? 2 : 0;
+    } else if (printed < 0 && !is_scaled(info.unit) &&
+               fabs(value - round(value)) > 1e-9)
+        decimals = 2; /* per-share and other figures not printed whole */
+    if (csv)
+        format_plain(value, decimals, buf, CELL_MAX);
+    else
+        format_grouped(value, decimals, "", 1, buf, CELL_MAX);
+}
+
+static void format_percent(table *t, double fraction, char *buf)
+{
+    if (t->options->format == KS_LAYOUT_CSV)
+        format_plain(fraction * 100.0, 1, buf, CELL_MAX);
+    else
+        format_grouped(fraction * 100.0, 1, "", 1, buf, CELL_MAX);
+}
+
+static void fill_cell(table *t, const row *r, column *c, char *buf)
+{
+    double value, other;
+    buf[0] = '\0';
+    if (r->heading)
+        return;
+    if (!cell_number(t->model, r->item, c->period, &value)) {
+        if (c->kind == COL_VALUE)
+            snprintf(buf, CELL_MAX, "-");
+        return;
+    }
+    ks_item_info info;
+    ks_item_get(t->model, r->item, &info);
+    switch (c->kind) {
+    case COL_VALUE:
+        format_value(t, r, value, buf);
+        return;
+    case COL_PCT:
+        if (!info.unit || !t->base_unit || strcmp(info.unit, t->base_unit) ||
+            !cell_number(t->model, t->base_item, c->period, &other) ||
+            other == 0)
+            return;
+        format_percent(t, value / other, buf);
+        break;
+    case COL_YOY:
+    case COL_QOQ: {
+        int earlier = ks_period_shift(t->model, c->period,
+                                      c->kind == COL_YOY ? -4 : -1);
+        if (t->percent[r->item] || (info.unit && !strcmp(info.unit, "ratio")) ||
+            !cell_number(t->model, r->item, earlier, &other) || other == 0)
+            return;
+        format_percent(t, value / other - 1.0, buf);
+        break;
+    }
+    }
+    c->used = 1;
+}
+
+static ks_status fill_cells(table *t, ks_error *err)
+{
+    t->cells = ks_mem_calloc(t->alloc,
+                             (size_t)t->row_count * (size_t)t->column_count + 1,
+                             CELL_MAX);
+    if (!t->cells)
+        return ks_error_set(err, KS_ENOMEM, "show: out of memory");
+    for (int r = 0; r < t->row_count; r++)
+        for (int c = 0; c < t->column_count; c++)
+            fill_cell(t, &t->rows[r], &t->columns[c], cell_at(t, r, c));
+    return KS_OK;
+}
+
+/* ---- writing ------------------------------------------------------------------------------ */
+
+typedef struct writer {
+    table *t;
+    ks_layout_text *out;
+    int failed;
+} writer;
+
+static void put(writer *w, const char *text)
+{
+    if (!w->failed && append_str(w->out, text) != 0)
+        w->failed = 1;
+}
+
+static void put_spaces(writer *w, size_t count)
+{
+    if (!w->failed && append_spaces(w->out, count) != 0)
+        w->failed = 1;
+}
+
+static void put_format(writer *w, const char *format, ...) KS_PRINTF(2, 3);
+static void put_format(writer *w, const char *format, ...)
+{
+    char buffer[512];
+    va_list args;
+    va_start(args, format);
+    vsnprintf(buffer, sizeof buffer, format, args);
+    va_end(args);
+    put(w, buffer);
+}
+
+/* "JPY thousands", or "USD thousands" when translated. */
+static void title_unit(table *t, char *buf, size_t size)
+{
+    const char *unit = ks_setting(t->model, "unit_money");
+    if (!unit)
+        unit = "";
+    if (t->usd_rate > 0)
+        snprintf(buf, size, "USD%.60s at %g per USD",
+                 strncmp(unit, "JPY", 3) == 0 ? unit + 3 : "", t->usd_rate);
+    else
+        snprintf(buf, size, "%.60s", unit);
+}
+
+static void write_text(writer *w)
+{
+    table *t = w->t;
+    size_t label_width = 0;
+    for (int r = 0; r < t->row_count; r++) {
+        size_t width = ks_display_width(t->rows[r].label) +
+                       2 * (size_t)t->rows[r].depth;
+        if (width > label_width)
+            label_width = width;
+    }
+    size_t widths[256];
+    int columns = t->column_count < 256 ? t->column_count : 256;
+    for (int c = 0; c < columns; c++) {
+        widths[c] = strlen(t->columns[c].header);
+        for (int r = 0; r < t->row_count; r++)
+            if (strlen(cell_at(t, r, c)) > widths[c])
+                widths[c] = strlen(cell_at(t, r, c));
+    }
+    const char *name = ks_setting(t->model, "name");
+    const char *lang = t->options->lang;
+    if (lang && strcmp(lang, "ja") == 0 && ks_setting(t->model, "name_ja"))
+        name = ks_setting(t->model, "name_ja");
+    char unit[96];
+    title_unit(t, unit, sizeof unit);
+    put_format(w, "%.120s%s%.40s%s%s%s\n", name ? name : "",
+               name ? ": " : "", t->options->statement, *unit ? " (" : "",
+               unit, *unit ? ")" : "");
+    put_spaces(w, label_width);
+    for (int c = 0; c < columns; c++) {
+        if (!t->columns[c].used)
+            continue;
+        put_spaces(w, 2 + widths[c] - strlen(t->columns[c].header));
+        put(w, t->columns[c].header);
+    }
+    put(w, "\n");
+    for (int r = 0; r < t->row_count; r++) {
+        const row *rw = &t->rows[r];
+        put_spaces(w, 2 * (size_t)rw->depth);
+        put(w, rw->label);
+        if (!rw->heading) {
+            put_spaces(w, label_width - 2 * (size_t)rw->depth -
+                              ks_display_width(rw->label));
+            for (int c = 0; c < columns; c++) {
+                if (!t->columns[c].used)
+                    continue;
+                const char *cell = cell_at(t, r, c);
+                put_spaces(w, 2 + widths[c] - strlen(cell));
+                put(w, cell);
+            }
+        }
+        put(w, "\n");
+    }
+}
+
+static void put_md_escaped(writer *w, const char *text)
+{
+    for (const char *c = text; *c; c++) {
+        char one[3] = { *c, '\0', '\0' };
+        if (*c == '|') {
+            one[0] = '\\';
+            one[1] = '|';
+        }
+        put(w, one);
+    }
+}
+
+static void write_md(writer *w)
+{
+    table *t = w->t;
+    put(w, "| |");
+    for (int c = 0; c < t->column_count; c++)
+        if (t->columns[c].used)
+            put_format(w, " %s |", t->columns[c].header);
+    put(w, "\n|---|");
+    for (int c = 0; c < t->column_count; c++)
+        if (t->columns[c].used)
+            put(w, "---:|");
+    put(w, "\n");
+    for (int r = 0; r < t->row_count; r++) {
+        put(w, "| ");
+        for (int d = 0; d < t->rows[r].depth; d++)
+            put(w, "&nbsp;&nbsp;");
+        put_md_escaped(w, t->rows[r].label);
+        put(w, " |");
+        for (int c = 0; c < t->column_count; c++)
+            if (t->columns[c].used)
+                put_format(w, " %s |", cell_at(t, r, c));
+        put(w, "\n");
+    }
+}
+
+/* RFC 4180: quote a field holding a comma, quote, CR or LF, or spaces at
+ * either end; double the quotes inside. */
+static void put_csv_field(writer *w, const char *text)
+{
+    size_t length = strlen(text);
+    int quote = strpbrk(text, ",\"\r\n") != NULL ||
+                (length && (text[0] == ' ' || text[length - 1] == ' '));
+    if (!quote) {
+        put(w, text);
+        return;
+    }
+    put(w, "\"");
+    for (const char *c = text; *c; c++)
+        put(w, *c == '"' ? "\"\"" : (char[2]){ *c, '\0' });
+    put(w, "\"");
+}
+
+static void write_csv(writer *w)
+{
+    table *t = w->t;
+    put(w, "item,level,label");
+    for (int c = 0; c < t->column_count; c++) {
+        if (!t->columns[c].used)
+            continue;
+        char header[48];
+        char id[16];
+        ks_period_id(t->model, t->columns[c].period, id, sizeof id);
+        if (t->columns[c].kind == COL_VALUE)
+            snprintf(header, sizeof header, "%s", id);
+        else
+            snprintf(header, sizeof header, "%s %s", id, t->columns[c].header);
+        put(w, ",");
+        put_csv_field(w, header);
+    }
+    put(w, "\r\n");
+    for (int r = 0; r < t->row_count; r++) {
+        put_csv_field(w, t->rows[r].id);
+        put_format(w, ",%d,", t->rows[r].depth);
+        put_csv_field(w, t->rows[r].label);
+        for (int c = 0; c < t->column_count; c++) {
+            if (!t->columns[c].used)
+                continue;
+            const char *cell = cell_at(t, r, c);
+            put(w, ",");
+            put_csv_field(w, strcmp(cell, "-") == 0 ? "" : cell);
+        }
+        put(w, "\r\n");
+    }
+}
+
+/* ---- render -------------------------------------------------------------------------------- */
+
+static ks_status setup_measures(table *t, ks_error *err)
+{
+    char key[96];
+    snprintf(key, sizeof key, "pct_base.%.80s", t->options->statement);
+    const char *base = ks_setting(t->model, key);
+    t->base_item = base ? ks_item_find(t->model, base) : -1;
+    if (t->base_item >= 0) {
+        ks_item_info info;
+        ks_item_get(t->model, t->base_item, &info);
+        t->base_unit = info.unit;
+    }
+    const char *currency = t->options->currency;
+    const char *own = ks_setting(t->model, "currency");
+    if (!currency || (own && strcmp(currency, own) == 0))
+        return KS_OK;
+    if (strcmp(currency, "USD") != 0)
+        return ks_error_set(err, KS_EINVAL, "show: currency '%.20s': only "
+                            "the model's (%s) or USD", currency,
+                            own ? own : "?");
+    const char *rate = ks_setting(t->model, "rate.USD");
+    t->usd_rate = rate ? strtod(rate, NULL) : 0.0;
+    if (!(t->usd_rate > 0))
+        return ks_error_set(err, KS_EINVAL, "show: USD needs a positive "
+                            "setting rate.USD (JPY per USD)");
+    return KS_OK;
+}
+
+static void release_table(table *t)
+{
+    ks_mem_free(t->alloc, t->rows);
+    ks_mem_free(t->alloc, t->columns);
+    ks_mem_free(t->alloc, t->cells);
+    ks_mem_free(t->alloc, t->decimals);
+    ks_mem_free(t->alloc, t->percent);
+}
+
+static ks_status write_table(table *t, ks_layout_text *out, ks_error *err)
+{
+    writer w = { t, out, 0 };
+    size_t length = out->length;
+    switch (t->options->format) {
+    case KS_LAYOUT_TEXT: write_text(&w); break;
+    case KS_LAYOUT_MD: write_md(&w); break;
+    case KS_LAYOUT_CSV: write_csv(&w); break;
+    }
+    if (w.failed) {
+        out->length = length;
+        if (out->data)
+            out->data[length] = '\0';
+        return ks_error_set(err, KS_ENOMEM, "show: out of memory");
+    }
+    return KS_OK;
+}
+
+ks_status ks_layout_render(ks_model *model, const ks_layout_options *options,
+                           ks_layout_text *out, ks_error *err)
+{
+    if (!model || !options || !options->statement || !out)
+        return ks_error_set(err, KS_EINVAL, "show: no model or statement");
+    table t;
+    memset(&t, 0, sizeof t);
+    t.model = model;
+    t.alloc = ks_model_allocator(model);
+    t.options = options;
+    ks_status status = setup_measures(&t, err);
+    if (status == KS_OK)
+        status = collect_rows(&t, err);
+    if (status == KS_OK)
+        status = collect_printed_forms(&t, err);
+    if (status == KS_OK)
+        status = collect_columns(&t, err);
+    if (status == KS_OK)
+        status = fill_cells(&t, err);
+    if (status == KS_OK)
+        status = write_table(&t, out, err);
+    release_table(&t);
+    return status;
+}
+
+int ks_layout_parse_with(const char *list, unsigned *with)
+{
+    *with = 0;
+    const char *at = list;
+    while (at && *at) {
+        size_t length = strcspn(at, ",");
+        if (length == 3 && strncmp(at, "pct", 3) == 0)
+            *with |= KS_LAYOUT_PCT;
+        else if (length == 3 && strncmp(at, "yoy", 3) == 0)
+            *with |= KS_LAYOUT_YOY;
+        else if (length == 3 && strncmp(at, "qoq", 3) == 0)
+            *with |= KS_LAYOUT_QOQ;
+        else if (length != 0)
+            return -1;
+        at += length;
+        if (*at == ',')
+            at++;
+    }
+    return 0;
+}

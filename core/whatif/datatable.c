@@ -1,0 +1,328 @@
+/*
+ * datatable.c -- data tables (ks_datatable): one or two input cells run
+ * over lists of values, one or more output cells read at every point, as
+ * Excel's Data Table.  Owns the private scenario the what-if tools work on
+ * (ks_copy_overrides: a scenario of the same base carrying a handle's
+ * overrides, so the handle itself is never touched), the grid, and its CSV
+ * export (long form, written beside the path and renamed into place).
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <locale.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/alloc.h"
+#include "io/atomic_file.h"
+#include "base/error.h"
+#include "model/model.h"
+#include "base/value.h"
+#include "model/model_internal.h"
+#include "kessan/whatif.h"
+
+/* Points computed between two interrupt polls within a row: a point is a
+ * ks_set and a ks_get, microseconds on a large model, so a poll costs
+ * nothing measurable and a 1,500-column row still stops within 50 ms. */
+#define POLL_CELLS 16
+
+/* ---- cells and the private scenario ------------------------------------- */
+
+const char *ks_cell_name(const ks_model *model, ks_cell_ref cell, char *buf,
+                         size_t size)
+{
+    ks_item_info info;
+    char period[16];
+    if (ks_item_get(model, cell.item, &info) != KS_OK || cell.period < 0 ||
+        cell.period >= ks_period_count(model)) {
+        snprintf(buf, size, "cell(%d,%d)", cell.item, cell.period);
+        return buf;
+    }
+    snprintf(buf, size, "%s@%s", info.id,
+             ks_period_id(model, cell.period, period, sizeof period));
+    return buf;
+}
+
+static int same_value(const ks_value *a, const ks_value *b)
+{
+    if (a->kind != b->kind || a->provenance != b->provenance)
+        return 0;
+    return a->kind != KS_NUMBER || a->number == b->number;
+}
+
+/* Copy one input of `from` into `to` unless the base holds it already. */
+static ks_status copy_cell(ks_model *from, ks_model *base, ks_model *to,
+                           int item, int period, ks_error *err)
+{
+    ks_value mine;
+    ks_status status = ks_get(from, item, period, &mine, err);
+    if (status != KS_OK)
+        return status;
+    if (ks_is_input(base, item, period)) {
+        ks_value underneath;
+        if ((status = ks_get(base, item, period, &underneath, err)) != KS_OK)
+            return status;
+        if (same_value(&mine, &underneath))
+            return KS_OK;
+    }
+    double boxed = mine.kind == KS_NUMBER ? mine.number : ks_box_missing();
+    return ks_set_input(to, item, period, boxed, mine.provenance, err);
+}
+
+ks_status ks_copy_overrides(ks_model *from, ks_model *to, ks_error *err)
+{
+    ks_model *base = ks_model_base(from);
+    if (ks_model_base(to) != base || to == base)
+        return ks_error_set(err, KS_EMISUSE, "copying overrides: '%s' is not "
+                            "a scenario of the base of '%s'",
+                            ks_model_name(to), ks_model_name(from));
+    if (from == base)
+        return KS_OK;
+    int items = ks_item_count(from), periods = ks_period_count(from);
+    for (int item = 0; item < items; item++)
+        for (int period = 0; period < periods; period++) {
+            if (!ks_is_input(from, item, period))
+                continue;
+            ks_status status = copy_cell(from, base, to, item, period, err);
+            if (status != KS_OK)
+                return status;
+        }
+    return KS_OK;
+}
+
+/* ---- the grid ------------------------------------------------------------- */
+
+void ks_grid_free(ks_grid *grid)
+{
+    if (!grid)
+        return;
+    const ks_allocator *alloc = &grid->alloc;
+    ks_mem_free(alloc, grid->row_name);
+    ks_mem_free(alloc, grid->col_name);
+    if (grid->output_names)
+        for (int k = 0; k < grid->output_count; k++)
+            ks_mem_free(alloc, grid->output_names[k]);
+    ks_mem_free(alloc, grid->output_names);
+    ks_mem_free(alloc, grid->row_values);
+    ks_mem_free(alloc, grid->col_values);
+    ks_mem_free(alloc, grid->points);
+    ks_mem_free(alloc, grid);
+}
+
+static char *copy_name(const ks_allocator *alloc, ks_model *model,
+                       ks_cell_ref cell)
+{
+    char name[128];
+    return ks_mem_strdup(alloc, ks_cell_name(model, cell, name, sizeof name));
+}
+
+static ks_grid *new_grid(ks_model *model, const ks_table_axis *rows,
+                         const ks_table_axis *cols,
+                         const ks_cell_ref *outputs, int output_count)
+{
+    const ks_allocator *alloc = ks_model_allocator(model);
+    ks_grid *grid = ks_mem_calloc(alloc, 1, sizeof *grid);
+    if (!grid)
+        return NULL;
+    grid->alloc = *alloc;
+    alloc = &grid->alloc;
+    grid->row_count = rows->count;
+    grid->col_count = cols ? cols->count : 1;
+    grid->has_cols = cols != NULL;
+    grid->output_count = output_count;
+    size_t points = (size_t)output_count * (size_t)grid->row_count *
+                    (size_t)grid->col_count;
+    grid->row_name = copy_name(alloc, model, rows->cell);
+    grid->col_name = cols ? copy_name(alloc, model, cols->cell) : NULL;
+    grid->output_names = ks_mem_calloc(alloc, (size_t)output_count,
+                                       sizeof *grid->output_names);
+    grid->row_values = ks_mem_calloc(alloc, (size_t)rows->count,
+                                     sizeof *grid->row_values);
+    grid->col_values = ks_mem_calloc(alloc, (size_t)grid->col_count,
+                                     sizeof *grid->col_values);
+    grid->points = ks_mem_calloc(alloc, points, sizeof *grid->points);
+    int complete = grid->row_name && (!cols || grid->col_name) &&
+                   grid->output_names && grid->row_values &&
+                   grid->col_values && grid->points;
+    for (int k = 0; complete && k < output_count; k++)
+        complete = (grid->output_names[k] =
+                        copy_name(alloc, model, outputs[k])) != NULL;
+    if (!complete) {
+        ks_grid_free(grid);
+        return NULL;
+    }
+    memcpy(grid->row_values, rows->values,
+           (size_t)rows->count * sizeof *grid->row_values);
+    if (cols)
+        memcpy(grid->col_values, cols->values,
+               (size_t)cols->count * sizeof *grid->col_values);
+    return grid;
+}
+
+/* ---- computing the points ---------------------------------------------------- */
+
+static ks_status check_table(ks_model *model, const ks_table_axis *rows,
+                             const ks_table_axis *cols, int output_count,
+                             ks_error *err)
+{
+    if (!rows || rows->count < 1 || !rows->values)
+        return ks_error_set(err, KS_EINVAL, "data table: no row values");
+    if (cols && (cols->count < 1 || !cols->values))
+        return ks_error_set(err, KS_EINVAL, "data table: no column values");
+    if (output_count < 1)
+        return ks_error_set(err, KS_EINVAL, "data table: no output cell");
+    if (cols && cols->cell.item == rows->cell.item &&
+        cols->cell.period == rows->cell.period) {
+        char name[128];
+        return ks_error_set(err, KS_EINVAL, "data table: %s is both the row "
+                            "and the column input",
+                            ks_cell_name(model, rows->cell, name,
+                                         sizeof name));
+    }
+    return KS_OK;
+}
+
+static ks_status read_outputs(ks_model *work, ks_grid *grid,
+                              const ks_cell_ref *outputs, int row, int col,
+                              ks_error *err)
+{
+    for (int k = 0; k < grid->output_count; k++) {
+        ks_value value;
+        ks_status status = ks_get(work, outputs[k].item, outputs[k].period,
+                                  &value, err);
+        if (status != KS_OK)
+            return status;
+        ks_point *point = &grid->points[((size_t)k * (size_t)grid->row_count +
+                                         (size_t)row) *
+                                            (size_t)grid->col_count +
+                                        (size_t)col];
+        point->kind = value.kind;
+        point->number = value.kind == KS_NUMBER ? value.number : 0;
+    }
+    return KS_OK;
+}
+
+/* The host's poll, at every row and every POLL_CELLS points of a row. */
+static ks_status poll(ks_model *work, ks_error *err)
+{
+    return ks_check_interrupt(ks_model_allocator(work), err,
+                              "computing a data table");
+}
+
+static ks_status fill(ks_model *work, ks_grid *grid, const ks_table_axis *rows,
+                      const ks_table_axis *cols, const ks_cell_ref *outputs,
+                      ks_error *err)
+{
+    for (int i = 0; i < grid->row_count; i++) {
+        ks_status status = poll(work, err);
+        if (status == KS_OK)
+            status = ks_set(work, rows->cell.item, rows->cell.period,
+                            rows->values[i], err);
+        for (int j = 0; status == KS_OK && j < grid->col_count; j++) {
+            if (j % POLL_CELLS == POLL_CELLS - 1)
+                status = poll(work, err);
+            if (status == KS_OK && cols)
+                status = ks_set(work, cols->cell.item, cols->cell.period,
+                                cols->values[j], err);
+            if (status == KS_OK)
+                status = read_outputs(work, grid, outputs, i, j, err);
+        }
+        if (status != KS_OK)
+            return status;
+    }
+    return KS_OK;
+}
+
+ks_status ks_datatable(ks_model *model, const ks_table_axis *rows,
+                       const ks_table_axis *cols, const ks_cell_ref *outputs,
+                       int output_count, ks_grid **out, ks_error *err)
+{
+    *out = NULL;
+    ks_status status = check_table(model, rows, cols, output_count, err);
+    if (status != KS_OK)
+        return status;
+    ks_grid *grid = new_grid(model, rows, cols, outputs, output_count);
+    if (!grid)
+        return ks_error_set(err, KS_ENOMEM, "data table: out of memory for "
+                            "%d x %d points", rows->count,
+                            cols ? cols->count : 1);
+    ks_model *work = NULL;
+    status = ks_scenario_new_blank(model, "datatable", &work, err);
+    if (status == KS_OK)
+        status = ks_copy_overrides(model, work, err);
+    if (status == KS_OK)
+        status = fill(work, grid, rows, cols, outputs, err);
+    ks_model_free(work);
+    if (status != KS_OK) {
+        ks_grid_free(grid);
+        return status;
+    }
+    *out = grid;
+    return KS_OK;
+}
+
+/* ---- CSV export -------------------------------------------------------------- */
+
+/* "%.17g" with a '.' whatever the locale; empty unless a finite number. */
+static void format_point(ks_point point, char *buffer, size_t size)
+{
+    buffer[0] = '\0';
+    if (point.kind != KS_NUMBER || !isfinite(point.number))
+        return;
+    snprintf(buffer, size, "%.17g", point.number);
+    const char *decimal = localeconv()->decimal_point;
+    char *at = decimal && strcmp(decimal, ".") != 0 ? strstr(buffer, decimal)
+                                                    : NULL;
+    if (!at)
+        return;
+    size_t skip = strlen(decimal);
+    *at = '.';
+    memmove(at + 1, at + skip, strlen(at + skip) + 1);
+}
+
+static void write_number(FILE *out, double number)
+{
+    char text[40];
+    format_point((ks_point){ KS_NUMBER, number }, text, sizeof text);
+    fputs(text, out);
+}
+
+static void write_grid(FILE *out, const ks_grid *grid)
+{
+    fputs(grid->row_name, out);
+    if (grid->has_cols)
+        fprintf(out, ",%s", grid->col_name);
+    for (int k = 0; k < grid->output_count; k++)
+        fprintf(out, ",%s", grid->output_names[k]);
+    fputc('\n', out);
+    for (int i = 0; i < grid->row_count; i++)
+        for (int j = 0; j < grid->col_count; j++) {
+            write_number(out, grid->row_values[i]);
+            if (grid->has_cols) {
+                fputc(',', out);
+                write_number(out, grid->col_values[j]);
+            }
+            for (int k = 0; k < grid->output_count; k++) {
+                char text[40];
+                format_point(ks_grid_at(grid, k, i, j), text, sizeof text);
+                fprintf(out, ",%s", text);
+            }
+            fputc('\n', out);
+        }
+}
+
+ks_status ks_grid_export_csv(const ks_grid *grid, const char *path,
+                             ks_error *err)
+{
+    if (!path || !*path)
+        return ks_error_set(err, KS_EINVAL, "no path to export the table to");
+    ks_atomic_file file;
+    ks_status status = ks_atomic_begin(&file, &grid->alloc, path, err);
+    if (status == KS_OK) {
+        write_grid(file.out, grid);
+        status = ks_atomic_commit(&file, err);
+    }
+    ks_atomic_end(&file);
+    return status;
+}

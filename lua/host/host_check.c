@@ -1,0 +1,251 @@
+/*
+ * host_check.c -- `kessan check MODEL [--format text|md|csv] [--only
+ * breaks]`: the tie-out audit of core/include/kessan/check.h, one line per check grouped
+ * by statement, the difference where a check does not pass, a summary, and
+ * exit 1 when a break is not explained by a note.  It calls the core
+ * directly; no Lua state is needed.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "kessan/check.h"
+#include "host/host_commands_report.h"
+#include "kessan/kessan.h"
+
+typedef enum check_format { FORMAT_TEXT, FORMAT_MD, FORMAT_CSV } check_format;
+
+typedef struct host_check_args {
+    const char *model;
+    check_format format;
+    int only_breaks;
+} host_check_args;
+
+static const char *short_status(ks_check_status status)
+{
+    return status == KS_CHECK_ADJUSTED ? "ADJ" : ks_check_status_name(status);
+}
+
+static int shown(const ks_check_result *result, int only_breaks)
+{
+    return !only_breaks || result->status == KS_CHECK_BREAK ||
+           result->status == KS_CHECK_EXPLAINED;
+}
+
+/* "-27.33" in the units of the figure ("0.1 pt" for a percentage). */
+static void format_difference(const ks_check_result *result, char *buf,
+                              size_t size)
+{
+    if (result->status == KS_CHECK_PASS)
+        snprintf(buf, size, "%s", "");
+    else if (result->expected_missing)
+        snprintf(buf, size, "%s", "n.a");
+    else
+        snprintf(buf, size, "%+.*f%s", result->decimals + 2,
+                 result->difference, result->is_percent ? " pt" : "");
+}
+
+static void cell_name(const ks_check_result *result, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s@%s", result->item_id, result->period_id);
+}
+
+static void print_text(const ks_check_report *report, int only_breaks)
+{
+    const char *statement = NULL;
+    int any = 0;
+    for (size_t i = 0; i < report->count; i++) {
+        const ks_check_result *r = &report->results[i];
+        if (!shown(r, only_breaks))
+            continue;
+        if (!statement || strcmp(statement, r->statement) != 0) {
+            statement = r->statement;
+            printf("%s%s\n", any ? "\n" : "", statement);
+            any = 1;
+        }
+        char cell[96], difference[48];
+        cell_name(r, cell, sizeof cell);
+        format_difference(r, difference, sizeof difference);
+        printf("  %-9s %-15s %-34s %-5s %12s  %s", short_status(r->status),
+               ks_check_kind_name(r->kind), cell, r->measure, difference,
+               r->message);
+        if (r->note_id)
+            printf(" [note %s: %s]", r->note_id, r->note_text);
+        printf("\n");
+    }
+}
+
+static void print_md(const ks_check_report *report, int only_breaks)
+{
+    printf("| statement | status | kind | cell | measure | difference | "
+           "message | note |\n|---|---|---|---|---|---:|---|---|\n");
+    for (size_t i = 0; i < report->count; i++) {
+        const ks_check_result *r = &report->results[i];
+        if (!shown(r, only_breaks))
+            continue;
+        char cell[96], difference[48];
+        cell_name(r, cell, sizeof cell);
+        format_difference(r, difference, sizeof difference);
+        printf("| %s | %s | %s | %s | %s | %s | %s | %s |\n", r->statement,
+               short_status(r->status), ks_check_kind_name(r->kind), cell,
+               r->measure, difference, r->message,
+               r->note_id ? r->note_id : "");
+    }
+}
+
+/* One RFC 4180 field: quoted when it holds a comma, quote or line end. */
+static void put_csv(const char *text, const char *after)
+{
+    if (!text)
+        text = "";
+    if (!strpbrk(text, ",\"\r\n")) {
+        printf("%s%s", text, after);
+        return;
+    }
+    putchar('"');
+    for (const char *c = text; *c; c++) {
+        if (*c == '"')
+            putchar('"');
+        putchar(*c);
+    }
+    printf("\"%s", after);
+}
+
+static void print_csv(const ks_check_report *report, int only_breaks)
+{
+    printf("statement,status,kind,item,period,measure,identity,printed,"
+           "expected,difference,decimals,note,message\r\n");
+    for (size_t i = 0; i < report->count; i++) {
+        const ks_check_result *r = &report->results[i];
+        if (!shown(r, only_breaks))
+            continue;
+        char expected[48] = "", difference[48] = "", printed[48];
+        snprintf(printed, sizeof printed, "%.*f", r->decimals, r->printed);
+        if (!r->expected_missing) {
+            snprintf(expected, sizeof expected, "%.17g", r->expected);
+            snprintf(difference, sizeof difference, "%.17g", r->difference);
+        }
+        char decimals[16];
+        snprintf(decimals, sizeof decimals, "%d", r->decimals);
+        put_csv(r->statement, ",");
+        put_csv(ks_check_status_name(r->status), ",");
+        put_csv(ks_check_kind_name(r->kind), ",");
+        put_csv(r->item_id, ",");
+        put_csv(r->period_id, ",");
+        put_csv(r->measure, ",");
+        put_csv(r->identity, ",");
+        put_csv(printed, ",");
+        put_csv(expected, ",");
+        put_csv(difference, ",");
+        put_csv(decimals, ",");
+        put_csv(r->note_id, ",");
+        put_csv(r->message, "\r\n");
+    }
+}
+
+/* On standard output after text; on standard error after md and csv, so
+ * that the table stays a clean document. */
+static void print_summary(const ks_check_report *report, FILE *stream)
+{
+    fprintf(stream,
+            "%zu checks: %d passed, %d footing adjustments, %d breaks "
+            "explained by notes, %d breaks not explained\n",
+            report->count, report->passed, report->adjusted,
+            report->explained, report->breaks);
+}
+
+static int host_check_model(const host_check_args *args)
+{
+    ks_model *model = NULL;
+    ks_check_report *report = NULL;
+    ks_error err;
+    ks_status status = ks_model_open(args->model, NULL, &model, &err);
+    if (status == KS_OK)
+        status = ks_check_run(model, &report, &err);
+    if (status != KS_OK) {
+        ks_model_free(model);
+        host_error(NULL, "%s", err.message);
+        return HOST_EXIT_FAILURE;
+    }
+    if (args->format == FORMAT_TEXT)
+        print_text(report, args->only_breaks);
+    else if (args->format == FORMAT_MD)
+        print_md(report, args->only_breaks);
+    else
+        print_csv(report, args->only_breaks);
+    fflush(stdout);
+    if (args->format == FORMAT_TEXT)
+        printf("\n");
+    print_summary(report, args->format == FORMAT_TEXT ? stdout : stderr);
+    int breaks = report->breaks;
+    ks_check_free(report);
+    ks_model_free(model);
+    return breaks ? HOST_EXIT_FAILURE : HOST_EXIT_OK;
+}
+
+static int parse_format(const char *text, check_format *format)
+{
+    if (strcmp(text, "text") == 0)
+        *format = FORMAT_TEXT;
+    else if (strcmp(text, "md") == 0)
+        *format = FORMAT_MD;
+    else if (strcmp(text, "csv") == 0)
+        *format = FORMAT_CSV;
+    else
+        return -1;
+    return 0;
+}
+
+static int host_check(int argc, char **argv)
+{
+    host_check_args args = { NULL, FORMAT_TEXT, 0 };
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (host_wants_help(&host_check_command, arg))
+            return HOST_EXIT_OK;
+        if (strcmp(arg, "--format") == 0 || strcmp(arg, "--only") == 0) {
+            if (i + 1 >= argc)
+                return host_usage_error(&host_check_command,
+                                        "option '%s' needs a value", arg);
+            const char *value = argv[++i];
+            if (arg[2] == 'f' && parse_format(value, &args.format) != 0)
+                return host_usage_error(&host_check_command,
+                                        "--format must be text, md or csv, "
+                                        "got '%s'", value);
+            if (arg[2] == 'o' && strcmp(value, "breaks") != 0)
+                return host_usage_error(&host_check_command,
+                                        "--only takes 'breaks', got '%s'",
+                                        value);
+            if (arg[2] == 'o')
+                args.only_breaks = 1;
+        } else if (arg[0] == '-' && arg[1] != '\0')
+            return host_usage_error(&host_check_command,
+                                    "unknown option '%s'", arg);
+        else if (args.model)
+            return host_usage_error(&host_check_command,
+                                    "more than one model given");
+        else
+            args.model = arg;
+    }
+    if (!args.model)
+        return host_usage_error(&host_check_command, "no model given");
+    return host_check_model(&args);
+}
+
+const host_command host_check_command = {
+    "check",
+    "check MODEL [--format text|md|csv] [--only breaks]",
+    "Tie-out audit: every printed figure and identity against the engine.",
+    "Each printed figure of a formula item, each printed %, YoY, QoQ and\n"
+    "USD figure, and each settings identity (check.identity.NAME) is\n"
+    "compared at its printed precision.  Statuses: PASS; ADJ (one unit of\n"
+    "the last digit off, and the printed column foots: a footing\n"
+    "adjustment); BREAK; EXPLAINED (a break a note on the cell explains).\n"
+    "Exit status 1 when a break is not explained.\n"
+    "\noptions:\n"
+    "  --format F      text (default), md or csv\n"
+    "  --only breaks   list only breaks, explained or not\n"
+    "  --help          this text\n"
+    "\nexample:\n"
+    "  kessan check data/iij --only breaks\n",
+    host_check
+};

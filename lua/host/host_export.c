@@ -1,0 +1,122 @@
+/*
+ * host_export.c -- `kessan export MODEL [--scenario S] [--out FILE]`: write
+ * every cell of a model (or of the saved scenario S as it sees the model,
+ * with a scenario column) as the long-form values CSV, to FILE or to
+ * standard output (straight, as it is written; to FILE atomically, through
+ * the core's atomic file).  It calls the core directly; no Lua state is
+ * needed.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "io/csv_export.h"
+#include "host/host.h"
+#include "kessan/kessan.h"
+
+typedef struct host_export_args {
+    const char *model;
+    const char *scenario;
+    const char *out;
+    int inputs_only;
+} host_export_args;
+
+/* Straight to standard output: no temporary file.  A write that fails
+ * (a full disk, /dev/full) is reported at exit, with status 1, as for
+ * every command (host_main.c); what reached the stream before it stays. */
+static ks_status host_export_stdout(ks_model *model,
+                                    const ks_export_options *options,
+                                    ks_error *err)
+{
+    return ks_export_rows(model, stdout, options, 1, err);
+}
+
+/* Scenario S of the model as saved in it ("base": the model itself); an
+ * unknown name is "MODEL: no scenario 'S' (did you mean 'low'?)". */
+static ks_status host_saved_scenario(ks_model *model, const char *directory,
+                                     const char *name, ks_model **scenario,
+                                     ks_error *err)
+{
+    *scenario = NULL;
+    if (strcmp(name, "base") == 0)
+        return KS_OK;
+    int index;
+    ks_status status = ks_saved_scenario_lookup(model, name, &index, err);
+    if (status != KS_OK) {
+        char why[KS_MESSAGE_MAX];
+        snprintf(why, sizeof why, "%s", err->message);
+        snprintf(err->message, sizeof err->message, "%.200s: %.500s",
+                 directory, why);
+        return status;
+    }
+    return ks_scenario_new(model, name, scenario, err);
+}
+
+static int host_export_model(const host_export_args *args)
+{
+    ks_model *model = NULL, *scenario = NULL;
+    ks_error err;
+    ks_status status = ks_model_open(args->model, NULL, &model, &err);
+    if (status == KS_OK && args->scenario)
+        status = host_saved_scenario(model, args->model, args->scenario,
+                                     &scenario, &err);
+    if (status == KS_OK) {
+        ks_export_options options = {args->scenario != NULL,
+                                     args->inputs_only};
+        ks_model *target = scenario ? scenario : model;
+        status = args->out ? ks_export_csv(target, args->out, &options, &err)
+                           : host_export_stdout(target, &options, &err);
+    }
+    ks_model_free(scenario);
+    ks_model_free(model);
+    if (status != KS_OK) {
+        host_error(NULL, "%s", err.message);
+        return HOST_EXIT_FAILURE;
+    }
+    return HOST_EXIT_OK;
+}
+
+static int host_export(int argc, char **argv)
+{
+    host_export_args args = {NULL, NULL, NULL, 0};
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (host_wants_help(&host_export_command, arg))
+            return HOST_EXIT_OK;
+        if (strcmp(arg, "--scenario") == 0 || strcmp(arg, "--out") == 0) {
+            if (i + 1 >= argc)
+                return host_usage_error(&host_export_command,
+                                        "option '%s' needs a value", arg);
+            if (arg[2] == 's')
+                args.scenario = argv[++i];
+            else
+                args.out = argv[++i];
+        } else if (strcmp(arg, "--inputs-only") == 0)
+            args.inputs_only = 1;
+        else if (arg[0] == '-' && arg[1] != '\0')
+            return host_usage_error(&host_export_command,
+                                    "unknown option '%s'", arg);
+        else if (args.model)
+            return host_usage_error(&host_export_command,
+                                    "more than one model given");
+        else
+            args.model = arg;
+    }
+    if (!args.model)
+        return host_usage_error(&host_export_command, "no model given");
+    return host_export_model(&args);
+}
+
+const host_command host_export_command = {
+    "export",
+    "export MODEL [--scenario S] [--inputs-only] [--out FILE]",
+    "Write every cell of a model as long-form values CSV.",
+    "options:\n"
+    "  --scenario S    export the model as its saved scenario S sees it, with\n"
+    "                  a scenario column (S must be saved in the model)\n"
+    "  --inputs-only   only the input cells (reported and overridden)\n"
+    "  --out FILE      write FILE (atomically) instead of standard output\n"
+    "  --help          this text\n"
+    "\nexample:\n"
+    "  kessan export data/iij --out iij-values.csv\n",
+    host_export
+};
