@@ -1,0 +1,295 @@
+/*
+ * block_eval.c -- evaluating a block of trials on a plan: drawing the
+ * drawn cells' lanes, then pulling from the outputs each node they need
+ * (formulas on the block machine, summaries of formula items, the steps
+ * of input items' years), every node once per block.
+ */
+#include <string.h>
+
+#include "simulate/simulate_internal.h"
+
+static double *lanes_of(const sim_worker *worker, int slot)
+{
+    return worker->lanes + (size_t)slot * KS_SIM_BLOCK;
+}
+
+/* The lanes of a cell: its lane array, or `scratch` filled with its
+ * constant value. */
+static const double *cell_lanes(const sim_worker *worker, int item,
+                                int period, double *scratch)
+{
+    const sim_plan *plan = worker->plan;
+    uint64_t cell = ks_sim_cell(plan, item, period);
+    int slot = plan->slot_of[cell];
+    if (slot >= 0)
+        return lanes_of(worker, slot);
+    ks_sim_fill(scratch, worker->n, plan->values[cell]);
+    return scratch;
+}
+
+static const double *load_block(void *ud, int item, int period,
+                                double *scratch)
+{
+    return cell_lanes(ud, item, period, scratch);
+}
+
+/* The lanes of a cell, or NULL with *constant its value in every lane. */
+static const double *load_lanes(void *ud, int item, int period,
+                                double *constant)
+{
+    const sim_worker *worker = ud;
+    const sim_plan *plan = worker->plan;
+    uint64_t cell = ks_sim_cell(plan, item, period);
+    int slot = plan->slot_of[cell];
+    if (slot >= 0)
+        return lanes_of(worker, slot);
+    *constant = plan->values[cell];
+    return NULL;
+}
+
+static int shift_block(void *ud, int period, int offset)
+{
+    const sim_worker *worker = ud;
+    return ks_calendar_shift(worker->plan->book, period, offset);
+}
+
+static void eval_formula(sim_worker *worker, const sim_node *node,
+                         double *out)
+{
+    ks_block_env env = { worker, load_block, shift_block, node->period,
+                         load_lanes };
+    ks_formula_eval_block(node->formula, &env, out, worker->n);
+}
+
+static void ensure(sim_worker *worker, int index);
+
+static void ensure_list(sim_worker *worker, int first, int count)
+{
+    const int *deps = worker->plan->deps;
+    for (int k = 0; k < count; k++)
+        ensure(worker, deps[first + k]);
+}
+
+/*
+ * A summary's lanes hold a number, a gap (the plain NaN it starts as: no
+ * set of parts has given a number yet) or an overflow (an error that
+ * stays).  A set's sum is settled into one of those: a number; an
+ * infinity is an overflow, as recalc.c makes it an error with no other
+ * set tried; NaN (a part that is not a number) leaves the gap for the
+ * next set or the formula.  Integer tests of the bits, so the loops stay
+ * vector loops.
+ */
+#define GAP_BITS UINT64_C(0x7FF8000000000000)
+
+KS_HOT_INLINE int is_gap(double x)
+{
+    uint64_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    return bits == GAP_BITS;
+}
+
+KS_HOT_INLINE double settle_sum(double sum)
+{
+    double overflow = ks_box_error(0), gap;
+    uint64_t gap_bits = GAP_BITS;
+    memcpy(&gap, &gap_bits, sizeof gap);
+    return sum - sum == 0 ? sum : sum == sum ? overflow : gap;
+}
+
+/* out[i] = the sum of the item's slots `parts` in this year, for the lanes
+ * still gaps.  Parts without lanes before the first with lanes are added
+ * once, as a number (the same additions, in the same order, as adding
+ * them lane by lane); a later one is spread over scratch lanes. */
+KS_HOT static void sum_parts(sim_worker *worker, const sim_node *node,
+                             const int8_t *parts, int count, double *out)
+{
+    const double *part[4] = { NULL, NULL, NULL, NULL };
+    int year = node->period / KS_SLOTS_PER_YEAR, lane_parts = 0, k = 0;
+    double prefix = 0;
+    for (; k < count; k++) {
+        double constant = 0;
+        const double *lanes = load_lanes(worker, node->item,
+                                         ks_calendar_period(year, parts[k]),
+                                         &constant);
+        if (lanes) {
+            part[lane_parts++] = lanes;
+            k++;
+            break;
+        }
+        prefix += constant;
+    }
+    for (; k < count; k++) {
+        double *scratch = worker->scratch + (size_t)k * KS_SIM_BLOCK;
+        part[lane_parts++] = cell_lanes(worker, node->item,
+                                        ks_calendar_period(year, parts[k]),
+                                        scratch);
+    }
+    int n = worker->n;
+    const double *p0 = part[0], *p1 = part[lane_parts > 1 ? 1 : 0],
+                 *p2 = part[lane_parts > 2 ? 2 : 0],
+                 *p3 = part[lane_parts > 3 ? 3 : 0];
+    switch (lane_parts) {
+    case 0:
+        for (int i = 0; i < n; i++)
+            out[i] = is_gap(out[i]) ? settle_sum(prefix) : out[i];
+        break;
+    case 1:
+        for (int i = 0; i < n; i++)
+            out[i] = is_gap(out[i]) ? settle_sum(prefix + p0[i]) : out[i];
+        break;
+    case 2:
+        for (int i = 0; i < n; i++)
+            out[i] = is_gap(out[i]) ? settle_sum(prefix + p0[i] + p1[i])
+                                    : out[i];
+        break;
+    case 3:
+        for (int i = 0; i < n; i++)
+            out[i] = is_gap(out[i])
+                         ? settle_sum(prefix + p0[i] + p1[i] + p2[i])
+                         : out[i];
+        break;
+    default:
+        for (int i = 0; i < n; i++)
+            out[i] = is_gap(out[i])
+                         ? settle_sum(prefix + p0[i] + p1[i] + p2[i] + p3[i])
+                         : out[i];
+        break;
+    }
+}
+
+KS_HOT static int any_gap(const double *out, int n)
+{
+    int gaps = 0;
+    for (int i = 0; i < n; i++)
+        gaps |= is_gap(out[i]);
+    return gaps;
+}
+
+/* A summary: its sets of parts in turn, each evaluated only when lanes
+ * are still without a number, then the formula for what remains. */
+static void eval_summary(sim_worker *worker, const sim_node *node)
+{
+    double *out = lanes_of(worker, node->slot);
+    int n = worker->n;
+    double gap;
+    uint64_t gap_bits = GAP_BITS;
+    memcpy(&gap, &gap_bits, sizeof gap);
+    ks_sim_fill(out, n, gap);
+    int dep = node->part_first;
+    for (int c = 0; c < node->combo_count; c++) {
+        if (c > 0 && !any_gap(out, n))
+            return;
+        ensure_list(worker, dep, node->combo_deps[c]);
+        dep += node->combo_deps[c];
+        sum_parts(worker, node, node->combo[c], node->combo_length[c], out);
+    }
+    if (!any_gap(out, n))
+        return;
+    ensure_list(worker, node->read_first, node->read_count);
+    double *fallback = worker->scratch + 3 * (size_t)KS_SIM_BLOCK;
+    eval_formula(worker, node, fallback);
+    for (int i = 0; i < n; i++)
+        if (is_gap(out[i]))
+            out[i] = fallback[i];
+}
+
+/* A step of an input item's year: an infinity is an overflow, an error
+ * (recalc.c makes it one once the year's steps are done). */
+KS_HOT_INLINE double settle_step(double value)
+{
+    return value - value == 0 || value != value ? value : ks_box_error(0);
+}
+
+KS_HOT static void eval_row_op(sim_worker *worker, const sim_node *node)
+{
+    int n = worker->n;
+    double *target = lanes_of(worker, node->slot);
+    const double *a = cell_lanes(worker, node->item, node->a_period,
+                                 worker->scratch);
+    const double *b = cell_lanes(worker, node->item, node->b_period,
+                                 worker->scratch + KS_SIM_BLOCK);
+    if (node->op == KS_ROW_ADD)
+        for (int i = 0; i < n; i++)
+            target[i] = settle_step(a[i] + b[i]);
+    else if (node->op == KS_ROW_SUB)
+        for (int i = 0; i < n; i++)
+            target[i] = settle_step(a[i] - b[i]);
+    else
+        memcpy(target, a, (size_t)n * sizeof *target);
+}
+
+/* Evaluate node `index` for the current block, after what it reads. */
+static void ensure(sim_worker *worker, int index)
+{
+    if (worker->stamps[index] == worker->block)
+        return;
+    worker->stamps[index] = worker->block;
+    const sim_node *node = &worker->plan->nodes[index];
+    if (node->kind != NODE_SUMMARY) /* a summary pulls its parts itself */
+        ensure_list(worker, node->part_first, node->part_count);
+    switch (node->kind) {
+    case NODE_FORMULA:
+        eval_formula(worker, node, lanes_of(worker, node->slot));
+        break;
+    case NODE_SUMMARY:
+        eval_summary(worker, node);
+        break;
+    case NODE_ROW_OP:
+        eval_row_op(worker, node);
+        break;
+    }
+}
+
+static void draw_block(sim_worker *worker)
+{
+    const sim_plan *plan = worker->plan;
+    int n = worker->n;
+    for (int d = 0; d < plan->draw_count; d++) {
+        const sim_draw *draw = &plan->draws[d];
+        if (draw->group < 0)
+            ks_sim_draw_lanes(draw, &worker->rng, &plan->zig,
+                       lanes_of(worker, draw->slot), n);
+    }
+    int g = plan->group_size;
+    if (g == 0)
+        return;
+    for (int k = 0; k < g; k++)
+        ks_rng_normals(&worker->rng, &plan->zig,
+                       worker->normals + (size_t)k * KS_SIM_BLOCK, n, 0.0, 1.0);
+    for (int j = 0; j < g; j++) {
+        const sim_draw *draw = &plan->draws[plan->group[j]];
+        double *out = lanes_of(worker, draw->slot);
+        ks_sim_fill(out, n, 0.0);
+        for (int k = 0; k <= j; k++) {
+            double weight = plan->cholesky[j * g + k];
+            const double *z = worker->normals + (size_t)k * KS_SIM_BLOCK;
+            for (int i = 0; i < n; i++)
+                out[i] += weight * z[i];
+        }
+        ks_sim_copula_marginal(draw, out, n);
+    }
+}
+
+/* Draw a block, then evaluate what the outputs need, pulled from them. */
+void ks_sim_eval_block(sim_worker *worker)
+{
+    const sim_plan *plan = worker->plan;
+    if (++worker->block == 0) {
+        memset(worker->stamps, 0, (size_t)plan->node_count * sizeof *worker->stamps);
+        worker->block = 1;
+    }
+    draw_block(worker);
+    for (int o = 0; o < plan->output_count; o++)
+        if (plan->outputs[o].node >= 0)
+            ensure(worker, plan->outputs[o].node);
+}
+
+/* The lanes of output o in the current block. */
+const double *ks_sim_output_lanes(sim_worker *worker, int o)
+{
+    const sim_output *output = &worker->plan->outputs[o];
+    if (output->slot >= 0)
+        return lanes_of(worker, output->slot);
+    ks_sim_fill(worker->scratch, worker->n, output->constant);
+    return worker->scratch;
+}

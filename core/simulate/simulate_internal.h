@@ -1,0 +1,161 @@
+/*
+ * simulate_internal.h -- what the files of the Monte Carlo engine share:
+ * a drawn cell (distributions.c: checking, moments and drawing a
+ * distribution, the correlated group and its Gaussian copula), the plan
+ * (plan.c: the cells the outputs need, as nodes in evaluation order), a
+ * worker evaluating a block of trials on the plan (block_eval.c), and
+ * running the trials on threads into a result (run.c).  Statistics are in
+ * sim_stats.c, random numbers in rng.c.
+ *
+ * The plan is built over the compiled model itself: it reads the book's
+ * cells and inputs through a ks_reader and derives years with the row
+ * steps of year_steps.c, so this part includes model/model_internal.h.
+ */
+#ifndef KS_SIMULATE_INTERNAL_H
+#define KS_SIMULATE_INTERNAL_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include "base/error.h"
+#include "kessan/simulate.h"
+#include "model/model_internal.h"
+#include "simulate/hot_path.h"
+#include "simulate/rng.h"
+
+/* ---- drawn cells (distributions.c) ------------------------------------------- */
+
+/* A drawn cell as the engine keeps it. */
+typedef struct sim_draw {
+    ks_dist dist;
+    int item, period;
+    int slot;          /* its lane array                                  */
+    int group;         /* index in the correlated group, or -1            */
+    double *cumulative; /* discrete: normalized cumulative weights        */
+    double *values;     /* discrete: the values (a copy)                  */
+    double pert_alpha, pert_beta;
+} sim_draw;
+
+/* out[0..n-1] = value. */
+KS_HOT_INLINE void ks_sim_fill(double *out, int n, double value)
+{
+    for (int i = 0; i < n; i++)
+        out[i] = value;
+}
+
+/* ---- the plan (plan.c) ---------------------------------------------------- */
+
+typedef enum node_kind {
+    NODE_FORMULA = 0, /* the formula at the cell's period                */
+    NODE_SUMMARY,     /* own periods summed (or last), else the formula  */
+    NODE_ROW_OP       /* one step of an input item's year: a + b, a - b, a */
+} node_kind;
+
+#define COMBOS_MAX 3
+
+typedef struct sim_node {
+    node_kind kind;
+    int item, period;
+    int slot;                  /* its lane array                        */
+    const ks_formula *formula; /* formula and summary nodes             */
+    ks_rule rule;
+    ks_row_step_kind op;       /* row steps: periods a and b of the item */
+    int a_period, b_period;
+    /* summary: the sets of own slots that may give the sum, in order   */
+    int8_t combo[COMBOS_MAX][4];
+    int8_t combo_length[COMBOS_MAX];
+    int8_t combo_deps[COMBOS_MAX]; /* nodes among deps[part_first ..]  */
+    int combo_count;
+    /* nodes evaluated first (deps[part_first ..]), and for a summary the
+     * nodes its formula reads, evaluated only when a lane needs it     */
+    int part_first, part_count, read_first, read_count;
+} sim_node;
+
+typedef struct sim_output {
+    int item, period;
+    int slot;        /* lane array, or -1: a constant                  */
+    int node;        /* the node computing it, or -1 (drawn, constant) */
+    double constant; /* the model's value when constant (NaN if none)  */
+} sim_output;
+
+typedef struct sim_plan {
+    const ks_allocator *alloc;
+    ks_book *book;
+    ks_reader reader;
+    int period_count;
+    size_t cell_count;
+    int *slot_of;       /* cell -> lane array, or -1                  */
+    double *values;     /* cell -> its constant value (boxed)        */
+    sim_node *nodes;
+    int node_count;
+    int *node_of_slot;  /* lane array -> node, or -1 for a draw      */
+    int *deps;
+    size_t dep_count, dep_capacity;
+    int slot_count;
+    sim_draw *draws;
+    int draw_count;
+    int *group;         /* draw indexes of the correlated group       */
+    double *cholesky;   /* group_size^2, lower triangle               */
+    int group_size;
+    sim_output *outputs;
+    int output_count;
+    ks_ziggurat zig;
+    int64_t trials;
+    uint64_t seed;
+} sim_plan;
+
+static inline uint64_t ks_sim_cell(const sim_plan *plan, int item, int period)
+{
+    return (uint64_t)item * (uint64_t)plan->period_count + (uint64_t)period;
+}
+
+
+/* Check a spec's draw `given`, resolve its cell and keep it in `draw`
+ * (discrete: a copy of its values and cumulative weights, plan-owned). */
+ks_status ks_sim_draw_prepare(sim_plan *plan, ks_model *model,
+                              const ks_sim_draw *given, sim_draw *draw,
+                              ks_error *err);
+/* The correlated group of the spec's draws and its Cholesky factor. */
+ks_status ks_sim_correlations_prepare(sim_plan *plan, ks_model *model,
+                                      const ks_sim_spec *spec, ks_error *err);
+/* Independent draws of one distribution into out[0..n-1]. */
+void ks_sim_draw_lanes(const sim_draw *draw, ks_rng *rng,
+                       const ks_ziggurat *zig, double *out, int n);
+/* Correlated standard normals y -> the draw's marginal, lane by lane. */
+void ks_sim_copula_marginal(const sim_draw *draw, double *y, int n);
+
+/* Bring the model up to date and plan the spec over it; on failure the
+ * plan holds what was allocated (ks_sim_plan_free releases it). */
+ks_status ks_sim_plan_prepare(sim_plan *plan, ks_model *model,
+                              const ks_sim_spec *spec, ks_error *err);
+void ks_sim_plan_free(sim_plan *plan);
+/* The draw of a cell, or -1. */
+int ks_sim_find_draw(const sim_plan *plan, int item, int period);
+/* A spec's cell "id@PERIOD" (`role` names it in errors). */
+ks_status ks_sim_resolve_cell(ks_model *model, const char *cell,
+                              const char *role, int *item, int *period,
+                              ks_error *err);
+
+/* ---- a block of trials (block_eval.c) ---------------------------------------- */
+
+/* What one thread evaluates blocks of trials with: its lane arrays, its
+ * stream, and its share of the histogram counts. */
+typedef struct sim_worker {
+    const sim_plan *plan;
+    double *lanes;   /* slot_count * KS_SIM_BLOCK                      */
+    double *scratch; /* 4 * KS_SIM_BLOCK: constants and the fallback   */
+    double *normals; /* group_size * KS_SIM_BLOCK                      */
+    unsigned *stamps; /* per node: the block it was last evaluated in  */
+    uint32_t *counts; /* per output, KS_HIST_SLOTS histogram counts    */
+    unsigned block;
+    ks_rng rng;
+    int n;           /* lanes in the current block                     */
+} sim_worker;
+
+
+/* Draw a block of worker->n trials, then evaluate what the outputs need. */
+void ks_sim_eval_block(sim_worker *worker);
+/* The lanes of output o in the current block. */
+const double *ks_sim_output_lanes(sim_worker *worker, int o);
+
+#endif
