@@ -25,14 +25,12 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "../support/test_alloc.h"
 #include "base/alloc.h"
 #include "kessan/kessan.h"
+#include "kessan/simulate.h"
 
 #if defined(__has_include)
-#if __has_include("simulate.h")
-#include "kessan/simulate.h"
-#define HAVE_SIMULATE 1
-#endif
 #if __has_include(<valgrind/valgrind.h>)
 #include <valgrind/valgrind.h>
 #endif
@@ -47,16 +45,9 @@
 
 enum { MAX_SITES = 4096 };
 
-typedef struct hook {
-    long calls;      /* allocations since armed                          */
-    long fail_at;    /* the allocation to fail (1-based); 0: none         */
-    int for_good;    /* and every one after it                            */
-    int failed;      /* a failure was injected                           */
-    long live;       /* blocks allocated and not freed                    */
-    uintptr_t failing_site;
-} hook;
-
-static hook the_hook;
+/* The allocations counted and failed; where the first refusal was made. */
+static test_alloc the_hook;
+static uintptr_t failing_site;
 
 /* Every site where a failure was injected, over the whole run. */
 static uintptr_t sites[MAX_SITES];
@@ -114,26 +105,13 @@ static void record_site(uintptr_t site)
         sites[site_count++] = site;
 }
 
+/* The shared counting allocator, noting the site of its first refusal. */
 static void *hook_realloc(void *user_data, void *block, size_t size)
 {
-    hook *h = user_data;
-    if (size == 0) {
-        if (block)
-            h->live--;
-        free(block);
-        return NULL;
-    }
-    h->calls++;
-    if (h->fail_at && (h->calls == h->fail_at
-                       || (h->for_good && h->calls > h->fail_at))) {
-        if (!h->failed)
-            h->failing_site = allocation_site();
-        h->failed = 1;
-        return NULL;
-    }
-    void *grown = realloc(block, size);
-    if (grown && !block)
-        h->live++;
+    int failed_before = the_hook.failed;
+    void *grown = test_alloc_realloc(user_data, block, size);
+    if (the_hook.failed && !failed_before)
+        failing_site = allocation_site();
     return grown;
 }
 
@@ -141,16 +119,13 @@ static const ks_allocator hook_allocator = { .realloc_fn = hook_realloc, .user_d
 
 static void arm(long fail_at, int for_good)
 {
-    the_hook.calls = 0;
-    the_hook.fail_at = fail_at;
-    the_hook.for_good = for_good;
-    the_hook.failed = 0;
-    the_hook.failing_site = 0;
+    test_alloc_arm(&the_hook, fail_at, for_good);
+    failing_site = 0;
 }
 
 static void disarm(void)
 {
-    the_hook.fail_at = 0;
+    test_alloc_disarm(&the_hook);
 }
 
 /* ---- the state compared: every cell of the model and of its scenario ---------- */
@@ -385,7 +360,6 @@ static ks_status step_scenario(world *w, int index, ks_error *err)
     }
 }
 
-#ifdef HAVE_SIMULATE
 static ks_status step_simulate(world *w, int index, ks_error *err)
 {
     (void)index;
@@ -411,7 +385,6 @@ static ks_status step_simulate(world *w, int index, ks_error *err)
     ks_sim_result_free(status == KS_OK ? result : NULL);
     return status;
 }
-#endif
 
 /* ---- the driver ------------------------------------------------------------------- */
 
@@ -484,7 +457,7 @@ static int attempt(const operation *op, const snapshot *states, long n,
         if (!the_hook.failed)
             fail_msg("%s step %d: KS_ENOMEM with no failed allocation",
                      op->name, i);
-        record_site(the_hook.failing_site);
+        record_site(failing_site);
         snapshot now;
         take_snapshot(&w, &now);
         if (!snapshot_equal(&now, &states[i])) {
@@ -503,7 +476,7 @@ static int attempt(const operation *op, const snapshot *states, long n,
     }
     disarm();
     if (done && the_hook.failed)
-        record_site(the_hook.failing_site); /* failed, and recovered */
+        record_site(failing_site); /* failed, and recovered */
     world_close(&w);
     return done;
 }
@@ -551,7 +524,7 @@ static void test_open_iij(void **state)
             disarm();
             long calls = the_hook.calls;
             if (the_hook.failed)
-                record_site(the_hook.failing_site);
+                record_site(failing_site);
             if (status == KS_OK) {
                 ks_model_free(model);
                 assert_int_equal(the_hook.live, 0);
@@ -637,12 +610,8 @@ static void test_scenario(void **state)
 static void test_simulate(void **state)
 {
     (void)state;
-#ifdef HAVE_SIMULATE
     static const operation op = { "simulate", 1, step_simulate, NULL };
     run_operation(&op);
-#else
-    skip();
-#endif
 }
 
 static void test_sites_covered(void **state)

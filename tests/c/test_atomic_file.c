@@ -33,7 +33,8 @@
 #include <cmocka.h>
 
 #include "io/atomic_file.h"
-#include "dir_entries.h"
+#include "../support/dir_entries.h"
+#include "../support/test_alloc.h"
 #include "kessan/kessan.h"
 
 /* ---- scratch files --------------------------------------------------------- */
@@ -238,12 +239,6 @@ static void test_fifo_written_in_place(void **state)
     ks_model_free(model);
 }
 
-static int interrupt_after_three(void *data)
-{
-    int *polls = data;
-    return ++*polls > 3;
-}
-
 /* No reader comes: the wait ends when the host interrupts, nothing made. */
 static void test_fifo_without_reader_is_interruptible(void **state)
 {
@@ -251,9 +246,9 @@ static void test_fifo_without_reader_is_interruptible(void **state)
     const char *directory = scratch("fifo-alone");
     char *fifo = join(directory, "nobody-reads");
     assert_int_equal(mkfifo(fifo, 0600), 0);
-    int polls = 0;
-    ks_allocator alloc = { .interrupted = interrupt_after_three,
-                           .interrupt_data = &polls };
+    poll_count poll = { 0, 4 }; /* asks to stop at the fourth poll */
+    ks_allocator alloc = { .interrupted = poll_after,
+                           .interrupt_data = &poll };
     ks_atomic_file file;
     ks_error err;
     struct timespec start, end;
@@ -262,7 +257,7 @@ static void test_fifo_without_reader_is_interruptible(void **state)
                      KS_EINTERRUPTED);
     clock_gettime(CLOCK_MONOTONIC, &end);
     ks_atomic_end(&file);
-    assert_int_equal(polls, 4);
+    assert_int_equal(poll.calls, 4);
     double seconds = (double)(end.tv_sec - start.tv_sec)
                      + (double)(end.tv_nsec - start.tv_nsec) / 1e9;
     assert_true(seconds < 1.0);

@@ -16,20 +16,12 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "dir_entries.h"
-#include "failing_alloc.h"
+#include "../support/dir_entries.h"
+#include "../support/test_alloc.h"
 #include "kessan/kessan.h"
 #include "io/csv_file.h"
 #include "io/csv_read.h"
 #include "base/error.h"
-
-/* ---- a counting allocator that fails on demand ------------------------- */
-
-static ks_allocator counting(fail_alloc *state)
-{
-    memset(state, 0, sizeof *state);
-    return (ks_allocator){ .realloc_fn = fail_realloc, .user_data = state };
-}
 
 /* ---- records written out as text, to compare --------------------------- */
 
@@ -264,10 +256,9 @@ static void test_reader_allocation_failure(void **state)
         input[i] = i % 50 == 49 ? '\n' : (i % 7 == 6 ? ',' : 'v');
     for (int for_good = 0; for_good <= 1; for_good++) {
         for (long n = 1;; n++) {
-            fail_alloc counts;
-            ks_allocator alloc = counting(&counts);
-            counts.fail_at = n;
-            counts.fail_for_good = for_good;
+            test_alloc counts = { 0 };
+            ks_allocator alloc = test_allocator(&counts);
+            test_alloc_arm(&counts, n, for_good);
             text_buffer out = { NULL, 0, 0 };
             ks_error err;
             ks_status status = ks_csv_read_buffer(&alloc, "m.csv", input, size,
@@ -676,17 +667,15 @@ static void test_export_allocation_failure(void **state)
     fclose(old);
     for (int for_good = 0; for_good <= 1; for_good++) {
         for (long n = 1;; n++) {
-            fail_alloc counts;
-            ks_allocator alloc = counting(&counts);
+            test_alloc counts = { 0 };
+            ks_allocator alloc = test_allocator(&counts);
             ks_model *model = small_model(&alloc);
             set(model, "rev.total@3Q02", 3.0);
-            counts.calls = 0;
-            counts.fail_at = n;
-            counts.fail_for_good = for_good;
+            test_alloc_arm(&counts, n, for_good);
             ks_error err;
             ks_status status = ks_export_csv(model, path, NULL, &err);
             long calls = counts.calls;
-            counts.fail_at = 0;
+            test_alloc_disarm(&counts);
             ks_model_free(model);
             assert_int_equal(counts.live, 0);
             assert_int_equal(temporaries_in(KESSAN_TEST_TMP), 0);
@@ -722,18 +711,16 @@ static void test_import_allocation_failure(void **state)
     for (int for_good = 0; for_good <= 1; for_good++) {
         long failures = 0;
         for (long n = 1;; n++) {
-            fail_alloc counts;
-            ks_allocator alloc = counting(&counts);
+            test_alloc counts = { 0 };
+            ks_allocator alloc = test_allocator(&counts);
             ks_model *model = small_model(&alloc);
             set(model, "rev.total@3Q02", 9.0);
             snapshot before = take(model);
             long live = counts.live;
-            counts.calls = 0;
-            counts.fail_at = n;
-            counts.fail_for_good = for_good;
+            test_alloc_arm(&counts, n, for_good);
             ks_error err;
             ks_status status = import_text(model, text, &err);
-            counts.fail_at = 0;
+            test_alloc_disarm(&counts);
             if (status == KS_OK && counts.calls < n) {
                 ks_model_free(model);
                 assert_int_equal(counts.live, 0);

@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "../support/test_alloc.h"
 #include "formula/formula.h"
 #include "base/value.h"
 
@@ -766,33 +767,6 @@ static void test_explain_if_and_faults(void **state)
 
 /* ---- allocation ---------------------------------------------------------- */
 
-typedef struct counting_allocator {
-    int calls;   /* allocations and resizes so far                       */
-    int fail_at; /* the call that fails (0: none)                        */
-    int sticky;  /* fail every call from fail_at on                      */
-    long live;   /* blocks allocated and not freed                       */
-} counting_allocator;
-
-static void *counting_realloc(void *user_data, void *block, size_t size)
-{
-    counting_allocator *counter = user_data;
-    if (size == 0) {
-        if (block)
-            counter->live--;
-        free(block);
-        return NULL;
-    }
-    counter->calls++;
-    if (counter->fail_at > 0 &&
-        (counter->calls == counter->fail_at ||
-         (counter->sticky && counter->calls > counter->fail_at)))
-        return NULL;
-    void *result = realloc(block, size);
-    if (result && !block)
-        counter->live++;
-    return result;
-}
-
 static const char *const allocation_formula =
     "sum(rev.total[-4], a@FY02, b) / round(c, 2) + if(a > b, x, -g) * "
     "max(1, 2, 3) + op_income - abs(expenses.total)";
@@ -803,8 +777,8 @@ static void test_compile_survives_every_failed_allocation(void **state)
     for (int sticky = 0; sticky <= 1; sticky++) {
         int failures = 0;
         for (int n = 1;; n++) {
-            counting_allocator counter = { 0, n, sticky, 0 };
-            ks_allocator alloc = { .realloc_fn = counting_realloc, .user_data = &counter };
+            test_alloc counter = { .fail_at = n, .fail_for_good = sticky };
+            ks_allocator alloc = test_allocator(&counter);
             ks_formula *formula = NULL;
             ks_error err;
             ks_status status = ks_formula_compile(allocation_formula,
@@ -833,8 +807,8 @@ static void test_explain_survives_every_failed_allocation(void **state)
     ks_eval_env env = env_at(6);
     int failures = 0;
     for (int n = 1;; n++) {
-        counting_allocator counter = { 0, n, 0, 0 };
-        ks_allocator alloc = { .realloc_fn = counting_realloc, .user_data = &counter };
+        test_alloc counter = { .fail_at = n };
+        ks_allocator alloc = test_allocator(&counter);
         ks_explain_node *root = NULL;
         ks_error err;
         ks_status status = ks_formula_explain(formula, &env, fake_to_value,
@@ -857,13 +831,13 @@ static void test_explain_survives_every_failed_allocation(void **state)
 static void test_eval_does_not_allocate(void **state)
 {
     (void)state;
-    counting_allocator counter = { 0, 0, 0, 0 };
-    ks_allocator alloc = { .realloc_fn = counting_realloc, .user_data = &counter };
+    test_alloc counter = { 0 };
+    ks_allocator alloc = test_allocator(&counter);
     ks_formula *formula = NULL;
     assert_int_equal(ks_formula_compile(allocation_formula, &fake_names,
                                         &alloc, &formula, NULL),
                      KS_OK);
-    int calls = counter.calls;
+    long calls = counter.calls;
     long live = counter.live;
     ks_eval_env env = env_at(6);
     for (int i = 0; i < 100; i++)

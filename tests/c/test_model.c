@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "failing_alloc.h"
+#include "../support/test_alloc.h"
 
 #include "kessan/kessan.h"
 #include "model/model.h"
@@ -684,9 +684,9 @@ static void test_allocation_failure(void **state)
     (void)state;
     for (int persistent = 0; persistent <= 1; persistent++) {
         int succeeded = 0;
-        for (long n = 0; n < 10000 && !succeeded; n++) {
-            failing f = { n, persistent, 0, 0 };
-            ks_allocator alloc = { .realloc_fn = failing_realloc, .user_data = &f };
+        for (long n = 1; n <= 10000 && !succeeded; n++) {
+            test_alloc f = { .fail_at = n, .fail_for_good = persistent };
+            ks_allocator alloc = test_allocator(&f);
             ks_status status = build_under(&alloc);
             assert_int_equal(f.live, 0);
             if (status == KS_OK && !f.failed)

@@ -21,7 +21,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "failing_alloc.h"
+#include "../support/test_alloc.h"
 #include "kessan/kessan.h"
 #include "model/model.h"
 
@@ -297,8 +297,8 @@ static void test_open_allocation_failure(void **state)
     for (int for_good = 0; for_good <= 1; for_good++) {
         long failures = 0;
         for (long n = 1;; n++) {
-            fail_alloc counts = { 0, n, for_good, 0 };
-            ks_allocator alloc = { .realloc_fn = fail_realloc, .user_data = &counts };
+            test_alloc counts = { .fail_at = n, .fail_for_good = for_good };
+            ks_allocator alloc = test_allocator(&counts);
             ks_model *model = (ks_model *)&model;
             ks_error err;
             ks_status status = ks_model_open(FIXTURE, &alloc, &model, &err);
@@ -412,12 +412,11 @@ static long interrupt_each_poll(const char *directory)
 {
     long interrupted = 0;
     for (long k = 1;; k++) {
-        fail_alloc counts = { 0, 0, 0, 0 };
+        test_alloc counts = { 0 };
         poll_count poll = { 0, k };
-        ks_allocator alloc = { .realloc_fn = fail_realloc,
-                               .user_data = &counts,
-                               .interrupted = poll_after,
-                               .interrupt_data = &poll };
+        ks_allocator alloc = test_allocator(&counts);
+        alloc.interrupted = poll_after;
+        alloc.interrupt_data = &poll;
         ks_model *model = (ks_model *)&model;
         ks_error err;
         ks_status status = ks_model_open(directory, &alloc, &model, &err);

@@ -24,51 +24,17 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 
-#include "dir_entries.h"
-#include "failing_alloc.h"
+#include "../support/dir_entries.h"
+#include "../support/test_alloc.h"
 #include "kessan/kessan.h"
 
 #define FIXTURE "tests/data/scenarios"
 #define TINY "tests/data/tiny"
 
-/* ---- an allocator that counts and fails ---------------------------------- */
+/* ---- the allocator that counts and fails (test_alloc.h) ----------------- */
 
-typedef struct hook {
-    long calls;
-    long fail_at;  /* 0: never                                            */
-    int for_good;
-    long live;
-} hook;
-
-static hook the_hook;
-
-static void *hook_realloc(void *user_data, void *block, size_t size)
-{
-    hook *h = user_data;
-    if (size == 0) {
-        if (block)
-            h->live--;
-        free(block);
-        return NULL;
-    }
-    h->calls++;
-    if (h->fail_at && (h->calls == h->fail_at
-                       || (h->for_good && h->calls > h->fail_at)))
-        return NULL;
-    void *grown = realloc(block, size);
-    if (grown && !block)
-        h->live++;
-    return grown;
-}
-
-static const ks_allocator hook_allocator = { .realloc_fn = hook_realloc, .user_data = &the_hook };
-
-static void arm(long fail_at, int for_good)
-{
-    the_hook.calls = 0;
-    the_hook.fail_at = fail_at;
-    the_hook.for_good = for_good;
-}
+static test_alloc counts;
+static const ks_allocator counting = { .realloc_fn = test_alloc_realloc, .user_data = &counts };
 
 /* ---- helpers ------------------------------------------------------------- */
 
@@ -455,16 +421,16 @@ static void run_failing(step_fn step)
 {
     for (int for_good = 0; for_good < 2; for_good++) {
         for (long n = 1;; n++) {
-            ks_model *model = open_model(FIXTURE, &hook_allocator);
+            ks_model *model = open_model(FIXTURE, &counting);
             ks_model *reference = open_model(FIXTURE, NULL);
-            arm(n, for_good);
+            test_alloc_arm(&counts, n, for_good);
             ks_error err;
             ks_status status = step(model, &err);
-            arm(0, 0);
+            test_alloc_arm(&counts, 0, 0);
             if (status == KS_OK) {
                 ks_model_free(model);
                 ks_model_free(reference);
-                assert_int_equal(the_hook.live, 0);
+                assert_int_equal(counts.live, 0);
                 break;
             }
             if (status != KS_ENOMEM)
@@ -472,7 +438,7 @@ static void run_failing(step_fn step)
             assert_same_scenarios(reference, model);
             ks_model_free(model);
             ks_model_free(reference);
-            assert_int_equal(the_hook.live, 0);
+            assert_int_equal(counts.live, 0);
         }
     }
 }
@@ -580,15 +546,15 @@ static void test_many_scenarios_open(void **state)
 
 /* ---- interrupted imports ------------------------------------------------ */
 
-/* The fixture opened with the hook allocator (armed to fail nothing) and
+/* The fixture opened with the counting allocator (armed to fail nothing) and
  * `poll` as its interrupt poll, which never fires; the open polls too. */
 static ks_model *open_polled(ks_allocator *alloc, poll_count *poll)
 {
     *poll = (poll_count){ 0, LONG_MAX };
-    *alloc = hook_allocator;
+    *alloc = counting;
     alloc->interrupted = poll_after;
     alloc->interrupt_data = poll;
-    arm(0, 0);
+    test_alloc_arm(&counts, 0, 0);
     return open_model(FIXTURE, alloc);
 }
 
@@ -616,7 +582,7 @@ static long interrupt_import(const char *path, int with_scenarios)
         ks_allocator alloc;
         ks_model *model = open_polled(&alloc, &poll);
         ks_model *reference = open_model(FIXTURE, NULL);
-        long live = the_hook.live;
+        long live = counts.live;
         poll.calls = 0; /* the open polled too */
         poll.fire_at = k;
         ks_error err;
@@ -635,7 +601,7 @@ static long interrupt_import(const char *path, int with_scenarios)
         }
         poll.fire_at = LONG_MAX;
         if (status != KS_OK)
-            assert_int_equal(the_hook.live, live); /* nothing leaked */
+            assert_int_equal(counts.live, live); /* nothing leaked */
         if (status == KS_OK) {
             if (poll.calls >= k)
                 fail_msg("mode %d: a poll that fired (%ld of %ld) went "
@@ -643,7 +609,7 @@ static long interrupt_import(const char *path, int with_scenarios)
             assert_true(get(model, "rev.a@3Q02").number == 4096);
             ks_model_free(model);
             ks_model_free(reference);
-            assert_int_equal(the_hook.live, 0);
+            assert_int_equal(counts.live, 0);
             return interrupted;
         }
         if (status != KS_EINTERRUPTED)
@@ -657,7 +623,7 @@ static long interrupt_import(const char *path, int with_scenarios)
                          KS_PROV_REPORTED);
         ks_model_free(model);
         ks_model_free(reference);
-        assert_int_equal(the_hook.live, 0);
+        assert_int_equal(counts.live, 0);
         interrupted++;
         assert_true(k < 10000);
     }
@@ -712,7 +678,7 @@ static void test_interrupted_export(void **state)
         ks_status status = ks_export_scenarios_csv(model, path, NULL, &err);
         poll.fire_at = LONG_MAX;
         ks_model_free(model);
-        assert_int_equal(the_hook.live, 0);
+        assert_int_equal(counts.live, 0);
         assert_int_equal(entries_in(directory), 1);
         if (status == KS_OK) {
             assert_true(poll.calls < k);
@@ -738,19 +704,19 @@ static void test_enomem_open(void **state)
         for (long n = 1;; n++) {
             ks_model *model = NULL;
             ks_error err;
-            arm(n, for_good);
-            ks_status status = ks_model_open(FIXTURE, &hook_allocator, &model,
+            test_alloc_arm(&counts, n, for_good);
+            ks_status status = ks_model_open(FIXTURE, &counting, &model,
                                              &err);
-            arm(0, 0);
+            test_alloc_arm(&counts, 0, 0);
             if (status == KS_OK) {
                 assert_same_scenarios(reference, model);
                 ks_model_free(model);
-                assert_int_equal(the_hook.live, 0);
+                assert_int_equal(counts.live, 0);
                 break;
             }
             assert_int_equal(status, KS_ENOMEM);
             assert_null(model);
-            assert_int_equal(the_hook.live, 0);
+            assert_int_equal(counts.live, 0);
         }
     ks_model_free(reference);
 }

@@ -24,7 +24,7 @@
 
 #include <cmocka.h>
 
-#include "failing_alloc.h"
+#include "../support/test_alloc.h"
 
 #include "kessan/kessan.h"
 #include "model/model.h"
@@ -815,14 +815,13 @@ static void test_interrupted(void **state)
     static const long fire_after[] = { 0, 1, 2, 7, 40 };
     for (size_t t = 0; t < sizeof thread_counts / sizeof *thread_counts; t++) {
         for (size_t k = 0; k < sizeof fire_after / sizeof *fire_after; k++) {
-            failing f = { -1, 0, 0, 0 };
+            test_alloc f = { 0 };
             poll_state poll;
             memset(&poll, 0, sizeof poll);
             poll.fire_after = fire_after[k];
-            ks_allocator alloc = { .realloc_fn = failing_realloc,
-                                   .user_data = &f,
-                                   .interrupted = poll_fires,
-                                   .interrupt_data = &poll };
+            ks_allocator alloc = test_allocator(&f);
+            alloc.interrupted = poll_fires;
+            alloc.interrupt_data = &poll;
             ks_model *model = small_model(&alloc);
             ks_sim_draw draws[] = {
                 { "x@4Q02", dist(KS_DIST_NORMAL, 40, 3, 0) },
@@ -922,8 +921,8 @@ static void test_allocation_failure(void **state)
 {
     (void)state;
     for (int persistent = 0; persistent <= 1; persistent++) {
-        failing f = { -1, persistent, 0, 0 };
-        ks_allocator alloc = { .realloc_fn = failing_realloc, .user_data = &f };
+        test_alloc f = { 0 };
+        ks_allocator alloc = test_allocator(&f);
         ks_model *model = small_model(&alloc);
         ks_sim_draw draws[] = {
             { "x@4Q02", dist(KS_DIST_NORMAL, 40, 3, 0) },
@@ -947,10 +946,9 @@ static void test_allocation_failure(void **state)
         ks_value value;
         assert_int_equal(ks_get(model, 0, 0, &value, NULL), KS_OK);
         int succeeded = 0;
-        for (long n = 0; n < 1000 && !succeeded; n++) {
+        for (long n = 1; n <= 1000 && !succeeded; n++) {
             long live = f.live;
-            f.countdown = n;
-            f.failed = 0;
+            test_alloc_arm(&f, n, persistent);
             ks_sim_result *result = NULL;
             ks_error err;
             ks_status status = ks_simulate(model, &spec, &result, &err);
@@ -964,8 +962,7 @@ static void test_allocation_failure(void **state)
                 assert_int_equal(status, KS_ENOMEM);
                 assert_null(result);
             }
-            f.countdown = -1;
-            f.failed = 0;
+            test_alloc_disarm(&f);
             assert_int_equal(f.live, live);
         }
         assert_true(succeeded);

@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "counted_alloc.h"
+#include "../support/test_alloc.h"
 #include "scratch.h"
 #include "io/csv_read.h"
 #include "kessan/kessan.h"
@@ -98,8 +98,8 @@ static const char *scratch_path(void)
 static void fuzz_import(const uint8_t *data, size_t size, int on_scenario,
                         long fail_from)
 {
-    counted count = { 0, 0, 0 };
-    ks_allocator alloc = { .realloc_fn = counted_realloc, .user_data = &count };
+    test_alloc count = { 0 };
+    ks_allocator alloc = test_allocator(&count);
     ks_model *model = small_model(&alloc);
     if (!model)
         abort();
@@ -111,12 +111,11 @@ static void fuzz_import(const uint8_t *data, size_t size, int on_scenario,
     int cells = snapshot(target, before);
     if (cells < 0)
         abort();
-    count.calls = 0;
-    count.fail_from = fail_from;
+    test_alloc_arm(&count, fail_from, 1);
     ks_status status = ks_import_csv_buffer(
         target, "values.csv", (const char *)data, size,
         on_scenario ? KS_PROV_OVERRIDDEN : KS_PROV_REPORTED, &err);
-    count.fail_from = 0;
+    test_alloc_disarm(&count);
     if (fail_from && status != KS_OK && status != KS_ENOMEM
         && count.calls >= fail_from) {
         /* an input error found before the failing allocation is fine */

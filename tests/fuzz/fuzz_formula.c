@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "counted_alloc.h"
+#include "../support/test_alloc.h"
 #include "formula/formula.h"
 #include "kessan/kessan.h"
 #include "base/value.h"
@@ -227,8 +227,8 @@ static void check_block(const ks_formula *formula, fake_world *world)
 
 static void fuzz_fake_model(const char *source, size_t length)
 {
-    counted count = { 0 };
-    ks_allocator alloc = { .realloc_fn = counted_realloc, .user_data = &count };
+    test_alloc count = { 0 };
+    ks_allocator alloc = test_allocator(&count);
     static const ks_formula_names names = {
         NULL, fake_find_item, fake_nearest_item, fake_find_period
     };
@@ -297,8 +297,8 @@ static void read_all(ks_model *model)
 
 static void fuzz_real_model(const char *source)
 {
-    counted count = { 0 };
-    ks_allocator alloc = { .realloc_fn = counted_realloc, .user_data = &count };
+    test_alloc count = { 0 };
+    ks_allocator alloc = test_allocator(&count);
     ks_calendar calendar = { 3, 2001, 2002 };
     ks_model *model = NULL;
     ks_error err;

@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "counted_alloc.h"
+#include "../support/test_alloc.h"
 #include "scratch.h"
 #include "kessan/kessan.h"
 
@@ -112,13 +112,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fail_from = 1 + ((long)data[1] << 8 | data[2]);
     write_parts(data + 3, size - 3);
 
-    counted count = { 0, 0, fail_from };
-    ks_allocator alloc = { .realloc_fn = counted_realloc, .user_data = &count };
+    test_alloc count = { .fail_at = fail_from, .fail_for_good = 1 };
+    ks_allocator alloc = test_allocator(&count);
     ks_model *model = (ks_model *)&count;
     ks_error err;
     ks_status status = ks_model_open(scratch_dir(), &alloc, &model, &err);
     if (status == KS_OK) {
-        count.fail_from = 0;
+        test_alloc_disarm(&count);
         if (!model)
             abort();
         use_model(model);
