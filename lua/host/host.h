@@ -6,6 +6,7 @@
 #ifndef KESSAN_HOST_H
 #define KESSAN_HOST_H
 
+#include <getopt.h>
 #include <stddef.h>
 
 #include <lua.h>
@@ -43,8 +44,8 @@ int host_usage_error(const host_command *command, const char *format, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
-/* Whether argv[i] asks for help ("--help", "-h"); prints it if so. */
-int host_wants_help(const host_command *command, const char *arg);
+/* A command's usage, summary and options (`kessan COMMAND --help`). */
+void host_print_command_help(const host_command *command);
 
 /* ---- host_state.c: the Lua state a command runs in ---------------------- */
 #define HOST_ALLOW_MAX 16
@@ -62,11 +63,13 @@ typedef struct host_limits {
 
 typedef struct host_state host_state;
 
-/* Parse one of --sandbox, --max-memory MB, --timeout SECONDS, --allow DIR
- * at argv[*i] (advancing *i past its value).  Returns 1 when taken, 0 when
- * argv[*i] is not one of them, -1 after reporting bad usage. */
-int host_parse_limit(const host_command *command, int argc, char **argv,
-                     int *i, host_limits *limits);
+/* The options of run and repl: --sandbox, --allow DIR, --max-memory MB,
+ * --timeout SECONDS and --help (a getopt_long table, host_options.h). */
+extern const struct option host_limit_options[];
+/* Take one of them (its val and value); 0, or -1 after reporting bad
+ * usage. */
+int host_take_limit(const host_command *command, int option,
+                    const char *value, host_limits *limits);
 /* After the options: 0, or -1 after reporting bad usage (--allow without
  * --sandbox). */
 int host_check_limits(const host_command *command,

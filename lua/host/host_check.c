@@ -10,6 +10,7 @@
 
 #include "kessan/check.h"
 #include "host/host_commands_report.h"
+#include "host/host_options.h"
 #include "kessan/kessan.h"
 
 typedef enum check_format { FORMAT_TEXT, FORMAT_MD, FORMAT_CSV } check_format;
@@ -182,50 +183,56 @@ static int host_check_model(const host_check_args *args)
     return breaks ? HOST_EXIT_FAILURE : HOST_EXIT_OK;
 }
 
-static int parse_format(const char *text, check_format *format)
+enum { CHECK_FORMAT = HOST_OPTION_FIRST, CHECK_ONLY };
+
+static const struct option check_options[] = {
+    { "format", required_argument, NULL, CHECK_FORMAT },
+    { "only", required_argument, NULL, CHECK_ONLY },
+    HOST_OPTION_HELP,
+    { NULL, 0, NULL, 0 }
+};
+
+/* In the order of check_format. */
+static const char *const check_formats[] = { "text", "md", "csv", NULL };
+static const char *const check_only[] = { "breaks", NULL };
+
+/* One option or operand; 0, or -1 after reporting bad usage. */
+static int take_argument(const host_options *options, int next,
+                         host_check_args *args)
 {
-    if (strcmp(text, "text") == 0)
-        *format = FORMAT_TEXT;
-    else if (strcmp(text, "md") == 0)
-        *format = FORMAT_MD;
-    else if (strcmp(text, "csv") == 0)
-        *format = FORMAT_CSV;
-    else
+    if (next == CHECK_FORMAT) {
+        int format = host_option_choice(options, "--format", check_formats,
+                                        options->value);
+        if (format < 0)
+            return -1;
+        args->format = (check_format)format;
+        return 0;
+    }
+    if (next == CHECK_ONLY) {
+        args->only_breaks = 1;
+        return host_option_choice(options, "--only", check_only,
+                                  options->value) < 0 ? -1 : 0;
+    }
+    if (args->model) {
+        host_usage_error(&host_check_command, "more than one model given");
         return -1;
+    }
+    args->model = options->value;
     return 0;
 }
 
 static int host_check(int argc, char **argv)
 {
     host_check_args args = { NULL, FORMAT_TEXT, 0 };
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        if (host_wants_help(&host_check_command, arg))
-            return HOST_EXIT_OK;
-        if (strcmp(arg, "--format") == 0 || strcmp(arg, "--only") == 0) {
-            if (i + 1 >= argc)
-                return host_usage_error(&host_check_command,
-                                        "option '%s' needs a value", arg);
-            const char *value = argv[++i];
-            if (arg[2] == 'f' && parse_format(value, &args.format) != 0)
-                return host_usage_error(&host_check_command,
-                                        "--format must be text, md or csv, "
-                                        "got '%s'", value);
-            if (arg[2] == 'o' && strcmp(value, "breaks") != 0)
-                return host_usage_error(&host_check_command,
-                                        "--only takes 'breaks', got '%s'",
-                                        value);
-            if (arg[2] == 'o')
-                args.only_breaks = 1;
-        } else if (arg[0] == '-' && arg[1] != '\0')
-            return host_usage_error(&host_check_command,
-                                    "unknown option '%s'", arg);
-        else if (args.model)
-            return host_usage_error(&host_check_command,
-                                    "more than one model given");
-        else
-            args.model = arg;
-    }
+    host_options options;
+    host_options_begin(&options, &host_check_command, check_options,
+                       HOST_OPTIONS_ANYWHERE, argc, argv);
+    int next;
+    while ((next = host_options_next(&options)) > HOST_OPTIONS_END)
+        if (take_argument(&options, next, &args) != 0)
+            return HOST_EXIT_USAGE;
+    if (next != HOST_OPTIONS_END)
+        return host_options_exit(next);
     if (!args.model)
         return host_usage_error(&host_check_command, "no model given");
     return host_check_model(&args);

@@ -11,6 +11,7 @@
 
 #include "io/csv_export.h"
 #include "host/host.h"
+#include "host/host_options.h"
 #include "kessan/kessan.h"
 
 typedef struct host_export_args {
@@ -75,32 +76,38 @@ static int host_export_model(const host_export_args *args)
     return HOST_EXIT_OK;
 }
 
+enum { EXPORT_SCENARIO = HOST_OPTION_FIRST, EXPORT_OUT, EXPORT_INPUTS_ONLY };
+
+static const struct option export_options[] = {
+    { "scenario", required_argument, NULL, EXPORT_SCENARIO },
+    { "out", required_argument, NULL, EXPORT_OUT },
+    { "inputs-only", no_argument, NULL, EXPORT_INPUTS_ONLY },
+    HOST_OPTION_HELP,
+    { NULL, 0, NULL, 0 }
+};
+
 static int host_export(int argc, char **argv)
 {
     host_export_args args = {NULL, NULL, NULL, 0};
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        if (host_wants_help(&host_export_command, arg))
-            return HOST_EXIT_OK;
-        if (strcmp(arg, "--scenario") == 0 || strcmp(arg, "--out") == 0) {
-            if (i + 1 >= argc)
-                return host_usage_error(&host_export_command,
-                                        "option '%s' needs a value", arg);
-            if (arg[2] == 's')
-                args.scenario = argv[++i];
-            else
-                args.out = argv[++i];
-        } else if (strcmp(arg, "--inputs-only") == 0)
+    host_options options;
+    host_options_begin(&options, &host_export_command, export_options,
+                       HOST_OPTIONS_ANYWHERE, argc, argv);
+    int next;
+    while ((next = host_options_next(&options)) > HOST_OPTIONS_END) {
+        if (next == EXPORT_SCENARIO)
+            args.scenario = options.value;
+        else if (next == EXPORT_OUT)
+            args.out = options.value;
+        else if (next == EXPORT_INPUTS_ONLY)
             args.inputs_only = 1;
-        else if (arg[0] == '-' && arg[1] != '\0')
-            return host_usage_error(&host_export_command,
-                                    "unknown option '%s'", arg);
         else if (args.model)
             return host_usage_error(&host_export_command,
                                     "more than one model given");
         else
-            args.model = arg;
+            args.model = options.value;
     }
+    if (next != HOST_OPTIONS_END)
+        return host_options_exit(next);
     if (!args.model)
         return host_usage_error(&host_export_command, "no model given");
     return host_export_model(&args);

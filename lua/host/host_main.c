@@ -55,20 +55,12 @@ int host_usage_error(const host_command *command, const char *format, ...)
     return HOST_EXIT_USAGE;
 }
 
-static void host_print_command_help(const host_command *command)
+void host_print_command_help(const host_command *command)
 {
     printf("usage: " HOST_PROGNAME " %s\n\n%s\n", command->usage,
            command->summary);
     if (command->help && *command->help)
         printf("\n%s", command->help);
-}
-
-int host_wants_help(const host_command *command, const char *arg)
-{
-    if (strcmp(arg, "--help") != 0 && strcmp(arg, "-h") != 0)
-        return 0;
-    host_print_command_help(command);
-    return 1;
 }
 
 static void host_print_help(void)

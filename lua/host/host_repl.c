@@ -15,6 +15,7 @@
 #include <lauxlib.h>
 
 #include "host/host.h"
+#include "host/host_options.h"
 
 #if defined(KESSAN_HAVE_READLINE)
 #include <readline/history.h>
@@ -233,23 +234,23 @@ static int host_repl(int argc, char **argv)
 {
     host_limits limits = {0};
     const char *model = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (host_wants_help(&host_repl_command, argv[i]))
-            return HOST_EXIT_OK;
-        int taken = host_parse_limit(&host_repl_command, argc, argv, &i,
-                                     &limits);
-        if (taken < 0)
-            return HOST_EXIT_USAGE;
-        if (taken > 0)
-            continue;
-        if (argv[i][0] == '-')
-            return host_usage_error(&host_repl_command, "unknown option '%s'",
-                                    argv[i]);
-        if (model)
+    host_options options;
+    host_options_begin(&options, &host_repl_command, host_limit_options,
+                       HOST_OPTIONS_ANYWHERE, argc, argv);
+    int next;
+    while ((next = host_options_next(&options)) > HOST_OPTIONS_END) {
+        if (next != HOST_OPTIONS_OPERAND) {
+            if (host_take_limit(&host_repl_command, next, options.value,
+                                &limits) != 0)
+                return HOST_EXIT_USAGE;
+        } else if (model)
             return host_usage_error(&host_repl_command,
                                     "more than one model given");
-        model = argv[i];
+        else
+            model = options.value;
     }
+    if (next != HOST_OPTIONS_END)
+        return host_options_exit(next);
     if (host_check_limits(&host_repl_command, &limits) != 0)
         return HOST_EXIT_USAGE;
     limits.model = model;

@@ -4,11 +4,10 @@
  * `arg` set as the lua interpreter sets it and the arguments also passed
  * as `...`.
  */
-#include <string.h>
-
 #include <lauxlib.h>
 
 #include "host/host.h"
+#include "host/host_options.h"
 
 /* arg[0] = the script, arg[1..] its arguments, arg[-1..] what came before
  * (the command, then the program).  argv[-1] is the program's name. */
@@ -72,28 +71,23 @@ static int host_run_script(const host_limits *limits, int argc, char **argv,
 static int host_run(int argc, char **argv)
 {
     host_limits limits = {0};
-    int i = 1;
-    for (; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
-        if (strcmp(argv[i], "--") == 0) {
-            i++;
-            break;
-        }
-        if (host_wants_help(&host_run_command, argv[i]))
-            return HOST_EXIT_OK;
-        int taken = host_parse_limit(&host_run_command, argc, argv, &i,
-                                     &limits);
-        if (taken < 0)
+    host_options options;
+    host_options_begin(&options, &host_run_command, host_limit_options,
+                       HOST_OPTIONS_BEFORE_OPERAND, argc, argv);
+    int next;
+    while ((next = host_options_next(&options)) >= HOST_OPTION_FIRST)
+        if (host_take_limit(&host_run_command, next, options.value,
+                            &limits) != 0)
             return HOST_EXIT_USAGE;
-        if (taken == 0)
-            return host_usage_error(&host_run_command,
-                                    "unknown option '%s'", argv[i]);
-    }
-    if (i >= argc)
+    if (next != HOST_OPTIONS_END)
+        return host_options_exit(next);
+    int script = options.rest;
+    if (script >= argc)
         return host_usage_error(&host_run_command, "no script given");
     if (host_check_limits(&host_run_command, &limits) != 0)
         return HOST_EXIT_USAGE;
-    limits.script = argv[i];
-    return host_run_script(&limits, argc, argv, i);
+    limits.script = argv[script];
+    return host_run_script(&limits, argc, argv, script);
 }
 
 const host_command host_run_command = {

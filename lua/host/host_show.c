@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "host/host_commands_report.h"
+#include "host/host_options.h"
 #include "kessan/kessan.h"
 #include "kessan/layout.h"
 
@@ -82,64 +83,90 @@ static int host_show_model(host_show_args *args)
     return fflush(stdout) == 0 ? HOST_EXIT_OK : HOST_EXIT_FAILURE;
 }
 
-/* Apply one option with its value; a usage status, or -1 when taken. */
-static int take_option(host_show_args *args, const char *option,
-                       const char *value)
+enum {
+    SHOW_PERIODS = HOST_OPTION_FIRST,
+    SHOW_WITH,
+    SHOW_CURRENCY,
+    SHOW_LANG,
+    SHOW_FORMAT
+};
+
+static const struct option show_options[] = {
+    { "periods", required_argument, NULL, SHOW_PERIODS },
+    { "with", required_argument, NULL, SHOW_WITH },
+    { "currency", required_argument, NULL, SHOW_CURRENCY },
+    { "lang", required_argument, NULL, SHOW_LANG },
+    { "format", required_argument, NULL, SHOW_FORMAT },
+    HOST_OPTION_HELP,
+    { NULL, 0, NULL, 0 }
+};
+
+static const char *const show_langs[] = { "en", "ja", NULL };
+/* In the order of ks_layout_format. */
+static const char *const show_formats[] = { "text", "md", "csv", NULL };
+
+/* One option with its value; 0, or -1 after reporting bad usage. */
+static int take_option(const host_options *options, int next,
+                       host_show_args *args)
 {
     ks_layout_options *o = &args->options;
-    if (strcmp(option, "--periods") == 0)
+    const char *value = options->value;
+    if (next == SHOW_PERIODS)
         args->periods = value;
-    else if (strcmp(option, "--with") == 0) {
-        if (ks_layout_parse_with(value, &o->with) != 0)
-            return host_usage_error(&host_show_command, "--with takes pct, "
-                                    "yoy and qoq, got '%s'", value);
-    } else if (strcmp(option, "--currency") == 0)
+    else if (next == SHOW_WITH) {
+        if (ks_layout_parse_with(value, &o->with) != 0) {
+            host_usage_error(&host_show_command, "--with takes pct, yoy "
+                             "and qoq, got '%s'", value);
+            return -1;
+        }
+    } else if (next == SHOW_CURRENCY)
         o->currency = value;
-    else if (strcmp(option, "--lang") == 0) {
-        if (strcmp(value, "ja") != 0 && strcmp(value, "en") != 0)
-            return host_usage_error(&host_show_command,
-                                    "--lang must be en or ja, got '%s'",
-                                    value);
+    else if (next == SHOW_LANG) {
+        if (host_option_choice(options, "--lang", show_langs, value) < 0)
+            return -1;
         o->lang = value;
-    } else if (strcmp(option, "--format") == 0) {
-        if (strcmp(value, "text") == 0)
-            o->format = KS_LAYOUT_TEXT;
-        else if (strcmp(value, "md") == 0)
-            o->format = KS_LAYOUT_MD;
-        else if (strcmp(value, "csv") == 0)
-            o->format = KS_LAYOUT_CSV;
-        else
-            return host_usage_error(&host_show_command, "--format must be "
-                                    "text, md or csv, got '%s'", value);
-    } else
-        return host_usage_error(&host_show_command, "unknown option '%s'",
-                                option);
-    return -1;
+    } else if (next == SHOW_FORMAT) {
+        int format = host_option_choice(options, "--format", show_formats,
+                                        value);
+        if (format < 0)
+            return -1;
+        o->format = (ks_layout_format)format;
+    }
+    return 0;
+}
+
+/* MODEL, then STATEMENT; 0, or -1 after reporting bad usage. */
+static int take_operand(const char *operand, host_show_args *args)
+{
+    if (!args->model)
+        args->model = operand;
+    else if (!args->statement)
+        args->statement = operand;
+    else {
+        host_usage_error(&host_show_command, "unexpected argument '%s'",
+                         operand);
+        return -1;
+    }
+    return 0;
 }
 
 static int host_show(int argc, char **argv)
 {
     host_show_args args;
     memset(&args, 0, sizeof args);
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        if (host_wants_help(&host_show_command, arg))
-            return HOST_EXIT_OK;
-        if (arg[0] == '-' && arg[1] != '\0') {
-            if (i + 1 >= argc)
-                return host_usage_error(&host_show_command,
-                                        "option '%s' needs a value", arg);
-            int status = take_option(&args, arg, argv[++i]);
-            if (status >= 0)
-                return status;
-        } else if (!args.model)
-            args.model = arg;
-        else if (!args.statement)
-            args.statement = arg;
-        else
-            return host_usage_error(&host_show_command,
-                                    "unexpected argument '%s'", arg);
+    host_options options;
+    host_options_begin(&options, &host_show_command, show_options,
+                       HOST_OPTIONS_ANYWHERE, argc, argv);
+    int next;
+    while ((next = host_options_next(&options)) > HOST_OPTIONS_END) {
+        int taken = next == HOST_OPTIONS_OPERAND
+                        ? take_operand(options.value, &args)
+                        : take_option(&options, next, &args);
+        if (taken != 0)
+            return HOST_EXIT_USAGE;
     }
+    if (next != HOST_OPTIONS_END)
+        return host_options_exit(next);
     if (!args.model || !args.statement)
         return host_usage_error(&host_show_command, args.model
                                 ? "no statement given (is, bs, cf, kpi, ...)"

@@ -18,6 +18,7 @@
 #include <lualib.h>
 
 #include "host/host.h"
+#include "host/host_options.h"
 #include "binding/lkessan.h"
 
 /* The smallest limits taken: below them nothing useful runs, and a
@@ -113,49 +114,69 @@ static int host_parse_allow(const host_command *command, const char *dir,
         return -1;
     }
     limits->allow[limits->allow_count++] = dir;
-    return 1;
+    return 0;
 }
 
-int host_parse_limit(const host_command *command, int argc, char **argv,
-                     int *i, host_limits *limits)
+enum {
+    LIMIT_SANDBOX = HOST_OPTION_FIRST,
+    LIMIT_ALLOW,
+    LIMIT_MAX_MEMORY,
+    LIMIT_TIMEOUT
+};
+
+const struct option host_limit_options[] = {
+    { "sandbox", no_argument, NULL, LIMIT_SANDBOX },
+    { "allow", required_argument, NULL, LIMIT_ALLOW },
+    { "max-memory", required_argument, NULL, LIMIT_MAX_MEMORY },
+    { "timeout", required_argument, NULL, LIMIT_TIMEOUT },
+    HOST_OPTION_HELP,
+    { NULL, 0, NULL, 0 }
+};
+
+/* --max-memory MB: at least 1 MB, in bytes. */
+static int host_parse_memory(const host_command *command, const char *text,
+                             host_limits *limits)
 {
-    const char *option = argv[*i];
-    if (strcmp(option, "--sandbox") == 0) {
+    double megabytes;
+    if (host_parse_number(text, HOST_MEMORY_MIN_MB, &megabytes) != 0) {
+        host_usage_error(command, "option '--max-memory' expects "
+                         "megabytes from %g to 1e9, not '%s'",
+                         HOST_MEMORY_MIN_MB, text);
+        return -1;
+    }
+    double bytes = megabytes * 1024 * 1024;
+    limits->max_memory = bytes >= (double)SIZE_MAX ? SIZE_MAX : (size_t)bytes;
+    return 0;
+}
+
+/* --timeout SECONDS: at least a millisecond. */
+static int host_parse_timeout(const host_command *command, const char *text,
+                              host_limits *limits)
+{
+    if (host_parse_number(text, HOST_TIMEOUT_MIN, &limits->timeout) != 0) {
+        host_usage_error(command, "option '--timeout' expects seconds "
+                         "from %g to 1e9, not '%s'", HOST_TIMEOUT_MIN, text);
+        return -1;
+    }
+    return 0;
+}
+
+int host_take_limit(const host_command *command, int option,
+                    const char *value, host_limits *limits)
+{
+    switch (option) {
+    case LIMIT_SANDBOX:
         limits->sandbox = 1;
-        return 1;
-    }
-    int is_memory = strcmp(option, "--max-memory") == 0;
-    int is_timeout = strcmp(option, "--timeout") == 0;
-    int is_allow = strcmp(option, "--allow") == 0;
-    if (!is_memory && !is_timeout && !is_allow)
         return 0;
-    if (*i + 1 >= argc) {
-        host_usage_error(command, "option '%s' needs a value", option);
+    case LIMIT_ALLOW:
+        return host_parse_allow(command, value, limits);
+    case LIMIT_MAX_MEMORY:
+        return host_parse_memory(command, value, limits);
+    case LIMIT_TIMEOUT:
+        return host_parse_timeout(command, value, limits);
+    default:
         return -1;
     }
-    const char *text = argv[++*i];
-    if (is_allow)
-        return host_parse_allow(command, text, limits);
-    double value;
-    if (host_parse_number(text, is_memory ? HOST_MEMORY_MIN_MB
-                                          : HOST_TIMEOUT_MIN, &value) != 0) {
-        if (is_memory)
-            host_usage_error(command, "option '--max-memory' expects "
-                             "megabytes from %g to 1e9, not '%s'",
-                             HOST_MEMORY_MIN_MB, text);
-        else
-            host_usage_error(command, "option '--timeout' expects seconds "
-                             "from %g to 1e9, not '%s'", HOST_TIMEOUT_MIN,
-                             text);
-        return -1;
-    }
-    if (is_memory) {
-        double bytes = value * 1024 * 1024;
-        limits->max_memory = bytes >= (double)SIZE_MAX ? SIZE_MAX
-                                                       : (size_t)bytes;
-    } else
-        limits->timeout = value;
-    return 1;
 }
 
 int host_check_limits(const host_command *command,
