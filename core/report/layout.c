@@ -3,7 +3,6 @@
  * rows and columns, formatting figures, and writing text, Markdown or CSV.
  */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include "base/alloc.h"
 #include "base/error.h"
 #include "kessan/layout.h"
+#include "kessan/text.h"
 #include "model/model.h"
 
 #define CELL_MAX 48
@@ -31,8 +31,10 @@ void ks_layout_text_release(ks_layout_text *text)
     text->length = text->capacity = 0;
 }
 
-static int append(ks_layout_text *text, const char *bytes, size_t length)
+/* A sink's write: append to a ks_layout_text. */
+static int append(void *context, const char *bytes, size_t length)
 {
+    ks_layout_text *text = context;
     if (ks_mem_grow(&text->alloc, (void **)&text->data, &text->capacity,
                     text->length + length + 1, 1) != 0)
         return -1;
@@ -40,76 +42,6 @@ static int append(ks_layout_text *text, const char *bytes, size_t length)
     text->length += length;
     text->data[text->length] = '\0';
     return 0;
-}
-
-static int append_str(ks_layout_text *text, const char *string)
-{
-    return append(text, string, strlen(string));
-}
-
-static int append_spaces(ks_layout_text *text, size_t count)
-{
-    for (size_t i = 0; i < count; i++)
-        if (append(text, " ", 1) != 0)
-            return -1;
-    return 0;
-}
-
-/* ---- display width ---------------------------------------------------------- */
-
-int ks_wcwidth(uint32_t c)
-{
-    if (c == 0)
-        return 0;
-    if (c < 0x20 || (c >= 0x7F && c < 0xA0))
-        return 0;
-    if ((c >= 0x0300 && c <= 0x036F) || (c >= 0x200B && c <= 0x200F) ||
-        (c >= 0x3099 && c <= 0x309A) || (c >= 0xFE00 && c <= 0xFE0F))
-        return 0; /* combining marks, zero-width spaces, selectors */
-    if ((c >= 0x1100 && c <= 0x115F) ||   /* Hangul Jamo initials        */
-        (c >= 0x2E80 && c <= 0x303E) ||   /* CJK radicals .. symbols     */
-        (c >= 0x3041 && c <= 0x33FF) ||   /* kana .. CJK compatibility   */
-        (c >= 0x3400 && c <= 0x4DBF) ||   /* CJK extension A             */
-        (c >= 0x4E00 && c <= 0x9FFF) ||   /* CJK unified ideographs      */
-        (c >= 0xA000 && c <= 0xA4CF) ||   /* Yi                          */
-        (c >= 0xAC00 && c <= 0xD7A3) ||   /* Hangul syllables            */
-        (c >= 0xF900 && c <= 0xFAFF) ||   /* CJK compatibility ideographs*/
-        (c >= 0xFE30 && c <= 0xFE4F) ||   /* CJK compatibility forms     */
-        (c >= 0xFF00 && c <= 0xFF60) ||   /* fullwidth forms             */
-        (c >= 0xFFE0 && c <= 0xFFE6) ||   /* fullwidth signs             */
-        (c >= 0x20000 && c <= 0x3FFFD))   /* CJK extensions B and on     */
-        return 2;
-    return 1;
-}
-
-/* Decode one UTF-8 sequence at s; *length gets its bytes (1 if invalid). */
-static uint32_t decode_utf8(const unsigned char *s, size_t *length)
-{
-    int extra = s[0] >= 0xF0 ? 3 : s[0] >= 0xE0 ? 2 : s[0] >= 0xC0 ? 1 : 0;
-    uint32_t c = extra == 3 ? s[0] & 0x07u : extra == 2 ? s[0] & 0x0Fu
-               : extra == 1 ? s[0] & 0x1Fu : s[0];
-    for (int i = 1; i <= extra; i++) {
-        if ((s[i] & 0xC0) != 0x80) {
-            *length = 1;
-            return s[0];
-        }
-        c = (c << 6) | (s[i] & 0x3Fu);
-    }
-    *length = (size_t)extra + 1;
-    return c;
-}
-
-size_t ks_display_width(const char *utf8)
-{
-    size_t width = 0;
-    const unsigned char *s = (const unsigned char *)utf8;
-    while (*s) {
-        size_t length;
-        uint32_t c = decode_utf8(s, &length);
-        width += (size_t)(s[0] < 0x80 || length > 1 ? ks_wcwidth(c) : 1);
-        s += length;
-    }
-    return width;
 }
 
 /* ---- number formatting ----------------------------------------------------------- */
@@ -133,11 +65,11 @@ static int format_extreme(double value, int decimals, const char *suffix,
         return 0;
     /* a table shows 15 significant digits; CSV all 17, to read back */
     if (!parentheses)
-        snprintf(buf, size, "%.17g%s", value, suffix);
+        ks_snprintf_c(buf, size, "%.17g%s", value, suffix);
     else if (value < 0)
-        snprintf(buf, size, "(%.15g%s)", -value, suffix);
+        ks_snprintf_c(buf, size, "(%.15g%s)", -value, suffix);
     else
-        snprintf(buf, size, "%.15g%s", value, suffix);
+        ks_snprintf_c(buf, size, "%.15g%s", value, suffix);
     return 1;
 }
 
@@ -162,26 +94,16 @@ static void format_grouped(double value, int decimals, const char *suffix,
     if (magnitude * scale < 0x1p52)
         magnitude = floor(magnitude * scale + 0.5 + magnitude * scale * 1e-13) /
                     scale;
-    snprintf(digits, sizeof digits, "%.*f", decimals, magnitude);
+    ks_snprintf_c(digits, sizeof digits, "%.*f", decimals, magnitude);
     int negative = value < 0 && magnitude > 0;
-    const char *point = strchr(digits, '.');
-    size_t integer = point ? (size_t)(point - digits) : strlen(digits);
     char grouped[96];
-    size_t at = 0;
-    for (size_t i = 0; i < integer; i++) {
-        if (i > 0 && (integer - i) % 3 == 0)
-            grouped[at++] = ',';
-        grouped[at++] = digits[i];
-    }
-    grouped[at] = '\0';
-    if (point)
-        snprintf(grouped + at, sizeof grouped - at, "%s", point);
+    ks_group_digits(grouped, sizeof grouped, digits);
     if (!negative)
-        snprintf(buf, size, "%s%s", grouped, suffix);
+        ks_snprintf_c(buf, size, "%s%s", grouped, suffix);
     else if (parentheses)
-        snprintf(buf, size, "(%s%s)", grouped, suffix);
+        ks_snprintf_c(buf, size, "(%s%s)", grouped, suffix);
     else
-        snprintf(buf, size, "-%s%s", grouped, suffix);
+        ks_snprintf_c(buf, size, "-%s%s", grouped, suffix);
 }
 
 /* A plain number for CSV: no separators, a minus sign. */
@@ -192,7 +114,7 @@ static void format_plain(double value, int decimals, char *buf, size_t size)
         return;
     double scale = pow(10.0, decimals);
     double rounded = floor(fabs(value) * scale + 0.5) / scale;
-    snprintf(buf, size, "%s%.*f", value < 0 && rounded > 0 ? "-" : "",
+    ks_snprintf_c(buf, size, "%s%.*f", value < 0 && rounded > 0 ? "-" : "",
              decimals, rounded);
 }
 
@@ -510,32 +432,12 @@ static ks_status fill_cells(table *t, ks_error *err)
 
 typedef struct writer {
     table *t;
-    ks_layout_text *out;
-    int failed;
+    ks_text_sink sink;
+    const char **cells;   /* the table handed to text.h: header + rows     */
+    int *depth;
+    size_t *widths;
+    size_t columns;       /* the label and the used columns               */
 } writer;
-
-static void put(writer *w, const char *text)
-{
-    if (!w->failed && append_str(w->out, text) != 0)
-        w->failed = 1;
-}
-
-static void put_spaces(writer *w, size_t count)
-{
-    if (!w->failed && append_spaces(w->out, count) != 0)
-        w->failed = 1;
-}
-
-static void put_format(writer *w, const char *format, ...) KS_PRINTF(2, 3);
-static void put_format(writer *w, const char *format, ...)
-{
-    char buffer[512];
-    va_list args;
-    va_start(args, format);
-    vsnprintf(buffer, sizeof buffer, format, args);
-    va_end(args);
-    put(w, buffer);
-}
 
 /* "JPY thousands", or "USD thousands" when translated. */
 static void title_unit(table *t, char *buf, size_t size)
@@ -544,124 +446,67 @@ static void title_unit(table *t, char *buf, size_t size)
     if (!unit)
         unit = "";
     if (t->usd_rate > 0)
-        snprintf(buf, size, "USD%.60s at %g per USD",
+        ks_snprintf_c(buf, size, "USD%.60s at %g per USD",
                  strncmp(unit, "JPY", 3) == 0 ? unit + 3 : "", t->usd_rate);
     else
         snprintf(buf, size, "%.60s", unit);
 }
 
-static void write_text(writer *w)
+/* The title line: "Name: is (JPY thousands)". */
+static void write_title(writer *w)
 {
     table *t = w->t;
-    size_t label_width = 0;
-    for (int r = 0; r < t->row_count; r++) {
-        size_t width = ks_display_width(t->rows[r].label) +
-                       2 * (size_t)t->rows[r].depth;
-        if (width > label_width)
-            label_width = width;
-    }
-    size_t widths[256];
-    int columns = t->column_count < 256 ? t->column_count : 256;
-    for (int c = 0; c < columns; c++) {
-        widths[c] = strlen(t->columns[c].header);
-        for (int r = 0; r < t->row_count; r++)
-            if (strlen(cell_at(t, r, c)) > widths[c])
-                widths[c] = strlen(cell_at(t, r, c));
-    }
     const char *name = ks_setting(t->model, "name");
     const char *lang = t->options->lang;
     if (lang && strcmp(lang, "ja") == 0 && ks_setting(t->model, "name_ja"))
         name = ks_setting(t->model, "name_ja");
     char unit[96];
     title_unit(t, unit, sizeof unit);
-    put_format(w, "%.120s%s%.40s%s%s%s\n", name ? name : "",
-               name ? ": " : "", t->options->statement, *unit ? " (" : "",
-               unit, *unit ? ")" : "");
-    put_spaces(w, label_width);
-    for (int c = 0; c < columns; c++) {
-        if (!t->columns[c].used)
-            continue;
-        put_spaces(w, 2 + widths[c] - strlen(t->columns[c].header));
-        put(w, t->columns[c].header);
-    }
-    put(w, "\n");
-    for (int r = 0; r < t->row_count; r++) {
-        const row *rw = &t->rows[r];
-        put_spaces(w, 2 * (size_t)rw->depth);
-        put(w, rw->label);
-        if (!rw->heading) {
-            put_spaces(w, label_width - 2 * (size_t)rw->depth -
-                              ks_display_width(rw->label));
-            for (int c = 0; c < columns; c++) {
-                if (!t->columns[c].used)
-                    continue;
-                const char *cell = cell_at(t, r, c);
-                put_spaces(w, 2 + widths[c] - strlen(cell));
-                put(w, cell);
-            }
-        }
-        put(w, "\n");
-    }
+    ks_text_printf(&w->sink, "%.120s%s%.40s%s%s%s\n", name ? name : "",
+                   name ? ": " : "", t->options->statement,
+                   *unit ? " (" : "", unit, *unit ? ")" : "");
 }
 
-static void put_md_escaped(writer *w, const char *text)
+/* The header and one row per item, over the used columns; a heading's
+ * figures are NULL (text shows its label alone). */
+static ks_text_table fill_text_table(writer *w)
 {
-    for (const char *c = text; *c; c++) {
-        char one[3] = { *c, '\0', '\0' };
-        if (*c == '|') {
-            one[0] = '\\';
-            one[1] = '|';
-        }
-        put(w, one);
+    table *t = w->t;
+    size_t at = 0;
+    w->cells[at++] = "";
+    for (int c = 0; c < t->column_count; c++)
+        if (t->columns[c].used)
+            w->cells[at++] = t->columns[c].header;
+    w->depth[0] = 0;
+    for (int r = 0; r < t->row_count; r++) {
+        w->depth[r + 1] = t->rows[r].depth;
+        w->cells[at++] = t->rows[r].label;
+        for (int c = 0; c < t->column_count; c++)
+            if (t->columns[c].used)
+                w->cells[at++] = t->rows[r].heading ? NULL : cell_at(t, r, c);
     }
+    ks_text_table text = { w->cells, (size_t)t->row_count + 1, w->columns,
+                           NULL, w->depth, 2, w->widths };
+    return text;
+}
+
+static void write_text(writer *w)
+{
+    write_title(w);
+    ks_text_table text = fill_text_table(w);
+    ks_text_table_write(&w->sink, &text);
 }
 
 static void write_md(writer *w)
 {
-    table *t = w->t;
-    put(w, "| |");
-    for (int c = 0; c < t->column_count; c++)
-        if (t->columns[c].used)
-            put_format(w, " %s |", t->columns[c].header);
-    put(w, "\n|---|");
-    for (int c = 0; c < t->column_count; c++)
-        if (t->columns[c].used)
-            put(w, "---:|");
-    put(w, "\n");
-    for (int r = 0; r < t->row_count; r++) {
-        put(w, "| ");
-        for (int d = 0; d < t->rows[r].depth; d++)
-            put(w, "&nbsp;&nbsp;");
-        put_md_escaped(w, t->rows[r].label);
-        put(w, " |");
-        for (int c = 0; c < t->column_count; c++)
-            if (t->columns[c].used)
-                put_format(w, " %s |", cell_at(t, r, c));
-        put(w, "\n");
-    }
-}
-
-/* RFC 4180: quote a field holding a comma, quote, CR or LF, or spaces at
- * either end; double the quotes inside. */
-static void put_csv_field(writer *w, const char *text)
-{
-    size_t length = strlen(text);
-    int quote = strpbrk(text, ",\"\r\n") != NULL ||
-                (length && (text[0] == ' ' || text[length - 1] == ' '));
-    if (!quote) {
-        put(w, text);
-        return;
-    }
-    put(w, "\"");
-    for (const char *c = text; *c; c++)
-        put(w, *c == '"' ? "\"\"" : (char[2]){ *c, '\0' });
-    put(w, "\"");
+    ks_text_table text = fill_text_table(w);
+    ks_text_table_write_md(&w->sink, &text);
 }
 
 static void write_csv(writer *w)
 {
     table *t = w->t;
-    put(w, "item,level,label");
+    ks_text_puts(&w->sink, "item,level,label");
     for (int c = 0; c < t->column_count; c++) {
         if (!t->columns[c].used)
             continue;
@@ -672,22 +517,22 @@ static void write_csv(writer *w)
             snprintf(header, sizeof header, "%s", id);
         else
             snprintf(header, sizeof header, "%s %s", id, t->columns[c].header);
-        put(w, ",");
-        put_csv_field(w, header);
+        ks_text_puts(&w->sink, ",");
+        ks_text_csv_field(&w->sink, header);
     }
-    put(w, "\r\n");
+    ks_text_puts(&w->sink, "\r\n");
     for (int r = 0; r < t->row_count; r++) {
-        put_csv_field(w, t->rows[r].id);
-        put_format(w, ",%d,", t->rows[r].depth);
-        put_csv_field(w, t->rows[r].label);
+        ks_text_csv_field(&w->sink, t->rows[r].id);
+        ks_text_printf(&w->sink, ",%d,", t->rows[r].depth);
+        ks_text_csv_field(&w->sink, t->rows[r].label);
         for (int c = 0; c < t->column_count; c++) {
             if (!t->columns[c].used)
                 continue;
             const char *cell = cell_at(t, r, c);
-            put(w, ",");
-            put_csv_field(w, strcmp(cell, "-") == 0 ? "" : cell);
+            ks_text_puts(&w->sink, ",");
+            ks_text_csv_field(&w->sink, strcmp(cell, "-") == 0 ? "" : cell);
         }
-        put(w, "\r\n");
+        ks_text_puts(&w->sink, "\r\n");
     }
 }
 
@@ -713,7 +558,7 @@ static ks_status setup_measures(table *t, ks_error *err)
                             "the model's (%s) or USD", currency,
                             own ? own : "?");
     const char *rate = ks_setting(t->model, "rate.USD");
-    t->usd_rate = rate ? strtod(rate, NULL) : 0.0;
+    t->usd_rate = rate ? ks_strtod_c(rate, NULL) : 0.0;
     if (!(t->usd_rate > 0))
         return ks_error_set(err, KS_EINVAL, "show: USD needs a positive "
                             "setting rate.USD (JPY per USD)");
@@ -729,16 +574,36 @@ static void release_table(table *t)
     ks_mem_free(t->alloc, t->percent);
 }
 
+static size_t used_columns(const table *t)
+{
+    size_t used = 0;
+    for (int c = 0; c < t->column_count; c++)
+        used += t->columns[c].used != 0;
+    return used;
+}
+
 static ks_status write_table(table *t, ks_layout_text *out, ks_error *err)
 {
-    writer w = { t, out, 0 };
+    writer w = { t, ks_text_sink_of(append, out), NULL, NULL, NULL,
+                 used_columns(t) + 1 };
+    w.sink.alloc = t->alloc;
+    size_t rows = (size_t)t->row_count + 1;
+    w.cells = ks_mem_calloc(t->alloc, rows * w.columns, sizeof *w.cells);
+    w.depth = ks_mem_calloc(t->alloc, rows, sizeof *w.depth);
+    w.widths = ks_mem_calloc(t->alloc, w.columns, sizeof *w.widths);
     size_t length = out->length;
-    switch (t->options->format) {
-    case KS_LAYOUT_TEXT: write_text(&w); break;
-    case KS_LAYOUT_MD: write_md(&w); break;
-    case KS_LAYOUT_CSV: write_csv(&w); break;
-    }
-    if (w.failed) {
+    if (!w.cells || !w.depth || !w.widths)
+        w.sink.failed = 1;
+    else if (t->options->format == KS_LAYOUT_TEXT)
+        write_text(&w);
+    else if (t->options->format == KS_LAYOUT_MD)
+        write_md(&w);
+    else
+        write_csv(&w);
+    ks_mem_free(t->alloc, w.cells);
+    ks_mem_free(t->alloc, w.depth);
+    ks_mem_free(t->alloc, w.widths);
+    if (w.sink.failed) {
         out->length = length;
         if (out->data)
             out->data[length] = '\0';
