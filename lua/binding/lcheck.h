@@ -1,6 +1,7 @@
 /*
- * lcheck.h -- m:check(), the tie-out audit (core/include/kessan/check.h) as a Lua table.
- * Register it in the Model methods table of lmodel.c as {"check", lk_check}.
+ * lcheck.h -- m:check(), the tie-out audit (core/include/kessan/check.h)
+ * as a Lua table.  luaopen_kessan (lkessan.c) adds it to the methods of
+ * Model and Scenario with lk_model_add_methods.
  */
 #ifndef LCHECK_H
 #define LCHECK_H

@@ -273,9 +273,7 @@ LK_EXPORT int luaopen_kessan(lua_State *L)
     lk_live_get(L); /* before any handle, so that its __gc comes last */
     lk_model_open(L);
     lk_model_add_methods(L, audit_methods);
-    lua_getfield(L, LUA_REGISTRYINDEX, LK_METHODS);
-    lk_whatif_open(L, -1);
-    lua_pop(L, 1);
+    lk_whatif_open(L);
     lk_series_open(L);
     lk_explain_open(L);
     lk_compare_open(L);

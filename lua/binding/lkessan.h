@@ -51,8 +51,6 @@ typedef struct lk_key_cache {
     int period[LK_CACHE_KINDS][LK_KEY_CACHE];
 } lk_key_cache;
 
-/* A Model or Scenario handle.  `model` is NULL once closed.  User values:
- * 1 the Model of a scenario, 2 the anchors of the key cache. */
 /* ---- llive.c: every model the state holds, freed at close at the latest */
 typedef struct lk_live lk_live;
 /* The state's list, created with the module (before any handle). */
@@ -81,6 +79,9 @@ void lk_pin(lua_State *L, int idx, lk_busy *busy);
  * 1; otherwise 0 (the caller closes now). */
 int lk_busy_defer_close(lk_busy *busy);
 
+/* ---- lmodel.c: a Model or Scenario handle ------------------------------
+ * `model` is NULL once closed.  User values: 1 the Model of a scenario,
+ * 2 the anchors of the key cache. */
 typedef struct lk_handle {
     ks_model *model;
     ks_model *closing; /* closed while busy: freed at the last unpin    */
@@ -215,8 +216,8 @@ int lk_explain(lua_State *L);
 /* kessan.format_explain(tree) */
 int lk_format_explain(lua_State *L);
 
-/* ---- lwhatif.c: goalseek, datatable, tornado (added to `methods`) ------- */
-void lk_whatif_open(lua_State *L, int methods);
+/* ---- lwhatif.c: goalseek, datatable, tornado (lk_model_add_methods) ---- */
+void lk_whatif_open(lua_State *L);
 
 /* ---- lcompare.c --------------------------------------------------------- */
 void lk_compare_open(lua_State *L);

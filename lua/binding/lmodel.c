@@ -1,9 +1,11 @@
 /*
  * lmodel.c -- the kessan.Model and kessan.Scenario userdata: their methods
  * (get, set, define, scenario, scenarios, save, explain, items, item,
- * periods, import, export, close, name, series, and what other files
- * register) and metamethods (__index giving a Series for an item id,
- * __tostring, __len, __eq, __gc, __close).
+ * setting, periods, import, export, name, series, close) and metamethods
+ * (__index giving a Series for an item id, __tostring, __len, __eq, __gc,
+ * __close).  Other files add methods through lk_model_add_methods: check
+ * (lcheck.c), goalseek, datatable and tornado (lwhatif.c), simulate
+ * (lsimulate.c).
  *
  * Layout, chosen so that m:get is cheap (it is the hot path of scripts):
  *  - the registry holds two class tables, kessan.Model and kessan.Scenario

@@ -29,8 +29,6 @@
 #define LK_TORNADO "kessan.Tornado"
 #define ARG 2 /* the options table (1 is self) */
 
-void lk_whatif_open(lua_State *L, int methods);
-
 typedef struct lk_grid {
     ks_grid *grid; /* NULL until computed, and after __gc */
 } lk_grid;
@@ -654,14 +652,11 @@ static const luaL_Reg grid_metamethods[] = {
     {NULL, NULL}
 };
 
-/* Add goalseek, datatable and tornado to the Model and Scenario method
- * table at `methods`, and create the Grid and Tornado metatables. */
-void lk_whatif_open(lua_State *L, int methods)
+/* Add goalseek, datatable and tornado to the methods of Model and
+ * Scenario, and create the Grid and Tornado metatables. */
+void lk_whatif_open(lua_State *L)
 {
-    methods = lua_absindex(L, methods);
-    lua_pushvalue(L, methods);
-    luaL_setfuncs(L, whatif_methods, 0);
-    lua_pop(L, 1);
+    lk_model_add_methods(L, whatif_methods);
     luaL_newmetatable(L, LK_GRID);
     luaL_setfuncs(L, grid_metamethods, 0);
     luaL_newlib(L, grid_methods);
