@@ -25,6 +25,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "../support/model_cells.h"
 #include "../support/test_alloc.h"
 #include "base/alloc.h"
 #include "kessan/kessan.h"
@@ -229,14 +230,6 @@ static void take_snapshot(world *w, snapshot *shot)
         snapshot_add(shot, w->scenario);
 }
 
-static int cell_of(ks_model *model, const char *cell, int *item, int *period)
-{
-    ks_error err;
-    if (ks_cell_lookup(model, cell, item, period, &err) != KS_OK)
-        fail_msg("%s", err.message);
-    return 1;
-}
-
 static const char long_values[] =
     "item,period,value,scenario\n"
     "rev.si,4Q02,\"4,600,000\",\n"
@@ -319,44 +312,43 @@ static ks_status step_define_change(world *w, int index, ks_error *err)
 
 static ks_status step_recalc(world *w, int index, ks_error *err)
 {
-    int item, period;
     if (index == 0) {
-        cell_of(w->model, "rev.si@4Q02", &item, &period);
-        return ks_set(w->model, item, period, 4.6e6, err);
+        ks_cell_ref at = cell(w->model, "rev.si@4Q02");
+        return ks_set(w->model, at.item, at.period, 4.6e6, err);
     }
     if (index == 1) {
-        cell_of(w->model, "rev.dedicated@2Q02", &item, &period);
-        return ks_set_missing(w->model, item, period, err);
+        ks_cell_ref at = cell(w->model, "rev.dedicated@2Q02");
+        return ks_set_missing(w->model, at.item, at.period, err);
     }
     ks_value value;
-    cell_of(w->model, index == 2 ? "op_income@FY02" : "net_income@9M02",
-            &item, &period);
-    return ks_get(w->model, item, period, &value, err);
+    ks_cell_ref at = cell(w->model, index == 2 ? "op_income@FY02"
+                                               : "net_income@9M02");
+    return ks_get(w->model, at.item, at.period, &value, err);
 }
 
 static ks_status step_scenario(world *w, int index, ks_error *err)
 {
-    int item, period;
+    ks_cell_ref si = cell(w->model, "rev.si@4Q02");
+    ks_cell_ref dedicated = cell(w->model, "rev.dedicated@3Q02");
+    ks_cell_ref op_income = cell(w->model, "op_income@FY02");
     ks_value value;
     switch (index) {
     case 0:
         return ks_scenario_new(w->model, "low", &w->scenario, err);
     case 1:
-        cell_of(w->model, "rev.si@4Q02", &item, &period);
-        return ks_set(w->scenario, item, period, 3.9e6, err);
+        return ks_set(w->scenario, si.item, si.period, 3.9e6, err);
     case 2:
-        cell_of(w->model, "rev.dedicated@3Q02", &item, &period);
-        return ks_set_missing(w->scenario, item, period, err);
+        return ks_set_missing(w->scenario, dedicated.item, dedicated.period,
+                              err);
     case 3:
-        cell_of(w->model, "rev.dedicated@3Q02", &item, &period);
-        return ks_clear(w->scenario, item, period, err);
+        return ks_clear(w->scenario, dedicated.item, dedicated.period, err);
     case 4:
         return ks_import_csv_buffer(w->scenario, "low.csv", long_values,
                                     sizeof long_values - 1,
                                     KS_PROV_OVERRIDDEN, err);
     default:
-        cell_of(w->model, "op_income@FY02", &item, &period);
-        return ks_get(w->scenario, item, period, &value, err);
+        return ks_get(w->scenario, op_income.item, op_income.period, &value,
+                      err);
     }
 }
 

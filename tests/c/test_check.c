@@ -15,33 +15,12 @@
 
 #include <cmocka.h>
 
+#include "../support/model_cells.h"
 #include "kessan/check.h"
 #include "kessan/kessan.h"
 #include "model/model.h"
 
 /* ---- helpers ----------------------------------------------------------- */
-
-static ks_model *open_iij(void)
-{
-    ks_model *model = NULL;
-    ks_error err;
-    ks_status status = ks_model_open(KESSAN_SOURCE_DIR "/data/iij", NULL,
-                                     &model, &err);
-    if (status != KS_OK)
-        fail_msg("%s", err.message);
-    return model;
-}
-
-static double value_at(ks_model *model, const char *cell)
-{
-    int item, period;
-    ks_error err;
-    ks_value value;
-    assert_int_equal(ks_cell_lookup(model, cell, &item, &period, &err), KS_OK);
-    assert_int_equal(ks_get(model, item, period, &value, &err), KS_OK);
-    assert_int_equal(value.kind, KS_NUMBER);
-    return value.number;
-}
 
 static const ks_check_result *find_result(const ks_check_report *report,
                                           const char *item,
@@ -67,26 +46,26 @@ static void iij_statement_of_operations(void **state)
 {
     (void)state;
     ks_model *model = open_iij();
-    assert_true(value_at(model, "rev.total@3Q02") == 10563578);
-    assert_true(value_at(model, "rev.total@2Q02") == 10568342);
-    assert_true(value_at(model, "rev.total@9M02") == 30981122);
-    assert_true(value_at(model, "rev.connectivity@3Q01") == 5614967);
-    assert_true(value_at(model, "cost.total@9M02") == 27974342);
-    assert_true(value_at(model, "expenses.total@3Q02") == 11130098);
-    assert_true(value_at(model, "op_income@3Q02") == -566520);
-    assert_true(value_at(model, "op_income@9M01") == -132439);
-    assert_true(value_at(model, "pretax_income@3Q02") == -794578);
-    assert_true(value_at(model, "net_income@3Q02") == -2266039);
-    assert_true(value_at(model, "net_income@9M02") == -7187222);
-    assert_true(value_at(model, "net_income@9M01") == -5779466);
+    assert_true(number_of(model, "rev.total@3Q02") == 10563578);
+    assert_true(number_of(model, "rev.total@2Q02") == 10568342);
+    assert_true(number_of(model, "rev.total@9M02") == 30981122);
+    assert_true(number_of(model, "rev.connectivity@3Q01") == 5614967);
+    assert_true(number_of(model, "cost.total@9M02") == 27974342);
+    assert_true(number_of(model, "expenses.total@3Q02") == 11130098);
+    assert_true(number_of(model, "op_income@3Q02") == -566520);
+    assert_true(number_of(model, "op_income@9M01") == -132439);
+    assert_true(number_of(model, "pretax_income@3Q02") == -794578);
+    assert_true(number_of(model, "net_income@3Q02") == -2266039);
+    assert_true(number_of(model, "net_income@9M02") == -7187222);
+    assert_true(number_of(model, "net_income@9M01") == -5779466);
     /* per share at the printed precision: (100,802) and (50.40) */
-    assert_true(ks_round_half_away(value_at(model, "eps@3Q02"), 0) ==
+    assert_true(ks_round_half_away(number_of(model, "eps@3Q02"), 0) ==
                 -100802);
-    assert_true(ks_round_half_away(value_at(model, "eps@9M02"), 0) ==
+    assert_true(ks_round_half_away(number_of(model, "eps@9M02"), 0) ==
                 -319716);
-    assert_true(fabs(ks_round_half_away(value_at(model, "eps_ads@3Q02"), 2) -
+    assert_true(fabs(ks_round_half_away(number_of(model, "eps_ads@3Q02"), 2) -
                      -50.40) < 1e-9);
-    assert_true(value_at(model, "ads@3Q02") == 44960000);
+    assert_true(number_of(model, "ads@3Q02") == 44960000);
     ks_model_free(model);
 }
 
@@ -102,7 +81,7 @@ static void iij_implied_first_quarter(void **state)
     assert_int_equal(ks_get(model, item, period, &value, &err), KS_OK);
     /* 9M02 less 2Q02 and 3Q02, as printed */
     assert_true(value.number == 30981122.0 - 10568342.0 - 10563578.0);
-    assert_true(value_at(model, "net_income@1Q02") ==
+    assert_true(number_of(model, "net_income@1Q02") ==
                 -7187222.0 - -2326166.0 - -2266039.0);
     assert_int_equal(ks_cell_lookup(model, "rev.dedicated@1Q02", &item,
                                     &period, &err), KS_OK);
@@ -116,20 +95,20 @@ static void iij_balance_sheet_and_cash_flow(void **state)
 {
     (void)state;
     ks_model *model = open_iij();
-    assert_true(value_at(model, "bs.current_assets@3Q02") == 13408327);
-    assert_true(value_at(model, "bs.total_assets@3Q02") == 37360341);
-    assert_true(value_at(model, "bs.total_assets@3Q01") == 43169541);
-    assert_true(value_at(model, "bs.current_liabilities@2Q02") == 14348620);
-    assert_true(value_at(model, "bs.total_liabilities@3Q02") == 37045591);
-    assert_true(value_at(model, "bs.equity@3Q02") == -586087);
-    assert_true(value_at(model, "bs.total_le@2Q02") == 39038342);
-    assert_true(value_at(model, "cf.operating@3Q02") == 1252256);
-    assert_true(value_at(model, "cf.investing@3Q01") == -561538);
-    assert_true(value_at(model, "cf.financing@2Q02") == -318980);
-    assert_true(value_at(model, "cf.net_change@3Q02") == -502140);
-    assert_true(value_at(model, "cf.cash_end@3Q02") == 4270613);
-    assert_true(value_at(model, "cf.cash_end@2Q02") == 4772753);
-    assert_true(value_at(model, "cf.cash_end@3Q01") == 11166077);
+    assert_true(number_of(model, "bs.current_assets@3Q02") == 13408327);
+    assert_true(number_of(model, "bs.total_assets@3Q02") == 37360341);
+    assert_true(number_of(model, "bs.total_assets@3Q01") == 43169541);
+    assert_true(number_of(model, "bs.current_liabilities@2Q02") == 14348620);
+    assert_true(number_of(model, "bs.total_liabilities@3Q02") == 37045591);
+    assert_true(number_of(model, "bs.equity@3Q02") == -586087);
+    assert_true(number_of(model, "bs.total_le@2Q02") == 39038342);
+    assert_true(number_of(model, "cf.operating@3Q02") == 1252256);
+    assert_true(number_of(model, "cf.investing@3Q01") == -561538);
+    assert_true(number_of(model, "cf.financing@2Q02") == -318980);
+    assert_true(number_of(model, "cf.net_change@3Q02") == -502140);
+    assert_true(number_of(model, "cf.cash_end@3Q02") == 4270613);
+    assert_true(number_of(model, "cf.cash_end@2Q02") == 4772753);
+    assert_true(number_of(model, "cf.cash_end@3Q01") == 11166077);
     ks_model_free(model);
 }
 
@@ -137,12 +116,12 @@ static void iij_tables(void **state)
 {
     (void)state;
     ks_model *model = open_iij();
-    assert_true(value_at(model, "kpi.contracts.dedicated@3Q02") == 4719);
-    assert_true(value_at(model, "kpi.contracts.dedicated@3Q01") == 3238);
-    assert_true(value_at(model, "kpi.contracts.dialup@2Q02") == 394382);
-    assert_true(fabs(value_at(model, "kpi.bw.total@3Q02") - 30.3) < 1e-9);
-    assert_true(ks_round_half_away(value_at(model, "da@3Q02"), 0) == 943);
-    assert_true(ks_round_half_away(value_at(model, "da@3Q01"), 0) == 783);
+    assert_true(number_of(model, "kpi.contracts.dedicated@3Q02") == 4719);
+    assert_true(number_of(model, "kpi.contracts.dedicated@3Q01") == 3238);
+    assert_true(number_of(model, "kpi.contracts.dialup@2Q02") == 394382);
+    assert_true(fabs(number_of(model, "kpi.bw.total@3Q02") - 30.3) < 1e-9);
+    assert_true(ks_round_half_away(number_of(model, "da@3Q02"), 0) == 943);
+    assert_true(ks_round_half_away(number_of(model, "da@3Q01"), 0) == 783);
     ks_model_free(model);
 }
 

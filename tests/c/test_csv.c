@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "../support/dir_entries.h"
+#include "../support/model_cells.h"
 #include "../support/test_alloc.h"
 #include "kessan/kessan.h"
 #include "io/csv_file.h"
@@ -308,31 +309,6 @@ static ks_model *small_model(const ks_allocator *alloc)
     return model;
 }
 
-static int cell(ks_model *model, const char *at, int *item)
-{
-    int period;
-    ks_error err;
-    if (ks_cell_lookup(model, at, item, &period, &err) != KS_OK)
-        fail_msg("%s", err.message);
-    return period;
-}
-
-static ks_value get(ks_model *model, const char *at)
-{
-    int item, period = cell(model, at, &item);
-    ks_value value;
-    ks_error err;
-    assert_int_equal(ks_get(model, item, period, &value, &err), KS_OK);
-    return value;
-}
-
-static void set(ks_model *model, const char *at, double number)
-{
-    int item, period = cell(model, at, &item);
-    ks_error err;
-    assert_int_equal(ks_set(model, item, period, number, &err), KS_OK);
-}
-
 /* Every cell as bits, kind, provenance and whether it is an input. */
 typedef struct snapshot {
     size_t count;
@@ -394,16 +370,16 @@ static void test_import_long_form(void **state)
                        "(566520),cost,3Q02\n"
                        "-,cost,2Q02\n";
     assert_int_equal(import_text(model, text, &err), KS_OK);
-    ks_value value = get(model, "rev.total@3Q02");
+    ks_value value = value_of(model, "rev.total@3Q02");
     assert_true(value.kind == KS_NUMBER && value.number == 3404016.0);
     assert_int_equal(value.provenance, KS_PROV_REPORTED);
-    value = get(model, "cost@3Q02");
+    value = value_of(model, "cost@3Q02");
     assert_true(value.number == -566520.0);
-    assert_int_equal(get(model, "cost@2Q02").kind, KS_MISSING);
-    int item, period = cell(model, "cost@2Q02", &item);
-    assert_true(ks_is_input(model, item, period));
+    assert_int_equal(value_of(model, "cost@2Q02").kind, KS_MISSING);
+    ks_cell_ref cost = cell(model, "cost@2Q02");
+    assert_true(ks_is_input(model, cost.item, cost.period));
     /* the formula sees the imported inputs */
-    value = get(model, "op_income@3Q02");
+    value = value_of(model, "op_income@3Q02");
     assert_true(value.number == 3404016.0 - -566520.0);
     ks_model_free(model);
 }
@@ -415,11 +391,11 @@ static void test_import_wide_form_with_bom_and_crlf(void **state)
     ks_error err;
     assert_int_equal(ks_import_csv(model, "tests/data/csv/values_wide.csv",
                                    KS_PROV_OVERRIDDEN, &err), KS_OK);
-    ks_value value = get(model, "rev.total@2Q02");
+    ks_value value = value_of(model, "rev.total@2Q02");
     assert_true(value.number == 9954367.0);
     assert_int_equal(value.provenance, KS_PROV_OVERRIDDEN);
-    assert_true(get(model, "cost@3Q02").number == 0.322);
-    assert_int_equal(get(model, "cost@2Q02").kind, KS_MISSING);
+    assert_true(value_of(model, "cost@3Q02").number == 0.322);
+    assert_int_equal(value_of(model, "cost@2Q02").kind, KS_MISSING);
     ks_model_free(model);
 }
 
@@ -434,8 +410,8 @@ static void test_import_scenario_column(void **state)
                        "rev.total,3Q02,100,low\n"
                        "rev.total,2Q02,200,\n";
     assert_int_equal(import_text(low, text, &err), KS_OK);
-    assert_true(get(low, "rev.total@3Q02").number == 100.0);
-    assert_int_equal(get(model, "rev.total@3Q02").kind, KS_MISSING);
+    assert_true(value_of(low, "rev.total@3Q02").number == 100.0);
+    assert_int_equal(value_of(model, "rev.total@3Q02").kind, KS_MISSING);
     assert_int_equal(import_text(model, text, &err), KS_EINVAL);
     assert_string_equal(err.message, "v.csv:2:20: a value for scenario 'low', "
                                      "but this is 'base'");
@@ -497,8 +473,8 @@ static void test_import_errors_leave_model_unchanged(void **state)
 {
     (void)state;
     ks_model *model = small_model(NULL);
-    set(model, "rev.total@3Q02", 42.0);
-    set(model, "cost@1Q02", 7.0);
+    put(model, "rev.total@3Q02", 42.0);
+    put(model, "cost@1Q02", 7.0);
     for (size_t i = 0; i < sizeof import_cases / sizeof import_cases[0]; i++) {
         const import_case *c = &import_cases[i];
         snapshot before = take(model);
@@ -531,7 +507,7 @@ static void test_import_nul_byte_and_missing_file(void **state)
                                    KS_PROV_REPORTED, &err), KS_EFORMAT);
     assert_string_equal(err.message, "tests/data/csv/bad_quote.csv:3:11: "
                                      "quote opened here is never closed");
-    assert_int_equal(get(model, "rev.total@3Q02").kind, KS_MISSING);
+    assert_int_equal(value_of(model, "rev.total@3Q02").kind, KS_MISSING);
     ks_model_free(model);
 }
 
@@ -558,18 +534,19 @@ static void test_export_round_trip_is_bit_identical(void **state)
 {
     (void)state;
     ks_model *model = small_model(NULL);
-    set(model, "rev.total@1Q01", 0.1);
-    set(model, "rev.total@2Q01", 1.0 / 3.0);
-    set(model, "rev.total@3Q01", 1e-300);
-    set(model, "rev.total@4Q01", -0.0);
-    set(model, "rev.total@1Q02", 123456789012345678.0);
-    set(model, "rev.total@2Q02", 5e-324);
-    set(model, "cost@4Q02", -1.7976931348623157e308);
-    set(model, "cost@2Q01", 2.0 / 3.0);
-    set(model, "cost@3Q02", 0.0); /* margin errors where rev.total is 0 */
-    int item, period = cell(model, "cost@4Q01", &item);
+    put(model, "rev.total@1Q01", 0.1);
+    put(model, "rev.total@2Q01", 1.0 / 3.0);
+    put(model, "rev.total@3Q01", 1e-300);
+    put(model, "rev.total@4Q01", -0.0);
+    put(model, "rev.total@1Q02", 123456789012345678.0);
+    put(model, "rev.total@2Q02", 5e-324);
+    put(model, "cost@4Q02", -1.7976931348623157e308);
+    put(model, "cost@2Q01", 2.0 / 3.0);
+    put(model, "cost@3Q02", 0.0); /* margin errors where rev.total is 0 */
+    ks_cell_ref cost = cell(model, "cost@4Q01");
     ks_error err;
-    assert_int_equal(ks_set_missing(model, item, period, &err), KS_OK);
+    assert_int_equal(ks_set_missing(model, cost.item, cost.period, &err),
+                     KS_OK);
     const char *path = temp_path("round.csv");
     assert_int_equal(ks_export_csv(model, path, NULL, &err), KS_OK);
 
@@ -590,7 +567,7 @@ static void test_export_round_trip_is_bit_identical(void **state)
                 assert_int_equal(b.kind, KS_MISSING);
             }
         }
-    assert_true(signbit(get(back, "rev.total@4Q01").number));
+    assert_true(signbit(value_of(back, "rev.total@4Q01").number));
     /* a second export of what came back is the same file */
     char *first = slurp(path);
     assert_int_equal(ks_export_csv(back, path, NULL, &err), KS_OK);
@@ -607,8 +584,8 @@ static void test_export_order_and_options(void **state)
 {
     (void)state;
     ks_model *model = small_model(NULL);
-    set(model, "rev.total@3Q02", 1.5);
-    set(model, "cost@1Q01", 2.0);
+    put(model, "rev.total@3Q02", 1.5);
+    put(model, "cost@1Q01", 2.0);
     ks_error err;
     const char *path = temp_path("inputs.csv");
     ks_export_options options = { 1, 1 };
@@ -670,7 +647,7 @@ static void test_export_allocation_failure(void **state)
             test_alloc counts = { 0 };
             ks_allocator alloc = test_allocator(&counts);
             ks_model *model = small_model(&alloc);
-            set(model, "rev.total@3Q02", 3.0);
+            put(model, "rev.total@3Q02", 3.0);
             test_alloc_arm(&counts, n, for_good);
             ks_error err;
             ks_status status = ks_export_csv(model, path, NULL, &err);
@@ -714,7 +691,7 @@ static void test_import_allocation_failure(void **state)
             test_alloc counts = { 0 };
             ks_allocator alloc = test_allocator(&counts);
             ks_model *model = small_model(&alloc);
-            set(model, "rev.total@3Q02", 9.0);
+            put(model, "rev.total@3Q02", 9.0);
             snapshot before = take(model);
             long live = counts.live;
             test_alloc_arm(&counts, n, for_good);

@@ -1,7 +1,7 @@
 /*
  * test_formula.c -- the formula language: parsing and its error columns,
  * the scalar and block machines, explain, suggestions, and allocation
- * failures, over a small fake model (names and values held here).
+ * failures, over a small fake model (fake_formula_model.h).
  */
 #include <math.h>
 #include <setjmp.h>
@@ -14,112 +14,15 @@
 #include <cmocka.h>
 
 #include "../support/test_alloc.h"
-#include "formula/formula.h"
-#include "base/value.h"
+#include "../support/fake_formula_model.h"
 
-/* ---- a fake model: 9 items x 10 periods (1Q01..4Q02, FY01, FY02) ---------- */
+/* ---- the fake model (fake_formula_model.h) -------------------------------- */
 
-enum { ITEMS = 9, QUARTERS = 8, PERIODS = 10, FY01 = 8, FY02 = 9 };
-enum { REV = 0, EXPENSES, OP_INCOME, A, B, C, X, G, Z };
-
-static const char *const item_ids[ITEMS] = {
-    "rev.total", "expenses.total", "op_income", "a", "b", "c", "x", "g", "z"
-};
-static const char *const period_ids[PERIODS] = {
-    "1Q01", "2Q01", "3Q01", "4Q01", "1Q02", "2Q02", "3Q02", "4Q02",
-    "FY01", "FY02"
-};
-
-typedef struct world {
-    double values[ITEMS][PERIODS];
-    int fail_count;
-    ks_fault last_fault;
-    char last_detail[128];
-} world;
-
-static int find_in(const char *const *list, int count, const char *id,
-                   size_t length)
-{
-    for (int i = 0; i < count; i++)
-        if (strlen(list[i]) == length && memcmp(list[i], id, length) == 0)
-            return i;
-    return -1;
-}
-
-static int fake_find_item(void *user_data, const char *id, size_t length)
-{
-    (void)user_data;
-    return find_in(item_ids, ITEMS, id, length);
-}
-
-static const char *fake_nearest_item(void *user_data, const char *id,
-                                     size_t length)
-{
-    (void)user_data;
-    return ks_suggest(id, length, item_ids, ITEMS);
-}
-
-static int fake_find_period(void *user_data, const char *id, size_t length)
-{
-    (void)user_data;
-    return find_in(period_ids, PERIODS, id, length);
-}
-
-static const ks_formula_names fake_names = {
-    NULL, fake_find_item, fake_nearest_item, fake_find_period
-};
-
-static double fake_load(void *user_data, int item, int period)
-{
-    world *w = user_data;
-    assert_true(item >= 0 && item < ITEMS && period >= 0 && period < PERIODS);
-    return w->values[item][period];
-}
-
-/* Quarters shift by quarters; years only by whole years. */
-static int fake_shift(void *user_data, int period, int offset)
-{
-    (void)user_data;
-    if (period < QUARTERS) {
-        int shifted = period + offset;
-        return shifted < 0 ? -1 : shifted >= QUARTERS ? -2 : shifted;
-    }
-    if (offset % 4 != 0)
-        return -3;
-    int year = period - FY01 + offset / 4;
-    return year < 0 ? -1 : year > 1 ? -2 : FY01 + year;
-}
-
-static double fake_fail(void *user_data, ks_fault fault, const char *detail)
-{
-    world *w = user_data;
-    w->fail_count++;
-    w->last_fault = fault;
-    snprintf(w->last_detail, sizeof w->last_detail, "%s", detail ? detail : "");
-    return ks_box_error((uint32_t)(1000 + w->fail_count));
-}
-
-static const char *fake_item_id(void *user_data, int item)
-{
-    (void)user_data;
-    return item_ids[item];
-}
-
-static const char *fake_period_id(void *user_data, int period, char *buf,
-                                  size_t size)
-{
-    (void)user_data;
-    snprintf(buf, size, "%s", period_ids[period]);
-    return buf;
-}
-
-static world the_world;
+static fake_world the_world;
 
 static ks_eval_env env_at(int period)
 {
-    ks_eval_env env = { &the_world, fake_load, fake_shift, fake_fail,
-                        fake_item_id, fake_period_id, Z, period };
-    return env;
+    return fake_env_at(&the_world, period);
 }
 
 static int reset_world(void **state)
@@ -136,7 +39,7 @@ static ks_formula *compile_ok(const char *source)
 {
     ks_formula *formula = NULL;
     ks_error err;
-    ks_status status = ks_formula_compile(source, &fake_names, NULL, &formula,
+    ks_status status = ks_formula_compile(source, fake_names(), NULL, &formula,
                                           &err);
     if (status != KS_OK)
         fail_msg("'%s' did not compile: %s", source, err.message);
@@ -458,7 +361,7 @@ static void test_errors_name_the_column(void **state)
         const bad_formula *bad = &bad_formulas[i];
         ks_formula *formula = (ks_formula *)&the_world; /* must become NULL */
         ks_error err;
-        ks_status status = ks_formula_compile(bad->source, &fake_names, NULL,
+        ks_status status = ks_formula_compile(bad->source, fake_names(), NULL,
                                               &formula, &err);
         if (status != bad->status || err.column != bad->column ||
             strcmp(err.message, bad->message) != 0)
@@ -488,7 +391,7 @@ static void expect_refused(const char *source, ks_status expected_status)
 {
     ks_formula *formula = NULL;
     ks_error err;
-    assert_int_equal(ks_formula_compile(source, &fake_names, NULL, &formula,
+    assert_int_equal(ks_formula_compile(source, fake_names(), NULL, &formula,
                                         &err),
                      expected_status);
     assert_null(formula);
@@ -528,46 +431,6 @@ static void test_deep_nesting_is_refused_cleanly(void **state)
 
 /* ---- block evaluation agrees with scalar evaluation -------------------------- */
 
-enum { VARYING = 5 };
-static const int varying_items[VARYING] = { A, B, C, X, G };
-
-typedef struct block_world {
-    double lanes[VARYING][PERIODS][KS_BLOCK_LANES_MAX];
-    int lane_count;
-} block_world;
-
-static int varying_index(int item)
-{
-    for (int i = 0; i < VARYING; i++)
-        if (varying_items[i] == item)
-            return i;
-    return -1;
-}
-
-static const double *fake_load_block(void *user_data, int item, int period,
-                                     double *scratch)
-{
-    block_world *blocks = user_data;
-    int index = varying_index(item);
-    if (index >= 0)
-        return blocks->lanes[index][period];
-    for (int i = 0; i < KS_BLOCK_LANES_MAX; i++)
-        scratch[i] = the_world.values[item][period];
-    return scratch;
-}
-
-/* The same through load_lanes: constants are not broadcast at all. */
-static const double *fake_load_lanes(void *user_data, int item, int period,
-                                     double *constant)
-{
-    block_world *blocks = user_data;
-    int index = varying_index(item);
-    if (index >= 0)
-        return blocks->lanes[index][period];
-    *constant = the_world.values[item][period];
-    return NULL;
-}
-
 static uint64_t random_state = 88172645463325252u;
 
 static double random_unit(void)
@@ -592,7 +455,7 @@ static double random_input(void)
     return round((random_unit() * 200 - 100) * 100) / 100;
 }
 
-static void check_block_matches_scalar(block_world *blocks, const char *source,
+static void check_block_matches_scalar(fake_lanes *blocks, const char *source,
                                        int period, int lanes)
 {
     ks_formula *formula = compile_ok(source);
@@ -608,9 +471,7 @@ static void check_block_matches_scalar(block_world *blocks, const char *source,
         if (memcmp(&out[lane], &out_lanes[lane], sizeof out[lane]) != 0)
             fail_msg("'%s' lane %d: load_block %.17g, load_lanes %.17g",
                      source, lane, out[lane], out_lanes[lane]);
-        for (int i = 0; i < VARYING; i++)
-            for (int p = 0; p < PERIODS; p++)
-                the_world.values[varying_items[i]][p] = blocks->lanes[i][p][lane];
+        fake_world_take_lane(&the_world, blocks, lane);
         double scalar = ks_formula_eval(formula, &env);
         if (ks_is_number(scalar) ? out[lane] != scalar : !isnan(out[lane]))
             fail_msg("'%s' lane %d: block %.17g, scalar %.17g", source, lane,
@@ -622,7 +483,7 @@ static void check_block_matches_scalar(block_world *blocks, const char *source,
 static void test_block_agrees_with_scalar(void **state)
 {
     (void)state;
-    static block_world blocks;
+    static fake_lanes blocks = { .world = &the_world };
     for (int i = 0; i < VARYING; i++)
         for (int p = 0; p < PERIODS; p++)
             for (int lane = 0; lane < KS_BLOCK_LANES_MAX; lane++)
@@ -645,7 +506,7 @@ static void test_block_agrees_with_scalar(void **state)
         for (size_t l = 0; l < sizeof lane_counts / sizeof lane_counts[0]; l++)
             check_block_matches_scalar(&blocks, formulas[f], 5, lane_counts[l]);
     /* lanes that are all numbers take the vectorized paths: the same */
-    static block_world clean;
+    static fake_lanes clean = { .world = &the_world };
     for (int i = 0; i < VARYING; i++)
         for (int p = 0; p < PERIODS; p++)
             for (int lane = 0; lane < KS_BLOCK_LANES_MAX; lane++)
@@ -662,25 +523,6 @@ static void test_block_agrees_with_scalar(void **state)
 }
 
 /* ---- explain ------------------------------------------------------------- */
-
-static void fake_to_value(void *user_data, double boxed, int item, int period,
-                          ks_value *out)
-{
-    (void)user_data;
-    (void)item;
-    (void)period;
-    memset(out, 0, sizeof *out);
-    if (ks_is_number(boxed)) {
-        out->kind = KS_NUMBER;
-        out->provenance = KS_PROV_COMPUTED;
-        out->number = boxed;
-    } else if (ks_is_error(boxed)) {
-        out->kind = KS_ERROR;
-        out->error = "an error";
-    } else {
-        out->kind = KS_MISSING;
-    }
-}
 
 static ks_explain_node *explain_ok(const char *source, int period)
 {
@@ -782,7 +624,7 @@ static void test_compile_survives_every_failed_allocation(void **state)
             ks_formula *formula = NULL;
             ks_error err;
             ks_status status = ks_formula_compile(allocation_formula,
-                                                  &fake_names, &alloc,
+                                                  fake_names(), &alloc,
                                                   &formula, &err);
             if (status == KS_OK) {
                 assert_true(counter.calls < n);
@@ -834,7 +676,7 @@ static void test_eval_does_not_allocate(void **state)
     test_alloc counter = { 0 };
     ks_allocator alloc = test_allocator(&counter);
     ks_formula *formula = NULL;
-    assert_int_equal(ks_formula_compile(allocation_formula, &fake_names,
+    assert_int_equal(ks_formula_compile(allocation_formula, fake_names(),
                                         &alloc, &formula, NULL),
                      KS_OK);
     long calls = counter.calls;
@@ -842,7 +684,7 @@ static void test_eval_does_not_allocate(void **state)
     ks_eval_env env = env_at(6);
     for (int i = 0; i < 100; i++)
         (void)ks_formula_eval(formula, &env);
-    static block_world blocks;
+    static fake_lanes blocks = { .world = &the_world };
     ks_block_env block_env = { &blocks, fake_load_block, fake_shift, 6, NULL };
     static double out[KS_BLOCK_LANES_MAX];
     ks_formula_eval_block(formula, &block_env, out, KS_BLOCK_LANES_MAX);
@@ -897,10 +739,10 @@ static void test_edit_distance_and_suggest(void **state)
     assert_int_equal(ks_edit_distance("", 0, "abc", 3, 5), 3);
     assert_int_equal(ks_edit_distance("same", 4, "same", 4, 0), 0);
     assert_int_equal(ks_edit_distance("abcdefgh", 8, "a", 1, 3), 4);
-    assert_string_equal(ks_suggest("rev.totl", 8, item_ids, ITEMS), "rev.total");
-    assert_string_equal(ks_suggest("op_incme", 8, item_ids, ITEMS), "op_income");
-    assert_null(ks_suggest("zzzzzzzz", 8, item_ids, ITEMS));
-    assert_null(ks_suggest("anything", 8, item_ids, 0));
+    assert_string_equal(ks_suggest("rev.totl", 8, fake_item_ids, ITEMS), "rev.total");
+    assert_string_equal(ks_suggest("op_incme", 8, fake_item_ids, ITEMS), "op_income");
+    assert_null(ks_suggest("zzzzzzzz", 8, fake_item_ids, ITEMS));
+    assert_null(ks_suggest("anything", 8, fake_item_ids, 0));
 }
 
 int main(void)

@@ -13,19 +13,9 @@
 
 #include <cmocka.h>
 
+#include "../support/model_cells.h"
 #include "kessan/kessan.h"
 #include "kessan/layout.h"
-
-static ks_model *open_iij(void)
-{
-    ks_model *model = NULL;
-    ks_error err;
-    ks_status status = ks_model_open(KESSAN_SOURCE_DIR "/data/iij", NULL,
-                                     &model, &err);
-    if (status != KS_OK)
-        fail_msg("%s", err.message);
-    return model;
-}
 
 /* Render into a fresh buffer; the caller releases it. */
 static ks_layout_text render(ks_model *model, ks_layout_options *options)
@@ -59,14 +49,6 @@ static const char *line_with(const char *text, const char *start, char *buf,
     }
     fail_msg("no line starting '%s'", start);
     return NULL;
-}
-
-static int period_of(ks_model *model, const char *id)
-{
-    int period;
-    ks_error err;
-    assert_int_equal(ks_period_lookup(model, id, &period, &err), KS_OK);
-    return period;
 }
 
 static void display_width(void **state)

@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "../support/model_cells.h"
 #include "../support/test_alloc.h"
 
 #include "kessan/kessan.h"
@@ -28,69 +29,6 @@ static ks_model *new_model(int first, int last)
     ks_error err;
     assert_int_equal(ks_model_new(&calendar, NULL, &model, &err), KS_OK);
     return model;
-}
-
-static int item_of(ks_model *model, const char *id)
-{
-    int item = ks_item_find(model, id);
-    assert_true(item >= 0);
-    return item;
-}
-
-static int period_of(ks_model *model, const char *id)
-{
-    int period = -1;
-    ks_error err;
-    assert_int_equal(ks_period_lookup(model, id, &period, &err), KS_OK);
-    return period;
-}
-
-static void add_input(ks_model *model, const char *id, ks_rule rule)
-{
-    ks_item_info info = { id, id, NULL, "JPY thousands", "is", NULL, NULL,
-                          rule };
-    ks_error err;
-    assert_int_equal(ks_item_add(model, &info, NULL, &err), KS_OK);
-}
-
-static void define(ks_model *model, const char *id, const char *formula,
-                   ks_rule rule)
-{
-    ks_item_info info = { id, id, NULL, "JPY thousands", "is", NULL, NULL,
-                          rule };
-    ks_error err;
-    ks_status status = ks_define(model, id, formula, &info, &err);
-    if (status != KS_OK)
-        fail_msg("define %s = %s: %s", id, formula, err.message);
-}
-
-static void report(ks_model *model, const char *id, const char *period,
-                   double number)
-{
-    ks_error err;
-    assert_int_equal(ks_set_input(model, item_of(model, id),
-                                  period_of(model, period), number,
-                                  KS_PROV_REPORTED, &err),
-                     KS_OK);
-}
-
-static ks_value get(ks_model *model, const char *id, const char *period)
-{
-    ks_value value;
-    ks_error err;
-    ks_status status = ks_get(model, item_of(model, id),
-                              period_of(model, period), &value, &err);
-    if (status != KS_OK)
-        fail_msg("get %s@%s: %s", id, period, err.message);
-    return value;
-}
-
-static double number(ks_model *model, const char *id, const char *period)
-{
-    ks_value value = get(model, id, period);
-    if (value.kind != KS_NUMBER)
-        fail_msg("%s@%s is not a number (kind %d)", id, period, value.kind);
-    return value.number;
 }
 
 /* ---- calendar --------------------------------------------------------------- */
@@ -241,37 +179,37 @@ static void test_summary_and_implied(void **state)
     add_input(model, "rev", KS_RULE_SUM);
     add_input(model, "cash", KS_RULE_LAST);
     /* the release: 9M02, 2Q02 and 3Q02 printed, 1Q02 not */
-    report(model, "rev", "9M02", 30981122);
-    report(model, "rev", "2Q02", 10568342);
-    report(model, "rev", "3Q02", 10563578);
-    report(model, "rev", "9M01", 27794839);
-    report(model, "rev", "3Q01", 9933634);
-    ks_value q1 = get(model, "rev", "1Q02");
+    report(model, "rev@9M02", 30981122);
+    report(model, "rev@2Q02", 10568342);
+    report(model, "rev@3Q02", 10563578);
+    report(model, "rev@9M01", 27794839);
+    report(model, "rev@3Q01", 9933634);
+    ks_value q1 = value_of(model, "rev@1Q02");
     assert_int_equal(q1.kind, KS_NUMBER);
     assert_int_equal(q1.provenance, KS_PROV_IMPLIED);
     assert_true(q1.number == 30981122.0 - 10568342.0 - 10563578.0);
-    ks_value h1 = get(model, "rev", "1H01");
+    ks_value h1 = value_of(model, "rev@1H01");
     assert_int_equal(h1.provenance, KS_PROV_IMPLIED);
     assert_true(h1.number == 27794839.0 - 9933634.0);
-    assert_int_equal(get(model, "rev", "1Q01").kind, KS_MISSING);
-    assert_int_equal(get(model, "rev", "FY02").kind, KS_MISSING);
-    assert_int_equal(get(model, "rev", "9M02").provenance, KS_PROV_REPORTED);
+    assert_int_equal(value_of(model, "rev@1Q01").kind, KS_MISSING);
+    assert_int_equal(value_of(model, "rev@FY02").kind, KS_MISSING);
+    assert_int_equal(value_of(model, "rev@9M02").provenance, KS_PROV_REPORTED);
     /* a forecast quarter flows into the year */
     ks_error err;
     assert_int_equal(ks_set(model, item_of(model, "rev"),
                             period_of(model, "4Q02"), 12500000, &err),
                      KS_OK);
-    ks_value fy = get(model, "rev", "FY02");
+    ks_value fy = value_of(model, "rev@FY02");
     assert_int_equal(fy.provenance, KS_PROV_COMPUTED);
     assert_true(fy.number == 30981122.0 + 12500000.0);
-    assert_true(number(model, "rev", "2H02") == 10563578.0 + 12500000.0);
+    assert_true(number_of(model, "rev@2H02") == 10563578.0 + 12500000.0);
     /* stocks take the last quarter; a year-end figure implies 4Q */
-    report(model, "cash", "3Q02", 4270613);
-    report(model, "cash", "FY01", 7000000);
-    assert_true(number(model, "cash", "9M02") == 4270613);
-    assert_int_equal(get(model, "cash", "4Q01").provenance, KS_PROV_IMPLIED);
-    assert_true(number(model, "cash", "4Q01") == 7000000);
-    assert_int_equal(get(model, "cash", "FY02").kind, KS_MISSING);
+    report(model, "cash@3Q02", 4270613);
+    report(model, "cash@FY01", 7000000);
+    assert_true(number_of(model, "cash@9M02") == 4270613);
+    assert_int_equal(value_of(model, "cash@4Q01").provenance, KS_PROV_IMPLIED);
+    assert_true(number_of(model, "cash@4Q01") == 7000000);
+    assert_int_equal(value_of(model, "cash@FY02").kind, KS_MISSING);
     /* a reported dash is missing, and reported */
     assert_int_equal(ks_set_input(model, item_of(model, "cash"),
                                   period_of(model, "1Q02"), __builtin_nan(""),
@@ -280,8 +218,8 @@ static void test_summary_and_implied(void **state)
     assert_int_equal(ks_set_missing(model, item_of(model, "cash"),
                                     period_of(model, "1Q02"), &err),
                      KS_OK);
-    assert_int_equal(get(model, "cash", "1Q02").kind, KS_MISSING);
-    assert_int_equal(get(model, "cash", "1Q02").provenance,
+    assert_int_equal(value_of(model, "cash@1Q02").kind, KS_MISSING);
+    assert_int_equal(value_of(model, "cash@1Q02").provenance,
                      KS_PROV_OVERRIDDEN);
     ks_model_free(model);
 }
@@ -297,40 +235,40 @@ static void test_formulas_and_recalc(void **state)
     define(model, "rev.total", "rev.a + rev.b", KS_RULE_SUM);
     define(model, "margin", "rev.a / rev.total", KS_RULE_FORMULA);
     define(model, "yoy", "rev.total / rev.total[-4] - 1", KS_RULE_FORMULA);
-    report(model, "rev.a", "3Q02", 300);
-    report(model, "rev.b", "3Q02", 100);
-    report(model, "rev.a", "3Q01", 200);
-    report(model, "rev.b", "3Q01", 120);
-    report(model, "rev.a", "9M02", 900);
-    report(model, "rev.b", "9M02", 300);
-    assert_true(number(model, "rev.total", "3Q02") == 400);
-    assert_true(number(model, "margin", "3Q02") == 0.75);
-    assert_true(number(model, "yoy", "3Q02") == 400.0 / 320.0 - 1);
-    assert_true(number(model, "rev.total", "9M02") == 1200);
-    assert_true(number(model, "margin", "9M02") == 0.75);
+    report(model, "rev.a@3Q02", 300);
+    report(model, "rev.b@3Q02", 100);
+    report(model, "rev.a@3Q01", 200);
+    report(model, "rev.b@3Q01", 120);
+    report(model, "rev.a@9M02", 900);
+    report(model, "rev.b@9M02", 300);
+    assert_true(number_of(model, "rev.total@3Q02") == 400);
+    assert_true(number_of(model, "margin@3Q02") == 0.75);
+    assert_true(number_of(model, "yoy@3Q02") == 400.0 / 320.0 - 1);
+    assert_true(number_of(model, "rev.total@9M02") == 1200);
+    assert_true(number_of(model, "margin@9M02") == 0.75);
     /* an input change recomputes its dependents */
     ks_error err;
     assert_int_equal(ks_set(model, item_of(model, "rev.b"),
                             period_of(model, "3Q02"), 200, &err),
                      KS_OK);
-    assert_true(number(model, "rev.total", "3Q02") == 500);
-    assert_true(number(model, "margin", "3Q02") == 0.6);
-    assert_true(number(model, "yoy", "3Q02") == 500.0 / 320.0 - 1);
-    assert_true(number(model, "rev.total", "3Q01") == 320);
+    assert_true(number_of(model, "rev.total@3Q02") == 500);
+    assert_true(number_of(model, "margin@3Q02") == 0.6);
+    assert_true(number_of(model, "yoy@3Q02") == 500.0 / 320.0 - 1);
+    assert_true(number_of(model, "rev.total@3Q01") == 320);
     /* an input on a formula item wins in its own cell only */
     assert_int_equal(ks_set(model, item_of(model, "rev.total"),
                             period_of(model, "4Q02"), 12500000, &err),
                      KS_OK);
-    assert_int_equal(get(model, "rev.total", "4Q02").provenance,
+    assert_int_equal(value_of(model, "rev.total@4Q02").provenance,
                      KS_PROV_OVERRIDDEN);
-    assert_true(number(model, "rev.total", "FY02") == 1200 + 12500000.0);
+    assert_true(number_of(model, "rev.total@FY02") == 1200 + 12500000.0);
     assert_int_equal(ks_clear(model, item_of(model, "rev.total"),
                               period_of(model, "4Q02"), &err),
                      KS_OK);
-    assert_int_equal(get(model, "rev.total", "4Q02").kind, KS_MISSING);
+    assert_int_equal(value_of(model, "rev.total@4Q02").kind, KS_MISSING);
     /* redefining changes the values */
     define(model, "margin", "rev.b / rev.total", KS_RULE_FORMULA);
-    assert_true(number(model, "margin", "3Q02") == 0.4);
+    assert_true(number_of(model, "margin@3Q02") == 0.4);
     ks_model_free(model);
 }
 
@@ -341,33 +279,33 @@ static void test_formula_on_reported_line(void **state)
     add_input(model, "rev", KS_RULE_SUM);
     add_input(model, "ratio", KS_RULE_FORMULA);
     add_input(model, "cost", KS_RULE_SUM);
-    report(model, "rev", "4Q02", 1000);
-    report(model, "cost", "9M02", 90);
-    report(model, "cost", "2Q02", 30);
-    report(model, "cost", "3Q02", 35);
-    report(model, "ratio", "4Q02", 0.5);
+    report(model, "rev@4Q02", 1000);
+    report(model, "cost@9M02", 90);
+    report(model, "cost@2Q02", 30);
+    report(model, "cost@3Q02", 35);
+    report(model, "ratio@4Q02", 0.5);
     define(model, "cost", "rev * ratio", KS_RULE_SUM);
     /* reported cells keep winning; the implied quarter stays implied */
-    assert_true(number(model, "cost", "3Q02") == 35);
-    assert_int_equal(get(model, "cost", "1Q02").provenance, KS_PROV_IMPLIED);
-    assert_true(number(model, "cost", "1Q02") == 25);
+    assert_true(number_of(model, "cost@3Q02") == 35);
+    assert_int_equal(value_of(model, "cost@1Q02").provenance, KS_PROV_IMPLIED);
+    assert_true(number_of(model, "cost@1Q02") == 25);
     /* the formula drives the quarter with no reported value */
-    assert_true(number(model, "cost", "4Q02") == 500);
-    assert_true(number(model, "cost", "FY02") == 590);
+    assert_true(number_of(model, "cost@4Q02") == 500);
+    assert_true(number_of(model, "cost@FY02") == 590);
     /* a changed reported figure moves the implied quarter and the year */
     ks_error err;
     assert_int_equal(ks_set(model, item_of(model, "cost"),
                             period_of(model, "9M02"), 100, &err),
                      KS_OK);
-    assert_true(number(model, "cost", "1Q02") == 35);
-    assert_true(number(model, "cost", "FY02") == 600);
+    assert_true(number_of(model, "cost@1Q02") == 35);
+    assert_true(number_of(model, "cost@FY02") == 600);
     ks_model *scenario = NULL;
     assert_int_equal(ks_scenario_new(model, "s", &scenario, &err), KS_OK);
     assert_int_equal(ks_set(scenario, item_of(model, "cost"),
                             period_of(model, "2Q02"), 20, &err),
                      KS_OK);
-    assert_true(number(scenario, "cost", "1Q02") == 45);
-    assert_true(number(model, "cost", "1Q02") == 35);
+    assert_true(number_of(scenario, "cost@1Q02") == 45);
+    assert_true(number_of(model, "cost@1Q02") == 35);
     ks_model_free(scenario);
     ks_model_free(model);
 }
@@ -378,25 +316,25 @@ static void test_growth_chain_and_cash_roll(void **state)
     ks_model *model = new_model(2001, 2003);
     add_input(model, "g", KS_RULE_FORMULA);
     define(model, "x", "x[-1] * (1 + g)", KS_RULE_SUM);
-    report(model, "x", "1Q01", 100);
+    report(model, "x@1Q01", 100);
     for (int i = 1; i < 12; i++) {
-        char id[8];
-        snprintf(id, sizeof id, "%dQ%02d", i % 4 + 1, 1 + i / 4);
-        report(model, "g", id, 0.1);
+        char name[16];
+        snprintf(name, sizeof name, "g@%dQ%02d", i % 4 + 1, 1 + i / 4);
+        report(model, name, 0.1);
     }
-    assert_true(number(model, "x", "4Q03") > 285.3 &&
-                number(model, "x", "4Q03") < 285.4);
+    assert_true(number_of(model, "x@4Q03") > 285.3 &&
+                number_of(model, "x@4Q03") < 285.4);
     /* cash_begin = cash_end[-1]; cash_end = cash_begin + change */
     add_input(model, "change", KS_RULE_SUM);
     add_input(model, "cash_end", KS_RULE_LAST);
     define(model, "cash_begin", "cash_end[-1]", KS_RULE_FORMULA);
     define(model, "cash_end", "cash_begin + change", KS_RULE_LAST);
-    report(model, "cash_end", "4Q01", 1000);
-    report(model, "change", "1Q02", 10);
-    report(model, "change", "2Q02", -30);
-    assert_true(number(model, "cash_begin", "1Q02") == 1000);
-    assert_true(number(model, "cash_end", "2Q02") == 980);
-    assert_true(number(model, "cash_begin", "2Q02") == 1010);
+    report(model, "cash_end@4Q01", 1000);
+    report(model, "change@1Q02", 10);
+    report(model, "change@2Q02", -30);
+    assert_true(number_of(model, "cash_begin@1Q02") == 1000);
+    assert_true(number_of(model, "cash_end@2Q02") == 980);
+    assert_true(number_of(model, "cash_begin@2Q02") == 1010);
     ks_model_free(model);
 }
 
@@ -407,8 +345,8 @@ static void test_cycles_refused(void **state)
     add_input(model, "c", KS_RULE_SUM);
     define(model, "a", "c + 1", KS_RULE_SUM);
     define(model, "b", "a * 2", KS_RULE_SUM);
-    report(model, "c", "3Q02", 1);
-    assert_true(number(model, "b", "3Q02") == 4);
+    report(model, "c@3Q02", 1);
+    assert_true(number_of(model, "b@3Q02") == 4);
     ks_error err;
     assert_int_equal(ks_define(model, "a", "b + 1", NULL, &err), KS_ECYCLE);
     assert_string_equal(err.message,
@@ -417,7 +355,7 @@ static void test_cycles_refused(void **state)
     ks_item_info info;
     ks_item_get(model, item_of(model, "a"), &info);
     assert_string_equal(info.formula, "c + 1");
-    assert_true(number(model, "b", "3Q02") == 4);
+    assert_true(number_of(model, "b@3Q02") == 4);
     assert_int_equal(ks_define(model, "z", "z + 1", NULL, &err), KS_ECYCLE);
     assert_non_null(strstr(err.message, "z -> z"));
     assert_int_equal(ks_item_find(model, "z"), -1);
@@ -441,23 +379,23 @@ static void test_error_values(void **state)
     define(model, "ratio", "a / b", KS_RULE_FORMULA);
     define(model, "uses", "ratio + 1", KS_RULE_FORMULA);
     define(model, "yoy", "a / a[-4] - 1", KS_RULE_FORMULA);
-    report(model, "a", "3Q02", 5);
-    report(model, "b", "3Q02", 0);
-    ks_value ratio = get(model, "ratio", "3Q02");
+    report(model, "a@3Q02", 5);
+    report(model, "b@3Q02", 0);
+    ks_value ratio = value_of(model, "ratio@3Q02");
     assert_int_equal(ratio.kind, KS_ERROR);
     assert_string_equal(ratio.error, "division by zero in ratio@3Q02");
-    ks_value uses = get(model, "uses", "3Q02");
+    ks_value uses = value_of(model, "uses@3Q02");
     assert_int_equal(uses.kind, KS_ERROR);
     assert_string_equal(uses.error, "division by zero in ratio@3Q02");
-    ks_value yoy = get(model, "yoy", "3Q01");
+    ks_value yoy = value_of(model, "yoy@3Q01");
     assert_int_equal(yoy.kind, KS_ERROR);
     assert_string_equal(yoy.error,
                         "offset before the first period in yoy@3Q01");
-    assert_int_equal(get(model, "ratio", "2Q02").kind, KS_MISSING);
+    assert_int_equal(value_of(model, "ratio@2Q02").kind, KS_MISSING);
     /* an overflow is an error, not an infinity */
-    report(model, "a", "1Q02", 1e300);
-    report(model, "b", "1Q02", 1e-300);
-    ks_value big = get(model, "ratio", "1Q02");
+    report(model, "a@1Q02", 1e300);
+    report(model, "b@1Q02", 1e-300);
+    ks_value big = value_of(model, "ratio@1Q02");
     assert_int_equal(big.kind, KS_ERROR);
     assert_string_equal(big.error, "overflow in ratio@1Q02");
     ks_model_free(model);
@@ -466,7 +404,9 @@ static void test_error_values(void **state)
 static void expect_error_value(ks_model *model, const char *id,
                                const char *period, const char *text)
 {
-    ks_value value = get(model, id, period);
+    char name[64];
+    snprintf(name, sizeof name, "%s@%s", id, period);
+    ks_value value = value_of(model, name);
     if (value.kind != KS_ERROR || strcmp(value.error, text) != 0)
         fail_msg("%s@%s: expected the error '%s', got kind %d (%s, %g)", id,
                  period, text, (int)value.kind,
@@ -497,21 +437,21 @@ static void test_no_infinity_in_the_model(void **state)
             assert_non_null(strstr(err.message, "x@1Q02"));
         }
     }
-    assert_int_equal(get(model, "x", "1Q02").kind, KS_MISSING);
-    report(model, "x", "1Q02", 1e308);
-    report(model, "x", "2Q02", 1.7976931348623157e308);
-    report(model, "x", "3Q02", 4.9e-324);
-    report(model, "x", "4Q02", -1e308);
+    assert_int_equal(value_of(model, "x@1Q02").kind, KS_MISSING);
+    report(model, "x@1Q02", 1e308);
+    report(model, "x@2Q02", 1.7976931348623157e308);
+    report(model, "x@3Q02", 4.9e-324);
+    report(model, "x@4Q02", -1e308);
     expect_error_value(model, "x", "1H02", "overflow in x@1H02");
     expect_error_value(model, "x", "9M02", "overflow in x@9M02");
     expect_error_value(model, "x", "FY02", "overflow in x@FY02");
-    assert_true(get(model, "x", "2H02").number == -1e308);
+    assert_true(value_of(model, "x@2H02").number == -1e308);
     expect_error_value(model, "y", "1Q02", "overflow in y@1Q02");
     expect_error_value(model, "y", "2Q02", "overflow in y@2Q02");
     expect_error_value(model, "y", "4Q02", "overflow in y@4Q02");
     expect_error_value(model, "z", "1H02", "overflow in z@1H02");
     expect_error_value(model, "z", "FY02", "overflow in z@FY02");
-    assert_true(get(model, "z", "2Q02").number == 1.7976931348623157e308);
+    assert_true(value_of(model, "z@2Q02").number == 1.7976931348623157e308);
 
     /* a scenario's own overrides overflow the same way */
     ks_model *scenario = NULL;
@@ -545,25 +485,25 @@ static void test_scenarios(void **state)
     ks_model *model = new_model(2001, 2002);
     add_input(model, "a", KS_RULE_SUM);
     define(model, "double", "a * 2", KS_RULE_SUM);
-    report(model, "a", "1Q02", 1);
-    report(model, "a", "3Q02", 10);
+    report(model, "a@1Q02", 1);
+    report(model, "a@3Q02", 10);
     ks_model *low = NULL;
     ks_error err;
     assert_int_equal(ks_scenario_new(model, "low", &low, &err), KS_OK);
     assert_true(ks_model_is_scenario(low));
     assert_string_equal(ks_model_name(low), "low");
-    assert_true(number(low, "double", "3Q02") == 20);
+    assert_true(number_of(low, "double@3Q02") == 20);
     assert_int_equal(ks_set(low, item_of(model, "a"), period_of(model, "3Q02"),
                             3, &err),
                      KS_OK);
-    assert_true(number(low, "double", "3Q02") == 6);
-    assert_int_equal(get(low, "double", "9M02").kind, KS_MISSING);
-    assert_int_equal(get(low, "a", "3Q02").provenance, KS_PROV_OVERRIDDEN);
-    assert_true(number(model, "double", "3Q02") == 20);
+    assert_true(number_of(low, "double@3Q02") == 6);
+    assert_int_equal(value_of(low, "double@9M02").kind, KS_MISSING);
+    assert_int_equal(value_of(low, "a@3Q02").provenance, KS_PROV_OVERRIDDEN);
+    assert_true(number_of(model, "double@3Q02") == 20);
     /* a base change shows through where the scenario did not override */
-    report(model, "a", "2Q02", 100);
-    assert_true(number(low, "double", "2Q02") == 200);
-    assert_true(number(low, "double", "9M02") == 208);
+    report(model, "a@2Q02", 100);
+    assert_true(number_of(low, "double@2Q02") == 200);
+    assert_true(number_of(low, "double@9M02") == 208);
     /* formulas belong to the base */
     assert_int_equal(ks_define(low, "x", "a", NULL, &err), KS_EMISUSE);
     /* a hundred scenarios */
@@ -577,10 +517,10 @@ static void test_scenarios(void **state)
                          KS_OK);
     }
     for (int i = 0; i < 100; i++)
-        assert_true(number(many[i], "double", "3Q02") == 2.0 * i);
+        assert_true(number_of(many[i], "double@3Q02") == 2.0 * i);
     /* the base dies only with its last scenario */
     ks_model_free(model);
-    assert_true(number(low, "double", "3Q02") == 6);
+    assert_true(number_of(low, "double@3Q02") == 6);
     for (int i = 0; i < 100; i++)
         ks_model_free(many[i]);
     ks_model_free(low);
@@ -617,10 +557,10 @@ static void test_explain(void **state)
     add_input(model, "a", KS_RULE_SUM);
     add_input(model, "b", KS_RULE_SUM);
     define(model, "total", "a + b", KS_RULE_SUM);
-    report(model, "a", "3Q02", 1);
-    report(model, "b", "3Q02", 2);
-    report(model, "a", "9M02", 10);
-    report(model, "a", "2Q02", 4);
+    report(model, "a@3Q02", 1);
+    report(model, "b@3Q02", 2);
+    report(model, "a@9M02", 10);
+    report(model, "a@2Q02", 4);
     ks_explain_node *node = NULL;
     ks_error err;
     assert_int_equal(ks_explain(model, item_of(model, "total"),

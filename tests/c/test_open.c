@@ -21,20 +21,12 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "../support/model_cells.h"
 #include "../support/test_alloc.h"
 #include "kessan/kessan.h"
 #include "model/model.h"
 
 #define FIXTURE "tests/data/csv/model"
-
-static ks_model *open_ok(const char *directory)
-{
-    ks_model *model = NULL;
-    ks_error err;
-    if (ks_model_open(directory, NULL, &model, &err) != KS_OK)
-        fail_msg("%s", err.message);
-    return model;
-}
 
 static ks_value get(ks_model *model, const char *at, int *is_input)
 {
@@ -52,16 +44,14 @@ static ks_value get(ks_model *model, const char *at, int *is_input)
 static const ks_printed *printed(ks_model *model, const char *at,
                                  ks_measure measure)
 {
-    int item, period;
-    ks_error err;
-    assert_int_equal(ks_cell_lookup(model, at, &item, &period, &err), KS_OK);
-    return ks_printed_find(model, item, period, measure);
+    ks_cell_ref ref = cell(model, at);
+    return ks_printed_find(model, ref.item, ref.period, measure);
 }
 
 static void test_open_fixture(void **state)
 {
     (void)state;
-    ks_model *model = open_ok(FIXTURE);
+    ks_model *model = open_model(FIXTURE, NULL);
     assert_int_equal(ks_item_count(model), 4);
     ks_item_info info;
     assert_int_equal(ks_item_get(model, 1, &info), KS_OK);
@@ -134,7 +124,7 @@ static void test_open_fixture(void **state)
 static void test_open_release(void **state)
 {
     (void)state;
-    ks_model *model = open_ok("data/iij");
+    ks_model *model = open_model("data/iij", NULL);
     /* Total revenues, three months ended Dec. 31, 2002, as printed */
     assert_true(get(model, "rev.total@3Q02", NULL).number == 10563578.0);
     assert_true(ks_printed_count(model) > 0);
@@ -246,7 +236,7 @@ static void test_open_errors(void **state)
     for (size_t i = 0; i < sizeof open_cases / sizeof open_cases[0]; i++) {
         const open_case *c = &open_cases[i];
         make_good(directory);
-        ks_model *check = open_ok(directory);
+        ks_model *check = open_model(directory, NULL);
         ks_model_free(check);
         write_file(directory, c->file, c->text);
         ks_model *model = (ks_model *)&model;
@@ -285,7 +275,7 @@ static void test_open_not_a_model(void **state)
     assert_non_null(strstr(err.message, "settings.csv: "));
     /* the two required files alone make a model */
     write_file(no_settings, "settings.csv", good_settings);
-    model = open_ok(no_settings);
+    model = open_model(no_settings, NULL);
     assert_int_equal(ks_item_count(model), 3);
     ks_model_free(model);
 }
@@ -397,7 +387,7 @@ static void test_open_not_regular(void **state)
     snprintf(link, sizeof link, "%s/values.csv", directory);
     assert_int_equal(rename(link, target), 0);
     assert_int_equal(symlink("real-values.csv", link), 0);
-    ks_model *model = open_ok(directory);
+    ks_model *model = open_model(directory, NULL);
     assert_true(get(model, "rev.total@3Q02", NULL).number == 5);
     ks_model_free(model);
     remove_odd(directory, "values.csv");
@@ -456,7 +446,7 @@ static void test_open_interrupted(void **state)
                      "rev.total,2Q02,%d,scenario-number-%d\n", i, i, i, i);
     assert_int_equal(fclose(out), 0);
     assert_true(interrupt_each_poll(directory) >= 9);
-    ks_model *model = open_ok(directory);
+    ks_model *model = open_model(directory, NULL);
     assert_int_equal(ks_saved_scenario_count(model), 3000);
     ks_model_free(model);
     /* 600 formulas: a poll every 256 compiled */
@@ -471,7 +461,7 @@ static void test_open_interrupted(void **state)
     assert_int_equal(fclose(out), 0);
     write_file(many, "values.csv", "item,period,value\n");
     assert_true(interrupt_each_poll(many) >= 7);
-    model = open_ok(many);
+    model = open_model(many, NULL);
     assert_int_equal(ks_item_count(model), 601);
     ks_model_free(model);
 }

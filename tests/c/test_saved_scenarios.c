@@ -25,6 +25,7 @@
 #include <cmocka.h>
 
 #include "../support/dir_entries.h"
+#include "../support/model_cells.h"
 #include "../support/test_alloc.h"
 #include "kessan/kessan.h"
 
@@ -38,15 +39,6 @@ static const ks_allocator counting = { .realloc_fn = test_alloc_realloc, .user_d
 
 /* ---- helpers ------------------------------------------------------------- */
 
-static ks_model *open_model(const char *directory, const ks_allocator *alloc)
-{
-    ks_model *model = NULL;
-    ks_error err;
-    if (ks_model_open(directory, alloc, &model, &err) != KS_OK)
-        fail_msg("%s", err.message);
-    return model;
-}
-
 static ks_model *scenario(ks_model *model, const char *name)
 {
     ks_model *handle = NULL;
@@ -54,17 +46,6 @@ static ks_model *scenario(ks_model *model, const char *name)
     if (ks_scenario_new(model, name, &handle, &err) != KS_OK)
         fail_msg("%s", err.message);
     return handle;
-}
-
-static ks_value get(ks_model *model, const char *cell)
-{
-    int item, period;
-    ks_error err;
-    ks_value value;
-    if (ks_cell_lookup(model, cell, &item, &period, &err) != KS_OK
-        || ks_get(model, item, period, &value, &err) != KS_OK)
-        fail_msg("%s: %s", cell, err.message);
-    return value;
 }
 
 /* A number read from the fixture's values.csv as the engine reads it. */
@@ -75,15 +56,6 @@ static double figure(const char *text)
     assert_int_equal(ks_parse_number(text, strlen(text), &number, &missing,
                                      &decimals), 0);
     return number;
-}
-
-static void set(ks_model *model, const char *cell, double number)
-{
-    int item, period;
-    ks_error err;
-    if (ks_cell_lookup(model, cell, &item, &period, &err) != KS_OK
-        || ks_set(model, item, period, number, &err) != KS_OK)
-        fail_msg("%s: %s", cell, err.message);
 }
 
 static void copy_file(const char *from, const char *to)
@@ -194,23 +166,23 @@ static void test_open_reads_saved(void **state)
     assert_null(ks_saved_scenario_name(model, 2));
 
     ks_model *low = scenario(model, "low");
-    ks_value value = get(low, "rev.a@3Q02");
+    ks_value value = value_of(low, "rev.a@3Q02");
     assert_int_equal(value.kind, KS_NUMBER);
     assert_true(value.number == figure("150"));
     assert_int_equal(value.provenance, KS_PROV_OVERRIDDEN);
-    assert_int_equal(get(low, "rev.b@4Q02").kind, KS_MISSING);
+    assert_int_equal(value_of(low, "rev.b@4Q02").kind, KS_MISSING);
     /* the base keeps its reported figure and has no 4Q02 */
-    value = get(model, "rev.a@3Q02");
+    value = value_of(model, "rev.a@3Q02");
     assert_true(value.number == figure("160"));
     assert_int_equal(value.provenance, KS_PROV_REPORTED);
-    assert_int_equal(get(model, "rev.a@4Q02").kind, KS_MISSING);
+    assert_int_equal(value_of(model, "rev.a@4Q02").kind, KS_MISSING);
     /* an override flows into the longer periods */
-    ks_value low_fy = get(low, "rev.a@FY02");
-    ks_value low_9m = get(low, "rev.a@9M02");
+    ks_value low_fy = value_of(low, "rev.a@FY02");
+    ks_value low_9m = value_of(low, "rev.a@9M02");
     assert_true(low_fy.number == low_9m.number + figure("155"));
 
     ks_model *high = scenario(model, "high");
-    value = get(high, "op_income@1Q02");
+    value = value_of(high, "op_income@1Q02");
     assert_true(value.number == figure("(12.5)"));
     /* a scenario never saved starts empty */
     ks_model *other = scenario(model, "other");
@@ -226,9 +198,9 @@ static void test_handle_is_a_copy(void **state)
     (void)state;
     ks_model *model = open_model(FIXTURE, NULL);
     ks_model *low = scenario(model, "low");
-    set(low, "rev.a@3Q02", 1.0);
+    put(low, "rev.a@3Q02", 1.0);
     ks_model *again = scenario(model, "low");
-    assert_true(get(again, "rev.a@3Q02").number == figure("150"));
+    assert_true(value_of(again, "rev.a@3Q02").number == figure("150"));
     ks_model_free(again);
     ks_model_free(low);
     ks_model_free(model);
@@ -244,15 +216,15 @@ static void test_save(void **state)
     assert_int_equal(ks_cell_lookup(model, "cost.total@4Q02", &item, &period,
                                     &err), KS_OK);
     assert_int_equal(ks_clear(low, item, period, &err), KS_OK);
-    set(low, "rev.b@3Q02", 0.1);
+    put(low, "rev.b@3Q02", 0.1);
     assert_int_equal(ks_scenario_save(low, &err), KS_OK);
     ks_model *again = scenario(model, "low");
     assert_same_cells(low, again, "saved low");
-    assert_int_equal(get(again, "cost.total@4Q02").kind, KS_MISSING);
+    assert_int_equal(value_of(again, "cost.total@4Q02").kind, KS_MISSING);
     ks_model_free(again);
 
     ks_model *mid = scenario(model, "mid");
-    set(mid, "rev.a@4Q02", 165);
+    put(mid, "rev.a@4Q02", 165);
     assert_int_equal(ks_scenario_save(mid, &err), KS_OK);
     assert_int_equal(ks_saved_scenario_count(model), 3);
     assert_string_equal(ks_saved_scenario_name(model, 2), "mid");
@@ -298,8 +270,8 @@ static void round_trip(int inputs_only, const char *name)
     ks_model *model = open_model(FIXTURE, NULL);
     /* a saved value with every bit significant, and a negative zero */
     ks_model *low = scenario(model, "low");
-    set(low, "rev.b@3Q02", 0.1 + 0.2);
-    set(low, "bs.cash@4Q02", -0.0);
+    put(low, "rev.b@3Q02", 0.1 + 0.2);
+    put(low, "bs.cash@4Q02", -0.0);
     ks_error err;
     assert_int_equal(ks_scenario_save(low, &err), KS_OK);
     ks_model_free(low);
@@ -399,10 +371,10 @@ static void test_failed_import_changes_nothing(void **state)
                      KS_OK);
     assert_int_equal(ks_saved_scenario_count(model), 3);
     ks_model *low = scenario(model, "low");
-    assert_true(get(low, "rev.a@3Q02").number == 1.0);
+    assert_true(value_of(low, "rev.a@3Q02").number == 1.0);
     /* merged: low keeps what the file does not name */
-    assert_true(get(low, "rev.a@4Q02").number == figure("155"));
-    assert_true(get(model, "rev.b@4Q02").number == 3.0);
+    assert_true(value_of(low, "rev.a@4Q02").number == figure("155"));
+    assert_true(value_of(model, "rev.b@4Q02").number == 3.0);
     ks_model_free(low);
     ks_model_free(before);
     ks_model_free(model);
@@ -530,9 +502,9 @@ static void test_many_scenarios_open(void **state)
         assert_string_equal(ks_saved_scenario_name(model, i), name);
     }
     ks_model *last = scenario(model, "s19999");
-    assert_true(get(last, "rev.a@1Q02").number == 19999);
-    assert_true(get(last, "rev.b@2Q02").number == 20000);
-    assert_true(get(last, "rev.a@1Q01").number == 100);
+    assert_true(value_of(last, "rev.a@1Q02").number == 19999);
+    assert_true(value_of(last, "rev.b@2Q02").number == 20000);
+    assert_true(value_of(last, "rev.a@1Q01").number == 100);
     ks_model_free(last);
     /* importing the same file again merges into the same 20,000 */
     char path[700];
@@ -606,7 +578,7 @@ static long interrupt_import(const char *path, int with_scenarios)
             if (poll.calls >= k)
                 fail_msg("mode %d: a poll that fired (%ld of %ld) went "
                          "unheeded", with_scenarios, k, poll.calls);
-            assert_true(get(model, "rev.a@3Q02").number == 4096);
+            assert_true(value_of(model, "rev.a@3Q02").number == 4096);
             ks_model_free(model);
             ks_model_free(reference);
             assert_int_equal(counts.live, 0);
@@ -617,9 +589,9 @@ static long interrupt_import(const char *path, int with_scenarios)
         assert_true(poll.calls == k); /* stopped at the poll that fired */
         assert_non_null(strstr(err.message, "interrupted while "));
         assert_same_scenarios(reference, model);
-        assert_true(get(model, "rev.a@3Q02").number
-                    == get(reference, "rev.a@3Q02").number);
-        assert_int_equal(get(model, "rev.a@3Q02").provenance,
+        assert_true(value_of(model, "rev.a@3Q02").number
+                    == value_of(reference, "rev.a@3Q02").number);
+        assert_int_equal(value_of(model, "rev.a@3Q02").provenance,
                          KS_PROV_REPORTED);
         ks_model_free(model);
         ks_model_free(reference);

@@ -24,6 +24,7 @@
 
 #include <cmocka.h>
 
+#include "../support/model_cells.h"
 #include "../support/test_alloc.h"
 
 #include "kessan/kessan.h"
@@ -33,42 +34,6 @@
 #define TRIALS 200000
 
 /* ---- helpers --------------------------------------------------------------- */
-
-static void add_input(ks_model *model, const char *id, ks_rule rule)
-{
-    ks_item_info info = { id, id, NULL, NULL, "is", NULL, NULL, rule };
-    ks_error err;
-    assert_int_equal(ks_item_add(model, &info, NULL, &err), KS_OK);
-}
-
-static void define(ks_model *model, const char *id, const char *formula,
-                   ks_rule rule)
-{
-    ks_item_info info = { id, id, NULL, NULL, "is", NULL, NULL, rule };
-    ks_error err;
-    if (ks_define(model, id, formula, &info, &err) != KS_OK)
-        fail_msg("define %s = %s: %s", id, formula, err.message);
-}
-
-static void report(ks_model *model, const char *cell, double number)
-{
-    int item, period;
-    ks_error err;
-    assert_int_equal(ks_cell_lookup(model, cell, &item, &period, &err), KS_OK);
-    assert_int_equal(ks_set_input(model, item, period, number,
-                                  KS_PROV_REPORTED, &err), KS_OK);
-}
-
-static double value_of(ks_model *model, const char *cell)
-{
-    int item, period;
-    ks_error err;
-    ks_value value;
-    assert_int_equal(ks_cell_lookup(model, cell, &item, &period, &err), KS_OK);
-    assert_int_equal(ks_get(model, item, period, &value, &err), KS_OK);
-    assert_int_equal(value.kind, KS_NUMBER);
-    return value.number;
-}
 
 /* x, y: inputs reported for 1Q..3Q02; z = 2x + 3y - 5; w = x / y; d: an
  * input with nothing reported (a driver); ab = a * b for the copula. */
@@ -277,7 +242,7 @@ static void test_indicator_negative_and_gaps(void **state)
     assert_int_equal(histogram_total(result, 2), numbers);
 
     /* a cell no draw reaches: one value in every block, counted at once */
-    double z = value_of(model, "z@3Q02");
+    double z = number_of(model, "z@3Q02");
     assert_true(ks_sim_min(result, 3) == z && ks_sim_max(result, 3) == z);
     assert_int_equal(ks_sim_percentile(result, 3, 50, &got, NULL), KS_OK);
     assert_true(got == z);
@@ -308,7 +273,7 @@ static void test_linear_model(void **state)
     assert_true(fabs(ks_sim_mean(result, 0) - mean_z) < 5 * sd_z / sqrt(TRIALS));
     assert_true(fabs(ks_sim_sd(result, 0) - sd_z) < 0.02 * sd_z);
     /* FY = the 9M the model computes + 4Q, trial by trial */
-    double nine = value_of(model, "z@9M02");
+    double nine = number_of(model, "z@9M02");
     assert_true(fabs(ks_sim_mean(result, 1) - nine - ks_sim_mean(result, 0)) < 1e-6);
     assert_true(fabs(ks_sim_sd(result, 1) - ks_sim_sd(result, 0)) < 1e-6);
     /* an input row: FY = 1Q + 2Q + 3Q + the drawn 4Q; 2H = 3Q + 4Q */
@@ -317,7 +282,7 @@ static void test_linear_model(void **state)
     assert_true(fabs(ks_sim_mean(result, 3) - 102 - ey) < 5 * sqrt(vy / TRIALS));
     /* a draw overrides a formula; a cell no draw reaches is the model's */
     assert_true(ks_sim_mean(result, 4) == 7 && ks_sim_sd(result, 4) == 0);
-    assert_true(ks_sim_mean(result, 6) == value_of(model, "z@3Q02"));
+    assert_true(ks_sim_mean(result, 6) == number_of(model, "z@3Q02"));
     /* w@4Q02 = x / y per trial: positive, never invalid */
     assert_int_equal(ks_sim_invalid(result, 5), 0);
     assert_true(ks_sim_min(result, 5) > 0);

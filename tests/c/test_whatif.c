@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "../support/model_cells.h"
 #include "../support/test_alloc.h"
 
 #include "kessan/kessan.h"
@@ -26,60 +27,6 @@
 
 /* ---- models ------------------------------------------------------------------ */
 
-static void add_item(ks_model *model, const char *id, const char *formula)
-{
-    ks_item_info info = { id, id, NULL, "JPY thousands", "is", NULL, NULL,
-                          KS_RULE_SUM };
-    ks_error err;
-    ks_status status = formula ? ks_define(model, id, formula, &info, &err)
-                               : ks_item_add(model, &info, NULL, &err);
-    if (status != KS_OK)
-        fail_msg("item %s: %s", id, err.message);
-}
-
-static ks_cell_ref cell(ks_model *model, const char *name)
-{
-    ks_cell_ref ref;
-    ks_error err;
-    if (ks_cell_lookup(model, name, &ref.item, &ref.period, &err) != KS_OK)
-        fail_msg("cell %s: %s", name, err.message);
-    return ref;
-}
-
-static void put(ks_model *model, const char *name, double number)
-{
-    ks_cell_ref ref = cell(model, name);
-    ks_error err;
-    assert_int_equal(ks_set(model, ref.item, ref.period, number, &err), KS_OK);
-}
-
-static void report(ks_model *model, const char *name, double number)
-{
-    ks_cell_ref ref = cell(model, name);
-    ks_error err;
-    assert_int_equal(ks_set_input(model, ref.item, ref.period, number,
-                                  KS_PROV_REPORTED, &err),
-                     KS_OK);
-}
-
-static ks_value value_of(ks_model *model, const char *name)
-{
-    ks_cell_ref ref = cell(model, name);
-    ks_value value;
-    ks_error err;
-    if (ks_get(model, ref.item, ref.period, &value, &err) != KS_OK)
-        fail_msg("get %s: %s", name, err.message);
-    return value;
-}
-
-static double number_of(ks_model *model, const char *name)
-{
-    ks_value value = value_of(model, name);
-    if (value.kind != KS_NUMBER)
-        fail_msg("%s is not a number (kind %d)", name, value.kind);
-    return value.number;
-}
-
 /* x (an input), and y, q, r, inv of it; a, b, c and out for tables. */
 static ks_model *build(const ks_allocator *alloc)
 {
@@ -87,16 +34,16 @@ static ks_model *build(const ks_allocator *alloc)
     ks_model *model = NULL;
     ks_error err;
     assert_int_equal(ks_model_new(&calendar, alloc, &model, &err), KS_OK);
-    add_item(model, "x", NULL);
-    add_item(model, "y", "3 * x - 12");        /* root 4                   */
-    add_item(model, "q", "x * x - 2");         /* roots +-sqrt(2)          */
-    add_item(model, "r", "x * x + 1");         /* never 0                  */
-    add_item(model, "inv", "1 / x - 0.5");     /* root 2, error at 0       */
-    add_item(model, "a", NULL);
-    add_item(model, "b", NULL);
-    add_item(model, "c", NULL);
-    add_item(model, "out", "a * b - a / b + 10 * c");
-    add_item(model, "out2", "a + b");
+    add_input(model, "x", KS_RULE_SUM);
+    define(model, "y", "3 * x - 12", KS_RULE_SUM); /* root 4 */
+    define(model, "q", "x * x - 2", KS_RULE_SUM); /* roots +-sqrt(2) */
+    define(model, "r", "x * x + 1", KS_RULE_SUM); /* never 0 */
+    define(model, "inv", "1 / x - 0.5", KS_RULE_SUM); /* root 2, error at 0 */
+    add_input(model, "a", KS_RULE_SUM);
+    add_input(model, "b", KS_RULE_SUM);
+    add_input(model, "c", KS_RULE_SUM);
+    define(model, "out", "a * b - a / b + 10 * c", KS_RULE_SUM);
+    define(model, "out2", "a + b", KS_RULE_SUM);
     report(model, "x@4Q02", 1);
     report(model, "a@4Q02", 3);
     report(model, "b@4Q02", 2);
@@ -272,11 +219,11 @@ static void test_goalseek_error_at_probe(void **state)
 static ks_model *build_jumps(void)
 {
     ks_model *model = build(NULL);
-    add_item(model, "step", "if(x > 150, 1, -1)");
-    add_item(model, "rnd", "round(x)");
-    add_item(model, "pole", "1 / (x * x - 22500.5)"); /* never 1/0 */
-    add_item(model, "flat", "0 * x + 5");
-    add_item(model, "steep", "1e12 * (x - 150.123456789)");
+    define(model, "step", "if(x > 150, 1, -1)", KS_RULE_SUM);
+    define(model, "rnd", "round(x)", KS_RULE_SUM);
+    define(model, "pole", "1 / (x * x - 22500.5)", KS_RULE_SUM); /* never 1/0 */
+    define(model, "flat", "0 * x + 5", KS_RULE_SUM);
+    define(model, "steep", "1e12 * (x - 150.123456789)", KS_RULE_SUM);
     return model;
 }
 
