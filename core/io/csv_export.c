@@ -7,69 +7,26 @@
  * device written in place.  Missing and error cells (and a number that
  * is not finite) are written with an empty value.  ks_export_rows writes
  * the rows to a stream already open (saved_csv.c puts a model's and its
- * saved scenarios' rows in one file that way).
+ * saved scenarios' rows in one file that way; ks_export_csv_stream, the
+ * public form, standard output).  Fields are quoted and numbers written by
+ * text.h, so the same whatever the locale.
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include <errno.h>
-#include <locale.h>
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "base/alloc.h"
+#include "base/error.h"
 #include "io/atomic_file.h"
 #include "io/csv_export.h"
-#include "base/error.h"
+#include "kessan/text.h"
 #include "model/model.h"
 
 typedef struct export_file {
     ks_model *model;
-    FILE *out;        /* where the rows go                                */
+    ks_text_sink out; /* where the rows go                                */
 } export_file;
-
-/* ---- writing fields ----------------------------------------------------- */
-
-static int needs_quotes(const char *text)
-{
-    if (!*text)
-        return 0;
-    if (text[0] == ' ' || text[0] == '\t' || text[strlen(text) - 1] == ' '
-        || text[strlen(text) - 1] == '\t')
-        return 1;
-    return strpbrk(text, ",\"\r\n") != NULL;
-}
-
-static void write_field(FILE *out, const char *text)
-{
-    if (!needs_quotes(text)) {
-        fputs(text, out);
-        return;
-    }
-    fputc('"', out);
-    for (const char *c = text; *c; c++) {
-        if (*c == '"')
-            fputc('"', out);
-        fputc(*c, out);
-    }
-    fputc('"', out);
-}
-
-/* "%.17g" with a '.' whatever the C library's locale says. */
-static void format_number(double number, char *buffer, size_t size)
-{
-    snprintf(buffer, size, "%.17g", number);
-    const char *point = localeconv()->decimal_point;
-    if (!point || strcmp(point, ".") == 0)
-        return;
-    char *at = strstr(buffer, point);
-    if (!at)
-        return;
-    size_t skip = strlen(point);
-    *at = '.';
-    memmove(at + 1, at + skip, strlen(at + skip) + 1);
-}
 
 static ks_status write_cell(export_file *file, int item, const char *item_id,
                             int period, const ks_export_options *options,
@@ -85,14 +42,11 @@ static ks_status write_cell(export_file *file, int item, const char *item_id,
     ks_period_id(file->model, period, period_id, sizeof period_id);
     char number[40] = "";
     if (value.kind == KS_NUMBER && isfinite(value.number))
-        format_number(value.number, number, sizeof number);
-    write_field(file->out, item_id);
-    fprintf(file->out, ",%s,%s", period_id, number);
-    if (options->with_scenario_column) {
-        fputc(',', file->out);
-        write_field(file->out, ks_model_name(file->model));
-    }
-    fputc('\n', file->out);
+        ks_snprintf_c(number, sizeof number, "%.17g", value.number);
+    const char *fields[] = { item_id, period_id, number,
+                             ks_model_name(file->model) };
+    ks_text_csv_row(&file->out, fields, options->with_scenario_column ? 4 : 3,
+                    "\n");
     return KS_OK;
 }
 
@@ -101,9 +55,9 @@ static ks_status write_rows(export_file *file,
                             ks_error *err)
 {
     if (header)
-        fputs(options->with_scenario_column ? "item,period,value,scenario\n"
-                                            : "item,period,value\n",
-              file->out);
+        ks_text_puts(&file->out, options->with_scenario_column
+                                     ? "item,period,value,scenario\n"
+                                     : "item,period,value\n");
     int items = ks_item_count(file->model);
     int periods = ks_period_count(file->model);
     for (int item = 0; item < items; item++) {
@@ -123,8 +77,17 @@ ks_status ks_export_rows(ks_model *model, FILE *out,
                          ks_error *err)
 {
     static const ks_export_options defaults = { 0, 0 };
-    export_file file = { model, out };
+    export_file file = { model, ks_text_sink_stream(out) };
     return write_rows(&file, options ? options : &defaults, header, err);
+}
+
+ks_status ks_export_csv_stream(ks_model *model, FILE *out,
+                               const ks_export_options *options,
+                               ks_error *err)
+{
+    if (!model || !out)
+        return ks_error_set(err, KS_EINVAL, "no model or stream to export");
+    return ks_export_rows(model, out, options, 1, err);
 }
 
 ks_status ks_export_csv(ks_model *model, const char *path,

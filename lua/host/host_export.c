@@ -2,14 +2,13 @@
  * host_export.c -- `kessan export MODEL [--scenario S] [--out FILE]`: write
  * every cell of a model (or of the saved scenario S as it sees the model,
  * with a scenario column) as the long-form values CSV, to FILE or to
- * standard output (straight, as it is written; to FILE atomically, through
- * the core's atomic file).  It calls the core directly; no Lua state is
- * needed.
+ * standard output (straight, as it is written, ks_export_csv_stream; to
+ * FILE atomically, ks_export_csv).  It calls the core directly; no Lua
+ * state is needed.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "io/csv_export.h"
 #include "host/host.h"
 #include "host/host_options.h"
 #include "kessan/kessan.h"
@@ -20,16 +19,6 @@ typedef struct host_export_args {
     const char *out;
     int inputs_only;
 } host_export_args;
-
-/* Straight to standard output: no temporary file.  A write that fails
- * (a full disk, /dev/full) is reported at exit, with status 1, as for
- * every command (host_main.c); what reached the stream before it stays. */
-static ks_status host_export_stdout(ks_model *model,
-                                    const ks_export_options *options,
-                                    ks_error *err)
-{
-    return ks_export_rows(model, stdout, options, 1, err);
-}
 
 /* Scenario S of the model as saved in it ("base": the model itself); an
  * unknown name is "MODEL: no scenario 'S' (did you mean 'low'?)". */
@@ -64,8 +53,12 @@ static int host_export_model(const host_export_args *args)
         ks_export_options options = {args->scenario != NULL,
                                      args->inputs_only};
         ks_model *target = scenario ? scenario : model;
+        /* on standard output a write that fails (a full disk, /dev/full)
+         * is reported at exit, with status 1, as for every command
+         * (host_main.c); what reached the stream before it stays */
         status = args->out ? ks_export_csv(target, args->out, &options, &err)
-                           : host_export_stdout(target, &options, &err);
+                           : ks_export_csv_stream(target, stdout, &options,
+                                                  &err);
     }
     ks_model_free(scenario);
     ks_model_free(model);

@@ -21,6 +21,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -348,6 +349,14 @@ ks_status ks_import_csv_buffer(ks_model *model, const char *name,
  * into place.  Numbers at full precision (%.17g). */
 ks_status ks_export_csv(ks_model *model, const char *path,
                         const ks_export_options *options, ks_error *err);
+
+/* The same long form written to a stream already open (standard output,
+ * a pipe, a socket), as it is made: no temporary file, nothing atomic.
+ * A write that fails shows on the stream (ferror), for the caller to
+ * report; what reached the stream before it stays. */
+ks_status ks_export_csv_stream(ks_model *model, FILE *out,
+                               const ks_export_options *options,
+                               ks_error *err);
 
 /*
  * Export a model with its saved scenarios to `path` (atomically): the
