@@ -13,48 +13,24 @@
 #include "base/error.h"
 #include "model/model_internal.h"
 
-static const uint8_t slot_masks[KS_SLOTS_PER_YEAR] = {
-    0x1, 0x2, 0x4, 0x8, 0x3, 0xC, 0x7, 0xF
-};
-
-static int mask_length(uint8_t mask)
-{
-    int length = 0;
-    for (; mask; mask >>= 1)
-        length += mask & 1;
-    return length;
-}
-
-static int mask_end(uint8_t mask)
-{
-    int end = 0;
-    for (int q = 0; q < 4; q++)
-        if (mask & (1u << q))
-            end = q;
-    return end;
-}
-
 int ks_calendar_shift(const ks_book *book, int period, int offset)
 {
-    int year = period / KS_SLOTS_PER_YEAR;
-    uint8_t mask = slot_masks[period % KS_SLOTS_PER_YEAR];
-    int length = mask_length(mask);
-    long end = (long)year * 4 + mask_end(mask) + offset;
+    int year = period / KS_SLOTS_PER_YEAR, slot = ks_calendar_slot(period);
+    int length = ks_slot_length(slot);
+    long end = (long)year * KS_QUARTERS_PER_YEAR + ks_slot_last_quarter(slot) +
+               offset;
     if (end - (length - 1) < 0)
         return -1;
-    if (end >= (long)book->year_count * 4)
+    if (end >= (long)book->year_count * KS_QUARTERS_PER_YEAR)
         return -2;
-    int new_year = (int)(end / 4), new_end = (int)(end % 4);
-    int slot = -1;
-    switch (length) {
-    case 1: slot = new_end; break;
-    case 2: slot = new_end == 1 ? 4 : new_end == 3 ? 5 : -1; break;
-    case 3: slot = new_end == 2 ? 6 : -1; break;
-    default: slot = new_end == 3 ? 7 : -1; break;
-    }
-    if (slot < 0)
+    int new_year = (int)(end / KS_QUARTERS_PER_YEAR);
+    int new_end = (int)(end % KS_QUARTERS_PER_YEAR);
+    int first = new_end - (length - 1);
+    int new_slot = first < 0 ? -1
+                             : ks_slot_of_quarters(((1u << length) - 1) << first);
+    if (new_slot < 0)
         return -3;
-    return ks_calendar_period(new_year, slot);
+    return ks_calendar_period(new_year, new_slot);
 }
 
 ks_calendar ks_model_calendar(const ks_model *model)
@@ -92,7 +68,7 @@ int ks_period_year(const ks_model *model, int period)
 int ks_period_quarter(const ks_model *model, int period)
 {
     (void)model;
-    return mask_end(slot_masks[ks_calendar_slot(period)]) + 1;
+    return ks_slot_last_quarter(ks_calendar_slot(period)) + 1;
 }
 
 int ks_period_shift(const ks_model *model, int period, int offset)

@@ -74,8 +74,8 @@ static int add_summary_parts(ks_model *model, const ks_reader *reader,
                              ks_explain_node *root, int item, int period)
 {
     int year = period / KS_SLOTS_PER_YEAR;
-    uint8_t mask = ks_calendar_mask(ks_calendar_slot(period));
-    for (int quarter = 0; quarter < 4; quarter++) {
+    uint8_t mask = ks_slot_quarters(ks_calendar_slot(period));
+    for (int quarter = 0; quarter < KS_QUARTERS_PER_YEAR; quarter++) {
         if (!(mask & (1u << quarter)))
             continue;
         if (add_child(&model->alloc, root,
@@ -111,11 +111,12 @@ static int add_year_inputs(ks_model *model, const ks_reader *reader,
 static int uses_formula(const ks_reader *reader, const ks_item *item,
                         int item_index, int period)
 {
-    if (ks_calendar_slot(period) < 4 || item->rule == KS_RULE_FORMULA)
+    if (ks_slot_is_quarter(ks_calendar_slot(period)) ||
+        item->rule == KS_RULE_FORMULA)
         return 1;
     int year = period / KS_SLOTS_PER_YEAR;
-    uint8_t mask = ks_calendar_mask(ks_calendar_slot(period));
-    for (int quarter = 0; quarter < 4; quarter++) {
+    uint8_t mask = ks_slot_quarters(ks_calendar_slot(period));
+    for (int quarter = 0; quarter < KS_QUARTERS_PER_YEAR; quarter++) {
         uint8_t prov;
         if ((mask & (1u << quarter)) &&
             !ks_is_number(ks_read_value(

@@ -14,9 +14,8 @@
 #include "formula/formula.h"
 #include "kessan/kessan.h"
 #include "model/model.h"
+#include "model/period_parts.h"
 #include "base/value.h"
-
-#define KS_SLOTS_PER_YEAR 8 /* 1Q 2Q 3Q 4Q 1H 2H 9M FY */
 
 typedef struct ks_item {
     char *id, *label, *label_ja, *unit, *statement, *parent_id;
@@ -155,11 +154,6 @@ static inline int ks_calendar_slot(int period)
 static inline int ks_calendar_period(int year_index, int slot)
 {
     return year_index * KS_SLOTS_PER_YEAR + slot;
-}
-/* the quarters of a slot as bits: 1Q = 1, 2Q = 2, 3Q = 4, 4Q = 8 */
-static inline uint8_t ks_calendar_mask(int slot)
-{
-    return (uint8_t)(UINT64_C(0xF7C38421) >> (slot * 4) & 0xF);
 }
 int ks_calendar_shift(const ks_book *book, int period, int offset);
 

@@ -155,18 +155,17 @@ static void overflows_of_row(const ks_reader *reader, int item, int year,
                                       ks_calendar_period(year, slot));
 }
 
-/* Sum of the cells of `item` in the given slots of `year`, when all are
- * numbers; else NaN-boxed missing (or the first error when *error_seen). */
-static int sum_slots(const ks_reader *reader, int item, int year,
-                     const int *slots, int count, double *out)
+/* The sum of a set of parts of `item` in `year`, when all are numbers. */
+static int sum_parts(const ks_reader *reader, int item, int year,
+                     const ks_part_set *set, double *out)
 {
-    double total = 0;
-    for (int i = 0; i < count; i++) {
+    double total = KS_PARTS_SUM_START;
+    for (int i = 0; i < set->count; i++) {
         uint8_t prov;
         double part = ks_read_value(
             reader,
             ks_cell_of(reader->book, item,
-                       ks_calendar_period(year, slots[i])),
+                       ks_calendar_period(year, set->slots[i])),
             &prov);
         if (!ks_is_number(part))
             return 0;
@@ -176,37 +175,28 @@ static int sum_slots(const ks_reader *reader, int item, int year,
     return 1;
 }
 
-static int summarize(const ks_reader *reader, int item, int period,
-                     double *out)
+/* The time summary of a formula item's half, nine months or year (rule
+ * sum or last, period_parts.h), when it can be had: 1 and *out, or 0
+ * (then the formula gives the cell). */
+static int summarize(const ks_reader *reader, const ks_item *item,
+                     int item_index, int period, double *out)
 {
-    static const int quarters_1h[] = { 0, 1 }, quarters_2h[] = { 2, 3 },
-                     quarters_9m[] = { 0, 1, 2 }, quarters_fy[] = { 0, 1, 2, 3 },
-                     halves_9m[] = { 4, 2 }, halves_fy[] = { 4, 5 },
-                     nine_fy[] = { 6, 3 };
+    const ks_part_set *sets;
+    int count = ks_summary_sets(item->rule, ks_calendar_slot(period), &sets);
     int year = period / KS_SLOTS_PER_YEAR;
-    switch (ks_calendar_slot(period)) {
-    case 4: return sum_slots(reader, item, year, quarters_1h, 2, out);
-    case 5: return sum_slots(reader, item, year, quarters_2h, 2, out);
-    case 6:
-        return sum_slots(reader, item, year, quarters_9m, 3, out) ||
-               sum_slots(reader, item, year, halves_9m, 2, out);
-    default:
-        return sum_slots(reader, item, year, quarters_fy, 4, out) ||
-               sum_slots(reader, item, year, halves_fy, 2, out) ||
-               sum_slots(reader, item, year, nine_fy, 2, out);
+    if (item->rule == KS_RULE_LAST && count > 0) {
+        uint8_t prov;
+        *out = ks_read_value(
+            reader,
+            ks_cell_of(reader->book, item_index,
+                       ks_calendar_period(year, sets[0].slots[0])),
+            &prov);
+        return !ks_is_missing(*out);
     }
-}
-
-static double last_quarter(const ks_reader *reader, int item, int period)
-{
-    static const int last_slot[KS_SLOTS_PER_YEAR] = { 0, 1, 2, 3, 1, 3, 2, 3 };
-    int year = period / KS_SLOTS_PER_YEAR;
-    uint8_t prov;
-    return ks_read_value(
-        reader,
-        ks_cell_of(reader->book, item,
-                   ks_calendar_period(year, last_slot[ks_calendar_slot(period)])),
-        &prov);
+    for (int k = 0; k < count; k++)
+        if (sum_parts(reader, item_index, year, &sets[k], out))
+            return 1;
+    return 0;
 }
 
 /* A formula item whose formula gives nothing in a cell falls back on what
@@ -238,20 +228,10 @@ double ks_eval_cell(const ks_reader *reader, int item_index, int period,
     if (!ks_is_none(input))
         return input;
     *prov = KS_PROV_COMPUTED;
-    if (ks_calendar_slot(period) < 4 || item->rule == KS_RULE_FORMULA)
-        return implied_fallback(reader, item_index, period,
-                                eval_formula(reader, item, item_index, period),
-                                prov);
-    if (item->rule == KS_RULE_SUM) {
-        double total;
-        if (summarize(reader, item_index, period, &total))
-            return is_infinite(total) ? overflow_at(reader, item_index, period)
-                                      : total;
-    } else {
-        double last = last_quarter(reader, item_index, period);
-        if (!ks_is_missing(last))
-            return last;
-    }
+    double summary;
+    if (summarize(reader, item, item_index, period, &summary))
+        return is_infinite(summary) ? overflow_at(reader, item_index, period)
+                                    : summary;
     return implied_fallback(reader, item_index, period,
                             eval_formula(reader, item, item_index, period),
                             prov);
@@ -368,25 +348,25 @@ static void settle_cell(const ks_reader *reader, int item_index,
                         const double *inputs, const uint8_t *input_prov,
                         int period)
 {
-    static const int last_slot[KS_SLOTS_PER_YEAR] = { 0, 1, 2, 3, 1, 3, 2, 3 };
     if (!ks_is_none(inputs[period])) {
         values[period] = inputs[period];
         prov[period] = input_prov[period];
         return;
     }
     int slot = ks_calendar_slot(period);
-    if (slot >= 4 && item->rule != KS_RULE_FORMULA) {
-        const double *q = &values[period - slot];
+    const ks_part_set *sets;
+    if (ks_summary_sets(item->rule, slot, &sets) > 0) {
+        /* the first set, from the row's own quarters, computed already */
+        const double *year = &values[period - slot];
         double summary;
         int done;
         if (item->rule == KS_RULE_SUM) {
-            summary = slot == 4 ? q[0] + q[1]
-                    : slot == 5 ? q[2] + q[3]
-                    : slot == 6 ? q[0] + q[1] + q[2]
-                                : q[0] + q[1] + q[2] + q[3];
+            summary = KS_PARTS_SUM_START;
+            for (int k = 0; k < sets[0].count; k++)
+                summary += year[sets[0].slots[k]];
             done = ks_is_number(summary);
         } else {
-            summary = q[last_slot[slot]];
+            summary = year[sets[0].slots[0]];
             done = !ks_is_missing(summary);
         }
         if (done) {
@@ -438,8 +418,9 @@ static void eval_formula_row(const ks_reader *reader, int item_index)
     ks_eval_env_setup(&env, &context);
     for (int period = 0; period < period_count; period++) {
         values[period] = ks_box_missing();
+        const ks_part_set *sets;
         if (ks_is_none(inputs[period]) &&
-            (ks_calendar_slot(period) < 4 || item->rule == KS_RULE_FORMULA)) {
+            ks_summary_sets(item->rule, ks_calendar_slot(period), &sets) == 0) {
             context.period = env.period = period;
             values[period] = ks_formula_eval(item->formula, &env);
         }
@@ -564,9 +545,8 @@ static void expand(ks_book *book, cell_queue *queue, uint64_t cell,
         for (int s = 0; s < KS_SLOTS_PER_YEAR; s++)
             visit(book, queue, item, ks_calendar_period(year, s));
     } else if (it->rule != KS_RULE_FORMULA) {
-        uint8_t mask = ks_calendar_mask(slot);
-        for (int s = 4; s < KS_SLOTS_PER_YEAR; s++)
-            if (s != slot && (ks_calendar_mask(s) & mask) == mask)
+        for (int s = KS_QUARTERS_PER_YEAR; s < KS_SLOTS_PER_YEAR; s++)
+            if (s != slot && ks_slot_within(slot, s))
                 visit(book, queue, item, ks_calendar_period(year, s));
     }
     for (int e = book->edge_start[item]; e < book->edge_start[item + 1]; e++) {

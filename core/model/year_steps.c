@@ -8,17 +8,10 @@
  *
  * The steps depend only on which slots are known, not on their values, so
  * recalculation plans and applies them at once, and a simulation plans a
- * year once and applies the steps to every trial.
+ * year once and applies the steps to every trial.  Which quarters make
+ * which period is period_parts.h's.
  */
 #include "model/model_internal.h"
-
-/* the slot whose quarters are `mask`, or -1 */
-static const int8_t slot_of_mask[16] = {
-    -1, 0, 1, 4, 2, -1, -1, 6, 3, -1, -1, -1, 5, -1, -1, 7
-};
-
-/* the last quarter of each slot */
-static const int8_t last_slot[KS_SLOTS_PER_YEAR] = { 0, 1, 2, 3, 1, 3, 2, 3 };
 
 static void add_step(ks_row_step *steps, int *count, int target, int a, int b,
                      ks_row_step_kind kind)
@@ -38,18 +31,18 @@ static int plan_sums(uint8_t prov[], int usable[], ks_row_step *steps,
     for (int a = 0; a < KS_SLOTS_PER_YEAR; a++) {
         if (!usable[a])
             continue;
-        uint8_t mask_a = ks_calendar_mask(a);
+        uint8_t mask_a = ks_slot_quarters(a);
         for (int b = 0; b < KS_SLOTS_PER_YEAR; b++) {
             if (!usable[b] || a == b)
                 continue;
-            uint8_t mask_b = ks_calendar_mask(b);
+            uint8_t mask_b = ks_slot_quarters(b);
             int slot = -1;
             ks_row_step_kind kind = KS_ROW_ADD;
             uint8_t how = KS_PROV_COMPUTED;
             if ((mask_a & mask_b) == 0 && a < b) {
-                slot = slot_of_mask[mask_a | mask_b];
+                slot = ks_slot_of_quarters(mask_a | mask_b);
             } else if ((mask_b & ~mask_a) == 0) {
-                slot = slot_of_mask[mask_a & ~mask_b];
+                slot = ks_slot_of_quarters(mask_a & ~mask_b);
                 kind = KS_ROW_SUB;
                 how = KS_PROV_IMPLIED;
             }
@@ -67,18 +60,19 @@ static int plan_sums(uint8_t prov[], int usable[], ks_row_step *steps,
 static void plan_last(uint8_t prov[], const int usable[], ks_row_step *steps,
                       int *count)
 {
-    for (int slot = 4; slot < KS_SLOTS_PER_YEAR; slot++) {
-        int quarter = last_slot[slot];
+    for (int slot = KS_QUARTERS_PER_YEAR; slot < KS_SLOTS_PER_YEAR; slot++) {
+        int quarter = ks_slot_last_quarter(slot);
         if (prov[slot] == KS_PROV_NONE && usable[quarter]) {
             add_step(steps, count, slot, quarter, quarter, KS_ROW_COPY);
             prov[slot] = KS_PROV_COMPUTED;
         }
     }
-    for (int quarter = 0; quarter < 4; quarter++) {
+    for (int quarter = 0; quarter < KS_QUARTERS_PER_YEAR; quarter++) {
         if (prov[quarter] != KS_PROV_NONE)
             continue;
-        for (int slot = 4; slot < KS_SLOTS_PER_YEAR; slot++) {
-            if (last_slot[slot] == quarter && usable[slot] &&
+        for (int slot = KS_QUARTERS_PER_YEAR; slot < KS_SLOTS_PER_YEAR;
+             slot++) {
+            if (ks_slot_last_quarter(slot) == quarter && usable[slot] &&
                 prov[slot] != KS_PROV_COMPUTED) {
                 add_step(steps, count, quarter, slot, slot, KS_ROW_COPY);
                 prov[quarter] = KS_PROV_IMPLIED;

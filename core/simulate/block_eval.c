@@ -105,7 +105,7 @@ KS_HOT static void sum_parts(sim_worker *worker, const sim_node *node,
 {
     const double *part[4] = { NULL, NULL, NULL, NULL };
     int year = node->period / KS_SLOTS_PER_YEAR, lane_parts = 0, k = 0;
-    double prefix = 0;
+    double prefix = KS_PARTS_SUM_START;
     for (; k < count; k++) {
         double constant = 0;
         const double *lanes = load_lanes(worker, node->item,
@@ -292,4 +292,35 @@ const double *ks_sim_output_lanes(sim_worker *worker, int o)
         return lanes_of(worker, output->slot);
     ks_sim_fill(worker->scratch, worker->n, output->constant);
     return worker->scratch;
+}
+
+int ks_sim_worker_init(sim_worker *worker, const sim_plan *plan)
+{
+    const ks_allocator *alloc = plan->alloc;
+    memset(worker, 0, sizeof *worker);
+    worker->plan = plan;
+    worker->lanes = ks_mem_alloc(alloc, ((size_t)plan->slot_count + 1) *
+                                            KS_SIM_BLOCK * sizeof(double));
+    worker->scratch = ks_mem_alloc(alloc, 4 * KS_SIM_BLOCK * sizeof(double));
+    worker->normals = ks_mem_alloc(alloc, ((size_t)plan->group_size + 1) *
+                                              KS_SIM_BLOCK * sizeof(double));
+    worker->stamps = ks_mem_calloc(alloc, (size_t)plan->node_count + 1,
+                                   sizeof *worker->stamps);
+    worker->counts = ks_mem_alloc(alloc, (size_t)plan->output_count *
+                                             KS_HIST_SLOTS *
+                                             sizeof *worker->counts);
+    if (!worker->lanes || !worker->scratch || !worker->normals ||
+        !worker->stamps || !worker->counts)
+        return -1;
+    return 0;
+}
+
+void ks_sim_worker_free(const ks_allocator *alloc, sim_worker *worker)
+{
+    ks_mem_free(alloc, worker->lanes);
+    ks_mem_free(alloc, worker->scratch);
+    ks_mem_free(alloc, worker->normals);
+    ks_mem_free(alloc, worker->stamps);
+    ks_mem_free(alloc, worker->counts);
+    memset(worker, 0, sizeof *worker);
 }

@@ -82,10 +82,10 @@ static void mark_reads(const sim_plan *plan, const sim_node *node,
         return;
     }
     int year = node->period / KS_SLOTS_PER_YEAR;
-    uint8_t mask = ks_calendar_mask(ks_calendar_slot(node->period));
+    int slot = ks_calendar_slot(node->period);
     if (node->kind == NODE_SUMMARY)
         for (int s = 0; s < KS_SLOTS_PER_YEAR; s++)
-            if ((ks_calendar_mask(s) & ~mask) == 0)
+            if (ks_slot_within(s, slot))
                 need[ks_sim_cell(plan, node->item,
                                 ks_calendar_period(year, s))] = 1;
     int count = ks_formula_ref_count(node->formula);
@@ -148,10 +148,11 @@ static void add_formula_cell(sim_plan *plan, int item, int period,
         !ks_is_none(ks_read_input(&plan->reader, cell, &prov)))
         return;
     sim_node *node = &plan->nodes[plan->node_count];
-    int quarter = ks_calendar_slot(period) < 4;
+    const ks_part_set *sets;
     node_init(node,
-              quarter || it->rule == KS_RULE_FORMULA ? NODE_FORMULA
-                                                     : NODE_SUMMARY,
+              ks_summary_sets(it->rule, ks_calendar_slot(period), &sets) > 0
+                  ? NODE_SUMMARY
+                  : NODE_FORMULA,
               item, period);
     node->formula = it->formula;
     node->rule = it->rule;
@@ -167,13 +168,13 @@ static int reads_vary(const sim_plan *plan, const sim_node *node,
         return varies[ks_sim_cell(plan, node->item, node->a_period)] |
                varies[ks_sim_cell(plan, node->item, node->b_period)];
     int year = node->period / KS_SLOTS_PER_YEAR;
-    uint8_t mask = ks_calendar_mask(ks_calendar_slot(node->period));
+    int slot = ks_calendar_slot(node->period);
     if (node->kind == NODE_SUMMARY)
         for (int s = 0; s < KS_SLOTS_PER_YEAR; s++) {
             uint64_t cell = ks_sim_cell(plan, node->item,
                                        ks_calendar_period(year, s));
             /* only the periods inside this one can make up its sum */
-            if ((ks_calendar_mask(s) & ~mask) == 0 && cell != own &&
+            if (ks_slot_within(s, slot) && cell != own &&
                 varies[cell])
                 return 1;
         }
@@ -253,43 +254,32 @@ static int is_constant_gap(const sim_plan *plan, uint64_t cell)
  * number (they could never give the sum). */
 static int summary_combos(sim_plan *plan, sim_node *node)
 {
-    static const int8_t sets[KS_SLOTS_PER_YEAR][COMBOS_MAX][5] = {
-        [4] = { { 2, 0, 1 } },
-        [5] = { { 2, 2, 3 } },
-        [6] = { { 3, 0, 1, 2 }, { 2, 4, 2 } },
-        [7] = { { 4, 0, 1, 2, 3 }, { 2, 4, 5 }, { 2, 6, 3 } },
-    };
-    static const int8_t last_slot[KS_SLOTS_PER_YEAR] = { 0, 1, 2, 3, 1, 3, 2, 3 };
     int year = node->period / KS_SLOTS_PER_YEAR;
-    int slot = ks_calendar_slot(node->period);
+    const ks_part_set *sets;
+    int count = ks_summary_sets(node->rule, ks_calendar_slot(node->period),
+                                &sets);
     node->combo_count = 0;
-    for (int c = 0; c < COMBOS_MAX; c++) {
-        int8_t set[5] = { 1, last_slot[slot], 0, 0, 0 };
-        if (node->rule == KS_RULE_SUM)
-            memcpy(set, sets[slot][c], sizeof set);
-        else if (c > 0)
-            break;
-        if (set[0] == 0)
-            break;
+    for (int c = 0; c < count; c++) {
+        const ks_part_set *set = &sets[c];
         int viable = 1;
-        for (int k = 0; k < set[0]; k++)
+        for (int k = 0; k < set->count; k++)
             viable &= !is_constant_gap(
                 plan, ks_sim_cell(plan, node->item,
-                                 ks_calendar_period(year, set[k + 1])));
+                                  ks_calendar_period(year, set->slots[k])));
         if (!viable)
             continue;
         int8_t *combo = node->combo[node->combo_count];
         size_t deps_before = plan->dep_count;
-        for (int k = 0; k < set[0]; k++) {
-            combo[k] = set[k + 1];
+        for (int k = 0; k < set->count; k++) {
+            combo[k] = set->slots[k];
             if (add_cell_dep(plan, (int64_t)ks_sim_cell(
                                        plan, node->item,
-                                       ks_calendar_period(year, set[k + 1]))) != 0)
+                                       ks_calendar_period(year, set->slots[k]))) != 0)
                 return -1;
         }
         node->combo_deps[node->combo_count] =
             (int8_t)(plan->dep_count - deps_before);
-        node->combo_length[node->combo_count++] = set[0];
+        node->combo_length[node->combo_count++] = set->count;
     }
     return 0;
 }

@@ -207,13 +207,8 @@ static void workers_free(const ks_allocator *alloc, sim_thread *threads,
 {
     if (!threads)
         return;
-    for (int t = 0; t < count; t++) {
-        ks_mem_free(alloc, threads[t].worker.lanes);
-        ks_mem_free(alloc, threads[t].worker.scratch);
-        ks_mem_free(alloc, threads[t].worker.normals);
-        ks_mem_free(alloc, threads[t].worker.stamps);
-        ks_mem_free(alloc, threads[t].worker.counts);
-    }
+    for (int t = 0; t < count; t++)
+        ks_sim_worker_free(alloc, &threads[t].worker);
     ks_mem_free(alloc, threads);
 }
 
@@ -224,20 +219,7 @@ static sim_thread *workers_new(const sim_plan *plan, int count)
     if (!threads)
         return NULL;
     for (int t = 0; t < count; t++) {
-        sim_worker *worker = &threads[t].worker;
-        worker->plan = plan;
-        worker->lanes = ks_mem_alloc(alloc, ((size_t)plan->slot_count + 1) *
-                                                KS_SIM_BLOCK * sizeof(double));
-        worker->scratch = ks_mem_alloc(alloc, 4 * KS_SIM_BLOCK * sizeof(double));
-        worker->normals = ks_mem_alloc(alloc, ((size_t)plan->group_size + 1) *
-                                                  KS_SIM_BLOCK * sizeof(double));
-        worker->stamps = ks_mem_calloc(alloc, (size_t)plan->node_count + 1,
-                                       sizeof *worker->stamps);
-        worker->counts = ks_mem_alloc(alloc, (size_t)plan->output_count *
-                                                 KS_HIST_SLOTS *
-                                                 sizeof *worker->counts);
-        if (!worker->lanes || !worker->scratch || !worker->normals ||
-            !worker->stamps || !worker->counts) {
+        if (ks_sim_worker_init(&threads[t].worker, plan) != 0) {
             workers_free(alloc, threads, count);
             return NULL;
         }

@@ -51,7 +51,7 @@ typedef enum node_kind {
     NODE_ROW_OP       /* one step of an input item's year: a + b, a - b, a */
 } node_kind;
 
-#define COMBOS_MAX 3
+#define COMBOS_MAX KS_SUMMARY_SETS_MAX
 
 typedef struct sim_node {
     node_kind kind;
@@ -62,7 +62,7 @@ typedef struct sim_node {
     ks_row_step_kind op;       /* row steps: periods a and b of the item */
     int a_period, b_period;
     /* summary: the sets of own slots that may give the sum, in order   */
-    int8_t combo[COMBOS_MAX][4];
+    int8_t combo[COMBOS_MAX][KS_SET_PARTS_MAX];
     int8_t combo_length[COMBOS_MAX];
     int8_t combo_deps[COMBOS_MAX]; /* nodes among deps[part_first ..]  */
     int combo_count;
@@ -153,6 +153,11 @@ typedef struct sim_worker {
 } sim_worker;
 
 
+/* A worker's arrays for `plan` (its histogram counts, output_count *
+ * KS_HIST_SLOTS, left uncleared); -1 when memory runs out, and then
+ * ks_sim_worker_free releases what was had. */
+int ks_sim_worker_init(sim_worker *worker, const sim_plan *plan);
+void ks_sim_worker_free(const ks_allocator *alloc, sim_worker *worker);
 /* Draw a block of worker->n trials, then evaluate what the outputs need. */
 void ks_sim_eval_block(sim_worker *worker);
 /* The lanes of output o in the current block. */
