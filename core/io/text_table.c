@@ -219,29 +219,38 @@ static void put_md_escaped(ks_text_sink *sink, const char *text)
     ks_text_puts(sink, text);
 }
 
-static void write_md_row(ks_text_sink *sink, const ks_text_table *table,
-                         size_t row)
+/* "| a | b |": `depth` indent levels before the first cell; an empty
+ * header cell is "| |". */
+static void write_md_row(ks_text_sink *sink, const char *const *cells,
+                         size_t count, size_t depth, int header)
 {
     ks_text_put(sink, "|", 1);
-    for (size_t c = 0; c < table->columns; c++) {
-        const char *cell = cell_of(table, row, c);
-        if (row == 0 && (!cell || !*cell)) {
+    for (size_t c = 0; c < count; c++) {
+        const char *cell = cells[c] ? cells[c] : "";
+        if (header && !*cell) {
             ks_text_put(sink, " |", 2);
             continue;
         }
         ks_text_put(sink, " ", 1);
-        for (size_t d = 0; c == 0 && d < depth_of(table, row); d++)
+        for (size_t d = 0; c == 0 && d < depth; d++)
             ks_text_puts(sink, "&nbsp;&nbsp;");
-        put_md_escaped(sink, cell ? cell : "");
+        put_md_escaped(sink, cell);
         ks_text_put(sink, " |", 2);
     }
     ks_text_put(sink, "\n", 1);
 }
 
+void ks_text_md_row(ks_text_sink *sink, const char *const *cells,
+                    size_t count)
+{
+    write_md_row(sink, cells, count, 0, 0);
+}
+
 void ks_text_table_write_md(ks_text_sink *sink, const ks_text_table *table)
 {
     for (size_t r = 0; r < table->rows; r++) {
-        write_md_row(sink, table, r);
+        write_md_row(sink, table->cells + r * table->columns, table->columns,
+                     depth_of(table, r), r == 0);
         if (r > 0)
             continue;
         ks_text_put(sink, "|", 1);

@@ -3,7 +3,7 @@
  * breaks]`: the tie-out audit of core/include/kessan/check.h, one line per check grouped
  * by statement, the difference where a check does not pass, a summary, and
  * exit 1 when a break is not explained by a note.  It calls the core
- * directly; no Lua state is needed.
+ * directly, and writes through its text.h; no Lua state is needed.
  */
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +12,7 @@
 #include "host/host_commands_report.h"
 #include "host/host_options.h"
 #include "kessan/kessan.h"
+#include "kessan/text.h"
 
 typedef enum check_format { FORMAT_TEXT, FORMAT_MD, FORMAT_CSV } check_format;
 
@@ -41,16 +42,25 @@ static void format_difference(const ks_check_result *result, char *buf,
     else if (result->expected_missing)
         snprintf(buf, size, "%s", "n.a");
     else
-        snprintf(buf, size, "%+.*f%s", result->decimals + 2,
-                 result->difference, result->is_percent ? " pt" : "");
+        ks_snprintf_c(buf, size, "%+.*f%s", result->decimals + 2,
+                      result->difference, result->is_percent ? " pt" : "");
 }
 
-static void cell_name(const ks_check_result *result, char *buf, size_t size)
+/* The text of one result's cells, for every format. */
+typedef struct result_text {
+    char cell[96];       /* item@period                                   */
+    char difference[48];
+} result_text;
+
+static void describe(const ks_check_result *result, result_text *text)
 {
-    snprintf(buf, size, "%s@%s", result->item_id, result->period_id);
+    snprintf(text->cell, sizeof text->cell, "%s@%s", result->item_id,
+             result->period_id);
+    format_difference(result, text->difference, sizeof text->difference);
 }
 
-static void print_text(const ks_check_report *report, int only_breaks)
+static void print_text(ks_text_sink *out, const ks_check_report *report,
+                       int only_breaks)
 {
     const char *statement = NULL;
     int any = 0;
@@ -60,86 +70,74 @@ static void print_text(const ks_check_report *report, int only_breaks)
             continue;
         if (!statement || strcmp(statement, r->statement) != 0) {
             statement = r->statement;
-            printf("%s%s\n", any ? "\n" : "", statement);
+            ks_text_printf(out, "%s%s\n", any ? "\n" : "", statement);
             any = 1;
         }
-        char cell[96], difference[48];
-        cell_name(r, cell, sizeof cell);
-        format_difference(r, difference, sizeof difference);
-        printf("  %-9s %-15s %-34s %-5s %12s  %s", short_status(r->status),
-               ks_check_kind_name(r->kind), cell, r->measure, difference,
-               r->message);
+        result_text text;
+        describe(r, &text);
+        ks_text_printf(out, "  %-9s %-15s %-34s %-5s %12s  %s",
+                       short_status(r->status), ks_check_kind_name(r->kind),
+                       text.cell, r->measure, text.difference, r->message);
         if (r->note_id)
-            printf(" [note %s: %s]", r->note_id, r->note_text);
-        printf("\n");
+            ks_text_printf(out, " [note %s: %s]", r->note_id, r->note_text);
+        ks_text_puts(out, "\n");
     }
 }
 
-static void print_md(const ks_check_report *report, int only_breaks)
+static void print_md(ks_text_sink *out, const ks_check_report *report,
+                     int only_breaks)
 {
-    printf("| statement | status | kind | cell | measure | difference | "
-           "message | note |\n|---|---|---|---|---|---:|---|---|\n");
+    static const char *const header[] = { "statement", "status", "kind",
+                                          "cell", "measure", "difference",
+                                          "message", "note" };
+    static const ks_text_align align[] = {
+        KS_TEXT_LEFT, KS_TEXT_LEFT, KS_TEXT_LEFT,  KS_TEXT_LEFT,
+        KS_TEXT_LEFT, KS_TEXT_RIGHT, KS_TEXT_LEFT, KS_TEXT_LEFT
+    };
+    enum { COLUMNS = sizeof header / sizeof header[0] };
+    ks_text_table table = { header, 1, COLUMNS, align, NULL, 0, NULL };
+    ks_text_table_write_md(out, &table);
     for (size_t i = 0; i < report->count; i++) {
         const ks_check_result *r = &report->results[i];
         if (!shown(r, only_breaks))
             continue;
-        char cell[96], difference[48];
-        cell_name(r, cell, sizeof cell);
-        format_difference(r, difference, sizeof difference);
-        printf("| %s | %s | %s | %s | %s | %s | %s | %s |\n", r->statement,
-               short_status(r->status), ks_check_kind_name(r->kind), cell,
-               r->measure, difference, r->message,
-               r->note_id ? r->note_id : "");
+        result_text text;
+        describe(r, &text);
+        const char *cells[COLUMNS] = {
+            r->statement, short_status(r->status), ks_check_kind_name(r->kind),
+            text.cell, r->measure, text.difference, r->message, r->note_id
+        };
+        ks_text_md_row(out, cells, COLUMNS);
     }
 }
 
-/* One RFC 4180 field: quoted when it holds a comma, quote or line end. */
-static void put_csv(const char *text, const char *after)
+static void print_csv(ks_text_sink *out, const ks_check_report *report,
+                      int only_breaks)
 {
-    if (!text)
-        text = "";
-    if (!strpbrk(text, ",\"\r\n")) {
-        printf("%s%s", text, after);
-        return;
-    }
-    putchar('"');
-    for (const char *c = text; *c; c++) {
-        if (*c == '"')
-            putchar('"');
-        putchar(*c);
-    }
-    printf("\"%s", after);
-}
-
-static void print_csv(const ks_check_report *report, int only_breaks)
-{
-    printf("statement,status,kind,item,period,measure,identity,printed,"
-           "expected,difference,decimals,note,message\r\n");
+    ks_text_puts(out, "statement,status,kind,item,period,measure,identity,"
+                      "printed,expected,difference,decimals,note,message\r\n");
     for (size_t i = 0; i < report->count; i++) {
         const ks_check_result *r = &report->results[i];
         if (!shown(r, only_breaks))
             continue;
         char expected[48] = "", difference[48] = "", printed[48];
-        snprintf(printed, sizeof printed, "%.*f", r->decimals, r->printed);
+        ks_snprintf_c(printed, sizeof printed, "%.*f", r->decimals,
+                      r->printed);
         if (!r->expected_missing) {
-            snprintf(expected, sizeof expected, "%.17g", r->expected);
-            snprintf(difference, sizeof difference, "%.17g", r->difference);
+            ks_snprintf_c(expected, sizeof expected, "%.17g", r->expected);
+            ks_snprintf_c(difference, sizeof difference, "%.17g",
+                          r->difference);
         }
         char decimals[16];
         snprintf(decimals, sizeof decimals, "%d", r->decimals);
-        put_csv(r->statement, ",");
-        put_csv(ks_check_status_name(r->status), ",");
-        put_csv(ks_check_kind_name(r->kind), ",");
-        put_csv(r->item_id, ",");
-        put_csv(r->period_id, ",");
-        put_csv(r->measure, ",");
-        put_csv(r->identity, ",");
-        put_csv(printed, ",");
-        put_csv(expected, ",");
-        put_csv(difference, ",");
-        put_csv(decimals, ",");
-        put_csv(r->note_id, ",");
-        put_csv(r->message, "\r\n");
+        const char *fields[] = {
+            r->statement, ks_check_status_name(r->status),
+            ks_check_kind_name(r->kind), r->item_id, r->period_id,
+            r->measure, r->identity, printed, expected, difference,
+            decimals, r->note_id, r->message
+        };
+        ks_text_csv_row(out, fields, sizeof fields / sizeof fields[0],
+                        "\r\n");
     }
 }
 
@@ -167,12 +165,13 @@ static int host_check_model(const host_check_args *args)
         host_error(NULL, "%s", err.message);
         return HOST_EXIT_FAILURE;
     }
+    ks_text_sink out = ks_text_sink_stream(stdout);
     if (args->format == FORMAT_TEXT)
-        print_text(report, args->only_breaks);
+        print_text(&out, report, args->only_breaks);
     else if (args->format == FORMAT_MD)
-        print_md(report, args->only_breaks);
+        print_md(&out, report, args->only_breaks);
     else
-        print_csv(report, args->only_breaks);
+        print_csv(&out, report, args->only_breaks);
     fflush(stdout);
     if (args->format == FORMAT_TEXT)
         printf("\n");

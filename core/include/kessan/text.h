@@ -126,6 +126,10 @@ typedef struct ks_text_table {
 
 void ks_text_table_write(ks_text_sink *sink, const ks_text_table *table);
 void ks_text_table_write_md(ks_text_sink *sink, const ks_text_table *table);
+/* One more Markdown row under a table already written (a long report
+ * written as it is made, after a table of its header row alone). */
+void ks_text_md_row(ks_text_sink *sink, const char *const *cells,
+                    size_t count);
 
 #ifdef __cplusplus
 }
