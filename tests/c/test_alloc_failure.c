@@ -27,6 +27,7 @@
 
 #include "../support/model_cells.h"
 #include "../support/test_alloc.h"
+#include "../support/test_files.h"
 #include "base/alloc.h"
 #include "kessan/kessan.h"
 #include "kessan/simulate.h"
@@ -270,25 +271,13 @@ static ks_status step_export(world *w, int index, ks_error *err)
     return ks_export_csv(w->model, w->export_path, &options, err);
 }
 
-static char *read_whole(const char *path)
-{
-    FILE *file = fopen(path, "rb");
-    if (!file)
-        return NULL;
-    static char text[64];
-    size_t n = fread(text, 1, sizeof text - 1, file);
-    text[n] = '\0';
-    fclose(file);
-    return text;
-}
-
 /* A failed export leaves the file it was to replace as it was. */
 static void export_untouched(world *w, int index)
 {
     (void)index;
-    const char *text = read_whole(w->export_path);
-    assert_non_null(text);
+    char *text = read_file(w->export_path);
     assert_string_equal(text, "not replaced\n");
+    free(text);
 }
 
 static ks_status step_define_new(world *w, int index, ks_error *err)

@@ -35,6 +35,7 @@
 #include "io/atomic_file.h"
 #include "../support/dir_entries.h"
 #include "../support/test_alloc.h"
+#include "../support/test_files.h"
 #include "kessan/kessan.h"
 
 /* ---- scratch files --------------------------------------------------------- */
@@ -61,40 +62,9 @@ static char *join(const char *directory, const char *name)
     return path;
 }
 
-static void write_text(const char *path, const char *text)
-{
-    FILE *file = fopen(path, "wb");
-    assert_non_null(file);
-    assert_int_equal(fputs(text, file) >= 0, 1);
-    assert_int_equal(fclose(file), 0);
-}
-
-/* The whole file, or NULL when it cannot be read. */
-static char *slurp(const char *path)
-{
-    FILE *file = fopen(path, "rb");
-    if (!file)
-        return NULL;
-    size_t size = 0, capacity = 1 << 12;
-    char *text = malloc(capacity);
-    assert_non_null(text);
-    size_t got;
-    while ((got = fread(text + size, 1, capacity - size - 1, file)) > 0) {
-        size += got;
-        if (capacity - size < 2) {
-            capacity *= 2;
-            text = realloc(text, capacity);
-            assert_non_null(text);
-        }
-    }
-    text[size] = '\0';
-    fclose(file);
-    return text;
-}
-
 static void assert_file_is(const char *path, const char *expected)
 {
-    char *text = slurp(path);
+    char *text = read_file(path);
     assert_non_null(text);
     assert_string_equal(text, expected);
     free(text);
@@ -153,7 +123,7 @@ static char *expected_export(ks_model *model, const char *directory)
     ks_error err;
     if (ks_export_csv(model, path, NULL, &err) != KS_OK)
         fail_msg("%s", err.message);
-    char *text = slurp(path);
+    char *text = read_file(path);
     assert_non_null(text);
     assert_true(strlen(text) > 100);
     assert_int_equal(unlink(path), 0);
@@ -348,7 +318,7 @@ static void test_mode_and_owner_kept(void **state)
     const char *directory = scratch("owner");
     ks_model *model = small_model();
     char *path = join(directory, "values.csv");
-    write_text(path, "old\n");
+    write_file(path, "old\n");
     assert_int_equal(chmod(path, 0604), 0);
     int root = geteuid() == 0;
     if (root)
@@ -384,7 +354,7 @@ static void test_link_written_through_and_kept(void **state)
     assert_int_equal(mkdir(sub, 0755), 0);
     char *target = join(directory, "target.csv");
     char *link = join(sub, "link.csv");
-    write_text(target, "old contents\n");
+    write_file(target, "old contents\n");
     assert_int_equal(chmod(target, 0640), 0);
     assert_int_equal(symlink("../target.csv", link), 0);
     export_ok(model, link);
@@ -448,7 +418,7 @@ static void test_directory_refused(void **state)
     char *inside = join(directory, "out.csv");
     assert_int_equal(mkdir(inside, 0755), 0);
     char *kept = join(inside, "kept");
-    write_text(kept, "kept\n");
+    write_file(kept, "kept\n");
     ks_error err;
     assert_int_equal(ks_export_csv(model, inside, NULL, &err), KS_EIO);
     assert_failure_names(&err, inside, EISDIR);
@@ -548,7 +518,7 @@ static void test_read_only_directory(void **state)
     (void)state;
     const char *directory = scratch("read-only");
     char *path = join(directory, "values.csv");
-    write_text(path, "old contents\n");
+    write_file(path, "old contents\n");
     /* root's child drops to nobody, who may enter but not write */
     assert_int_equal(chmod(directory, 0555), 0);
     int result = in_child(export_refused_for_access, path, 1);
@@ -584,7 +554,7 @@ static void test_write_failure_keeps_old_file(void **state)
     (void)state;
     const char *directory = scratch("file-size");
     char *path = join(directory, "values.csv");
-    write_text(path, "old contents\n");
+    write_file(path, "old contents\n");
     assert_int_equal(in_child(export_over_size_limit, path, 0), 0);
     assert_file_is(path, "old contents\n");
     assert_int_equal(entries_in(directory), 1);
@@ -604,7 +574,7 @@ static void test_rename_failure(void **state)
     assert_true(fputs("new\n", file.out) >= 0);
     assert_int_equal(mkdir(path, 0755), 0);
     char *kept = join(path, "kept");
-    write_text(kept, "kept\n");
+    write_file(kept, "kept\n");
     assert_int_equal(ks_atomic_commit(&file, &err), KS_EIO);
     ks_atomic_end(&file);
     assert_failure_names(&err, path, EISDIR);
@@ -612,7 +582,7 @@ static void test_rename_failure(void **state)
     assert_int_equal(entries_in(directory), 1);
     /* and an abandoned file (no commit) leaves the old one as it was */
     char *other = join(directory, "other.csv");
-    write_text(other, "old\n");
+    write_file(other, "old\n");
     assert_int_equal(ks_atomic_begin(&file, NULL, other, &err), KS_OK);
     assert_true(fputs("new\n", file.out) >= 0);
     ks_atomic_end(&file);
@@ -693,10 +663,10 @@ static void test_stale_temporaries_removed_live_ones_kept(void **state)
     ks_model *model = small_model();
     char *expected = expected_export(model, directory);
     char *path = join(directory, "values.csv");
-    write_text(path, "old contents\n");
+    write_file(path, "old contents\n");
     long dead = (long)dead_pid();
     char *stale = temporary_of(directory, "values.csv", dead, "Ab3dEf");
-    write_text(stale, "half a file");
+    write_file(stale, "half a file");
     /* not of the pattern, or of another name: never touched */
     char *strangers[5] = {
         temporary_of(directory, "values.csv", dead, "toolong7"),
@@ -707,12 +677,12 @@ static void test_stale_temporaries_removed_live_ones_kept(void **state)
         temporary_of(directory, "values.csv", (long)getpid(), "Mine01"),
     };
     for (int i = 0; i < 5; i++)
-        write_text(strangers[i], "someone else's\n");
+        write_file(strangers[i], "someone else's\n");
     /* of the pattern with a dead pid, but not a file: a link to a file
      * (never followed: the file it leads to is not touched) and a FIFO
      * (never opened so as to block) are left */
     char *victim = join(directory, "victim");
-    write_text(victim, "not to be touched\n");
+    write_file(victim, "not to be touched\n");
     char *planted_link = temporary_of(directory, "values.csv", dead,
                                       "Link01");
     assert_int_equal(symlink("victim", planted_link), 0);
@@ -779,7 +749,7 @@ static void test_killed_writer_leaves_nothing_for_good(void **state)
     ks_model *model = small_model();
     char *expected = expected_export(model, directory);
     char *path = join(directory, "values.csv");
-    write_text(path, "old contents\n");
+    write_file(path, "old contents\n");
     int ready[2];
     assert_int_equal(pipe(ready), 0);
     pid_t writer = fork();

@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "../support/test_files.h"
 #include "kessan/kessan.h"
 
 #define BAD "tests/data/bad"
@@ -103,20 +104,6 @@ static const char *scratch(const char *name)
     static char path[512];
     snprintf(path, sizeof path, "%s/bad-%s", KESSAN_TEST_TMP, name);
     return path;
-}
-
-static void copy_file(const char *from, const char *to)
-{
-    FILE *in = fopen(from, "rb");
-    FILE *out = fopen(to, "wb");
-    assert_non_null(in);
-    assert_non_null(out);
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
-        assert_int_equal(fwrite(buf, 1, n, out), n);
-    fclose(in);
-    fclose(out);
 }
 
 /* tests/data/tiny, with `file` ending in a row whose one field is

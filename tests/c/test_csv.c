@@ -19,6 +19,7 @@
 #include "../support/dir_entries.h"
 #include "../support/model_cells.h"
 #include "../support/test_alloc.h"
+#include "../support/test_files.h"
 #include "kessan/kessan.h"
 #include "io/csv_file.h"
 #include "io/csv_read.h"
@@ -518,18 +519,6 @@ static char *temp_path(const char *name)
     return path;
 }
 
-static char *slurp(const char *path)
-{
-    FILE *file = fopen(path, "rb");
-    assert_non_null(file);
-    char *text = calloc(1, 1 << 16);
-    assert_non_null(text);
-    size_t got = fread(text, 1, (1 << 16) - 1, file);
-    text[got] = '\0';
-    fclose(file);
-    return text;
-}
-
 static void test_export_round_trip_is_bit_identical(void **state)
 {
     (void)state;
@@ -569,9 +558,9 @@ static void test_export_round_trip_is_bit_identical(void **state)
         }
     assert_true(signbit(value_of(back, "rev.total@4Q01").number));
     /* a second export of what came back is the same file */
-    char *first = slurp(path);
+    char *first = read_file(path);
     assert_int_equal(ks_export_csv(back, path, NULL, &err), KS_OK);
-    char *second = slurp(path);
+    char *second = read_file(path);
     assert_string_equal(first, second);
     free(first);
     free(second);
@@ -590,14 +579,14 @@ static void test_export_order_and_options(void **state)
     const char *path = temp_path("inputs.csv");
     ks_export_options options = { 1, 1 };
     assert_int_equal(ks_export_csv(model, path, &options, &err), KS_OK);
-    char *text = slurp(path);
+    char *text = read_file(path);
     assert_string_equal(text, "item,period,value,scenario\n"
                               "rev.total,3Q02,1.5,base\n"
                               "cost,1Q01,2,base\n");
     free(text);
     /* every cell: items in display order, periods in time order */
     assert_int_equal(ks_export_csv(model, path, NULL, &err), KS_OK);
-    text = slurp(path);
+    text = read_file(path);
     const char *line = strchr(text, '\n') + 1;
     int rows = 0;
     for (int i = 0; i < ks_item_count(model); i++) {
@@ -661,7 +650,7 @@ static void test_export_allocation_failure(void **state)
             if (status == KS_OK)
                 continue;
             assert_int_equal(status, KS_ENOMEM);
-            char *text = slurp(path);
+            char *text = read_file(path);
             assert_string_equal(text, "old contents\n");
             free(text);
             assert_true(n < 10000);

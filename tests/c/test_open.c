@@ -23,6 +23,7 @@
 
 #include "../support/model_cells.h"
 #include "../support/test_alloc.h"
+#include "../support/test_files.h"
 #include "kessan/kessan.h"
 #include "model/model.h"
 
@@ -140,15 +141,12 @@ static const char *scratch(const char *name)
     return path;
 }
 
-static void write_file(const char *directory, const char *name,
+static void write_into(const char *directory, const char *name,
                        const char *text)
 {
     char path[600];
     snprintf(path, sizeof path, "%s/%s", directory, name);
-    FILE *file = fopen(path, "wb");
-    assert_non_null(file);
-    fputs(text, file);
-    fclose(file);
+    write_file(path, text);
 }
 
 static void remove_file(const char *directory, const char *name)
@@ -220,9 +218,9 @@ static const open_case open_cases[] = {
 static void make_good(const char *directory)
 {
     mkdir(directory, 0755);
-    write_file(directory, "settings.csv", good_settings);
-    write_file(directory, "items.csv", good_items);
-    write_file(directory, "values.csv",
+    write_into(directory, "settings.csv", good_settings);
+    write_into(directory, "items.csv", good_items);
+    write_into(directory, "values.csv",
                "item,period,value\nrev.total,3Q02,5\n");
     remove_file(directory, "values9.csv");
     remove_file(directory, "printed.csv");
@@ -238,7 +236,7 @@ static void test_open_errors(void **state)
         make_good(directory);
         ks_model *check = open_model(directory, NULL);
         ks_model_free(check);
-        write_file(directory, c->file, c->text);
+        write_into(directory, c->file, c->text);
         ks_model *model = (ks_model *)&model;
         ks_error err;
         ks_status status = ks_model_open(directory, NULL, &model, &err);
@@ -270,11 +268,11 @@ static void test_open_not_a_model(void **state)
     const char *no_settings = scratch("no-settings");
     mkdir(no_settings, 0755);
     remove_file(no_settings, "settings.csv");
-    write_file(no_settings, "items.csv", good_items);
+    write_into(no_settings, "items.csv", good_items);
     assert_int_equal(ks_model_open(no_settings, NULL, &model, &err), KS_EIO);
     assert_non_null(strstr(err.message, "settings.csv: "));
     /* the two required files alone make a model */
-    write_file(no_settings, "settings.csv", good_settings);
+    write_into(no_settings, "settings.csv", good_settings);
     model = open_model(no_settings, NULL);
     assert_int_equal(ks_item_count(model), 3);
     ks_model_free(model);
@@ -459,7 +457,7 @@ static void test_open_interrupted(void **state)
     for (int i = 0; i < 600; i++)
         fprintf(out, "f%d,F,formula,rev.total * %d\n", i, i);
     assert_int_equal(fclose(out), 0);
-    write_file(many, "values.csv", "item,period,value\n");
+    write_into(many, "values.csv", "item,period,value\n");
     assert_true(interrupt_each_poll(many) >= 7);
     model = open_model(many, NULL);
     assert_int_equal(ks_item_count(model), 601);

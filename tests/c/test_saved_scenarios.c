@@ -27,6 +27,7 @@
 #include "../support/dir_entries.h"
 #include "../support/model_cells.h"
 #include "../support/test_alloc.h"
+#include "../support/test_files.h"
 #include "kessan/kessan.h"
 
 #define FIXTURE "tests/data/scenarios"
@@ -56,19 +57,6 @@ static double figure(const char *text)
     assert_int_equal(ks_parse_number(text, strlen(text), &number, &missing,
                                      &decimals), 0);
     return number;
-}
-
-static void copy_file(const char *from, const char *to)
-{
-    FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
-    assert_non_null(in);
-    assert_non_null(out);
-    char buffer[4096];
-    size_t count;
-    while ((count = fread(buffer, 1, sizeof buffer, in)) > 0)
-        assert_int_equal(fwrite(buffer, 1, count, out), count);
-    fclose(in);
-    assert_int_equal(fclose(out), 0);
 }
 
 /* A scratch model directory with the fixture's chart and settings. */
@@ -318,14 +306,6 @@ static void test_round_trip_inputs_only(void **state)
 
 /* ---- refused files ------------------------------------------------------- */
 
-static void write_file(const char *path, const char *text)
-{
-    FILE *out = fopen(path, "wb");
-    assert_non_null(out);
-    fputs(text, out);
-    assert_int_equal(fclose(out), 0);
-}
-
 static void test_cell_twice_refused(void **state)
 {
     (void)state;
@@ -530,18 +510,6 @@ static ks_model *open_polled(ks_allocator *alloc, poll_count *poll)
     return open_model(FIXTURE, alloc);
 }
 
-static char *read_text(const char *path)
-{
-    FILE *in = fopen(path, "rb");
-    assert_non_null(in);
-    char *text = calloc(1, 1 << 20);
-    assert_non_null(text);
-    size_t got = fread(text, 1, (1 << 20) - 1, in);
-    assert_true(got > 0 && got < (1 << 20) - 1);
-    fclose(in);
-    return text;
-}
-
 /* An import (with_scenarios 1: ks_import_values; 0: ks_import_csv; 2:
  * ks_import_csv_buffer of the file's text) interrupted at each of its
  * polls, k = 1, 2, ...: KS_EINTERRUPTED, the model and its saved
@@ -560,7 +528,7 @@ static long interrupt_import(const char *path, int with_scenarios)
         ks_error err;
         ks_status status;
         if (with_scenarios == 2) {
-            char *text = read_text(path);
+            char *text = read_file(path);
             status = ks_import_csv_buffer(model, "text", text, strlen(text),
                                           KS_PROV_OVERRIDDEN, &err);
             free(text);
@@ -660,7 +628,7 @@ static void test_interrupted_export(void **state)
             fail_msg("k=%ld: %s", k, err.message);
         assert_string_equal(err.message,
                             "interrupted while exporting saved scenarios");
-        char *text = read_text(path);
+        char *text = read_file(path);
         assert_string_equal(text, "old\n");
         free(text);
         interrupted++;

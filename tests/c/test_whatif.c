@@ -20,6 +20,7 @@
 
 #include "../support/model_cells.h"
 #include "../support/test_alloc.h"
+#include "../support/test_files.h"
 
 #include "kessan/kessan.h"
 #include "model/model.h"
@@ -485,17 +486,6 @@ static void test_datatable_one_way(void **state)
     ks_model_free(model);
 }
 
-static char *read_all(const char *path)
-{
-    FILE *in = fopen(path, "rb");
-    assert_non_null(in);
-    static char text[4096];
-    size_t length = fread(text, 1, sizeof text - 1, in);
-    fclose(in);
-    text[length] = '\0';
-    return text;
-}
-
 static void test_grid_export(void **state)
 {
     (void)state;
@@ -510,7 +500,7 @@ static void test_grid_export(void **state)
                      KS_OK);
     const char *path = KESSAN_TEST_TMP "/whatif_grid.csv";
     assert_int_equal(ks_grid_export_csv(grid, path, &err), KS_OK);
-    char *text = read_all(path);
+    char *text = read_file(path);
     char expected[512];
     snprintf(expected, sizeof expected,
              "a@4Q02,b@4Q02,out@4Q02\n"
@@ -518,6 +508,7 @@ static void test_grid_export(void **state)
              ks_grid_at(grid, 0, 0, 0).number,
              ks_grid_at(grid, 0, 1, 0).number);
     assert_string_equal(text, expected);
+    free(text);
     /* a directory that does not exist: EIO naming the path, nothing left */
     const char *bad = KESSAN_TEST_TMP "/no-such-dir/grid.csv";
     assert_int_equal(ks_grid_export_csv(grid, bad, &err), KS_EIO);
