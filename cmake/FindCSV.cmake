@@ -1,7 +1,9 @@
 # FindCSV.cmake -- libcsv (Debian: libcsv-dev), which ships no pkg-config or
 # CMake file.  Defines CSV_FOUND and the imported target CSV::CSV.
-find_path(CSV_INCLUDE_DIR csv.h)
-find_library(CSV_LIBRARY NAMES csv)
+# CSV_INCDIR and CSV_LIBDIR (what luarocks calls the external dependency's
+# directories; the rockspec passes them) are looked in first.
+find_path(CSV_INCLUDE_DIR csv.h HINTS ${CSV_INCDIR})
+find_library(CSV_LIBRARY NAMES csv HINTS ${CSV_LIBDIR})
 include(FindPackageHandleStandardArgs)
 find_package_handle_standard_args(CSV
   REQUIRED_VARS CSV_LIBRARY CSV_INCLUDE_DIR
