@@ -1,11 +1,14 @@
 /*
  * ltext.c -- plain text tables for the __tostring of models, series and
  * comparisons: cells are collected in a Lua table (so a memory error while
- * collecting leaks nothing), then laid out in aligned columns under a title.
+ * collecting leaks nothing), then laid out under a title by the core's
+ * table writer (kessan/text.h: columns aligned by display width, so that
+ * Japanese text lines up) into a Lua buffer.
  */
 #include <string.h>
 
 #include "binding/lkessan.h"
+#include "kessan/text.h"
 
 #define LK_TEXT_GAP 2
 
@@ -23,66 +26,50 @@ void lk_text_cell(lua_State *L, lk_text_table *table, const char *text)
     lua_rawseti(L, table->index, ++table->count);
 }
 
-/* Display width of UTF-8 text: code points (wide scripts count one). */
-static size_t aux_width(const char *text, size_t length)
+/* A sink's write: into the Lua buffer (which raises on a memory error;
+ * the writer holds nothing that would leak). */
+static int aux_buffer_write(void *context, const char *bytes, size_t size)
 {
-    size_t width = 0;
-    for (size_t i = 0; i < length; i++)
-        if (((unsigned char)text[i] & 0xC0) != 0x80)
-            width++;
-    return width;
+    luaL_addlstring((luaL_Buffer *)context, bytes, size);
+    return 0;
 }
 
-static void aux_pad(luaL_Buffer *buffer, size_t count)
+/* The cells as the core's table: pointers to the strings the Lua table
+ * holds (and keeps alive), NULL past the last, and the widths the writer
+ * fills; in a userdata at the top of the stack, collected with it. */
+static ks_text_table aux_core_table(lua_State *L, lk_text_table *table)
 {
-    while (count-- > 0)
-        luaL_addchar(buffer, ' ');
-}
-
-static size_t aux_cell_width(lua_State *L, lk_text_table *table, int cell)
-{
-    size_t length;
-    lua_rawgeti(L, table->index, cell);
-    const char *text = lua_tolstring(L, -1, &length);
-    size_t width = text ? aux_width(text, length) : 0;
-    lua_pop(L, 1);
-    return width;
+    size_t columns = (size_t)table->columns;
+    size_t rows = ((size_t)table->count + columns - 1) / columns;
+    size_t *widths = lua_newuserdatauv(
+        L, columns * sizeof *widths + rows * columns * sizeof(char *), 0);
+    const char **cells = (const char **)(void *)(widths + columns);
+    for (size_t cell = 0; cell < rows * columns; cell++) {
+        cells[cell] = NULL;
+        if (cell < (size_t)table->count) {
+            lua_rawgeti(L, table->index, (lua_Integer)cell + 1);
+            cells[cell] = lua_tostring(L, -1);
+            lua_pop(L, 1);
+        }
+    }
+    ks_text_table core = { cells, rows, columns, NULL, NULL, LK_TEXT_GAP,
+                           widths };
+    return core;
 }
 
 void lk_text_end(lua_State *L, lk_text_table *table, const char *title)
 {
-    enum { MAX_COLUMNS = 64 };
-    size_t widths[MAX_COLUMNS] = {0};
-    int columns = table->columns < MAX_COLUMNS ? table->columns : MAX_COLUMNS;
-    for (int cell = 1; cell <= table->count; cell++) {
-        int column = (cell - 1) % table->columns;
-        if (column >= columns)
-            continue;
-        size_t width = aux_cell_width(L, table, cell);
-        if (width > widths[column])
-            widths[column] = width;
-    }
+    ks_text_table core = aux_core_table(L, table); /* +1: the cells */
     luaL_Buffer buffer;
     luaL_buffinit(L, &buffer);
     if (title) {
         luaL_addstring(&buffer, title);
         luaL_addchar(&buffer, '\n');
     }
-    for (int cell = 1; cell <= table->count; cell++) {
-        int column = (cell - 1) % table->columns;
-        if (column >= columns)
-            continue;
-        size_t width = aux_cell_width(L, table, cell);
-        size_t pad = widths[column] - width;
-        if (column > 0)
-            aux_pad(&buffer, LK_TEXT_GAP + pad);
-        lua_rawgeti(L, table->index, cell);
-        luaL_addvalue(&buffer);
-        int last = column == table->columns - 1 || cell == table->count;
-        if (column == 0 && !last)
-            aux_pad(&buffer, pad);
-        if (last && cell != table->count)
-            luaL_addchar(&buffer, '\n');
-    }
+    ks_text_sink sink = ks_text_sink_of(aux_buffer_write, &buffer);
+    ks_text_table_write(&sink, &core);
+    if (core.rows > 0)
+        luaL_buffsub(&buffer, 1); /* no newline after the last row */
     luaL_pushresult(&buffer);
+    lua_remove(L, -2); /* the cells */
 }
