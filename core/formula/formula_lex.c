@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "formula/formula_ast.h"
+#include "kessan/text.h"
 
 #define NUMBER_TEXT_MAX 63
 
@@ -91,7 +92,7 @@ static void lex_number(const char *source, size_t length, size_t *position,
     char text[NUMBER_TEXT_MAX + 1];
     memcpy(text, source + token->start, token->length);
     text[token->length] = '\0';
-    token->number = strtod(text, NULL);
+    token->number = ks_strtod_c(text, NULL); /* '.' whatever the locale */
     token->kind = isinf(token->number) ? KS_TK_HUGE_NUMBER : KS_TK_NUMBER;
     token->is_integer = is_integer;
 }

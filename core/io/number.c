@@ -3,10 +3,10 @@
  * "1,234", "(566,520)", "-1.5", "32.2%", "(3.8%)", "1e6"; "-", "n.a",
  * "n.a.", "n/a" and "" are missing.  The text is checked against that
  * grammar first, then converted by strtod so the result is correctly
- * rounded ("32.2%" is read as 32.2e-2, never 32.2 / 100).
+ * rounded ("32.2%" is read as 32.2e-2, never 32.2 / 100), in the C
+ * locale's form whatever the locale (ks_strtod_c).
  */
 #include <ctype.h>
-#include <locale.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "kessan/kessan.h"
+#include "kessan/text.h"
 
 #define NUMBER_TEXT_MAX 400
 
@@ -195,24 +196,23 @@ static int convert_exact(const number_parts *parts, long exponent,
     return 0;
 }
 
-/* Convert checked parts with strtod, in the C library's current locale. */
+/* Convert checked parts with strtod. */
 static int convert(const number_parts *parts, double *number)
 {
     if (convert_exact(parts, parts->exponent - (parts->percent ? 2 : 0),
                       number) == 0)
         return 0;
     char buffer[NUMBER_TEXT_MAX + 64];
-    const char *point = localeconv()->decimal_point;
     long exponent = parts->exponent - (parts->percent ? 2 : 0);
-    int length = snprintf(buffer, sizeof buffer, "%s%.*s%s%.*se%ld",
+    int length = snprintf(buffer, sizeof buffer, "%s%.*s.%.*se%ld",
                           parts->negative ? "-" : "", parts->point_at,
-                          parts->digits, point ? point : ".",
+                          parts->digits,
                           (int)parts->digit_count - parts->point_at,
                           parts->digits + parts->point_at, exponent);
     if (length < 0 || (size_t)length >= sizeof buffer)
         return -1;
     char *end = NULL;
-    double value = strtod(buffer, &end);
+    double value = ks_strtod_c(buffer, &end);
     if (end != buffer + length || !isfinite(value))
         return -1;
     *number = value;

@@ -11,6 +11,7 @@
 
 #include "base/alloc.h"
 #include "kessan/check.h"
+#include "kessan/text.h"
 #include "base/error.h"
 #include "formula/formula.h"
 #include "model/model.h"
@@ -88,9 +89,9 @@ static const char *figure_text(char *buf, size_t size, int decimals,
                                double value)
 {
     if (!(fabs(value) < 1e21))
-        snprintf(buf, size, "%.17g", value);
+        ks_snprintf_c(buf, size, "%.17g", value);
     else
-        snprintf(buf, size, "%.*f",
+        ks_snprintf_c(buf, size, "%.*f",
                  decimals < 0 ? 0 : decimals > 20 ? 20 : decimals, value);
     return buf;
 }
@@ -599,7 +600,7 @@ static void describe_basis(check_run *run, const ks_printed *printed,
         return;
     }
     case KS_MEASURE_USD:
-        snprintf(buf, size, "at %g per USD", run->usd_rate);
+        ks_snprintf_c(buf, size, "at %g per USD", run->usd_rate);
         return;
     }
     buf[0] = '\0';
@@ -920,7 +921,7 @@ static ks_status prepare(check_run *run, ks_error *err)
     for (int i = 0; i < periods; i++)
         run->period_rank[ks_period_at(run->model, i)] = i;
     const char *rate = ks_setting(run->model, "rate.USD");
-    run->usd_rate = rate ? strtod(rate, NULL) : 0.0;
+    run->usd_rate = rate ? ks_strtod_c(rate, NULL) : 0.0;
     return compile_items(run, err);
 }
 
