@@ -1,5 +1,7 @@
--- check.lua -- small assertions for the Lua tests: equality with a message,
--- near equality, and an expected error whose message matches a pattern.
+-- check.lua -- what the Lua tests share: assertions (equality with a
+-- message, near equality, an expected error whose message matches a
+-- pattern), temporary files removed at the end, files read and written,
+-- and the kessan program run as a shell runs it.
 local check = {}
 
 function check.eq(actual, expected, what)
@@ -40,9 +42,58 @@ function check.tmpname(suffix)
   return name
 end
 
+-- ---- files ------------------------------------------------------------------
+
+-- The whole file, or nil when it does not open.
+function check.read(path)
+  local f = io.open(path, "rb")
+  if not f then return nil end
+  local text = f:read("a")
+  f:close()
+  return text
+end
+
+-- `path` made to hold `text` ("wb"), or `text` appended (mode "ab").
+function check.write(path, text, mode)
+  local f = assert(io.open(path, mode or "wb"))
+  assert(f:write(text))
+  assert(f:close())
+end
+
+-- ---- the program --------------------------------------------------------------
+
+-- `s` as one word of a POSIX shell command.
+function check.quote(s) return "'" .. s:gsub("'", "'\\''") .. "'" end
+
+-- Run `program` with `arguments` (shell words, quoted by the caller) and,
+-- when given, the text `stdin` on its standard input.  Returns its exit
+-- status, standard output, standard error, and how it ended ("exit" or
+-- "signal").  A sanitizer's report on standard error fails the test.
+local run_files
+function check.run(program, arguments, stdin)
+  run_files = run_files or {out = check.tmpname(".out"),
+                            err = check.tmpname(".err"),
+                            input = check.tmpname(".in")}
+  local command = check.quote(program) .. " " .. arguments
+  if stdin then
+    check.write(run_files.input, stdin)
+    command = command .. " <" .. check.quote(run_files.input)
+  end
+  command = command .. " >" .. check.quote(run_files.out) .. " 2>"
+            .. check.quote(run_files.err)
+  local _, how, code = os.execute(command)
+  local err = check.read(run_files.err) or ""
+  assert(not err:find("Sanitizer", 1, true) and
+         not err:find("runtime error:", 1, true),
+         "sanitizer report from " .. program .. " " .. arguments .. ":\n"
+         .. err)
+  return code, check.read(run_files.out) or "", err, how
+end
+
 function check.cleanup()
   for _, name in ipairs(temporaries) do os.remove(name) end
   temporaries = {}
+  run_files = nil
 end
 
 return check

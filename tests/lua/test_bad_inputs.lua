@@ -7,6 +7,7 @@
 -- Usage: kessan run tests/lua/test_bad_inputs.lua [PATH-TO-KESSAN]
 -- (without the argument, the program running this script is used).
 package.path = "tests/lua/?.lua;" .. package.path
+local check = require "check"
 local kessan = require "kessan"
 
 local KESSAN = arg[1] or arg[-2]
@@ -29,21 +30,7 @@ local cases = {
 }
 for _, c in ipairs(cases) do c[1] = "tests/data/bad/" .. c[1] end
 
-local function quote(s) return "'" .. s:gsub("'", "'\\''") .. "'" end
-
-local function slurp(path)
-  local f = io.open(path, "rb")
-  if not f then return "" end
-  local text = f:read("a")
-  f:close()
-  return text
-end
-
-local function spit(path, text, mode)
-  local f = assert(io.open(path, mode or "wb"))
-  assert(f:write(text))
-  assert(f:close())
-end
+local quote = check.quote
 
 local scratch = os.tmpname()
 os.remove(scratch)
@@ -53,9 +40,10 @@ assert(os.execute("mkdir -p " .. quote(scratch)))
 local huge = scratch .. "/huge"
 assert(os.execute("mkdir -p " .. quote(huge)))
 for _, name in ipairs{"settings.csv", "items.csv", "values.csv"} do
-  spit(huge .. "/" .. name, slurp("tests/data/tiny/" .. name))
+  check.write(huge .. "/" .. name,
+              assert(check.read("tests/data/tiny/" .. name)))
 end
-spit(huge .. "/values.csv",
+check.write(huge .. "/values.csv",
      'rev.a,4Q02,"' .. string.rep("1", 10 * 1024 * 1024) .. '"\n', "ab")
 cases[#cases + 1] = {huge, "values.csv:30:12: ",
   "expected a number like 1,234 or (566,520), got '1111"}
@@ -78,16 +66,8 @@ for _, c in ipairs(cases) do
 end
 
 -- The command line: status 1 by exit, never a signal, "kessan: " + message
-local out_path, err_path = scratch .. "/out", scratch .. "/err"
-local function run(arguments)
-  local command = quote(KESSAN) .. " " .. arguments .. " >" .. quote(out_path)
-                  .. " 2>" .. quote(err_path)
-  local _, how, code = os.execute(command)
-  return how, code, slurp(err_path)
-end
-
 local function expect_refused(c, arguments, what)
-  local how, code, stderr = run(arguments)
+  local code, _, stderr, how = check.run(KESSAN, arguments)
   assert(how == "exit", what .. " " .. c[1] .. ": ended by a signal " ..
          tostring(code))
   assert(code == 1, what .. " " .. c[1] .. ": exit status " .. tostring(code)
@@ -100,10 +80,10 @@ local function expect_refused(c, arguments, what)
 end
 
 local opener = scratch .. "/open.lua"
-spit(opener, 'local kessan = require "kessan"\n' ..
+check.write(opener, 'local kessan = require "kessan"\n' ..
              'assert(kessan.open(arg[1]))\n')
-local how, code, stderr = run("--help")
-local usage = slurp(out_path) .. stderr
+local code, stdout, stderr, how = check.run(KESSAN, "--help")
+local usage = stdout .. stderr
 local has_check = how == "exit" and code == 0
                   and usage:find("\n%s*check%s") ~= nil
 for _, c in ipairs(cases) do
@@ -119,6 +99,7 @@ if not has_check then
 end
 
 os.execute("rm -rf " .. quote(scratch))
+check.cleanup()
 print("test_bad_inputs: " .. #cases .. " broken models refused"
       .. (has_check and " by kessan.open, kessan run and kessan check"
           or " by kessan.open and kessan run"))

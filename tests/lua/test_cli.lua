@@ -11,43 +11,21 @@ local check = require "check"
 local KESSAN = assert(arg[1], "usage: test_cli.lua PATH-TO-KESSAN")
 local DIR = "tests/data/tiny"
 
-local function quote(s) return "'" .. s:gsub("'", "'\\''") .. "'" end
-
-local function slurp(path)
-  local f = io.open(path, "rb")
-  if not f then return "" end
-  local text = f:read("a")
-  f:close()
-  return text
-end
+local quote = check.quote
 
 -- Run kessan with an argument string; returns exit code, stdout, stderr.
-local out_path, err_path = check.tmpname(".out"), check.tmpname(".err")
 local function kessan(arguments, stdin)
-  local command = quote(KESSAN) .. " " .. arguments
-  if stdin then
-    local input = check.tmpname(".in")
-    local f = assert(io.open(input, "wb"))
-    f:write(stdin)
-    f:close()
-    command = command .. " <" .. quote(input)
-  end
-  command = command .. " >" .. quote(out_path) .. " 2>" .. quote(err_path)
-  local _, _, code = os.execute(command)
-  local err = slurp(err_path)
-  assert(not err:find("Sanitizer", 1, true) and
-         not err:find("runtime error:", 1, true),
-         "sanitizer report from kessan " .. arguments .. ":\n" .. err)
-  return code, slurp(out_path), err
+  return check.run(KESSAN, arguments, stdin)
 end
 
 local function script(text)
   local path = check.tmpname(".lua")
-  local f = assert(io.open(path, "wb"))
-  f:write(text)
-  f:close()
+  check.write(path, text)
   return path
 end
+
+-- standard error of the runs made by hand below
+local err_path = check.tmpname(".err")
 
 local code, out, err
 
@@ -148,7 +126,7 @@ assert(out:find("rev.a,1Q01,", 1, true), "export rows")
 local csv = check.tmpname(".csv")
 code = kessan("export " .. DIR .. " --out " .. csv)
 check.eq(code, 0, "export --out exit")
-check.eq(slurp(csv), out, "--out writes what stdout shows")
+check.eq(check.read(csv), out, "--out writes what stdout shows")
 code, out = kessan("export tests/data/scenarios --scenario low --inputs-only")
 check.eq(code, 0, "export --scenario exit")
 assert(out:match("^[^\n]*"):find("scenario", 1, true), "scenario column")
@@ -205,7 +183,7 @@ if full then
       .. quote(err_path)
     local _, _, status = os.execute(command)
     check.eq(status, 1, arguments .. " to a full standard output")
-    local message = slurp(err_path)
+    local message = check.read(err_path)
     local _, count = message:gsub("kessan: standard output: write failed", "")
     check.eq(count, 1, arguments .. ": one message in: " .. message)
   end
@@ -219,7 +197,7 @@ do
     .. " run " .. writing .. " 2>" .. quote(err_path) .. " | head -c 1 >/dev/null")
   local _, _, status = os.execute(command)
   check.eq(status, 1, "a closed pipe: exit 1, not 141 (SIGPIPE)")
-  assert(slurp(err_path):find("standard output: write failed", 1, true),
+  assert(check.read(err_path):find("standard output: write failed", 1, true),
          "a closed pipe is reported")
 end
 

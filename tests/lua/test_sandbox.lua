@@ -18,25 +18,13 @@ if not KESSAN then
   KESSAN = arg[i]
 end
 
-local function quote(s) return "'" .. s:gsub("'", "'\\''") .. "'" end
+local quote = check.quote
 KESSAN = KESSAN:sub(1, 1) == "/" and KESSAN
   or io.popen("pwd"):read("l") .. "/" .. KESSAN
 local SOURCE = io.popen("pwd"):read("l")
 local TINY = SOURCE .. "/tests/data/tiny"
 
-local function slurp(path)
-  local f = io.open(path, "rb")
-  if not f then return nil end
-  local text = f:read("a")
-  f:close()
-  return text
-end
-
-local function spit(path, text)
-  local f = assert(io.open(path, "wb"))
-  f:write(text)
-  f:close()
-end
+local slurp, spit = check.read, check.write
 
 local function exists(path) return slurp(path) ~= nil end
 

@@ -103,24 +103,10 @@ check.eq(m:scenario("low"):get("rev.a@3Q02"), 1, "low as it was")
 -- ---- the command line ------------------------------------------------------
 local program = arg[-1] == "run" and arg[-2]
 if program then
-  local function quote(s) return "'" .. s:gsub("'", "'\\''") .. "'" end
-  local out_path, err_path = check.tmpname(".out"), check.tmpname(".err")
-  local function run(arguments)
-    local _, _, code = os.execute(quote(program) .. " " .. arguments .. " >"
-                                  .. quote(out_path) .. " 2>"
-                                  .. quote(err_path))
-    local function slurp(path)
-      local file = assert(io.open(path, "rb"))
-      local text = file:read("a")
-      file:close()
-      return text
-    end
-    return code, slurp(out_path), slurp(err_path)
-  end
-
   local fixture = assert(kessan.open(DIR))
   local high = fixture:scenario("high")
-  local code, out, err = run("export " .. DIR .. " --scenario high")
+  local code, out, err = check.run(program,
+                                   "export " .. DIR .. " --scenario high")
   check.eq(code, 0, "export --scenario exit: " .. err)
   local rows = 0
   for line in out:gmatch("[^\n]+") do
@@ -136,7 +122,7 @@ if program then
   end
   check.eq(rows - 1, #fixture:items() * #fixture:periods(), "every cell")
 
-  code, out, err = run("export " .. DIR .. " --scenario lo")
+  code, out, err = check.run(program, "export " .. DIR .. " --scenario lo")
   check.eq(code, 1, "unknown scenario exit")
   check.eq(out, "", "nothing written")
   check.eq(err, "kessan: " .. DIR .. ": no scenario 'lo' (did you mean 'low'?)\n",

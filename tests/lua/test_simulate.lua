@@ -6,11 +6,10 @@ package.path = "tests/lua/?.lua;" .. package.path
 local check = require "check"
 local kessan = require "kessan"
 
-if not kessan.normal then
-  -- lua/binding/lsimulate.c is not linked into this build yet
-  print("test_simulate: skipped (no kessan.normal in this build)")
-  return
-end
+-- every build has the simulation: lua/binding/lsimulate.c registers the
+-- distributions and s:simulate (lk_simulate_register, from luaopen_kessan)
+assert(kessan.normal, "kessan.normal is missing: the module was built "
+       .. "without lua/binding/lsimulate.c")
 
 -- constructors and their exact moments
 check.near(kessan.normal(3, 2):mean(), 3, "normal mean")
