@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "binding/lkessan.h"
+#include "kessan/text.h"
 
 #define LK_COMPARE_MAX 30 /* columns: models and scenarios */
 
@@ -186,9 +187,9 @@ static void aux_number_cell(lua_State *L, lk_text_table *table, int isnum,
     if (!isnum)
         snprintf(text, sizeof text, "-");
     else if (is_ratio && number < 0)
-        snprintf(text, sizeof text, "(%.1f%%)", -number * 100);
+        ks_snprintf_c(text, sizeof text, "(%.1f%%)", -number * 100);
     else if (is_ratio)
-        snprintf(text, sizeof text, "%.1f%%", number * 100);
+        ks_snprintf_c(text, sizeof text, "%.1f%%", number * 100);
     else
         lk_format_number(number, text, sizeof text);
     lk_text_cell(L, table, text);
