@@ -8,12 +8,14 @@
  * years by whole years.  A fault is recorded in the world (how many, the
  * last one and its detail) and evaluates to error 1000 + its number.  The
  * block machine's lanes vary a, b, c, x and g (fake_lanes); the other
- * items are the world's constants.  Shared by test_formula.c and the
- * formula fuzzing harness; a broken contract aborts.
+ * items are the world's constants, and fake_check_lanes compares the two
+ * machines lane by lane.  Shared by the formula tests and the formula
+ * fuzzing harness; a broken contract aborts.
  */
 #ifndef KS_TEST_FAKE_FORMULA_MODEL_H
 #define KS_TEST_FAKE_FORMULA_MODEL_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,6 +191,61 @@ static inline void fake_world_take_lane(fake_world *world,
         for (int period = 0; period < PERIODS; period++)
             world->values[A + index][period] =
                 blocks->lanes[index][period][lane];
+}
+
+/* ---- the block machine against the scalar machine -------------------------- */
+
+/* What fake_check_lanes found. */
+typedef struct fake_lane_check {
+    int lane;        /* the first lane that disagrees; -1: none            */
+    double by_block; /* its value through load_block                       */
+    double by_lanes; /* through load_lanes (bit for bit the same, or not)  */
+    double scalar;   /* the scalar machine's on that lane's inputs         */
+    int gaps;        /* lanes that are not numbers                         */
+} fake_lane_check;
+
+/* `formula` evaluated in `period` over `lanes` lanes of `blocks`, through
+ * both loaders, and by the scalar machine on each lane's inputs (copied
+ * into blocks->world): every lane must be bit for bit the same through
+ * both loaders, and be the scalar machine's number, or NaN where that is
+ * not a number. */
+static inline fake_lane_check fake_check_lanes(const ks_formula *formula,
+                                               fake_lanes *blocks, int period,
+                                               int lanes)
+{
+    static double by_block[KS_BLOCK_LANES_MAX], by_lanes[KS_BLOCK_LANES_MAX];
+    ks_block_env block_env = { blocks, fake_load_block, fake_shift, period,
+                               NULL };
+    ks_block_env lanes_env = { blocks, NULL, fake_shift, period,
+                               fake_load_lanes };
+    ks_formula_eval_block(formula, &block_env, by_block, lanes);
+    ks_formula_eval_block(formula, &lanes_env, by_lanes, lanes);
+    ks_eval_env env = fake_env_at(blocks->world, period);
+    fake_lane_check check = { -1, 0, 0, 0, 0 };
+    for (int lane = 0; lane < lanes; lane++) {
+        fake_world_take_lane(blocks->world, blocks, lane);
+        double scalar = ks_formula_eval(formula, &env);
+        int same = memcmp(&by_block[lane], &by_lanes[lane],
+                          sizeof by_block[lane]) == 0;
+        int agree = ks_is_number(scalar) ? by_block[lane] == scalar
+                                         : by_block[lane] != by_block[lane];
+        if (!same || !agree) {
+            check = (fake_lane_check){ lane, by_block[lane], by_lanes[lane],
+                                       scalar, check.gaps };
+            return check;
+        }
+        check.gaps += !ks_is_number(by_block[lane]);
+    }
+    return check;
+}
+
+/* A xorshift generator: the next number in [0, 1) from `state`. */
+static inline double fake_random_unit(uint64_t *state)
+{
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    return (double)(*state >> 11) / 9007199254740992.0;
 }
 
 /* ---- explain -------------------------------------------------------------- */
