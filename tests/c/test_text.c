@@ -46,6 +46,18 @@ static ks_text_sink memory_sink(memory *m)
     return ks_text_sink_of(memory_write, m);
 }
 
+/* A table written as text (or Markdown) into m; returns the text. */
+static const char *written(memory *m, const ks_text_table *table, int md)
+{
+    ks_text_sink sink = memory_sink(m);
+    if (md)
+        ks_text_table_write_md(&sink, table);
+    else
+        ks_text_table_write(&sink, table);
+    assert_int_equal(sink.failed, 0);
+    return m->data;
+}
+
 /* ---- UTF-8 ------------------------------------------------------------------ */
 
 static size_t decode(const char *bytes, size_t size, uint32_t *code_point)
@@ -270,9 +282,7 @@ static void text_table_aligns_japanese(void **state)
     size_t widths[3];
     ks_text_table table = { cells, 4, 3, NULL, depth, 2, widths };
     memory m;
-    ks_text_sink sink = memory_sink(&m);
-    ks_text_table_write(&sink, &table);
-    assert_string_equal(m.data,
+    assert_string_equal(written(&m, &table, 0),
                         "                     3Q02  YoY %\n"
                         "営業収益       10,563,578    7.3\n"
                         "  IP サービス     913,152\n"
@@ -299,17 +309,13 @@ static void text_table_short_rows_and_alignment(void **state)
     size_t widths[3];
     ks_text_table table = { cells, 4, 3, align, NULL, 1, widths };
     memory m;
-    ks_text_sink sink = memory_sink(&m);
-    ks_text_table_write(&sink, &table);
-    assert_string_equal(m.data, "id   name  n\n"
+    assert_string_equal(written(&m, &table, 0), "id   name  n\n"
                                 "a    営業  1\n"
                                 "long x    22\n"
                                 "z\n");
     /* no rows: nothing */
     table.rows = 0;
-    sink = memory_sink(&m);
-    ks_text_table_write(&sink, &table);
-    assert_int_equal(m.length, 0);
+    assert_string_equal(written(&m, &table, 0), "");
 }
 
 static void markdown_table(void **state)
@@ -324,15 +330,13 @@ static void markdown_table(void **state)
     int depth[] = { 0, 0, 2, 1 };
     ks_text_table table = { cells, 4, 2, NULL, depth, 2, NULL };
     memory m;
-    ks_text_sink sink = memory_sink(&m);
-    ks_text_table_write_md(&sink, &table);
-    assert_string_equal(m.data,
+    assert_string_equal(written(&m, &table, 1),
                         "| | 3Q02 |\n"
                         "|---|---:|\n"
                         "| Revenue | 1,234 |\n"
                         "| &nbsp;&nbsp;&nbsp;&nbsp;a \\| b |  |\n"
                         "| &nbsp;&nbsp;営業収益 | - |\n");
-    sink = memory_sink(&m);
+    ks_text_sink sink = memory_sink(&m);
     const char *row[] = { "x|y", NULL, "1" };
     ks_text_md_row(&sink, row, 3);
     assert_string_equal(m.data, "| x\\|y |  | 1 |\n");
