@@ -402,9 +402,7 @@ static long interrupt_each_poll(const char *directory)
     for (long k = 1;; k++) {
         test_alloc counts = { 0 };
         poll_count poll = { 0, k };
-        ks_allocator alloc = test_allocator(&counts);
-        alloc.interrupted = poll_after;
-        alloc.interrupt_data = &poll;
+        ks_allocator alloc = test_allocator_polled(&counts, &poll);
         ks_model *model = (ks_model *)&model;
         ks_error err;
         ks_status status = ks_model_open(directory, &alloc, &model, &err);

@@ -503,9 +503,7 @@ static void test_many_scenarios_open(void **state)
 static ks_model *open_polled(ks_allocator *alloc, poll_count *poll)
 {
     *poll = (poll_count){ 0, LONG_MAX };
-    *alloc = counting;
-    alloc->interrupted = poll_after;
-    alloc->interrupt_data = poll;
+    *alloc = test_allocator_polled(&counts, poll);
     test_alloc_arm(&counts, 0, 0);
     return open_model(FIXTURE, alloc);
 }

@@ -774,9 +774,7 @@ static void test_interrupted(void **state)
         for (long k = 1;; k++) {
             test_alloc f = { 0 };
             poll_count poll = { 0, LONG_MAX };
-            ks_allocator alloc = test_allocator(&f);
-            alloc.interrupted = poll_after;
-            alloc.interrupt_data = &poll;
+            ks_allocator alloc = test_allocator_polled(&f, &poll);
             ks_model *model = build(&alloc);
             number_of(model, "out@4Q02");
             long live = f.live;

@@ -10,7 +10,7 @@
  *     test_alloc_arm(&counts, n, for_good);   ... the operation ...
  *     test_alloc_disarm(&counts);
  * And the interrupt poll that asks to stop from its fire_at-th call on
- * (poll_count, poll_after).  Header only, so that the fuzzing harnesses,
+ * (poll_count, poll_after; test_allocator_polled gives both).  Header only, so that the fuzzing harnesses,
  * which are built apart, use the same.
  */
 #ifndef KS_TEST_ALLOC_H
@@ -91,6 +91,16 @@ static inline int poll_after(void *data)
 {
     poll_count *poll = data;
     return ++poll->calls >= poll->fire_at;
+}
+
+/* The library's allocator over `counts`, polling `poll`. */
+static inline ks_allocator test_allocator_polled(test_alloc *counts,
+                                                 poll_count *poll)
+{
+    ks_allocator alloc = test_allocator(counts);
+    alloc.interrupted = poll_after;
+    alloc.interrupt_data = poll;
+    return alloc;
 }
 
 #endif
