@@ -34,6 +34,7 @@
 
 #include "io/atomic_file.h"
 #include "../support/dir_entries.h"
+#include "../support/model_cells.h"
 #include "../support/test_alloc.h"
 #include "../support/test_files.h"
 #include "kessan/kessan.h"
@@ -100,9 +101,8 @@ static const ks_calendar calendar = { 3, 2001, 2003 };
 
 static ks_model *small_model(void)
 {
-    ks_model *model = NULL;
+    ks_model *model = empty_model(&calendar, NULL);
     ks_error err;
-    assert_int_equal(ks_model_new(&calendar, NULL, &model, &err), KS_OK);
     ks_item_info info = { "rev", "Revenue", NULL, "JPY thousands", "is",
                           NULL, NULL, KS_RULE_SUM };
     assert_int_equal(ks_item_add(model, &info, NULL, &err), KS_OK);

@@ -25,10 +25,7 @@
 static ks_model *new_model(int first, int last)
 {
     ks_calendar calendar = { 3, first, last };
-    ks_model *model = NULL;
-    ks_error err;
-    assert_int_equal(ks_model_new(&calendar, NULL, &model, &err), KS_OK);
-    return model;
+    return empty_model(&calendar, NULL);
 }
 
 /* ---- calendar --------------------------------------------------------------- */

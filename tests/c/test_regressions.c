@@ -14,16 +14,10 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "../support/model_cells.h"
 #include "kessan/kessan.h"
 
-static ks_model *new_model(void)
-{
-    ks_calendar calendar = { 3, 2001, 2002 };
-    ks_model *model = NULL;
-    ks_error err;
-    assert_int_equal(ks_model_new(&calendar, NULL, &model, &err), KS_OK);
-    return model;
-}
+static const ks_calendar calendar = { 3, 2001, 2002 };
 
 /*
  * FIXED -- core/model/calendar.c, ks_book_period_lookup: the year digits of a
@@ -35,7 +29,7 @@ static ks_model *new_model(void)
 static void test_period_id_with_many_digits(void **state)
 {
     (void)state;
-    ks_model *model = new_model();
+    ks_model *model = empty_model(&calendar, NULL);
     int period = -1;
     ks_error err;
     assert_int_equal(ks_period_lookup(model, "1Q666666666666", &period, &err),

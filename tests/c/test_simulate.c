@@ -40,9 +40,7 @@
 static ks_model *small_model(const ks_allocator *alloc)
 {
     ks_calendar calendar = { 3, 2002, 2002 };
-    ks_model *model = NULL;
-    ks_error err;
-    assert_int_equal(ks_model_new(&calendar, alloc, &model, &err), KS_OK);
+    ks_model *model = empty_model(&calendar, alloc);
     add_input(model, "x", KS_RULE_SUM);
     add_input(model, "y", KS_RULE_SUM);
     add_input(model, "d", KS_RULE_FORMULA);

@@ -32,9 +32,7 @@
 static ks_model *build(const ks_allocator *alloc)
 {
     ks_calendar calendar = { 3, 2001, 2002 };
-    ks_model *model = NULL;
-    ks_error err;
-    assert_int_equal(ks_model_new(&calendar, alloc, &model, &err), KS_OK);
+    ks_model *model = empty_model(&calendar, alloc);
     add_input(model, "x", KS_RULE_SUM);
     define(model, "y", "3 * x - 12", KS_RULE_SUM); /* root 4 */
     define(model, "q", "x * x - 2", KS_RULE_SUM); /* roots +-sqrt(2) */

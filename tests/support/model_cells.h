@@ -1,6 +1,7 @@
 /*
  * model_cells.h -- the cmocka tests' way into a model: opening one
- * (open_model, open_iij), building a small one (add_input, define),
+ * (open_model, open_iij), building a small one (empty_model, add_input,
+ * define),
  * naming its cells as "item@period" (cell, item_of, period_of), and
  * reading and setting them (value_of, number_of, put, report).  Anything
  * the library refuses fails the test with its message.
@@ -35,6 +36,17 @@ static inline ks_model *open_model(const char *directory,
 static inline ks_model *open_iij(void)
 {
     return open_model(KESSAN_SOURCE_DIR "/data/iij", NULL);
+}
+
+/* A model of `calendar` with no items yet. */
+static inline ks_model *empty_model(const ks_calendar *calendar,
+                                    const ks_allocator *alloc)
+{
+    ks_model *model = NULL;
+    ks_error err;
+    if (ks_model_new(calendar, alloc, &model, &err) != KS_OK)
+        fail_msg("new model: %s", err.message);
+    return model;
 }
 
 /* An input item of the income statement, in JPY thousands. */
