@@ -108,10 +108,7 @@ static ks_model *small_model(void)
     assert_int_equal(ks_item_add(model, &info, NULL, &err), KS_OK);
     assert_int_equal(ks_define(model, "twice", "rev * 2", NULL, &err),
                      KS_OK);
-    int item, period;
-    assert_int_equal(ks_cell_lookup(model, "rev@1Q01", &item, &period, &err),
-                     KS_OK);
-    assert_int_equal(ks_set(model, item, period, 0.1, &err), KS_OK);
+    put(model, "rev@1Q01", 0.1);
     return model;
 }
 

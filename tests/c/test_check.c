@@ -73,19 +73,12 @@ static void iij_implied_first_quarter(void **state)
 {
     (void)state;
     ks_model *model = open_iij();
-    int item, period;
-    ks_error err;
-    ks_value value;
-    assert_int_equal(ks_cell_lookup(model, "rev.total@1Q02", &item, &period,
-                                    &err), KS_OK);
-    assert_int_equal(ks_get(model, item, period, &value, &err), KS_OK);
+    ks_value value = value_of(model, "rev.total@1Q02");
     /* 9M02 less 2Q02 and 3Q02, as printed */
     assert_true(value.number == 30981122.0 - 10568342.0 - 10563578.0);
     assert_true(number_of(model, "net_income@1Q02") ==
                 -7187222.0 - -2326166.0 - -2266039.0);
-    assert_int_equal(ks_cell_lookup(model, "rev.dedicated@1Q02", &item,
-                                    &period, &err), KS_OK);
-    assert_int_equal(ks_get(model, item, period, &value, &err), KS_OK);
+    value = value_of(model, "rev.dedicated@1Q02");
     assert_int_equal(value.provenance, KS_PROV_IMPLIED);
     assert_true(value.number == 10473722.0 - 3546372.0 - 3404016.0);
     ks_model_free(model);

@@ -29,16 +29,14 @@
 
 #define FIXTURE "tests/data/csv/model"
 
+/* The cell's value and whether it is an input. */
 static ks_value get(ks_model *model, const char *at, int *is_input)
 {
-    int item, period;
-    ks_error err;
-    if (ks_cell_lookup(model, at, &item, &period, &err) != KS_OK)
-        fail_msg("%s", err.message);
-    ks_value value;
-    assert_int_equal(ks_get(model, item, period, &value, &err), KS_OK);
-    if (is_input)
-        *is_input = ks_is_input(model, item, period);
+    ks_value value = value_of(model, at);
+    if (is_input) {
+        ks_cell_ref ref = cell(model, at);
+        *is_input = ks_is_input(model, ref.item, ref.period);
+    }
     return value;
 }
 

@@ -199,11 +199,9 @@ static void test_save(void **state)
     (void)state;
     ks_model *model = open_model(FIXTURE, NULL);
     ks_model *low = scenario(model, "low");
-    int item, period;
+    ks_cell_ref cost = cell(model, "cost.total@4Q02");
     ks_error err;
-    assert_int_equal(ks_cell_lookup(model, "cost.total@4Q02", &item, &period,
-                                    &err), KS_OK);
-    assert_int_equal(ks_clear(low, item, period, &err), KS_OK);
+    assert_int_equal(ks_clear(low, cost.item, cost.period, &err), KS_OK);
     put(low, "rev.b@3Q02", 0.1);
     assert_int_equal(ks_scenario_save(low, &err), KS_OK);
     ks_model *again = scenario(model, "low");

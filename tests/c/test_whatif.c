@@ -60,6 +60,17 @@ static ks_status seek(ks_model *model, const char *target, double value,
 
 /* ---- goal seek --------------------------------------------------------------- */
 
+/* Goal seek's defaults, with the answer bracketed in [lo, hi]. */
+static ks_goalseek_options bracketed(double lo, double hi)
+{
+    ks_goalseek_options options;
+    ks_goalseek_defaults(&options);
+    options.has_bracket = 1;
+    options.lo = lo;
+    options.hi = hi;
+    return options;
+}
+
 static void test_goalseek_linear(void **state)
 {
     (void)state;
@@ -128,11 +139,7 @@ static void test_goalseek_no_sign_change(void **state)
     assert_true(number_of(model, "x@4Q02") == 1);
     assert_int_equal(value_of(model, "x@4Q02").provenance, KS_PROV_REPORTED);
     /* a given bracket without a sign change names it */
-    ks_goalseek_options options;
-    ks_goalseek_defaults(&options);
-    options.has_bracket = 1;
-    options.lo = 5;
-    options.hi = 10;
+    ks_goalseek_options options = bracketed(5, 10);
     assert_int_equal(seek(model, "y@4Q02", 0, "x@4Q02", &options, &result,
                           &err),
                      KS_ENOSOLVE);
@@ -152,11 +159,7 @@ static void test_goalseek_max_iter(void **state)
     (void)state;
     ks_model *model = build(NULL);
     ks_goalseek_result result;
-    ks_goalseek_options options;
-    ks_goalseek_defaults(&options);
-    options.has_bracket = 1;
-    options.lo = 0;
-    options.hi = 1000;
+    ks_goalseek_options options = bracketed(0, 1000);
     options.max_iter = 3;
     options.tol = 1e-12;
     ks_error err;
@@ -180,11 +183,7 @@ static void test_goalseek_error_at_probe(void **state)
     (void)state;
     ks_model *model = build(NULL);
     ks_goalseek_result result;
-    ks_goalseek_options options;
-    ks_goalseek_defaults(&options);
-    options.has_bracket = 1;
-    options.lo = 0;
-    options.hi = 10;
+    ks_goalseek_options options = bracketed(0, 10);
     ks_error err;
     assert_int_equal(seek(model, "inv@4Q02", 0, "x@4Q02", &options, &result,
                           &err),
@@ -224,16 +223,6 @@ static ks_model *build_jumps(void)
     define(model, "flat", "0 * x + 5", KS_RULE_SUM);
     define(model, "steep", "1e12 * (x - 150.123456789)", KS_RULE_SUM);
     return model;
-}
-
-static ks_goalseek_options bracketed(double lo, double hi)
-{
-    ks_goalseek_options options;
-    ks_goalseek_defaults(&options);
-    options.has_bracket = 1;
-    options.lo = lo;
-    options.hi = hi;
-    return options;
 }
 
 /* A seek that must fail with KS_ENOSOLVE naming a jump near `where`, the
