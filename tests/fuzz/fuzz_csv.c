@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "../support/test_alloc.h"
-#include "scratch.h"
+#include "../support/fuzz_scratch.h"
 #include "io/csv_read.h"
 #include "kessan/kessan.h"
 

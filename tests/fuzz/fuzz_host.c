@@ -42,7 +42,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "scratch.h"
+#include "../support/fuzz_scratch.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -31,7 +31,7 @@
 #include <lua.h>
 #include <lualib.h>
 
-#include "scratch.h"
+#include "../support/fuzz_scratch.h"
 #include "binding/lkessan.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "../support/test_alloc.h"
-#include "scratch.h"
+#include "../support/fuzz_scratch.h"
 #include "kessan/kessan.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -1,8 +1,8 @@
 /*
- * scratch.h -- where a harness writes its scratch files: under $TMPDIR,
- * which scripts/dev/fuzz points at a directory of the run's own and removes
- * afterwards (in fork mode libFuzzer kills children at the time limit,
- * before they can remove what they wrote), or /tmp.
+ * fuzz_scratch.h -- where a fuzzing harness writes its scratch files:
+ * under $TMPDIR, which scripts/dev/fuzz points at a directory of the run's
+ * own and removes afterwards (in fork mode libFuzzer kills children at the
+ * time limit, before they can remove what they wrote), or /tmp.
  */
 #ifndef KS_FUZZ_SCRATCH_H
 #define KS_FUZZ_SCRATCH_H
