@@ -112,9 +112,10 @@ int ks_explain_node_keep_error(const ks_allocator *alloc,
 /*
  * Block evaluation for simulations: `lanes` trials at once.  load_block
  * returns a pointer to `lanes` values of a cell (the varying ones), or
- * fills `scratch` with a constant and returns it.  Errors and missing
- * values in a lane give NaN in that lane (simulations count them, they do
- * not explain them).
+ * fills `scratch` with a constant and returns it.  A lane that is not a
+ * number is missing or an error as the scalar machine gives it, but an
+ * error that begins in the block is anonymous (ks_box_error(0)): a
+ * simulation counts errors, it does not explain them.
  */
 typedef struct ks_block_env {
     void *user_data;

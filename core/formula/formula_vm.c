@@ -365,7 +365,6 @@ typedef struct block_operand {
     double constant;
     double *own;         /* this depth's two buffers: a result goes to  */
     double *spare;       /* the one its left operand does not occupy    */
-    int finite;          /* lanes known to be finite numbers             */
 } block_operand;
 
 typedef struct block_pass {
@@ -577,7 +576,6 @@ KS_HOT_INLINE void block_binary(const ks_formula *formula, ks_opcode op,
             out[i] = ks_formula_apply(formula, NULL, op, -1, lane(a, i),
                                       lane(b, i));
     a->lanes = out;
-    a->finite = !special;
 }
 
 KS_HOT_INLINE void block_unary(ks_opcode op, block_operand *a, int lanes)
@@ -599,7 +597,6 @@ KS_HOT_INLINE void block_unary(ks_opcode op, block_operand *a, int lanes)
             out[i] = fabs(in[i]);
     }
     a->lanes = out;
-    a->finite = 0;
 }
 
 /* c = c ? a : b, with a condition that is not a number passing on. */
@@ -623,7 +620,6 @@ KS_HOT_INLINE void block_select(block_operand *c, const block_operand *a,
             out[i] = condition != 0 ? lane(a, i) : lane(b, i);
     }
     c->lanes = out;
-    c->finite = 0;
 }
 
 /* ---- chains of + and - --------------------------------------------------- */
@@ -735,7 +731,6 @@ KS_HOT_INLINE size_t block_chain(const block_pass *pass, double *stack,
             result[i] = r;
         }
     a->lanes = result;
-    a->finite = !special;
     *depth -= 1;
     if (stopped) {
         block_operand *top = &operands[*depth];
@@ -760,7 +755,6 @@ KS_HOT_INLINE void block_run(const block_pass *pass, double *stack, double *out)
         block_operand *top = &operands[depth];
         switch (op) {
         case KS_OP_CONST:
-            top->finite = 0;
             top->lanes = NULL;
             top->constant = formula->constants[arg];
             top->own = stack + (size_t)(2 * depth) * (size_t)lanes;
@@ -772,7 +766,6 @@ KS_HOT_INLINE void block_run(const block_pass *pass, double *stack, double *out)
         case KS_OP_LOAD_ABS:
             top->own = stack + (size_t)(2 * depth) * (size_t)lanes;
             top->spare = top->own + lanes;
-            top->finite = 0;
             block_load(pass, op, arg, top);
             depth++;
             break;
@@ -791,20 +784,12 @@ KS_HOT_INLINE void block_run(const block_pass *pass, double *stack, double *out)
         case KS_OP_RETURN: {
             const block_operand *result = &operands[depth - 1];
             if (!result->lanes) {
-                double value = result->constant == result->constant
-                                   ? result->constant : NAN;
                 for (int i = 0; i < lanes; i++)
-                    out[i] = value;
+                    out[i] = result->constant;
                 return;
             }
-            const double *values = result->lanes;
-            if (result->finite || !any_not_number(values, lanes)) {
-                if (values != out)
-                    memcpy(out, values, (size_t)lanes * sizeof *out);
-                return;
-            }
-            for (int i = 0; i < lanes; i++)
-                out[i] = values[i] == values[i] ? values[i] : NAN;
+            if (result->lanes != out)
+                memcpy(out, result->lanes, (size_t)lanes * sizeof *out);
             return;
         }
         default: {

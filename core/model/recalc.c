@@ -239,25 +239,6 @@ double ks_eval_cell(const ks_reader *reader, int item_index, int period,
 
 /* ---- one input item's year -------------------------------------------- */
 
-/* The common years, done directly: nothing known at all, or the four
- * quarters known and nothing longer.  Returns 1 when the year is done. */
-static int sum_quarters(double value[], uint8_t prov[], const int usable[])
-{
-    int known = 0;
-    for (int slot = 0; slot < KS_SLOTS_PER_YEAR; slot++)
-        known |= (prov[slot] != KS_PROV_NONE) << slot;
-    if (known == 0)
-        return 1;
-    if (known != 0x0F || !(usable[0] & usable[1] & usable[2] & usable[3]))
-        return 0;
-    value[4] = value[0] + value[1];
-    value[5] = value[2] + value[3];
-    value[6] = value[4] + value[2];
-    value[7] = value[4] + value[5];
-    prov[4] = prov[5] = prov[6] = prov[7] = KS_PROV_COMPUTED;
-    return 1;
-}
-
 void ks_eval_input_row(const ks_reader *reader, int item, int year,
                        double value[KS_SLOTS_PER_YEAR],
                        uint8_t prov[KS_SLOTS_PER_YEAR])
@@ -279,12 +260,9 @@ void ks_eval_input_row(const ks_reader *reader, int item, int year,
         }
         usable[slot] = ks_is_number(value[slot]);
     }
-    ks_rule rule = book->items[item].rule;
-    if (rule != KS_RULE_SUM || !sum_quarters(value, prov, usable)) {
-        ks_row_step steps[KS_ROW_STEPS_MAX];
-        int count = ks_row_plan(rule, prov, usable, steps);
-        ks_row_apply(steps, count, value);
-    }
+    ks_row_step steps[KS_ROW_STEPS_MAX];
+    int count = ks_row_plan(book->items[item].rule, prov, usable, steps);
+    ks_row_apply(steps, count, value);
     overflows_of_row(reader, item, year, value);
 }
 
@@ -446,21 +424,14 @@ static void eval_input_item(const ks_reader *reader, int item)
         int quarters = ks_is_number(in[0]) && ks_is_number(in[1]) &&
                        ks_is_number(in[2]) && ks_is_number(in[3]);
         if (longer_none && quarters && rule != KS_RULE_FORMULA) {
-            memcpy(out, in, 4 * sizeof *out);
-            memcpy(prov, &book->input_prov[first], 4);
-            if (rule == KS_RULE_SUM) {
-                out[4] = in[0] + in[1];
-                out[5] = in[2] + in[3];
-                out[6] = out[4] + in[2];
-                out[7] = out[4] + out[5];
+            memcpy(out, in, KS_QUARTERS_PER_YEAR * sizeof *out);
+            memcpy(prov, &book->input_prov[first], KS_QUARTERS_PER_YEAR);
+            const ks_row_step *steps;
+            ks_row_apply(steps, ks_row_quarter_steps(rule, &steps), out);
+            if (rule == KS_RULE_SUM)
                 overflows_of_row(reader, item, year, out);
-            } else {
-                out[4] = in[1];
-                out[5] = in[3];
-                out[6] = in[2];
-                out[7] = in[3];
-            }
-            memset(&prov[4], KS_PROV_COMPUTED, 4);
+            memset(&prov[KS_QUARTERS_PER_YEAR], KS_PROV_COMPUTED,
+                   KS_SLOTS_PER_YEAR - KS_QUARTERS_PER_YEAR);
             continue;
         }
         if (longer_none && ks_is_none(in[0]) && ks_is_none(in[1]) &&

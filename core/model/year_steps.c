@@ -82,11 +82,49 @@ static void plan_last(uint8_t prov[], const int usable[], ks_row_step *steps,
     }
 }
 
+/* The common year: its four quarters known, nothing longer.  Under rule
+ * sum the halves are sums of quarters, 9M = 1H + 3Q and FY = 1H + 2H;
+ * under rule last each longer period is its last quarter. */
+static const ks_row_step quarter_steps_sum[4] = {
+    { 4, 0, 1, KS_ROW_ADD }, { 5, 2, 3, KS_ROW_ADD },
+    { 6, 4, 2, KS_ROW_ADD }, { 7, 4, 5, KS_ROW_ADD },
+};
+static const ks_row_step quarter_steps_last[4] = {
+    { 4, 1, 1, KS_ROW_COPY }, { 5, 3, 3, KS_ROW_COPY },
+    { 6, 2, 2, KS_ROW_COPY }, { 7, 3, 3, KS_ROW_COPY },
+};
+
+int ks_row_quarter_steps(ks_rule rule, const ks_row_step **steps)
+{
+    *steps = rule == KS_RULE_SUM ? quarter_steps_sum : quarter_steps_last;
+    return rule == KS_RULE_FORMULA ? 0 : 4;
+}
+
+/* Whether only the four quarters are known, all of them numbers. */
+static int only_quarters(const uint8_t prov[], const int usable[])
+{
+    for (int slot = 0; slot < KS_SLOTS_PER_YEAR; slot++)
+        if (ks_slot_is_quarter(slot) ? !usable[slot]
+                                     : prov[slot] != KS_PROV_NONE)
+            return 0;
+    return 1;
+}
+
 int ks_row_plan(ks_rule rule, uint8_t prov[KS_SLOTS_PER_YEAR],
                 int usable[KS_SLOTS_PER_YEAR],
                 ks_row_step steps[KS_ROW_STEPS_MAX])
 {
     int count = 0;
+    if (rule != KS_RULE_FORMULA && only_quarters(prov, usable)) {
+        const ks_row_step *common;
+        count = ks_row_quarter_steps(rule, &common);
+        for (int k = 0; k < count; k++) {
+            steps[k] = common[k];
+            prov[common[k].target] = KS_PROV_COMPUTED;
+            usable[common[k].target] = 1;
+        }
+        return count;
+    }
     if (rule == KS_RULE_SUM) {
         while (plan_sums(prov, usable, steps, &count))
             ;

@@ -53,12 +53,39 @@ static int shift_block(void *ud, int period, int offset)
     return ks_calendar_shift(worker->plan->book, period, offset);
 }
 
+/* Where the formula gave missing, what the item's inputs and draws of
+ * the year imply for the cell, when it is a number (recalc.c's
+ * implied_fallback): the year's steps, lane by lane. */
+static void take_implied(sim_worker *worker, const sim_node *node,
+                         double *out)
+{
+    const sim_plan *plan = worker->plan;
+    const sim_implied *implied = &plan->implied[node->implied];
+    const row_recipe *recipe = &implied->recipe;
+    for (int i = 0; i < worker->n; i++) {
+        if (!ks_is_missing(out[i]))
+            continue;
+        double value[KS_SLOTS_PER_YEAR];
+        for (int s = 0; s < KS_SLOTS_PER_YEAR; s++)
+            value[s] = recipe->draw[s] < 0
+                           ? recipe->start[s]
+                           : lanes_of(worker,
+                                      plan->draws[recipe->draw[s]].slot)[i];
+        ks_row_apply(recipe->steps, recipe->step_count, value);
+        double x = value[implied->target];
+        if (x - x == 0)
+            out[i] = x;
+    }
+}
+
 static void eval_formula(sim_worker *worker, const sim_node *node,
                          double *out)
 {
     ks_block_env env = { worker, load_block, shift_block, node->period,
                          load_lanes };
     ks_formula_eval_block(node->formula, &env, out, worker->n);
+    if (node->implied >= 0)
+        take_implied(worker, node, out);
 }
 
 static void ensure(sim_worker *worker, int index);
@@ -165,8 +192,21 @@ KS_HOT static int any_gap(const double *out, int n)
     return gaps;
 }
 
+/* Rule last: the last quarter's lanes, an error included, except where
+ * they are missing (those stay gaps, for the formula). */
+static void take_last(sim_worker *worker, const sim_node *node, double *out)
+{
+    int year = node->period / KS_SLOTS_PER_YEAR;
+    const double *last = cell_lanes(worker, node->item,
+                                    ks_calendar_period(year, node->combo[0][0]),
+                                    worker->scratch);
+    for (int i = 0; i < worker->n; i++)
+        if (!ks_is_missing(last[i]))
+            out[i] = last[i];
+}
+
 /* A summary: its sets of parts in turn, each evaluated only when lanes
- * are still without a number, then the formula for what remains. */
+ * are still without a value, then the formula for what remains. */
 static void eval_summary(sim_worker *worker, const sim_node *node)
 {
     double *out = lanes_of(worker, node->slot);
@@ -181,7 +221,10 @@ static void eval_summary(sim_worker *worker, const sim_node *node)
             return;
         ensure_list(worker, dep, node->combo_deps[c]);
         dep += node->combo_deps[c];
-        sum_parts(worker, node, node->combo[c], node->combo_length[c], out);
+        if (node->rule == KS_RULE_LAST)
+            take_last(worker, node, out);
+        else
+            sum_parts(worker, node, node->combo[c], node->combo_length[c], out);
     }
     if (!any_gap(out, n))
         return;

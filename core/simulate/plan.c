@@ -15,15 +15,6 @@
 
 #include "simulate/simulate_internal.h"
 
-/* How an input item's year is derived when some of its cells are drawn:
- * what each slot starts as, and the steps (year_steps.c) as recalc.c takes them. */
-typedef struct row_recipe {
-    double start[KS_SLOTS_PER_YEAR]; /* an input, or NaN (missing)      */
-    uint8_t drawn[KS_SLOTS_PER_YEAR];
-    ks_row_step steps[KS_ROW_STEPS_MAX];
-    int step_count;
-} row_recipe;
-
 /* Row recipes: recalc.c's derive_sums and derive_last, recorded. */
 int ks_sim_find_draw(const sim_plan *plan, int item, int period)
 {
@@ -33,7 +24,7 @@ int ks_sim_find_draw(const sim_plan *plan, int item, int period)
     return -1;
 }
 
-/* The recipe of an input item's year, from its inputs and draws. */
+/* The recipe of an item's year, from its inputs and draws. */
 static void build_recipe(const sim_plan *plan, int item, int year,
                          row_recipe *recipe)
 {
@@ -41,8 +32,8 @@ static void build_recipe(const sim_plan *plan, int item, int year,
     int usable[KS_SLOTS_PER_YEAR];
     for (int slot = 0; slot < KS_SLOTS_PER_YEAR; slot++) {
         int period = ks_calendar_period(year, slot);
-        recipe->drawn[slot] = ks_sim_find_draw(plan, item, period) >= 0;
-        if (recipe->drawn[slot]) {
+        recipe->draw[slot] = ks_sim_find_draw(plan, item, period);
+        if (recipe->draw[slot] >= 0) {
             prov[slot] = KS_PROV_OVERRIDDEN;
             usable[slot] = 1;
             recipe->start[slot] = 0;
@@ -104,6 +95,7 @@ static void node_init(sim_node *node, node_kind kind, int item, int period)
     node->item = item;
     node->period = period;
     node->slot = -1;
+    node->implied = -1;
 }
 
 /* The steps of an input item's year as nodes; its other slots become
@@ -117,14 +109,28 @@ static int add_row(sim_plan *plan, int item, int year, int *node_of,
     for (int s = 0; s < KS_SLOTS_PER_YEAR; s++) {
         uint64_t cell = ks_sim_cell(plan, item, ks_calendar_period(year, s));
         seen[cell] = 1;
-        if (!recipe.drawn[s])
+        if (recipe.draw[s] < 0)
             plan->values[cell] = ks_is_number(recipe.start[s])
                                      ? recipe.start[s]
                                      : ks_box_missing();
     }
+    /* what the steps give from the constants alone: the value of the
+     * steps no draw reaches (not the model's: a draw changes the steps
+     * of its year, and so how even those are added up) */
+    double fixed[KS_SLOTS_PER_YEAR];
+    for (int s = 0; s < KS_SLOTS_PER_YEAR; s++)
+        fixed[s] = recipe.draw[s] < 0
+                       ? plan->values[ks_sim_cell(plan, item,
+                                                  ks_calendar_period(year, s))]
+                       : NAN;
+    ks_row_apply(recipe.steps, recipe.step_count, fixed);
     for (int k = 0; k < recipe.step_count; k++) {
         const ks_row_step *op = &recipe.steps[k];
         int period = ks_calendar_period(year, op->target);
+        double value = fixed[op->target];
+        /* an infinity is an overflow, as recalc.c makes it */
+        plan->values[ks_sim_cell(plan, item, period)] =
+            value - value == 0 || value != value ? value : ks_box_error(0);
         sim_node *node = &plan->nodes[plan->node_count];
         node_init(node, NODE_ROW_OP, item, period);
         node->op = (ks_row_step_kind)op->kind;
@@ -136,17 +142,59 @@ static int add_row(sim_plan *plan, int item, int year, int *node_of,
     return added;
 }
 
+/* Whether an item holds an input or a draw in a year. */
+static int year_has_inputs(const sim_plan *plan, int item, int year)
+{
+    for (int slot = 0; slot < KS_SLOTS_PER_YEAR; slot++) {
+        int period = ks_calendar_period(year, slot);
+        uint8_t prov;
+        if (ks_sim_find_draw(plan, item, period) >= 0 ||
+            !ks_is_none(ks_read_input(&plan->reader,
+                                      ks_sim_cell(plan, item, period), &prov)))
+            return 1;
+    }
+    return 0;
+}
+
+/* What a formula cell falls back on when its formula gives missing (as
+ * recalc.c's implied_fallback): the value its item's inputs and draws of
+ * the year imply there.  node->implied is left -1 when they imply none;
+ * -1 when memory runs out. */
+static int add_implied(sim_plan *plan, sim_node *node)
+{
+    int year = node->period / KS_SLOTS_PER_YEAR;
+    int slot = ks_calendar_slot(node->period);
+    node->implied = -1;
+    if (!year_has_inputs(plan, node->item, year))
+        return 0;
+    sim_implied implied;
+    build_recipe(plan, node->item, year, &implied.recipe);
+    int derived = 0;
+    for (int k = 0; k < implied.recipe.step_count; k++)
+        derived |= implied.recipe.steps[k].target == slot;
+    if (!derived)
+        return 0;
+    if (ks_mem_grow(plan->alloc, (void **)&plan->implied,
+                    &plan->implied_capacity, plan->implied_count + 1,
+                    sizeof *plan->implied) != 0)
+        return -1;
+    implied.target = slot;
+    plan->implied[plan->implied_count] = implied;
+    node->implied = (int)plan->implied_count++;
+    return 0;
+}
+
 /* A node for a formula item's cell of the closure, unless it is drawn or
- * holds an input (then a constant). */
-static void add_formula_cell(sim_plan *plan, int item, int period,
-                             int *node_of)
+ * holds an input (then a constant); -1 when memory runs out. */
+static int add_formula_cell(sim_plan *plan, int item, int period,
+                            int *node_of)
 {
     const ks_item *it = &plan->book->items[item];
     uint64_t cell = ks_sim_cell(plan, item, period);
     uint8_t prov;
     if (ks_sim_find_draw(plan, item, period) >= 0 ||
         !ks_is_none(ks_read_input(&plan->reader, cell, &prov)))
-        return;
+        return 0;
     sim_node *node = &plan->nodes[plan->node_count];
     const ks_part_set *sets;
     node_init(node,
@@ -156,7 +204,10 @@ static void add_formula_cell(sim_plan *plan, int item, int period,
               item, period);
     node->formula = it->formula;
     node->rule = it->rule;
+    if (add_implied(plan, node) != 0)
+        return -1;
     node_of[cell] = plan->node_count++;
+    return 0;
 }
 
 /* Whether a cell the node reads varies from trial to trial. */
@@ -178,6 +229,10 @@ static int reads_vary(const sim_plan *plan, const sim_node *node,
                 varies[cell])
                 return 1;
         }
+    if (node->implied >= 0)
+        for (int s = 0; s < KS_SLOTS_PER_YEAR; s++)
+            if (plan->implied[node->implied].recipe.draw[s] >= 0)
+                return 1;
     int count = ks_formula_ref_count(node->formula);
     for (int r = 0; r < count; r++) {
         int64_t cell = ref_cell(plan, ks_formula_ref_at(node->formula, r),
@@ -186,6 +241,20 @@ static int reads_vary(const sim_plan *plan, const sim_node *node,
             return 1;
     }
     return 0;
+}
+
+/* Whether a step of a year no draw reaches still gives another value
+ * than the model holds: a draw changes its year's steps, and so how even
+ * the others are added up (FY = 4Q + 9M rather than 1H + 2H once 2H is
+ * drawn).  Its dependents must then be evaluated too. */
+static int differs_from_model(const sim_plan *plan, const sim_node *node)
+{
+    if (node->kind != NODE_ROW_OP)
+        return 0;
+    uint64_t cell = ks_sim_cell(plan, node->item, node->period);
+    uint8_t prov;
+    return ks_bits(ks_read_value(&plan->reader, cell, &prov)) !=
+           ks_bits(plan->values[cell]);
 }
 
 /* The closure is wider than what the draws change (a drawn 4Q02 makes its
@@ -200,12 +269,13 @@ static void drop_constant_nodes(sim_plan *plan, uint8_t *varies,
     for (int n = 0; n < plan->node_count; n++) {
         const sim_node *node = &plan->nodes[n];
         uint64_t cell = ks_sim_cell(plan, node->item, node->period);
-        if (reads_vary(plan, node, varies)) {
+        if (reads_vary(plan, node, varies) || differs_from_model(plan, node)) {
             varies[cell] = 1;
             continue;
         }
         uint8_t prov;
-        plan->values[cell] = ks_read_value(&plan->reader, cell, &prov);
+        if (node->kind != NODE_ROW_OP) /* add_row gave those their value */
+            plan->values[cell] = ks_read_value(&plan->reader, cell, &prov);
         constant[n] = 1;
     }
 }
@@ -245,13 +315,18 @@ static int add_cell_dep(sim_plan *plan, int64_t cell)
     return add_dep(plan, plan->node_of_slot[slot]);
 }
 
-static int is_constant_gap(const sim_plan *plan, uint64_t cell)
+/* A part that is the same in every trial and can never give the summary:
+ * under rule sum, not a number; under rule last, missing. */
+static int is_constant_gap(const sim_plan *plan, uint64_t cell, ks_rule rule)
 {
-    return plan->slot_of[cell] < 0 && !ks_is_number(plan->values[cell]);
+    if (plan->slot_of[cell] >= 0)
+        return 0;
+    double value = plan->values[cell];
+    return rule == KS_RULE_LAST ? ks_is_missing(value) : !ks_is_number(value);
 }
 
-/* A summary's sets of own slots: those without a constant that is not a
- * number (they could never give the sum). */
+/* A summary's sets of own slots (period_parts.h): those without a
+ * constant part that could never give the summary. */
 static int summary_combos(sim_plan *plan, sim_node *node)
 {
     int year = node->period / KS_SLOTS_PER_YEAR;
@@ -264,8 +339,10 @@ static int summary_combos(sim_plan *plan, sim_node *node)
         int viable = 1;
         for (int k = 0; k < set->count; k++)
             viable &= !is_constant_gap(
-                plan, ks_sim_cell(plan, node->item,
-                                  ks_calendar_period(year, set->slots[k])));
+                plan,
+                ks_sim_cell(plan, node->item,
+                            ks_calendar_period(year, set->slots[k])),
+                node->rule);
         if (!viable)
             continue;
         int8_t *combo = node->combo[node->combo_count];
@@ -351,9 +428,13 @@ static ks_status build_nodes(sim_plan *plan, const uint64_t *cells,
         int period = (int)(cells[i] % (uint64_t)plan->period_count);
         if (seen[cells[i]])
             continue;
-        if (plan->book->items[item].formula)
-            add_formula_cell(plan, item, period, node_of);
-        else
+        if (plan->book->items[item].formula) {
+            if (add_formula_cell(plan, item, period, node_of) != 0) {
+                status = ks_error_set(err, KS_ENOMEM,
+                                      "simulate: out of memory planning");
+                goto done;
+            }
+        } else
             add_row(plan, item, period / KS_SLOTS_PER_YEAR, node_of, seen);
     }
     uint8_t *constant = keep + count + 1;
@@ -422,6 +503,7 @@ void ks_sim_plan_free(sim_plan *plan)
     ks_mem_free(alloc, plan->nodes);
     ks_mem_free(alloc, plan->node_of_slot);
     ks_mem_free(alloc, plan->deps);
+    ks_mem_free(alloc, plan->implied);
     ks_mem_free(alloc, plan->slot_of);
     ks_mem_free(alloc, plan->values);
 }

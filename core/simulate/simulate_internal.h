@@ -53,6 +53,22 @@ typedef enum node_kind {
 
 #define COMBOS_MAX KS_SUMMARY_SETS_MAX
 
+/* How an item's year follows from its inputs and draws: what each slot
+ * starts as, and the steps (year_steps.c) as recalc.c takes them. */
+typedef struct row_recipe {
+    double start[KS_SLOTS_PER_YEAR]; /* an input, or NaN (missing)      */
+    int draw[KS_SLOTS_PER_YEAR];     /* the slot's draw, or -1          */
+    ks_row_step steps[KS_ROW_STEPS_MAX];
+    int step_count;
+} row_recipe;
+
+/* A formula cell whose item's inputs and draws of the year imply a value
+ * there: what it takes where its formula gives missing. */
+typedef struct sim_implied {
+    row_recipe recipe;
+    int target; /* the cell's slot */
+} sim_implied;
+
 typedef struct sim_node {
     node_kind kind;
     int item, period;
@@ -69,6 +85,7 @@ typedef struct sim_node {
     /* nodes evaluated first (deps[part_first ..]), and for a summary the
      * nodes its formula reads, evaluated only when a lane needs it     */
     int part_first, part_count, read_first, read_count;
+    int implied;               /* formula nodes: plan->implied, or -1   */
 } sim_node;
 
 typedef struct sim_output {
@@ -91,6 +108,8 @@ typedef struct sim_plan {
     int *node_of_slot;  /* lane array -> node, or -1 for a draw      */
     int *deps;
     size_t dep_count, dep_capacity;
+    sim_implied *implied;
+    size_t implied_count, implied_capacity;
     int slot_count;
     sim_draw *draws;
     int draw_count;
