@@ -62,6 +62,23 @@ end
 
 -- ---- the program --------------------------------------------------------------
 
+-- The kessan program to test: the script's first argument, else the
+-- program running the script (arg's lowest index), a relative path made
+-- absolute so that it still runs from another directory.
+function check.program()
+  local program = arg[1]
+  if not program then
+    local i = 0
+    while arg[i - 1] do i = i - 1 end
+    program = arg[i]
+  end
+  assert(program and program ~= "", "no program: pass PATH-TO-KESSAN")
+  if program:find("/", 1, true) and program:sub(1, 1) ~= "/" then
+    program = io.popen("pwd"):read("l") .. "/" .. program
+  end
+  return program
+end
+
 -- `s` as one word of a POSIX shell command.
 function check.quote(s) return "'" .. s:gsub("'", "'\\''") .. "'" end
 

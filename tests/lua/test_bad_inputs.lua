@@ -10,8 +10,7 @@ package.path = "tests/lua/?.lua;" .. package.path
 local check = require "check"
 local kessan = require "kessan"
 
-local KESSAN = arg[1] or arg[-2]
-assert(KESSAN and KESSAN ~= "", "usage: test_bad_inputs.lua PATH-TO-KESSAN")
+local KESSAN = check.program()
 
 local cases = {
   {"truncated_items", "items.csv:4: ",

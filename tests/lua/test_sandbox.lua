@@ -11,16 +11,9 @@ package.path = "tests/lua/?.lua;" .. package.path
 local check = require "check"
 
 -- the program: the argument, else the one running this script
-local KESSAN = arg[1]
-if not KESSAN then
-  local i = 0
-  while arg[i - 1] do i = i - 1 end
-  KESSAN = arg[i]
-end
+local KESSAN = check.program()
 
 local quote = check.quote
-KESSAN = KESSAN:sub(1, 1) == "/" and KESSAN
-  or io.popen("pwd"):read("l") .. "/" .. KESSAN
 local SOURCE = io.popen("pwd"):read("l")
 local TINY = SOURCE .. "/tests/data/tiny"
 
