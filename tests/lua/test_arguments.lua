@@ -117,6 +117,10 @@ check.eq(mixed["1Q03"], nil, "a period the right one lacks")
 local mixed_detached = other["x"]:detach() + m["rev.a"]
 check.eq(mixed_detached["1Q02"], mixed["1Q02"], "detached on the left")
 check.eq((m["rev.a"] + other["x"])["1Q01"], nil, "a period the left one has alone")
+check.eq((m["rev.a"] + other["x"]:detach())["1Q01"], nil,
+         "a period a detached right operand lacks")
+check.eq((m["rev.a"] + other["x"]:detach())["1Q02"], mixed["1Q02"],
+         "a period a detached right operand has")
 check.eq(#other["x"], #m["rev.a"], "the same number of periods")
 assert(other["x"] ~= m["rev.a"], "different periods: unequal")
 

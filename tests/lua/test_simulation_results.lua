@@ -149,6 +149,11 @@ for _, pair in ipairs{ 5, { "x@4Q02" }, { "x@4Q02", 1, 0.5 },
   simulate_fails("correlate[1] must be {cell_a, cell_b, rho} with a finite rho",
                  { correlate = { pair } })
 end
+do
+  local pairs_list = {}
+  for i = 1, 100001 do pairs_list[i] = false end
+  simulate_fails("field 'correlate' lists more than 100000 pairs", { correlate = pairs_list })
+end
 simulate_fails("'x@4Q02' is drawn from fixed, which cannot be correlated",
                { correlate = { { "x@4Q02", "x@4Q02", 0.5 } } })
 simulate_fails("output 'x@5Q02': bad period '5Q02'", { outputs = { "x@5Q02" } })
@@ -225,6 +230,9 @@ m:simulate{ trials = 1e9, seed = 1, progress = %s,
     local g = assert(io.open(typescript, "rb"))
     local output = g:read("a")
     g:close()
+    assert(not output:find("Sanitizer", 1, true) and
+           not output:find("runtime error:", 1, true),
+           "sanitizer report from the long run:\n" .. output)
     return status, output
   end
   local status, output = on_terminal(true)
