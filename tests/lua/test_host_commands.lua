@@ -12,41 +12,11 @@ package.path = "tests/lua/?.lua;" .. package.path
 local check = require "check"
 local kessan = require "kessan"
 
--- the program: the argument, else the one running this script
-local KESSAN = arg[1]
-if not KESSAN then
-  local i = 0
-  while arg[i - 1] do i = i - 1 end
-  KESSAN = arg[i]
-end
+local KESSAN = check.program()
+local quote = check.quote
 
-local function quote(s) return "'" .. s:gsub("'", "'\\''") .. "'" end
-
-local function read_file(path)
-  local f = io.open(path, "rb")
-  if not f then return "" end
-  local text = f:read("a")
-  f:close()
-  return text
-end
-
-local function write_file(path, text)
-  local f = assert(io.open(path, "wb"))
-  f:write(text)
-  f:close()
-end
-
--- kessan ARGUMENTS (a shell string) -> exit status, stdout, stderr
-local stdout_path, stderr_path = check.tmpname(".out"), check.tmpname(".err")
-local function run(arguments)
-  local _, _, status = os.execute(quote(KESSAN) .. " " .. arguments .. " >"
-    .. quote(stdout_path) .. " 2>" .. quote(stderr_path) .. " </dev/null")
-  local err = read_file(stderr_path)
-  assert(not err:find("Sanitizer", 1, true) and
-         not err:find("runtime error:", 1, true),
-         "sanitizer report from kessan " .. arguments .. ":\n" .. err)
-  return status, read_file(stdout_path), err
-end
+-- kessan ARGUMENTS (shell words) -> exit status, stdout, stderr
+local function run(arguments) return check.run(KESSAN, arguments) end
 
 local function contains(text, piece, what)
   if not text:find(piece, 1, true) then
@@ -218,13 +188,13 @@ contains(err, "kessan: --format: not a model directory (no items.csv)", "--")
 -- and a statement whose name needs quoting in CSV
 local MODEL = check.tmpname(".model")
 assert(os.execute("mkdir " .. quote(MODEL)))
-write_file(MODEL .. "/items.csv", [[
+check.write(MODEL .. "/items.csv", [[
 id,label,label_ja,unit,statement,parent,rule,formula
 a,A,,JPY thousands,"in""come",t,sum,
 b,B,,JPY thousands,"in""come",t,sum,
 t,Total,,JPY thousands,"in""come",,sum,a + b
 ]])
-write_file(MODEL .. "/settings.csv", [[
+check.write(MODEL .. "/settings.csv", [[
 key,value
 name,Quote Corp.
 fiscal_year_end_month,3
@@ -233,7 +203,7 @@ last_year,2002
 "pct_base.in""come",t
 check.identity.total,t == a + b
 ]])
-write_file(MODEL .. "/values.csv", [[
+check.write(MODEL .. "/values.csv", [[
 item,period,value
 a,1Q01,100
 b,1Q01,50
@@ -244,12 +214,12 @@ a,3Q01,100
 b,3Q01,100
 t,3Q01,200
 ]])
-write_file(MODEL .. "/printed.csv", [[
+check.write(MODEL .. "/printed.csv", [[
 item,period,measure,value
 a,3Q01,pct,40.0%
 a,1Q01,pct,66.7%
 ]])
-write_file(MODEL .. "/notes.csv", [[
+check.write(MODEL .. "/notes.csv", [[
 id,item,period,text
 n9,t,1Q01,"Rounded, ""as printed"""
 ]])

@@ -10,43 +10,12 @@
 package.path = "tests/lua/?.lua;" .. package.path
 local check = require "check"
 
--- the program: the argument, else the one running this script
-local KESSAN = arg[1]
-if not KESSAN then
-  local i = 0
-  while arg[i - 1] do i = i - 1 end
-  KESSAN = arg[i]
-end
-
-local function quote(s) return "'" .. s:gsub("'", "'\\''") .. "'" end
-
-local function read_file(path)
-  local f = io.open(path, "rb")
-  if not f then return "" end
-  local text = f:read("a")
-  f:close()
-  return text
-end
-
-local function write_file(path, text)
-  local f = assert(io.open(path, "wb"))
-  f:write(text)
-  f:close()
-  return path
-end
+local KESSAN = check.program()
+local quote = check.quote
 
 -- kessan ARGUMENTS with INPUT on standard input -> status, stdout, stderr
-local stdout_path, stderr_path = check.tmpname(".out"), check.tmpname(".err")
-local input_path = check.tmpname(".in")
 local function run(arguments, input)
-  write_file(input_path, input or "")
-  local _, _, status = os.execute(quote(KESSAN) .. " " .. arguments .. " <"
-    .. quote(input_path) .. " >" .. quote(stdout_path) .. " 2>" .. quote(stderr_path))
-  local err = read_file(stderr_path)
-  assert(not err:find("Sanitizer", 1, true) and
-         not err:find("runtime error:", 1, true),
-         "sanitizer report from kessan " .. arguments .. ":\n" .. err)
-  return status, read_file(stdout_path), err
+  return check.run(KESSAN, arguments, input or "")
 end
 
 local function first_line(text) return text:match("^[^\n]*") end
@@ -65,7 +34,7 @@ local cases = {
     "kessan: " .. script .. ":1: inner" },
 }
 for _, case in ipairs(cases) do
-  write_file(script, case[1] .. "\n")
+  check.write(script, case[1] .. "\n")
   local status, out, err = run("run " .. quote(script))
   check.eq(status, 1, case[1] .. ": exit")
   check.eq(out, "", case[1] .. ": nothing on standard output")
@@ -101,12 +70,12 @@ check.eq(first_line(err), "kessan: not enough memory (limit 1 MB)", "the memory 
 assert(out:find("\ntrue\n", 1, true), "the large line did not run: " .. out)
 
 -- ---- the sandbox: package.path that is no string -------------------------------
-write_file(script, "package.path = {}\nrequire 'nosuch'\n")
+check.write(script, "package.path = {}\nrequire 'nosuch'\n")
 status, out, err = run("run --sandbox " .. quote(script))
 check.eq(status, 1, "a table for package.path: exit")
 check.eq(first_line(err), "kessan: 'package.path' must be a string", "package.path checked")
 -- empty templates are passed over
-write_file(script, "package.path = ';;./nowhere/?.lua;;'\n"
+check.write(script, "package.path = ';;./nowhere/?.lua;;'\n"
                    .. "print(select(2, pcall(require, 'nosuch')))\n")
 status, out, err = run("run --sandbox " .. quote(script))
 check.eq(status, 0, "empty templates: exit " .. err)

@@ -8,29 +8,8 @@
 package.path = "tests/lua/?.lua;" .. package.path
 local check = require "check"
 
--- the program: the argument, else the one running this script
-local KESSAN = arg[1]
-if not KESSAN then
-  local i = 0
-  while arg[i - 1] do i = i - 1 end
-  KESSAN = arg[i]
-end
-
-local function quote(s) return "'" .. s:gsub("'", "'\\''") .. "'" end
-
-local function read_file(path)
-  local f = io.open(path, "rb")
-  if not f then return "" end
-  local text = f:read("a")
-  f:close()
-  return text
-end
-
-local function write_file(path, text)
-  local f = assert(io.open(path, "wb"))
-  f:write(text)
-  f:close()
-end
+local KESSAN = check.program()
+local quote = check.quote
 
 local function shell(command)
   local ok = os.execute(command)
@@ -38,25 +17,18 @@ local function shell(command)
 end
 
 local SOURCE = io.popen("pwd -P"):read("l")
-if KESSAN:sub(1, 1) ~= "/" then KESSAN = SOURCE .. "/" .. KESSAN end
 local TINY = SOURCE .. "/tests/data/tiny"
 local ROOT = io.popen("mktemp -d"):read("l")
 assert(ROOT and ROOT:match("^/"), "mktemp -d")
 ROOT = io.popen("cd " .. quote(ROOT) .. " && pwd -P"):read("l")
 shell("cp -r " .. quote(TINY) .. " " .. quote(ROOT .. "/model"))
-write_file(ROOT .. "/afile.csv", "not a directory\n")
+check.write(ROOT .. "/afile.csv", "not a directory\n")
 
 -- kessan run --sandbox OPTIONS SCRIPT-TEXT, from ROOT -> status, stdout, stderr
-local stdout_path, stderr_path = check.tmpname(".out"), check.tmpname(".err")
 local function sandboxed(options, text)
-  write_file(ROOT .. "/script.lua", text)
-  local _, _, status = os.execute("cd " .. quote(ROOT) .. " && " .. quote(KESSAN)
-    .. " run --sandbox " .. options .. " script.lua >" .. quote(stdout_path)
-    .. " 2>" .. quote(stderr_path))
-  local err = read_file(stderr_path)
-  assert(not err:find("Sanitizer", 1, true) and
-         not err:find("runtime error:", 1, true), "sanitizer report:\n" .. err)
-  return status, read_file(stdout_path), err
+  check.write(ROOT .. "/script.lua", text)
+  return check.run("sh", "-c " .. quote("cd " .. quote(ROOT) .. " && exec "
+    .. quote(KESSAN) .. " run --sandbox " .. options .. " script.lua"))
 end
 
 -- a path through a regular file is refused, naming why; a file given as a

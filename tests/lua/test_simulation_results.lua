@@ -10,15 +10,8 @@ package.path = "tests/lua/?.lua;" .. package.path
 local check = require "check"
 local kessan = require "kessan"
 
--- the program: the argument, else the one running this script
-local KESSAN = arg[1]
-if not KESSAN then
-  local i = 0
-  while arg[i - 1] do i = i - 1 end
-  KESSAN = arg[i]
-end
-
-local function quote(s) return "'" .. s:gsub("'", "'\\''") .. "'" end
+local KESSAN = check.program()
+local quote = check.quote
 
 -- x drawn in 4Q02; broken = x / 0 never a number; big = 1000 x
 local m = kessan.new{ fiscal_year_end_month = 3, first_year = 2002 }
@@ -211,11 +204,9 @@ check.raises("bad argument #2 to 'kessan.uniform' (b must be a finite number)",
 -- the progress bar: on a terminal, after a second, on standard error; a
 -- run the timeout stops still ends its line.  script(1) lends the terminal.
 do
-  local typescript = check.tmpname(".out")
   local function on_terminal(progress)
     local long_run = check.tmpname(".lua")
-    local f = assert(io.open(long_run, "wb"))
-    f:write(string.format([[
+    check.write(long_run, string.format([[
 local kessan = require "kessan"
 local m = kessan.new{ fiscal_year_end_month = 3, first_year = 2002 }
 m:define("x", nil, { rule = "sum" })
@@ -223,13 +214,8 @@ m:define("y", "x * 2", { rule = "sum" })
 m:simulate{ trials = 1e9, seed = 1, progress = %s,
             draws = { ["x@4Q02"] = kessan.normal(1, 2) }, outputs = { "y@FY02" } }
 ]], tostring(progress)))
-    f:close()
     local command = quote(KESSAN) .. " run --timeout 1.5 " .. quote(long_run)
-    local _, _, status = os.execute("script -qec " .. quote(command)
-      .. " /dev/null >" .. quote(typescript))
-    local g = assert(io.open(typescript, "rb"))
-    local output = g:read("a")
-    g:close()
+    local status, output = check.run("script", "-qec " .. quote(command) .. " /dev/null")
     assert(not output:find("Sanitizer", 1, true) and
            not output:find("runtime error:", 1, true),
            "sanitizer report from the long run:\n" .. output)
