@@ -9,28 +9,10 @@
 #include <string.h>
 
 #include "formula/formula_opcodes.h"
+#include "formula/value_rules.h"
 #include "simulate/hot_path.h"
 
-/* ---- value semantics -------------------------------------------------------- */
-
-/* For an operation with a non-number operand: the leftmost error, else
- * missing ("none" counts as missing).  Returns 0 when both are numbers. */
-static inline int tagged_operand(double a, double b, double *out)
-{
-    if (ks_is_error(a)) {
-        *out = a;
-        return 1;
-    }
-    if (ks_is_error(b)) {
-        *out = b;
-        return 1;
-    }
-    if (a != a || b != b) {
-        *out = ks_box_missing();
-        return 1;
-    }
-    return 0;
-}
+/* ---- value semantics (the rules are value_rules.h's) ----------------------- */
 
 /* A fault beginning here: through env->fail, or an anonymous error in
  * block mode (env NULL). */
@@ -43,36 +25,26 @@ static double begin_fault(const ks_formula *formula, const ks_eval_env *env,
     return env->fail(env->user_data, fault, text);
 }
 
-/* An arithmetic result that is not a number: decide why. */
-static double arithmetic_fault(const ks_formula *formula,
-                               const ks_eval_env *env, ks_opcode op,
-                               int detail, double a, double b)
-{
-    double tagged;
-    if (tagged_operand(a, b, &tagged))
-        return tagged;
-    if (op == KS_OP_DIV && b == 0)
-        return begin_fault(formula, env, KS_FAULT_DIV_ZERO, detail);
-    return begin_fault(formula, env, KS_FAULT_INVALID, detail);
-}
-
-/* An arithmetic result that is not a finite number: an infinity is an
- * overflow (never a value: 1e308 * 10 is an error, as 1 / 0 is), NaN as
- * arithmetic_fault decides. */
+/* An arithmetic result that is not a finite number (or a division by
+ * zero): an operand's error or missing passed on, else the error that
+ * begins here (1e308 * 10 is an overflow, as 1 / 0 is a division by zero:
+ * a value is never infinite). */
 static double result_fault(const ks_formula *formula, const ks_eval_env *env,
                            ks_opcode op, int detail, double a, double b,
                            double result)
 {
-    if (result == result)
-        return begin_fault(formula, env, KS_FAULT_OVERFLOW, detail);
-    return arithmetic_fault(formula, env, op, detail, a, b);
+    double passed;
+    if (ks_value_passed(a, b, &passed))
+        return passed;
+    return begin_fault(formula, env,
+                       ks_value_fault(op == KS_OP_DIV, b, result), detail);
 }
 
 static double comparison(ks_opcode op, double a, double b)
 {
-    double tagged;
-    if (tagged_operand(a, b, &tagged))
-        return tagged;
+    double passed;
+    if (ks_value_passed(a, b, &passed))
+        return passed;
     switch (op) {
     case KS_OP_LT: return a < b;
     case KS_OP_LE: return a <= b;
@@ -103,9 +75,7 @@ static double skipping_missing(const ks_formula *formula,
         return b > a ? b : a;
     double sum = a + b;
     if (sum - sum != 0)
-        return begin_fault(formula, env,
-                           sum != sum ? KS_FAULT_INVALID : KS_FAULT_OVERFLOW,
-                           detail);
+        return begin_fault(formula, env, ks_value_fault(0, 0, sum), detail);
     return sum;
 }
 
@@ -132,15 +102,16 @@ static double round_digits(double x, double digits)
 
 static double unary(ks_opcode op, double a)
 {
-    if (a != a)
-        return ks_is_error(a) ? a : ks_box_missing();
+    double passed;
+    if (ks_value_passed(a, a, &passed))
+        return passed;
     return op == KS_OP_NEG ? -a : fabs(a);
 }
 
 double ks_formula_apply(const ks_formula *formula, const ks_eval_env *env,
                         ks_opcode op, int detail, double a, double b)
 {
-    double result, tagged;
+    double result, passed;
     switch (op) {
     case KS_OP_NEG:
     case KS_OP_ABS:
@@ -150,7 +121,7 @@ double ks_formula_apply(const ks_formula *formula, const ks_eval_env *env,
     case KS_OP_MUL: result = a * b; break;
     case KS_OP_DIV:
         if (b == 0)
-            return arithmetic_fault(formula, env, op, detail, a, b);
+            return result_fault(formula, env, op, detail, a, b, NAN);
         result = a / b;
         break;
     case KS_OP_POW: result = pow(a, b); break;
@@ -160,8 +131,8 @@ double ks_formula_apply(const ks_formula *formula, const ks_eval_env *env,
     case KS_OP_SUM2: case KS_OP_MIN2: case KS_OP_MAX2:
         return skipping_missing(formula, env, op, detail, a, b);
     case KS_OP_ROUND:
-        if (tagged_operand(a, b, &tagged))
-            return tagged;
+        if (ks_value_passed(a, b, &passed))
+            return passed;
         return round_digits(a, b);
     default:
         return begin_fault(formula, env, KS_FAULT_INVALID, detail);

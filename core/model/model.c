@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "base/error.h"
+#include "formula/value_rules.h"
 #include "model/model_internal.h"
 
 /* ---- creation and release ----------------------------------------------- */
@@ -639,21 +640,6 @@ static ks_status refresh(ks_model *model, ks_error *err)
     return ks_recalc(model, err);
 }
 
-static const char *fault_text(ks_fault fault)
-{
-    switch (fault) {
-    case KS_FAULT_DIV_ZERO: return "division by zero";
-    case KS_FAULT_BEFORE_FIRST: return "offset before the first period";
-    case KS_FAULT_AFTER_LAST: return "offset past the last period";
-    case KS_FAULT_NOT_PERIOD: return "offset lands on no period of that length";
-    case KS_FAULT_INVALID: return "not a number";
-    case KS_FAULT_CYCLE: return "cycle";
-    case KS_FAULT_TOO_DEEP: return "nesting too deep";
-    case KS_FAULT_OVERFLOW: return "overflow";
-    }
-    return "error";
-}
-
 /* Describe an error value into the handle's buffer. */
 static const char *describe_error(ks_model *model, double boxed)
 {
@@ -672,7 +658,7 @@ static const char *describe_error(ks_model *model, double boxed)
     int period = (int)(cell % (uint64_t)book->period_count);
     char period_id[16];
     snprintf(model->error_text, sizeof model->error_text, "%s in %s@%s",
-             fault_text((ks_fault)entry->extra),
+             ks_fault_text((ks_fault)entry->extra),
              (size_t)item < book->item_count ? book->items[item].id : "?",
              ks_period_id(model, period, period_id, sizeof period_id));
     return model->error_text;

@@ -12,10 +12,11 @@
  *    not affect it, and setting a value in it changes only it.  Error cells
  *    keep their description in a table (user value 2), by position.
  * Arithmetic is period by period; a series with another series matches
- * periods by id (a period the other lacks is missing).  An error operand
+ * periods by id (a period the other lacks is missing), by the value rules
+ * formulas follow (ks_value_add and its kin, kessan.h): an error operand
  * gives that error (the left one first); otherwise a missing operand gives
- * missing; division by zero and results that are not numbers start an
- * error naming the period.
+ * missing; division by zero and results that are not finite numbers start
+ * an error naming the period.
  * An attached series re-reads its handle's model at every read (a closed
  * model raises), and the calls that loop over periods pin the handle
  * (lk_pin_model), so Lua code run meanwhile cannot free or change it.
@@ -25,21 +26,27 @@
 #include <string.h>
 
 #include "binding/lkessan.h"
-#include "base/value.h"
 
 #define LK_PERIOD_ID 8
+
+/* A detached series' value at one position (an error's description is
+ * kept apart, in user value 2). */
+typedef struct lk_cell {
+    double number; /* when kind is KS_NUMBER                            */
+    ks_kind kind;
+} lk_cell;
 
 typedef struct lk_series {
     int item;    /* attached: the item index; detached: -1             */
     int count;   /* detached: number of periods                        */
-    double values[]; /* detached: boxed values, then count period ids  */
+    lk_cell cells[]; /* detached: its values, then count period ids    */
 } lk_series;
 
 typedef enum aux_op { OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_UNM } aux_op;
 
 static char (*aux_ids(lk_series *series))[LK_PERIOD_ID]
 {
-    return (char (*)[LK_PERIOD_ID])(void *)(series->values + series->count);
+    return (char (*)[LK_PERIOD_ID])(void *)(series->cells + series->count);
 }
 
 static lk_series *aux_check_series(lua_State *L, int idx)
@@ -102,27 +109,6 @@ static int aux_find_id(lk_series *series, const char *id, int hint)
 
 /* ---- reading one value -------------------------------------------------- */
 
-/* A read value: boxed (value.h) with the description of an error.  The
- * description of an attached read stays valid until the next read of the
- * same model. */
-typedef struct aux_cell {
-    double boxed;
-    const char *error;
-} aux_cell;
-
-static aux_cell aux_from_value(const ks_value *value)
-{
-    aux_cell cell = {0, NULL};
-    if (value->kind == KS_NUMBER)
-        cell.boxed = value->number;
-    else if (value->kind == KS_ERROR) {
-        cell.boxed = ks_box_error(0);
-        cell.error = value->error ? value->error : "error";
-    } else
-        cell.boxed = ks_box_missing();
-    return cell;
-}
-
 /* The error description at a position of a detached series (or NULL);
  * leaves nothing on the stack (the text is kept alive by the table). */
 static const char *aux_detached_error(lua_State *L, int idx, int position)
@@ -137,38 +123,42 @@ static const char *aux_detached_error(lua_State *L, int idx, int position)
     return text ? text : "error";
 }
 
-/* Value of the series at idx for period `id` (hint: its likely position). */
-static aux_cell aux_read(lua_State *L, int idx, lk_series *series,
+/* Value of the series at idx for period `id` (hint: its likely position).
+ * An error's description stays valid until the next read of the same
+ * model (attached), or while the series lives (detached). */
+static ks_value aux_read(lua_State *L, int idx, lk_series *series,
                          const char *id, int hint)
 {
-    aux_cell cell = {ks_box_missing(), NULL};
+    ks_value cell = {KS_MISSING, KS_PROV_NONE, 0, NULL};
     if (series->item >= 0) {
         ks_model *model = aux_series_model(L, idx);
         int period;
         if (ks_period_lookup(model, id, &period, NULL) != KS_OK)
             return cell;
-        ks_value value;
-        lk_get(L, model, series->item, period, &value);
-        return aux_from_value(&value);
+        lk_get(L, model, series->item, period, &cell);
+        if (cell.kind == KS_ERROR && !cell.error)
+            cell.error = "error";
+        return cell;
     }
     int position = aux_find_id(series, id, hint);
     if (position < 0)
         return cell;
-    cell.boxed = series->values[position];
-    if (ks_is_error(cell.boxed))
+    cell.kind = series->cells[position].kind;
+    cell.number = series->cells[position].number;
+    if (cell.kind == KS_ERROR)
         cell.error = aux_detached_error(L, idx, position);
     return cell;
 }
 
-/* Push a boxed value as Lua reads it (number | nil [, error]). */
-static int aux_push_cell(lua_State *L, aux_cell cell)
+/* Push a value as Lua reads it (number | nil [, error]). */
+static int aux_push_cell(lua_State *L, ks_value cell)
 {
-    if (ks_is_number(cell.boxed)) {
-        lua_pushnumber(L, cell.boxed);
+    if (cell.kind == KS_NUMBER) {
+        lua_pushnumber(L, cell.number);
         return 1;
     }
     lua_pushnil(L);
-    if (ks_is_error(cell.boxed)) {
+    if (cell.kind == KS_ERROR) {
         lua_pushstring(L, cell.error ? cell.error : "error");
         return 2;
     }
@@ -191,11 +181,11 @@ void lk_push_series(lua_State *L, int handle_idx, int item)
 static lk_series *aux_new_detached(lua_State *L, int count)
 {
     size_t size = sizeof(lk_series) +
-                  (size_t)count * (sizeof(double) + LK_PERIOD_ID);
+                  (size_t)count * (sizeof(lk_cell) + LK_PERIOD_ID);
     lk_series *series = lua_newuserdatauv(L, size, 2);
     series->item = -1;
     series->count = count;
-    memset(series->values, 0, (size_t)count * (sizeof(double) + LK_PERIOD_ID));
+    memset(series->cells, 0, (size_t)count * (sizeof(lk_cell) + LK_PERIOD_ID));
     luaL_setmetatable(L, LK_SERIES);
     return series;
 }
@@ -231,9 +221,10 @@ static lk_series *aux_detach(lua_State *L, int idx, lk_series *source)
         char buf[LK_PERIOD_ID];
         const char *id = aux_id_at(L, idx, source, i, buf);
         memcpy(aux_ids(copy)[i], id, LK_PERIOD_ID);
-        aux_cell cell = aux_read(L, idx, source, id, i);
-        copy->values[i] = cell.boxed;
-        if (cell.error)
+        ks_value cell = aux_read(L, idx, source, id, i);
+        copy->cells[i].kind = cell.kind;
+        copy->cells[i].number = cell.number;
+        if (cell.kind == KS_ERROR)
             aux_set_error(L, -1, i, cell.error);
     }
     return copy;
@@ -243,63 +234,50 @@ static lk_series *aux_detach(lua_State *L, int idx, lk_series *source)
 
 static const char *const aux_op_names[] = {"+", "-", "*", "/", "-"};
 
-static aux_cell aux_operand(lua_State *L, int idx, const char *id, int hint)
+static ks_value aux_operand(lua_State *L, int idx, const char *id, int hint)
 {
     if (lua_type(L, idx) == LUA_TNUMBER) {
-        aux_cell cell = {lua_tonumber(L, idx), NULL};
+        ks_value cell = {KS_NUMBER, KS_PROV_NONE, lua_tonumber(L, idx), NULL};
         return cell;
     }
     return aux_read(L, idx, lua_touserdata(L, idx), id, hint);
 }
 
-static double aux_apply(aux_op op, double a, double b)
+/* a op b by the value rules; 1 when an error begins here. */
+static int aux_apply(aux_op op, const ks_value *a, const ks_value *b,
+                     ks_value *out)
 {
     switch (op) {
-    case OP_ADD: return a + b;
-    case OP_SUB: return a - b;
-    case OP_MUL: return a * b;
-    case OP_DIV: return a / b;
-    default: return -a;
+    case OP_ADD: return ks_value_add(a, b, out);
+    case OP_SUB: return ks_value_sub(a, b, out);
+    case OP_MUL: return ks_value_mul(a, b, out);
+    case OP_DIV: return ks_value_div(a, b, out);
+    default: return ks_value_neg(a, out);
     }
 }
 
-/* Combine one period into position i of the result at `idx`. */
+/* Combine one period into position i of the result at `idx`.  The right
+ * operand is not read when the left is an error, which the result is
+ * whatever the right holds. */
 static void aux_combine(lua_State *L, aux_op op, lk_series *result, int idx,
                         int i)
 {
     const char *id = aux_ids(result)[i];
-    aux_cell a = aux_operand(L, 1, id, i);
-    if (ks_is_error(a.boxed)) {
-        result->values[i] = a.boxed;
-        aux_set_error(L, idx, i, a.error);
+    ks_value a = aux_operand(L, 1, id, i), out;
+    ks_value b = op == OP_UNM || a.kind == KS_ERROR ? a
+                                                    : aux_operand(L, 2, id, i);
+    int began = aux_apply(op, &a, &b, &out);
+    result->cells[i].kind = out.kind;
+    result->cells[i].number = out.number;
+    if (out.kind != KS_ERROR)
+        return;
+    if (!began) {
+        aux_set_error(L, idx, i, out.error);
         return;
     }
-    aux_cell b = op == OP_UNM ? a : aux_operand(L, 2, id, i);
-    if (ks_is_error(b.boxed)) {
-        result->values[i] = b.boxed;
-        aux_set_error(L, idx, i, b.error);
-        return;
-    }
-    if (ks_is_missing(a.boxed) || ks_is_missing(b.boxed)) {
-        result->values[i] = ks_box_missing();
-        return;
-    }
-    if (op == OP_DIV && b.boxed == 0) {
-        result->values[i] = ks_box_error(0);
-        aux_set_error(L, idx, i, lua_pushfstring(L,
-            "division by zero in series arithmetic at %s", id));
-        lua_pop(L, 1);
-        return;
-    }
-    double r = aux_apply(op, a.boxed, b.boxed);
-    if (r != r) {
-        result->values[i] = ks_box_error(0);
-        aux_set_error(L, idx, i, lua_pushfstring(L,
-            "not a number in series arithmetic at %s", id));
-        lua_pop(L, 1);
-        return;
-    }
-    result->values[i] = r;
+    aux_set_error(L, idx, i, lua_pushfstring(L, "%s in series arithmetic at %s",
+                                             out.error, id));
+    lua_pop(L, 1);
 }
 
 static int aux_arith(lua_State *L, aux_op op)
@@ -389,7 +367,7 @@ static int s_index(lua_State *L)
     }
     if (position < 0 && (position = aux_find_id(series, id, -1)) < 0)
         return luaL_error(L, "unknown period '%s' in series", id);
-    aux_cell cell = aux_read(L, 1, series, id, position);
+    ks_value cell = aux_read(L, 1, series, id, position);
     aux_push_cell(L, cell);
     return 1;
 }
@@ -417,9 +395,9 @@ static int s_newindex(lua_State *L)
     if (series->item < 0) {
         if (position < 0 && (position = aux_find_id(series, id, -1)) < 0)
             return luaL_error(L, "unknown period '%s' in series", id);
-        series->values[position] = lua_isnil(L, 3) || is_missing
-                                       ? ks_box_missing()
-                                       : lua_tonumber(L, 3);
+        int number = !lua_isnil(L, 3) && !is_missing;
+        series->cells[position].kind = number ? KS_NUMBER : KS_MISSING;
+        series->cells[position].number = number ? lua_tonumber(L, 3) : 0;
         return 0;
     }
     lua_getiuservalue(L, 1, 1);
@@ -465,7 +443,7 @@ static int aux_next(lua_State *L)
     char buf[LK_PERIOD_ID];
     const char *id = aux_id_at(L, 1, series, (int)position, buf);
     lua_pushstring(L, id);
-    aux_cell cell = aux_read(L, 1, series, id, (int)position);
+    ks_value cell = aux_read(L, 1, series, id, (int)position);
     return 1 + aux_push_cell(L, cell);
 }
 
@@ -480,12 +458,11 @@ static int s_pairs(lua_State *L)
     return 3;
 }
 
-static int aux_same_cell(double a, double b)
+static int aux_same_cell(ks_value a, ks_value b)
 {
-    if (ks_is_number(a) || ks_is_number(b))
-        return a == b;
-    return (ks_is_error(a) && ks_is_error(b)) ||
-           (ks_is_missing(a) && ks_is_missing(b));
+    if (a.kind == KS_NUMBER || b.kind == KS_NUMBER)
+        return a.kind == b.kind && a.number == b.number;
+    return a.kind == b.kind;
 }
 
 /* s1 == s2: the same periods with the same values (missing equals
@@ -510,8 +487,8 @@ static int s_eq(lua_State *L)
             equal = 0;
             break;
         }
-        double x = aux_read(L, 1, a, id, i).boxed;
-        equal = aux_same_cell(x, aux_read(L, 2, b, id, i).boxed);
+        ks_value x = aux_read(L, 1, a, id, i);
+        equal = aux_same_cell(x, aux_read(L, 2, b, id, i));
     }
     lua_pushboolean(L, equal);
     return 1;
@@ -539,12 +516,12 @@ static int s_tostring(lua_State *L)
     for (int i = 0; i < count; i++) {
         char buf[LK_PERIOD_ID], text[64];
         const char *id = aux_id_at(L, 1, series, i, buf);
-        aux_cell cell = aux_read(L, 1, series, id, i);
-        if (ks_is_number(cell.boxed))
-            lk_format_number(cell.boxed, text, sizeof text);
+        ks_value cell = aux_read(L, 1, series, id, i);
+        if (cell.kind == KS_NUMBER)
+            lk_format_number(cell.number, text, sizeof text);
         else
             snprintf(text, sizeof text, "%s",
-                     ks_is_error(cell.boxed) ? "#ERROR" : "-");
+                     cell.kind == KS_ERROR ? "#ERROR" : "-");
         lk_text_cell(L, &table, id);
         lk_text_cell(L, &table, text);
     }
@@ -611,10 +588,10 @@ static int s_totable(lua_State *L)
     for (int i = 0; i < count; i++) {
         char buf[LK_PERIOD_ID];
         const char *id = aux_id_at(L, 1, series, i, buf);
-        aux_cell cell = aux_read(L, 1, series, id, i);
-        if (!ks_is_number(cell.boxed))
+        ks_value cell = aux_read(L, 1, series, id, i);
+        if (cell.kind != KS_NUMBER)
             continue;
-        lua_pushnumber(L, cell.boxed);
+        lua_pushnumber(L, cell.number);
         lua_setfield(L, -2, id);
     }
     return 1;

@@ -112,6 +112,25 @@ typedef struct ks_value {
 
 const char *ks_provenance_name(ks_provenance provenance);
 
+/* ---- value rules ----------------------------------------------------------- */
+
+/*
+ * Arithmetic on values as a formula does it (docs/formulas.md, "Values"),
+ * for callers that combine values themselves (the Lua binding's series):
+ * an error operand gives that error, the left one first (*out is a copy
+ * of it, its description included); else a missing operand gives missing;
+ * else the numbers' result, unless it is not a finite number or divides
+ * by zero: then *out is an error that begins here, its description the
+ * error's name ("division by zero", "not a number", "overflow": static
+ * text), and the call returns 1.  Otherwise it returns 0.  A result
+ * that is not a copy has provenance KS_PROV_COMPUTED.
+ */
+int ks_value_add(const ks_value *a, const ks_value *b, ks_value *out);
+int ks_value_sub(const ks_value *a, const ks_value *b, ks_value *out);
+int ks_value_mul(const ks_value *a, const ks_value *b, ks_value *out);
+int ks_value_div(const ks_value *a, const ks_value *b, ks_value *out);
+int ks_value_neg(const ks_value *a, ks_value *out);
+
 /* ---- the model ----------------------------------------------------------- */
 
 typedef struct ks_model ks_model;
