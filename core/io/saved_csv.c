@@ -15,7 +15,7 @@
 #include "io/csv_export.h"
 #include "io/csv_file.h"
 #include "base/error.h"
-#include "model/model_internal.h"
+#include "model/model.h"
 #include "base/name_hash.h"
 #include "io/saved_csv.h"
 #include "base/value.h"
@@ -562,21 +562,16 @@ ks_status ks_import_values(ks_model *model, const char *path,
 /* ---- exporting ---------------------------------------------------------- */
 
 /* One saved scenario's rows, without a header, after the model's: a
- * handle of its name carrying its saved overrides, made from the saved
- * set by index (ks_scenario_new looks the name up among all of them: n
- * scenarios exported took n^2/2 name compares). */
+ * handle of its name carrying its saved overrides, opened by index
+ * (ks_scenario_new looks the name up among all of them: n scenarios
+ * exported took n^2/2 name compares). */
 static ks_status export_scenario(ks_model *model, size_t index,
                                  const ks_export_options *options, FILE *out,
                                  ks_error *err)
 {
-    const ks_saved_scenario *saved = &model->book->saved.scenarios[index];
     ks_model *scenario = NULL;
-    ks_status status = ks_scenario_new_blank(model, saved->name, &scenario,
-                                             err);
-    for (size_t i = 0; status == KS_OK && i < saved->count; i++)
-        status = ks_set_input(scenario, saved->cells[i].item,
-                              saved->cells[i].period, saved->cells[i].value,
-                              KS_PROV_OVERRIDDEN, err);
+    ks_status status = ks_saved_scenario_open(model, (int)index, &scenario,
+                                              err);
     if (status == KS_OK)
         status = ks_export_rows(scenario, out, options, 0, err);
     ks_model_free(scenario);

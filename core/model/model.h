@@ -90,7 +90,18 @@ ks_status ks_note_add(ks_model *model, const char *id, int item, int period,
 int ks_note_count(const ks_model *model);
 const ks_note *ks_note_at(const ks_model *model, int index);
 
+/* A scenario that starts with no overrides, whatever is saved under its
+ * name: the private working copies of the what-if tools (scenario.c). */
+ks_status ks_scenario_new_blank(ks_model *base, const char *name,
+                                ks_model **out, ks_error *err);
+
 /* ---- saved scenarios: changed all or nothing (saved.c) -------------------- */
+
+/* A scenario carrying the overrides saved at `index` of the base's saved
+ * set (0 .. ks_saved_scenario_count - 1), found by index rather than by
+ * name (exporting every saved scenario stays linear). */
+ks_status ks_saved_scenario_open(ks_model *model, int index, ks_model **out,
+                                 ks_error *err);
 
 /* One saved override of a scenario: a cell by (item, period), which stay
  * the same when the calendar grows, and its boxed input value. */

@@ -1,8 +1,9 @@
 /*
- * model_internal.h -- the model's own data structures, shared by the files
- * that make up the model: model.c (items, settings, handles), calendar.c
- * (periods), graph.c (dependency order and cycle checks), recalc.c
- * (evaluation), scenario.c (overlays), explain.c, printed.c.
+ * model_internal.h -- the model's own data structures (the book of items,
+ * cells and saved scenarios; a handle's overlay), shared by the files of
+ * core/model/ only.  The rest of the core reaches the model through
+ * model.h and the public headers; the one exception is the simulation
+ * plan (simulate/simulate_internal.h says why).
  */
 #ifndef KS_MODEL_INTERNAL_H
 #define KS_MODEL_INTERNAL_H
@@ -257,10 +258,6 @@ ks_status ks_faults_lost(ks_model *model, ks_error *err);
 
 /* ---- scenario.c ---------------------------------------------------------- */
 ks_status ks_scenario_refresh(ks_model *scenario, ks_error *err);
-/* A scenario that starts with no overrides, whatever is saved under its
- * name: the private working copies of the what-if tools. */
-ks_status ks_scenario_new_blank(ks_model *base, const char *name,
-                                ks_model **out, ks_error *err);
 
 /* ---- saved.c: scenarios saved in the book -------------------------------- */
 /* The saved scenario called `name`, or NULL. */

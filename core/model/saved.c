@@ -103,6 +103,29 @@ ks_status ks_saved_scenario_lookup(const ks_model *model, const char *name,
                         "%s)", name, list);
 }
 
+ks_status ks_saved_scenario_open(ks_model *model, int index, ks_model **out,
+                                 ks_error *err)
+{
+    const ks_saved_set *set = &model->book->saved;
+    *out = NULL;
+    if (index < 0 || (size_t)index >= set->count)
+        return ks_error_set(err, KS_EINVAL, "no saved scenario %d", index);
+    const ks_saved_scenario *saved = &set->scenarios[index];
+    ks_model *scenario = NULL;
+    ks_status status = ks_scenario_new_blank(model, saved->name, &scenario,
+                                             err);
+    for (size_t i = 0; status == KS_OK && i < saved->count; i++)
+        status = ks_set_input(scenario, saved->cells[i].item,
+                              saved->cells[i].period, saved->cells[i].value,
+                              KS_PROV_OVERRIDDEN, err);
+    if (status != KS_OK) {
+        ks_model_free(scenario);
+        return status;
+    }
+    *out = scenario;
+    return KS_OK;
+}
+
 /* ---- building a new set ------------------------------------------------- */
 
 /* The changes by name: a table of change index + 1 (0 empty), so each

@@ -19,7 +19,6 @@
 #include "base/error.h"
 #include "model/model.h"
 #include "base/value.h"
-#include "model/model_internal.h"
 #include "kessan/whatif.h"
 
 /* Points computed between two interrupt polls within a row: a point is a

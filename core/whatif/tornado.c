@@ -11,7 +11,6 @@
 #include "base/alloc.h"
 #include "base/error.h"
 #include "model/model.h"
-#include "model/model_internal.h"
 #include "kessan/whatif.h"
 
 void ks_tornado_free(ks_tornado *tornado)
