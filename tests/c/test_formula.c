@@ -16,7 +16,7 @@
 #include "../support/test_alloc.h"
 #include "../support/fake_formula_model.h"
 
-/* ---- the fake model (fake_formula_model.h) -------------------------------- */
+/* ---- the fake model (fake_formula_model.h) ------------------------------- */
 
 static fake_world the_world;
 
@@ -723,8 +723,10 @@ static void test_edit_distance_and_suggest(void **state)
     assert_int_equal(ks_edit_distance("", 0, "abc", 3, 5), 3);
     assert_int_equal(ks_edit_distance("same", 4, "same", 4, 0), 0);
     assert_int_equal(ks_edit_distance("abcdefgh", 8, "a", 1, 3), 4);
-    assert_string_equal(ks_suggest("rev.totl", 8, fake_item_ids, ITEMS), "rev.total");
-    assert_string_equal(ks_suggest("op_incme", 8, fake_item_ids, ITEMS), "op_income");
+    assert_string_equal(ks_suggest("rev.totl", 8, fake_item_ids, ITEMS),
+                        "rev.total");
+    assert_string_equal(ks_suggest("op_incme", 8, fake_item_ids, ITEMS),
+                        "op_income");
     assert_null(ks_suggest("zzzzzzzz", 8, fake_item_ids, ITEMS));
     assert_null(ks_suggest("anything", 8, fake_item_ids, 0));
 }

@@ -36,7 +36,8 @@
 /* ---- the allocator that counts and fails (test_alloc.h) ----------------- */
 
 static test_alloc counts;
-static const ks_allocator counting = { .realloc_fn = test_alloc_realloc, .user_data = &counts };
+static const ks_allocator counting = { .realloc_fn = test_alloc_realloc,
+                                       .user_data = &counts };
 
 /* ---- helpers ------------------------------------------------------------- */
 

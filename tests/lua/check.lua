@@ -42,7 +42,7 @@ function check.tmpname(suffix)
   return name
 end
 
--- ---- files ------------------------------------------------------------------
+-- ---- files -----------------------------------------------------------------
 
 -- The whole file, or nil when it does not open.
 function check.read(path)
@@ -60,7 +60,7 @@ function check.write(path, text, mode)
   assert(f:close())
 end
 
--- ---- the program --------------------------------------------------------------
+-- ---- the program -----------------------------------------------------------
 
 -- The kessan program to test: the script's first argument, else the
 -- program running the script (arg's lowest index), a relative path made

@@ -149,7 +149,7 @@ static inline ks_eval_env fake_env_at(fake_world *world, int period)
     return env;
 }
 
-/* ---- the block machine's loaders (user data: a fake_lanes) --------------- */
+/* ---- the block machine's loaders (user data: a fake_lanes) -------------- */
 
 static inline int fake_varying_index(int item)
 {
@@ -193,7 +193,7 @@ static inline void fake_world_take_lane(fake_world *world,
                 blocks->lanes[index][period][lane];
 }
 
-/* ---- the block machine against the scalar machine -------------------------- */
+/* ---- the block machine against the scalar machine ----------------------- */
 
 /* What fake_check_lanes found. */
 typedef struct fake_lane_check {
@@ -248,7 +248,7 @@ static inline double fake_random_unit(uint64_t *state)
     return (double)(*state >> 11) / 9007199254740992.0;
 }
 
-/* ---- explain -------------------------------------------------------------- */
+/* ---- explain ------------------------------------------------------------ */
 
 static inline void fake_to_value(void *user_data, double boxed, int item,
                                  int period, ks_value *out)

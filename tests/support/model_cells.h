@@ -19,7 +19,7 @@
 #include "kessan/whatif.h"
 #include "model/model.h" /* ks_set_input */
 
-/* ---- opening and building ------------------------------------------------- */
+/* ---- opening and building ----------------------------------------------- */
 
 /* The model in `directory`, allocating through `alloc` (NULL: malloc). */
 static inline ks_model *open_model(const char *directory,
@@ -70,7 +70,7 @@ static inline void define(ks_model *model, const char *id,
         fail_msg("define %s = %s: %s", id, formula, err.message);
 }
 
-/* ---- naming cells ---------------------------------------------------------- */
+/* ---- naming cells ------------------------------------------------------- */
 
 static inline int item_of(ks_model *model, const char *id)
 {
@@ -99,7 +99,7 @@ static inline ks_cell_ref cell(ks_model *model, const char *name)
     return ref;
 }
 
-/* ---- reading and setting ---------------------------------------------------- */
+/* ---- reading and setting ------------------------------------------------ */
 
 static inline ks_value value_of(ks_model *model, const char *name)
 {

@@ -10,8 +10,9 @@
  *     test_alloc_arm(&counts, n, for_good);   ... the operation ...
  *     test_alloc_disarm(&counts);
  * And the interrupt poll that asks to stop from its fire_at-th call on
- * (poll_count, poll_after; test_allocator_polled gives both).  Header only, so that the fuzzing harnesses,
- * which are built apart, use the same.
+ * (poll_count, poll_after; test_allocator_polled gives both).  Header
+ * only, so that the fuzzing harnesses, which are built apart, use the
+ * same.
  */
 #ifndef KS_TEST_ALLOC_H
 #define KS_TEST_ALLOC_H
