@@ -69,18 +69,26 @@ static void to_value(void *user_data, double boxed, int item, int period,
     ks_value_from_boxed(reader->model, boxed, prov, out);
 }
 
-/* Children for a summary: the quarters (or parts) of the period. */
+/* Children for a summary: the parts of the set that gave it (rule sum),
+ * or the quarters of the period (rule last). */
 static int add_summary_parts(ks_model *model, const ks_reader *reader,
-                             ks_explain_node *root, int item, int period)
+                             ks_explain_node *root, int item, int period,
+                             int set)
 {
-    int year = period / KS_SLOTS_PER_YEAR;
-    uint8_t mask = ks_slot_quarters(ks_calendar_slot(period));
-    for (int quarter = 0; quarter < KS_QUARTERS_PER_YEAR; quarter++) {
-        if (!(mask & (1u << quarter)))
-            continue;
-        if (add_child(&model->alloc, root,
-                      cell_node(model, reader, item,
-                                ks_calendar_period(year, quarter))) != 0)
+    int year = period / KS_SLOTS_PER_YEAR, slot = ks_calendar_slot(period);
+    const ks_item *it = &reader->book->items[item];
+    const ks_part_set *sets;
+    ks_summary_sets(it->rule, slot, &sets);
+    for (int part = 0; part < KS_SLOTS_PER_YEAR; part++) {
+        int used = 0;
+        if (it->rule == KS_RULE_SUM)
+            for (int k = 0; k < sets[set].count; k++)
+                used |= sets[set].slots[k] == part;
+        else
+            used = ks_slot_is_quarter(part) && ks_slot_within(part, slot);
+        if (used && add_child(&model->alloc, root,
+                              cell_node(model, reader, item,
+                                        ks_calendar_period(year, part))) != 0)
             return -1;
     }
     return 0;
@@ -106,29 +114,6 @@ static int add_year_inputs(ks_model *model, const ks_reader *reader,
     return 0;
 }
 
-/* Whether the cell came from the formula rather than a summary: the
- * summary is tried first and wins whenever its parts are all numbers. */
-static int uses_formula(const ks_reader *reader, const ks_item *item,
-                        int item_index, int period)
-{
-    if (ks_slot_is_quarter(ks_calendar_slot(period)) ||
-        item->rule == KS_RULE_FORMULA)
-        return 1;
-    int year = period / KS_SLOTS_PER_YEAR;
-    uint8_t mask = ks_slot_quarters(ks_calendar_slot(period));
-    for (int quarter = 0; quarter < KS_QUARTERS_PER_YEAR; quarter++) {
-        uint8_t prov;
-        if ((mask & (1u << quarter)) &&
-            !ks_is_number(ks_read_value(
-                reader,
-                ks_cell_of(reader->book, item_index,
-                           ks_calendar_period(year, quarter)),
-                &prov)))
-            return 1;
-    }
-    return 0;
-}
-
 ks_status ks_explain(ks_model *model, int item, int period,
                      ks_explain_node **out, ks_error *err)
 {
@@ -142,14 +127,16 @@ ks_status ks_explain(ks_model *model, int item, int period,
     ks_explain_node *root = cell_node(model, &reader, item, period);
     if (!root)
         return ks_error_set(err, KS_ENOMEM, "out of memory explaining a cell");
-    int failed = 0;
+    int failed = 0, set;
+    double summary;
     ks_provenance prov = root->value.provenance;
     if (prov == KS_PROV_REPORTED || prov == KS_PROV_OVERRIDDEN ||
         prov == KS_PROV_NONE) {
         /* an input, or nothing: a leaf */
     } else if (!it->formula) {
         failed = add_year_inputs(model, &reader, root, item, period);
-    } else if (uses_formula(&reader, it, item, period)) {
+    } else if ((set = ks_summary_source(&reader, item, period, &summary)) <
+               0) {
         ks_explain_node *tree = NULL;
         ks_eval_context context = { &reader, item, period };
         ks_eval_env env;
@@ -162,8 +149,8 @@ ks_status ks_explain(ks_model *model, int item, int period,
         }
         failed = add_child(&model->alloc, root, tree);
     } else {
-        /* a half, 9M or year: a summary if its quarters give one */
-        failed = add_summary_parts(model, &reader, root, item, period);
+        /* a half, 9M or year that its parts summarize */
+        failed = add_summary_parts(model, &reader, root, item, period, set);
     }
     if (failed) {
         ks_explain_node_free(&model->alloc, root);

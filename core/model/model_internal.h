@@ -226,6 +226,11 @@ double ks_read_input(const ks_reader *reader, uint64_t cell, uint8_t *prov);
 /* Compute one cell's value from the reader's view (not stored). */
 double ks_eval_cell(const ks_reader *reader, int item, int period,
                     uint8_t *prov);
+/* The time summary of a formula item's half, nine months or year (rule
+ * sum or last, period_parts.h): the index of the set of parts that gives
+ * it, its value in *out; or -1 when none does (the formula gives the cell). */
+int ks_summary_source(const ks_reader *reader, int item, int period,
+                      double *out);
 /* Compute the row of an input item for one fiscal year into out[8]. */
 void ks_eval_input_row(const ks_reader *reader, int item, int year_index,
                        double out[KS_SLOTS_PER_YEAR],

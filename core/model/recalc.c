@@ -175,28 +175,26 @@ static int sum_parts(const ks_reader *reader, int item, int year,
     return 1;
 }
 
-/* The time summary of a formula item's half, nine months or year (rule
- * sum or last, period_parts.h), when it can be had: 1 and *out, or 0
- * (then the formula gives the cell). */
-static int summarize(const ks_reader *reader, const ks_item *item,
-                     int item_index, int period, double *out)
+int ks_summary_source(const ks_reader *reader, int item_index, int period,
+                      double *out)
 {
+    ks_rule rule = reader->book->items[item_index].rule;
     const ks_part_set *sets;
-    int count = ks_summary_sets(item->rule, ks_calendar_slot(period), &sets);
+    int count = ks_summary_sets(rule, ks_calendar_slot(period), &sets);
     int year = period / KS_SLOTS_PER_YEAR;
-    if (item->rule == KS_RULE_LAST && count > 0) {
+    if (rule == KS_RULE_LAST && count > 0) {
         uint8_t prov;
         *out = ks_read_value(
             reader,
             ks_cell_of(reader->book, item_index,
                        ks_calendar_period(year, sets[0].slots[0])),
             &prov);
-        return !ks_is_missing(*out);
+        return ks_is_missing(*out) ? -1 : 0;
     }
     for (int k = 0; k < count; k++)
         if (sum_parts(reader, item_index, year, &sets[k], out))
-            return 1;
-    return 0;
+            return k;
+    return -1;
 }
 
 /* A formula item whose formula gives nothing in a cell falls back on what
@@ -229,7 +227,7 @@ double ks_eval_cell(const ks_reader *reader, int item_index, int period,
         return input;
     *prov = KS_PROV_COMPUTED;
     double summary;
-    if (summarize(reader, item, item_index, period, &summary))
+    if (ks_summary_source(reader, item_index, period, &summary) >= 0)
         return is_infinite(summary) ? overflow_at(reader, item_index, period)
                                     : summary;
     return implied_fallback(reader, item_index, period,
