@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/error.h"
+#include "kessan/text.h"
 
 const char *ks_status_name(ks_status status)
 {
@@ -34,7 +35,7 @@ static void set_message(ks_error *err, const char *format, va_list args)
 
 static void set_message(ks_error *err, const char *format, va_list args)
 {
-    vsnprintf(err->message, sizeof err->message, format, args);
+    ks_vsnprintf_c(err->message, sizeof err->message, format, args);
 }
 
 ks_status ks_error_set(ks_error *err, ks_status code, const char *format, ...)
@@ -73,7 +74,7 @@ void ks_error_prefix(ks_error *err, const char *format, ...)
     char joined[KS_MESSAGE_MAX];
     va_list args;
     va_start(args, format);
-    int length = vsnprintf(joined, sizeof joined, format, args);
+    int length = ks_vsnprintf_c(joined, sizeof joined, format, args);
     va_end(args);
     if (length < 0 || (size_t)length + 2 >= sizeof joined)
         return;

@@ -7,6 +7,7 @@
 
 #include "base/error.h"
 #include "formula/formula_opcodes.h"
+#include "kessan/text.h"
 
 const char *const ks_opcode_names[KS_OP_COUNT] = {
     "CONST", "LOAD", "LOAD_REL", "LOAD_ABS", "NEG", "ADD", "SUB", "MUL",
@@ -27,7 +28,8 @@ static void put(listing *out, const char *format, ...)
     size_t room = out->used < out->size ? out->size - out->used : 0;
     va_list args;
     va_start(args, format);
-    int written = vsnprintf(room ? out->buf + out->used : NULL, room, format, args);
+    int written = ks_vsnprintf_c(room ? out->buf + out->used : NULL, room,
+                                 format, args);
     va_end(args);
     if (written < 0 || (size_t)written >= room)
         out->truncated = 1;

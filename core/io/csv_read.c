@@ -27,6 +27,7 @@
 
 #include "base/alloc.h"
 #include "io/csv_read.h"
+#include "kessan/text.h"
 #include "base/error.h"
 
 #define CSV_OPTIONS (CSV_STRICT | CSV_STRICT_FINI | CSV_EMPTY_IS_NULL)
@@ -377,34 +378,6 @@ static int word_needs_care(uint64_t word)
     return ((zero | quote | word) & BYTES_OF(0x80)) != 0;
 }
 
-/* The length of a valid UTF-8 sequence at `bytes` (its first byte not
- * ASCII), or 0 when it is invalid or cut off by the end. */
-static size_t utf8_sequence(const unsigned char *bytes, size_t size)
-{
-    unsigned char c = bytes[0], low = 0x80, high = 0xBF;
-    size_t length = c >= 0xC2 && c <= 0xDF   ? 2
-                    : c >= 0xE0 && c <= 0xEF ? 3
-                    : c >= 0xF0 && c <= 0xF4 ? 4
-                                             : 0;
-    if (length == 0 || length > size)
-        return 0;
-    if (c == 0xE0)
-        low = 0xA0;
-    else if (c == 0xED)
-        high = 0x9F;
-    else if (c == 0xF0)
-        low = 0x90;
-    else if (c == 0xF4)
-        high = 0x8F;
-    for (size_t i = 1; i < length; i++) {
-        if (bytes[i] < low || bytes[i] > high)
-            return 0;
-        low = 0x80;
-        high = 0xBF;
-    }
-    return length;
-}
-
 /* How many bytes at the start are whole lines (ending in LF) holding no
  * quote, NUL or invalid UTF-8; *ascii tells whether all are ASCII. */
 static size_t clean_lines(const unsigned char *bytes, size_t size, int *ascii)
@@ -427,7 +400,7 @@ static size_t clean_lines(const unsigned char *bytes, size_t size, int *ascii)
             at++;
             continue;
         }
-        size_t length = utf8_sequence(bytes + at, size - at);
+        size_t length = ks_utf8_decode((const char *)bytes + at, size - at, NULL);
         if (length == 0)
             break;
         *ascii = 0;

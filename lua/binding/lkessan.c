@@ -11,6 +11,7 @@
 #include "binding/lcheck.h"
 #include "binding/lkessan.h"
 #include "binding/lsimulate.h"
+#include "kessan/text.h"
 
 /* ---- strings, fields and paths from Lua --------------------------------- */
 
@@ -163,42 +164,29 @@ void lk_push_missing_sentinel(lua_State *L)
     lua_pushlightuserdata(L, (void *)&aux_missing_tag);
 }
 
-static void aux_group_digits(const char *digits, char *buf, size_t size)
-{
-    size_t length = strlen(digits), at = 0;
-    for (size_t i = 0; i < length && at + 2 < size; i++) {
-        if (i > 0 && (length - i) % 3 == 0)
-            buf[at++] = ',';
-        buf[at++] = digits[i];
-    }
-    buf[at] = '\0';
-}
-
 /* Integers and figures of 1 or more: digit grouping, at most two decimals
  * ("1,024,667.13"); smaller figures (ratios): six significant digits. */
 void lk_format_number(double number, char *buf, size_t size)
 {
     if (!isfinite(number) || fabs(number) >= 1e15 ||
         (fabs(number) < 1 && number != 0)) {
-        snprintf(buf, size, "%.6g", number);
+        ks_snprintf_c(buf, size, "%.6g", number);
         return;
     }
     char digits[48];
-    snprintf(digits, sizeof digits, "%.2f", fabs(number));
-    char *point = strchr(digits, '.');
-    char decimals[4] = "";
-    if (point) {
-        *point = '\0';
-        if (strcmp(point + 1, "00") != 0) {
-            snprintf(decimals, sizeof decimals, ".%s", point + 1);
-            if (decimals[2] == '0')
-                decimals[2] = '\0';
-        }
-    }
+    ks_snprintf_c(digits, sizeof digits, "%.2f", fabs(number));
+    size_t length = strlen(digits);
+    if (length >= 3 && strcmp(digits + length - 3, ".00") == 0)
+        digits[length - 3] = '\0';  /* a whole figure: no decimals */
+    else if (length >= 1 && digits[length - 1] == '0')
+        digits[length - 1] = '\0';  /* "12.50" reads "12.5" */
     char grouped[64];
-    aux_group_digits(digits, grouped, sizeof grouped);
-    int negative = number < 0 && (strcmp(grouped, "0") != 0 || decimals[0]);
-    snprintf(buf, size, "%s%s%s", negative ? "-" : "", grouped, decimals);
+    if (ks_group_digits(grouped, sizeof grouped, digits) < 0) {
+        ks_snprintf_c(buf, size, "%.6g", number);
+        return;
+    }
+    int negative = number < 0 && strcmp(grouped, "0") != 0;
+    ks_snprintf_c(buf, size, "%s%s", negative ? "-" : "", grouped);
 }
 
 /* ---- module functions --------------------------------------------------- */
