@@ -26,6 +26,7 @@
 #include "binding/lkessan.h"
 #include "binding/lsimulate.h"
 #include "kessan/simulate.h"
+#include "kessan/text.h"
 
 #define LK_DISTRIBUTION "kessan.Distribution"
 #define LK_SIMULATION "kessan.Simulation"
@@ -703,9 +704,9 @@ static void aux_stat_cell(lua_State *L, lk_text_table *table, double value)
     if (isnan(value))
         snprintf(text, sizeof text, "-");
     else if (fabs(value) >= 1000)
-        snprintf(text, sizeof text, "%.0f", value);
+        ks_snprintf_c(text, sizeof text, "%.0f", value);
     else
-        snprintf(text, sizeof text, "%.6g", value);
+        ks_snprintf_c(text, sizeof text, "%.6g", value);
     lk_text_cell(L, table, text);
 }
 

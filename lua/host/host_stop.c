@@ -34,6 +34,7 @@
 #include <lauxlib.h>
 
 #include "host/host.h"
+#include "kessan/text.h"
 
 #define HOST_HOOK_COUNT 1000
 #define HOST_STOP_GRACE 0.5        /* seconds the layers above get        */
@@ -96,8 +97,8 @@ void host_stop_describe(host_stop *stop, char *buf, size_t size)
     if (atomic_load(&stop->reason) == HOST_STOP_INTERRUPT)
         snprintf(buf, size, "interrupted!");
     else
-        snprintf(buf, size, "timeout: the script ran longer than %.14g s",
-                 stop->timeout);
+        ks_snprintf_c(buf, size, "timeout: the script ran longer than %.14g s",
+                      stop->timeout);
 }
 
 /* ---- the hook ---------------------------------------------------------- */
