@@ -543,9 +543,13 @@ static int m_simulate(lua_State *L)
 /* ---- the result ------------------------------------------------------------- */
 
 /* The open result at 1, pinned for the rest of the call (reading the
- * arguments may run Lua code that closes it). */
-static ks_sim_result *aux_result(lua_State *L)
+ * arguments may run Lua code that closes it).  The method takes `nargs`
+ * arguments, self included: the stack is set to that many first, so the
+ * pin lies above them and an argument left out reads as nil, never as
+ * the pin. */
+static ks_sim_result *aux_result(lua_State *L, int nargs)
 {
+    lua_settop(L, nargs);
     sim_handle *handle = luaL_checkudata(L, 1, LK_SIMULATION);
     lk_pin(L, 1, &handle->busy);
     if (!handle->result)
@@ -577,7 +581,7 @@ typedef double (*stat_fn)(const ks_sim_result *, int);
 
 static int aux_stat(lua_State *L, stat_fn fn)
 {
-    ks_sim_result *result = aux_result(L);
+    ks_sim_result *result = aux_result(L, 2);
     int output = aux_output(L, result, 2);
     double value = fn(result, output);
     if (isnan(value))
@@ -595,14 +599,14 @@ static int r_max(lua_State *L) { return aux_stat(L, ks_sim_max); }
 /* r:count(cell), r:invalid(cell): trials that gave a number, and not */
 static int r_count(lua_State *L)
 {
-    ks_sim_result *result = aux_result(L);
+    ks_sim_result *result = aux_result(L, 2);
     lua_pushinteger(L, ks_sim_count(result, aux_output(L, result, 2)));
     return 1;
 }
 
 static int r_invalid(lua_State *L)
 {
-    ks_sim_result *result = aux_result(L);
+    ks_sim_result *result = aux_result(L, 2);
     lua_pushinteger(L, ks_sim_invalid(result, aux_output(L, result, 2)));
     return 1;
 }
@@ -610,14 +614,14 @@ static int r_invalid(lua_State *L)
 /* r:overflow(cell): the invalid trials whose output was too large to hold */
 static int r_overflow(lua_State *L)
 {
-    ks_sim_result *result = aux_result(L);
+    ks_sim_result *result = aux_result(L, 2);
     lua_pushinteger(L, ks_sim_overflow(result, aux_output(L, result, 2)));
     return 1;
 }
 
 static int r_percentile(lua_State *L)
 {
-    ks_sim_result *result = aux_result(L);
+    ks_sim_result *result = aux_result(L, 3);
     int output = aux_output(L, result, 2);
     double q = luaL_checknumber(L, 3);
     if (!(q >= 0 && q <= 100))
@@ -638,7 +642,7 @@ static int r_percentile(lua_State *L)
 static int r_prob(lua_State *L)
 {
     static const char *const ops[] = { "<", "<=", ">", ">=", NULL };
-    ks_sim_result *result = aux_result(L);
+    ks_sim_result *result = aux_result(L, 4);
     int output = aux_output(L, result, 2);
     lk_check_string(L, 3);
     int op = luaL_checkoption(L, 3, NULL, ops);
@@ -656,7 +660,7 @@ static int r_prob(lua_State *L)
 /* r:histogram(cell, bins) -> counts, edges (bins + 1 edges from min to max) */
 static int r_histogram(lua_State *L)
 {
-    ks_sim_result *result = aux_result(L);
+    ks_sim_result *result = aux_result(L, 3);
     int output = aux_output(L, result, 2);
     lua_Integer bins = luaL_optinteger(L, 3, 20);
     luaL_argcheck(L, bins >= 1 && bins <= 1000000, 3,
@@ -682,7 +686,7 @@ static int r_histogram(lua_State *L)
 
 static int r_outputs(lua_State *L)
 {
-    ks_sim_result *result = aux_result(L);
+    ks_sim_result *result = aux_result(L, 1);
     int count = ks_sim_output_count(result);
     lua_createtable(L, count, 0);
     for (int o = 0; o < count; o++) {
@@ -694,7 +698,7 @@ static int r_outputs(lua_State *L)
 
 static int r_trials(lua_State *L)
 {
-    lua_pushinteger(L, ks_sim_trials(aux_result(L)));
+    lua_pushinteger(L, ks_sim_trials(aux_result(L, 1)));
     return 1;
 }
 
@@ -717,8 +721,7 @@ static int r_tostring(lua_State *L)
         lua_pushliteral(L, "kessan.Simulation (closed)");
         return 1;
     }
-    lua_settop(L, 1);
-    ks_sim_result *result = aux_result(L);
+    ks_sim_result *result = aux_result(L, 1);
     static const char *const heads[] = { "output", "mean", "sd", "p5", "p50",
                                          "p95", "min", "max" };
     lk_text_table table;

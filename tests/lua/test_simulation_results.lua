@@ -73,6 +73,20 @@ for field in rows[5]:gmatch("%S+") do x_fields[#x_fields + 1] = field end
 check.eq(x_fields[3], string.format("%.6g", r:sd("x@4Q02")), "x's sd, six digits")
 
 -- misuse of the methods names the argument
+-- an argument left out is nil, never what the method holds on the stack
+-- (the pin that keeps the result open for the call): bins defaults to 20
+local default_counts, default_edges = r:histogram("x@4Q02")
+check.eq(#default_counts, 20, "histogram's bins default to 20")
+check.eq(#default_edges, 21, "20 bins have 21 edges")
+check.raises("number expected, got nil", r.percentile, r, "x@4Q02")
+check.raises("number expected, got nil", r.prob, r, "x@4Q02", "<")
+check.raises("string expected, got nil", r.prob, r, "x@4Q02")
+check.raises("string expected, got nil", r.mean, r)
+for _, name in ipairs{ "mean", "percentile", "prob", "histogram" } do
+  local ok, message = pcall(r[name], r)
+  assert(not ok and not message:find("Pin", 1, true),
+         name .. " with no cell names the pin: " .. tostring(message))
+end
 check.raises("bins must be from 1 to 1000000", r.histogram, r, "x@4Q02", 0)
 check.raises("bins must be from 1 to 1000000", r.histogram, r, "x@4Q02", 1000001)
 check.raises("number has no integer representation", r.histogram, r, "x@4Q02", 1.5)
