@@ -8,6 +8,7 @@
  * through); a device that is always full; and a name with no directory
  * in it, written in the current one.
  */
+#define _GNU_SOURCE /* lstat, pread, PATH_MAX under -std=c11 */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
