@@ -432,7 +432,8 @@ static void test_every_failed_allocation(void **state)
             completed = 1;
         } else {
             if (status != KS_ENOMEM)
-                fail_msg("allocation %ld: %s (%s)", n, err.message, ks_status_name(status));
+                fail_msg("allocation %ld: %s (%s)", n, err.message,
+                         ks_status_name(status));
             assert_null(report);
             assert_non_null(strstr(err.message, "out of memory"));
         }

@@ -145,7 +145,8 @@ static void test_operators_and_functions_that_are_not(void **state)
 {
     (void)state;
     expect_refused("a ~ b", KS_ESYNTAX, 3,
-                   "column 3: expected an operator or end of formula (got '~')");
+                   "column 3: expected an operator or end of formula (got "
+                   "'~')");
     expect_refused("summ(a)", KS_EUNKNOWN, 1,
                    "column 1: unknown function 'summ' (did you mean "
                    "'sum'?)");
@@ -214,7 +215,8 @@ static void test_a_listing_too_long_for_its_buffer(void **state)
                      KS_EINVAL);
     assert_int_equal(ks_formula_disassemble(formula, NULL, 10), KS_EINVAL);
     /* references by index */
-    assert_int_equal(ks_formula_ref_count(formula), 4); /* a, b, a[-1], b@FY01 */
+    /* a, b, a[-1] and b@FY01 */
+    assert_int_equal(ks_formula_ref_count(formula), 4);
     assert_null(ks_formula_ref_at(formula, -1));
     assert_null(ks_formula_ref_at(formula, 4));
     assert_int_equal(ks_formula_ref_at(formula, 2)->offset, -1);
