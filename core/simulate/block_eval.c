@@ -8,6 +8,12 @@
 
 #include "simulate/simulate_internal.h"
 
+KS_HOT void ks_sim_fill(double *out, int n, double value)
+{
+    for (int i = 0; i < n; i++)
+        out[i] = value;
+}
+
 static double *lanes_of(const sim_worker *worker, int slot)
 {
     return worker->lanes + (size_t)slot * KS_SIM_BLOCK;

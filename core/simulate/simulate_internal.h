@@ -36,12 +36,8 @@ typedef struct sim_draw {
     double pert_alpha, pert_beta;
 } sim_draw;
 
-/* out[0..n-1] = value. */
-KS_HOT_INLINE void ks_sim_fill(double *out, int n, double value)
-{
-    for (int i = 0; i < n; i++)
-        out[i] = value;
-}
+/* out[0..n-1] = value (block_eval.c). */
+void ks_sim_fill(double *out, int n, double value);
 
 /* ---- the plan (plan.c) ---------------------------------------------------- */
 
