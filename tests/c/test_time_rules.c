@@ -3,8 +3,9 @@
  * months or year, a stock's last quarter, what an input item's known
  * periods imply for the rest of its year) as the three evaluators apply
  * them: scalar recalculation (ks_eval_cell, one cell at a time, and the
- * closure of a change), row recalculation (whole rows at once) and the
- * simulation plan (a block of trials whose draws are fixed).  On random
+ * closure of a change, on a model and on a scenario's overlay), row
+ * recalculation (whole rows at once) and the simulation plan (a block of
+ * trials whose draws are fixed, over a model and over a scenario).  On random
  * models and on a few written out by hand, every cell must come out the
  * same from all three: numbers bit for bit; missing and errors alike
  * between the recalculations (an error from the same cell), and as "not
@@ -33,7 +34,7 @@
 #define ITEMS_MAX 16
 #define INPUTS_MAX 256
 #define CHANGES_MAX 4
-#define RANDOM_MODELS 1000
+#define RANDOM_MODELS 600
 
 /* ---- a model as data -------------------------------------------------------- */
 
@@ -221,11 +222,11 @@ static void expect_same_value(const model_spec *spec, int item, int period,
         expect_same_bits(spec, item, period, "the simulation", want, got);
 }
 
-/* The plan of a simulation of `base` whose draws are the changes, fixed:
- * one block of trials, every cell an output, against `reference` (the
- * model with the changes set). */
+/* The plan of a simulation of `base` whose draws are the changes from
+ * `first` on, fixed: one block of trials, every cell an output, against
+ * `reference` (the model with all the changes set). */
 static void compare_simulation(const model_spec *spec, ks_model *base,
-                               ks_model *reference)
+                               ks_model *reference, int first)
 {
     static char names[ITEMS_MAX * PERIODS][40];
     const char *outputs[ITEMS_MAX * PERIODS];
@@ -241,8 +242,10 @@ static void compare_simulation(const model_spec *spec, ks_model *base,
             outputs[count] = names[count];
             count++;
         }
-    for (int d = 0; d < spec->change_count; d++) {
-        const cell_spec *change = &spec->changes[d];
+    int draw_count = 0;
+    for (int c = first; c < spec->change_count; c++) {
+        const cell_spec *change = &spec->changes[c];
+        int d = draw_count++;
         snprintf(draw_names[d], sizeof draw_names[d], "%s",
                  outputs[change->item * PERIODS + change->period]);
         memset(&draws[d], 0, sizeof draws[d]);
@@ -251,7 +254,7 @@ static void compare_simulation(const model_spec *spec, ks_model *base,
         draws[d].dist.a = change->number;
     }
     ks_sim_spec sim = { .trials = 3, .seed = 1, .threads = 1, .draws = draws,
-                        .draw_count = spec->change_count, .outputs = outputs,
+                        .draw_count = draw_count, .outputs = outputs,
                         .output_count = count };
     sim_plan plan;
     memset(&plan, 0, sizeof plan);
@@ -280,6 +283,38 @@ static void compare_simulation(const model_spec *spec, ks_model *base,
     ks_sim_plan_free(&plan);
 }
 
+/* The same as a scenario: the first change an override of its own, which
+ * the plan reads through the overlay, the others drawn; then all set on
+ * the scenario, whose overlay is the closure of its overrides. */
+static void compare_scenario(model_spec *spec, ks_model *rows)
+{
+    ks_model *base = build(spec), *scenario = NULL;
+    recalc(base);
+    ks_error err;
+    assert_int_equal(ks_scenario_new(base, "trial", &scenario, &err), KS_OK);
+    set_cell(scenario, &spec->changes[0], KS_PROV_OVERRIDDEN);
+    compare_simulation(spec, scenario, rows, 1);
+    for (int c = 1; c < spec->change_count; c++)
+        set_cell(scenario, &spec->changes[c], KS_PROV_OVERRIDDEN);
+    for (int item = 0; item < spec->item_count; item++)
+        for (int period = 0; period < PERIODS; period++) {
+            ks_value want, got;
+            assert_int_equal(ks_get(rows, item, period, &want, &err), KS_OK);
+            assert_int_equal(ks_get(scenario, item, period, &got, &err), KS_OK);
+            if (want.kind != got.kind || want.provenance != got.provenance ||
+                ks_bits(want.number) != ks_bits(got.number) ||
+                (want.kind == KS_ERROR && strcmp(want.error, got.error) != 0))
+                fail_msg("%s: the scenario gives kind %d, %a (%s), the "
+                         "reference kind %d, %a (%s)",
+                         where(spec, item, period), got.kind, got.number,
+                         got.kind == KS_ERROR ? got.error : "",
+                         want.kind, want.number,
+                         want.kind == KS_ERROR ? want.error : "");
+        }
+    ks_model_free(scenario);
+    ks_model_free(base);
+}
+
 /* All three evaluators on one model. */
 static void check_model(model_spec *spec)
 {
@@ -289,10 +324,11 @@ static void check_model(model_spec *spec)
     compare_cells_to_rows(spec, rows);
     ks_model *closure = build(spec);
     recalc(closure); /* whole, before the changes */
-    compare_simulation(spec, closure, rows);
+    compare_simulation(spec, closure, rows, 0);
     set_changes(closure, spec);
     compare_rows_and_closure(spec, rows, closure);
     compare_cells_to_rows(spec, closure);
+    compare_scenario(spec, rows);
     ks_model_free(closure);
     ks_model_free(rows);
 }
