@@ -7,9 +7,9 @@
  * recalculation (whole rows at once) and the simulation plan (a block of
  * trials whose draws are fixed, over a model and over a scenario).  On random
  * models and on a few written out by hand, every cell must come out the
- * same from all three: numbers bit for bit; missing and errors alike
- * between the recalculations (an error from the same cell), and as "not
- * a number" in the simulation, which tells no more apart.
+ * same from all three: numbers bit for bit, missing as missing, errors
+ * as errors (from the same cell, except in a simulation, whose errors
+ * are anonymous).
  *
  * Seeded and deterministic: a failure names the seed and the cell.
  */
@@ -212,14 +212,19 @@ static void compare_cells_to_rows(const model_spec *spec, ks_model *model)
         }
 }
 
-/* A simulation's lane against the reference: a number by its bits; what
- * is not a number, as the simulation counts it (its block machine gives
- * every fault as a plain NaN, and a result counts non-numbers together). */
+/* A simulation's lane against the reference: a number by its bits,
+ * missing as missing, an error as an error (anonymous in a block of
+ * trials: a simulation counts errors, it does not explain them). */
 static void expect_same_value(const model_spec *spec, int item, int period,
                               double want, double got)
 {
     if (ks_is_number(want) || ks_is_number(got))
         expect_same_bits(spec, item, period, "the simulation", want, got);
+    else if (ks_is_missing(want) != ks_is_missing(got) ||
+             ks_is_error(want) != ks_is_error(got))
+        fail_msg("%s: the simulation gives %016llx, the reference %016llx",
+                 where(spec, item, period), (unsigned long long)ks_bits(got),
+                 (unsigned long long)ks_bits(want));
 }
 
 /* The plan of a simulation of `base` whose draws are the changes from
