@@ -15,7 +15,6 @@
 
 #include "simulate/simulate_internal.h"
 
-/* Row recipes: recalc.c's derive_sums and derive_last, recorded. */
 int ks_sim_find_draw(const sim_plan *plan, int item, int period)
 {
     for (int d = 0; d < plan->draw_count; d++)
@@ -24,7 +23,8 @@ int ks_sim_find_draw(const sim_plan *plan, int item, int period)
     return -1;
 }
 
-/* The recipe of an item's year, from its inputs and draws. */
+/* The recipe of an item's year, from its inputs and draws: the steps
+ * ks_eval_input_row (recalc.c) would take with the drawn cells set. */
 static void build_recipe(const sim_plan *plan, int item, int year,
                          row_recipe *recipe)
 {
