@@ -5,8 +5,8 @@
  * printed figures of every form (percent with or without '%', in
  * parentheses, '-', padded, too long to be a number), labels left empty,
  * values spread over several values*.csv files read in the order of their
- * names (a figure given twice is refused in the later file), and no
- * directory at all.  Each refusal names the file, line and column, and
+ * names (a figure given twice is refused in the later file), no directory
+ * at all, and refusals with no place for their message.  Each refusal names the file, line and column, and
  * leaves no model.
  */
 #include <math.h>
@@ -117,6 +117,45 @@ static void test_padded_header_names(void **state)
     ks_model *model = open_ok();
     assert_true(number_at(model, "rev.total@3Q02") == 7);
     ks_model_free(model);
+}
+
+static void test_padded_names_in_every_header(void **state)
+{
+    (void)state;
+    write_into("settings.csv", "\tkey , value\t\nfiscal_year_end_month,3\n"
+                               "first_year,2001\nlast_year,2002\n");
+    write_into("items.csv", " id ,\tlabel\t, rule ,formula \n"
+                            "rev.total,Total,sum,\n");
+    write_into("printed.csv", " item , period , measure , value \n"
+                              "rev.total,2Q02,value,3\n");
+    ks_model *model = open_ok();
+    assert_int_equal(ks_item_count(model), 1);
+    assert_int_equal(ks_printed_count(model), 2);
+    ks_model_free(model);
+}
+
+/* Without a place for the message, a refusal is the same refusal. */
+static void test_refused_with_no_message(void **state)
+{
+    (void)state;
+    static const char *const broken[][2] = {
+        { "items.csv", "id,label,id\n" },
+        { "items.csv", "id,label\nrev.total,A\nrev.total,B\n" },
+        { "printed.csv",
+          "item,period,measure,value\nrev.total,2Q02,pct,x\n" },
+        { "settings.csv", "key,value\nfirst_year,x\n" },
+    };
+    static const ks_status statuses[] = { KS_EFORMAT, KS_EDUP, KS_EFORMAT,
+                                          KS_EFORMAT };
+    for (size_t i = 0; i < sizeof broken / sizeof *broken; i++) {
+        fresh(NULL);
+        write_into(broken[i][0], broken[i][1]);
+        ks_model *model = (ks_model *)&model;
+        assert_int_equal(ks_model_open(directory, NULL, &model, NULL),
+                         statuses[i]);
+        assert_null(model);
+        clean(NULL);
+    }
 }
 
 static void test_a_column_twice(void **state)
@@ -285,6 +324,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_padded_header_names, fresh,
                                         clean),
+        cmocka_unit_test_setup_teardown(test_padded_names_in_every_header,
+                                        fresh, clean),
+        cmocka_unit_test(test_refused_with_no_message),
         cmocka_unit_test_setup_teardown(test_a_column_twice, fresh, clean),
         cmocka_unit_test_setup_teardown(test_calendar_numbers, fresh, clean),
         cmocka_unit_test_setup_teardown(test_an_empty_label_is_the_id, fresh,
