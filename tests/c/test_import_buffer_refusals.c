@@ -3,9 +3,10 @@
  * exported to a stream, where what is handed is wrong: a provenance that
  * is no input's, no name for the buffer, a row for another scenario than
  * the handle's, an id longer than an id may be, a long-form header short
- * of a column; and exports with no model, stream or path.  A refused
- * import leaves every input as it was; an export writes a cell that is
- * missing or an error as an empty value.
+ * of a column, periods that are none, a cell given twice under two
+ * spellings of its period; and exports with no model, stream or path.  A
+ * refused import leaves every input as it was; an export writes a cell
+ * that is missing or an error as an empty value.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -101,6 +102,21 @@ static void test_imports_refused(void **state)
                    KS_PROV_REPORTED, KS_EFORMAT,
                    "v.csv:1: no 'value' column (the long form's header is "
                    "item,period,value)");
+    expect_refused(model, "v.csv", "item,period,value\na,,1\n",
+                   KS_PROV_REPORTED, KS_ESYNTAX,
+                   "v.csv:2:3: bad period '' (expected an id like 3Q02, "
+                   "1H02, 9M02 or FY02)");
+    expect_refused(model, "v.csv", "item,period,value\na,FY2002xyz,1\n",
+                   KS_PROV_REPORTED, KS_ESYNTAX,
+                   "v.csv:2:3: bad period 'FY2002xyz' (expected an id like "
+                   "3Q02, 1H02, 9M02 or FY02)");
+    /* a cell twice, spelled two ways, the first time not the file's
+     * first cell */
+    expect_refused(model, "v.csv", "item,period,value\na,1Q02,1\n"
+                                   "a,FY2002,2\na,2Q02,3\na,FY02,4\n",
+                   KS_PROV_REPORTED, KS_EDUP,
+                   "v.csv:5:8: a second value for a@FY02 (the first is on "
+                   "line 3)");
     /* rows of the handle's own scenario, or of none, are taken */
     ks_error err;
     const char *own = "item,period,value,scenario\na,3Q02,7,high\n"
