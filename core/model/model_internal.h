@@ -178,12 +178,12 @@ typedef struct ks_row_step {
 int ks_row_plan(ks_rule rule, uint8_t prov[KS_SLOTS_PER_YEAR],
                 int usable[KS_SLOTS_PER_YEAR],
                 ks_row_step steps[KS_ROW_STEPS_MAX]);
-/* The steps of a year whose four quarters alone are known (none under
- * rule formula); ks_row_plan gives the same. */
-int ks_row_quarter_steps(ks_rule rule, const ks_row_step **steps);
 /* Carry out the steps on a year's values. */
 void ks_row_apply(const ks_row_step *steps, int count,
                   double value[KS_SLOTS_PER_YEAR]);
+/* The same for the steps ks_row_plan gives a year whose four quarters
+ * alone are known (nothing under rule formula). */
+void ks_row_apply_quarters(ks_rule rule, double value[KS_SLOTS_PER_YEAR]);
 
 /* ---- maps (hash_maps.c) ----------------------------------------------------- */
 uint64_t ks_hash_bytes(const char *text, size_t length);

@@ -85,6 +85,13 @@ static inline int ks_slot_within(int inner, int outer)
  * their sum.  Rule last: the last quarter, unless it is missing.  When no
  * set gives the summary, the formula does.
  */
+/* Whether a formula item's `slot` is tried from a summary under `rule`:
+ * a half, nine months or year under rule sum or last. */
+static inline int ks_has_summary(ks_rule rule, int slot)
+{
+    return !ks_slot_is_quarter(slot) && rule != KS_RULE_FORMULA;
+}
+
 static inline int ks_summary_sets(ks_rule rule, int slot,
                                   const ks_part_set **sets)
 {

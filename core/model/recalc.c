@@ -331,7 +331,8 @@ static void settle_cell(const ks_reader *reader, int item_index,
     }
     int slot = ks_calendar_slot(period);
     const ks_part_set *sets;
-    if (ks_summary_sets(item->rule, slot, &sets) > 0) {
+    if (ks_has_summary(item->rule, slot) &&
+        ks_summary_sets(item->rule, slot, &sets) > 0) {
         /* the first set, from the row's own quarters, computed already */
         const double *year = &values[period - slot];
         double summary;
@@ -394,9 +395,8 @@ static void eval_formula_row(const ks_reader *reader, int item_index)
     ks_eval_env_setup(&env, &context);
     for (int period = 0; period < period_count; period++) {
         values[period] = ks_box_missing();
-        const ks_part_set *sets;
         if (ks_is_none(inputs[period]) &&
-            ks_summary_sets(item->rule, ks_calendar_slot(period), &sets) == 0) {
+            !ks_has_summary(item->rule, ks_calendar_slot(period))) {
             context.period = env.period = period;
             values[period] = ks_formula_eval(item->formula, &env);
         }
@@ -424,8 +424,7 @@ static void eval_input_item(const ks_reader *reader, int item)
         if (longer_none && quarters && rule != KS_RULE_FORMULA) {
             memcpy(out, in, KS_QUARTERS_PER_YEAR * sizeof *out);
             memcpy(prov, &book->input_prov[first], KS_QUARTERS_PER_YEAR);
-            const ks_row_step *steps;
-            ks_row_apply(steps, ks_row_quarter_steps(rule, &steps), out);
+            ks_row_apply_quarters(rule, out);
             if (rule == KS_RULE_SUM)
                 overflows_of_row(reader, item, year, out);
             memset(&prov[KS_QUARTERS_PER_YEAR], KS_PROV_COMPUTED,

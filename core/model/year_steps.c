@@ -94,7 +94,7 @@ static const ks_row_step quarter_steps_last[4] = {
     { 6, 2, 2, KS_ROW_COPY }, { 7, 3, 3, KS_ROW_COPY },
 };
 
-int ks_row_quarter_steps(ks_rule rule, const ks_row_step **steps)
+static int quarter_steps(ks_rule rule, const ks_row_step **steps)
 {
     *steps = rule == KS_RULE_SUM ? quarter_steps_sum : quarter_steps_last;
     return rule == KS_RULE_FORMULA ? 0 : 4;
@@ -117,7 +117,7 @@ int ks_row_plan(ks_rule rule, uint8_t prov[KS_SLOTS_PER_YEAR],
     int count = 0;
     if (rule != KS_RULE_FORMULA && only_quarters(prov, usable)) {
         const ks_row_step *common;
-        count = ks_row_quarter_steps(rule, &common);
+        count = quarter_steps(rule, &common);
         for (int k = 0; k < count; k++) {
             steps[k] = common[k];
             prov[common[k].target] = KS_PROV_COMPUTED;
@@ -134,8 +134,8 @@ int ks_row_plan(ks_rule rule, uint8_t prov[KS_SLOTS_PER_YEAR],
     return count;
 }
 
-void ks_row_apply(const ks_row_step *steps, int count,
-                  double value[KS_SLOTS_PER_YEAR])
+static inline void apply_steps(const ks_row_step *steps, int count,
+                               double value[KS_SLOTS_PER_YEAR])
 {
     for (int k = 0; k < count; k++) {
         const ks_row_step *step = &steps[k];
@@ -151,4 +151,20 @@ void ks_row_apply(const ks_row_step *steps, int count,
             break;
         }
     }
+}
+
+void ks_row_apply(const ks_row_step *steps, int count,
+                  double value[KS_SLOTS_PER_YEAR])
+{
+    apply_steps(steps, count, value);
+}
+
+/* The steps of the common year, unrolled: full recalculation takes every
+ * such year of every input item through here. */
+void ks_row_apply_quarters(ks_rule rule, double value[KS_SLOTS_PER_YEAR])
+{
+    if (rule == KS_RULE_SUM)
+        apply_steps(quarter_steps_sum, 4, value);
+    else if (rule == KS_RULE_LAST)
+        apply_steps(quarter_steps_last, 4, value);
 }
