@@ -17,37 +17,13 @@
 
 #include <cmocka.h>
 
+#include "../support/model_cells.h"
 #include "../support/test_files.h"
 #include "kessan/kessan.h"
 #include "kessan/whatif.h"
 
 static ks_model *model, *high;
 static ks_cell_ref price, price_before, volume, fee, sales, doubled, ratio;
-
-static ks_cell_ref cell(const char *name)
-{
-    ks_cell_ref ref;
-    ks_error err;
-    if (ks_cell_lookup(model, name, &ref.item, &ref.period, &err) != KS_OK)
-        fail_msg("%s: %s", name, err.message);
-    return ref;
-}
-
-static void add(const char *id, const char *formula)
-{
-    ks_item_info info = { id, id, NULL, "JPY", "is", NULL, formula,
-                          KS_RULE_SUM };
-    ks_error err;
-    if (ks_item_add(model, &info, NULL, &err) != KS_OK)
-        fail_msg("add %s: %s", id, err.message);
-}
-
-static void set(ks_model *handle, ks_cell_ref ref, double number)
-{
-    ks_error err;
-    if (ks_set(handle, ref.item, ref.period, number, &err) != KS_OK)
-        fail_msg("set: %s", err.message);
-}
 
 /* sales = price * volume + fee; doubled = price * 2 + price[-1];
  * ratio = fee / (price - 3).  The scenario "high" overrides price, sets
@@ -58,25 +34,25 @@ static int setup(void **state)
     ks_calendar calendar = { 3, 2001, 2002 };
     ks_error err;
     assert_int_equal(ks_model_new(&calendar, NULL, &model, &err), KS_OK);
-    add("price", NULL);
-    add("volume", NULL);
-    add("fee", NULL);
-    add("sales", "price * volume + fee");
-    add("doubled", "price * 2 + price[-1]");
-    add("ratio", "fee / (price - 3)");
-    price = cell("price@3Q02");
-    price_before = cell("price@2Q02");
-    volume = cell("volume@3Q02");
-    fee = cell("fee@3Q02");
-    sales = cell("sales@3Q02");
-    doubled = cell("doubled@3Q02");
-    ratio = cell("ratio@3Q02");
-    set(model, price, 4);
-    set(model, price_before, 1);
-    set(model, volume, 10);
-    set(model, fee, 5);
+    add_input(model, "price", KS_RULE_SUM);
+    add_input(model, "volume", KS_RULE_SUM);
+    add_input(model, "fee", KS_RULE_SUM);
+    define(model, "sales", "price * volume + fee", KS_RULE_SUM);
+    define(model, "doubled", "price * 2 + price[-1]", KS_RULE_SUM);
+    define(model, "ratio", "fee / (price - 3)", KS_RULE_SUM);
+    price = cell(model, "price@3Q02");
+    price_before = cell(model, "price@2Q02");
+    volume = cell(model, "volume@3Q02");
+    fee = cell(model, "fee@3Q02");
+    sales = cell(model, "sales@3Q02");
+    doubled = cell(model, "doubled@3Q02");
+    ratio = cell(model, "ratio@3Q02");
+    put(model, "price@3Q02", 4);
+    put(model, "price@2Q02", 1);
+    put(model, "volume@3Q02", 10);
+    put(model, "fee@3Q02", 5);
     assert_int_equal(ks_scenario_new(model, "high", &high, &err), KS_OK);
-    set(high, price, 6);
+    put(high, "price@3Q02", 6);
     assert_int_equal(ks_set_missing(high, volume.item, volume.period, &err),
                      KS_OK);
     return 0;

@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "../support/model_cells.h"
 #include "kessan/kessan.h"
 #include "kessan/simulate.h"
 
@@ -119,11 +120,8 @@ static ks_model *new_model(void)
     ks_error err;
     assert_int_equal(ks_model_new(&calendar, NULL, &m, &err), KS_OK);
     static const char *const ids[] = { "n", "l", "u", "t", "d" };
-    for (int i = 0; i < 5; i++) {
-        ks_item_info info = { ids[i], ids[i], NULL, "JPY", "is", NULL, NULL,
-                              KS_RULE_SUM };
-        assert_int_equal(ks_item_add(m, &info, NULL, &err), KS_OK);
-    }
+    for (int i = 0; i < 5; i++)
+        add_input(m, ids[i], KS_RULE_SUM);
     return m;
 }
 

@@ -19,38 +19,13 @@
 
 #include <cmocka.h>
 
+#include "../support/model_cells.h"
 #include "../support/test_alloc.h"
 #include "kessan/kessan.h"
-#include "model/model.h" /* ks_set_input */
 
 static ks_model *model;
 static test_alloc counts;
 static ks_allocator alloc;
-
-static void add(const char *id, const char *formula, ks_rule rule)
-{
-    ks_item_info info = { id, id, NULL, "JPY", "is", NULL, formula, rule };
-    ks_error err;
-    if (ks_item_add(model, &info, NULL, &err) != KS_OK)
-        fail_msg("add %s: %s", id, err.message);
-}
-
-static int period(const char *id)
-{
-    int found = -1;
-    ks_error err;
-    if (ks_period_lookup(model, id, &found, &err) != KS_OK)
-        fail_msg("%s: %s", id, err.message);
-    return found;
-}
-
-static void report(const char *id, const char *at, double number)
-{
-    ks_error err;
-    if (ks_set_input(model, ks_item_find(model, id), period(at), number,
-                     KS_PROV_REPORTED, &err) != KS_OK)
-        fail_msg("%s@%s: %s", id, at, err.message);
-}
 
 /* a in every quarter of FY02 (1..4); x = a * 2, summed; r = a / 4, a
  * ratio; y = a * 10 with 4Q02 missing from a's quarters of FY01; imp
@@ -63,23 +38,27 @@ static int setup(void **state)
     ks_calendar calendar = { 3, 2001, 2002 };
     ks_error err;
     assert_int_equal(ks_model_new(&calendar, &alloc, &model, &err), KS_OK);
-    add("a", NULL, KS_RULE_SUM);
-    add("zero", NULL, KS_RULE_SUM);
-    add("imp", NULL, KS_RULE_SUM);
-    add("x", "a * 2", KS_RULE_SUM);
-    add("r", "a / 4", KS_RULE_FORMULA);
-    add("z", "a / zero", KS_RULE_SUM);
-    add("wide", "sum(a, a, a, a, a, a, a, a, a, a[-1])", KS_RULE_SUM);
-    add("pick", "if(zero, 1, sum(a)) + a[-4]", KS_RULE_SUM);
+    add_input(model, "a", KS_RULE_SUM);
+    add_input(model, "zero", KS_RULE_SUM);
+    add_input(model, "imp", KS_RULE_SUM);
+    define(model, "x", "a * 2", KS_RULE_SUM);
+    define(model, "r", "a / 4", KS_RULE_FORMULA);
+    define(model, "z", "a / zero", KS_RULE_SUM);
+    define(model, "wide", "sum(a, a, a, a, a, a, a, a, a, a[-1])",
+           KS_RULE_SUM);
+    define(model, "pick", "if(zero, 1, sum(a)) + a[-4]", KS_RULE_SUM);
     static const char *const quarters[] = { "1Q02", "2Q02", "3Q02", "4Q02" };
-    for (int q = 0; q < 4; q++)
-        report("a", quarters[q], q + 1);
-    report("a", "1Q01", 10);
-    report("zero", "1Q02", 0);
-    report("imp", "FY02", 100);
-    report("imp", "1Q02", 20);
-    report("imp", "2Q02", 30);
-    report("imp", "3Q02", 40);
+    for (int q = 0; q < 4; q++) {
+        char name[16];
+        snprintf(name, sizeof name, "a@%s", quarters[q]);
+        report(model, name, q + 1);
+    }
+    report(model, "a@1Q01", 10);
+    report(model, "zero@1Q02", 0);
+    report(model, "imp@FY02", 100);
+    report(model, "imp@1Q02", 20);
+    report(model, "imp@2Q02", 30);
+    report(model, "imp@3Q02", 40);
     ks_value warm; /* recalculated: the allocations failed are explain's */
     assert_int_equal(ks_get(model, 0, 0, &warm, &err), KS_OK);
     return 0;
@@ -97,8 +76,8 @@ static ks_explain_node *explain(const char *id, const char *at)
 {
     ks_explain_node *root = NULL;
     ks_error err;
-    if (ks_explain(model, ks_item_find(model, id), period(at), &root, &err) !=
-        KS_OK)
+    if (ks_explain(model, item_of(model, id), period_of(model, at), &root,
+                   &err) != KS_OK)
         fail_msg("explain %s@%s: %s", id, at, err.message);
     assert_non_null(root);
     return root;
@@ -135,7 +114,8 @@ static void test_a_summary_explained_by_its_quarters(void **state)
     for (int q = 0; q < 4; q++) {
         expect_node(root->children[q], quarters[q], 0);
         expect_number(root->children[q], 2 * (q + 1));
-        assert_int_equal(root->children[q]->period, period(quarters[q] + 2));
+        assert_int_equal(root->children[q]->period,
+                         period_of(model, quarters[q] + 2));
     }
     ks_explain_free(model, root);
 
@@ -210,7 +190,7 @@ static void test_formula_trees_of_every_shape(void **state)
     expect_node(call, "sum", 10);
     expect_number(call, 9 * 2 + 1);
     expect_node(call->children[9], "a@1Q02", 0);
-    assert_int_equal(call->children[9]->period, period("1Q02"));
+    assert_int_equal(call->children[9]->period, period_of(model, "1Q02"));
     ks_explain_free(model, root);
     /* shifted before the first period: an error node with no cell */
     root = explain("wide", "1Q01");
@@ -248,7 +228,7 @@ static void test_an_error_keeps_its_description(void **state)
      * description stays */
     ks_value other;
     assert_int_equal(ks_get(model, ks_item_find(model, "wide"),
-                            period("1Q01"), &other, NULL), KS_OK);
+                            period_of(model, "1Q01"), &other, NULL), KS_OK);
     assert_int_equal(other.kind, KS_ERROR);
     assert_string_equal(root->value.error, "division by zero in z@1Q02");
     assert_string_equal(root->children[0]->value.error,
@@ -279,7 +259,7 @@ static void test_every_failed_allocation(void **state)
     };
     for (size_t c = 0; c < sizeof cells / sizeof *cells; c++) {
         int item = ks_item_find(model, cells[c][0]);
-        int at = period(cells[c][1]);
+        int at = period_of(model, cells[c][1]);
         long live = counts.live;
         int completed = 0;
         for (long n = 1; n < 500 && !completed; n++) {

@@ -17,28 +17,25 @@
 
 #include <cmocka.h>
 
+#include "../support/model_cells.h"
 #include "kessan/kessan.h"
 #include "kessan/whatif.h"
 
 static ks_model *model;
 static ks_cell_ref price, sales;
 
+/* sales = price * 3, price 5 */
 static int setup(void **state)
 {
     (void)state;
     ks_calendar calendar = { 3, 2001, 2002 };
     ks_error err;
     assert_int_equal(ks_model_new(&calendar, NULL, &model, &err), KS_OK);
-    ks_item_info info = { "price", "price", NULL, "JPY", "is", NULL, NULL,
-                          KS_RULE_SUM };
-    assert_int_equal(ks_item_add(model, &info, &price.item, &err), KS_OK);
-    info.id = "sales";
-    info.formula = "price * 3";
-    assert_int_equal(ks_item_add(model, &info, &sales.item, &err), KS_OK);
-    assert_int_equal(ks_period_lookup(model, "3Q02", &price.period, &err),
-                     KS_OK);
-    sales.period = price.period;
-    assert_int_equal(ks_set(model, price.item, price.period, 5, &err), KS_OK);
+    add_input(model, "price", KS_RULE_SUM);
+    define(model, "sales", "price * 3", KS_RULE_SUM);
+    price = cell(model, "price@3Q02");
+    sales = cell(model, "sales@3Q02");
+    put(model, "price@3Q02", 5);
     return 0;
 }
 

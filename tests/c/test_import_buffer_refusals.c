@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "../support/model_cells.h"
 #include "kessan/kessan.h"
 
 static ks_model *model, *high;
@@ -29,16 +30,14 @@ static int setup(void **state)
     ks_calendar calendar = { 3, 2001, 2002 };
     ks_error err;
     assert_int_equal(ks_model_new(&calendar, NULL, &model, &err), KS_OK);
-    ks_item_info info = { "a", "A", NULL, "JPY", "is", NULL, NULL,
-                          KS_RULE_SUM };
-    assert_int_equal(ks_item_add(model, &info, &a, &err), KS_OK);
-    info.id = "b";
-    info.formula = "a / 0";
-    assert_int_equal(ks_item_add(model, &info, &b, &err), KS_OK);
-    assert_int_equal(ks_period_lookup(model, "3Q02", &q3, &err), KS_OK);
-    assert_int_equal(ks_set(model, a, q3, 5, &err), KS_OK);
+    add_input(model, "a", KS_RULE_SUM);
+    define(model, "b", "a / 0", KS_RULE_SUM);
+    a = item_of(model, "a");
+    b = item_of(model, "b");
+    q3 = period_of(model, "3Q02");
+    put(model, "a@3Q02", 5);
     assert_int_equal(ks_scenario_new(model, "high", &high, &err), KS_OK);
-    assert_int_equal(ks_set(high, a, q3, 6, &err), KS_OK);
+    put(high, "a@3Q02", 6);
     return 0;
 }
 

@@ -19,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include "../support/model_cells.h"
 #include "kessan/kessan.h"
 
 static ks_model *model;
@@ -29,10 +30,8 @@ static int setup(void **state)
     ks_calendar calendar = { 3, 2001, 2001 };
     ks_error err;
     assert_int_equal(ks_model_new(&calendar, NULL, &model, &err), KS_OK);
-    ks_item_info info = { "a", "A", NULL, "JPY", "is", NULL, NULL,
-                          KS_RULE_SUM };
-    assert_int_equal(ks_item_add(model, &info, NULL, &err), KS_OK);
-    assert_int_equal(ks_set(model, 0, 0, 3, &err), KS_OK);
+    add_input(model, "a", KS_RULE_SUM);
+    put(model, "a@1Q01", 3);
     return 0;
 }
 

@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "../support/model_cells.h"
 #include "../support/test_files.h"
 #include "kessan/kessan.h"
 
@@ -29,11 +30,8 @@ static ks_model *new_model(void)
     ks_model *model = NULL;
     ks_error err;
     assert_int_equal(ks_model_new(&calendar, NULL, &model, &err), KS_OK);
-    ks_item_info info = { "a", "A", NULL, "JPY", "is", NULL, NULL,
-                          KS_RULE_SUM };
-    assert_int_equal(ks_item_add(model, &info, NULL, &err), KS_OK);
-    info.id = "b";
-    assert_int_equal(ks_item_add(model, &info, NULL, &err), KS_OK);
+    add_input(model, "a", KS_RULE_SUM);
+    add_input(model, "b", KS_RULE_SUM);
     write_file(path, "item,period,value,scenario\n"
                      "a,3Q02,1,\n"
                      "a,3Q02,2,high\n");

@@ -16,9 +16,9 @@
 
 #include <cmocka.h>
 
+#include "../support/model_cells.h"
 #include "../support/test_alloc.h"
 #include "kessan/kessan.h"
-#include "model/model.h"
 
 static ks_model *new_model(const ks_allocator *alloc, int last_year)
 {
@@ -26,12 +26,8 @@ static ks_model *new_model(const ks_allocator *alloc, int last_year)
     ks_model *model = NULL;
     ks_error err;
     assert_int_equal(ks_model_new(&calendar, alloc, &model, &err), KS_OK);
-    ks_item_info info = { "a", "a", NULL, "JPY", "is", NULL, NULL,
-                          KS_RULE_SUM };
-    assert_int_equal(ks_item_add(model, &info, NULL, &err), KS_OK);
-    info.id = "b";
-    info.formula = "a * 2 + a[-1]";
-    assert_int_equal(ks_item_add(model, &info, NULL, &err), KS_OK);
+    add_input(model, "a", KS_RULE_SUM);
+    define(model, "b", "a * 2 + a[-1]", KS_RULE_SUM);
     return model;
 }
 

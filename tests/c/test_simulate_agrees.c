@@ -20,29 +20,11 @@
 
 #include <cmocka.h>
 
+#include "../support/model_cells.h"
 #include "kessan/kessan.h"
 #include "kessan/simulate.h"
-#include "model/model.h" /* ks_set_input */
 
 static ks_model *model;
-
-static void add(const char *id, const char *formula, ks_rule rule)
-{
-    ks_item_info info = { id, id, NULL, "JPY", "is", NULL, formula, rule };
-    ks_error err;
-    if (ks_item_add(model, &info, NULL, &err) != KS_OK)
-        fail_msg("add %s: %s", id, err.message);
-}
-
-static void report(const char *cell, double number)
-{
-    int item, period;
-    ks_error err;
-    if (ks_cell_lookup(model, cell, &item, &period, &err) != KS_OK ||
-        ks_set_input(model, item, period, number, KS_PROV_REPORTED, &err) !=
-            KS_OK)
-        fail_msg("%s: %s", cell, err.message);
-}
 
 typedef struct drawn {
     const char *cell;
@@ -67,29 +49,29 @@ static int setup(void **state)
     ks_calendar calendar = { 3, 2001, 2002 };
     ks_error err;
     assert_int_equal(ks_model_new(&calendar, NULL, &model, &err), KS_OK);
-    add("x", NULL, KS_RULE_SUM);
-    add("imp", NULL, KS_RULE_SUM);
-    add("stock", NULL, KS_RULE_LAST);
-    add("miss", NULL, KS_RULE_SUM);
-    add("y", "x * 2", KS_RULE_SUM);
-    add("r", "x / stock", KS_RULE_FORMULA);
-    add("gap", "miss + x", KS_RULE_SUM);
-    add("huge", "x * 4e306", KS_RULE_SUM);
-    add("lag", "x - x[-1] + x@FY01", KS_RULE_SUM);
-    report("x@1Q02", 1);
-    report("x@3Q02", 30);
-    report("x@4Q02", 40);
-    report("x@1Q01", 5);
-    report("x@2Q01", 5);
-    report("x@3Q01", 5);
-    report("x@4Q01", 5);
-    report("imp@FY02", 100);
-    report("imp@1Q02", 10);
-    report("imp@3Q02", 30);
-    report("stock@1Q02", 400);
-    report("stock@3Q02", 700);
-    report("miss@2Q02", 2);
-    report("miss@3Q02", 3);
+    add_input(model, "x", KS_RULE_SUM);
+    add_input(model, "imp", KS_RULE_SUM);
+    add_input(model, "stock", KS_RULE_LAST);
+    add_input(model, "miss", KS_RULE_SUM);
+    define(model, "y", "x * 2", KS_RULE_SUM);
+    define(model, "r", "x / stock", KS_RULE_FORMULA);
+    define(model, "gap", "miss + x", KS_RULE_SUM);
+    define(model, "huge", "x * 4e306", KS_RULE_SUM);
+    define(model, "lag", "x - x[-1] + x@FY01", KS_RULE_SUM);
+    report(model, "x@1Q02", 1);
+    report(model, "x@3Q02", 30);
+    report(model, "x@4Q02", 40);
+    report(model, "x@1Q01", 5);
+    report(model, "x@2Q01", 5);
+    report(model, "x@3Q01", 5);
+    report(model, "x@4Q01", 5);
+    report(model, "imp@FY02", 100);
+    report(model, "imp@1Q02", 10);
+    report(model, "imp@3Q02", 30);
+    report(model, "stock@1Q02", 400);
+    report(model, "stock@3Q02", 700);
+    report(model, "miss@2Q02", 2);
+    report(model, "miss@3Q02", 3);
     return 0;
 }
 
@@ -142,20 +124,11 @@ static void test_fixed_draws_agree_with_the_model(void **state)
     /* the model with the same values set, in a scenario */
     ks_model *same = NULL;
     assert_int_equal(ks_scenario_new(model, "same", &same, &err), KS_OK);
-    for (int d = 0; d < DRAWS; d++) {
-        int item, period;
-        assert_int_equal(ks_cell_lookup(model, draws_of[d].cell, &item,
-                                        &period, &err), KS_OK);
-        assert_int_equal(ks_set(same, item, period, draws_of[d].value, &err),
-                         KS_OK);
-    }
+    for (int d = 0; d < DRAWS; d++)
+        put(same, draws_of[d].cell, draws_of[d].value);
     int numbers = 0, gaps = 0;
     for (int o = 0; o < ITEMS * PERIODS; o++) {
-        int item, period;
-        ks_value value;
-        assert_int_equal(ks_cell_lookup(model, outputs[o], &item, &period,
-                                        &err), KS_OK);
-        assert_int_equal(ks_get(same, item, period, &value, &err), KS_OK);
+        ks_value value = value_of(same, outputs[o]);
         if (value.kind == KS_NUMBER && fabs(value.number) > KS_SIM_VALUE_MAX) {
             /* beyond the simulation's bound: an overflow there */
             if (ks_sim_overflow(result, o) != 1000)
@@ -190,11 +163,7 @@ static void test_fixed_draws_agree_with_the_model(void **state)
     assert_true(ks_sim_mean(result, o) == 2 * (10 + 20 + 30 + 40));
     o = ks_sim_output_find(result, "huge@FY02");
     assert_true(ks_sim_invalid(result, o) == 1000);
-    int item, period;
-    ks_value value;
-    assert_int_equal(ks_cell_lookup(model, "huge@FY02", &item, &period, &err),
-                     KS_OK);
-    assert_int_equal(ks_get(same, item, period, &value, &err), KS_OK);
+    ks_value value = value_of(same, "huge@FY02");
     assert_int_equal(value.kind, KS_ERROR);
     assert_string_equal(value.error, "overflow in huge@FY02");
     ks_model_free(same);

@@ -19,19 +19,11 @@
 
 #include <cmocka.h>
 
+#include "../support/model_cells.h"
 #include "kessan/kessan.h"
 #include "kessan/simulate.h"
 
 static ks_model *model;
-
-static void add(const char *id, const char *formula)
-{
-    ks_item_info info = { id, id, NULL, "JPY", "is", NULL, formula,
-                          KS_RULE_SUM };
-    ks_error err;
-    if (ks_item_add(model, &info, NULL, &err) != KS_OK)
-        fail_msg("add %s: %s", id, err.message);
-}
 
 /* x drawn; y = x * 2; c = 7 always; z = x / 0 never a number */
 static int setup(void **state)
@@ -40,13 +32,11 @@ static int setup(void **state)
     ks_calendar calendar = { 3, 2001, 2002 };
     ks_error err;
     assert_int_equal(ks_model_new(&calendar, NULL, &model, &err), KS_OK);
-    add("x", NULL);
-    add("c", NULL);
-    add("y", "x * 2");
-    add("z", "x / 0");
-    int item = ks_item_find(model, "c"), period;
-    assert_int_equal(ks_period_lookup(model, "3Q02", &period, &err), KS_OK);
-    assert_int_equal(ks_set(model, item, period, 7, &err), KS_OK);
+    add_input(model, "x", KS_RULE_SUM);
+    add_input(model, "c", KS_RULE_SUM);
+    define(model, "y", "x * 2", KS_RULE_SUM);
+    define(model, "z", "x / 0", KS_RULE_SUM);
+    put(model, "c@3Q02", 7);
     return 0;
 }
 

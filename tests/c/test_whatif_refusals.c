@@ -18,31 +18,12 @@
 
 #include <cmocka.h>
 
+#include "../support/model_cells.h"
 #include "kessan/kessan.h"
 #include "kessan/whatif.h"
 
 static ks_model *model;
 static ks_cell_ref price, volume, sales, inverse, unset;
-
-static ks_cell_ref cell_of(const char *id, const char *period)
-{
-    ks_cell_ref ref;
-    ks_error err;
-    char name[64];
-    snprintf(name, sizeof name, "%s@%s", id, period);
-    if (ks_cell_lookup(model, name, &ref.item, &ref.period, &err) != KS_OK)
-        fail_msg("%s: %s", name, err.message);
-    return ref;
-}
-
-static void add(const char *id, const char *formula)
-{
-    ks_item_info info = { id, id, NULL, "JPY", "is", NULL, formula,
-                          KS_RULE_SUM };
-    ks_error err;
-    if (ks_item_add(model, &info, NULL, &err) != KS_OK)
-        fail_msg("add %s: %s", id, err.message);
-}
 
 /* sales = price * volume; inverse = 1 / (price - 10); unset has nothing */
 static int setup(void **state)
@@ -51,20 +32,18 @@ static int setup(void **state)
     ks_calendar calendar = { 3, 2001, 2002 };
     ks_error err;
     assert_int_equal(ks_model_new(&calendar, NULL, &model, &err), KS_OK);
-    add("price", NULL);
-    add("volume", NULL);
-    add("unset", NULL);
-    add("sales", "price * volume");
-    add("inverse", "1 / (price - 10)");
-    price = cell_of("price", "3Q02");
-    volume = cell_of("volume", "3Q02");
-    sales = cell_of("sales", "3Q02");
-    inverse = cell_of("inverse", "3Q02");
-    unset = cell_of("unset", "3Q02");
-    assert_int_equal(ks_set(model, price.item, price.period, 10, &err),
-                     KS_OK);
-    assert_int_equal(ks_set(model, volume.item, volume.period, 5, &err),
-                     KS_OK);
+    add_input(model, "price", KS_RULE_SUM);
+    add_input(model, "volume", KS_RULE_SUM);
+    add_input(model, "unset", KS_RULE_SUM);
+    define(model, "sales", "price * volume", KS_RULE_SUM);
+    define(model, "inverse", "1 / (price - 10)", KS_RULE_SUM);
+    price = cell(model, "price@3Q02");
+    volume = cell(model, "volume@3Q02");
+    sales = cell(model, "sales@3Q02");
+    inverse = cell(model, "inverse@3Q02");
+    unset = cell(model, "unset@3Q02");
+    put(model, "price@3Q02", 10);
+    put(model, "volume@3Q02", 5);
     return 0;
 }
 
@@ -73,15 +52,6 @@ static int teardown(void **state)
     (void)state;
     ks_model_free(model);
     return 0;
-}
-
-static double number_at(ks_cell_ref cell)
-{
-    ks_value value;
-    assert_int_equal(ks_get(model, cell.item, cell.period, &value, NULL),
-                     KS_OK);
-    assert_int_equal(value.kind, KS_NUMBER);
-    return value.number;
 }
 
 static void expect(ks_status got, const ks_error *err, ks_status status,
@@ -102,7 +72,7 @@ static void expect_seek_refused(const ks_goalseek_options *options,
     ks_error err;
     expect(ks_goalseek(model, sales, value, price, options, &result, &err),
            &err, status, message);
-    assert_true(number_at(price) == 10);
+    assert_true(number_of(model, "price@3Q02") == 10);
     assert_true(ks_is_input(model, price.item, price.period));
 }
 
@@ -167,7 +137,7 @@ static void test_goal_seek_targets_that_are_not_numbers(void **state)
            &err, KS_ENOSOLVE,
            "inverse@3Q02 is an error (division by zero in inverse@3Q02) "
            "when price@3Q02 is 10");
-    assert_true(number_at(price) == 10);
+    assert_true(number_of(model, "price@3Q02") == 10);
     /* with no bracket, the search starts from the varied cell's value, or
      * from 0 when it has none: sales = price * volume, volume varied */
     ks_error clear;
@@ -177,7 +147,7 @@ static void test_goal_seek_targets_that_are_not_numbers(void **state)
     assert_int_equal(ks_goalseek(model, sales, 70, volume, &options, &result,
                                  &err), KS_OK);
     assert_true(fabs(result.solution - 7) < 1e-6);
-    assert_true(fabs(number_at(sales) - 70) <= result.residual_tol);
+    assert_true(fabs(number_of(model, "sales@3Q02") - 70) <= result.residual_tol);
 }
 
 /* ---- data tables --------------------------------------------------------------- */
@@ -221,7 +191,7 @@ static void test_data_table_axes(void **state)
     assert_true(ks_grid_at(grid, 0, 2, 1).number == 3 * 2);
     assert_int_equal(ks_grid_at(grid, 1, 0, 0).kind, KS_NUMBER);
     assert_true(ks_grid_at(grid, 1, 0, 0).number == 1 / (1.0 - 10));
-    assert_true(number_at(price) == 10);
+    assert_true(number_of(model, "price@3Q02") == 10);
     assert_int_equal(ks_grid_export_csv(grid, "", &err), KS_EINVAL);
     assert_string_equal(err.message, "no path to export the table to");
     assert_int_equal(ks_grid_export_csv(grid, NULL, &err), KS_EINVAL);
@@ -268,7 +238,7 @@ static void expect_tornado_refused(ks_cell_ref output,
     expect(ks_tornado_run(model, output, inputs, count, swing, &tornado, &err),
            &err, KS_EINVAL, message);
     assert_null(tornado);
-    assert_true(number_at(price) == 10);
+    assert_true(number_of(model, "price@3Q02") == 10);
 }
 
 static void test_tornado_inputs(void **state)
@@ -308,7 +278,7 @@ static void test_tornado_inputs(void **state)
     assert_true(tornado->bars[0].spread == 20);
     assert_true(fabs(tornado->bars[1].spread - 10) < 1e-9);
     ks_tornado_free(tornado);
-    assert_true(number_at(price) == 10);
+    assert_true(number_of(model, "price@3Q02") == 10);
 }
 
 int main(void)
