@@ -147,7 +147,8 @@ static void test_goal_seek_targets_that_are_not_numbers(void **state)
     assert_int_equal(ks_goalseek(model, sales, 70, volume, &options, &result,
                                  &err), KS_OK);
     assert_true(fabs(result.solution - 7) < 1e-6);
-    assert_true(fabs(number_of(model, "sales@3Q02") - 70) <= result.residual_tol);
+    assert_true(fabs(number_of(model, "sales@3Q02") - 70) <=
+                result.residual_tol);
 }
 
 /* ---- data tables --------------------------------------------------------------- */
