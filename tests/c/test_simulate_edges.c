@@ -1,7 +1,7 @@
 /*
  * test_simulate_edges.c -- simulations at their edges: specs that are not
  * runnable (threads out of range, no outputs, draw and correlation lists
- * that are not lists), a run cancelled by its progress callback, an output
+ * that are not lists, cells that are none), a run cancelled by its progress callback, an output
  * that never varies and one that is never a number, a single trial,
  * results asked about an output or a percentile or a bin count out of
  * range, outputs found by the name given or the model's; and the
@@ -109,6 +109,22 @@ static void test_specs_that_cannot_run(void **state)
     expect_refused(&spec, KS_EINVAL, "simulate: correlate: a bad list");
     spec.correlation_count = 1;
     expect_refused(&spec, KS_EINVAL, "simulate: correlate: a bad list");
+    /* cells that are none */
+    spec = spec_of(10);
+    const char *nameless[] = { NULL };
+    spec.outputs = nameless;
+    spec.output_count = 1;
+    expect_refused(&spec, KS_EINVAL,
+                   "simulate: output: a cell is needed (\"id@PERIOD\")");
+    const char *no_at[] = { "y3Q02" };
+    spec.outputs = no_at;
+    expect_refused(&spec, KS_EINVAL,
+                   "simulate: output 'y3Q02': expected a cell \"id@PERIOD\"");
+    spec = spec_of(10);
+    ks_sim_draw unnamed = { NULL, { KS_DIST_FIXED, 1, 0, 0, NULL, NULL, 0 } };
+    spec.draws = &unnamed;
+    expect_refused(&spec, KS_EINVAL,
+                   "simulate: draw: a cell is needed (\"id@PERIOD\")");
 }
 
 static int progress_calls;
