@@ -1,8 +1,9 @@
 /*
  * test_simulate_edges.c -- simulations at their edges: specs that are not
  * runnable (threads out of range, no outputs, draw and correlation lists
- * that are not lists, cells that are none), a run cancelled by its progress callback, an output
- * that never varies and one that is never a number, a single trial,
+ * that are not lists, cells that are none), a run cancelled by its
+ * progress callback, an output that never varies and one that is never a
+ * number, a single trial,
  * results asked about an output or a percentile or a bin count out of
  * range, outputs found by the name given or the model's; and the
  * streaming histogram on its own, with values below and above its range
