@@ -174,7 +174,8 @@ int host_take_limit(const host_command *command, int option,
         return host_parse_memory(command, value, limits);
     case LIMIT_TIMEOUT:
         return host_parse_timeout(command, value, limits);
-    default:
+    default:    /* not one of host_limit_options: the caller's mistake */
+        host_usage_error(command, "not a limit option");
         return -1;
     }
 }
