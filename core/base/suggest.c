@@ -1,10 +1,10 @@
 /*
  * suggest.c -- "did you mean ...?": a capped Levenshtein distance and the
- * nearest of a list of candidate ids (formula.h).
+ * nearest of a list of candidate words (kessan/suggest.h).
  */
 #include <string.h>
 
-#include "formula/formula.h"
+#include "kessan/suggest.h"
 
 /* Longest string compared character by character; longer ones compare
  * only as equal (0) or not (cap + 1).  Ids are far shorter. */

@@ -139,15 +139,4 @@ void ks_formula_eval_block(const ks_formula *formula,
 ks_status ks_formula_disassemble(const ks_formula *formula, char *buf,
                                  size_t size);
 
-/* ---- nearest-id suggestions (suggest.c) ----------------------------------- */
-
-/* Levenshtein distance, capped: returns cap+1 once it exceeds `cap`. */
-int ks_edit_distance(const char *a, size_t a_length, const char *b,
-                     size_t b_length, int cap);
-
-/* The candidate nearest to `word`, or NULL when none is close enough
- * (distance more than a third of the word's length, at least 2). */
-const char *ks_suggest(const char *word, size_t length,
-                       const char *const *candidates, int count);
-
 #endif

@@ -10,6 +10,7 @@
 #include "base/alloc.h"
 #include "base/error.h"
 #include "formula/formula_ast.h"
+#include "kessan/suggest.h"
 
 const char *const ks_binop_names[KS_BIN_COUNT] = {
     "+", "-", "*", "/", "^", "<", "<=", ">", ">=", "==", "~="

@@ -13,6 +13,7 @@
 #include "base/error.h"
 #include "formula/value_rules.h"
 #include "model/model_internal.h"
+#include "kessan/suggest.h"
 
 /* ---- creation and release ----------------------------------------------- */
 

@@ -14,6 +14,7 @@
 #include "formula/formula.h"
 #include "model/model_internal.h"
 #include "base/name_hash.h"
+#include "kessan/suggest.h"
 
 /* Scenarios built between two interrupt polls (well under a millisecond);
  * saving one scenario never polls. */

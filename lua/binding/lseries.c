@@ -150,18 +150,14 @@ static ks_value aux_read(lua_State *L, int idx, lk_series *series,
     return cell;
 }
 
-/* Push a value as Lua reads it (number | nil [, error]). */
-static int aux_push_cell(lua_State *L, ks_value cell)
+/* s[p]'s value alone: a number, or nil for a missing or an error cell
+ * (s:get(p) also gives the error's text). */
+static int aux_push_number_or_nil(lua_State *L, const ks_value *value)
 {
-    if (cell.kind == KS_NUMBER) {
-        lua_pushnumber(L, cell.number);
-        return 1;
-    }
-    lua_pushnil(L);
-    if (cell.kind == KS_ERROR) {
-        lua_pushstring(L, cell.error ? cell.error : "error");
-        return 2;
-    }
+    if (value->kind == KS_NUMBER)
+        lua_pushnumber(L, value->number);
+    else
+        lua_pushnil(L);
     return 1;
 }
 
@@ -362,14 +358,12 @@ static int s_index(lua_State *L)
                                    : lk_check_period(L, model, 2);
         ks_value value;
         lk_get(L, model, series->item, period, &value);
-        lk_push_value(L, &value);
-        return 1;
+        return aux_push_number_or_nil(L, &value);
     }
     if (position < 0 && (position = aux_find_id(series, id, -1)) < 0)
         return luaL_error(L, "unknown period '%s' in series", id);
     ks_value cell = aux_read(L, 1, series, id, position);
-    aux_push_cell(L, cell);
-    return 1;
+    return aux_push_number_or_nil(L, &cell);
 }
 
 /* s[key] = v: a number, nil (attached: clear the input; detached:
@@ -444,7 +438,7 @@ static int aux_next(lua_State *L)
     const char *id = aux_id_at(L, 1, series, (int)position, buf);
     lua_pushstring(L, id);
     ks_value cell = aux_read(L, 1, series, id, (int)position);
-    return 1 + aux_push_cell(L, cell);
+    return 1 + lk_push_value(L, &cell);
 }
 
 /* pairs(s) -> period id, value (nil when missing) [, error], in time order */
@@ -558,7 +552,8 @@ static int s_get(lua_State *L)
     int position = aux_find_id(series, id, -1);
     if (position < 0)
         return luaL_error(L, "unknown period '%s' in series", id);
-    return aux_push_cell(L, aux_read(L, 1, series, id, position));
+    ks_value cell = aux_read(L, 1, series, id, position);
+    return lk_push_value(L, &cell);
 }
 
 /* s:periods() -> { "1Q01", ... } */

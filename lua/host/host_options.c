@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "host/host_options.h"
-#include "formula/formula.h"
+#include "kessan/suggest.h"
 
 #define HOST_OPTIONS_MAX 32
 

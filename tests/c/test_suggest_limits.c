@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "formula/formula.h"
+#include "kessan/suggest.h"
 
 static int distance(const char *a, const char *b, int cap)
 {

@@ -102,6 +102,23 @@ local text = tostring(rev)
 assert(text:find("kessan.Series 'rev.total' (base)", 1, true), text)
 assert(text:find("3Q02", 1, true), "periods printed")
 
+-- s[p] gives the value alone: an error cell reads nil (its text only from
+-- s:get), attached or detached, so `s[p] or 0` never yields a message
+do
+  local errs = assert(kessan.open("tests/data/tiny"))
+  errs:define("broken", "rev.total / 0")
+  local attached = errs["broken"]
+  local detached = errs["rev.a"] / 0
+  for name, series in pairs{ attached = attached, detached = detached } do
+    check.eq(series["3Q02"], nil, name .. " s[p] of an error cell is nil")
+    local value, why = series:get("3Q02")
+    check.eq(value, nil, name .. " s:get of an error cell")
+    assert(type(why) == "string" and why:find("division by zero", 1, true),
+           name .. " s:get says why: " .. tostring(why))
+  end
+  errs:close()
+end
+
 -- a series keeps its model alive; closing the model stops it cleanly
 local kept = (function()
   local local_model = assert(kessan.open("tests/data/tiny"))

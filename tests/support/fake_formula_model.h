@@ -22,6 +22,7 @@
 
 #include "base/value.h"
 #include "formula/formula.h"
+#include "kessan/suggest.h"
 
 enum { ITEMS = 9, QUARTERS = 8, PERIODS = 10, FY01 = 8, FY02 = 9 };
 enum { REV = 0, EXPENSES, OP_INCOME, A, B, C, X, G, Z };
