@@ -4,8 +4,8 @@
  * the method s:simulate{...} of models and scenarios, and the
  * kessan.Simulation result (mean, sd, min, max, percentile, prob,
  * histogram, count, invalid, overflow, outputs, trials, __tostring).
- * The trials run in the core (simulate.c); this file checks arguments,
- * converts, and draws the progress bar on stderr.
+ * The trials run in the core (core/simulate/, kessan/simulate.h); this
+ * file checks arguments, converts, and draws the progress bar on stderr.
  *
  * Userdata
  *   kessan.Distribution  a ks_dist, discrete values and weights inline

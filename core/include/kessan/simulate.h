@@ -8,14 +8,18 @@
  * and each chunk's moments are merged in chunk order, so the same seed
  * gives bit-identical results whatever the number of threads.
  *
- * A cell's value in a trial follows the model's rules (recalc.c): a drawn
- * cell takes its draw (over any input or formula); an input that is not
- * drawn wins; a formula item's quarter is its formula; its half, 9M and
- * year are the time summary of its own quarters when they are numbers in
- * that trial, else the formula; an input item's year is derived from its
- * inputs and draws (sums and implied differences) as the model derives it.
- * Errors and missing values in a trial are NaN there: the statistics count
- * them (ks_sim_invalid) and leave them out.
+ * A trial is the model recalculated with its draws, cell for cell (the
+ * differential test tests/c/test_time_rules.c checks it bit for bit on
+ * random models): a drawn cell takes its draw (over any input or
+ * formula); an input that is not drawn wins; a formula item's quarter is
+ * its formula; its half, 9M and year are the time summary of its own
+ * quarters (a stock's, its last quarter's, error included) when they
+ * give one in that trial, else the formula; an input item's year, and a
+ * formula on a reported line that gives missing, take what its inputs
+ * and draws imply (sums and implied differences) as the model derives
+ * them.  Missing and errors stay apart through the formulas (an error
+ * begun in a trial has no origin).  The statistics count a trial whose
+ * output is no number as invalid (ks_sim_invalid) and leave it out.
  */
 #ifndef KS_SIMULATE_H
 #define KS_SIMULATE_H
