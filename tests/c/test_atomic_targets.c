@@ -54,7 +54,7 @@ static int teardown(void **state)
 
 static void path_of(char *path, size_t size, const char *name)
 {
-    snprintf(path, size, "%s/%s", directory, name);
+    snprintf(path, size, "%.511s/%.255s", directory, name);
 }
 
 static int exists(const char *name)
