@@ -135,16 +135,61 @@ static int host_evaluate(lua_State *L)
     return 0;
 }
 
+/* Protected: the text at light userdata 1 as a Lua string, after the
+ * chunk at 2 and a newline when there is one. */
+static int host_join_line(lua_State *L)
+{
+    const char *text = lua_touserdata(L, 1);
+    if (lua_gettop(L) < 2) {
+        lua_pushstring(L, text);
+        return 1;
+    }
+    lua_pushliteral(L, "\n");
+    lua_pushstring(L, text);
+    lua_concat(L, 3);
+    return 1;
+}
+
+/* Push `text` as the chunk, or, with `after_chunk`, in place of the chunk
+ * on top joined with it.  Copying a line may fail for memory (a line
+ * larger than --max-memory allows): then it is reported like any other
+ * error, nothing stays pushed (the old chunk is gone too) and 0 is
+ * returned. */
+static int host_push_line(host_state *state, const char *text,
+                          int after_chunk)
+{
+    lua_State *L = host_lua(state);
+    lua_pushcfunction(L, host_join_line);
+    lua_pushlightuserdata(L, (void *)text);
+    if (after_chunk)
+        lua_pushvalue(L, -3);
+    int status = host_call(state, after_chunk ? 2 : 1, 1);
+    if (status != LUA_OK) {
+        host_report(state, status);
+        if (after_chunk)
+            lua_pop(L, 1);
+        return 0;
+    }
+    if (after_chunk)
+        lua_remove(L, -2);
+    return 1;
+}
+
 /* Read one complete chunk (possibly several lines) into a Lua string on
- * the stack and compile it; returns 0 at end of input. */
+ * the stack and compile it; returns 0 at end of input.  A chunk that
+ * cannot be read or compiled leaves nil in its place. */
 static int host_read_chunk(host_state *state)
 {
     lua_State *L = host_lua(state);
     char *line = host_read_line(HOST_PROMPT);
     if (!line)
         return 0;
-    lua_pushstring(L, line[0] == '=' ? line + 1 : line);
+    int pushed = host_push_line(state, line[0] == '=' ? line + 1 : line, 0);
     free(line);
+    if (!pushed) {
+        lua_pushnil(L);
+        return 1;
+    }
     for (;;) {
         lua_pushcfunction(L, host_compile);
         lua_pushvalue(L, -2);
@@ -172,10 +217,12 @@ static int host_read_chunk(host_state *state)
             lua_pop(L, 1);
             return 0;
         }
-        lua_pushliteral(L, "\n");
-        lua_pushstring(L, more);
+        pushed = host_push_line(state, more, 1);
         free(more);
-        lua_concat(L, 3);
+        if (!pushed) {
+            lua_pushnil(L);
+            return 1;
+        }
     }
 }
 
