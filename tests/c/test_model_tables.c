@@ -103,6 +103,16 @@ static void test_cycles_through_time(void **state)
     expect_cycle("a", "c@FY05",
                  "formula of 'a' would make a cycle: a -> c -> b -> a (a "
                  "reference with @PERIOD inside a cycle)");
+    /* a same-period cycle inside a group tied through time: x reads y a
+     * quarter back, and z would read y and x in the same quarter as y
+     * reads z */
+    assert_int_equal(define("x", NULL, &err), KS_OK);
+    assert_int_equal(define("y", NULL, &err), KS_OK);
+    assert_int_equal(define("z", NULL, &err), KS_OK);
+    assert_int_equal(define("y", "z", &err), KS_OK);
+    assert_int_equal(define("x", "y[-1]", &err), KS_OK);
+    expect_cycle("z", "y + x",
+                 "formula of 'z' would make a cycle: z -> y -> z");
     /* earlier periods only: a roll-forward, computed quarter by quarter */
     assert_int_equal(define("a", "c[-1] + 1", &err), KS_OK);
     assert_int_equal(ks_set(model, ks_item_find(model, "a"), period("1Q01"),
