@@ -601,3 +601,19 @@ void ks_atomic_end(ks_atomic_file *file)
     *file = (ks_atomic_file){ .alloc = file->alloc, .path = file->path,
                               .directory = -1 };
 }
+
+ks_status ks_atomic_write(const ks_allocator *alloc, const char *path,
+                          ks_atomic_writer write, void *context,
+                          ks_error *err)
+{
+    if (!path || !*path)
+        return ks_error_set(err, KS_EINVAL, "no path to export to");
+    ks_atomic_file file;
+    ks_status status = ks_atomic_begin(&file, alloc, path, err);
+    if (status == KS_OK)
+        status = write(file.out, context, err);
+    if (status == KS_OK)
+        status = ks_atomic_commit(&file, err);
+    ks_atomic_end(&file);
+    return status;
+}

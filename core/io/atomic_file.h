@@ -29,6 +29,8 @@
  *     ... write to file.out ...
  *     if (status == KS_OK) status = ks_atomic_commit(&file, err);
  *     ks_atomic_end(&file);
+ *
+ * or all four at once with ks_atomic_write and a writer function.
  */
 #ifndef KS_ATOMIC_FILE_H
 #define KS_ATOMIC_FILE_H
@@ -59,6 +61,16 @@ ks_status ks_atomic_begin(ks_atomic_file *file, const ks_allocator *alloc,
 ks_status ks_atomic_commit(ks_atomic_file *file, ks_error *err);
 /* Close and remove what was not committed; always call it. */
 void ks_atomic_end(ks_atomic_file *file);
+
+/* What writes a file's contents to `out`.  A write error need not be
+ * returned: it shows on the stream, and the commit refuses the file. */
+typedef ks_status (*ks_atomic_writer)(FILE *out, void *context,
+                                      ks_error *err);
+/* The whole file at `path` written by `write`, or nothing: begin, write,
+ * commit, end.  No path is KS_EINVAL ("no path to export to"). */
+ks_status ks_atomic_write(const ks_allocator *alloc, const char *path,
+                          ks_atomic_writer write, void *context,
+                          ks_error *err);
 
 /* "path: what: strerror(errno)" as KS_EIO. */
 ks_status ks_io_failure(const char *path, const char *what, ks_error *err);

@@ -90,18 +90,21 @@ ks_status ks_export_csv_stream(ks_model *model, FILE *out,
     return ks_export_rows(model, out, options, 1, err);
 }
 
+typedef struct export_job {
+    ks_model *model;
+    const ks_export_options *options;
+} export_job;
+
+static ks_status write_export(FILE *out, void *context, ks_error *err)
+{
+    const export_job *job = context;
+    return ks_export_rows(job->model, out, job->options, 1, err);
+}
+
 ks_status ks_export_csv(ks_model *model, const char *path,
                         const ks_export_options *options, ks_error *err)
 {
-    if (!path || !*path)
-        return ks_error_set(err, KS_EINVAL, "no path to export to");
-    ks_atomic_file target;
-    ks_status status = ks_atomic_begin(&target, ks_model_allocator(model),
-                                       path, err);
-    if (status == KS_OK)
-        status = ks_export_rows(model, target.out, options, 1, err);
-    if (status == KS_OK)
-        status = ks_atomic_commit(&target, err);
-    ks_atomic_end(&target);
-    return status;
+    export_job job = { model, options };
+    return ks_atomic_write(ks_model_allocator(model), path, write_export,
+                           &job, err);
 }

@@ -578,6 +578,27 @@ static ks_status export_scenario(ks_model *model, size_t index,
     return status;
 }
 
+typedef struct scenarios_job {
+    ks_model *model;
+    const ks_export_options *options;
+} scenarios_job;
+
+/* The model's rows, then each saved scenario's, in one file. */
+static ks_status write_scenarios(FILE *out, void *context, ks_error *err)
+{
+    const scenarios_job *job = context;
+    ks_model *model = job->model;
+    ks_status status = ks_export_rows(model, out, job->options, 1, err);
+    size_t count = (size_t)ks_saved_scenario_count(model);
+    for (size_t i = 0; status == KS_OK && i < count; i++) {
+        status = ks_check_interrupt(ks_model_allocator(model), err,
+                                    "exporting saved scenarios");
+        if (status == KS_OK)
+            status = export_scenario(model, i, job->options, out, err);
+    }
+    return status;
+}
+
 ks_status ks_export_scenarios_csv(ks_model *model, const char *path,
                                   const ks_export_options *options,
                                   ks_error *err)
@@ -585,23 +606,7 @@ ks_status ks_export_scenarios_csv(ks_model *model, const char *path,
     ks_export_options with_column = { 1, options ? options->inputs_only : 0 };
     if (ks_model_is_scenario(model) || ks_saved_scenario_count(model) == 0)
         return ks_export_csv(model, path, &with_column, err);
-    if (!path || !*path)
-        return ks_error_set(err, KS_EINVAL, "no path to export to");
-    ks_atomic_file target;
-    ks_status status = ks_atomic_begin(&target, ks_model_allocator(model),
-                                       path, err);
-    if (status == KS_OK)
-        status = ks_export_rows(model, target.out, &with_column, 1, err);
-    size_t count = (size_t)ks_saved_scenario_count(model);
-    for (size_t i = 0; status == KS_OK && i < count; i++) {
-        status = ks_check_interrupt(ks_model_allocator(model), err,
-                                    "exporting saved scenarios");
-        if (status == KS_OK)
-            status = export_scenario(model, i, &with_column, target.out,
-                                     err);
-    }
-    if (status == KS_OK)
-        status = ks_atomic_commit(&target, err);
-    ks_atomic_end(&target);
-    return status;
+    scenarios_job job = { model, &with_column };
+    return ks_atomic_write(ks_model_allocator(model), path, write_scenarios,
+                           &job, err);
 }

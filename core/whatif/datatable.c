@@ -8,7 +8,6 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +18,7 @@
 #include "base/error.h"
 #include "model/model.h"
 #include "base/value.h"
+#include "kessan/text.h"
 #include "kessan/whatif.h"
 
 /* Points computed between two interrupt polls within a row: a point is a
@@ -263,52 +263,52 @@ ks_status ks_datatable(ks_model *model, const ks_table_axis *rows,
 
 /* ---- CSV export -------------------------------------------------------------- */
 
-/* "%.17g" with a '.' whatever the locale; empty unless a finite number. */
+/* "%.17g" in the C locale's form; empty unless a finite number. */
 static void format_point(ks_point point, char *buffer, size_t size)
 {
     buffer[0] = '\0';
-    if (point.kind != KS_NUMBER || !isfinite(point.number))
-        return;
-    snprintf(buffer, size, "%.17g", point.number);
-    const char *decimal = localeconv()->decimal_point;
-    char *at = decimal && strcmp(decimal, ".") != 0 ? strstr(buffer, decimal)
-                                                    : NULL;
-    if (!at)
-        return;
-    size_t skip = strlen(decimal);
-    *at = '.';
-    memmove(at + 1, at + skip, strlen(at + skip) + 1);
+    if (point.kind == KS_NUMBER && isfinite(point.number))
+        ks_snprintf_c(buffer, size, "%.17g", point.number);
 }
 
-static void write_number(FILE *out, double number)
+static void write_field(ks_text_sink *sink, int first, const char *text)
+{
+    if (!first)
+        ks_text_put(sink, ",", 1);
+    ks_text_csv_field(sink, text);
+}
+
+static void write_point(ks_text_sink *sink, int first, ks_point point)
 {
     char text[40];
-    format_point((ks_point){ KS_NUMBER, number }, text, sizeof text);
-    fputs(text, out);
+    format_point(point, text, sizeof text);
+    write_field(sink, first, text);
 }
 
-static void write_grid(FILE *out, const ks_grid *grid)
+/* The header (the varied cells' names, then the outputs'), then a line
+ * per point; write errors show on the stream. */
+static ks_status write_grid(FILE *out, void *context, ks_error *err)
 {
-    fputs(grid->row_name, out);
+    (void)err;
+    const ks_grid *grid = context;
+    ks_text_sink sink = ks_text_sink_stream(out);
+    write_field(&sink, 1, grid->row_name);
     if (grid->has_cols)
-        fprintf(out, ",%s", grid->col_name);
+        write_field(&sink, 0, grid->col_name);
     for (int k = 0; k < grid->output_count; k++)
-        fprintf(out, ",%s", grid->output_names[k]);
-    fputc('\n', out);
+        write_field(&sink, 0, grid->output_names[k]);
+    ks_text_put(&sink, "\n", 1);
     for (int i = 0; i < grid->row_count; i++)
         for (int j = 0; j < grid->col_count; j++) {
-            write_number(out, grid->row_values[i]);
-            if (grid->has_cols) {
-                fputc(',', out);
-                write_number(out, grid->col_values[j]);
-            }
-            for (int k = 0; k < grid->output_count; k++) {
-                char text[40];
-                format_point(ks_grid_at(grid, k, i, j), text, sizeof text);
-                fprintf(out, ",%s", text);
-            }
-            fputc('\n', out);
+            write_point(&sink, 1, (ks_point){ KS_NUMBER, grid->row_values[i] });
+            if (grid->has_cols)
+                write_point(&sink, 0,
+                            (ks_point){ KS_NUMBER, grid->col_values[j] });
+            for (int k = 0; k < grid->output_count; k++)
+                write_point(&sink, 0, ks_grid_at(grid, k, i, j));
+            ks_text_put(&sink, "\n", 1);
         }
+    return KS_OK;
 }
 
 ks_status ks_grid_export_csv(const ks_grid *grid, const char *path,
@@ -316,12 +316,6 @@ ks_status ks_grid_export_csv(const ks_grid *grid, const char *path,
 {
     if (!path || !*path)
         return ks_error_set(err, KS_EINVAL, "no path to export the table to");
-    ks_atomic_file file;
-    ks_status status = ks_atomic_begin(&file, &grid->alloc, path, err);
-    if (status == KS_OK) {
-        write_grid(file.out, grid);
-        status = ks_atomic_commit(&file, err);
-    }
-    ks_atomic_end(&file);
-    return status;
+    return ks_atomic_write(&grid->alloc, path, write_grid, (void *)grid,
+                           err);
 }
