@@ -16,6 +16,7 @@
 #include "../support/model_cells.h"
 #include "kessan/kessan.h"
 #include "kessan/layout.h"
+#include "kessan/text.h"
 
 /* Render into a fresh buffer; the caller releases it. */
 static ks_layout_text render(ks_model *model, ks_layout_options *options)

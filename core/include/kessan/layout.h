@@ -11,7 +11,6 @@
 #define KS_LAYOUT_H
 
 #include <stddef.h>
-#include <stdint.h>
 
 #include "kessan/kessan.h"
 
@@ -61,11 +60,5 @@ ks_status ks_layout_render(ks_model *model, const ks_layout_options *options,
 
 /* Parse "pct,yoy,qoq" into KS_LAYOUT_* bits; -1 on an unknown name. */
 int ks_layout_parse_with(const char *list, unsigned *with);
-
-/* Display width of a code point: 2 for East Asian wide and fullwidth
- * forms, 0 for controls and combining marks, else 1. */
-int ks_wcwidth(uint32_t code_point);
-/* Display width of a UTF-8 string (invalid bytes count 1 each). */
-size_t ks_display_width(const char *utf8);
 
 #endif
