@@ -10,7 +10,7 @@
 
 #include "formula/formula_opcodes.h"
 #include "formula/value_rules.h"
-#include "simulate/hot_path.h"
+#include "base/hot_path.h"
 
 /* ---- value semantics (the rules are value_rules.h's) ----------------------- */
 

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "simulate/rng.h"
-#include "simulate/hot_path.h"
+#include "base/hot_path.h"
 
 /* ---- streams ---------------------------------------------------------------- */
 

@@ -18,7 +18,7 @@
 #include "base/alloc.h"
 #include "base/error.h"
 #include "kessan/simulate.h"
-#include "simulate/hot_path.h"
+#include "base/hot_path.h"
 
 /* ---- moments ------------------------------------------------------------- */
 

@@ -20,7 +20,7 @@
 #include "base/error.h"
 #include "kessan/simulate.h"
 #include "model/model_internal.h"
-#include "simulate/hot_path.h"
+#include "base/hot_path.h"
 #include "simulate/rng.h"
 
 /* ---- drawn cells (distributions.c) ------------------------------------------- */
