@@ -54,7 +54,8 @@ static int teardown(void **state)
 
 static void path_of(char *path, size_t size, const char *name)
 {
-    snprintf(path, size, "%.511s/%.255s", directory, name);
+    int length = snprintf(path, size, "%s/%s", directory, name);
+    assert_true(length >= 0 && (size_t)length < size);
 }
 
 static int exists(const char *name)
