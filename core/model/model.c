@@ -634,7 +634,7 @@ static ks_status check_cell(const ks_model *model, int item, int period,
     return KS_OK;
 }
 
-static ks_status refresh(ks_model *model, ks_error *err)
+ks_status ks_model_refresh(ks_model *model, ks_error *err)
 {
     if (model->base)
         return ks_scenario_refresh(model, err);
@@ -687,7 +687,7 @@ ks_status ks_get(ks_model *model, int item, int period, ks_value *out,
 {
     ks_status status = check_cell(model, item, period, err);
     if (status == KS_OK)
-        status = refresh(model, err);
+        status = ks_model_refresh(model, err);
     if (status != KS_OK)
         return status;
     ks_reader reader = { model, model->book, model->base != NULL };

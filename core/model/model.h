@@ -41,6 +41,13 @@ ks_status ks_model_end_batch(ks_model *model, ks_error *err);
 /* Whether an item has a formula. */
 int ks_item_has_formula(const ks_model *model, int item);
 
+/* Bring every stale cell up to date, as ks_get does before it reads (the
+ * recalculation may fail: out of memory, interrupted).  Once it has
+ * succeeded, ks_get of a valid cell cannot fail until the model changes:
+ * a report that reads many cells calls it first, so that a failure is
+ * its own and never a cell shown as having no value. */
+ks_status ks_model_refresh(ks_model *model, ks_error *err);
+
 /* ---- printed figures: the release as printed, kept to check against ---- */
 
 typedef enum ks_measure {

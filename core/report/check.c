@@ -909,6 +909,11 @@ static ks_status order_results(check_run *run, ks_error *err)
 
 static ks_status prepare(check_run *run, ks_error *err)
 {
+    /* recalculated first: a failure there is the audit's, not a cell
+       with no value (a false break) */
+    ks_status status = ks_model_refresh(run->model, err);
+    if (status != KS_OK)
+        return status;
     run->item_count = ks_item_count(run->model);
     int periods = ks_period_count(run->model);
     size_t items = (size_t)run->item_count + 1;

@@ -622,7 +622,11 @@ ks_status ks_layout_render(ks_model *model, const ks_layout_options *options,
     t.model = model;
     t.alloc = ks_model_allocator(model);
     t.options = options;
-    ks_status status = setup_measures(&t, err);
+    /* recalculated first: a failure there is the render's, never a
+       figure shown as "-" */
+    ks_status status = ks_model_refresh(model, err);
+    if (status == KS_OK)
+        status = setup_measures(&t, err);
     if (status == KS_OK)
         status = collect_rows(&t, err);
     if (status == KS_OK)
