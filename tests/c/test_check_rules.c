@@ -19,6 +19,7 @@
 
 #include "../support/test_alloc.h"
 #include "kessan/check.h"
+#include "../support/model_cells.h"
 #include "kessan/kessan.h"
 #include "model/model.h"
 
@@ -34,21 +35,8 @@ static void add(ks_model *model, const char *id, const char *statement,
                 const char *parent, const char *formula)
 {
     ks_item_info info = { id, id, NULL, "JPY thousands", statement, parent,
-                          NULL, KS_RULE_SUM };
-    ks_error err;
-    ks_status status = formula ? ks_define(model, id, formula, &info, &err)
-                               : ks_item_add(model, &info, NULL, &err);
-    if (status != KS_OK)
-        fail_msg("add %s: %s", id, err.message);
-}
-
-static int period(ks_model *model, const char *id)
-{
-    int found = -1;
-    ks_error err;
-    if (ks_period_lookup(model, id, &found, &err) != KS_OK)
-        fail_msg("%s: %s", id, err.message);
-    return found;
+                          formula, KS_RULE_SUM };
+    add_item_info(model, &info);
 }
 
 static void set(ks_model *model, int item, int at, double number)
@@ -76,10 +64,10 @@ static book new_book(const ks_allocator *alloc)
     s.t = ks_item_find(s.model, "t");
     s.cash = ks_item_find(s.model, "cash");
     s.margin = ks_item_find(s.model, "margin");
-    s.q3 = period(s.model, "3Q02");
-    s.q2 = period(s.model, "2Q02");
-    s.q3_last_year = period(s.model, "3Q01");
-    s.first = period(s.model, "1Q01");
+    s.q3 = period_of(s.model, "3Q02");
+    s.q2 = period_of(s.model, "2Q02");
+    s.q3_last_year = period_of(s.model, "3Q01");
+    s.first = period_of(s.model, "1Q01");
     int periods[] = { s.q3, s.q2, s.q3_last_year, s.first };
     for (int i = 0; i < 4; i++) {
         set(s.model, s.a, periods[i], 1000 + 100 * i);

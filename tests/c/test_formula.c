@@ -28,10 +28,7 @@ static ks_eval_env env_at(int period)
 static int reset_world(void **state)
 {
     (void)state;
-    memset(&the_world, 0, sizeof the_world);
-    for (int item = 0; item < ITEMS; item++)
-        for (int period = 0; period < PERIODS; period++)
-            the_world.values[item][period] = 10.0 * (item + 1) + period;
+    fake_world_fill(&the_world);
     return 0;
 }
 

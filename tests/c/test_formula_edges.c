@@ -69,10 +69,7 @@ static double finite_value(int index, int period, int lane)
 static int reset_world(void **state)
 {
     (void)state;
-    memset(&the_world, 0, sizeof the_world);
-    for (int item = 0; item < ITEMS; item++)
-        for (int period = 0; period < PERIODS; period++)
-            the_world.values[item][period] = 10.0 * (item + 1) + period;
+    fake_world_fill(&the_world);
     return 0;
 }
 

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "../support/test_alloc.h"
+#include "../support/model_cells.h"
 #include "kessan/kessan.h"
 #include "kessan/layout.h"
 
@@ -32,25 +33,14 @@ static void add(ks_model *model, const char *id, const char *label,
 {
     ks_item_info info = { id, label, NULL, unit, "is", parent, formula,
                           KS_RULE_SUM };
-    ks_error err;
-    if (ks_item_add(model, &info, NULL, &err) != KS_OK)
-        fail_msg("add %s: %s", id, err.message);
+    add_item_info(model, &info);
 }
 
-static int period(ks_model *model, const char *id)
-{
-    int found = -1;
-    ks_error err;
-    if (ks_period_lookup(model, id, &found, &err) != KS_OK)
-        fail_msg("%s: %s", id, err.message);
-    return found;
-}
-
-static void put(ks_model *model, const char *id, const char *at,
-                double number)
+static void put_at(ks_model *model, const char *id, const char *at,
+                   double number)
 {
     ks_error err;
-    if (ks_set(model, ks_item_find(model, id), period(model, at), number,
+    if (ks_set(model, ks_item_find(model, id), period_of(model, at), number,
                &err) != KS_OK)
         fail_msg("set %s@%s: %s", id, at, err.message);
 }
@@ -77,18 +67,18 @@ static sheet new_sheet(const ks_allocator *alloc)
     add(s.model, "eps", "EPS", "JPY", NULL, NULL);
     static const char *const quarters[] = { "3Q01", "2Q02", "3Q02" };
     for (int i = 0; i < 3; i++) {
-        put(s.model, "rev", quarters[i], 1000 * (i + 1));
-        put(s.model, "cost", quarters[i], 250 * (i + 1));
-        put(s.model, "eps", quarters[i], 7.5 * (i + 1));
+        put_at(s.model, "rev", quarters[i], 1000 * (i + 1));
+        put_at(s.model, "cost", quarters[i], 250 * (i + 1));
+        put_at(s.model, "eps", quarters[i], 7.5 * (i + 1));
     }
     setting(s.model, "name", "Tiny");
     setting(s.model, "name_ja", "タイニー");
     setting(s.model, "unit_money", "JPY thousands");
     setting(s.model, "currency", "JPY");
     setting(s.model, "pct_base.is", "rev");
-    s.periods[0] = period(s.model, "3Q02");
-    s.periods[1] = period(s.model, "2Q02");
-    s.periods[2] = period(s.model, "FY02");
+    s.periods[0] = period_of(s.model, "3Q02");
+    s.periods[1] = period_of(s.model, "2Q02");
+    s.periods[2] = period_of(s.model, "FY02");
     return s;
 }
 

@@ -43,6 +43,16 @@ typedef struct fake_world {
     char last_detail[128];
 } fake_world;
 
+/* The world every formula test starts from: nothing varying, each input
+ * cell 10 x (item + 1) + period. */
+static inline void fake_world_fill(fake_world *world)
+{
+    memset(world, 0, sizeof *world);
+    for (int item = 0; item < ITEMS; item++)
+        for (int period = 0; period < PERIODS; period++)
+            world->values[item][period] = 10.0 * (item + 1) + period;
+}
+
 /* Block evaluation's inputs: every lane of the varying items, and the
  * world that holds the constants. */
 typedef struct fake_lanes {
