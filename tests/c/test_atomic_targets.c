@@ -35,9 +35,7 @@ static char directory[512];
 static int setup(void **state)
 {
     (void)state;
-    ks_calendar calendar = { 3, 2001, 2001 };
-    ks_error err;
-    assert_int_equal(ks_model_new(&calendar, NULL, &model, &err), KS_OK);
+    model = empty_model(&(ks_calendar){ 3, 2001, 2001 }, NULL);
     add_input(model, "a", KS_RULE_SUM);
     put(model, "a@1Q01", 12);
     snprintf(directory, sizeof directory, "%s/targets", KESSAN_TEST_TMP);

@@ -49,9 +49,7 @@ static void set(ks_model *model, int item, int at, double number)
 static book new_book(const ks_allocator *alloc)
 {
     book s;
-    ks_calendar calendar = { 3, 2001, 2002 };
-    ks_error err;
-    assert_int_equal(ks_model_new(&calendar, alloc, &s.model, &err), KS_OK);
+    s.model = empty_model(&(ks_calendar){ 3, 2001, 2002 }, alloc);
     add(s.model, "a", "is", "t", NULL);
     add(s.model, "b", "is", "t", NULL);
     add(s.model, "c", "is", "t", NULL);

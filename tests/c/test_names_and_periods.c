@@ -23,9 +23,7 @@ static ks_model *model;
 static int setup(void **state)
 {
     (void)state;
-    ks_calendar calendar = { 3, 2001, 2002 };
-    ks_error err;
-    assert_int_equal(ks_model_new(&calendar, NULL, &model, &err), KS_OK);
+    model = empty_model(&(ks_calendar){ 3, 2001, 2002 }, NULL);
     add_input(model, "a", KS_RULE_SUM);
     return 0;
 }
