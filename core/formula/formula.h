@@ -23,8 +23,8 @@
 #define KS_FORMULA_H
 
 #include <stddef.h>
-#include "kessan/kessan.h"
 #include "base/value.h"
+#include "kessan/kessan.h"
 
 typedef struct ks_formula ks_formula;
 

@@ -8,9 +8,9 @@
 #include <math.h>
 #include <string.h>
 
+#include "base/hot_path.h"
 #include "formula/formula_opcodes.h"
 #include "formula/value_rules.h"
-#include "base/hot_path.h"
 
 /* ---- value semantics (the rules are value_rules.h's) ----------------------- */
 

@@ -21,8 +21,8 @@
 #include <unistd.h>
 
 #include "base/alloc.h"
-#include "io/atomic_file.h"
 #include "base/error.h"
+#include "io/atomic_file.h"
 
 /* A temporary is PREFIX PID "." LETTERS, PREFIX being "NAME.tmp." */
 #define TMP_MARK ".tmp."

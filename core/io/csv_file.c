@@ -17,8 +17,8 @@
 #include <unistd.h>
 
 #include "base/alloc.h"
-#include "io/csv_file.h"
 #include "base/error.h"
+#include "io/csv_file.h"
 
 #define CHUNK 65536
 

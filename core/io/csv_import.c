@@ -12,12 +12,12 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "base/error.h"
+#include "base/value.h"
 #include "io/csv_file.h"
 #include "io/csv_import.h"
 #include "io/csv_read.h"
-#include "base/error.h"
 #include "model/model.h"
-#include "base/value.h"
 
 #define ID_MAX (KS_NAME_MAX + 1)
 

@@ -26,9 +26,9 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "base/error.h"
 #include "io/csv_read.h"
 #include "kessan/text.h"
-#include "base/error.h"
 
 #define CSV_OPTIONS (CSV_STRICT | CSV_STRICT_FINI | CSV_EMPTY_IS_NULL)
 #define MIN_BLOCK 1024

@@ -16,13 +16,13 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "base/error.h"
+#include "base/value.h"
 #include "io/csv_file.h"
 #include "io/csv_import.h"
 #include "io/csv_read.h"
-#include "base/error.h"
-#include "model/model.h"
 #include "io/saved_csv.h"
-#include "base/value.h"
+#include "model/model.h"
 
 /* Values applied, and formulas compiled in a batch, between two
  * interrupt polls (a few milliseconds). */

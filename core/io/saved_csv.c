@@ -11,14 +11,14 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "base/error.h"
+#include "base/name_hash.h"
+#include "base/value.h"
 #include "io/atomic_file.h"
 #include "io/csv_export.h"
 #include "io/csv_file.h"
-#include "base/error.h"
-#include "model/model.h"
-#include "base/name_hash.h"
 #include "io/saved_csv.h"
-#include "base/value.h"
+#include "model/model.h"
 
 enum { COL_ITEM, COL_PERIOD, COL_VALUE, COL_SCENARIO, COLUMNS };
 

@@ -12,8 +12,8 @@
 
 #include "base/error.h"
 #include "formula/value_rules.h"
-#include "model/model_internal.h"
 #include "kessan/suggest.h"
+#include "model/model_internal.h"
 
 /* ---- creation and release ----------------------------------------------- */
 

@@ -8,8 +8,8 @@
 
 #include <stdint.h>
 
-#include "kessan/kessan.h"
 #include "base/value.h"
+#include "kessan/kessan.h"
 
 /* The allocator of a model or scenario handle. */
 const ks_allocator *ks_model_allocator(const ks_model *model);

@@ -12,11 +12,11 @@
 #include <stdint.h>
 
 #include "base/alloc.h"
+#include "base/value.h"
 #include "formula/formula.h"
 #include "kessan/kessan.h"
 #include "model/model.h"
 #include "model/period_parts.h"
-#include "base/value.h"
 
 typedef struct ks_item {
     char *id, *label, *label_ja, *unit, *statement, *parent_id;

@@ -11,10 +11,10 @@
 
 #include "base/alloc.h"
 #include "base/error.h"
-#include "formula/formula.h"
-#include "model/model_internal.h"
 #include "base/name_hash.h"
+#include "formula/formula.h"
 #include "kessan/suggest.h"
+#include "model/model_internal.h"
 
 /* Scenarios built between two interrupt polls (well under a millisecond);
  * saving one scenario never polls. */

@@ -10,10 +10,10 @@
 #include <string.h>
 
 #include "base/alloc.h"
-#include "kessan/check.h"
-#include "kessan/text.h"
 #include "base/error.h"
 #include "formula/formula.h"
+#include "kessan/check.h"
+#include "kessan/text.h"
 #include "model/model.h"
 
 #define ID_MAX 160

@@ -6,8 +6,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "simulate/rng.h"
 #include "base/hot_path.h"
+#include "simulate/rng.h"
 
 /* ---- streams ---------------------------------------------------------------- */
 

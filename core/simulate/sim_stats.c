@@ -17,8 +17,8 @@
 
 #include "base/alloc.h"
 #include "base/error.h"
-#include "kessan/simulate.h"
 #include "base/hot_path.h"
+#include "kessan/simulate.h"
 
 /* ---- moments ------------------------------------------------------------- */
 

@@ -18,9 +18,9 @@
 #include <string.h>
 
 #include "base/error.h"
+#include "base/hot_path.h"
 #include "kessan/simulate.h"
 #include "model/model_internal.h"
-#include "base/hot_path.h"
 #include "simulate/rng.h"
 
 /* ---- drawn cells (distributions.c) ------------------------------------------- */

@@ -14,12 +14,12 @@
 #include <string.h>
 
 #include "base/alloc.h"
-#include "io/atomic_file.h"
 #include "base/error.h"
-#include "model/model.h"
 #include "base/value.h"
+#include "io/atomic_file.h"
 #include "kessan/text.h"
 #include "kessan/whatif.h"
+#include "model/model.h"
 
 /* Points computed between two interrupt polls within a row: a point is a
  * ks_set and a ks_get, microseconds on a large model, so a poll costs

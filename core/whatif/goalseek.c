@@ -18,9 +18,9 @@
 
 #include "base/alloc.h"
 #include "base/error.h"
-#include "model/model.h"
 #include "base/value.h"
 #include "kessan/whatif.h"
+#include "model/model.h"
 
 #define BRACKET_STEPS 40      /* outward steps: up to 0.1 * 2^40 times x   */
 #define RESIDUAL_REL 1e-9     /* the automatic residual tolerance's scale  */

@@ -10,8 +10,8 @@
 
 #include "base/alloc.h"
 #include "base/error.h"
-#include "model/model.h"
 #include "kessan/whatif.h"
+#include "model/model.h"
 
 void ks_tornado_free(ks_tornado *tornado)
 {

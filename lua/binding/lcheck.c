@@ -6,9 +6,9 @@
  */
 #include <lauxlib.h>
 
-#include "kessan/check.h"
 #include "binding/lcheck.h"
 #include "binding/lkessan.h"
+#include "kessan/check.h"
 
 #define LK_CHECK_REPORT "kessan.CheckReport"
 

@@ -8,9 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kessan/check.h"
 #include "host/host_commands_report.h"
 #include "host/host_options.h"
+#include "kessan/check.h"
 #include "kessan/kessan.h"
 #include "kessan/text.h"
 

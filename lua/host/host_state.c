@@ -17,9 +17,9 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
+#include "binding/lkessan.h"
 #include "host/host.h"
 #include "host/host_options.h"
-#include "binding/lkessan.h"
 
 /* The smallest limits taken: below them nothing useful runs, and a
  * --max-memory that rounds to 0 bytes would mean no limit at all. */

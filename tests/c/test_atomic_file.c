@@ -32,11 +32,11 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "io/atomic_file.h"
 #include "../support/dir_entries.h"
 #include "../support/model_cells.h"
 #include "../support/test_alloc.h"
 #include "../support/test_files.h"
+#include "io/atomic_file.h"
 #include "kessan/kessan.h"
 
 /* ---- scratch files --------------------------------------------------------- */

@@ -17,9 +17,9 @@
 
 #include <cmocka.h>
 
+#include "../support/model_cells.h"
 #include "../support/test_alloc.h"
 #include "kessan/check.h"
-#include "../support/model_cells.h"
 #include "kessan/kessan.h"
 #include "model/model.h"
 

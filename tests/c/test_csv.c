@@ -20,10 +20,10 @@
 #include "../support/model_cells.h"
 #include "../support/test_alloc.h"
 #include "../support/test_files.h"
-#include "kessan/kessan.h"
+#include "base/error.h"
 #include "io/csv_file.h"
 #include "io/csv_read.h"
-#include "base/error.h"
+#include "kessan/kessan.h"
 
 /* ---- records written out as text, to compare --------------------------- */
 

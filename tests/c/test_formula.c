@@ -13,8 +13,8 @@
 
 #include <cmocka.h>
 
-#include "../support/test_alloc.h"
 #include "../support/fake_formula_model.h"
+#include "../support/test_alloc.h"
 
 /* ---- the fake model (fake_formula_model.h) ------------------------------- */
 

@@ -18,8 +18,8 @@
 
 #include <cmocka.h>
 
-#include "../support/test_alloc.h"
 #include "../support/model_cells.h"
+#include "../support/test_alloc.h"
 #include "kessan/kessan.h"
 #include "kessan/layout.h"
 

@@ -28,8 +28,8 @@
 #include "../support/test_alloc.h"
 
 #include "kessan/kessan.h"
-#include "model/model.h"
 #include "kessan/simulate.h"
+#include "model/model.h"
 
 #define TRIALS 200000
 

@@ -23,8 +23,8 @@
 #include "../support/test_files.h"
 
 #include "kessan/kessan.h"
-#include "model/model.h"
 #include "kessan/whatif.h"
+#include "model/model.h"
 
 /* ---- models ------------------------------------------------------------------ */
 

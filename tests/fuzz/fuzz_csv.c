@@ -18,8 +18,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../support/test_alloc.h"
 #include "../support/fuzz_scratch.h"
+#include "../support/test_alloc.h"
 #include "io/csv_read.h"
 #include "kessan/kessan.h"
 

@@ -18,8 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../support/test_alloc.h"
 #include "../support/fuzz_scratch.h"
+#include "../support/test_alloc.h"
 #include "kessan/kessan.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
