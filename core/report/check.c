@@ -1,8 +1,10 @@
 /*
  * check.c -- the tie-out audit: printed figures against the engine, the
- * identities of the settings, footing adjustments told from breaks, and
- * the notes that explain a break (check.h, docs/check.md).
+ * identities of the settings, footing adjustments told from breaks, a
+ * cell's break reported once, and the notes that explain a break with the
+ * quantity they imply (check.h, docs/check.md).
  */
+#include <ctype.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -18,6 +20,7 @@
 
 #define ID_MAX 160
 #define IDENTITY_PREFIX "check.identity."
+#define IMPLIES_PREFIX "check.implies."
 
 /* ---- names and numbers ------------------------------------------------------ */
 
@@ -98,6 +101,15 @@ static const char *figure_text(char *buf, size_t size, int decimals,
 
 /* ---- the run's context ------------------------------------------------------- */
 
+/* A note that names the quantity it implies: `check.implies.<note id>` =
+ * `name = expression`. */
+typedef struct implication {
+    const ks_note *note;
+    char name[64];
+    const char *source;     /* the expression, inside the setting's value */
+    ks_formula *formula;
+} implication;
+
 typedef struct check_run {
     ks_model *model;
     const ks_allocator *alloc;
@@ -108,6 +120,8 @@ typedef struct check_run {
     unsigned char *column;  /* the formula adds up within one statement    */
     int *period_rank;       /* time order of each period                   */
     double usd_rate;        /* 0 when not set                              */
+    implication *implications;
+    int implication_count;
 } check_run;
 
 static ks_status out_of_memory(ks_error *err)
@@ -484,6 +498,14 @@ static const ks_note *note_for(ks_model *model, int item, int period)
     return NULL;
 }
 
+/* Add `text` to the end of the result's message, cut at its size. */
+static void append_message(ks_check_result *result, const char *text)
+{
+    size_t used = strlen(result->message);
+    snprintf(result->message + used, sizeof result->message - used, "%s",
+             text);
+}
+
 static void settle_break(check_run *run, ks_check_result *result)
 {
     const ks_note *note = note_for(run->model, result->item, result->period);
@@ -765,6 +787,32 @@ static ks_status compile_identity(check_run *run, identity *rule,
     return status;
 }
 
+/*
+ * A cell's break is reported once: when an earlier check (the printed
+ * figure's, or an identity before this one) already broke the cell, the
+ * identity's break is named in that result's message and makes no result
+ * of its own.  1 when it was folded so.
+ */
+static int fold_into_earlier_break(check_run *run, const identity *rule,
+                                   int period)
+{
+    const char *value = ks_measure_name(KS_MEASURE_VALUE);
+    for (size_t i = 0; i < run->count; i++) {
+        ks_check_result *earlier = &run->results[i];
+        if (earlier->item != rule->lhs_item || earlier->period != period ||
+            strcmp(earlier->measure, value) != 0 ||
+            (earlier->status != KS_CHECK_BREAK &&
+             earlier->status != KS_CHECK_EXPLAINED))
+            continue;
+        char also[100];
+        snprintf(also, sizeof also, "; identity %.60s breaks too",
+                 rule->name);
+        append_message(earlier, also);
+        return 1;
+    }
+    return 0;
+}
+
 static ks_status check_identity_at(check_run *run, const identity *rule,
                                    int period, ks_error *err)
 {
@@ -774,6 +822,14 @@ static ks_status check_identity_at(check_run *run, const identity *rule,
     if (!evaluate(&state, rule->lhs, rule->lhs_item, period, &lhs) ||
         !evaluate(&state, rule->rhs, rule->lhs_item, period, &rhs))
         return KS_OK; /* not computable here (e.g. no prior period) */
+    const ks_printed *printed = rule->lhs_single
+        ? ks_printed_find(run->model, rule->lhs_item, period,
+                          KS_MEASURE_VALUE)
+        : NULL;
+    int ties = ks_check_units_off(rhs, lhs,
+                                  printed ? printed->decimals : 6) == 0;
+    if (!ties && fold_into_earlier_break(run, rule, period))
+        return KS_OK;
     ks_check_result *result = new_result(run, err);
     if (!result)
         return KS_ENOMEM;
@@ -781,17 +837,12 @@ static ks_status check_identity_at(check_run *run, const identity *rule,
     result->kind = rule->kind;
     result->rule = rule->index;
     snprintf(result->identity, sizeof result->identity, "%s", rule->name);
-    const ks_printed *printed = rule->lhs_single
-        ? ks_printed_find(run->model, rule->lhs_item, period,
-                          KS_MEASURE_VALUE)
-        : NULL;
-    int decimals = printed ? printed->decimals : 6;
     result->decimals = printed ? printed->decimals : 0;
     result->printed_text = printed ? printed->text : NULL;
     result->printed = lhs;
     result->expected = rhs;
     result->difference = lhs - rhs;
-    if (ks_check_units_off(rhs, lhs, decimals) == 0)
+    if (ties)
         result->status = KS_CHECK_PASS;
     else
         settle_break(run, result);
@@ -841,6 +892,127 @@ static ks_status check_identities(check_run *run, ks_error *err)
             return status;
     }
     return KS_OK;
+}
+
+/* ---- notes that imply a quantity -------------------------------------------------- */
+
+static const ks_note *note_named(ks_model *model, const char *id)
+{
+    for (int i = 0; i < ks_note_count(model); i++) {
+        const ks_note *note = ks_note_at(model, i);
+        if (strcmp(note->id, id) == 0)
+            return note;
+    }
+    return NULL;
+}
+
+/* Split "name = expression": the name into `rule`, the expression's start
+ * into rule->source; 0 when the value has not that form. */
+static int split_implication(const char *value, implication *rule)
+{
+    const char *name = value;
+    while (*name == ' ')
+        name++;
+    const char *end = name;
+    while (isalnum((unsigned char)*end) || *end == '_' || *end == '.')
+        end++;
+    const char *equals = end;
+    while (*equals == ' ')
+        equals++;
+    size_t length = (size_t)(end - name);
+    if (length == 0 || length >= sizeof rule->name || *equals != '=' ||
+        equals[1] == '=')
+        return 0;
+    memcpy(rule->name, name, length);
+    rule->name[length] = '\0';
+    rule->source = equals + 1;
+    while (*rule->source == ' ')
+        rule->source++;
+    return *rule->source != '\0';
+}
+
+static ks_status compile_implication(check_run *run, const char *note_id,
+                                     const char *value, implication *rule,
+                                     ks_error *err)
+{
+    rule->note = note_named(run->model, note_id);
+    if (!rule->note)
+        return ks_error_set(err, KS_EUNKNOWN, "settings: " IMPLIES_PREFIX
+                            "%.60s: no such note in notes.csv", note_id);
+    if (rule->note->item < 0)
+        return ks_error_set(err, KS_EINVAL, "settings: " IMPLIES_PREFIX
+                            "%.60s: the note is on no item, so it explains "
+                            "no break", note_id);
+    if (!split_implication(value, rule))
+        return ks_error_set(err, KS_ESYNTAX, "settings: " IMPLIES_PREFIX
+                            "%.60s: expected 'name = expression', got "
+                            "'%.80s'", note_id, value);
+    ks_status status = compile(run, rule->source, &rule->formula, err);
+    if (status != KS_OK && status != KS_ENOMEM)
+        ks_error_prefix(err, "settings: " IMPLIES_PREFIX "%.60s", note_id);
+    return status;
+}
+
+/* Every check.implies setting, compiled, in the order of settings.csv. */
+static ks_status compile_implications(check_run *run, ks_error *err)
+{
+    size_t prefix = strlen(IMPLIES_PREFIX);
+    int settings = ks_setting_count(run->model);
+    for (int i = 0; i < settings; i++) {
+        const char *key, *value;
+        ks_setting_at(run->model, i, &key, &value);
+        if (strncmp(key, IMPLIES_PREFIX, prefix) != 0)
+            continue;
+        if (!run->implications) {
+            run->implications = ks_mem_calloc(run->alloc, (size_t)settings,
+                                              sizeof *run->implications);
+            if (!run->implications)
+                return out_of_memory(err);
+        }
+        implication *rule = &run->implications[run->implication_count++];
+        ks_status status = compile_implication(run, key + prefix, value,
+                                               rule, err);
+        if (status != KS_OK)
+            return status;
+    }
+    return KS_OK;
+}
+
+/* The quantity the explaining note implies, on the printed figures at the
+ * explained cell (the engine's where nothing is printed), into the
+ * result's fields and message. */
+static void imply(check_run *run, ks_check_result *result,
+                  const implication *rule)
+{
+    eval_state state = { run, KS_MEASURE_VALUE, 1, 0 };
+    double value = 0;
+    snprintf(result->implied, sizeof result->implied, "%s", rule->name);
+    result->implied_formula = rule->source;
+    result->implied_missing = !evaluate(&state, rule->formula, result->item,
+                                        result->period, &value);
+    result->implied_value = result->implied_missing ? 0.0 : value;
+    char figure[64], text[320];
+    snprintf(text, sizeof text, "; the note implies %s = %.100s = %s",
+             rule->name, rule->source,
+             result->implied_missing
+                 ? "n.a"
+                 : figure_text(figure, sizeof figure, result->decimals + 2,
+                               value));
+    append_message(result, text);
+}
+
+static void imply_explained(check_run *run)
+{
+    for (size_t i = 0; i < run->count; i++) {
+        ks_check_result *result = &run->results[i];
+        if (result->status != KS_CHECK_EXPLAINED)
+            continue;
+        for (int r = 0; r < run->implication_count; r++)
+            if (run->implications[r].note->id == result->note_id) {
+                imply(run, result, &run->implications[r]);
+                break;
+            }
+    }
 }
 
 /* ---- ordering and counting ---------------------------------------------------------- */
@@ -927,7 +1099,8 @@ static ks_status prepare(check_run *run, ks_error *err)
         run->period_rank[ks_period_at(run->model, i)] = i;
     const char *rate = ks_setting(run->model, "rate.USD");
     run->usd_rate = rate ? ks_strtod_c(rate, NULL) : 0.0;
-    return compile_items(run, err);
+    status = compile_items(run, err);
+    return status == KS_OK ? compile_implications(run, err) : status;
 }
 
 static void release(check_run *run)
@@ -937,6 +1110,9 @@ static void release(check_run *run)
     ks_mem_free(run->alloc, run->formulas);
     ks_mem_free(run->alloc, run->column);
     ks_mem_free(run->alloc, run->period_rank);
+    for (int r = 0; r < run->implication_count; r++)
+        ks_formula_free(run->implications[r].formula, run->alloc);
+    ks_mem_free(run->alloc, run->implications);
 }
 
 static ks_status audit(check_run *run, ks_error *err)
@@ -946,8 +1122,10 @@ static ks_status audit(check_run *run, ks_error *err)
         status = check_figure(run, ks_printed_at(run->model, i), err);
     if (status == KS_OK)
         status = check_identities(run, err);
-    if (status == KS_OK)
+    if (status == KS_OK) {
+        imply_explained(run);
         status = order_results(run, err);
+    }
     return status;
 }
 

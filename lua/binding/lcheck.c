@@ -53,7 +53,7 @@ static void aux_field_number(lua_State *L, const char *name, double number)
 
 static void aux_push_result(lua_State *L, const ks_check_result *r)
 {
-    lua_createtable(L, 0, 14);
+    lua_createtable(L, 0, 17);
     aux_field_string(L, "statement", r->statement);
     aux_field_string(L, "kind", ks_check_kind_name(r->kind));
     aux_field_string(L, "item", r->item_id);
@@ -69,6 +69,10 @@ static void aux_push_result(lua_State *L, const ks_check_result *r)
     aux_field_string(L, "printed_text", r->printed_text);
     aux_field_string(L, "note", r->note_id);
     aux_field_string(L, "note_text", r->note_text);
+    aux_field_string(L, "implied", r->implied);
+    aux_field_string(L, "implied_formula", r->implied_formula);
+    if (r->implied[0] && !r->implied_missing)
+        aux_field_number(L, "implied_value", r->implied_value);
     aux_field_string(L, "message", r->message);
 }
 

@@ -11,6 +11,13 @@
  *  3. the identities written in the settings as `check.identity.<name>` =
  *     `lhs == rhs`, evaluated on the printed figures (the engine's where
  *     nothing is printed) at every period where the left side is printed.
+ * A cell's break is reported once, by the first check that finds it: the
+ * printed figure's own check, else the first identity in settings order;
+ * a later check that breaks the same cell is named in its message and
+ * makes no result of its own, so the count of breaks counts cells.
+ * A note on the cell explains a break; the setting `check.implies.<note
+ * id>` = `name = expression` makes the note name the quantity it implies,
+ * which the audit computes on the printed figures at each cell it explains.
  * A figure printed with d decimals ties when the engine's figure rounds
  * half away from zero to it: the printed figure stands for an interval of
  * its last digit, as in XBRL Calculations 1.1.
@@ -64,7 +71,14 @@ typedef struct ks_check_result {
     double difference;       /* printed - expected                           */
     const char *note_id;     /* the explaining note, or NULL                 */
     const char *note_text;
-    char message[240];       /* one line: what was compared                  */
+    /* The quantity the explaining note implies (check.implies.<note id>),
+     * or implied[0] == '\0': its name, its expression, and its value on
+     * the printed figures at this cell, in the checked figure's unit. */
+    char implied[64];
+    const char *implied_formula;
+    double implied_value;
+    int implied_missing;     /* the expression has no value at this cell    */
+    char message[320];       /* one line: what was compared                  */
 } ks_check_result;
 
 typedef struct ks_check_report {
@@ -77,7 +91,8 @@ typedef struct ks_check_report {
 /*
  * Audit `model`.  On success *out is a report to free with ks_check_free.
  * Errors are about the model's own rules: a malformed identity setting
- * ("check.identity.bs: expected 'lhs == rhs'"), an unknown id in one, or
+ * ("check.identity.bs: expected 'lhs == rhs'"), an unknown id in one, a
+ * malformed check.implies setting or one naming no note on an item, or
  * memory.  Failed ties are results, not errors.
  */
 ks_status ks_check_run(ks_model *model, ks_check_report **out, ks_error *err);
