@@ -1,15 +1,18 @@
 /*
  * csv_export.c -- values CSV out (ks_export_csv): the long form, every item
  * in display order by every period in time order, numbers at full
- * precision ("%.17g", so that import gives back the same doubles).  The
- * file is written through atomic_file.h: a temporary beside it renamed
+ * precision ("%.17g", so that import gives back the same doubles).  By
+ * default only the inputs are written (reported and set values; a missing
+ * one as "-"), so that importing the file into the same chart gives back
+ * the model; with KS_EXPORT_ALL every cell, a missing or error cell that is
+ * not an input (and a number that is not finite) with an empty value.
+ * The file is written through atomic_file.h: a temporary beside it renamed
  * over the path (on any failure the old file is untouched), or a FIFO or
- * device written in place.  Missing and error cells (and a number that
- * is not finite) are written with an empty value.  ks_export_rows writes
- * the rows to a stream already open (saved_csv.c puts a model's and its
- * saved scenarios' rows in one file that way; ks_export_csv_stream, the
- * public form, standard output).  Fields are quoted and numbers written by
- * text.h, so the same whatever the locale.
+ * device written in place.  ks_export_rows writes the rows to a stream
+ * already open (saved_csv.c puts a model's and its saved scenarios' rows in
+ * one file that way; ks_export_csv_stream, the public form, standard
+ * output).  Fields are quoted and numbers written by text.h, so the same
+ * whatever the locale.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -25,17 +28,47 @@
 
 typedef struct export_file {
     ks_model *model;
+    ks_model *base;   /* a saved scenario's base: only its own inputs     */
     ks_text_sink out; /* where the rows go                                */
 } export_file;
+
+/* Whether a cell is written (*writes): an input always, any other cell
+ * only when every cell is asked for; on a saved scenario's rows (`base`
+ * not NULL) only the inputs that are its own. */
+static ks_status writes_cell(ks_model *model, ks_model *base, int item,
+                             int period, const ks_export_options *options,
+                             int *writes, ks_error *err)
+{
+    *writes = options->cells == KS_EXPORT_ALL;
+    if (*writes || !ks_is_input(model, item, period))
+        return KS_OK;
+    *writes = 1;
+    if (!base || !ks_is_input(base, item, period))
+        return KS_OK;
+    ks_value mine, theirs;
+    ks_status status = ks_get(model, item, period, &mine, err);
+    if (status == KS_OK)
+        status = ks_get(base, item, period, &theirs, err);
+    if (status != KS_OK)
+        return status;
+    *writes = mine.kind != theirs.kind ||
+              mine.provenance != theirs.provenance ||
+              (mine.kind == KS_NUMBER &&
+               memcmp(&mine.number, &theirs.number, sizeof mine.number) != 0);
+    return KS_OK;
+}
 
 static ks_status write_cell(export_file *file, int item, const char *item_id,
                             int period, const ks_export_options *options,
                             ks_error *err)
 {
-    if (options->inputs_only && !ks_is_input(file->model, item, period))
-        return KS_OK;
+    int writes = 0;
+    ks_status status = writes_cell(file->model, file->base, item, period,
+                                   options, &writes, err);
+    if (status != KS_OK || !writes)
+        return status;
     ks_value value;
-    ks_status status = ks_get(file->model, item, period, &value, err);
+    status = ks_get(file->model, item, period, &value, err);
     if (status != KS_OK)
         return status;
     char period_id[16];
@@ -43,6 +76,8 @@ static ks_status write_cell(export_file *file, int item, const char *item_id,
     char number[40] = "";
     if (value.kind == KS_NUMBER && isfinite(value.number))
         ks_snprintf_c(number, sizeof number, "%.17g", value.number);
+    else if (value.kind == KS_MISSING && ks_is_input(file->model, item, period))
+        strcpy(number, "-");
     const char *fields[] = { item_id, period_id, number,
                              ks_model_name(file->model) };
     ks_text_csv_row(&file->out, fields, options->with_scenario_column ? 4 : 3,
@@ -76,9 +111,17 @@ ks_status ks_export_rows(ks_model *model, FILE *out,
                          const ks_export_options *options, int header,
                          ks_error *err)
 {
-    static const ks_export_options defaults = { 0, 0 };
-    export_file file = { model, ks_text_sink_stream(out) };
+    static const ks_export_options defaults = { 0, { KS_EXPORT_INPUTS } };
+    export_file file = { model, NULL, ks_text_sink_stream(out) };
     return write_rows(&file, options ? options : &defaults, header, err);
+}
+
+ks_status ks_export_overrides(ks_model *scenario, FILE *out,
+                              const ks_export_options *options, ks_error *err)
+{
+    export_file file = { scenario, ks_model_base(scenario),
+                         ks_text_sink_stream(out) };
+    return write_rows(&file, options, 0, err);
 }
 
 ks_status ks_export_csv_stream(ks_model *model, FILE *out,

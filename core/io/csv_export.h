@@ -16,4 +16,11 @@ ks_status ks_export_rows(ks_model *model, FILE *out,
                          const ks_export_options *options, int header,
                          ks_error *err);
 
+/* A saved scenario's rows, without a header: its own inputs (those that
+ * differ from its base's in value or provenance), or with KS_EXPORT_ALL
+ * every cell as it sees them. */
+ks_status ks_export_overrides(ks_model *scenario, FILE *out,
+                              const ks_export_options *options,
+                              ks_error *err);
+
 #endif

@@ -3,7 +3,9 @@
  * optional scenario column, in any order) and the wide form (item then one
  * column per period), told apart by the header.  A file is read and checked
  * whole into a staging area (csv_import.h), then applied: ks_import_csv
- * leaves the model exactly as it was on any error.
+ * leaves the model exactly as it was on any error.  An import takes no
+ * value from an empty field, and refuses a value for a computed cell
+ * unless asked to override it (ks_import_options).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -50,6 +52,7 @@ typedef struct values_reader {
     ks_values_stage *stage;
     input_stage *inputs; /* NULL: stage ks_staged_values with their texts
                           * (printed figures), else only input_values    */
+    int override;        /* with inputs: computed cells may be set       */
     int form;
     int columns;
     int item_column, period_column, value_column, scenario_column;
@@ -354,6 +357,12 @@ static ks_status stage_value(values_reader *reader,
     value.is_percent = memchr(text.text, '%', text.length) != NULL;
     value.line = field->line;
     value.column = field->column;
+    if (reader->inputs && value.is_empty)
+        return KS_OK;
+    if (reader->inputs && !reader->override &&
+        ks_is_computed(reader->model, item, period))
+        return ks_refuse_computed(reader->model, record->name, item, period,
+                                  value.line, value.column, err);
     if (reader->inputs)
         return stage_input(reader, record, &value, err);
     if ((stage->count == stage->capacity &&
@@ -476,18 +485,43 @@ static ks_status check_duplicates(ks_model *model, const char *name,
                        cell_field(cells, first, cells->line_at));
 }
 
+/* ---- computed cells ------------------------------------------------------ */
+
+int ks_is_computed(const ks_model *model, int item, int period)
+{
+    return ks_item_has_formula(model, item) &&
+           !ks_is_input(model, item, period);
+}
+
+ks_status ks_refuse_computed(const ks_model *model, const char *name,
+                             int item, int period, int line, int column,
+                             ks_error *err)
+{
+    ks_item_info info;
+    ks_item_get(model, item, &info);
+    char period_id[16];
+    ks_period_id(model, period, period_id, sizeof period_id);
+    size_t length = strlen(info.formula);
+    return ks_error_at(err, KS_EINVAL, line, column,
+                       "%s:%d:%d: %s@%s is computed (formula %.*s%s); import "
+                       "with override to set it", name, line, column, info.id,
+                       period_id, length > 80 ? 77 : (int)length,
+                       info.formula, length > 80 ? "..." : "");
+}
+
 /* ---- reading and importing ---------------------------------------------- */
 
 static ks_status read_values(ks_model *model, const char *name,
                              const char *path, const char *data, size_t size,
                              ks_values_stage *stage, input_stage *inputs,
-                             ks_error *err)
+                             int override, ks_error *err)
 {
     values_reader reader;
     memset(&reader, 0, sizeof reader);
     reader.model = model;
     reader.stage = stage;
     reader.inputs = inputs;
+    reader.override = override;
     reader.last_item = -1;
     for (int i = 0; i < PERIOD_CACHE; i++)
         reader.periods[i].period = -1;
@@ -517,7 +551,7 @@ ks_status ks_values_read(ks_model *model, const char *name, const char *path,
                          const char *data, size_t size,
                          ks_values_stage *stage, ks_error *err)
 {
-    return read_values(model, name, path, data, size, stage, NULL, err);
+    return read_values(model, name, path, data, size, stage, NULL, 0, err);
 }
 
 static ks_status apply(ks_model *model, const input_stage *inputs,
@@ -532,9 +566,17 @@ static ks_status apply(ks_model *model, const input_stage *inputs,
     return status;
 }
 
+ks_provenance ks_import_provenance(const ks_import_options *options)
+{
+    if (!options || options->provenance == KS_PROV_NONE)
+        return KS_PROV_OVERRIDDEN;
+    return options->provenance;
+}
+
 static ks_status import(ks_model *model, const char *name, const char *path,
                         const char *data, size_t size,
-                        ks_provenance provenance, ks_error *err)
+                        ks_provenance provenance, int override,
+                        ks_error *err)
 {
     if (provenance != KS_PROV_REPORTED && provenance != KS_PROV_OVERRIDDEN)
         return ks_error_set(err, KS_EINVAL, "%s: values are imported as "
@@ -544,7 +586,7 @@ static ks_status import(ks_model *model, const char *name, const char *path,
     ks_values_stage_init(&stage, alloc);
     input_stage inputs = { NULL, 0, 0 };
     ks_status status = read_values(model, name, path, data, size, &stage,
-                                   &inputs, err);
+                                   &inputs, override, err);
     if (status == KS_OK)
         status = apply(model, &inputs, provenance, err);
     ks_mem_free(alloc, inputs.values);
@@ -552,10 +594,27 @@ static ks_status import(ks_model *model, const char *name, const char *path,
     return status;
 }
 
+ks_status ks_import_csv_with(ks_model *model, const char *path,
+                             const ks_import_options *options, ks_error *err)
+{
+    return import(model, path, path, NULL, 0, ks_import_provenance(options),
+                  options && options->override, err);
+}
+
 ks_status ks_import_csv(ks_model *model, const char *path,
                         ks_provenance provenance, ks_error *err)
 {
-    return import(model, path, path, NULL, 0, provenance, err);
+    return import(model, path, path, NULL, 0, provenance, 0, err);
+}
+
+ks_status ks_import_csv_buffer_with(ks_model *model, const char *name,
+                                    const char *data, size_t size,
+                                    const ks_import_options *options,
+                                    ks_error *err)
+{
+    return import(model, name ? name : "(buffer)", NULL, data, size,
+                  ks_import_provenance(options), options && options->override,
+                  err);
 }
 
 ks_status ks_import_csv_buffer(ks_model *model, const char *name,
@@ -563,5 +622,5 @@ ks_status ks_import_csv_buffer(ks_model *model, const char *name,
                                ks_provenance provenance, ks_error *err)
 {
     return import(model, name ? name : "(buffer)", NULL, data, size,
-                  provenance, err);
+                  provenance, 0, err);
 }

@@ -58,4 +58,25 @@ ks_status ks_csv_period_at(ks_model *model, const ks_csv_record *record,
                            const ks_csv_field *field, int *period,
                            ks_error *err);
 
+/* Whether an import would make a computed cell an input: the item has a
+ * formula and the cell holds no input. */
+int ks_is_computed(const ks_model *model, int item, int period);
+
+/* The refusal of a value for a computed cell: "name:line:column:
+ * op_income@4Q02 is computed (formula gross - sga); import with override
+ * to set it" (KS_EINVAL). */
+ks_status ks_refuse_computed(const ks_model *model, const char *name,
+                             int item, int period, int line, int column,
+                             ks_error *err);
+
+/* The provenance an import gives its inputs (KS_PROV_OVERRIDDEN when the
+ * options give none). */
+ks_provenance ks_import_provenance(const ks_import_options *options);
+
+/* ks_import_csv with options (internal: ks_import_values_with reads plain
+ * files with it). */
+ks_status ks_import_csv_with(ks_model *model, const char *path,
+                             const ks_import_options *options,
+                             ks_error *err);
+
 #endif

@@ -2,8 +2,10 @@
  * saved_csv.c -- saved scenarios in values CSV: reading a long-form file
  * whose `scenario` column names scenarios (the model's rows staged as
  * csv_import.h does, the others as changes to the saved set), importing
- * such a file all or nothing (ks_import_values), and exporting a model
- * with every saved scenario (ks_export_scenarios_csv).
+ * such a file all or nothing (ks_import_values: no value from an empty
+ * field, no computed cell set unless asked), and exporting a model with
+ * every saved scenario (ks_export_scenarios_csv: the model's inputs, then
+ * each scenario's own).
  */
 
 #include <stdio.h>
@@ -282,9 +284,8 @@ static ks_status read_row(rows_reader *reader, const ks_csv_record *record,
     if (name.length == 0 || ks_csv_span_is(name, "base"))
         return stage_base(reader->rows, record,
                           &record->fields[col[COL_VALUE]], &value, err);
-    /* nothing written for a formula's cell: the formula computes it (an
-     * export writes error cells so); elsewhere it is a missing input */
-    if (value.is_empty && ks_item_has_formula(reader->model, item))
+    /* nothing written: no value for the cell ("-" or "n.a" is missing) */
+    if (value.is_empty)
         return KS_OK;
     return stage_scenario(reader->rows, record, name, &value, err);
 }
@@ -520,6 +521,8 @@ static ks_status apply_base(ks_model *model, const ks_values_stage *stage,
     ks_status status = ks_model_reserve_inputs(model, stage->count, err);
     for (size_t i = 0; status == KS_OK && i < stage->count; i++) {
         const ks_staged_value *value = &stage->values[i];
+        if (value->is_empty)
+            continue;
         double boxed = value->is_missing ? ks_box_missing() : value->number;
         status = ks_set_input(model, value->item, value->period, boxed,
                               provenance, err);
@@ -527,14 +530,44 @@ static ks_status apply_base(ks_model *model, const ks_values_stage *stage,
     return status;
 }
 
-ks_status ks_import_values(ks_model *model, const char *path,
-                           ks_provenance provenance, ks_error *err)
+/* A value for a computed cell, the model's or a scenario's: the first in
+ * the file is refused. */
+static ks_status check_computed(ks_model *model, const char *path,
+                                const ks_saved_rows *rows, ks_error *err)
 {
-    if (ks_model_is_scenario(model) || !path)
-        return ks_import_csv(model, path, provenance, err);
+    int item = -1, period = -1, line = 0, column = 0;
+    for (size_t i = 0; i < rows->base.count; i++) {
+        const ks_staged_value *v = &rows->base.values[i];
+        if (!v->is_empty && ks_is_computed(model, v->item, v->period) &&
+            (item < 0 || v->line < line)) {
+            item = v->item, period = v->period;
+            line = v->line, column = v->column;
+        }
+    }
+    for (size_t i = 0; i < rows->count; i++) {
+        const ks_saved_row *r = &rows->rows[i];
+        if (ks_is_computed(model, r->cell.item, r->cell.period) &&
+            (item < 0 || r->line < line)) {
+            item = r->cell.item, period = r->cell.period;
+            line = r->line, column = r->column;
+        }
+    }
+    if (item < 0)
+        return KS_OK;
+    return ks_refuse_computed(model, path, item, period, line, column, err);
+}
+
+/* ks_import_values with the provenance given, and override or not. */
+static ks_status import_values(ks_model *model, const char *path,
+                               ks_provenance provenance, int override,
+                               ks_error *err)
+{
+    /* ks_import_csv refuses another provenance, naming the file */
     if (provenance != KS_PROV_REPORTED && provenance != KS_PROV_OVERRIDDEN)
-        return ks_error_set(err, KS_EINVAL, "%s: values are imported as "
-                            "reported or overridden inputs", path);
+        return ks_import_csv(model, path, provenance, err);
+    ks_import_options options = { provenance, override };
+    if (ks_model_is_scenario(model) || !path)
+        return ks_import_csv_with(model, path, &options, err);
     ks_saved_rows rows;
     ks_saved_rows_init(&rows, ks_model_allocator(model));
     int has_scenarios = 0;
@@ -542,8 +575,10 @@ ks_status ks_import_values(ks_model *model, const char *path,
                                           err);
     if (status == KS_OK && !has_scenarios) {
         ks_saved_rows_release(&rows);
-        return ks_import_csv(model, path, provenance, err);
+        return ks_import_csv_with(model, path, &options, err);
     }
+    if (status == KS_OK && !override)
+        status = check_computed(model, path, &rows, err);
     ks_saved_plan *plan = NULL;
     if (status == KS_OK)
         status = ks_saved_prepare(model, rows.changes, rows.name_count, 0,
@@ -557,6 +592,20 @@ ks_status ks_import_values(ks_model *model, const char *path,
         ks_saved_discard(model, plan);
     ks_saved_rows_release(&rows);
     return status;
+}
+
+ks_status ks_import_values_with(ks_model *model, const char *path,
+                                const ks_import_options *options,
+                                ks_error *err)
+{
+    return import_values(model, path, ks_import_provenance(options),
+                         options && options->override, err);
+}
+
+ks_status ks_import_values(ks_model *model, const char *path,
+                           ks_provenance provenance, ks_error *err)
+{
+    return import_values(model, path, provenance, 0, err);
 }
 
 /* ---- exporting ---------------------------------------------------------- */
@@ -573,7 +622,7 @@ static ks_status export_scenario(ks_model *model, size_t index,
     ks_status status = ks_saved_scenario_open(model, (int)index, &scenario,
                                               err);
     if (status == KS_OK)
-        status = ks_export_rows(scenario, out, options, 0, err);
+        status = ks_export_overrides(scenario, out, options, err);
     ks_model_free(scenario);
     return status;
 }
@@ -603,7 +652,9 @@ ks_status ks_export_scenarios_csv(ks_model *model, const char *path,
                                   const ks_export_options *options,
                                   ks_error *err)
 {
-    ks_export_options with_column = { 1, options ? options->inputs_only : 0 };
+    ks_export_options with_column = {
+        1, { options ? options->cells : KS_EXPORT_INPUTS }
+    };
     if (ks_model_is_scenario(model) || ks_saved_scenario_count(model) == 0)
         return ks_export_csv(model, path, &with_column, err);
     scenarios_job job = { model, &with_column };

@@ -1,7 +1,8 @@
 /*
- * host_export.c -- `kessan export MODEL [--scenario S] [--out FILE]`: write
- * every cell of a model (or of the saved scenario S as it sees the model,
- * with a scenario column) as the long-form values CSV, to FILE or to
+ * host_export.c -- `kessan export MODEL [--scenario S] [--all] [--out
+ * FILE]`: write the inputs of a model (or of the saved scenario S as it
+ * sees the model, with a scenario column), or with --all every cell, as
+ * the long-form values CSV, to FILE or to
  * standard output (straight, as it is written, ks_export_csv_stream; to
  * FILE atomically, ks_export_csv).  It calls the core directly; no Lua
  * state is needed.
@@ -17,7 +18,7 @@ typedef struct host_export_args {
     const char *model;
     const char *scenario;
     const char *out;
-    int inputs_only;
+    int all;
 } host_export_args;
 
 /* Scenario S of the model as saved in it ("base": the model itself); an
@@ -50,8 +51,10 @@ static int host_export_model(const host_export_args *args)
         status = host_saved_scenario(model, args->model, args->scenario,
                                      &scenario, &err);
     if (status == KS_OK) {
-        ks_export_options options = {args->scenario != NULL,
-                                     args->inputs_only};
+        ks_export_options options = {
+            args->scenario != NULL,
+            { args->all ? KS_EXPORT_ALL : KS_EXPORT_INPUTS }
+        };
         ks_model *target = scenario ? scenario : model;
         /* on standard output a write that fails (a full disk, /dev/full)
          * is reported at exit, with status 1, as for every command
@@ -69,11 +72,15 @@ static int host_export_model(const host_export_args *args)
     return HOST_EXIT_OK;
 }
 
-enum { EXPORT_SCENARIO = HOST_OPTION_FIRST, EXPORT_OUT, EXPORT_INPUTS_ONLY };
+enum {
+    EXPORT_SCENARIO = HOST_OPTION_FIRST, EXPORT_OUT, EXPORT_ALL,
+    EXPORT_INPUTS_ONLY
+};
 
 static const struct option export_options[] = {
     { "scenario", required_argument, NULL, EXPORT_SCENARIO },
     { "out", required_argument, NULL, EXPORT_OUT },
+    { "all", no_argument, NULL, EXPORT_ALL },
     { "inputs-only", no_argument, NULL, EXPORT_INPUTS_ONLY },
     HOST_OPTION_HELP,
     { NULL, 0, NULL, 0 }
@@ -91,8 +98,10 @@ static int host_export(int argc, char **argv)
             args.scenario = options.value;
         else if (next == EXPORT_OUT)
             args.out = options.value;
+        else if (next == EXPORT_ALL)
+            args.all = 1;
         else if (next == EXPORT_INPUTS_ONLY)
-            args.inputs_only = 1;
+            args.all = 0;
         else if (args.model)
             return host_usage_error(&host_export_command,
                                     "more than one model given");
@@ -108,12 +117,14 @@ static int host_export(int argc, char **argv)
 
 const host_command host_export_command = {
     "export",
-    "export MODEL [--scenario S] [--inputs-only] [--out FILE]",
-    "Write every cell of a model as long-form values CSV.",
+    "export MODEL [--scenario S] [--all] [--out FILE]",
+    "Write the inputs of a model as long-form values CSV.",
     "options:\n"
     "  --scenario S    export the model as its saved scenario S sees it, with\n"
     "                  a scenario column (S must be saved in the model)\n"
-    "  --inputs-only   only the input cells (reported and overridden)\n"
+    "  --all           every cell, computed ones included (for reports and\n"
+    "                  other tools; importing it back needs override)\n"
+    "  --inputs-only   only the inputs, reported and set: the default\n"
     "  --out FILE      write FILE (atomically) instead of standard output\n"
     "  --help          this text\n"
     "\nexample:\n"

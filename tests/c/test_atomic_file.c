@@ -112,13 +112,16 @@ static ks_model *small_model(void)
     return model;
 }
 
+/* Every cell: an export long enough to see cut short. */
+static const ks_export_options every_cell = { 0, { KS_EXPORT_ALL } };
+
 /* The export of the model written to a plain new file: what every target
  * must receive. */
 static char *expected_export(ks_model *model, const char *directory)
 {
     char *path = join(directory, "reference.out");
     ks_error err;
-    if (ks_export_csv(model, path, NULL, &err) != KS_OK)
+    if (ks_export_csv(model, path, &every_cell, &err) != KS_OK)
         fail_msg("%s", err.message);
     char *text = read_file(path);
     assert_non_null(text);
@@ -131,7 +134,7 @@ static char *expected_export(ks_model *model, const char *directory)
 static void export_ok(ks_model *model, const char *path)
 {
     ks_error err;
-    if (ks_export_csv(model, path, NULL, &err) != KS_OK)
+    if (ks_export_csv(model, path, &every_cell, &err) != KS_OK)
         fail_msg("%s: %s", path, err.message);
 }
 
@@ -549,7 +552,7 @@ static int export_over_size_limit(const char *path)
         return 20;
     ks_model *model = small_model();
     ks_error err;
-    ks_status status = ks_export_csv(model, path, NULL, &err);
+    ks_status status = ks_export_csv(model, path, &every_cell, &err);
     ks_model_free(model);
     if (status != KS_EIO)
         return 21;

@@ -252,7 +252,7 @@ static void test_lookup_suggests(void **state)
 
 /* ---- round trips --------------------------------------------------------- */
 
-static void round_trip(int inputs_only, const char *name)
+static void round_trip(int cells, const char *name)
 {
     ks_model *model = open_model(FIXTURE, NULL);
     /* a saved value with every bit significant, and a negative zero */
@@ -266,7 +266,7 @@ static void round_trip(int inputs_only, const char *name)
     const char *directory = scratch_directory(name);
     char path[600];
     snprintf(path, sizeof path, "%s/values.csv", directory);
-    ks_export_options options = { 1, inputs_only };
+    ks_export_options options = { 1, { cells } };
     if (ks_export_scenarios_csv(model, path, &options, &err) != KS_OK)
         fail_msg("%s", err.message);
     ks_model *reopened = open_model(directory, NULL);
@@ -274,15 +274,22 @@ static void round_trip(int inputs_only, const char *name)
     ks_model *fresh = NULL;
 
     /* importing the file into the chart alone gives the same again (the
-     * inputs only: every cell imported would make the base's error cells
-     * missing inputs, as for any import) */
-    if (inputs_only) {
+     * inputs: every cell imported would make the computed cells inputs);
+     * a saved scenario sets op_income, a formula's cell, so the import
+     * says so unless it overrides */
+    if (cells == KS_EXPORT_INPUTS) {
         char moved[620];
         snprintf(moved, sizeof moved, "%s/exported.txt", directory);
         assert_int_equal(rename(path, moved), 0);
         fresh = open_model(directory, NULL);
         assert_int_equal(ks_saved_scenario_count(fresh), 0);
-        if (ks_import_values(fresh, moved, KS_PROV_REPORTED, &err) != KS_OK)
+        assert_int_equal(ks_import_values(fresh, moved, KS_PROV_REPORTED,
+                                          &err), KS_EINVAL);
+        assert_non_null(strstr(err.message, ": op_income@"));
+        assert_non_null(strstr(err.message, "import with override"));
+        assert_int_equal(ks_saved_scenario_count(fresh), 0);
+        ks_import_options override = { KS_PROV_REPORTED, 1 };
+        if (ks_import_values_with(fresh, moved, &override, &err) != KS_OK)
             fail_msg("%s", err.message);
         assert_same_scenarios(model, fresh);
     }
@@ -294,13 +301,13 @@ static void round_trip(int inputs_only, const char *name)
 static void test_round_trip_every_cell(void **state)
 {
     (void)state;
-    round_trip(0, "saved-every-cell");
+    round_trip(KS_EXPORT_ALL, "saved-every-cell");
 }
 
-static void test_round_trip_inputs_only(void **state)
+static void test_round_trip_inputs(void **state)
 {
     (void)state;
-    round_trip(1, "saved-inputs-only");
+    round_trip(KS_EXPORT_INPUTS, "saved-inputs");
 }
 
 /* ---- refused files ------------------------------------------------------- */
@@ -430,7 +437,7 @@ static ks_status step_export(ks_model *model, ks_error *err)
 {
     char path[600];
     snprintf(path, sizeof path, "%s/saved-export.csv", KESSAN_TEST_TMP);
-    ks_export_options options = { 1, 0 };
+    ks_export_options options = { 1, { KS_EXPORT_ALL } };
     return ks_export_scenarios_csv(model, path, &options, err);
 }
 
@@ -698,7 +705,7 @@ int main(void)
         cmocka_unit_test(test_save),
         cmocka_unit_test(test_lookup_suggests),
         cmocka_unit_test(test_round_trip_every_cell),
-        cmocka_unit_test(test_round_trip_inputs_only),
+        cmocka_unit_test(test_round_trip_inputs),
         cmocka_unit_test(test_cell_twice_refused),
         cmocka_unit_test(test_failed_import_changes_nothing),
         cmocka_unit_test(test_many_scenarios_open),

@@ -347,25 +347,55 @@ ks_status ks_setting_set(ks_model *model, const char *key, const char *value,
 
 /* ---- CSV ----------------------------------------------------------------- */
 
+/* Which cells an export writes. */
+enum {
+    KS_EXPORT_INPUTS = 0, /* the model's inputs: reported and set values    */
+    KS_EXPORT_ALL = 2     /* every cell, computed ones included             */
+};
+
 typedef struct ks_export_options {
     int with_scenario_column; /* add a `scenario` column                   */
-    int inputs_only;          /* only input cells (default: every cell)    */
+    union {
+        int cells;            /* KS_EXPORT_INPUTS (the default) or
+                                 KS_EXPORT_ALL                             */
+        int inputs_only;      /* the former name of `cells`: any value but
+                                 KS_EXPORT_ALL writes the inputs           */
+    };
 } ks_export_options;
+
+typedef struct ks_import_options {
+    ks_provenance provenance; /* KS_PROV_REPORTED or KS_PROV_OVERRIDDEN;
+                                 KS_PROV_NONE (0) is overridden            */
+    int override;             /* also set computed cells (a formula's cell
+                                 becomes an input); else they are refused  */
+} ks_import_options;
 
 /*
  * Import values (long or wide form, told apart by the header) as inputs.
  * `provenance` is KS_PROV_REPORTED or KS_PROV_OVERRIDDEN.  The whole file
  * is checked before anything changes: on any error the model is exactly as
- * it was.  Errors read "path:line:column: what was expected".
+ * it was.  Errors read "path:line:column: what was expected".  An empty
+ * field is no value (nothing is imported for its cell); "-" and "n.a" are
+ * missing.  A value for a computed cell (of an item with a formula, not
+ * already an input) is refused unless options->override: "path:3:12:
+ * op_income@4Q02 is computed (formula gross - sga); import with override
+ * to set it".  The functions without options do not override.
  */
 ks_status ks_import_csv(ks_model *model, const char *path,
                         ks_provenance provenance, ks_error *err);
 ks_status ks_import_csv_buffer(ks_model *model, const char *name,
                                const char *data, size_t size,
                                ks_provenance provenance, ks_error *err);
+ks_status ks_import_csv_buffer_with(ks_model *model, const char *name,
+                                    const char *data, size_t size,
+                                    const ks_import_options *options,
+                                    ks_error *err);
 
 /* Export the long form to `path`, written to a temporary file and renamed
- * into place.  Numbers at full precision (%.17g). */
+ * into place: the inputs (a missing one as "-"), or with options->cells =
+ * KS_EXPORT_ALL every cell (a missing or error cell that is not an input
+ * with an empty value).  Numbers at full precision (%.17g), so that
+ * importing the inputs into the same chart gives back the same model. */
 ks_status ks_export_csv(ks_model *model, const char *path,
                         const ks_export_options *options, ks_error *err);
 
@@ -380,10 +410,11 @@ ks_status ks_export_csv_stream(ks_model *model, FILE *out,
 /*
  * Export a model with its saved scenarios to `path` (atomically): the
  * model's rows with the scenario column ("base"), then for each saved
- * scenario, in order, its rows as that scenario sees them (every cell, or
- * with options->inputs_only its inputs).  Opening or importing the file
- * gives back the same scenarios, values bit for bit.  On a scenario handle
- * it is ks_export_csv with the scenario column.
+ * scenario, in order, its rows: its overrides (the inputs it holds that
+ * are not its base's, bit for bit and provenance alike), or with
+ * KS_EXPORT_ALL every cell as it sees them.  Importing the file into the
+ * same chart gives back the same scenarios.  On a scenario handle it is
+ * ks_export_csv with the scenario column.
  */
 ks_status ks_export_scenarios_csv(ks_model *model, const char *path,
                                   const ks_export_options *options,
@@ -398,6 +429,9 @@ ks_status ks_export_scenarios_csv(ks_model *model, const char *path,
  */
 ks_status ks_import_values(ks_model *model, const char *path,
                            ks_provenance provenance, ks_error *err);
+ks_status ks_import_values_with(ks_model *model, const char *path,
+                                const ks_import_options *options,
+                                ks_error *err);
 
 /*
  * Parse a number as a release prints it: "1,234", "(566,520)", "-1.5",
