@@ -107,6 +107,7 @@ typedef struct implication {
     const ks_note *note;
     char name[64];
     const char *source;     /* the expression, inside the setting's value */
+    int source_length;      /* without the spaces after it                 */
     ks_formula *formula;
 } implication;
 
@@ -928,7 +929,11 @@ static int split_implication(const char *value, implication *rule)
     rule->source = equals + 1;
     while (*rule->source == ' ')
         rule->source++;
-    return *rule->source != '\0';
+    size_t source_length = strlen(rule->source);
+    while (source_length > 0 && rule->source[source_length - 1] == ' ')
+        source_length--;
+    rule->source_length = source_length > 100 ? 100 : (int)source_length;
+    return source_length > 0;
 }
 
 static ks_status compile_implication(check_run *run, const char *note_id,
@@ -991,13 +996,16 @@ static void imply(check_run *run, ks_check_result *result,
     result->implied_missing = !evaluate(&state, rule->formula, result->item,
                                         result->period, &value);
     result->implied_value = result->implied_missing ? 0.0 : value;
+    /* shown as the message shows the engine's figure: two more digits
+       than printed, unless it is whole */
+    int shown = result->decimals + (fabs(value - round(value)) < 1e-9 ? 0
+                                                                    : 2);
     char figure[64], text[320];
-    snprintf(text, sizeof text, "; the note implies %s = %.100s = %s",
-             rule->name, rule->source,
+    snprintf(text, sizeof text, "; the note implies %s = %.*s = %s",
+             rule->name, rule->source_length, rule->source,
              result->implied_missing
                  ? "n.a"
-                 : figure_text(figure, sizeof figure, result->decimals + 2,
-                               value));
+                 : figure_text(figure, sizeof figure, shown, value));
     append_message(result, text);
 }
 
