@@ -530,31 +530,42 @@ static ks_status apply_base(ks_model *model, const ks_values_stage *stage,
     return status;
 }
 
+/* Where a value for a computed cell is in the file. */
+typedef struct computed_row {
+    int item, period, line, column; /* item -1: none                     */
+} computed_row;
+
+/* Keep the earliest in the file of the values for a computed cell. */
+static void note_computed(ks_model *model, computed_row *first, int item,
+                          int period, int line, int column)
+{
+    if (!ks_is_computed(model, item, period))
+        return;
+    if (first->item < 0 || line < first->line)
+        *first = (computed_row){ item, period, line, column };
+}
+
 /* A value for a computed cell, the model's or a scenario's: the first in
  * the file is refused. */
 static ks_status check_computed(ks_model *model, const char *path,
                                 const ks_saved_rows *rows, ks_error *err)
 {
-    int item = -1, period = -1, line = 0, column = 0;
+    computed_row first = { -1, -1, 0, 0 };
     for (size_t i = 0; i < rows->base.count; i++) {
         const ks_staged_value *v = &rows->base.values[i];
-        if (!v->is_empty && ks_is_computed(model, v->item, v->period) &&
-            (item < 0 || v->line < line)) {
-            item = v->item, period = v->period;
-            line = v->line, column = v->column;
-        }
+        if (!v->is_empty)
+            note_computed(model, &first, v->item, v->period, v->line,
+                          v->column);
     }
     for (size_t i = 0; i < rows->count; i++) {
         const ks_saved_row *r = &rows->rows[i];
-        if (ks_is_computed(model, r->cell.item, r->cell.period) &&
-            (item < 0 || r->line < line)) {
-            item = r->cell.item, period = r->cell.period;
-            line = r->line, column = r->column;
-        }
+        note_computed(model, &first, r->cell.item, r->cell.period, r->line,
+                      r->column);
     }
-    if (item < 0)
+    if (first.item < 0)
         return KS_OK;
-    return ks_refuse_computed(model, path, item, period, line, column, err);
+    return ks_refuse_computed(model, path, first.item, first.period,
+                              first.line, first.column, err);
 }
 
 /* ks_import_values with the provenance given, and override or not. */

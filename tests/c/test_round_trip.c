@@ -354,6 +354,20 @@ static void scratch_path(char *path, size_t size, const char *name)
     snprintf(path, size, "%s/%s", KESSAN_TEST_TMP, name);
 }
 
+/* The file written from `model` imported into a fresh chart, the same
+ * changes made to both; the model is freed. */
+static void import_and_change(ks_model *model, const model_kind *kind,
+                              const char *path, uint64_t salt,
+                              const char *what)
+{
+    ks_model *fresh = chart(kind);
+    import_back(fresh, path, sets_a_formula(model));
+    same_cells(model, fresh, what);
+    change_both(model, fresh, kind->seed + salt, what);
+    ks_model_free(fresh);
+    ks_model_free(model);
+}
+
 /* The long form: the inputs, imported into the chart. */
 static void long_round_trip(const model_kind *kind, const char *what)
 {
@@ -364,12 +378,7 @@ static void long_round_trip(const model_kind *kind, const char *what)
     ks_export_options options = { 0, { KS_EXPORT_INPUTS } };
     if (ks_export_csv(model, path, &options, &err) != KS_OK)
         fail_msg("export: %s", err.message);
-    ks_model *fresh = chart(kind);
-    import_back(fresh, path, sets_a_formula(model));
-    same_cells(model, fresh, what);
-    change_both(model, fresh, kind->seed + 1, what);
-    ks_model_free(fresh);
-    ks_model_free(model);
+    import_and_change(model, kind, path, 1, what);
 }
 
 /* The model with its saved scenarios, which keep following the model. */
@@ -439,12 +448,7 @@ static void wide_round_trip(const model_kind *kind, const char *what)
     char path[600];
     scratch_path(path, sizeof path, "wide.csv");
     write_wide(model, path);
-    ks_model *fresh = chart(kind);
-    import_back(fresh, path, sets_a_formula(model));
-    same_cells(model, fresh, what);
-    change_both(model, fresh, kind->seed + 3, what);
-    ks_model_free(fresh);
-    ks_model_free(model);
+    import_and_change(model, kind, path, 3, what);
 }
 
 static void round_trips(const model_kind *kind, const char *what)
