@@ -58,6 +58,7 @@ static int aux_string_list(lua_State *L, const char *name)
     if (n > 100000)
         luaL_argerror(L, 1, lua_pushfstring(L,
             "field '%s': at most 100000 entries", name));
+    lk_check_keys(L, 1, -1, name, 0, NULL, (lua_Integer)n);
     for (lua_Integer i = 1; i <= (lua_Integer)n; i++) {
         if (lua_rawgeti(L, -1, i) != LUA_TSTRING)
             luaL_argerror(L, 1, lua_pushfstring(L,
@@ -129,8 +130,10 @@ static void aux_row(lua_State *L, ks_model **models, int count, int item,
 
 int lk_compare(lua_State *L)
 {
+    static const char *const known[] = { "items", "periods", NULL };
     luaL_checktype(L, 1, LUA_TTABLE);
     lua_settop(L, 1);
+    lk_check_keys(L, 1, 1, NULL, 0, known, (lua_Integer)lua_rawlen(L, 1));
     int has_items = aux_string_list(L, "items");        /* 2 */
     if (!has_items)
         lua_pushnil(L);

@@ -11,6 +11,7 @@
 #include "binding/lcheck.h"
 #include "binding/lkessan.h"
 #include "binding/lsimulate.h"
+#include "kessan/suggest.h"
 #include "kessan/text.h"
 
 /* ---- strings, fields and paths from Lua --------------------------------- */
@@ -42,6 +43,162 @@ int lk_rawfield(lua_State *L, int idx, const char *name)
     idx = lua_absindex(L, idx);
     lua_pushstring(L, name);
     return lua_rawget(L, idx);
+}
+
+/* ---- option tables: every key known ----------------------------------- */
+
+/* Whether the key at `key` is one of `known` or an entry 1..entries.  No
+ * conversion, no allocation: safe in the middle of lua_next. */
+static int aux_known_key(lua_State *L, int key, const char *const known[],
+                         lua_Integer entries)
+{
+    if (lua_type(L, key) == LUA_TSTRING) {
+        if (lk_has_zero(L, key))
+            return 0;
+        const char *name = lua_tostring(L, key);
+        for (int i = 0; known && known[i]; i++)
+            if (strcmp(name, known[i]) == 0)
+                return 1;
+        return 0;
+    }
+    if (!lua_isinteger(L, key))
+        return 0;
+    lua_Integer position = lua_tointeger(L, key);
+    return position >= 1 && position <= entries;
+}
+
+/* Whether the key at `a` comes before the key at `b` (nil: none yet) in
+ * the order unknown keys are reported: strings by their bytes, then
+ * numbers, then false and true, then the rest as met.  A table with
+ * several unknown keys names the same one whatever its traversal order.
+ * Raw comparisons only: no metamethod, no conversion. */
+static int aux_key_before(lua_State *L, int a, int b)
+{
+    static const int rank[LUA_NUMTYPES] = {
+        [LUA_TSTRING] = 0, [LUA_TNUMBER] = 1, [LUA_TBOOLEAN] = 2,
+        [LUA_TNIL] = 3, [LUA_TLIGHTUSERDATA] = 3, [LUA_TTABLE] = 3,
+        [LUA_TFUNCTION] = 3, [LUA_TUSERDATA] = 3, [LUA_TTHREAD] = 3
+    };
+    int type_a = lua_type(L, a), type_b = lua_type(L, b);
+    if (type_b == LUA_TNIL)
+        return 1;
+    if (rank[type_a] != rank[type_b])
+        return rank[type_a] < rank[type_b];
+    if (type_a == LUA_TSTRING) {
+        size_t length_a, length_b;
+        const char *text_a = lua_tolstring(L, a, &length_a);
+        const char *text_b = lua_tolstring(L, b, &length_b);
+        int order = memcmp(text_a, text_b,
+                           length_a < length_b ? length_a : length_b);
+        return order < 0 || (order == 0 && length_a < length_b);
+    }
+    if (type_a == LUA_TNUMBER)
+        return lua_tonumber(L, a) < lua_tonumber(L, b);
+    if (type_a == LUA_TBOOLEAN)
+        return !lua_toboolean(L, a) && lua_toboolean(L, b);
+    return 0;
+}
+
+/* Push the unknown key at `key` as the message shows it: 'name', [3],
+ * [1.5], [true], or its type for a table, a function, a userdata. */
+static void aux_push_key(lua_State *L, int key)
+{
+    switch (lua_type(L, key)) {
+    case LUA_TSTRING:
+        if (lk_has_zero(L, key))
+            lua_pushfstring(L, "'%s...' (with an embedded zero)",
+                            lua_tostring(L, key));
+        else
+            lua_pushfstring(L, "'%s'", lua_tostring(L, key));
+        return;
+    case LUA_TNUMBER:
+        if (lua_isinteger(L, key))
+            lua_pushfstring(L, "[%I]", (LUAI_UACINT)lua_tointeger(L, key));
+        else
+            lua_pushfstring(L, "[%f]", (LUAI_UACNUMBER)lua_tonumber(L, key));
+        return;
+    case LUA_TBOOLEAN:
+        lua_pushstring(L, lua_toboolean(L, key) ? "[true]" : "[false]");
+        return;
+    default:
+        lua_pushfstring(L, "keyed by a %s", luaL_typename(L, key));
+        return;
+    }
+}
+
+/* Push what follows the key in the message: the nearest known name, or
+ * what the table takes. */
+static void aux_push_key_hint(lua_State *L, int key, const char *const known[],
+                              lua_Integer entries)
+{
+    int count = 0;
+    while (known && known[count])
+        count++;
+    if (lua_type(L, key) == LUA_TSTRING && !lk_has_zero(L, key)) {
+        size_t length;
+        const char *name = lua_tolstring(L, key, &length);
+        const char *nearest = ks_suggest(name, length, known, count);
+        if (nearest) {
+            lua_pushfstring(L, " (did you mean '%s'?)", nearest);
+            return;
+        }
+    }
+    luaL_Buffer hint;
+    luaL_buffinit(L, &hint);
+    luaL_addstring(&hint, " (");
+    if (entries > 0)
+        lua_pushfstring(L, "entries 1 to %I", (LUAI_UACINT)entries);
+    else if (count == 0)
+        lua_pushliteral(L, "a list");
+    else
+        lua_pushliteral(L, "");
+    luaL_addvalue(&hint);
+    if (count > 0)
+        luaL_addstring(&hint, entries > 0 ? " and options " : "options: ");
+    for (int i = 0; i < count; i++) {
+        if (i > 0)
+            luaL_addstring(&hint, ", ");
+        luaL_addstring(&hint, known[i]);
+    }
+    luaL_addchar(&hint, ')');
+    luaL_pushresult(&hint);
+}
+
+void lk_check_keys(lua_State *L, int arg, int idx, const char *field,
+                   int entry, const char *const known[], lua_Integer entries)
+{
+    idx = lua_absindex(L, idx);
+    lua_pushnil(L);                      /* the unknown key to name */
+    int key = lua_gettop(L);
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {           /* nothing in the loop allocates */
+        lua_pop(L, 1);
+        if (aux_known_key(L, -1, known, entries) ||
+            !aux_key_before(L, -1, key))
+            continue;
+        lua_pushvalue(L, -1);
+        lua_replace(L, key);
+    }
+    if (lua_isnil(L, key)) {
+        lua_pop(L, 1);
+        return;
+    }
+    if (!field)
+        lua_pushliteral(L, "");
+    else if (entry > 0)
+        lua_pushfstring(L, "field '%s': entry %d: ", field, entry);
+    else
+        lua_pushfstring(L, "field '%s': ", field);
+    lua_pushliteral(L, "unknown option ");
+    aux_push_key(L, key);
+    aux_push_key_hint(L, key, known, entries);
+    lua_concat(L, 4);
+    luaL_argerror(L, arg, lua_tostring(L, -1));
+}
+
+void lk_check_options(lua_State *L, int idx, const char *const known[])
+{
+    lk_check_keys(L, idx, idx, NULL, 0, known, 0);
 }
 
 void lk_check_path(lua_State *L, const char *path, lk_path_access access)
@@ -225,7 +382,11 @@ static int aux_field_integer(lua_State *L, const char *name, int fallback)
  * -> an empty Model */
 static int kessan_new(lua_State *L)
 {
+    static const char *const known[] = {
+        "fiscal_year_end_month", "first_year", "last_year", NULL
+    };
     luaL_checktype(L, 1, LUA_TTABLE);
+    lk_check_options(L, 1, known);
     ks_calendar calendar;
     calendar.fiscal_year_end_month =
         aux_field_integer(L, "fiscal_year_end_month", 12);

@@ -169,6 +169,21 @@ const char *lk_opt_string(lua_State *L, int idx, const char *fallback);
 int lk_has_zero(lua_State *L, int idx);
 /* Push t[name] of the table at idx, raw (no metamethod); its type. */
 int lk_rawfield(lua_State *L, int idx, const char *name);
+/* Raise unless every key of the options table at idx is a known option:
+ * "bad argument #ARG to 'f' (unknown option 'draw' (did you mean
+ * 'draws'?))".  Keys are read raw (lua_next: no metamethod runs); a key
+ * may be a string of `known` (NULL-terminated, or NULL: none) or an
+ * integer from 1 to `entries` (the positional parts of a table; 0: none).
+ * Any other key (another string, a number, a table, ...) raises, naming
+ * it and the nearest known option, or what the table takes; of several,
+ * the same one whatever the traversal order (strings first, by bytes).  `field`,
+ * when not NULL, names the option the table is ("field 'rows': ..."),
+ * and `entry`, when positive, the entry of it ("field 'inputs': entry 2:
+ * ..."). */
+void lk_check_keys(lua_State *L, int arg, int idx, const char *field,
+                   int entry, const char *const known[], lua_Integer entries);
+/* lk_check_keys for the options table at argument idx itself. */
+void lk_check_options(lua_State *L, int idx, const char *const known[]);
 /* Ask the host's path policy (LK_HOST_PATHS) about `path`; raises
  * "PATH: MESSAGE" when refused.  Without a policy, allows everything. */
 void lk_check_path(lua_State *L, const char *path, lk_path_access access);

@@ -264,10 +264,14 @@ static int aux_opt_flag(lua_State *L, int idx, const char *name)
     return flag;
 }
 
-static void aux_check_options(lua_State *L, int idx)
+/* The optional options table at idx: nil, or a table of known keys. */
+static void aux_check_options(lua_State *L, int idx,
+                              const char *const known[])
 {
-    if (!lua_isnoneornil(L, idx))
-        luaL_checktype(L, idx, LUA_TTABLE);
+    if (lua_isnoneornil(L, idx))
+        return;
+    luaL_checktype(L, idx, LUA_TTABLE);
+    lk_check_options(L, idx, known);
 }
 
 /* ---- the key cache ------------------------------------------------------ */
@@ -411,10 +415,13 @@ static const char *const aux_rule_names[] = {"sum", "last", "formula", NULL};
  * rule=}]): create an item (options apply then) or give one a formula. */
 static int m_define(lua_State *L)
 {
+    static const char *const known[] = {
+        "label", "label_ja", "unit", "statement", "parent", "rule", NULL
+    };
     lk_handle *handle = aux_self(L);
     const char *id = lk_check_string(L, 2);
     const char *formula = lk_opt_string(L, 3, NULL);
-    aux_check_options(L, 4);
+    aux_check_options(L, 4, known);
     lua_settop(L, 4);
     aux_check_changeable(L, 1, handle);
     ks_model *model = aux_pin_self(L);
@@ -569,9 +576,12 @@ static int m_save(lua_State *L)
 /* m:import(path [, {reported = true}]) -> true | nil, message */
 static int m_import(lua_State *L)
 {
+    /* `override` (computed cells made inputs) is the Files contract's
+     * (../shared/PRODUCT.md): known here, read where import takes it */
+    static const char *const known[] = { "reported", "override", NULL };
     lk_handle *handle = aux_self(L);
     const char *path = lk_check_string(L, 2);
-    aux_check_options(L, 3);
+    aux_check_options(L, 3, known);
     lua_settop(L, 3);
     aux_check_changeable(L, 1, handle);
     ks_model *model = aux_pin_self(L);
@@ -590,8 +600,13 @@ static int m_import(lua_State *L)
  * message; a model with scenario = true also writes its saved scenarios */
 static int m_export(lua_State *L)
 {
+    /* `cells = "all"` is the Files contract's (../shared/PRODUCT.md):
+     * known here, read where export takes it */
+    static const char *const known[] = {
+        "scenario", "inputs_only", "cells", NULL
+    };
     const char *path = lk_check_string(L, 2);
-    aux_check_options(L, 3);
+    aux_check_options(L, 3, known);
     lua_settop(L, 3);
     ks_model *model = aux_pin_self(L);
     ks_export_options options;

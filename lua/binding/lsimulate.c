@@ -157,6 +157,7 @@ static int aux_number_array(lua_State *L, const char *name)
         luaL_argerror(L, 1, lua_pushfstring(L, "field '%s' holds more than "
                                                "%d numbers", name,
                                             KS_DISCRETE_MAX));
+    lk_check_keys(L, 1, -1, name, 0, NULL, (lua_Integer)count);
     return (int)count;
 }
 
@@ -179,7 +180,9 @@ static void aux_copy_numbers(lua_State *L, int idx, const char *name,
  * equal).  The arrays are read raw into the distribution as checked. */
 static int dist_discrete(lua_State *L)
 {
+    static const char *const known[] = { "values", "weights", NULL };
     luaL_checktype(L, 1, LUA_TTABLE);
+    lk_check_options(L, 1, known);
     lua_settop(L, 1);
     int count = aux_number_array(L, "values");                /* 2 */
     if (count < 1)
@@ -390,6 +393,7 @@ static const char **opt_outputs(lua_State *L, int *count)
     lua_Unsigned n = lua_rawlen(L, -1);
     if (n < 1 || n > 100000)
         luaL_argerror(L, OPTIONS, "field 'outputs' must list 1 to 100000 cells");
+    lk_check_keys(L, OPTIONS, -1, "outputs", 0, NULL, (lua_Integer)n);
     const char **outputs = lua_newuserdatauv(L, (size_t)n * sizeof *outputs, 0);
     lua_insert(L, -2);
     for (int i = 0; i < (int)n; i++) {
@@ -411,6 +415,8 @@ static const char **opt_outputs(lua_State *L, int *count)
 /* correlate[i] = {cell_a, cell_b, rho} into *pair; anchors the cells. */
 static void opt_pair(lua_State *L, int i, ks_sim_correlation *pair)
 {
+    if (lua_type(L, -1) == LUA_TTABLE)
+        lk_check_keys(L, OPTIONS, -1, "correlate", i + 1, NULL, 3);
     int ok = lua_type(L, -1) == LUA_TTABLE &&
              lua_rawgeti(L, -1, 1) == LUA_TSTRING &&
              lua_rawgeti(L, -2, 2) == LUA_TSTRING &&
@@ -443,6 +449,7 @@ static ks_sim_correlation *opt_correlate(lua_State *L, int *count)
     lua_Unsigned n = lua_rawlen(L, -1);
     if (n > 100000)
         luaL_argerror(L, OPTIONS, "field 'correlate' lists more than 100000 pairs");
+    lk_check_keys(L, OPTIONS, -1, "correlate", 0, NULL, (lua_Integer)n);
     ks_sim_correlation *pairs =
         lua_newuserdatauv(L, (size_t)(n + 1) * sizeof *pairs, 0);
     lua_insert(L, -2);
@@ -506,8 +513,13 @@ static void aux_finish_close(lk_busy *busy)
 
 static int m_simulate(lua_State *L)
 {
+    static const char *const known[] = {
+        "trials", "seed", "threads", "draws", "outputs", "correlate",
+        "progress", NULL
+    };
     lk_check_model(L, 1);
     luaL_checktype(L, OPTIONS, LUA_TTABLE);
+    lk_check_options(L, OPTIONS, known);
     lua_settop(L, OPTIONS);
     lua_newtable(L);                          /* ANCHORS */
     ks_model *model = lk_pin_model(L, 1);

@@ -89,19 +89,26 @@ static double aux_field_number(lua_State *L, const char *field,
     return number;
 }
 
-static void aux_check_options(lua_State *L, const char *example)
+/* The options table, like `example`, of `known` keys only. */
+static void aux_check_options(lua_State *L, const char *example,
+                              const char *const known[])
 {
     if (lua_type(L, ARG) != LUA_TTABLE)
         luaL_argerror(L, ARG, lua_pushfstring(L, "table expected like %s, "
                                               "got %s", example,
                                               luaL_typename(L, ARG)));
+    lk_check_options(L, ARG, known);
 }
 
 /* ---- goalseek -------------------------------------------------------------- */
 
 static int w_goalseek(lua_State *L)
 {
-    aux_check_options(L, "{target = cell, value = x, vary = cell}");
+    static const char *const known[] = {
+        "target", "value", "vary", "lo", "hi", "tol", "max_iter",
+        "residual_tol", NULL
+    };
+    aux_check_options(L, "{target = cell, value = x, vary = cell}", known);
     lua_settop(L, ARG);
     ks_model *model = lk_pin_model(L, 1);
     ks_cell_ref target = aux_field_cell(L, model, "target");
@@ -160,6 +167,7 @@ static int aux_field_axis(lua_State *L, ks_model *model, const char *field,
                                              "expected, got %s",
                                              luaL_typename(L, -1)));
     int at = lua_gettop(L);
+    lk_check_keys(L, ARG, at, field, 0, NULL, 2);
     lua_rawgeti(L, at, 1);
     axis->cell = aux_cell_at(L, model, -1, field);
     lua_pop(L, 1);
@@ -170,6 +178,7 @@ static int aux_field_axis(lua_State *L, ks_model *model, const char *field,
     lua_Integer count = (lua_Integer)lua_rawlen(L, -1);
     if (count < 1 || count > 1000000)
         aux_misuse(L, field, "from 1 to 1000000 values expected");
+    lk_check_keys(L, ARG, -1, field, 2, NULL, count);
     double *values = lua_newuserdatauv(L, sizeof *values * (size_t)count, 0);
     for (lua_Integer i = 1; i <= count; i++) {
         int isnum;
@@ -200,6 +209,7 @@ static ks_cell_ref *aux_field_outputs(lua_State *L, ks_model *model,
     lua_Integer n = (lua_Integer)lua_rawlen(L, at);
     if (n < 1 || n > 10000)
         aux_misuse(L, field, "a cell or a list of cells expected");
+    lk_check_keys(L, ARG, at, field, 0, NULL, n);
     ks_cell_ref *cells = lua_newuserdatauv(L, sizeof *cells * (size_t)n, 0);
     for (lua_Integer i = 1; i <= n; i++) {
         lua_rawgeti(L, at, i);
@@ -266,7 +276,8 @@ static void aux_grid_fields(lua_State *L, const ks_grid *grid)
 
 static int w_datatable(lua_State *L)
 {
-    aux_check_options(L, "{rows = {cell, {values...}}, out = cell}");
+    static const char *const known[] = { "rows", "cols", "out", NULL };
+    aux_check_options(L, "{rows = {cell, {values...}}, out = cell}", known);
     lua_settop(L, ARG);
     ks_model *model = lk_pin_model(L, 1);
     ks_table_axis rows, cols;
@@ -476,6 +487,7 @@ static ks_tornado_input *aux_field_inputs(lua_State *L, ks_model *model,
     lua_Integer n = (lua_Integer)lua_rawlen(L, at);
     if (n < 1 || n > 10000)
         aux_misuse(L, "inputs", "a list of 1 to 10000 cells expected");
+    lk_check_keys(L, ARG, at, "inputs", 0, NULL, n);
     ks_tornado_input *inputs = lua_newuserdatauv(L, sizeof *inputs *
                                                  (size_t)n, 0);
     for (lua_Integer i = 1; i <= n; i++) {
@@ -486,6 +498,7 @@ static ks_tornado_input *aux_field_inputs(lua_State *L, ks_model *model,
             lua_pop(L, 1);
             continue;
         }
+        lk_check_keys(L, ARG, -1, "inputs", (int)i, NULL, 3);
         lua_rawgeti(L, -1, 1);
         input->cell = aux_cell_at(L, model, -1, "inputs");
         int low_ok, high_ok;
@@ -564,7 +577,8 @@ static int box_gc(lua_State *L)
 
 static int w_tornado(lua_State *L)
 {
-    aux_check_options(L, "{out = cell, inputs = {cell, ...}}");
+    static const char *const known[] = { "out", "inputs", "swing", NULL };
+    aux_check_options(L, "{out = cell, inputs = {cell, ...}}", known);
     lua_settop(L, ARG);
     ks_model *model = lk_pin_model(L, 1);
     ks_cell_ref output = aux_field_cell(L, model, "out");

@@ -56,9 +56,11 @@ local function value()
   if r == 9 then return pick{true, false} end
   if r == 10 then return {} end
   if r == 11 then return raising end
-  if r == 12 then return {label = pick(strings), rule = pick(strings),
-                          unit = value(), scenario = true,
-                          inputs_only = math.random(2) == 1} end
+  if r == 12 then   -- the options of define, export and import
+    return pick{{label = pick(strings), rule = pick(strings), unit = value()},
+                {scenario = true, inputs_only = math.random(2) == 1},
+                {reported = math.random(2) == 1}}
+  end
   if r == 13 then return kessan.missing end
   if r == 14 then return print end
   if r == 15 then return io.stdout end
@@ -104,6 +106,7 @@ local actions = {
     local path = paths[math.random(#paths)]
     local f = (live.model)[method]
     return f(target, path, pick{nil, {}, {scenario = true}, raising,
+                                {inputs_only = true}, {reported = true},
                                 {inputs_only = true, reported = true}})
   end,
   -- module functions
