@@ -501,12 +501,13 @@ ks_status ks_refuse_computed(const ks_model *model, const char *name,
     ks_item_get(model, item, &info);
     char period_id[16];
     ks_period_id(model, period, period_id, sizeof period_id);
-    size_t length = strlen(info.formula);
+    const char *formula = info.formula ? info.formula : "";
+    size_t length = strlen(formula);
     return ks_error_at(err, KS_EINVAL, line, column,
                        "%s:%d:%d: %s@%s is computed (formula %.*s%s); import "
                        "with override to set it", name, line, column, info.id,
-                       period_id, length > 80 ? 77 : (int)length,
-                       info.formula, length > 80 ? "..." : "");
+                       period_id, length > 80 ? 77 : (int)length, formula,
+                       length > 80 ? "..." : "");
 }
 
 /* ---- reading and importing ---------------------------------------------- */

@@ -3,9 +3,9 @@
  * whose `scenario` column names scenarios (the model's rows staged as
  * csv_import.h does, the others as changes to the saved set), importing
  * such a file all or nothing (ks_import_values: no value from an empty
- * field, no computed cell set unless asked), and exporting a model with
- * every saved scenario (ks_export_scenarios_csv: the model's inputs, then
- * each scenario's own).
+ * field, no computed cell of the model set unless asked), and exporting
+ * a model with every saved scenario (ks_export_scenarios_csv: the model's
+ * inputs, then each scenario's own).
  */
 
 #include <stdio.h>
@@ -530,42 +530,24 @@ static ks_status apply_base(ks_model *model, const ks_values_stage *stage,
     return status;
 }
 
-/* Where a value for a computed cell is in the file. */
-typedef struct computed_row {
-    int item, period, line, column; /* item -1: none                     */
-} computed_row;
-
-/* Keep the earliest in the file of the values for a computed cell. */
-static void note_computed(ks_model *model, computed_row *first, int item,
-                          int period, int line, int column)
-{
-    if (!ks_is_computed(model, item, period))
-        return;
-    if (first->item < 0 || line < first->line)
-        *first = (computed_row){ item, period, line, column };
-}
-
-/* A value for a computed cell, the model's or a scenario's: the first in
- * the file is refused. */
+/* A value of the model's own rows for a computed cell: the first in the
+ * file is refused.  Rows naming a saved scenario are its overrides, as
+ * the scenario column says: they change no cell of the model (and an
+ * export of every cell is refused on the model's own rows). */
 static ks_status check_computed(ks_model *model, const char *path,
-                                const ks_saved_rows *rows, ks_error *err)
+                                const ks_values_stage *base, ks_error *err)
 {
-    computed_row first = { -1, -1, 0, 0 };
-    for (size_t i = 0; i < rows->base.count; i++) {
-        const ks_staged_value *v = &rows->base.values[i];
-        if (!v->is_empty)
-            note_computed(model, &first, v->item, v->period, v->line,
-                          v->column);
+    const ks_staged_value *first = NULL;
+    for (size_t i = 0; i < base->count; i++) {
+        const ks_staged_value *v = &base->values[i];
+        if (!v->is_empty && ks_is_computed(model, v->item, v->period) &&
+            (!first || v->line < first->line))
+            first = v;
     }
-    for (size_t i = 0; i < rows->count; i++) {
-        const ks_saved_row *r = &rows->rows[i];
-        note_computed(model, &first, r->cell.item, r->cell.period, r->line,
-                      r->column);
-    }
-    if (first.item < 0)
+    if (!first)
         return KS_OK;
-    return ks_refuse_computed(model, path, first.item, first.period,
-                              first.line, first.column, err);
+    return ks_refuse_computed(model, path, first->item, first->period,
+                              first->line, first->column, err);
 }
 
 /* ks_import_values with the provenance given, and override or not. */
@@ -589,7 +571,7 @@ static ks_status import_values(ks_model *model, const char *path,
         return ks_import_csv_with(model, path, &options, err);
     }
     if (status == KS_OK && !override)
-        status = check_computed(model, path, &rows, err);
+        status = check_computed(model, path, &rows.base, err);
     ks_saved_plan *plan = NULL;
     if (status == KS_OK)
         status = ks_saved_prepare(model, rows.changes, rows.name_count, 0,

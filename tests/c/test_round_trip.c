@@ -391,15 +391,9 @@ static void scenarios_round_trip(const model_kind *kind, const char *what)
     if (ks_export_scenarios_csv(model, path, NULL, &err) != KS_OK)
         fail_msg("export: %s", err.message);
     ks_model *fresh = chart(kind);
+    /* a saved scenario's rows are its overrides: only the model's own
+     * rows are refused on a computed cell */
     int refused = sets_a_formula(model);
-    for (int i = 0; !refused && i < ks_saved_scenario_count(model); i++) {
-        ks_model *scenario = NULL;
-        assert_int_equal(ks_scenario_new(model,
-                             ks_saved_scenario_name(model, i), &scenario,
-                             &err), KS_OK);
-        refused = sets_a_formula(scenario);
-        ks_model_free(scenario);
-    }
     import_back(fresh, path, refused);
     same_scenarios(model, fresh, what);
     change_both(model, fresh, kind->seed + 2, what);

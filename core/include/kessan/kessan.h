@@ -423,7 +423,8 @@ ks_status ks_export_scenarios_csv(ks_model *model, const char *path,
 /*
  * Import values as ks_import_csv does, and on a base model also the rows
  * of a long-form file's `scenario` column that name a scenario: merged
- * into that saved scenario.  The whole file is checked, and the saved set
+ * into that saved scenario (its overrides, a formula's cell included:
+ * only the model's own rows are refused on a computed cell).  The whole file is checked, and the saved set
  * built, before anything changes: on any error the model and its saved
  * scenarios are exactly as they were.
  */
