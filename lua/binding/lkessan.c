@@ -145,14 +145,11 @@ static void aux_push_key_hint(lua_State *L, int key, const char *const known[],
     }
     luaL_Buffer hint;
     luaL_buffinit(L, &hint);
-    luaL_addstring(&hint, " (");
-    if (entries > 0)
-        lua_pushfstring(L, "entries 1 to %I", (LUAI_UACINT)entries);
-    else if (count == 0)
-        lua_pushliteral(L, "a list");
-    else
-        lua_pushliteral(L, "");
-    luaL_addvalue(&hint);
+    if (entries > 0) {
+        lua_pushfstring(L, " (entries 1 to %I", (LUAI_UACINT)entries);
+        luaL_addvalue(&hint);
+    } else
+        luaL_addstring(&hint, count > 0 ? " (" : " (a list");
     if (count > 0)
         luaL_addstring(&hint, entries > 0 ? " and options " : "options: ");
     for (int i = 0; i < count; i++) {
@@ -168,6 +165,7 @@ void lk_check_keys(lua_State *L, int arg, int idx, const char *field,
                    int entry, const char *const known[], lua_Integer entries)
 {
     idx = lua_absindex(L, idx);
+    luaL_checkstack(L, 8, "option keys");
     lua_pushnil(L);                      /* the unknown key to name */
     int key = lua_gettop(L);
     lua_pushnil(L);

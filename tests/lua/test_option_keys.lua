@@ -70,6 +70,15 @@ for _ = 1, 20 do
   refuses("simulate", 1, "unknown option [-3]" .. TAKES,
           simulate{trials = 100, [7] = 1, [-3] = 1, [false] = 1, [print] = 1,
                    draws = draws, outputs = {OUT}})
+  refuses("simulate", 1, "unknown option 'ab'" .. TAKES,
+          simulate{trials = 100, abc = 1, ab = 1, draws = draws, outputs = {OUT}})
+  refuses("simulate", 1, "unknown option [false]" .. TAKES,
+          simulate{trials = 100, [true] = 1, [false] = 1, [{}] = 1,
+                   [print] = 1, draws = draws, outputs = {OUT}})
+  -- (among tables, functions and userdata: the first met)
+  check.raises("bad argument #1 to 'simulate' (unknown option keyed by a",
+          simulate{trials = 100, [{}] = 1, [print] = 1, [m] = 1,
+                   draws = draws, outputs = {OUT}})
 end
 -- inside: the list of outputs and each correlation
 refuses("simulate", 1, "field 'outputs': unknown option 'n' (entries 1 to 1)",
