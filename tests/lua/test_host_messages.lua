@@ -69,17 +69,18 @@ check.eq(status, 0, "a line over the memory limit: exit")
 check.eq(first_line(err), "kessan: not enough memory (limit 1 MB)", "the memory message")
 assert(out:find("\ntrue\n", 1, true), "the large line did not run: " .. out)
 
--- a line too large even to hold as text within --max-memory (3 MB under
--- a 1 MB limit): the same, never an abort; and the second line of a chunk
--- too large to join with its first
-local huge = "x = '" .. ("a"):rep(3 * 1024 * 1024) .. "'"
+-- a line too large even to hold as text within --max-memory (1.1 MB
+-- under a 1 MB limit): the same, never an abort; and the second line of a
+-- chunk too large to join with its first (each some seconds: readline
+-- takes piped input a byte at a time)
+local huge = "x = '" .. ("a"):rep(1100 * 1024) .. "'"
 status, out, err = run("repl --max-memory 1", huge .. "\nprint(x == nil)\n")
 check.eq(status, 0, "a line over the memory limit as text: exit")
 check.eq(first_line(err), "kessan: not enough memory (limit 1 MB)",
          "the memory message for a line too large to hold")
 assert(out:find("\ntrue\n", 1, true), "the huge line did not run: " .. out)
 status, out, err = run("repl --max-memory 1",
-                       "y = {\n'" .. ("b"):rep(3 * 1024 * 1024) .. "'}\n"
+                       "y = {\n'" .. ("b"):rep(1100 * 1024) .. "'}\n"
                        .. "print(y == nil)\n")
 check.eq(status, 0, "a continuation line over the limit: exit")
 check.eq(first_line(err), "kessan: not enough memory (limit 1 MB)",
