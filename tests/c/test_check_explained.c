@@ -26,7 +26,7 @@
 
 typedef struct ledger {
     ks_model *model;
-    int a, b, c, t;
+    int a, b, t; /* c is named only in formulas */
     int q3, q2;
 } ledger;
 
@@ -36,13 +36,6 @@ static void add(ks_model *model, const char *id, const char *parent,
     ks_item_info info = { id, id, NULL, "JPY thousands", "is", parent,
                           formula, KS_RULE_SUM };
     add_item_info(model, &info);
-}
-
-static void set(ledger *l, int item, int period, double number)
-{
-    ks_error err;
-    if (ks_set(l->model, item, period, number, &err) != KS_OK)
-        fail_msg("set: %s", err.message);
 }
 
 static ledger new_ledger(const ks_allocator *alloc)
@@ -55,14 +48,13 @@ static ledger new_ledger(const ks_allocator *alloc)
     add(l.model, "t", NULL, "a + b");
     l.a = ks_item_find(l.model, "a");
     l.b = ks_item_find(l.model, "b");
-    l.c = ks_item_find(l.model, "c");
     l.t = ks_item_find(l.model, "t");
     l.q3 = period_of(l.model, "3Q02");
     l.q2 = period_of(l.model, "2Q02");
-    set(&l, l.a, l.q3, 1000);
-    set(&l, l.b, l.q3, 2000);
-    set(&l, l.a, l.q2, 1100);
-    set(&l, l.b, l.q2, 2000);
+    put(l.model, "a@3Q02", 1000);
+    put(l.model, "b@3Q02", 2000);
+    put(l.model, "a@2Q02", 1100);
+    put(l.model, "b@2Q02", 2000);
     return l;
 }
 

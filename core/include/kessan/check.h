@@ -72,8 +72,9 @@ typedef struct ks_check_result {
     const char *note_id;     /* the explaining note, or NULL                 */
     const char *note_text;
     /* The quantity the explaining note implies (check.implies.<note id>),
-     * or implied[0] == '\0': its name, its expression, and its value on
-     * the printed figures at this cell, in the checked figure's unit. */
+     * or implied[0] == '\0': its name, its expression as written (in
+     * the model's settings), and its value on the printed figures at this
+     * cell, as the expression computes it (a ratio is a fraction). */
     char implied[64];
     const char *implied_formula;
     double implied_value;
