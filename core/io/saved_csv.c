@@ -646,8 +646,7 @@ ks_status ks_export_scenarios_csv(ks_model *model, const char *path,
                                   ks_error *err)
 {
     ks_export_options with_column = {
-        1, { options ? options->cells : KS_EXPORT_INPUTS }
-    };
+        1, options ? options->cells : KS_EXPORT_INPUTS };
     if (ks_model_is_scenario(model) || ks_saved_scenario_count(model) == 0)
         return ks_export_csv(model, path, &with_column, err);
     scenarios_job job = { model, &with_column };

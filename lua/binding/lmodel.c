@@ -576,8 +576,6 @@ static int m_save(lua_State *L)
 /* m:import(path [, {reported = true}]) -> true | nil, message */
 static int m_import(lua_State *L)
 {
-    /* `override` (computed cells made inputs) is the Files contract's
-     * (../shared/PRODUCT.md): known here, read where import takes it */
     static const char *const known[] = { "reported", "override", NULL };
     lk_handle *handle = aux_self(L);
     const char *path = lk_check_string(L, 2);
@@ -585,23 +583,48 @@ static int m_import(lua_State *L)
     lua_settop(L, 3);
     aux_check_changeable(L, 1, handle);
     ks_model *model = aux_pin_self(L);
-    ks_provenance provenance = aux_opt_flag(L, 3, "reported")
-                                   ? KS_PROV_REPORTED
-                                   : KS_PROV_OVERRIDDEN;
+    ks_import_options options = {
+        aux_opt_flag(L, 3, "reported") ? KS_PROV_REPORTED : KS_PROV_OVERRIDDEN,
+        aux_opt_flag(L, 3, "override")
+    };
     lk_check_path(L, path, LK_PATH_READ);
     ks_error err;
-    if (ks_import_values(model, path, provenance, &err) != KS_OK)
+    if (ks_import_values_with(model, path, &options, &err) != KS_OK)
         return lk_fail(L, &err);
     lua_pushboolean(L, 1);
     return 1;
 }
 
-/* m:export(path [, {scenario = true, inputs_only = true}]) -> true | nil,
- * message; a model with scenario = true also writes its saved scenarios */
+/* Which cells m:export writes: `cells = "inputs" | "all"`, or the former
+ * `inputs_only = true | false`; both given, they must agree. */
+static ks_export_cells aux_export_cells(lua_State *L, int idx)
+{
+    static const char *const names[] = { "inputs", "all", NULL };
+    int cells = -1;
+    const char *name = aux_opt_field(L, idx, "cells");
+    if (name) {
+        for (int i = 0; names[i]; i++)
+            if (strcmp(name, names[i]) == 0)
+                cells = i;
+        if (cells < 0)
+            luaL_argerror(L, idx, lua_pushfstring(L,
+                "field 'cells': 'inputs' or 'all' expected, got '%s'", name));
+    }
+    if (!lua_isnoneornil(L, idx) &&
+        lk_rawfield(L, idx, "inputs_only") != LUA_TNIL) {
+        int from_flag = lua_toboolean(L, -1) ? KS_EXPORT_INPUTS : KS_EXPORT_ALL;
+        if (cells >= 0 && cells != from_flag)
+            luaL_argerror(L, idx, "fields 'cells' and 'inputs_only' disagree");
+        cells = from_flag;
+    }
+    return cells == KS_EXPORT_ALL ? KS_EXPORT_ALL : KS_EXPORT_INPUTS;
+}
+
+/* m:export(path [, {cells = "all", scenario = true}]) -> true | nil,
+ * message: the inputs (or every cell); a model with scenario = true also
+ * writes its saved scenarios */
 static int m_export(lua_State *L)
 {
-    /* `cells = "all"` is the Files contract's (../shared/PRODUCT.md):
-     * known here, read where export takes it */
     static const char *const known[] = {
         "scenario", "inputs_only", "cells", NULL
     };
@@ -611,7 +634,7 @@ static int m_export(lua_State *L)
     ks_model *model = aux_pin_self(L);
     ks_export_options options;
     options.with_scenario_column = aux_opt_flag(L, 3, "scenario");
-    options.inputs_only = aux_opt_flag(L, 3, "inputs_only");
+    options.cells = aux_export_cells(L, 3);
     lk_check_path(L, path, LK_PATH_WRITE);
     ks_error err;
     ks_status status = options.with_scenario_column

@@ -375,7 +375,7 @@ static void long_round_trip(const model_kind *kind, const char *what)
     char path[600];
     scratch_path(path, sizeof path, "long.csv");
     ks_error err;
-    ks_export_options options = { 0, { KS_EXPORT_INPUTS } };
+    ks_export_options options = { 0, KS_EXPORT_INPUTS };
     if (ks_export_csv(model, path, &options, &err) != KS_OK)
         fail_msg("export: %s", err.message);
     import_and_change(model, kind, path, 1, what);

@@ -76,18 +76,40 @@ local function scratch()
   return directory
 end
 
-for _, inputs_only in ipairs{false, true} do
+-- the inputs (the default) give back the scenarios, opened as a model
+-- directory or imported into the blank chart
+do
   local directory = scratch()
-  assert(m:export(directory .. "/values.csv",
-                  {scenario = true, inputs_only = inputs_only}))
+  assert(m:export(directory .. "/values.csv", {scenario = true}))
   local again = assert(kessan.open(directory))
   same_scenarios(m, again)
-  if inputs_only then
-    local blank = assert(kessan.open(scratch()))
-    assert(blank:import(directory .. "/values.csv", {reported = true}))
-    same_scenarios(m, blank)
-  end
+  local blank = assert(kessan.open(scratch()))
+  assert(blank:import(directory .. "/values.csv", {reported = true}))
+  same_scenarios(m, blank)
   os.execute("rm -r '" .. directory .. "'")
+end
+
+-- every cell is a report, not a model: importing it is refused at the
+-- first computed cell, and changes nothing
+do
+  local all = check.tmpname(".csv")
+  assert(m:export(all, {cells = "all"}))
+  local blank = assert(kessan.open(scratch()))
+  local ok, why = blank:import(all)
+  check.eq(ok, nil, "an every-cell file is refused")
+  assert(why:find("is computed", 1, true) and why:find("override", 1, true),
+         why)
+  check.eq(blank:get("rev.a@3Q02"), nil, "nothing imported")
+  -- with override the computed cells become inputs, frozen as exported
+  assert(blank:import(all, {override = true}))
+  local total = m:get("rev.total@3Q02")
+  check.eq(blank:get("rev.total@3Q02"), total, "override imports totals")
+  blank:set("rev.a@3Q02", blank:get("rev.a@3Q02") + 1)
+  check.eq(blank:get("rev.total@3Q02"), total, "an overridden total is an input")
+  check.raises("field 'cells': 'inputs' or 'all' expected, got 'every'",
+               m.export, m, all, {cells = "every"})
+  check.raises("fields 'cells' and 'inputs_only' disagree",
+               m.export, m, all, {cells = "all", inputs_only = true})
 end
 
 -- a failed import changes nothing, saved scenarios included
@@ -106,7 +128,7 @@ if program then
   local fixture = assert(kessan.open(DIR))
   local high = fixture:scenario("high")
   local code, out, err = check.run(program,
-                                   "export " .. DIR .. " --scenario high")
+                                   "export " .. DIR .. " --scenario high --all")
   check.eq(code, 0, "export --scenario exit: " .. err)
   local rows = 0
   for line in out:gmatch("[^\n]+") do

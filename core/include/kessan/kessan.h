@@ -348,19 +348,15 @@ ks_status ks_setting_set(ks_model *model, const char *key, const char *value,
 /* ---- CSV ----------------------------------------------------------------- */
 
 /* Which cells an export writes. */
-enum {
+typedef enum ks_export_cells {
     KS_EXPORT_INPUTS = 0, /* the model's inputs: reported and set values    */
-    KS_EXPORT_ALL = 2     /* every cell, computed ones included             */
-};
+    KS_EXPORT_ALL = 1     /* every cell, computed ones included             */
+} ks_export_cells;
 
 typedef struct ks_export_options {
     int with_scenario_column; /* add a `scenario` column                   */
-    union {
-        int cells;            /* KS_EXPORT_INPUTS (the default) or
+    ks_export_cells cells;    /* KS_EXPORT_INPUTS (the default) or
                                  KS_EXPORT_ALL                             */
-        int inputs_only;      /* the former name of `cells`: any value but
-                                 KS_EXPORT_ALL writes the inputs           */
-    };
 } ks_export_options;
 
 typedef struct ks_import_options {
