@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "../support/check_report.h"
 #include "../support/model_cells.h"
 #include "kessan/check.h"
 #include "kessan/kessan.h"
@@ -232,12 +233,7 @@ static small new_small(void)
 
 static ks_check_report *run(ks_model *model)
 {
-    ks_check_report *report = NULL;
-    ks_error err;
-    ks_status status = ks_check_run(model, &report, &err);
-    if (status != KS_OK)
-        fail_msg("%s", err.message);
-    return report;
+    return audit_of(model);
 }
 
 static void small_clean_tie(void **state)

@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "../support/check_report.h"
 #include "../support/model_cells.h"
 #include "../support/test_alloc.h"
 #include "kessan/check.h"
@@ -73,9 +74,7 @@ static void print(ledger *l, int item, int period, double number,
 
 static void setting(ledger *l, const char *key, const char *value)
 {
-    ks_error err;
-    if (ks_setting_set(l->model, key, value, &err) != KS_OK)
-        fail_msg("%s: %s", key, err.message);
+    set_setting(l->model, key, value);
 }
 
 static void note(ledger *l, const char *id, int item, int period)
@@ -87,12 +86,7 @@ static void note(ledger *l, const char *id, int item, int period)
 
 static ks_check_report *run(ledger *l)
 {
-    ks_check_report *report = NULL;
-    ks_error err;
-    if (ks_check_run(l->model, &report, &err) != KS_OK)
-        fail_msg("check: %s", err.message);
-    assert_non_null(report);
-    return report;
+    return audit_of(l->model);
 }
 
 /* The result of item@period by the figure's check (identity NULL) or by
@@ -341,32 +335,12 @@ static void test_every_failed_allocation(void **state)
     setting(&l, "check.identity.total", "t == a + b");
     ks_value warm; /* recalculated first: the failures are the audit's */
     assert_int_equal(ks_get(l.model, l.t, l.q3, &warm, NULL), KS_OK);
-    long live = counts.live;
-    int completed = 0;
-    for (long n = 1; n < 500 && !completed; n++) {
-        test_alloc_arm(&counts, n, 0);
-        ks_check_report *report = NULL;
-        ks_error err;
-        ks_status status = ks_check_run(l.model, &report, &err);
-        int failed = counts.failed;
-        test_alloc_disarm(&counts);
-        if (!failed) {
-            assert_int_equal(status, KS_OK);
-            assert_int_equal(report->count, 3);
-            assert_int_equal(report->explained, 1);
-            assert_true(report->results[0].implied_value == 100 ||
-                        report->results[1].implied_value == 100);
-            ks_check_free(report);
-            completed = 1;
-        } else {
-            if (status != KS_ENOMEM)
-                fail_msg("allocation %ld: %s (%s)", n, err.message,
-                         ks_status_name(status));
-            assert_null(report);
-        }
-        assert_int_equal(counts.live, live);
-    }
-    assert_true(completed);
+    ks_check_report *report = audit_under_each_failure(l.model, &counts);
+    assert_int_equal(report->count, 3);
+    assert_int_equal(report->explained, 1);
+    assert_true(report->results[0].implied_value == 100 ||
+                report->results[1].implied_value == 100);
+    ks_check_free(report);
     ks_model_free(l.model);
     assert_int_equal(counts.live, 0);
 }

@@ -19,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include "../support/check_report.h"
 #include "kessan/check.h"
 #include "kessan/kessan.h"
 #include "model/model.h"
@@ -84,11 +85,7 @@ static int teardown(void **state)
 
 static ks_check_report *run(void)
 {
-    ks_check_report *report = NULL;
-    ks_error err;
-    if (ks_check_run(model, &report, &err) != KS_OK)
-        fail_msg("check: %s", err.message);
-    return report;
+    return audit_of(model);
 }
 
 static const ks_check_result *result_for(const ks_check_report *report,

@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "../support/check_report.h"
 #include "../support/model_cells.h"
 #include "../support/test_alloc.h"
 #include "kessan/check.h"
@@ -92,19 +93,12 @@ static void print(book *s, int item, int at, ks_measure measure,
 
 static void setting(book *s, const char *key, const char *value)
 {
-    ks_error err;
-    if (ks_setting_set(s->model, key, value, &err) != KS_OK)
-        fail_msg("%s: %s", key, err.message);
+    set_setting(s->model, key, value);
 }
 
 static ks_check_report *run(book *s)
 {
-    ks_check_report *report = NULL;
-    ks_error err;
-    if (ks_check_run(s->model, &report, &err) != KS_OK)
-        fail_msg("check: %s", err.message);
-    assert_non_null(report);
-    return report;
+    return audit_of(s->model);
 }
 
 /* The only result of a report, with its message checked for `words`. */
@@ -401,31 +395,10 @@ static void test_every_failed_allocation(void **state)
      * own (a recalculation that fails inside the audit is another matter) */
     ks_value warm;
     assert_int_equal(ks_get(s.model, s.t, s.q3, &warm, NULL), KS_OK);
-    long live = counts.live;
-    int completed = 0;
-    for (long n = 1; n < 500 && !completed; n++) {
-        test_alloc_arm(&counts, n, 0);
-        ks_check_report *report = NULL;
-        ks_error err;
-        ks_status status = ks_check_run(s.model, &report, &err);
-        int failed = counts.failed;
-        test_alloc_disarm(&counts);
-        if (!failed) {
-            assert_int_equal(status, KS_OK);
-            assert_int_equal(report->count, 6);
-            assert_int_equal(report->breaks, 0);
-            ks_check_free(report);
-            completed = 1;
-        } else {
-            if (status != KS_ENOMEM)
-                fail_msg("allocation %ld: %s (%s)", n, err.message,
-                         ks_status_name(status));
-            assert_null(report);
-            assert_non_null(strstr(err.message, "out of memory"));
-        }
-        assert_int_equal(counts.live, live);
-    }
-    assert_true(completed);
+    ks_check_report *report = audit_under_each_failure(s.model, &counts);
+    assert_int_equal(report->count, 6);
+    assert_int_equal(report->breaks, 0);
+    ks_check_free(report);
     ks_model_free(s.model);
     assert_int_equal(counts.live, 0);
 }

@@ -45,13 +45,6 @@ static void put_at(ks_model *model, const char *id, const char *at,
         fail_msg("set %s@%s: %s", id, at, err.message);
 }
 
-static void setting(ks_model *model, const char *key, const char *value)
-{
-    ks_error err;
-    if (ks_setting_set(model, key, value, &err) != KS_OK)
-        fail_msg("%s: %s", key, err.message);
-}
-
 /* Revenue (JPY thousands), its margin (a ratio), per-share earnings (JPY,
  * not whole) at 3Q02, 2Q02 and 3Q01. */
 static sheet new_sheet(const ks_allocator *alloc)
@@ -71,11 +64,11 @@ static sheet new_sheet(const ks_allocator *alloc)
         put_at(s.model, "cost", quarters[i], 250 * (i + 1));
         put_at(s.model, "eps", quarters[i], 7.5 * (i + 1));
     }
-    setting(s.model, "name", "Tiny");
-    setting(s.model, "name_ja", "タイニー");
-    setting(s.model, "unit_money", "JPY thousands");
-    setting(s.model, "currency", "JPY");
-    setting(s.model, "pct_base.is", "rev");
+    set_setting(s.model, "name", "Tiny");
+    set_setting(s.model, "name_ja", "タイニー");
+    set_setting(s.model, "unit_money", "JPY thousands");
+    set_setting(s.model, "currency", "JPY");
+    set_setting(s.model, "pct_base.is", "rev");
     s.periods[0] = period_of(s.model, "3Q02");
     s.periods[1] = period_of(s.model, "2Q02");
     s.periods[2] = period_of(s.model, "FY02");
@@ -137,7 +130,7 @@ static void test_money_in_dollars(void **state)
 {
     (void)state;
     sheet s = new_sheet(NULL);
-    setting(s.model, "rate.USD", "120");
+    set_setting(s.model, "rate.USD", "120");
     ks_layout_options options = options_for(&s, 1, 0, KS_LAYOUT_CSV);
     options.currency = "USD";
     ks_layout_text text;
@@ -236,9 +229,9 @@ static void test_what_render_refuses(void **state)
     options.currency = "USD";
     expect_refused(s.model, &options,
                    "show: USD needs a positive setting rate.USD");
-    setting(s.model, "rate.USD", "0");
+    set_setting(s.model, "rate.USD", "0");
     expect_refused(s.model, &options, "USD needs a positive");
-    setting(s.model, "rate.USD", "cheap");
+    set_setting(s.model, "rate.USD", "cheap");
     expect_refused(s.model, &options, "USD needs a positive");
     ks_model_free(s.model);
 }

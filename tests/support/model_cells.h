@@ -77,6 +77,16 @@ static inline void define(ks_model *model, const char *id,
         fail_msg("define %s = %s: %s", id, formula, err.message);
 }
 
+/* A setting (settings.csv's key,value); the test fails naming it when
+ * the model refuses it. */
+static inline void set_setting(ks_model *model, const char *key,
+                               const char *value)
+{
+    ks_error err;
+    if (ks_setting_set(model, key, value, &err) != KS_OK)
+        fail_msg("setting %s: %s", key, err.message);
+}
+
 /* ---- naming cells ------------------------------------------------------- */
 
 static inline int item_of(ks_model *model, const char *id)
