@@ -291,6 +291,16 @@ ks_status ks_explain(ks_model *model, int item, int period,
                      ks_explain_node **out, ks_error *err);
 void ks_explain_free(ks_model *model, ks_explain_node *node);
 
+/*
+ * Why a cell is missing: the first missing inputs on its path (its
+ * formula's references, its summary's parts), up to three named:
+ * "missing: rev.equipment@4Q02 has no value", "... was set missing",
+ * "... and 2 more".  A cell that is not missing gives "".  buf is always
+ * terminated when size > 0.
+ */
+ks_status ks_missing_reason(ks_model *model, int item, int period, char *buf,
+                            size_t size, ks_error *err);
+
 /* ---- scenarios ----------------------------------------------------------- */
 
 /*
