@@ -19,6 +19,8 @@
 #include "io/csv_file.h"
 #include "io/csv_import.h"
 #include "io/csv_read.h"
+#include "io/number.h"
+#include "kessan/suggest.h"
 #include "model/model.h"
 
 #define ID_MAX (KS_NAME_MAX + 1)
@@ -197,27 +199,72 @@ static ks_status period_cached(values_reader *reader,
 
 /* ---- the header --------------------------------------------------------- */
 
+/* A header name, trimmed, in any case ("Value", "PERIOD"). */
+static int name_is(ks_csv_span name, const char *word)
+{
+    size_t length = strlen(word);
+    if (name.length != length)
+        return 0;
+    for (size_t i = 0; i < length; i++) {
+        char c = name.text[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if (c != word[i])
+            return 0;
+    }
+    return 1;
+}
+
 static int is_long_header(const ks_csv_record *record)
 {
     for (int i = 0; i < record->count; i++) {
         ks_csv_span name = ks_csv_trimmed(&record->fields[i]);
-        if (ks_csv_span_is(name, "period") || ks_csv_span_is(name, "value"))
+        if (name_is(name, "period") || name_is(name, "value"))
             return 1;
     }
     return 0;
 }
 
+static const char *const long_columns[] = { "item", "period", "value",
+                                            "scenario" };
+
 static int *long_column(values_reader *reader, ks_csv_span name)
 {
-    if (ks_csv_span_is(name, "item"))
-        return &reader->item_column;
-    if (ks_csv_span_is(name, "period"))
-        return &reader->period_column;
-    if (ks_csv_span_is(name, "value"))
-        return &reader->value_column;
-    if (ks_csv_span_is(name, "scenario"))
-        return &reader->scenario_column;
+    int *columns[] = { &reader->item_column, &reader->period_column,
+                       &reader->value_column, &reader->scenario_column };
+    for (size_t i = 0; i < sizeof columns / sizeof columns[0]; i++)
+        if (name_is(name, long_columns[i]))
+            return columns[i];
     return NULL;
+}
+
+/* A column that is none of the long form's: a named one is the user's
+ * (a label, a comment) and is skipped, unless its name is a near miss of
+ * one of ours ("valeu"); a column with no name is refused. */
+static ks_status check_extra_column(const ks_csv_record *record,
+                                    const ks_csv_field *field,
+                                    ks_csv_span name, ks_error *err)
+{
+    char what[KS_MESSAGE_MAX / 2];
+    int shown = (int)(name.length > 64 ? 64 : name.length);
+    char folded[65];
+    for (int i = 0; i < shown; i++)
+        folded[i] = (char)((name.text[i] >= 'A' && name.text[i] <= 'Z')
+                               ? name.text[i] - 'A' + 'a'
+                               : name.text[i]);
+    const char *near = ks_suggest(folded, (size_t)shown, long_columns,
+                                  (int)(sizeof long_columns
+                                        / sizeof long_columns[0]));
+    if (name.length == 0)
+        snprintf(what, sizeof what, "a column with no name (expected item, "
+                 "period, value, optionally scenario, and named columns of "
+                 "your own)");
+    else if (near)
+        snprintf(what, sizeof what, "unknown column '%.*s' (did you mean "
+                 "'%s'?)", shown, name.text, near);
+    else
+        return KS_OK;
+    return ks_csv_fail_field(err, KS_EFORMAT, record, field, what);
 }
 
 static ks_status read_long_header(values_reader *reader,
@@ -229,11 +276,16 @@ static ks_status read_long_header(values_reader *reader,
         const ks_csv_field *field = &record->fields[i];
         ks_csv_span name = ks_csv_trimmed(field);
         int *column = long_column(reader, name);
-        char what[KS_MESSAGE_MAX / 2];
-        if (!column || *column >= 0) {
-            snprintf(what, sizeof what, "%s column '%.*s' (expected item, "
-                     "period, value and optionally scenario)",
-                     column ? "second" : "unknown",
+        if (!column) {
+            ks_status status = check_extra_column(record, field, name, err);
+            if (status != KS_OK)
+                return status;
+            continue;
+        }
+        if (*column >= 0) {
+            char what[KS_MESSAGE_MAX / 2];
+            snprintf(what, sizeof what, "second column '%.*s' (expected "
+                     "item, period, value and optionally scenario)",
                      (int)(name.length > 64 ? 64 : name.length), name.text);
             return ks_csv_fail_field(err, KS_EFORMAT, record, field, what);
         }
@@ -255,7 +307,7 @@ static ks_status read_wide_header(values_reader *reader,
                                   const ks_csv_record *record, ks_error *err)
 {
     ks_values_stage *stage = reader->stage;
-    if (!ks_csv_span_is(ks_csv_trimmed(&record->fields[0]), "item"))
+    if (!name_is(ks_csv_trimmed(&record->fields[0]), "item"))
         return ks_csv_fail_field(err, KS_EFORMAT, record, &record->fields[0],
                           "expected a header item,period,value (long form) or "
                           "item,<period>,<period>,... (wide form)");
@@ -333,6 +385,25 @@ static ks_status stage_input(values_reader *reader,
     return KS_OK;
 }
 
+/* A value that is no number: the reason when there is one beyond that
+ * ("'1e-400' is too small for a double: it would read as 0"). */
+static ks_status refuse_number(const ks_csv_record *record,
+                               const ks_csv_field *field, ks_csv_span text,
+                               ks_error *err)
+{
+    char what[KS_MESSAGE_MAX / 2];
+    int shown = (int)(text.length > 40 ? 40 : text.length);
+    const char *more = text.length > 40 ? "..." : "";
+    const char *reason = ks_number_refusal(text.text, text.length);
+    if (reason)
+        snprintf(what, sizeof what, "'%.*s%s' %s", shown, text.text, more,
+                 reason);
+    else
+        snprintf(what, sizeof what, "expected a number like 1,234 or "
+                 "(566,520), got '%.*s%s'", shown, text.text, more);
+    return ks_csv_fail_field(err, KS_EFORMAT, record, field, what);
+}
+
 static ks_status stage_value(values_reader *reader,
                              const ks_csv_record *record,
                              const ks_csv_field *field, int item, int period,
@@ -343,14 +414,8 @@ static ks_status stage_value(values_reader *reader,
     ks_staged_value value;
     memset(&value, 0, sizeof value);
     if (ks_parse_number(text.text, text.length, &value.number,
-                        &value.is_missing, &value.decimals) != 0) {
-        char what[KS_MESSAGE_MAX / 2];
-        snprintf(what, sizeof what, "expected a number like 1,234 or "
-                 "(566,520), got '%.*s%s'",
-                 (int)(text.length > 40 ? 40 : text.length), text.text,
-                 text.length > 40 ? "..." : "");
-        return ks_csv_fail_field(err, KS_EFORMAT, record, field, what);
-    }
+                        &value.is_missing, &value.decimals) != 0)
+        return refuse_number(record, field, text, err);
     value.item = item;
     value.period = period;
     value.is_empty = text.length == 0;

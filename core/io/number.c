@@ -1,7 +1,12 @@
 /*
  * number.c -- numbers as a release prints them (ks_parse_number):
  * "1,234", "(566,520)", "-1.5", "32.2%", "(3.8%)", "1e6"; "-", "n.a",
- * "n.a.", "n/a" and "" are missing.  The text is checked against that
+ * "n.a.", "n/a", "#N/A" and "" are missing.  Spreadsheet and Japanese
+ * forms too: "△1,234" and "▲1,234" are minus signs, and a currency sign
+ * ("¥", "￥", "$") may stand right before the digits, after any sign or
+ * inside the parentheses ("-$1.5", "(¥566,520)", "△￥1,234").  A number
+ * too large for a double or so small that it would read as 0 is refused,
+ * and ks_number_refusal says why.  The text is checked against that
  * grammar first, then converted by strtod so the result is correctly
  * rounded ("32.2%" is read as 32.2e-2, never 32.2 / 100), in the C
  * locale's form whatever the locale (ks_strtod_c).
@@ -15,6 +20,7 @@
 
 #include "kessan/kessan.h"
 #include "kessan/text.h"
+#include "io/number.h"
 
 #define NUMBER_TEXT_MAX 400
 
@@ -51,7 +57,33 @@ static int is_missing_word(const number_text *text)
 {
     return text->at == text->end || equals_folded(text, "-")
         || equals_folded(text, "n.a") || equals_folded(text, "n.a.")
-        || equals_folded(text, "n/a");
+        || equals_folded(text, "n/a") || equals_folded(text, "#n/a");
+}
+
+/* Skips `word` (UTF-8 bytes) at the start of text; 1 when it was there. */
+static int skip_prefix(number_text *text, const char *word)
+{
+    size_t length = strlen(word);
+    if ((size_t)(text->end - text->at) < length
+        || memcmp(text->at, word, length) != 0)
+        return 0;
+    text->at += length;
+    return 1;
+}
+
+/* "△" and "▲", the minus signs of Japanese releases. */
+static int skip_triangle(number_text *text)
+{
+    return skip_prefix(text, "\xe2\x96\xb3")
+        || skip_prefix(text, "\xe2\x96\xb2");
+}
+
+/* "¥", "￥" (full width) or "$", right before the digits. */
+static void skip_currency(number_text *text)
+{
+    if (!skip_prefix(text, "\xc2\xa5")
+        && !skip_prefix(text, "\xef\xbf\xa5"))
+        skip_prefix(text, "$");
 }
 
 static int is_digit(char c)
@@ -138,9 +170,10 @@ static int read_exponent(number_text *text, number_parts *parts)
     return 0;
 }
 
-/* sign? integer? ("." digits)? exponent? "%"? -- at least one digit. */
+/* currency? integer? ("." digits)? exponent? "%"? -- at least one digit. */
 static int read_unsigned(number_text *text, number_parts *parts)
 {
+    skip_currency(text);
     int integer_digits = read_integer(text, parts);
     if (integer_digits < 0)
         return -1;
@@ -169,6 +202,8 @@ static int read_parts(number_text *text, number_parts *parts)
     }
     if (*text->at == '-' || *text->at == '+')
         parts->negative = *text->at++ == '-';
+    else if (skip_triangle(text))
+        parts->negative = 1;
     if (text->at == text->end || read_unsigned(text, parts) != 0)
         return -1;
     return text->at == text->end ? 0 : -1;
@@ -196,7 +231,17 @@ static int convert_exact(const number_parts *parts, long exponent,
     return 0;
 }
 
-/* Convert checked parts with strtod. */
+static int has_nonzero_digit(const number_parts *parts)
+{
+    for (size_t i = 0; i < parts->digit_count; i++)
+        if (parts->digits[i] != '0')
+            return 1;
+    return 0;
+}
+
+/* Convert checked parts with strtod: a result that overflows, or that
+ * underflows to 0 from nonzero digits, is refused (either way the value
+ * written would be lost). */
 static int convert(const number_parts *parts, double *number)
 {
     if (convert_exact(parts, parts->exponent - (parts->percent ? 2 : 0),
@@ -214,6 +259,8 @@ static int convert(const number_parts *parts, double *number)
     char *end = NULL;
     double value = ks_strtod_c(buffer, &end);
     if (end != buffer + length || !isfinite(value))
+        return -1;
+    if (value == 0.0 && has_nonzero_digit(parts))
         return -1;
     *number = value;
     return 0;
@@ -255,6 +302,17 @@ static int parse_plain(const number_text *text, double *number,
     return 0;
 }
 
+/* 0, -1 when the text is no number, -2 when it is one a double cannot
+ * hold. */
+static int read_number(number_text span, number_parts *parts,
+                       double *number)
+{
+    memset(parts, 0, sizeof *parts);
+    if (read_parts(&span, parts) != 0)
+        return -1;
+    return convert(parts, number) == 0 ? 0 : -2;
+}
+
 int ks_parse_number(const char *text, size_t length, double *number,
                     int *is_missing, int *decimals)
 {
@@ -275,15 +333,39 @@ int ks_parse_number(const char *text, size_t length, double *number,
         return 0;
     }
     number_parts parts;
-    parts.digit_count = 0;
-    parts.point_at = 0;
-    parts.fraction_digits = 0;
-    parts.exponent = 0;
-    parts.negative = 0;
-    parts.percent = 0;
-    if (read_parts(&span, &parts) != 0 || convert(&parts, number) != 0)
+    if (read_number(span, &parts, number) != 0)
         return -1;
     if (decimals)
         *decimals = parts.fraction_digits;
     return 0;
+}
+
+/* The spreadsheet's error values: a cell that failed, not a number. */
+static int is_error_value(const number_text *text)
+{
+    static const char *const errors[] = {
+        "#div/0!", "#value!", "#ref!", "#name?", "#num!", "#null!"
+    };
+    for (size_t i = 0; i < sizeof errors / sizeof errors[0]; i++)
+        if (equals_folded(text, errors[i]))
+            return 1;
+    return 0;
+}
+
+const char *ks_number_refusal(const char *text, size_t length)
+{
+    number_text span = { text, text ? text + length : text };
+    trim(&span);
+    if (span.at == span.end)
+        return NULL;
+    if (is_error_value(&span))
+        return "is a spreadsheet error value, which an input cannot hold "
+               "(write the number, or - for missing)";
+    number_parts parts;
+    double number;
+    if (read_number(span, &parts, &number) != -2)
+        return NULL;
+    return has_nonzero_digit(&parts) && parts.exponent < 0
+               ? "is too small for a double: it would read as 0"
+               : "is too large for a double";
 }
