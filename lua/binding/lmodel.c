@@ -345,7 +345,22 @@ static int aux_check_cell(lua_State *L, lk_handle *handle, int idx,
 
 /* ---- cells -------------------------------------------------------------- */
 
-/* m:get(item, period) or m:get("id@PERIOD") -> number | nil [, error] */
+/* nil and why the cell is missing ("missing: rev.equipment@4Q02 has no
+ * value"). */
+static int aux_push_missing(lua_State *L, ks_model *model, int item,
+                            int period)
+{
+    char reason[512];
+    ks_error err;
+    if (ks_missing_reason(model, item, period, reason, sizeof reason, &err) !=
+        KS_OK)
+        return lk_raise(L, &err);
+    lua_pushnil(L);
+    lua_pushstring(L, reason);
+    return 2;
+}
+
+/* m:get(item, period) or m:get("id@PERIOD") -> number | nil, why */
 static int m_get(lua_State *L)
 {
     lk_handle *handle = aux_self(L);
@@ -359,6 +374,8 @@ static int m_get(lua_State *L)
         lua_pushnumber(L, value.number);
         return 1;
     }
+    if (value.kind == KS_MISSING)
+        return aux_push_missing(L, handle->model, item, period);
     return lk_push_value(L, &value);
 }
 
