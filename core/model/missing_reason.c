@@ -21,6 +21,8 @@ typedef struct reason_walk {
     unsigned char *visited; /* [item * period_count + period] */
     char named[KS_REASON_NAMED][160];
     int cause_count;
+    int first_item, first_period; /* the first cause */
+    ks_provenance first_prov;
 } reason_walk;
 
 static int is_missing(const ks_value *value)
@@ -32,6 +34,11 @@ static void add_cause(reason_walk *walk, int item, int period,
                       ks_provenance prov)
 {
     int index = walk->cause_count++;
+    if (index == 0) {
+        walk->first_item = item;
+        walk->first_period = period;
+        walk->first_prov = prov;
+    }
     if (index >= KS_REASON_NAMED)
         return;
     const char *why = prov == KS_PROV_OVERRIDDEN  ? "was set missing"
@@ -150,9 +157,12 @@ static void write_reason(const reason_walk *walk, char *buf, size_t size)
                  walk->cause_count - named);
 }
 
-ks_status ks_missing_reason(ks_model *model, int item, int period, char *buf,
-                            size_t size, ks_error *err)
+/* The reason into buf; *only_itself: the cell is the one cause, with
+ * nothing in it. */
+static ks_status find_reason(ks_model *model, int item, int period, char *buf,
+                             size_t size, int *only_itself, ks_error *err)
 {
+    *only_itself = 0;
     if (size)
         buf[0] = '\0';
     ks_value value;
@@ -171,5 +181,26 @@ ks_status ks_missing_reason(ks_model *model, int item, int period, char *buf,
     if (status != KS_OK)
         return status;
     write_reason(&walk, buf, size);
+    *only_itself = walk.cause_count == 1 && walk.first_item == item &&
+                   walk.first_period == period &&
+                   walk.first_prov == KS_PROV_NONE;
     return KS_OK;
+}
+
+ks_status ks_missing_reason(ks_model *model, int item, int period, char *buf,
+                            size_t size, ks_error *err)
+{
+    int only_itself;
+    return find_reason(model, item, period, buf, size, &only_itself, err);
+}
+
+ks_status ks_missing_reason_beyond(ks_model *model, int item, int period,
+                                   char *buf, size_t size, ks_error *err)
+{
+    int only_itself;
+    ks_status status =
+        find_reason(model, item, period, buf, size, &only_itself, err);
+    if (status == KS_OK && only_itself && size)
+        buf[0] = '\0';
+    return status;
 }

@@ -41,6 +41,11 @@ ks_status ks_model_end_batch(ks_model *model, ks_error *err);
 /* Whether an item has a formula. */
 int ks_item_has_formula(const ks_model *model, int item);
 
+/* ks_missing_reason, or "" when the cell is missing of itself (nothing in
+ * it, no input behind it): callers that name the cell say no more. */
+ks_status ks_missing_reason_beyond(ks_model *model, int item, int period,
+                                   char *buf, size_t size, ks_error *err);
+
 /* Bring every stale cell up to date, as ks_get does before it reads (the
  * recalculation may fail: out of memory, interrupted).  Once it has
  * succeeded, ks_get of a valid cell cannot fail until the model changes:

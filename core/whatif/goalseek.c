@@ -93,6 +93,23 @@ static void restore(seek *s)
 
 /* ---- one evaluation ------------------------------------------------------- */
 
+/* The target is missing at x: say why ("op_income@4Q02 is missing:
+ * rev.equipment@4Q02 has no value (when ...)"), unless it is the target
+ * itself that holds nothing. */
+static ks_status missing_target(const seek *s, double x, ks_error *err)
+{
+    char why[384];
+    ks_status status = ks_missing_reason_beyond(
+        s->model, s->target.item, s->target.period, why, sizeof why, err);
+    if (status != KS_OK)
+        return status;
+    if (!why[0])
+        return ks_error_set(err, KS_ENOSOLVE, "%s is missing when %s is %.10g",
+                            s->target_name, s->vary_name, x);
+    return ks_error_set(err, KS_ENOSOLVE, "%s is %s (when %s is %.10g)",
+                        s->target_name, why, s->vary_name, x);
+}
+
 /* f(x) = target(x) - value; a target that is not a finite number fails. */
 static ks_status evaluate(seek *s, double x, double *f, ks_error *err)
 {
@@ -112,8 +129,7 @@ static ks_status evaluate(seek *s, double x, double *f, ks_error *err)
                             s->target_name, out.error ? out.error : "error",
                             s->vary_name, x);
     if (out.kind == KS_MISSING)
-        return ks_error_set(err, KS_ENOSOLVE, "%s is missing when %s is %.10g",
-                            s->target_name, s->vary_name, x);
+        return missing_target(s, x, err);
     if (!isfinite(out.number))
         return ks_error_set(err, KS_ENOSOLVE,
                             "%s is not finite (%g) when %s is %.10g",

@@ -6,6 +6,7 @@
  * overrides (ks_copy_overrides), so the handle is never touched.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "base/alloc.h"
@@ -34,11 +35,19 @@ static ks_status read_number(ks_model *model, ks_cell_ref cell,
         *number = value.number;
         return KS_OK;
     }
-    char name[128];
+    char name[128], why[384] = "";
+    if (value.kind == KS_MISSING) {
+        status = ks_missing_reason_beyond(model, cell.item, cell.period, why,
+                                          sizeof why, err);
+        if (status != KS_OK)
+            return status;
+    }
+    if (!why[0])
+        snprintf(why, sizeof why, "missing");
     return ks_error_set(err, KS_EINVAL, "tornado: %s %s is %s", role,
                         ks_cell_name(model, cell, name, sizeof name),
                         value.kind == KS_ERROR && value.error ? value.error
-                        : value.kind == KS_MISSING ? "missing"
+                        : value.kind == KS_MISSING ? why
                                                    : "not a finite number");
 }
 

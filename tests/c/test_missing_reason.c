@@ -4,7 +4,8 @@
  * formula, a sum over quarters, a chain several deep, a quarter that
  * cannot be implied, a chain back through earlier periods, a scenario
  * that set an input missing, an input set missing explicitly; up to three
- * named and "and N more"; "" for a cell that is not missing; a short
+ * named and "and N more"; ks_missing_reason_beyond, silent when the
+ * cell itself holds nothing; "" for a cell that is not missing; a short
  * buffer cut, terminated.
  */
 #include <setjmp.h>
@@ -163,6 +164,23 @@ static void test_scenario_override_set_missing(void **state)
     ks_model_free(scenario);
 }
 
+/* what goal seek and tornado add after "x is missing": nothing when the
+ * cell itself holds nothing, else the reason */
+static void test_beyond_the_cell_itself(void **state)
+{
+    (void)state;
+    char buf[256];
+    ks_cell_ref a = cell(model, "a@4Q02"), x = cell(model, "x@4Q02");
+    assert_int_equal(ks_missing_reason_beyond(model, a.item, a.period, buf,
+                                              sizeof buf, NULL),
+                     KS_OK);
+    assert_string_equal(buf, "");
+    assert_int_equal(ks_missing_reason_beyond(model, x.item, x.period, buf,
+                                              sizeof buf, NULL),
+                     KS_OK);
+    assert_string_equal(buf, "missing: a@4Q02 has no value");
+}
+
 static void test_not_missing_is_empty(void **state)
 {
     (void)state;
@@ -191,6 +209,7 @@ int main(void)
         cmocka_unit_test(test_three_named_and_the_rest_counted),
         cmocka_unit_test(test_input_set_missing_says_so),
         cmocka_unit_test(test_scenario_override_set_missing),
+        cmocka_unit_test(test_beyond_the_cell_itself),
         cmocka_unit_test(test_not_missing_is_empty),
         cmocka_unit_test(test_short_buffer_is_cut_and_terminated),
     };

@@ -1,6 +1,7 @@
 -- test_missing_reason.lua -- m:get, s:get and a series' get of a missing
 -- cell give nil and why, naming the first missing inputs on its path; an
--- error cell still gives its description; a number gives one value.
+-- error cell still gives its description; a number gives one value; goal
+-- seek and tornado say why their target or output is missing.
 package.path = "tests/lua/?.lua;" .. package.path
 local check = require "check"
 local kessan = require "kessan"
@@ -45,4 +46,16 @@ check.eq(select(2, iij:get("op_income@4Q02")),
          "missing: rev.dedicated@4Q02 has no value, " ..
          "rev.dialup@4Q02 has no value, rev.vas@4Q02 has no value " ..
          "and 9 more", "three named, the rest counted")
+
+-- goal seek and tornado say why their target or output is missing
+local t = assert(kessan.open("tests/data/tiny"))
+local ok, message = pcall(t.goalseek, t, {target = "rev.total@4Q02",
+                                          value = 500, vary = "rev.b@4Q02"})
+check.eq(ok, false, "goal seek on a missing target fails")
+check.eq(message, "rev.total@4Q02 is missing: rev.a@4Q02 has no value " ..
+                  "(when rev.b@4Q02 is 0)", "goal seek says why")
+check.raises("tornado: output op_income@4Q02 is missing: " ..
+             "rev.equipment@4Q02 has no value", function()
+  return s:tornado{out = "op_income@4Q02", inputs = {"rev.si@4Q02"}}
+end)
 print("test_missing_reason: ok")
