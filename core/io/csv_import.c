@@ -413,6 +413,12 @@ static ks_status stage_value(values_reader *reader,
     ks_csv_span text = ks_csv_trimmed(field);
     ks_staged_value value;
     memset(&value, 0, sizeof value);
+    if (record->delimiter == ';' && memchr(text.text, ',', text.length))
+        return ks_csv_fail_field(err, KS_EFORMAT, record, field,
+                                 "a comma in a number of a file separated "
+                                 "by semicolons may be a decimal comma: "
+                                 "write the number with no thousands "
+                                 "separator and a decimal point");
     if (ks_parse_number(text.text, text.length, &value.number,
                         &value.is_missing, &value.decimals) != 0)
         return refuse_number(record, field, text, err);

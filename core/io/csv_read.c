@@ -138,7 +138,7 @@ static void run_locate_field(ks_csv_reader *reader, size_t length)
     }
     reader->field_start = run_position(reader, reader->run_cursor);
     size_t after = reader->run_cursor + length;
-    reader->run_cursor = after + (reader->run[after] == ',');
+    reader->run_cursor = after + (reader->run[after] == reader->delimiter);
 }
 
 static void on_field(void *text, size_t length, void *data)
@@ -200,7 +200,7 @@ static void on_row(int terminator, void *data)
     ks_csv_record record = {
         reader->name, reader->fields, (int)reader->pending_count,
         reader->pending_count ? reader->fields[0].line : reader->at.line,
-        ++reader->record_count
+        ++reader->record_count, (char)reader->delimiter
     };
     reader->pending_count = 0;
     reader->byte_count = 0;
@@ -281,7 +281,7 @@ static ks_status feed_special(ks_csv_reader *reader, unsigned char c)
         return parse_failed(reader, reader->at, &c, 1);
     if (reader->status != KS_OK)
         return reader->status;
-    if (!row_was_begun && c != ',')
+    if (!row_was_begun && c != reader->delimiter)
         reader->field_start = reader->after; /* a blank line, skipped */
     return KS_OK;
 }
@@ -329,9 +329,9 @@ static ks_status invalid_utf8(ks_csv_reader *reader)
                    "invalid UTF-8 (save the file as UTF-8)");
 }
 
-static int is_special(unsigned char c)
+static int is_special(const ks_csv_reader *reader, unsigned char c)
 {
-    return c == ',' || c == '\r' || c == '\n';
+    return c == reader->delimiter || c == '\r' || c == '\n';
 }
 
 static ks_status feed_scanned(ks_csv_reader *reader,
@@ -342,7 +342,7 @@ static ks_status feed_scanned(ks_csv_reader *reader,
     for (size_t i = 0; i < size; i++) {
         unsigned char c = bytes[i];
         int bad_utf8 = check_utf8(reader, c) != 0;
-        if (bad_utf8 || c == '\0' || is_special(c)) {
+        if (bad_utf8 || c == '\0' || is_special(reader, c)) {
             if (feed_run(reader, bytes + run, i - run, run_start) != KS_OK)
                 return reader->status;
             if (bad_utf8)
@@ -446,8 +446,8 @@ static ks_status feed_lines(ks_csv_reader *reader, const unsigned char *bytes,
     return reader->status;
 }
 
-static ks_status feed_bytes(ks_csv_reader *reader, const unsigned char *bytes,
-                            size_t size)
+static ks_status feed_delimited(ks_csv_reader *reader,
+                                const unsigned char *bytes, size_t size)
 {
     while (size > 0) {
         int ascii = 1;
@@ -469,6 +469,63 @@ static ks_status feed_bytes(ks_csv_reader *reader, const unsigned char *bytes,
         size -= clean;
     }
     return KS_OK;
+}
+
+/* ---- the delimiter: comma, tab or semicolon, from the first line ------- */
+
+/* The first line's delimiter: a comma when it has one outside quotes,
+ * else a tab, else a semicolon, else (one column) a comma. */
+static unsigned char detect_delimiter(const unsigned char *line, size_t size)
+{
+    size_t commas = 0, tabs = 0, semicolons = 0;
+    int quoted = 0;
+    for (size_t i = 0; i < size && line[i] != '\n'; i++) {
+        if (line[i] == '"')
+            quoted = !quoted;
+        else if (!quoted) {
+            commas += line[i] == ',';
+            tabs += line[i] == '\t';
+            semicolons += line[i] == ';';
+        }
+    }
+    return commas ? ',' : tabs ? '\t' : semicolons ? ';' : ',';
+}
+
+static void set_delimiter(ks_csv_reader *reader, unsigned char delimiter)
+{
+    reader->delimiter = delimiter;
+    csv_set_delim(&reader->parser, delimiter);
+}
+
+/* The held first line (or its first KS_CSV_FIRST_LINE_MAX bytes) decides
+ * the delimiter; then it is read like the rest. */
+static ks_status release_first_line(ks_csv_reader *reader)
+{
+    set_delimiter(reader, detect_delimiter(reader->first_line,
+                                           reader->first_line_length));
+    return feed_delimited(reader, reader->first_line,
+                          reader->first_line_length);
+}
+
+static ks_status feed_bytes(ks_csv_reader *reader, const unsigned char *bytes,
+                            size_t size)
+{
+    if (reader->delimiter)
+        return feed_delimited(reader, bytes, size);
+    size_t room = sizeof reader->first_line - reader->first_line_length;
+    const unsigned char *newline = memchr(bytes, '\n', size);
+    size_t take = newline ? (size_t)(newline - bytes) + 1 : size;
+    if (take > room)
+        take = room;
+    memcpy(reader->first_line + reader->first_line_length, bytes, take);
+    reader->first_line_length += take;
+    int decided = take < size || (newline && newline < bytes + take)
+                  || reader->first_line_length == sizeof reader->first_line;
+    if (!decided)
+        return KS_OK;
+    if (release_first_line(reader) != KS_OK)
+        return reader->status;
+    return feed_delimited(reader, bytes + take, size - take);
 }
 
 /* Drop a byte order mark, which may arrive split across chunks. */
@@ -528,6 +585,8 @@ ks_status ks_csv_reader_finish(ks_csv_reader *reader, ks_error *err)
         return report(reader, err);
     reader->finished = 1;
     if (replay_held_bom(reader) != KS_OK)
+        return report(reader, err);
+    if (!reader->delimiter && release_first_line(reader) != KS_OK)
         return report(reader, err);
     if (reader->utf8_needed > 0) {
         invalid_utf8(reader);

@@ -9,6 +9,11 @@
  * expected), and invalid UTF-8, NUL bytes, stray quotes and a quote never
  * closed are errors "name:line:column: what".  The first error stops the
  * reader: later input is ignored and every call returns that error.
+ *
+ * Fields are separated by commas, or by tabs or semicolons when the first
+ * line (its first KS_CSV_FIRST_LINE_MAX bytes) has them and no comma
+ * outside quotes: the files a spreadsheet saves as "tab-separated" or, in
+ * locales whose decimal mark is a comma, "CSV" with semicolons.
  */
 #ifndef KS_CSV_READ_H
 #define KS_CSV_READ_H
@@ -32,6 +37,7 @@ typedef struct ks_csv_record {
     int count;
     int line;                    /* line of the first field                */
     int number;                  /* 1 for the first record (the header)    */
+    char delimiter;              /* ',', '\t' or ';' (see above)           */
 } ks_csv_record;
 
 /*
@@ -56,8 +62,13 @@ typedef struct ks_csv_pending {
     int is_null;
 } ks_csv_pending;
 
+#define KS_CSV_FIRST_LINE_MAX 4096
+
 typedef struct ks_csv_reader {
     struct csv_parser parser;
+    unsigned char delimiter;     /* 0 until the first line has decided     */
+    unsigned char first_line[KS_CSV_FIRST_LINE_MAX]; /* held till then     */
+    size_t first_line_length;
     const ks_allocator *alloc;
     const char *name;
     ks_csv_record_fn on_record;

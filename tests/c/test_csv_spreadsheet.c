@@ -8,7 +8,11 @@
  * it would read as 0 ("1e-400"), a currency sign in the wrong place.
  * Headers in any case, with named columns of the user's own (a label, a
  * comment) skipped, but a near miss of a real one ("valeu") or a column
- * with no name refused.  A refused import leaves the model as it was.
+ * with no name refused.  Tab- and semicolon-separated files, told by
+ * their first line, whether read whole or byte by byte, with the same
+ * file:line:column messages (and, with semicolons, a comma in a number
+ * refused: it may be a decimal comma).  A refused import leaves the model
+ * as it was.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,6 +25,7 @@
 
 #include "../support/model_cells.h"
 #include "../support/test_files.h"
+#include "io/csv_read.h"
 #include "io/number.h"
 #include "kessan/kessan.h"
 
@@ -245,6 +250,84 @@ static void test_header_refusals(void **state)
                    "value and optionally scenario)");
 }
 
+/* The same file read as one buffer and fed byte by byte: same records. */
+static ks_status count_fields(void *user_data, const ks_csv_record *record,
+                              ks_error *err)
+{
+    (void)err;
+    char *seen = user_data;
+    size_t at = strlen(seen);
+    snprintf(seen + at, 512 - at, "%d:%c:%d;", record->line,
+             record->delimiter == '\t' ? 't' : record->delimiter,
+             record->count);
+    return KS_OK;
+}
+
+static void expect_delimiter(const char *text, const char *want)
+{
+    char whole[512] = "", bytewise[512] = "";
+    ks_error err;
+    assert_int_equal(ks_csv_read_buffer(NULL, "d.csv", text, strlen(text),
+                                        count_fields, whole, &err),
+                     KS_OK);
+    ks_csv_reader reader;
+    ks_csv_reader_init(&reader, NULL, "d.csv", count_fields, bytewise);
+    for (size_t i = 0; text[i]; i++)
+        assert_int_equal(ks_csv_reader_feed(&reader, text + i, 1, &err),
+                         KS_OK);
+    assert_int_equal(ks_csv_reader_finish(&reader, &err), KS_OK);
+    ks_csv_reader_release(&reader);
+    assert_string_equal(whole, want);
+    assert_string_equal(bytewise, want);
+}
+
+static void test_delimiter_detected(void **state)
+{
+    (void)state;
+    expect_delimiter("a,b\tc;d\n1,2\t3;4\n", "1:,:2;2:,:2;");
+    expect_delimiter("a\tb;c\n1\t2;3\n", "1:t:2;2:t:2;");
+    expect_delimiter("a;b;c\n1;2;3", "1:;:3;2:;:3;");
+    expect_delimiter("\xef\xbb\xbf" "a;b\r\n1;2\r\n", "1:;:2;2:;:2;");
+    expect_delimiter("\"a,b\";c\n1;2\n", "1:;:2;2:;:2;");
+    expect_delimiter("abc\n1;2\n", "1:,:1;2:,:1;");
+    expect_delimiter("a\tb", "1:t:2;");
+}
+
+static void test_import_tab_and_semicolon_files(void **state)
+{
+    (void)state;
+    ks_model *model = new_model();
+    write_file(path, "Item\tPeriod\tValue\n"
+                     "a\t3Q02\t1,234\n"
+                     "b\t3Q02\t\xe2\x96\xb3" "5\n");
+    ks_error err;
+    assert_int_equal(ks_import_values(model, path, KS_PROV_REPORTED, &err),
+                     KS_OK);
+    assert_true(number_of(model, "a@3Q02") == 1234.0);
+    assert_true(number_of(model, "b@3Q02") == -5.0);
+    write_file(path, "item;3Q02;4Q02\nc;1234.5;(7)\n");
+    assert_int_equal(ks_import_values(model, path, KS_PROV_REPORTED, &err),
+                     KS_OK);
+    assert_true(number_of(model, "c@3Q02") == 1234.5);
+    assert_true(number_of(model, "c@4Q02") == -7.0);
+    ks_model_free(model);
+}
+
+static void test_delimited_refusals(void **state)
+{
+    (void)state;
+    expect_refused("item\tperiod\tvalue\nb\t3Q02\t5\na\t3Q02\t#DIV/0!\n",
+                   "3:8: '#DIV/0!' is a spreadsheet error value, which an "
+                   "input cannot hold (write the number, or - for "
+                   "missing)");
+    expect_refused("item;period;value\nb;3Q02;5\na;3Q02;1,5\n",
+                   "3:8: a comma in a number of a file separated by "
+                   "semicolons may be a decimal comma: write the number "
+                   "with no thousands separator and a decimal point");
+    expect_refused("item\tperiod\tvalue\nb\t3Q02\t5\t6\n",
+                   "2: expected 3 fields as in the header, got 4");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -255,6 +338,9 @@ int main(void)
         cmocka_unit_test(test_import_refusals),
         cmocka_unit_test(test_headers_in_any_case_with_columns_of_ones_own),
         cmocka_unit_test(test_header_refusals),
+        cmocka_unit_test(test_delimiter_detected),
+        cmocka_unit_test(test_import_tab_and_semicolon_files),
+        cmocka_unit_test(test_delimited_refusals),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
