@@ -6,7 +6,8 @@
  * that set an input missing, an input set missing explicitly; up to three
  * named and "and N more"; ks_missing_reason_beyond, silent when the
  * cell itself holds nothing; "" for a cell that is not missing; a short
- * buffer cut, terminated.
+ * buffer cut, terminated; every allocation failing in turn (ENOMEM,
+ * nothing leaked).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,9 +19,12 @@
 #include <cmocka.h>
 
 #include "../support/model_cells.h"
+#include "../support/test_alloc.h"
 #include "kessan/kessan.h"
 
 static ks_model *model;
+static test_alloc counts;
+static ks_allocator alloc;
 
 /* a reported 1Q02..3Q02 (4Q02 has no value), b in every quarter of FY02;
  * x = a + b, y = x * 2, z = y - 1 (a chain); c reported FY02 and 1Q02
@@ -30,7 +34,9 @@ static ks_model *model;
 static int setup(void **state)
 {
     (void)state;
-    model = empty_model(&(ks_calendar){ 3, 2001, 2002 }, NULL);
+    memset(&counts, 0, sizeof counts);
+    alloc = test_allocator(&counts);
+    model = empty_model(&(ks_calendar){ 3, 2001, 2002 }, &alloc);
     static const char *const inputs[] = { "a", "b", "c", "d", "e", "f", "g" };
     for (size_t k = 0; k < sizeof inputs / sizeof *inputs; k++)
         add_input(model, inputs[k], KS_RULE_SUM);
@@ -71,6 +77,7 @@ static int teardown(void **state)
 {
     (void)state;
     ks_model_free(model);
+    assert_int_equal(counts.live, 0);
     return 0;
 }
 
@@ -198,6 +205,38 @@ static void test_short_buffer_is_cut_and_terminated(void **state)
     assert_string_equal(buf, "missing: a@");
 }
 
+static void test_every_failed_allocation(void **state)
+{
+    (void)state;
+    static const char *const names[] = { "z@FY02", "many@4Q02",
+                                         "cash_end@4Q02" };
+    for (size_t c = 0; c < sizeof names / sizeof *names; c++) {
+        char wanted[512];
+        snprintf(wanted, sizeof wanted, "%s", reason(names[c]));
+        ks_cell_ref ref = cell(model, names[c]);
+        long live = counts.live;
+        int completed = 0;
+        for (long n = 1; n < 2000 && !completed; n++) {
+            char buf[512];
+            ks_error err;
+            test_alloc_arm(&counts, n, 0);
+            ks_status status = ks_missing_reason(model, ref.item, ref.period,
+                                                 buf, sizeof buf, &err);
+            int failed = counts.failed;
+            test_alloc_disarm(&counts);
+            if (!failed) {
+                assert_int_equal(status, KS_OK);
+                assert_string_equal(buf, wanted);
+                completed = 1;
+            } else if (status != KS_ENOMEM) {
+                fail_msg("%s, allocation %ld: %s", names[c], n, err.message);
+            }
+            assert_int_equal(counts.live, live);
+        }
+        assert_true(completed);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -212,6 +251,7 @@ int main(void)
         cmocka_unit_test(test_beyond_the_cell_itself),
         cmocka_unit_test(test_not_missing_is_empty),
         cmocka_unit_test(test_short_buffer_is_cut_and_terminated),
+        cmocka_unit_test(test_every_failed_allocation),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
