@@ -119,6 +119,51 @@ static ks_status copy_id(const ks_csv_record *record,
     return KS_OK;
 }
 
+static int is_label_of(const ks_item_info *info, const char *text)
+{
+    return (info->label && strcmp(info->label, text) == 0)
+        || (info->label_ja && strcmp(info->label_ja, text) == 0);
+}
+
+/* Appends ", id" to a list of candidates, "..." once it is full. */
+static void list_candidate(char *list, size_t size, const char *id)
+{
+    size_t used = strlen(list);
+    int wrote = snprintf(list + used, size - used, "%s%s", used ? ", " : "",
+                         id);
+    if (wrote < 0 || (size_t)wrote >= size - used)
+        snprintf(list + (size > 4 ? size - 4 : 0), size > 4 ? 4 : size,
+                 "...");
+}
+
+/* `text`, which is no item's id, as an English or Japanese label: the one
+ * item that has it.  Returns KS_OK, KS_EUNKNOWN when no item has it (err
+ * untouched), or an error listing the items that share it. */
+static ks_status item_by_label(const ks_model *model,
+                               const ks_csv_record *record,
+                               const ks_csv_field *field, const char *text,
+                               int *item, ks_error *err)
+{
+    char candidates[KS_MESSAGE_MAX / 4] = "";
+    int matches = 0;
+    for (int i = 0; i < ks_item_count(model); i++) {
+        ks_item_info info;
+        if (ks_item_get(model, i, &info) != KS_OK || !is_label_of(&info, text))
+            continue;
+        if (matches++ == 0)
+            *item = i;
+        list_candidate(candidates, sizeof candidates, info.id);
+    }
+    if (matches == 0)
+        return KS_EUNKNOWN;
+    if (matches == 1)
+        return KS_OK;
+    char what[KS_MESSAGE_MAX / 2];
+    snprintf(what, sizeof what, "'%.64s' is the label of %d items (%s): "
+             "write the id", text, matches, candidates);
+    return ks_csv_fail_field(err, KS_EINVAL, record, field, what);
+}
+
 ks_status ks_csv_item_at(ks_model *model, const ks_csv_record *record,
                          const ks_csv_field *field, int *item, ks_error *err)
 {
@@ -129,9 +174,12 @@ ks_status ks_csv_item_at(ks_model *model, const ks_csv_record *record,
     ks_error why;
     ks_error_clear(&why);
     status = ks_item_lookup(model, id, item, &why);
-    if (status != KS_OK)
-        return ks_csv_fail_field(err, status, record, field, why.message);
-    return KS_OK;
+    if (status == KS_OK)
+        return KS_OK;
+    ks_status by_label = item_by_label(model, record, field, id, item, err);
+    if (by_label != KS_EUNKNOWN)
+        return by_label;
+    return ks_csv_fail_field(err, status, record, field, why.message);
 }
 
 ks_status ks_csv_period_at(ks_model *model, const ks_csv_record *record,

@@ -11,8 +11,9 @@
  * with no name refused.  Tab- and semicolon-separated files, told by
  * their first line, whether read whole or byte by byte, with the same
  * file:line:column messages (and, with semicolons, a comma in a number
- * refused: it may be a decimal comma).  A refused import leaves the model
- * as it was.
+ * refused: it may be a decimal comma).  English or Japanese labels in
+ * the item column, an ambiguous one refused naming the items.  A refused
+ * import leaves the model as it was.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -158,10 +159,9 @@ static void test_import_japanese_and_spreadsheet_forms(void **state)
     (void)state;
     ks_model *model = new_model();
     ks_error err;
-    assert_int_equal(ks_import_values(model,
-                                      KESSAN_SOURCE_DIR
-                                      "/tests/data/csv/spreadsheet_numbers.csv",
-                                      KS_PROV_REPORTED, &err),
+    const char *file =
+        KESSAN_SOURCE_DIR "/tests/data/csv/spreadsheet_numbers.csv";
+    assert_int_equal(ks_import_values(model, file, KS_PROV_REPORTED, &err),
                      KS_OK);
     assert_true(number_of(model, "a@3Q02") == -1234.0);
     assert_true(number_of(model, "b@3Q02") == -566520.0);
@@ -328,6 +328,59 @@ static void test_delimited_refusals(void **state)
                    "2: expected 3 fields as in the header, got 4");
 }
 
+#define URIAGEDAKA "\xe5\xa3\xb2\xe4\xb8\x8a\xe9\xab\x98" /* 売上高 */
+
+static ks_model *labelled_model(void)
+{
+    ks_calendar calendar = { 3, 2001, 2002 };
+    ks_model *model = NULL;
+    ks_error err;
+    assert_int_equal(ks_model_new(&calendar, NULL, &model, &err), KS_OK);
+    static const ks_item_info items[] = {
+        { "rev.total", "Total revenues", URIAGEDAKA, "JPY thousands", "is",
+          NULL, NULL, KS_RULE_SUM },
+        { "cost.a", "Cost", NULL, "JPY thousands", "is", NULL, NULL,
+          KS_RULE_SUM },
+        { "cost.b", "Cost", NULL, "JPY thousands", "is", NULL, NULL,
+          KS_RULE_SUM },
+    };
+    for (size_t i = 0; i < sizeof items / sizeof items[0]; i++)
+        add_item_info(model, &items[i]);
+    return model;
+}
+
+static void test_labels_as_items(void **state)
+{
+    (void)state;
+    ks_model *model = labelled_model();
+    write_file(path, "item,period,value\n"
+                     "Total revenues,3Q02,10\n"
+                     URIAGEDAKA ",4Q02,\"\xe2\x96\xb3" "3\"\n"
+                     "cost.a,3Q02,1\n");
+    ks_error err;
+    assert_int_equal(ks_import_values(model, path, KS_PROV_REPORTED, &err),
+                     KS_OK);
+    assert_true(number_of(model, "rev.total@3Q02") == 10.0);
+    assert_true(number_of(model, "rev.total@4Q02") == -3.0);
+    assert_true(number_of(model, "cost.a@3Q02") == 1.0);
+    write_file(path, "item,period,value\nrev.total,1Q02,1\nCost,3Q02,2\n");
+    assert_int_equal(ks_import_values(model, path, KS_PROV_REPORTED, &err),
+                     KS_EINVAL);
+    char want[900];
+    snprintf(want, sizeof want, "%s:3:1: 'Cost' is the label of 2 items "
+             "(cost.a, cost.b): write the id", path);
+    assert_string_equal(err.message, want);
+    write_file(path, "item,period,value\nrev.totl,1Q02,1\n");
+    assert_int_equal(ks_import_values(model, path, KS_PROV_REPORTED, &err),
+                     KS_EUNKNOWN);
+    snprintf(want, sizeof want, "%s:2:1: unknown item 'rev.totl' (did you "
+             "mean 'rev.total'?)", path);
+    assert_string_equal(err.message, want);
+    assert_false(ks_is_input(model, item_of(model, "rev.total"),
+                             period_of(model, "1Q02")));
+    ks_model_free(model);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -341,6 +394,7 @@ int main(void)
         cmocka_unit_test(test_delimiter_detected),
         cmocka_unit_test(test_import_tab_and_semicolon_files),
         cmocka_unit_test(test_delimited_refusals),
+        cmocka_unit_test(test_labels_as_items),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
