@@ -249,6 +249,21 @@ int lk_push_value(lua_State *L, const ks_value *value)
     }
 }
 
+int lk_push_cell(lua_State *L, ks_model *model, int item, int period,
+                 const ks_value *value)
+{
+    if (value->kind != KS_MISSING)
+        return lk_push_value(L, value);
+    char reason[512];
+    ks_error err;
+    if (ks_missing_reason(model, item, period, reason, sizeof reason, &err) !=
+        KS_OK)
+        return lk_raise(L, &err);
+    lua_pushnil(L);
+    lua_pushstring(L, reason);
+    return 2;
+}
+
 int lk_check_item(lua_State *L, ks_model *model, int idx)
 {
     if (lua_type(L, idx) != LUA_TSTRING)

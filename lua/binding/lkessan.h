@@ -197,6 +197,12 @@ int lk_fail(lua_State *L, const ks_error *err);
 /* Push a cell value: a number, or nil for missing, or nil and the error's
  * description.  Returns the number of values pushed (1 or 2). */
 int lk_push_value(lua_State *L, const ks_value *value);
+/* Push what m:get gives for the cell (item, period) of `model`, whose
+ * value is `value`: the number; nil and why it is missing ("missing:
+ * rev.equipment@4Q02 has no value", ks_missing_reason); nil and the
+ * error's description.  Returns the number of values pushed. */
+int lk_push_cell(lua_State *L, ks_model *model, int item, int period,
+                 const ks_value *value);
 /* Index of the item named by the string at idx; raises with the core's
  * message (and its suggestion) when unknown. */
 int lk_check_item(lua_State *L, ks_model *model, int idx);

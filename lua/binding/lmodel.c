@@ -345,21 +345,6 @@ static int aux_check_cell(lua_State *L, lk_handle *handle, int idx,
 
 /* ---- cells -------------------------------------------------------------- */
 
-/* nil and why the cell is missing ("missing: rev.equipment@4Q02 has no
- * value"). */
-static int aux_push_missing(lua_State *L, ks_model *model, int item,
-                            int period)
-{
-    char reason[512];
-    ks_error err;
-    if (ks_missing_reason(model, item, period, reason, sizeof reason, &err) !=
-        KS_OK)
-        return lk_raise(L, &err);
-    lua_pushnil(L);
-    lua_pushstring(L, reason);
-    return 2;
-}
-
 /* m:get(item, period) or m:get("id@PERIOD") -> number | nil, why */
 static int m_get(lua_State *L)
 {
@@ -370,13 +355,11 @@ static int m_get(lua_State *L)
     aux_check_cell(L, handle, 2, &item, &period);
     ks_value value;
     lk_get(L, handle->model, item, period, &value);
-    if (value.kind == KS_NUMBER) {
+    if (value.kind == KS_NUMBER) { /* the hot path: no call */
         lua_pushnumber(L, value.number);
         return 1;
     }
-    if (value.kind == KS_MISSING)
-        return aux_push_missing(L, handle->model, item, period);
-    return lk_push_value(L, &value);
+    return lk_push_cell(L, handle->model, item, period, &value);
 }
 
 /* m:set(item, period, v) or m:set("id@PERIOD", v): a number sets an

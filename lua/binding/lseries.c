@@ -533,20 +533,6 @@ static int s_tostring(lua_State *L)
 
 /* ---- methods ------------------------------------------------------------ */
 
-/* nil and why the item's cell is missing, as m:get says it. */
-static int aux_push_missing_cell(lua_State *L, ks_model *model, int item,
-                                 int period)
-{
-    char reason[512];
-    ks_error err;
-    if (ks_missing_reason(model, item, period, reason, sizeof reason, &err) !=
-        KS_OK)
-        return lk_raise(L, &err);
-    lua_pushnil(L);
-    lua_pushstring(L, reason);
-    return 2;
-}
-
 /* s:get(period) -> number | nil, why */
 static int s_get(lua_State *L)
 {
@@ -561,9 +547,7 @@ static int s_get(lua_State *L)
         int period = lk_check_period(L, model, 2);
         ks_value value;
         lk_get(L, model, series->item, period, &value);
-        if (value.kind == KS_MISSING)
-            return aux_push_missing_cell(L, model, series->item, period);
-        return lk_push_value(L, &value);
+        return lk_push_cell(L, model, series->item, period, &value);
     }
     int position = aux_find_id(series, id, -1);
     if (position < 0)
