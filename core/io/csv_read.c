@@ -8,13 +8,14 @@
  * - Whole lines holding no quote, NUL or invalid UTF-8 (checked eight bytes
  *   at a time) go to libcsv in one call.  Without quotes a field is exactly
  *   its bytes, so where each field begins follows from the lengths libcsv
- *   reports: the next field starts past the comma, a row's first field
+ *   reports: the next field starts past the delimiter, a row's first field
  *   past the line ends (and blank lines) before it.
  * - Anything else (a line with a quote, a field across chunks, bad bytes)
  *   is scanned byte by byte -- counting lines and columns, checking UTF-8,
  *   refusing NUL bytes -- and libcsv gets runs of ordinary bytes plus each
- *   comma, CR and LF on its own, so every callback happens while one known
- *   byte is being parsed.
+ *   delimiter, CR and LF on its own, so every callback happens while one
+ *   known byte is being parsed.  The delimiter (comma, tab or semicolon)
+ *   is decided by the first line, held until it is whole.
  *
  * Options: CSV_STRICT (stray quotes), CSV_STRICT_FINI (a quote never
  * closed), CSV_EMPTY_IS_NULL (to tell `,,` from `,"",`).  Fields are copied
