@@ -32,43 +32,27 @@ typedef struct export_file {
     ks_text_sink out; /* where the rows go                                */
 } export_file;
 
-/* Whether a cell is written (*writes): an input always, any other cell
+/* Whether a cell is written: an input always, any other cell
  * only when every cell is asked for; on a saved scenario's rows (`base`
- * not NULL) only the inputs that are its own. */
-static ks_status writes_cell(ks_model *model, ks_model *base, int item,
-                             int period, const ks_export_options *options,
-                             int *writes, ks_error *err)
+ * not NULL) only the inputs the scenario holds itself. */
+static int writes_cell(ks_model *model, ks_model *base, int item,
+                       int period, const ks_export_options *options)
 {
-    *writes = options->cells == KS_EXPORT_ALL;
-    if (*writes || !ks_is_input(model, item, period))
-        return KS_OK;
-    *writes = 1;
-    if (!base || !ks_is_input(base, item, period))
-        return KS_OK;
-    ks_value mine, theirs;
-    ks_status status = ks_get(model, item, period, &mine, err);
-    if (status == KS_OK)
-        status = ks_get(base, item, period, &theirs, err);
-    if (status != KS_OK)
-        return status;
-    *writes = mine.kind != theirs.kind ||
-              mine.provenance != theirs.provenance ||
-              (mine.kind == KS_NUMBER &&
-               memcmp(&mine.number, &theirs.number, sizeof mine.number) != 0);
-    return KS_OK;
+    if (options->cells == KS_EXPORT_ALL)
+        return 1;
+    if (!ks_is_input(model, item, period))
+        return 0;
+    return !base || ks_scenario_has_override(model, item, period);
 }
 
 static ks_status write_cell(export_file *file, int item, const char *item_id,
                             int period, const ks_export_options *options,
                             ks_error *err)
 {
-    int writes = 0;
-    ks_status status = writes_cell(file->model, file->base, item, period,
-                                   options, &writes, err);
-    if (status != KS_OK || !writes)
-        return status;
+    if (!writes_cell(file->model, file->base, item, period, options))
+        return KS_OK;
     ks_value value;
-    status = ks_get(file->model, item, period, &value, err);
+    ks_status status = ks_get(file->model, item, period, &value, err);
     if (status != KS_OK)
         return status;
     char period_id[16];

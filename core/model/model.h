@@ -102,6 +102,11 @@ ks_status ks_note_add(ks_model *model, const char *id, int item, int period,
 int ks_note_count(const ks_model *model);
 const ks_note *ks_note_at(const ks_model *model, int index);
 
+/* Whether a scenario holds its own override at the cell (an input set in
+ * the scenario, whatever its value), as opposed to seeing its base's; 0 on
+ * a model. */
+int ks_scenario_has_override(const ks_model *model, int item, int period);
+
 /* A scenario that starts with no overrides, whatever is saved under its
  * name: the private working copies of the what-if tools (scenario.c). */
 ks_status ks_scenario_new_blank(ks_model *base, const char *name,

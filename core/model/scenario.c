@@ -149,3 +149,13 @@ static ks_status scenario_create(ks_model *base, const char *name,
     *out = scenario;
     return KS_OK;
 }
+
+int ks_scenario_has_override(const ks_model *model, int item, int period)
+{
+    const ks_book *book = model->book;
+    if (!model->base || item < 0 || (size_t)item >= book->item_count ||
+        period < 0 || period >= book->period_count)
+        return 0;
+    return ks_cell_map_find(&model->overrides,
+                            ks_cell_of(book, item, period)) != NULL;
+}

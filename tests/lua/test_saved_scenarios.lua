@@ -89,6 +89,25 @@ do
   os.execute("rm -r '" .. directory .. "'")
 end
 
+-- a scenario's own override equal to the base's figure is still its own:
+-- exported, and after import it stays when the base's figure changes
+do
+  local base = assert(kessan.open(DIR))
+  base:set("rev.a@3Q02", 500)
+  local same = base:scenario("same")
+  same:set("rev.a@3Q02", 500)
+  same:save()
+  local path = check.tmpname(".csv")
+  assert(base:export(path, {scenario = true}))
+  assert(check.read(path):find("\nrev.a,3Q02,500,same\n", 1, true),
+         "the scenario's own 500 is written")
+  local again = assert(kessan.open(scratch()))
+  assert(again:import(path))
+  again:set("rev.a@3Q02", 600)
+  check.eq(again:scenario("same"):get("rev.a@3Q02"), 500,
+           "the scenario keeps its own figure")
+end
+
 -- every cell is a report, not a model: importing it is refused at the
 -- first computed cell, and changes nothing
 do
