@@ -441,9 +441,14 @@ ks_status ks_import_values_with(ks_model *model, const char *path,
                                 ks_error *err);
 
 /*
- * Parse a number as a release prints it: "1,234", "(566,520)", "-1.5",
- * "32.2%" (0.322), "1e6".  "-", "n.a", "n/a" and "" are missing
- * (*is_missing = 1).  Returns 0 on success, -1 when not a number.
+ * Parse a number as a release or a spreadsheet prints it: "1,234",
+ * "(566,520)", "-1.5", "32.2%" (0.322), "1e6", Japanese minus signs
+ * ("\u25b31,234", "\u25b21,234": -1234), a currency sign right before the
+ * digits ("$1.5", "(\u00a5566,520)", "\uffe51,234").  "-", "n.a", "n/a",
+ * "#N/A" and "" are missing (*is_missing = 1).  Returns 0 on success, -1
+ * when not a number: also a spreadsheet error ("#DIV/0!"), and a value
+ * beyond a double either way ("1e400", "1e-400", which would read as 0;
+ * docs/formats.md).
  * *decimals receives the digits after the decimal point as printed
  * (percent signs count against the percent figure: "32.2%" has 1).
  */
