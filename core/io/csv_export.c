@@ -95,7 +95,10 @@ ks_status ks_export_rows(ks_model *model, FILE *out,
                          const ks_export_options *options, int header,
                          ks_error *err)
 {
-    static const ks_export_options defaults = { 0, KS_EXPORT_INPUTS };
+    static const ks_export_options defaults = {
+        .with_scenario_column = 0,
+        .cells = KS_EXPORT_INPUTS
+    };
     export_file file = { model, NULL, ks_text_sink_stream(out) };
     return write_rows(&file, options ? options : &defaults, header, err);
 }

@@ -558,7 +558,8 @@ static ks_status import_values(ks_model *model, const char *path,
     /* ks_import_csv refuses another provenance, naming the file */
     if (provenance != KS_PROV_REPORTED && provenance != KS_PROV_OVERRIDDEN)
         return ks_import_csv(model, path, provenance, err);
-    ks_import_options options = { provenance, override };
+    ks_import_options options = { .provenance = provenance,
+                                  .override = override };
     if (ks_model_is_scenario(model) || !path)
         return ks_import_csv_with(model, path, &options, err);
     ks_saved_rows rows;
@@ -645,8 +646,10 @@ ks_status ks_export_scenarios_csv(ks_model *model, const char *path,
                                   const ks_export_options *options,
                                   ks_error *err)
 {
-    ks_export_options with_column = {
-        1, options ? options->cells : KS_EXPORT_INPUTS };
+    ks_export_options with_column = { .cells = KS_EXPORT_INPUTS };
+    if (options)
+        with_column = *options;
+    with_column.with_scenario_column = 1;
     if (ks_model_is_scenario(model) || ks_saved_scenario_count(model) == 0)
         return ks_export_csv(model, path, &with_column, err);
     scenarios_job job = { model, &with_column };

@@ -142,6 +142,12 @@ static ks_status check_spec(const ks_sim_spec *spec, ks_error *err)
     if (spec->correlation_count < 0 ||
         (spec->correlation_count > 0 && !spec->correlations))
         return ks_error_set(err, KS_EINVAL, "simulate: correlate: a bad list");
+    if (spec->sampling != KS_SIM_MONTE_CARLO)
+        return ks_error_set(err, KS_EINVAL, "simulate: sampling: only Monte "
+                            "Carlo in this build yet");
+    if (spec->copula != KS_SIM_GAUSSIAN_COPULA)
+        return ks_error_set(err, KS_EINVAL, "simulate: copula: only the "
+                            "Gaussian copula in this build yet");
     return KS_OK;
 }
 

@@ -445,6 +445,8 @@ LK_EXPORT int luaopen_kessan(lua_State *L)
     lua_pushliteral(L, KESSAN_VERSION);
     lua_setfield(L, -2, "version");
     lk_simulate_register(L);
+    lk_sim_analysis_register(L);
+    lk_chart_register(L);
     return 1;
 }
 

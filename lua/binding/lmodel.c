@@ -37,6 +37,7 @@
 #include <string.h>
 
 #include "binding/lkessan.h"
+#include "kessan/workbook.h"
 
 /* ---- handles ------------------------------------------------------------ */
 
@@ -576,7 +577,9 @@ static int m_save(lua_State *L)
 /* m:import(path [, {reported = true}]) -> true | nil, message */
 static int m_import(lua_State *L)
 {
-    static const char *const known[] = { "reported", "override", NULL };
+    static const char *const known[] = {
+        "reported", "override", "sheet", NULL
+    };
     lk_handle *handle = aux_self(L);
     const char *path = lk_check_string(L, 2);
     aux_check_options(L, 3, known);
@@ -584,8 +587,10 @@ static int m_import(lua_State *L)
     aux_check_changeable(L, 1, handle);
     ks_model *model = aux_pin_self(L);
     ks_import_options options = {
-        aux_opt_flag(L, 3, "reported") ? KS_PROV_REPORTED : KS_PROV_OVERRIDDEN,
-        aux_opt_flag(L, 3, "override")
+        .provenance = aux_opt_flag(L, 3, "reported") ? KS_PROV_REPORTED
+                                                     : KS_PROV_OVERRIDDEN,
+        .override = aux_opt_flag(L, 3, "override"),
+        .sheet = aux_opt_field(L, 3, "sheet"),
     };
     lk_check_path(L, path, LK_PATH_READ);
     ks_error err;
@@ -623,23 +628,40 @@ static ks_export_cells aux_export_cells(lua_State *L, int idx)
 /* m:export(path [, {cells = "all", scenario = true}]) -> true | nil,
  * message: the inputs (or every cell); a model with scenario = true also
  * writes its saved scenarios */
+/* `format = "csv" | "xlsx"`: 1 for xlsx */
+static int aux_export_xlsx(lua_State *L, int idx)
+{
+    const char *format = aux_opt_field(L, idx, "format");
+    if (!format || strcmp(format, "csv") == 0)
+        return 0;
+    if (strcmp(format, "xlsx") == 0)
+        return 1;
+    return luaL_argerror(L, idx, lua_pushfstring(L,
+        "field 'format': 'csv' or 'xlsx' expected, got '%s'", format));
+}
+
 static int m_export(lua_State *L)
 {
     static const char *const known[] = {
-        "scenario", "inputs_only", "cells", NULL
+        "scenario", "inputs_only", "cells", "format", NULL
     };
     const char *path = lk_check_string(L, 2);
     aux_check_options(L, 3, known);
     lua_settop(L, 3);
     ks_model *model = aux_pin_self(L);
-    ks_export_options options;
+    ks_export_options options = { 0 };
     options.with_scenario_column = aux_opt_flag(L, 3, "scenario");
     options.cells = aux_export_cells(L, 3);
+    int xlsx = aux_export_xlsx(L, 3);
     lk_check_path(L, path, LK_PATH_WRITE);
     ks_error err;
-    ks_status status = options.with_scenario_column
-        ? ks_export_scenarios_csv(model, path, &options, &err)
-        : ks_export_csv(model, path, &options, &err);
+    ks_status status;
+    if (xlsx)
+        status = ks_export_xlsx(model, path, &options, &err);
+    else if (options.with_scenario_column)
+        status = ks_export_scenarios_csv(model, path, &options, &err);
+    else
+        status = ks_export_csv(model, path, &options, &err);
     if (status != KS_OK)
         return lk_fail(L, &err);
     lua_pushboolean(L, 1);

@@ -511,11 +511,46 @@ static void aux_finish_close(lk_busy *busy)
     handle->closing = NULL;
 }
 
+/* sampling = "mc" | "lhs"; copula = "gaussian" | "rank": in the order of
+ * ks_sim_sampling and ks_sim_copula */
+static const char *const sampling_names[] = { "mc", "lhs", NULL };
+static const char *const copula_names[] = { "gaussian", "rank", NULL };
+
+/* A string field naming one of `names`; its index, 0 when absent. */
+static int opt_choice(lua_State *L, const char *name,
+                      const char *const names[])
+{
+    int type = lk_rawfield(L, OPTIONS, name);
+    if (type == LUA_TNIL) {
+        lua_pop(L, 1);
+        return 0;
+    }
+    const char *given = type == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+    for (int i = 0; given && names[i]; i++)
+        if (strcmp(given, names[i]) == 0) {
+            lua_pop(L, 1);
+            return i;
+        }
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    for (int i = 0; names[i]; i++) {
+        luaL_addstring(&b, i == 0 ? "'" : names[i + 1] ? ", '" : " or '");
+        luaL_addstring(&b, names[i]);
+        luaL_addchar(&b, '\'');
+    }
+    luaL_pushresult(&b);
+    const char *expected = lua_tostring(L, -1);
+    const char *got = given ? lua_pushfstring(L, "'%s'", given)
+                            : luaL_typename(L, -2);
+    return luaL_argerror(L, OPTIONS, lua_pushfstring(L,
+        "field '%s': %s expected, got %s", name, expected, got));
+}
+
 static int m_simulate(lua_State *L)
 {
     static const char *const known[] = {
         "trials", "seed", "threads", "draws", "outputs", "correlate",
-        "progress", NULL
+        "progress", "sampling", "copula", NULL
     };
     lk_check_model(L, 1);
     luaL_checktype(L, OPTIONS, LUA_TTABLE);
@@ -531,6 +566,9 @@ static int m_simulate(lua_State *L)
     spec.draws = opt_draws(L, &spec.draw_count);
     spec.outputs = opt_outputs(L, &spec.output_count);
     spec.correlations = opt_correlate(L, &spec.correlation_count);
+    spec.sampling = (ks_sim_sampling)opt_choice(L, "sampling",
+                                                sampling_names);
+    spec.copula = (ks_sim_copula)opt_choice(L, "copula", copula_names);
     int show = lk_rawfield(L, OPTIONS, "progress") == LUA_TNIL ||
                lua_toboolean(L, -1);
     lua_pop(L, 1);
@@ -559,7 +597,7 @@ static int m_simulate(lua_State *L)
  * arguments, self included: the stack is set to that many first, so the
  * pin lies above them and an argument left out reads as nil, never as
  * the pin. */
-static ks_sim_result *aux_result(lua_State *L, int nargs)
+ks_sim_result *lk_check_simulation(lua_State *L, int nargs)
 {
     lua_settop(L, nargs);
     sim_handle *handle = luaL_checkudata(L, 1, LK_SIMULATION);
@@ -570,7 +608,7 @@ static ks_sim_result *aux_result(lua_State *L, int nargs)
 }
 
 /* The output named at idx; raises naming the outputs there are. */
-static int aux_output(lua_State *L, ks_sim_result *result, int idx)
+int lk_check_sim_output(lua_State *L, ks_sim_result *result, int idx)
 {
     const char *cell = lk_check_string(L, idx);
     int output = ks_sim_output_find(result, cell);
@@ -593,8 +631,8 @@ typedef double (*stat_fn)(const ks_sim_result *, int);
 
 static int aux_stat(lua_State *L, stat_fn fn)
 {
-    ks_sim_result *result = aux_result(L, 2);
-    int output = aux_output(L, result, 2);
+    ks_sim_result *result = lk_check_simulation(L, 2);
+    int output = lk_check_sim_output(L, result, 2);
     double value = fn(result, output);
     if (isnan(value))
         lua_pushnil(L);
@@ -611,30 +649,30 @@ static int r_max(lua_State *L) { return aux_stat(L, ks_sim_max); }
 /* r:count(cell), r:invalid(cell): trials that gave a number, and not */
 static int r_count(lua_State *L)
 {
-    ks_sim_result *result = aux_result(L, 2);
-    lua_pushinteger(L, ks_sim_count(result, aux_output(L, result, 2)));
+    ks_sim_result *result = lk_check_simulation(L, 2);
+    lua_pushinteger(L, ks_sim_count(result, lk_check_sim_output(L, result, 2)));
     return 1;
 }
 
 static int r_invalid(lua_State *L)
 {
-    ks_sim_result *result = aux_result(L, 2);
-    lua_pushinteger(L, ks_sim_invalid(result, aux_output(L, result, 2)));
+    ks_sim_result *result = lk_check_simulation(L, 2);
+    lua_pushinteger(L, ks_sim_invalid(result, lk_check_sim_output(L, result, 2)));
     return 1;
 }
 
 /* r:overflow(cell): the invalid trials whose output was too large to hold */
 static int r_overflow(lua_State *L)
 {
-    ks_sim_result *result = aux_result(L, 2);
-    lua_pushinteger(L, ks_sim_overflow(result, aux_output(L, result, 2)));
+    ks_sim_result *result = lk_check_simulation(L, 2);
+    lua_pushinteger(L, ks_sim_overflow(result, lk_check_sim_output(L, result, 2)));
     return 1;
 }
 
 static int r_percentile(lua_State *L)
 {
-    ks_sim_result *result = aux_result(L, 3);
-    int output = aux_output(L, result, 2);
+    ks_sim_result *result = lk_check_simulation(L, 3);
+    int output = lk_check_sim_output(L, result, 2);
     double q = luaL_checknumber(L, 3);
     if (!(q >= 0 && q <= 100))
         return luaL_argerror(L, 3, "q must be from 0 to 100");
@@ -654,8 +692,8 @@ static int r_percentile(lua_State *L)
 static int r_prob(lua_State *L)
 {
     static const char *const ops[] = { "<", "<=", ">", ">=", NULL };
-    ks_sim_result *result = aux_result(L, 4);
-    int output = aux_output(L, result, 2);
+    ks_sim_result *result = lk_check_simulation(L, 4);
+    int output = lk_check_sim_output(L, result, 2);
     lk_check_string(L, 3);
     int op = luaL_checkoption(L, 3, NULL, ops);
     double x = luaL_checknumber(L, 4);
@@ -672,8 +710,8 @@ static int r_prob(lua_State *L)
 /* r:histogram(cell, bins) -> counts, edges (bins + 1 edges from min to max) */
 static int r_histogram(lua_State *L)
 {
-    ks_sim_result *result = aux_result(L, 3);
-    int output = aux_output(L, result, 2);
+    ks_sim_result *result = lk_check_simulation(L, 3);
+    int output = lk_check_sim_output(L, result, 2);
     lua_Integer bins = luaL_optinteger(L, 3, 20);
     luaL_argcheck(L, bins >= 1 && bins <= 1000000, 3,
                   "bins must be from 1 to 1000000");
@@ -698,7 +736,7 @@ static int r_histogram(lua_State *L)
 
 static int r_outputs(lua_State *L)
 {
-    ks_sim_result *result = aux_result(L, 1);
+    ks_sim_result *result = lk_check_simulation(L, 1);
     int count = ks_sim_output_count(result);
     lua_createtable(L, count, 0);
     for (int o = 0; o < count; o++) {
@@ -710,7 +748,7 @@ static int r_outputs(lua_State *L)
 
 static int r_trials(lua_State *L)
 {
-    lua_pushinteger(L, ks_sim_trials(aux_result(L, 1)));
+    lua_pushinteger(L, ks_sim_trials(lk_check_simulation(L, 1)));
     return 1;
 }
 
@@ -733,7 +771,7 @@ static int r_tostring(lua_State *L)
         lua_pushliteral(L, "kessan.Simulation (closed)");
         return 1;
     }
-    ks_sim_result *result = aux_result(L, 1);
+    ks_sim_result *result = lk_check_simulation(L, 1);
     static const char *const heads[] = { "output", "mean", "sd", "p5", "p50",
                                          "p95", "min", "max" };
     lk_text_table table;
@@ -829,6 +867,14 @@ static void aux_metatable(lua_State *L, const char *name,
     }
     lk_protect_metatable(L, -1);
     lua_pop(L, 1);
+}
+
+void lk_sim_add_result_methods(lua_State *L, const luaL_Reg *methods)
+{
+    luaL_getmetatable(L, LK_SIMULATION);
+    lua_getfield(L, -1, "__index");
+    luaL_setfuncs(L, methods, 0);
+    lua_pop(L, 2);
 }
 
 void lk_simulate_register(lua_State *L)

@@ -30,6 +30,10 @@ typedef struct host_command {
 extern const host_command host_run_command;
 extern const host_command host_repl_command;
 extern const host_command host_export_command;
+extern const host_command host_grid_command;   /* host_grid.c   */
+extern const host_command host_chart_command;  /* host_chart.c  */
+extern const host_command host_report_command; /* host_report.c */
+extern const host_command host_score_command;  /* host_score.c  */
 
 /* ---- host_main.c -------------------------------------------------------- */
 /* Print "kessan: what" (or "kessan: where: what") to stderr. */

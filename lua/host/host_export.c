@@ -52,8 +52,8 @@ static int host_export_model(const host_export_args *args)
                                      &scenario, &err);
     if (status == KS_OK) {
         ks_export_options options = {
-            args->scenario != NULL,
-            args->all ? KS_EXPORT_ALL : KS_EXPORT_INPUTS
+            .with_scenario_column = args->scenario != NULL,
+            .cells = args->all ? KS_EXPORT_ALL : KS_EXPORT_INPUTS
         };
         ks_model *target = scenario ? scenario : model;
         /* on standard output a write that fails (a full disk, /dev/full)

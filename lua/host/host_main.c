@@ -27,6 +27,10 @@ static const host_command *const host_commands[] = {
     &host_export_command,
     &host_check_command,
     &host_show_command,
+    &host_grid_command,
+    &host_chart_command,
+    &host_report_command,
+    &host_score_command,
     NULL
 };
 

@@ -267,8 +267,10 @@ static ks_status step_import_file(world *w, int index, ks_error *err)
 
 static ks_status step_export(world *w, int index, ks_error *err)
 {
-    ks_export_options options = { index, index ? KS_EXPORT_INPUTS
-                                                 : KS_EXPORT_ALL };
+    ks_export_options options = {
+        .with_scenario_column = index,
+        .cells = index ? KS_EXPORT_INPUTS : KS_EXPORT_ALL
+    };
     return ks_export_csv(w->model, w->export_path, &options, err);
 }
 
@@ -549,7 +551,7 @@ static void test_import_file(void **state)
     /* the file: the release's inputs, exported */
     world w;
     world_open(&w);
-    ks_export_options options = { 0, KS_EXPORT_INPUTS };
+    ks_export_options options = { .with_scenario_column = 0, .cells = KS_EXPORT_INPUTS };
     ks_error err;
     assert_int_equal(ks_export_csv(w.model, w.import_path, &options, &err),
                      KS_OK);

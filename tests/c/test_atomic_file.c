@@ -113,7 +113,10 @@ static ks_model *small_model(void)
 }
 
 /* Every cell: an export long enough to see cut short. */
-static const ks_export_options every_cell = { 0, KS_EXPORT_ALL };
+static const ks_export_options every_cell = {
+    .with_scenario_column = 0,
+    .cells = KS_EXPORT_ALL
+};
 
 /* The export of the model written to a plain new file: what every target
  * must receive. */

@@ -574,7 +574,10 @@ static void test_export_order_and_options(void **state)
     put(model, "cost@1Q01", 2.0);
     ks_error err;
     const char *path = temp_path("inputs.csv");
-    ks_export_options options = { 1, KS_EXPORT_INPUTS };
+    ks_export_options options = {
+        .with_scenario_column = 1,
+        .cells = KS_EXPORT_INPUTS
+    };
     assert_int_equal(ks_export_csv(model, path, &options, &err), KS_OK);
     char *text = read_file(path);
     assert_string_equal(text, "item,period,value,scenario\n"

@@ -140,7 +140,10 @@ static void test_exports_refused_and_gaps(void **state)
     assert_int_equal(ks_export_csv(model, NULL, NULL, &err), KS_EINVAL);
 
     /* every cell: b is an error everywhere, a missing but at 3Q02 */
-    ks_export_options options = { 1, KS_EXPORT_ALL };
+    ks_export_options options = {
+        .with_scenario_column = 1,
+        .cells = KS_EXPORT_ALL
+    };
     assert_int_equal(ks_export_csv_stream(high, out, &options, &err), KS_OK);
     long size = ftell(out);
     assert_true(size > 0);

@@ -282,7 +282,10 @@ static char *export_all(const char *locale, size_t *length)
     FILE *file = tmpfile();
     assert_non_null(file);
     ks_error err;
-    ks_export_options every_cell = { 0, KS_EXPORT_ALL };
+    ks_export_options every_cell = {
+        .with_scenario_column = 0,
+        .cells = KS_EXPORT_ALL
+    };
     assert_int_equal(ks_export_csv_stream(model, file, &every_cell, &err),
                      KS_OK);
     ks_model_free(model);

@@ -681,7 +681,10 @@ static void test_name_limits(void **state)
     /* at the limit, both come back through a values file */
     char path[512];
     snprintf(path, sizeof path, "%s/names.csv", KESSAN_TEST_TMP);
-    ks_export_options options = { 1, KS_EXPORT_INPUTS };
+    ks_export_options options = {
+        .with_scenario_column = 1,
+        .cells = KS_EXPORT_INPUTS
+    };
     assert_int_equal(ks_export_scenarios_csv(model, path, &options, &err),
                      KS_OK);
     ks_model *back = new_model(2001, 2002);

@@ -332,7 +332,7 @@ static int holds_inputs(ks_model *model)
 static void import_back(ks_model *fresh, const char *path, int refused)
 {
     ks_error err;
-    ks_import_options options = { KS_PROV_REPORTED, 0 };
+    ks_import_options options = { .provenance = KS_PROV_REPORTED };
     ks_status status = ks_import_values_with(fresh, path, &options, &err);
     if (refused) {
         assert_int_equal(status, KS_EINVAL);
@@ -375,7 +375,10 @@ static void long_round_trip(const model_kind *kind, const char *what)
     char path[600];
     scratch_path(path, sizeof path, "long.csv");
     ks_error err;
-    ks_export_options options = { 0, KS_EXPORT_INPUTS };
+    ks_export_options options = {
+        .with_scenario_column = 0,
+        .cells = KS_EXPORT_INPUTS
+    };
     if (ks_export_csv(model, path, &options, &err) != KS_OK)
         fail_msg("export: %s", err.message);
     import_and_change(model, kind, path, 1, what);
@@ -540,7 +543,7 @@ static void test_computed_refused(void **state)
     assert_int_equal(err.column, 8);
     assert_false(ks_is_input(model, item_of(model, "a"),
                              period_of(model, "4Q02")));
-    ks_import_options options = { KS_PROV_NONE, 1 };
+    ks_import_options options = { .provenance = KS_PROV_NONE, .override = 1 };
     assert_int_equal(ks_import_csv_buffer_with(model, "x.csv", file,
                                                strlen(file), &options, &err),
                      KS_OK);

@@ -266,7 +266,7 @@ static void round_trip(int cells, const char *name)
     const char *directory = scratch_directory(name);
     char path[600];
     snprintf(path, sizeof path, "%s/values.csv", directory);
-    ks_export_options options = { 1, cells };
+    ks_export_options options = { .with_scenario_column = 1, .cells = cells };
     if (ks_export_scenarios_csv(model, path, &options, &err) != KS_OK)
         fail_msg("%s", err.message);
     ks_model *reopened = open_model(directory, NULL);
@@ -436,7 +436,10 @@ static ks_status step_export(ks_model *model, ks_error *err)
 {
     char path[600];
     snprintf(path, sizeof path, "%s/saved-export.csv", KESSAN_TEST_TMP);
-    ks_export_options options = { 1, KS_EXPORT_ALL };
+    ks_export_options options = {
+        .with_scenario_column = 1,
+        .cells = KS_EXPORT_ALL
+    };
     return ks_export_scenarios_csv(model, path, &options, err);
 }
 

@@ -134,7 +134,10 @@ static void fuzz_import(const uint8_t *data, size_t size, int on_scenario,
     } else {
         if (snapshot(target, after) != cells)
             abort();
-        ks_export_options options = { on_scenario, 0 };
+        ks_export_options options = {
+            .with_scenario_column = on_scenario,
+            .cells = 0
+        };
         if (ks_export_csv(target, scratch_path(), &options, &err) != KS_OK)
             abort();
     }

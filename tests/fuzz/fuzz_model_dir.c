@@ -98,7 +98,7 @@ static void use_model(ks_model *model)
     }
     char path[FUZZ_PATH_MAX + 32];
     snprintf(path, sizeof path, "%s/export.out", scratch_dir());
-    ks_export_options options = { 0, 0 };
+    ks_export_options options = { .with_scenario_column = 0, .cells = 0 };
     if (ks_export_csv(model, path, &options, &err) != KS_OK)
         abort();
 }

@@ -43,9 +43,14 @@ refuses("simulate", 1, "unknown option 'Progress' (did you mean 'progress'?)",
 refuses("simulate", 1, "unknown option 'trial' (did you mean 'trials'?)",
         simulate{trial = 100, draws = draws, outputs = {OUT}})
 -- nothing near: the options it takes
-local TAKES = " (options: trials, seed, threads, draws, outputs, correlate, progress)"
-refuses("simulate", 1, "unknown option 'sampling'" .. TAKES,
-        simulate{trials = 100, sampling = "lhs", draws = draws, outputs = {OUT}})
+local TAKES = " (options: trials, seed, threads, draws, outputs, correlate, progress, sampling, copula)"
+refuses("simulate", 1, "unknown option 'zzz'" .. TAKES,
+        simulate{trials = 100, zzz = "lhs", draws = draws, outputs = {OUT}})
+-- a known key with a value it does not take names those it takes
+refuses("simulate", 1, "field 'sampling': 'mc' or 'lhs' expected, got 'LHS'",
+        simulate{trials = 100, sampling = "LHS", draws = draws, outputs = {OUT}})
+refuses("simulate", 1, "field 'copula': 'gaussian' or 'rank' expected, got boolean",
+        simulate{trials = 100, copula = true, draws = draws, outputs = {OUT}})
 -- keys that are no name
 refuses("simulate", 1, "unknown option [1]" .. TAKES,
         simulate{100, draws = draws, outputs = {OUT}})
@@ -225,7 +230,7 @@ refuses("import", 2, "unknown option 'report' (did you mean 'reported'?)",
         function() return m:import(path, {report = true}) end)
 refuses("import", 2, "unknown option 'overide' (did you mean 'override'?)",
         function() return m:import(path, {overide = true}) end)
-refuses("import", 2, "unknown option 'scenario' (options: reported, override)",
+refuses("import", 2, "unknown option 'scenario' (options: reported, override, sheet)",
         function() return m:import(path, {scenario = true}) end)
 ok, why = pcall(m.import, m, path, {override = true})
 check.eq(ok or not tostring(why):find("unknown option", 1, true), true,

@@ -374,6 +374,8 @@ typedef struct ks_import_options {
                                  KS_PROV_NONE (0) is overridden            */
     int override;             /* also set computed cells (a formula's cell
                                  becomes an input); else they are refused  */
+    const char *sheet;        /* a workbook's sheet to read (NULL: the
+                                 first that holds values); CSV: unused     */
 } ks_import_options;
 
 /*

@@ -67,6 +67,21 @@ typedef struct ks_sim_correlation {
 typedef int (*ks_sim_progress_fn)(void *user_data, int64_t done,
                                   int64_t total);
 
+/* How the draws are sampled: independent draws, or Latin hypercube
+ * (each drawn cell's trials stratified into equal-probability strata). */
+typedef enum ks_sim_sampling {
+    KS_SIM_MONTE_CARLO = 0,
+    KS_SIM_LATIN_HYPERCUBE
+} ks_sim_sampling;
+
+/* How `correlations` are imposed: a Gaussian copula (rho of the
+ * underlying normals), or rank-order (Spearman) correlation by
+ * Iman-Conover, which works for every marginal. */
+typedef enum ks_sim_copula {
+    KS_SIM_GAUSSIAN_COPULA = 0,
+    KS_SIM_RANK_CORRELATION
+} ks_sim_copula;
+
 typedef struct ks_sim_spec {
     int64_t trials;               /* 1 .. KS_SIM_TRIALS_MAX              */
     uint64_t seed;
@@ -79,6 +94,8 @@ typedef struct ks_sim_spec {
     int correlation_count;
     ks_sim_progress_fn progress;  /* may be NULL                         */
     void *progress_data;
+    ks_sim_sampling sampling;     /* 0: Monte Carlo                      */
+    ks_sim_copula copula;         /* 0: Gaussian copula                  */
 } ks_sim_spec;
 
 #define KS_SIM_TRIALS_MAX INT64_C(1000000000)
