@@ -496,8 +496,7 @@ ks_status ks_sim_percentile(ks_sim_result *result, int output, double q,
     return KS_OK;
 }
 
-double ks_sim_prob(const ks_sim_result *result, int output, ks_sim_op op,
-                   double x)
+double ks_sim_prob(ks_sim_result *result, int output, ks_sim_op op, double x)
 {
     if (output < 0 || output >= result->output_count ||
         (unsigned)op > KS_SIM_GE)
@@ -507,7 +506,7 @@ double ks_sim_prob(const ks_sim_result *result, int output, ks_sim_op op,
                         m->max, op, x);
 }
 
-ks_status ks_sim_histogram(const ks_sim_result *result, int output, int bins,
+ks_status ks_sim_histogram(ks_sim_result *result, int output, int bins,
                            int64_t *counts, double *lo, double *hi,
                            ks_error *err)
 {

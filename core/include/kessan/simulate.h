@@ -82,6 +82,36 @@ typedef enum ks_sim_copula {
     KS_SIM_RANK_CORRELATION
 } ks_sim_copula;
 
+/* A statistic of an output: its mean, or a percentile q (0..100). */
+typedef enum ks_sim_stat_kind {
+    KS_SIM_STAT_MEAN = 0,
+    KS_SIM_STAT_PERCENTILE
+} ks_sim_stat_kind;
+
+typedef struct ks_sim_stat {
+    ks_sim_stat_kind kind;
+    double q; /* KS_SIM_STAT_PERCENTILE: 0..100 */
+} ks_sim_stat;
+
+/*
+ * Precision control: run chunk after chunk until the confidence interval
+ * of `stat` of output `cell` at `confidence` has a half-width of at most
+ * `rel` times |the statistic| (checked at fixed points: after 16 chunks,
+ * then each time the trials done have grown by a quarter), or until the
+ * spec's `trials` (the maximum) are done.  The points do not depend on the
+ * thread count, so a seed gives the same result whatever it is.
+ */
+typedef struct ks_sim_stop {
+    const char *cell;   /* one of the outputs                              */
+    ks_sim_stat stat;
+    double rel;         /* > 0                                             */
+    double confidence;  /* in (0, 1), 0.95 usually                         */
+} ks_sim_stop;
+
+/* keep: the memory for the kept trials may not exceed this: 8 bytes per
+ * trial per kept cell (every output and drawn cell). */
+#define KS_SIM_KEEP_BYTES_MAX (UINT64_C(4) << 30)
+
 typedef struct ks_sim_spec {
     int64_t trials;               /* 1 .. KS_SIM_TRIALS_MAX              */
     uint64_t seed;
@@ -96,6 +126,11 @@ typedef struct ks_sim_spec {
     void *progress_data;
     ks_sim_sampling sampling;     /* 0: Monte Carlo                      */
     ks_sim_copula copula;         /* 0: Gaussian copula                  */
+    int keep;                     /* keep every trial of every output and
+                                     drawn cell (8 bytes per trial per
+                                     cell, at most KS_SIM_KEEP_BYTES_MAX) */
+    const ks_sim_stop *stop;      /* NULL: run `trials`; else stop when it
+                                     holds, `trials` being the maximum   */
 } ks_sim_spec;
 
 #define KS_SIM_TRIALS_MAX INT64_C(1000000000)
@@ -145,25 +180,111 @@ double ks_sim_max(const ks_sim_result *result, int output);
 
 /*
  * Percentile q in [0, 100], interpolated linearly at q/100 * (n - 1) in
- * the sorted trials (numpy's default).  Values are kept as float32 offsets
- * from a centre near the mean, so a percentile is exact to about 1e-7 of
- * the output's spread.  KS_EINVAL for q out of range or no numbers;
- * KS_ENOMEM.
+ * the sorted trials (numpy's default).  Kept trials (spec.keep): exact,
+ * from a sorted copy of the output's numbers made at the first call (8
+ * bytes per trial more).  Otherwise from the output's sketch
+ * (KS_SKETCH_ALPHA): each of the two order statistics interpolated is
+ * within a relative 1/1025 (under 0.1%) of the exact one, and so is the
+ * percentile when both have the same sign.  KS_EINVAL for q out of range
+ * or no numbers; KS_ENOMEM.  Not safe to call on one result from two
+ * threads at once (the sorted copy is made on demand).
  */
 ks_status ks_sim_percentile(ks_sim_result *result, int output, double q,
                             double *out, ks_error *err);
+/* The same with p = q / 100 in [0, 1]: the output's quantile function. */
+ks_status ks_sim_quantile(ks_sim_result *result, int output, double p,
+                          double *out, ks_error *err);
 
 typedef enum ks_sim_op { KS_SIM_LT = 0, KS_SIM_LE, KS_SIM_GT, KS_SIM_GE } ks_sim_op;
 /* The share of numeric trials where `output op x` holds; NaN when x is
  * NaN (no share compares with it), no trial gave a number, or output or
- * op is out of range. */
-double ks_sim_prob(const ks_sim_result *result, int output, ks_sim_op op,
-                   double x);
+ * op is out of range.  Kept trials: exact.  Otherwise from the sketch: it
+ * differs from the exact share by at most the share of trials that lie
+ * in x's bucket, all of which are within |x| / 512 of x (or below
+ * KS_SKETCH_ZERO in magnitude when x is); a trial equal to the run's min
+ * or max is counted exactly. */
+double ks_sim_prob(ks_sim_result *result, int output, ks_sim_op op, double x);
+/* The share of numeric trials with a <= value <= b (a > b: 0; NaN as
+ * ks_sim_prob), with ks_sim_prob's bound at each end. */
+double ks_sim_prob_range(ks_sim_result *result, int output, double a,
+                         double b);
+/* The output's empirical CDF: the share of numeric trials <= x. */
+double ks_sim_cdf(ks_sim_result *result, int output, double x);
 /* counts[0..bins-1] of equal-width bins from min to max (max in the last
- * bin); *lo, *hi receive the range. */
-ks_status ks_sim_histogram(const ks_sim_result *result, int output, int bins,
+ * bin); *lo, *hi receive the range (both NaN, counts 0, when the output
+ * gave no number). */
+ks_status ks_sim_histogram(ks_sim_result *result, int output, int bins,
                            int64_t *counts, double *lo, double *hi,
                            ks_error *err);
+
+/*
+ * Standard error of a statistic and its confidence interval at `level`
+ * (0 < level < 1).  Mean: sd / sqrt(n), the interval mean +- z sd /
+ * sqrt(n) (z the normal quantile at (1 + level) / 2).  Percentile q: by
+ * order statistics (distribution-free): the ranks n p -+ z sqrt(n p (1 -
+ * p)) (p = q / 100) bound the interval, read as percentiles are; the se
+ * is that interval at z = 1 halved.  KS_EINVAL for a bad stat or level, or
+ * an output with fewer than two numbers.
+ */
+ks_status ks_sim_se(ks_sim_result *result, int output, ks_sim_stat stat,
+                    double *out, ks_error *err);
+ks_status ks_sim_ci(ks_sim_result *result, int output, ks_sim_stat stat,
+                    double level, double *lo, double *hi, ks_error *err);
+/* With spec.stop: 1 when the rule held (ks_sim_trials the trials it took),
+ * 0 when the maximum was reached first.  Without: 0. */
+int ks_sim_stop_held(const ks_sim_result *result);
+
+/*
+ * Why an output's trials were invalid: "" when none was; else the reason
+ * of its first invalid trial (in trial order, so the same at any thread
+ * count): "trial 1: missing: rev.dialup@4Q02 has no value", "trial 17: an
+ * error (a division by zero or a result that is no number)", "trial 3:
+ * overflow (beyond 1e149)".  Owned by the result.  An output that gave no
+ * number in any trial makes ks_simulate fail with this reason.
+ */
+const char *ks_sim_invalid_reason(const ks_sim_result *result, int output);
+
+/* ---- kept trials (spec.keep) ----------------------------------------------- */
+
+/* Whether the trials were kept. */
+int ks_sim_kept(const ks_sim_result *result);
+/* The drawn cells ("rev.si@4Q02" as the model writes it), in the order of
+ * their names. */
+int ks_sim_draw_count(const ks_sim_result *result);
+const char *ks_sim_draw_name(const ks_sim_result *result, int draw);
+/* The draw index of a cell, as given or as the model writes it; -1. */
+int ks_sim_draw_find(const ks_sim_result *result, const char *cell);
+/* The kept trials of an output, ks_sim_trials of them in trial order; a
+ * trial where it gave no number (error, missing, overflow) is NaN.  NULL
+ * when not kept. */
+const double *ks_sim_output_values(const ks_sim_result *result, int output);
+/* The kept draws of a drawn cell, in trial order; NULL when not kept. */
+const double *ks_sim_draw_values(const ks_sim_result *result, int draw);
+/* The output's numbers in ascending order (*count of them), made at the
+ * first call and owned by the result.  KS_EMISUSE when not kept. */
+ks_status ks_sim_sorted(ks_sim_result *result, int output,
+                        const double **values, int64_t *count, ks_error *err);
+/*
+ * Write the kept trials to `path` as CSV (atomically): a header `trial`,
+ * then each output and each drawn cell as the model writes it; one row a
+ * trial (1 ..), numbers by the data formatter (ks_format_data), a trial
+ * that gave no number an empty field.  KS_EMISUSE when not kept.
+ */
+ks_status ks_sim_export_csv(const ks_sim_result *result, const char *path,
+                            ks_error *err);
+
+/* ---- the sketch (without keep) -------------------------------------------- */
+
+/* The buckets of an output's sketch, in ascending order of value: bucket
+ * i holds `count` numbers in [lo, hi] (a bucket of zeros: lo = hi = 0;
+ * the first's lo and the last's hi are the run's min and max).  What reads
+ * a distribution without its trials (CRPS from the sketch) walks them.
+ * Returns the number of buckets; ks_sim_bucket gives one (KS_EINVAL out of
+ * range). */
+int64_t ks_sim_bucket_count(const ks_sim_result *result, int output);
+ks_status ks_sim_bucket(const ks_sim_result *result, int output,
+                        int64_t index, double *lo, double *hi,
+                        int64_t *count, ks_error *err);
 
 /* ---- sim_stats.c: the statistics a result keeps (internal) ---------------- */
 
