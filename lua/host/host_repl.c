@@ -2,10 +2,10 @@
  * host_repl.c -- `kessan repl [MODEL]`: an interactive calculator.  Each
  * line is tried as an expression first (`return LINE`), then as a
  * statement (text only: never a binary chunk); an incomplete chunk asks
- * for more lines.  Results print
- * readably (tables as nested fields, models and series through their
- * __tostring).  With MODEL, the model is opened and bound to `m`; `kessan`
- * is a global.  Line editing and history come from GNU readline when the
+ * for more lines.  Results print readably: tables as nested fields;
+ * models, series and kessan's tables whose metatable is protected
+ * (explain trees, comparisons) through their __tostring.  With MODEL,
+ * the model is opened and bound to `m`; `kessan` is a global.  Line editing and history come from GNU readline when the
  * build found it, else lines are read plainly.
  */
 #include <stdio.h>
@@ -32,7 +32,8 @@ static const char host_printer_source[] =
     "  local mt = getmetatable(v)\n"
     "  if type(v) == 'string' then return string.format('%q', v) end\n"
     "  if type(v) == 'number' then return string.format('%.14g', v) end\n"
-    "  if type(v) ~= 'table' or (type(mt) == 'table' and mt.__tostring) then\n"
+    "  if type(v) ~= 'table' or type(mt) == 'string'\n"
+    "     or (type(mt) == 'table' and mt.__tostring) then\n"
     "    return tostring(v)\n"
     "  end\n"
     "  if seen[v] then return '<cycle>' end\n"
