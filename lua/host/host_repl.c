@@ -5,8 +5,9 @@
  * for more lines.  Results print readably: tables as nested fields;
  * models, series and kessan's tables whose metatable is protected
  * (explain trees, comparisons) through their __tostring.  With MODEL,
- * the model is opened and bound to `m`; `kessan` is a global.  Line editing and history come from GNU readline when the
- * build found it, else lines are read plainly.
+ * the model is opened and bound to `m`; `kessan` is a global.  Line
+ * editing and history come from GNU readline when the build found it,
+ * else lines are read plainly.
  */
 #include <stdio.h>
 #include <stdlib.h>
