@@ -1,7 +1,9 @@
 /*
  * csv_export.c -- values CSV out (ks_export_csv): the long form, every item
- * in display order by every period in time order, numbers at full
- * precision ("%.17g", so that import gives back the same doubles).  By
+ * in display order by every period in time order, numbers by text.h's
+ * data formatter (the shortest text that reads back as the same double,
+ * so that import gives back the model bit for bit), lines ended "\n", or
+ * for Excel (options->excel) a UTF-8 byte order mark first and "\r\n".  By
  * default only the inputs are written (reported and set values; a missing
  * one as "-"), so that importing the file into the same chart gives back
  * the model; with KS_EXPORT_ALL every cell, a missing or error cell that is
@@ -16,7 +18,6 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -25,12 +26,6 @@
 #include "io/csv_export.h"
 #include "kessan/text.h"
 #include "model/model.h"
-
-typedef struct export_file {
-    ks_model *model;
-    ks_model *base;   /* a saved scenario's base: only its own inputs     */
-    ks_text_sink out; /* where the rows go                                */
-} export_file;
 
 /* Whether a cell is written: an input always, any other cell
  * only when every cell is asked for; on a saved scenario's rows (`base`
@@ -45,50 +40,82 @@ static int writes_cell(ks_model *model, ks_model *base, int item,
     return !base || ks_scenario_has_override(model, item, period);
 }
 
-static ks_status write_cell(export_file *file, int item, const char *item_id,
-                            int period, const ks_export_options *options,
-                            ks_error *err)
+ks_status ks_export_walk(ks_model *model, int overrides_only,
+                         const ks_export_options *options,
+                         ks_export_cell_fn write, void *context,
+                         ks_error *err)
 {
-    if (!writes_cell(file->model, file->base, item, period, options))
-        return KS_OK;
-    ks_value value;
-    ks_status status = ks_get(file->model, item, period, &value, err);
-    if (status != KS_OK)
-        return status;
-    char period_id[16];
-    ks_period_id(file->model, period, period_id, sizeof period_id);
-    char number[40] = "";
-    if (value.kind == KS_NUMBER && isfinite(value.number))
-        ks_snprintf_c(number, sizeof number, "%.17g", value.number);
-    else if (value.kind == KS_MISSING && ks_is_input(file->model, item, period))
-        strcpy(number, "-");
-    const char *fields[] = { item_id, period_id, number,
-                             ks_model_name(file->model) };
-    ks_text_csv_row(&file->out, fields, options->with_scenario_column ? 4 : 3,
-                    "\n");
-    return KS_OK;
-}
-
-static ks_status write_rows(export_file *file,
-                            const ks_export_options *options, int header,
-                            ks_error *err)
-{
-    if (header)
-        ks_text_puts(&file->out, options->with_scenario_column
-                                     ? "item,period,value,scenario\n"
-                                     : "item,period,value\n");
-    int items = ks_item_count(file->model);
-    int periods = ks_period_count(file->model);
+    ks_model *base = overrides_only ? ks_model_base(model) : NULL;
+    int items = ks_item_count(model);
+    int periods = ks_period_count(model);
     for (int item = 0; item < items; item++) {
+        ks_export_cell cell;
+        memset(&cell, 0, sizeof cell);
         ks_item_info info;
-        ks_status status = ks_item_get(file->model, item, &info);
-        for (int i = 0; status == KS_OK && i < periods; i++)
-            status = write_cell(file, item, info.id,
-                                ks_period_at(file->model, i), options, err);
+        ks_status status = ks_item_get(model, item, &info);
+        cell.item = info.id;
+        for (int i = 0; status == KS_OK && i < periods; i++) {
+            int period = ks_period_at(model, i);
+            if (!writes_cell(model, base, item, period, options))
+                continue;
+            status = ks_get(model, item, period, &cell.value, err);
+            if (status != KS_OK)
+                return status;
+            ks_period_id(model, period, cell.period, sizeof cell.period);
+            cell.is_input = ks_is_input(model, item, period);
+            status = write(context, &cell, err);
+        }
         if (status != KS_OK)
             return status;
     }
     return KS_OK;
+}
+
+typedef struct export_file {
+    ks_model *model;
+    const ks_export_options *options;
+    ks_text_sink out; /* where the rows go                                */
+} export_file;
+
+static const char *line_end(const ks_export_options *options)
+{
+    return options->excel ? KS_CSV_EXCEL_LINE_END : KS_CSV_LINE_END;
+}
+
+/* One row: a number by the data formatter, a missing input "-", any
+ * other cell without a number empty. */
+static ks_status write_cell(void *context, const ks_export_cell *cell,
+                            ks_error *err)
+{
+    (void)err;
+    export_file *file = context;
+    char number[KS_DATA_NUMBER_MAX] = "";
+    if (cell->value.kind == KS_NUMBER)
+        ks_format_data(number, sizeof number, cell->value.number);
+    else if (cell->value.kind == KS_MISSING && cell->is_input)
+        strcpy(number, "-");
+    const char *fields[] = { cell->item, cell->period, number,
+                             ks_model_name(file->model) };
+    ks_text_csv_row(&file->out, fields,
+                    file->options->with_scenario_column ? 4 : 3,
+                    line_end(file->options));
+    return KS_OK;
+}
+
+static ks_status write_rows(export_file *file, int overrides_only,
+                            int header, ks_error *err)
+{
+    const ks_export_options *options = file->options;
+    if (header && options->excel)
+        ks_text_puts(&file->out, KS_CSV_EXCEL_BOM);
+    if (header) {
+        ks_text_puts(&file->out, options->with_scenario_column
+                                     ? "item,period,value,scenario"
+                                     : "item,period,value");
+        ks_text_puts(&file->out, line_end(options));
+    }
+    return ks_export_walk(file->model, overrides_only, options, write_cell,
+                          file, err);
 }
 
 ks_status ks_export_rows(ks_model *model, FILE *out,
@@ -99,16 +126,16 @@ ks_status ks_export_rows(ks_model *model, FILE *out,
         .with_scenario_column = 0,
         .cells = KS_EXPORT_INPUTS
     };
-    export_file file = { model, NULL, ks_text_sink_stream(out) };
-    return write_rows(&file, options ? options : &defaults, header, err);
+    export_file file = { model, options ? options : &defaults,
+                         ks_text_sink_stream(out) };
+    return write_rows(&file, 0, header, err);
 }
 
 ks_status ks_export_overrides(ks_model *scenario, FILE *out,
                               const ks_export_options *options, ks_error *err)
 {
-    export_file file = { scenario, ks_model_base(scenario),
-                         ks_text_sink_stream(out) };
-    return write_rows(&file, options, 0, err);
+    export_file file = { scenario, options, ks_text_sink_stream(out) };
+    return write_rows(&file, 1, 0, err);
 }
 
 ks_status ks_export_csv_stream(ks_model *model, FILE *out,

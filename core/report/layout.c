@@ -44,78 +44,18 @@ static int append(void *context, const char *bytes, size_t length)
     return 0;
 }
 
-/* ---- number formatting ----------------------------------------------------------- */
+/* ---- numbers ------------------------------------------------------------------ */
 
-/* Figures written out in full up to this size; beyond it (1e21 and more,
- * whose digits would not fit a cell, nor mean much) in scientific
- * notation with every significant digit, never cut short. */
-#define FULL_DIGITS_MAX 1e21
+/* Figures are written by text.h's two formatters: for people (text and
+ * Markdown) ks_format_display, for data (CSV and JSON) ks_format_data,
+ * the number itself (a ratio as its fraction, money in the currency
+ * shown), so that a spreadsheet or a script reads back what the engine
+ * computed. */
 #define DECIMALS_MAX 12
-
-/* A figure too large to write out in full, or not finite ("-", as a cell
- * without a number); returns 0 when the figure is an ordinary one. */
-static int format_extreme(double value, int decimals, const char *suffix,
-                          int parentheses, char *buf, size_t size)
-{
-    if (!isfinite(value)) {
-        snprintf(buf, size, "-");
-        return 1;
-    }
-    if (fabs(value) * pow(10.0, decimals) < FULL_DIGITS_MAX)
-        return 0;
-    /* a table shows 15 significant digits; CSV all 17, to read back */
-    if (!parentheses)
-        ks_snprintf_c(buf, size, "%.17g%s", value, suffix);
-    else if (value < 0)
-        ks_snprintf_c(buf, size, "(%.15g%s)", -value, suffix);
-    else
-        ks_snprintf_c(buf, size, "%.15g%s", value, suffix);
-    return 1;
-}
 
 static int clamp_decimals(int decimals)
 {
     return decimals < 0 ? 0 : decimals > DECIMALS_MAX ? DECIMALS_MAX : decimals;
-}
-
-/* 1234567.891 with 2 decimals -> "1,234,567.89"; negatives "(1,234)". */
-static void format_grouped(double value, int decimals, const char *suffix,
-                           int parentheses, char *buf, size_t size)
-{
-    char digits[64];
-    decimals = clamp_decimals(decimals);
-    if (format_extreme(value, decimals, suffix, parentheses, buf, size))
-        return;
-    double magnitude = fabs(value);
-    double scale = pow(10.0, decimals);
-    /* the nudge rounds a binary 7.3499999... that stands for 7.35 up;
-     * from 2^52 units on a figure is whole already (and the nudge would
-     * add to its digits: 1e20 read 100,000,000,000,009,994,240) */
-    if (magnitude * scale < 0x1p52)
-        magnitude = floor(magnitude * scale + 0.5 + magnitude * scale * 1e-13) /
-                    scale;
-    ks_snprintf_c(digits, sizeof digits, "%.*f", decimals, magnitude);
-    int negative = value < 0 && magnitude > 0;
-    char grouped[96];
-    ks_group_digits(grouped, sizeof grouped, digits);
-    if (!negative)
-        ks_snprintf_c(buf, size, "%s%s", grouped, suffix);
-    else if (parentheses)
-        ks_snprintf_c(buf, size, "(%s%s)", grouped, suffix);
-    else
-        ks_snprintf_c(buf, size, "-%s%s", grouped, suffix);
-}
-
-/* A plain number for CSV: no separators, a minus sign. */
-static void format_plain(double value, int decimals, char *buf, size_t size)
-{
-    decimals = clamp_decimals(decimals);
-    if (format_extreme(value, decimals, "", 0, buf, size))
-        return;
-    double scale = pow(10.0, decimals);
-    double rounded = floor(fabs(value) * scale + 0.5) / scale;
-    ks_snprintf_c(buf, size, "%s%.*f", value < 0 && rounded > 0 ? "-" : "",
-             decimals, rounded);
 }
 
 /* ---- the table being built ------------------------------------------------------- */
@@ -146,6 +86,7 @@ typedef struct table {
     column *columns;
     int column_count;
     char *cells;          /* row_count x column_count x CELL_MAX        */
+    double *numbers;      /* the same cells' numbers; NaN: none         */
     int base_item;        /* the % base, or -1                          */
     const char *base_unit;
     double usd_rate;      /* > 0 when showing USD                       */
@@ -157,6 +98,11 @@ static char *cell_at(table *t, int r, int c)
 {
     return t->cells + ((size_t)r * (size_t)t->column_count + (size_t)c) *
                           CELL_MAX;
+}
+
+static double *number_at(table *t, int r, int c)
+{
+    return t->numbers + (size_t)r * (size_t)t->column_count + (size_t)c;
 }
 
 static int cell_number(ks_model *model, int item, int period, double *out)
@@ -271,7 +217,25 @@ static int period_is_printed(table *t, int period)
     return 0;
 }
 
-/* Without a choice: the printed periods, quarters first, latest first. */
+/* Whether a scenario shows a figure of the statement otherwise than its
+ * base does in this period (a forecast it makes, a figure it changes). */
+static int scenario_changes(table *t, int period)
+{
+    ks_model *base = ks_model_base(t->model);
+    if (base == t->model)
+        return 0;
+    for (int r = 0; r < t->row_count; r++) {
+        double mine, theirs;
+        int has_mine = cell_number(t->model, t->rows[r].item, period, &mine);
+        int has_theirs = cell_number(base, t->rows[r].item, period, &theirs);
+        if (has_mine != has_theirs || (has_mine && mine != theirs))
+            return 1;
+    }
+    return 0;
+}
+
+/* Without a choice: the printed periods, and on a scenario those whose
+ * figures it changes, quarters first, latest first. */
 static int default_periods(table *t, int *periods)
 {
     int count = 0, total = ks_period_count(t->model);
@@ -279,7 +243,8 @@ static int default_periods(table *t, int *periods)
         for (int i = total - 1; i >= 0; i--) {
             int period = ks_period_at(t->model, i);
             int quarter = ks_period_kind_of(t->model, period) == KS_QUARTER;
-            if (quarter == (pass == 0) && period_is_printed(t, period))
+            if (quarter == (pass == 0) &&
+                (period_is_printed(t, period) || scenario_changes(t, period)))
                 periods[count++] = period;
         }
     return count;
@@ -309,7 +274,17 @@ static ks_status collect_columns(table *t, ks_error *err)
     int count = t->options->periods ? t->options->period_count
                                     : default_periods(t, periods);
     const int *chosen = t->options->periods ? t->options->periods : periods;
-    for (int i = 0; i < count && i < total; i++) {
+    if (count > total) { /* a period twice or more: every column kept */
+        column *more = ks_mem_realloc(t->alloc, t->columns,
+                                      ((size_t)count * 4 + 4) *
+                                          sizeof *t->columns);
+        if (!more) {
+            ks_mem_free(t->alloc, periods);
+            return ks_error_set(err, KS_ENOMEM, "show: out of memory");
+        }
+        t->columns = more;
+    }
+    for (int i = 0; i < count; i++) {
         int period = chosen[i];
         char id[16];
         ks_period_id(t->model, period, id, sizeof id);
@@ -341,90 +316,103 @@ static int is_scaled(const char *unit)
     return unit && (strstr(unit, "thousands") || strstr(unit, "millions"));
 }
 
-static void format_value(table *t, const row *r, double value, char *buf)
+/* The style a row's figures are shown in: a percentage where the release
+ * prints one or the unit is a ratio; else the decimals the release prints
+ * them with, money in USD to the cent per share and to the unit in a
+ * scale, other figures not printed whole with two decimals. */
+static ks_number_style value_style(table *t, const row *r,
+                                   const ks_item_info *info, double value)
 {
-    ks_item_info info;
-    ks_item_get(t->model, r->item, &info);
-    int csv = t->options->format == KS_LAYOUT_CSV;
     int printed = t->decimals[r->item];
-    if (t->percent[r->item] || (info.unit && strcmp(info.unit, "ratio") == 0)) {
-        int decimals = printed >= 0 ? printed : 1;
-        if (csv)
-            format_plain(value * 100.0, decimals, buf, CELL_MAX);
-        else
-            format_grouped(value * 100.0, decimals, "%", 1, buf, CELL_MAX);
-        return;
+    ks_number_style style = ks_number_style_for_unit(info->unit, printed);
+    if (t->percent[r->item]) {
+        style.percent = KS_PERCENT_SIGN;
+        style.decimals = printed >= 0 ? printed : 1;
     }
-    int per_unit = info.unit && strcmp(info.unit, "JPY") == 0;
-    int decimals = printed >= 0 ? printed : 0;
-    if (t->usd_rate > 0 && is_money(info.unit)) {
-        value /= t->usd_rate;
-        decimals = per_unit ? 2 : 0;
-    } else if (printed < 0 && !is_scaled(info.unit) &&
-               fabs(value - round(value)) > 1e-9)
-        decimals = 2; /* per-share and other figures not printed whole */
-    if (csv)
-        format_plain(value, decimals, buf, CELL_MAX);
-    else
-        format_grouped(value, decimals, "", 1, buf, CELL_MAX);
+    if (style.percent != KS_PERCENT_NONE)
+        return style;
+    int per_unit = info->unit && strcmp(info->unit, "JPY") == 0;
+    if (t->usd_rate > 0 && is_money(info->unit))
+        style.decimals = per_unit ? 2 : 0;
+    else if (printed < 0)
+        style.decimals = !is_scaled(info->unit) &&
+                                 fabs(value - round(value)) > 1e-9
+                             ? 2 : 0;
+    return style;
 }
 
-static void format_percent(table *t, double fraction, char *buf)
-{
-    if (t->options->format == KS_LAYOUT_CSV)
-        format_plain(fraction * 100.0, 1, buf, CELL_MAX);
-    else
-        format_grouped(fraction * 100.0, 1, "", 1, buf, CELL_MAX);
-}
+/* A change or a share: a fraction, shown times 100 with one decimal under
+ * a header that says % . */
+static const ks_number_style percent_column = { 1, KS_PERCENT_BARE, 0 };
 
-static void fill_cell(table *t, const row *r, column *c, char *buf)
+/* The number of a cell (a figure, in the currency shown; a share or a
+ * change as a fraction) and the style it is shown in; 0 when the cell has
+ * none. */
+static int cell_figure(table *t, const row *r, const column *c,
+                       double *number, ks_number_style *style)
 {
     double value, other;
-    buf[0] = '\0';
-    if (r->heading)
-        return;
-    if (!cell_number(t->model, r->item, c->period, &value)) {
-        if (c->kind == COL_VALUE)
-            snprintf(buf, CELL_MAX, "-");
-        return;
-    }
+    if (r->heading || !cell_number(t->model, r->item, c->period, &value))
+        return 0;
     ks_item_info info;
     ks_item_get(t->model, r->item, &info);
+    int ratio = t->percent[r->item] ||
+                (info.unit && strcmp(info.unit, "ratio") == 0);
+    *style = percent_column;
     switch (c->kind) {
     case COL_VALUE:
-        format_value(t, r, value, buf);
-        return;
+        if (!ratio && t->usd_rate > 0 && is_money(info.unit))
+            value /= t->usd_rate;
+        *number = value;
+        *style = value_style(t, r, &info, value);
+        return 1;
     case COL_PCT:
         if (!info.unit || !t->base_unit || strcmp(info.unit, t->base_unit) ||
             !cell_number(t->model, t->base_item, c->period, &other) ||
             other == 0)
-            return;
-        format_percent(t, value / other, buf);
-        break;
+            return 0;
+        *number = value / other;
+        return 1;
     case COL_YOY:
     case COL_QOQ: {
         int earlier = ks_period_shift(t->model, c->period,
                                       c->kind == COL_YOY ? -4 : -1);
-        if (t->percent[r->item] || (info.unit && !strcmp(info.unit, "ratio")) ||
-            !cell_number(t->model, r->item, earlier, &other) || other == 0)
-            return;
-        format_percent(t, value / other - 1.0, buf);
-        break;
+        if (ratio || !cell_number(t->model, r->item, earlier, &other) ||
+            other == 0)
+            return 0;
+        *number = value / other - 1.0;
+        return 1;
     }
     }
+    return 0;
+}
+
+static void fill_cell(table *t, const row *r, column *c, char *buf,
+                      double *number)
+{
+    ks_number_style style;
+    buf[0] = '\0';
+    *number = NAN;
+    if (!cell_figure(t, r, c, number, &style)) {
+        if (c->kind == COL_VALUE && !r->heading)
+            snprintf(buf, CELL_MAX, "-");
+        return;
+    }
+    ks_format_display(buf, CELL_MAX, *number, &style);
     c->used = 1;
 }
 
 static ks_status fill_cells(table *t, ks_error *err)
 {
-    t->cells = ks_mem_calloc(t->alloc,
-                             (size_t)t->row_count * (size_t)t->column_count + 1,
-                             CELL_MAX);
-    if (!t->cells)
+    size_t cells = (size_t)t->row_count * (size_t)t->column_count + 1;
+    t->cells = ks_mem_calloc(t->alloc, cells, CELL_MAX);
+    t->numbers = ks_mem_calloc(t->alloc, cells, sizeof *t->numbers);
+    if (!t->cells || !t->numbers)
         return ks_error_set(err, KS_ENOMEM, "show: out of memory");
     for (int r = 0; r < t->row_count; r++)
         for (int c = 0; c < t->column_count; c++)
-            fill_cell(t, &t->rows[r], &t->columns[c], cell_at(t, r, c));
+            fill_cell(t, &t->rows[r], &t->columns[c], cell_at(t, r, c),
+                      number_at(t, r, c));
     return KS_OK;
 }
 
@@ -462,8 +450,12 @@ static void write_title(writer *w)
         name = ks_setting(t->model, "name_ja");
     char unit[96];
     title_unit(t, unit, sizeof unit);
-    ks_text_printf(&w->sink, "%.120s%s%.40s%s%s%s\n", name ? name : "",
-                   name ? ": " : "", t->options->statement,
+    char scenario[80] = "";
+    if (ks_model_base(t->model) != t->model)
+        snprintf(scenario, sizeof scenario, ", scenario %.60s",
+                 ks_model_name(t->model));
+    ks_text_printf(&w->sink, "%.120s%s%.40s%s%s%s%s\n", name ? name : "",
+                   name ? ": " : "", t->options->statement, scenario,
                    *unit ? " (" : "", unit, *unit ? ")" : "");
 }
 
@@ -503,6 +495,19 @@ static void write_md(writer *w)
     ks_text_table_write_md(&w->sink, &text);
 }
 
+/* A column's name in CSV and JSON: "3Q02", "3Q02 %", "3Q02 YoY %". */
+static void column_name(table *t, const column *c, char *buf, size_t size)
+{
+    char id[16];
+    ks_period_id(t->model, c->period, id, sizeof id);
+    if (c->kind == COL_VALUE)
+        snprintf(buf, size, "%s", id);
+    else
+        snprintf(buf, size, "%s %s", id, c->header);
+}
+
+/* CSV: the numbers themselves (text.h's data formatter), a missing one
+ * empty, lines ended as every CSV of kessan's (KS_CSV_LINE_END). */
 static void write_csv(writer *w)
 {
     table *t = w->t;
@@ -511,16 +516,11 @@ static void write_csv(writer *w)
         if (!t->columns[c].used)
             continue;
         char header[48];
-        char id[16];
-        ks_period_id(t->model, t->columns[c].period, id, sizeof id);
-        if (t->columns[c].kind == COL_VALUE)
-            snprintf(header, sizeof header, "%s", id);
-        else
-            snprintf(header, sizeof header, "%s %s", id, t->columns[c].header);
+        column_name(t, &t->columns[c], header, sizeof header);
         ks_text_puts(&w->sink, ",");
         ks_text_csv_field(&w->sink, header);
     }
-    ks_text_puts(&w->sink, "\r\n");
+    ks_text_puts(&w->sink, KS_CSV_LINE_END);
     for (int r = 0; r < t->row_count; r++) {
         ks_text_csv_field(&w->sink, t->rows[r].id);
         ks_text_printf(&w->sink, ",%d,", t->rows[r].depth);
@@ -528,12 +528,84 @@ static void write_csv(writer *w)
         for (int c = 0; c < t->column_count; c++) {
             if (!t->columns[c].used)
                 continue;
-            const char *cell = cell_at(t, r, c);
+            char number[KS_DATA_NUMBER_MAX];
+            ks_format_data(number, sizeof number, *number_at(t, r, c));
             ks_text_puts(&w->sink, ",");
-            ks_text_csv_field(&w->sink, strcmp(cell, "-") == 0 ? "" : cell);
+            ks_text_puts(&w->sink, number);
         }
-        ks_text_puts(&w->sink, "\r\n");
+        ks_text_puts(&w->sink, KS_CSV_LINE_END);
     }
+}
+
+/* JSON: {"model", "scenario", "statement", "unit", "columns": [{"name",
+ * "period", "measure"}], "rows": [{"item", "label", "level", "heading",
+ * "values": [numbers or null, one per column]}]}. */
+static void write_json_columns(writer *w)
+{
+    static const char *const measures[] = { "value", "pct", "yoy", "qoq" };
+    table *t = w->t;
+    ks_text_puts(&w->sink, "  \"columns\": [");
+    int first = 1;
+    for (int c = 0; c < t->column_count; c++) {
+        if (!t->columns[c].used)
+            continue;
+        char name[48], id[16];
+        column_name(t, &t->columns[c], name, sizeof name);
+        ks_period_id(t->model, t->columns[c].period, id, sizeof id);
+        ks_text_puts(&w->sink, first ? "\n    {\"name\": " : ",\n    {\"name\": ");
+        ks_text_json_string(&w->sink, name);
+        ks_text_puts(&w->sink, ", \"period\": ");
+        ks_text_json_string(&w->sink, id);
+        ks_text_printf(&w->sink, ", \"measure\": \"%s\"}",
+                       measures[t->columns[c].kind]);
+        first = 0;
+    }
+    ks_text_puts(&w->sink, first ? "],\n" : "\n  ],\n");
+}
+
+static void write_json_row(writer *w, int r)
+{
+    table *t = w->t;
+    ks_text_puts(&w->sink, "    {\"item\": ");
+    ks_text_json_string(&w->sink, t->rows[r].id);
+    ks_text_puts(&w->sink, ", \"label\": ");
+    ks_text_json_string(&w->sink, t->rows[r].label);
+    ks_text_printf(&w->sink, ", \"level\": %d, \"heading\": %s, "
+                   "\"values\": [", t->rows[r].depth,
+                   t->rows[r].heading ? "true" : "false");
+    int first = 1;
+    for (int c = 0; c < t->column_count; c++) {
+        if (!t->columns[c].used)
+            continue;
+        if (!first)
+            ks_text_puts(&w->sink, ", ");
+        ks_text_json_number(&w->sink, *number_at(t, r, c));
+        first = 0;
+    }
+    ks_text_puts(&w->sink, "]}");
+}
+
+static void write_json(writer *w)
+{
+    table *t = w->t;
+    char unit[96];
+    title_unit(t, unit, sizeof unit);
+    ks_text_puts(&w->sink, "{\n  \"model\": ");
+    ks_text_json_string(&w->sink, ks_setting(t->model, "name"));
+    ks_text_puts(&w->sink, ",\n  \"scenario\": ");
+    ks_text_json_string(&w->sink, ks_model_name(t->model));
+    ks_text_puts(&w->sink, ",\n  \"statement\": ");
+    ks_text_json_string(&w->sink, t->options->statement);
+    ks_text_puts(&w->sink, ",\n  \"unit\": ");
+    ks_text_json_string(&w->sink, unit);
+    ks_text_puts(&w->sink, ",\n");
+    write_json_columns(w);
+    ks_text_puts(&w->sink, "  \"rows\": [");
+    for (int r = 0; r < t->row_count; r++) {
+        ks_text_puts(&w->sink, r ? ",\n" : "\n");
+        write_json_row(w, r);
+    }
+    ks_text_puts(&w->sink, t->row_count ? "\n  ]\n}\n" : "]\n}\n");
 }
 
 /* ---- render -------------------------------------------------------------------------------- */
@@ -570,6 +642,7 @@ static void release_table(table *t)
     ks_mem_free(t->alloc, t->rows);
     ks_mem_free(t->alloc, t->columns);
     ks_mem_free(t->alloc, t->cells);
+    ks_mem_free(t->alloc, t->numbers);
     ks_mem_free(t->alloc, t->decimals);
     ks_mem_free(t->alloc, t->percent);
 }
@@ -598,6 +671,8 @@ static ks_status write_table(table *t, ks_layout_text *out, ks_error *err)
         write_text(&w);
     else if (t->options->format == KS_LAYOUT_MD)
         write_md(&w);
+    else if (t->options->format == KS_LAYOUT_JSON)
+        write_json(&w);
     else
         write_csv(&w);
     ks_mem_free(t->alloc, w.cells);

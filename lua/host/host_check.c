@@ -1,5 +1,5 @@
 /*
- * host_check.c -- `kessan check MODEL [--format text|md|csv] [--only
+ * host_check.c -- `kessan check MODEL [--format text|md|csv|json] [--only
  * breaks]`: the tie-out audit of core/include/kessan/check.h, one line per check grouped
  * by statement, the difference where a check does not pass, a summary, and
  * exit 1 when a break is not explained by a note.  It calls the core
@@ -9,12 +9,15 @@
 #include <string.h>
 
 #include "host/host_commands_report.h"
+#include "host/host_json.h"
 #include "host/host_options.h"
 #include "kessan/check.h"
 #include "kessan/kessan.h"
 #include "kessan/text.h"
 
-typedef enum check_format { FORMAT_TEXT, FORMAT_MD, FORMAT_CSV } check_format;
+typedef enum check_format {
+    FORMAT_TEXT, FORMAT_MD, FORMAT_CSV, FORMAT_JSON
+} check_format;
 
 typedef struct host_check_args {
     const char *model;
@@ -111,22 +114,29 @@ static void print_md(ks_text_sink *out, const ks_check_report *report,
     }
 }
 
+/* A figure for data (CSV, JSON): text.h's data formatter. */
+static void data_number(double value, char *buf, size_t size)
+{
+    ks_format_data(buf, size, value);
+}
+
 static void print_csv(ks_text_sink *out, const ks_check_report *report,
                       int only_breaks)
 {
     ks_text_puts(out, "statement,status,kind,item,period,measure,identity,"
-                      "printed,expected,difference,decimals,note,message\r\n");
+                      "printed,expected,difference,decimals,note,message"
+                      KS_CSV_LINE_END);
     for (size_t i = 0; i < report->count; i++) {
         const ks_check_result *r = &report->results[i];
         if (!shown(r, only_breaks))
             continue;
-        char expected[48] = "", difference[48] = "", printed[48];
-        ks_snprintf_c(printed, sizeof printed, "%.*f", r->decimals,
-                      r->printed);
+        char expected[KS_DATA_NUMBER_MAX] = "";
+        char difference[KS_DATA_NUMBER_MAX] = "";
+        char printed[KS_DATA_NUMBER_MAX];
+        data_number(r->printed, printed, sizeof printed);
         if (!r->expected_missing) {
-            ks_snprintf_c(expected, sizeof expected, "%.17g", r->expected);
-            ks_snprintf_c(difference, sizeof difference, "%.17g",
-                          r->difference);
+            data_number(r->expected, expected, sizeof expected);
+            data_number(r->difference, difference, sizeof difference);
         }
         char decimals[16];
         snprintf(decimals, sizeof decimals, "%d", r->decimals);
@@ -137,8 +147,67 @@ static void print_csv(ks_text_sink *out, const ks_check_report *report,
             decimals, r->note_id, r->message
         };
         ks_text_csv_row(out, fields, sizeof fields / sizeof fields[0],
-                        "\r\n");
+                        KS_CSV_LINE_END);
     }
+}
+
+/* "name": "text" (null for NULL), after a comma. */
+static void json_field(ks_text_sink *out, const char *name, const char *text)
+{
+    ks_text_printf(out, ", \"%s\": ", name);
+    ks_text_json_string(out, text);
+}
+
+static void json_number(ks_text_sink *out, const char *name, double value,
+                        int missing)
+{
+    ks_text_printf(out, ", \"%s\": ", name);
+    if (missing)
+        ks_text_puts(out, "null");
+    else
+        ks_text_json_number(out, value);
+}
+
+static void print_json_result(ks_text_sink *out, const ks_check_result *r)
+{
+    ks_text_puts(out, "    {\"statement\": ");
+    ks_text_json_string(out, r->statement);
+    json_field(out, "status", ks_check_status_name(r->status));
+    json_field(out, "kind", ks_check_kind_name(r->kind));
+    json_field(out, "item", r->item_id);
+    json_field(out, "period", r->period_id);
+    json_field(out, "measure", r->measure);
+    json_field(out, "identity", r->identity[0] ? r->identity : NULL);
+    json_number(out, "printed", r->printed, 0);
+    json_number(out, "expected", r->expected, r->expected_missing);
+    json_number(out, "difference", r->difference, r->expected_missing);
+    ks_text_printf(out, ", \"decimals\": %d, \"percent\": %s",
+                   r->decimals, r->is_percent ? "true" : "false");
+    json_field(out, "note", r->note_id);
+    json_field(out, "implied", r->implied[0] ? r->implied : NULL);
+    json_number(out, "implied_value", r->implied_value,
+                !r->implied[0] || r->implied_missing);
+    json_field(out, "message", r->message);
+    ks_text_puts(out, "}");
+}
+
+/* One object: the summary's counts, then the results shown. */
+static void print_json(ks_text_sink *out, const ks_check_report *report,
+                       int only_breaks)
+{
+    ks_text_printf(out, "{\"checks\": %zu, \"passed\": %d, \"adjusted\": %d, "
+                   "\"explained\": %d, \"breaks\": %d,\n  \"results\": [",
+                   report->count, report->passed, report->adjusted,
+                   report->explained, report->breaks);
+    int written = 0;
+    for (size_t i = 0; i < report->count; i++) {
+        const ks_check_result *r = &report->results[i];
+        if (!shown(r, only_breaks))
+            continue;
+        ks_text_puts(out, written++ ? ",\n" : "\n");
+        print_json_result(out, r);
+    }
+    ks_text_puts(out, written ? "\n  ]}\n" : "]}\n");
 }
 
 /* On standard output after text; on standard error after md and csv, so
@@ -162,7 +231,10 @@ static int host_check_model(const host_check_args *args)
         status = ks_check_run(model, &report, &err);
     if (status != KS_OK) {
         ks_model_free(model);
-        host_error(NULL, "%s", err.message);
+        if (args->format == FORMAT_JSON)
+            host_json_error(err.message);
+        else
+            host_error(NULL, "%s", err.message);
         return HOST_EXIT_FAILURE;
     }
     ks_text_sink out = ks_text_sink_stream(stdout);
@@ -170,8 +242,10 @@ static int host_check_model(const host_check_args *args)
         print_text(&out, report, args->only_breaks);
     else if (args->format == FORMAT_MD)
         print_md(&out, report, args->only_breaks);
-    else
+    else if (args->format == FORMAT_CSV)
         print_csv(&out, report, args->only_breaks);
+    else
+        print_json(&out, report, args->only_breaks);
     fflush(stdout);
     if (args->format == FORMAT_TEXT)
         printf("\n");
@@ -192,7 +266,8 @@ static const struct option check_options[] = {
 };
 
 /* In the order of check_format. */
-static const char *const check_formats[] = { "text", "md", "csv", NULL };
+static const char *const check_formats[] = { "text", "md", "csv", "json",
+                                              NULL };
 static const char *const check_only[] = { "breaks", NULL };
 
 /* One option or operand; 0, or -1 after reporting bad usage. */
@@ -239,7 +314,7 @@ static int host_check(int argc, char **argv)
 
 const host_command host_check_command = {
     "check",
-    "check MODEL [--format text|md|csv] [--only breaks]",
+    "check MODEL [--format text|md|csv|json] [--only breaks]",
     "Tie-out audit: every printed figure and identity against the engine.",
     "Each printed figure of a formula item, each printed %, YoY, QoQ and\n"
     "USD figure, and each settings identity (check.identity.NAME) is\n"
@@ -250,7 +325,8 @@ const host_command host_check_command = {
     "cell that breaks under several checks is reported once, by the first.\n"
     "Exit status 1 when a break is not explained.\n"
     "\noptions:\n"
-    "  --format F      text (default), md or csv\n"
+    "  --format F      text (default), md, csv or json (for data: numbers\n"
+    "                  that read back as the engine's, LF line ends)\n"
     "  --only breaks   list only breaks, explained or not\n"
     "  --help          this text\n"
     "\nexample:\n"

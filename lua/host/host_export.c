@@ -1,45 +1,51 @@
 /*
- * host_export.c -- `kessan export MODEL [--scenario S] [--all] [--out
- * FILE]`: write the inputs of a model (or of the saved scenario S as it
- * sees the model, with a scenario column), or with --all every cell, as
- * the long-form values CSV, to FILE or to
- * standard output (straight, as it is written, ks_export_csv_stream; to
- * FILE atomically, ks_export_csv).  It calls the core directly; no Lua
+ * host_export.c -- `kessan export MODEL [--scenario S] [--all] [--format
+ * csv|xlsx|json] [--excel] [--out FILE]`: write the inputs of a model (or
+ * of the saved scenario S as it sees the model, with a scenario column),
+ * or with --all every cell, as the long-form values CSV (for Excel with a
+ * byte order mark and CRLF), a workbook (kessan/workbook.h, to a file) or
+ * JSON (kessan/json.h), to FILE or to standard output (straight, as it is
+ * written; to FILE atomically).  It calls the core directly; no Lua
  * state is needed.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "host/host.h"
+#include "host/host_json.h"
 #include "host/host_options.h"
+#include "host/host_scenario.h"
+#include "kessan/json.h"
 #include "kessan/kessan.h"
+#include "kessan/workbook.h"
+
+typedef enum export_format { EXPORT_CSV, EXPORT_XLSX, EXPORT_JSON } export_format;
 
 typedef struct host_export_args {
     const char *model;
     const char *scenario;
     const char *out;
     int all;
+    int excel;
+    export_format format;
 } host_export_args;
 
-/* Scenario S of the model as saved in it ("base": the model itself); an
- * unknown name is "MODEL: no scenario 'S' (did you mean 'low'?)". */
-static ks_status host_saved_scenario(ks_model *model, const char *directory,
-                                     const char *name, ks_model **scenario,
-                                     ks_error *err)
+/* The file (or standard output) in the format asked for; on standard
+ * output a write that fails (a full disk, /dev/full) is reported at exit,
+ * with status 1, as for every command (host_main.c); what reached the
+ * stream before it stays. */
+static ks_status write_export(const host_export_args *args, ks_model *target,
+                              const ks_export_options *options,
+                              ks_error *err)
 {
-    *scenario = NULL;
-    if (strcmp(name, "base") == 0)
-        return KS_OK;
-    int index;
-    ks_status status = ks_saved_scenario_lookup(model, name, &index, err);
-    if (status != KS_OK) {
-        char why[KS_MESSAGE_MAX];
-        snprintf(why, sizeof why, "%s", err->message);
-        snprintf(err->message, sizeof err->message, "%.200s: %.500s",
-                 directory, why);
-        return status;
-    }
-    return ks_scenario_new(model, name, scenario, err);
+    if (args->format == EXPORT_XLSX)
+        return ks_export_xlsx(target, args->out, options, err);
+    if (args->format == EXPORT_JSON)
+        return args->out ? ks_export_json(target, args->out, options, err)
+                         : ks_export_json_stream(target, stdout, options,
+                                                 err);
+    return args->out ? ks_export_csv(target, args->out, options, err)
+                     : ks_export_csv_stream(target, stdout, options, err);
 }
 
 static int host_export_model(const host_export_args *args)
@@ -48,25 +54,24 @@ static int host_export_model(const host_export_args *args)
     ks_error err;
     ks_status status = ks_model_open(args->model, NULL, &model, &err);
     if (status == KS_OK && args->scenario)
-        status = host_saved_scenario(model, args->model, args->scenario,
-                                     &scenario, &err);
+        status = host_open_scenario(model, args->model, args->scenario,
+                                    &scenario, &err);
     if (status == KS_OK) {
         ks_export_options options = {
             .with_scenario_column = args->scenario != NULL,
-            .cells = args->all ? KS_EXPORT_ALL : KS_EXPORT_INPUTS
+            .cells = args->all ? KS_EXPORT_ALL : KS_EXPORT_INPUTS,
+            .excel = args->excel
         };
-        ks_model *target = scenario ? scenario : model;
-        /* on standard output a write that fails (a full disk, /dev/full)
-         * is reported at exit, with status 1, as for every command
-         * (host_main.c); what reached the stream before it stays */
-        status = args->out ? ks_export_csv(target, args->out, &options, &err)
-                           : ks_export_csv_stream(target, stdout, &options,
-                                                  &err);
+        status = write_export(args, scenario ? scenario : model, &options,
+                              &err);
     }
     ks_model_free(scenario);
     ks_model_free(model);
     if (status != KS_OK) {
-        host_error(NULL, "%s", err.message);
+        if (args->format == EXPORT_JSON)
+            host_json_error(err.message);
+        else
+            host_error(NULL, "%s", err.message);
         return HOST_EXIT_FAILURE;
     }
     return HOST_EXIT_OK;
@@ -74,21 +79,26 @@ static int host_export_model(const host_export_args *args)
 
 enum {
     EXPORT_SCENARIO = HOST_OPTION_FIRST, EXPORT_OUT, EXPORT_ALL,
-    EXPORT_INPUTS_ONLY
+    EXPORT_INPUTS_ONLY, EXPORT_FORMAT, EXPORT_EXCEL
 };
+
+/* In the order of export_format. */
+static const char *const export_formats[] = { "csv", "xlsx", "json", NULL };
 
 static const struct option export_options[] = {
     { "scenario", required_argument, NULL, EXPORT_SCENARIO },
     { "out", required_argument, NULL, EXPORT_OUT },
     { "all", no_argument, NULL, EXPORT_ALL },
     { "inputs-only", no_argument, NULL, EXPORT_INPUTS_ONLY },
+    { "format", required_argument, NULL, EXPORT_FORMAT },
+    { "excel", no_argument, NULL, EXPORT_EXCEL },
     HOST_OPTION_HELP,
     { NULL, 0, NULL, 0 }
 };
 
 static int host_export(int argc, char **argv)
 {
-    host_export_args args = {NULL, NULL, NULL, 0};
+    host_export_args args = { NULL, NULL, NULL, 0, 0, EXPORT_CSV };
     host_options options;
     host_options_begin(&options, &host_export_command, export_options,
                        HOST_OPTIONS_ANYWHERE, argc, argv);
@@ -102,6 +112,15 @@ static int host_export(int argc, char **argv)
             args.all = 1;
         else if (next == EXPORT_INPUTS_ONLY)
             args.all = 0;
+        else if (next == EXPORT_EXCEL)
+            args.excel = 1;
+        else if (next == EXPORT_FORMAT) {
+            int format = host_option_choice(&options, "--format",
+                                            export_formats, options.value);
+            if (format < 0)
+                return HOST_EXIT_USAGE;
+            args.format = (export_format)format;
+        }
         else if (args.model)
             return host_usage_error(&host_export_command,
                                     "more than one model given");
@@ -112,19 +131,30 @@ static int host_export(int argc, char **argv)
         return host_options_exit(next);
     if (!args.model)
         return host_usage_error(&host_export_command, "no model given");
+    if (args.excel && args.format != EXPORT_CSV)
+        return host_usage_error(&host_export_command, "--excel is for "
+                                "--format csv (a workbook is Excel's own)");
+    if (args.format == EXPORT_XLSX && !args.out)
+        return host_usage_error(&host_export_command, "--format xlsx needs "
+                                "--out FILE (a workbook is not text)");
     return host_export_model(&args);
 }
 
 const host_command host_export_command = {
     "export",
-    "export MODEL [--scenario S] [--all] [--out FILE]",
-    "Write the inputs of a model as long-form values CSV.",
+    "export MODEL [--scenario S] [--all] [--format csv|xlsx|json] [--excel] "
+    "[--out FILE]",
+    "Write the inputs of a model as long-form values CSV, a workbook or "
+    "JSON.",
     "options:\n"
     "  --scenario S    export the model as its saved scenario S sees it, with\n"
     "                  a scenario column (S must be saved in the model)\n"
     "  --all           every cell, computed ones included (for reports and\n"
     "                  other tools; importing it back needs override)\n"
     "  --inputs-only   only the inputs, reported and set: the default\n"
+    "  --format F      csv (default), xlsx (with --out) or json\n"
+    "  --excel         CSV for Excel: a UTF-8 byte order mark and CRLF line\n"
+    "                  ends (else LF), so that Japanese labels open right\n"
     "  --out FILE      write FILE (atomically) instead of standard output\n"
     "  --help          this text\n"
     "\nexample:\n"

@@ -1,15 +1,18 @@
 /*
- * host_show.c -- `kessan show MODEL STATEMENT [--periods 3Q02,3Q01,2Q02]
- * [--with pct,yoy,qoq] [--currency USD] [--lang ja] [--format
- * text|md|csv]`: a statement laid out as the release prints it
- * (core/include/kessan/layout.h).  It calls the core directly; no Lua state is needed.
+ * host_show.c -- `kessan show MODEL STATEMENT [--scenario NAME] [--periods
+ * 3Q02,3Q01,2Q02] [--with pct,yoy,qoq] [--currency USD] [--lang ja]
+ * [--format text|md|csv|json]`: a statement laid out as the release
+ * prints it (core/include/kessan/layout.h), of the model or of one of its
+ * saved scenarios.  It calls the core directly; no Lua state is needed.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "host/host_commands_report.h"
+#include "host/host_json.h"
 #include "host/host_options.h"
+#include "host/host_scenario.h"
 #include "kessan/kessan.h"
 #include "kessan/layout.h"
 
@@ -19,19 +22,30 @@ typedef struct host_show_args {
     const char *model;
     const char *statement;
     const char *periods;
+    const char *scenario;
     ks_layout_options options;
 } host_show_args;
 
-/* "3Q02,3Q01" into period indexes; reports and returns -1 on a bad id. */
+/* "3Q02,3Q01" into period indexes; reports and returns -1 on a bad id,
+ * an empty list or entry, or more than PERIODS_MAX. */
 static int parse_periods(ks_model *model, const char *list, int *periods,
                          int *count)
 {
     *count = 0;
     const char *at = list;
-    while (*at) {
+    if (!*at) {
+        host_error("show", "--periods: expected ids like 3Q02,3Q01, got "
+                   "nothing");
+        return -1;
+    }
+    for (;;) {
         size_t length = strcspn(at, ",");
         char id[32];
-        if (length == 0 || length >= sizeof id || *count >= PERIODS_MAX) {
+        if (*count >= PERIODS_MAX) {
+            host_error("show", "--periods: at most %d periods", PERIODS_MAX);
+            return -1;
+        }
+        if (length == 0 || length >= sizeof id) {
             host_error("show", "--periods: expected ids like 3Q02,3Q01, got "
                        "'%s'", list);
             return -1;
@@ -45,24 +59,37 @@ static int parse_periods(ks_model *model, const char *list, int *periods,
         }
         (*count)++;
         at += length;
-        if (*at == ',')
-            at++;
+        if (!*at)
+            return 0;
+        at++; /* the comma: an entry must follow it */
     }
-    return 0;
+}
+
+static int show_failure(const host_show_args *args, const char *message)
+{
+    if (args->options.format == KS_LAYOUT_JSON)
+        host_json_error(message);
+    else
+        host_error(NULL, "%s", message);
+    return HOST_EXIT_FAILURE;
 }
 
 static int host_show_model(host_show_args *args)
 {
-    ks_model *model = NULL;
+    ks_model *model = NULL, *scenario = NULL;
     ks_error err;
-    if (ks_model_open(args->model, NULL, &model, &err) != KS_OK) {
-        host_error(NULL, "%s", err.message);
-        return HOST_EXIT_FAILURE;
+    if (ks_model_open(args->model, NULL, &model, &err) != KS_OK ||
+        host_open_scenario(model, args->model, args->scenario, &scenario,
+                      &err) != KS_OK) {
+        ks_model_free(model);
+        return show_failure(args, err.message);
     }
+    ks_model *shown = scenario ? scenario : model;
     int periods[PERIODS_MAX];
     if (args->periods) {
         if (parse_periods(model, args->periods, periods,
                           &args->options.period_count) != 0) {
+            ks_model_free(scenario);
             ks_model_free(model);
             return HOST_EXIT_FAILURE;
         }
@@ -71,15 +98,14 @@ static int host_show_model(host_show_args *args)
     args->options.statement = args->statement;
     ks_layout_text text;
     ks_layout_text_init(&text, NULL);
-    ks_status status = ks_layout_render(model, &args->options, &text, &err);
+    ks_status status = ks_layout_render(shown, &args->options, &text, &err);
     if (status == KS_OK && text.data)
         fputs(text.data, stdout);
     ks_layout_text_release(&text);
+    ks_model_free(scenario);
     ks_model_free(model);
-    if (status != KS_OK) {
-        host_error(NULL, "%s", err.message);
-        return HOST_EXIT_FAILURE;
-    }
+    if (status != KS_OK)
+        return show_failure(args, err.message);
     return fflush(stdout) == 0 ? HOST_EXIT_OK : HOST_EXIT_FAILURE;
 }
 
@@ -88,7 +114,8 @@ enum {
     SHOW_WITH,
     SHOW_CURRENCY,
     SHOW_LANG,
-    SHOW_FORMAT
+    SHOW_FORMAT,
+    SHOW_SCENARIO
 };
 
 static const struct option show_options[] = {
@@ -97,13 +124,15 @@ static const struct option show_options[] = {
     { "currency", required_argument, NULL, SHOW_CURRENCY },
     { "lang", required_argument, NULL, SHOW_LANG },
     { "format", required_argument, NULL, SHOW_FORMAT },
+    { "scenario", required_argument, NULL, SHOW_SCENARIO },
     HOST_OPTION_HELP,
     { NULL, 0, NULL, 0 }
 };
 
 static const char *const show_langs[] = { "en", "ja", NULL };
 /* In the order of ks_layout_format. */
-static const char *const show_formats[] = { "text", "md", "csv", NULL };
+static const char *const show_formats[] = { "text", "md", "csv", "json",
+                                             NULL };
 
 /* One option with its value; 0, or -1 after reporting bad usage. */
 static int take_option(const host_options *options, int next,
@@ -113,6 +142,8 @@ static int take_option(const host_options *options, int next,
     const char *value = options->value;
     if (next == SHOW_PERIODS)
         args->periods = value;
+    else if (next == SHOW_SCENARIO)
+        args->scenario = value;
     else if (next == SHOW_WITH) {
         if (ks_layout_parse_with(value, &o->with) != 0) {
             host_usage_error(&host_show_command, "--with takes pct, yoy "
@@ -176,17 +207,22 @@ static int host_show(int argc, char **argv)
 
 const host_command host_show_command = {
     "show",
-    "show MODEL STATEMENT [--periods 3Q02,3Q01,2Q02] [--with pct,yoy,qoq] "
-    "[--currency USD] [--lang ja] [--format text|md|csv]",
+    "show MODEL STATEMENT [--scenario NAME] [--periods 3Q02,3Q01,2Q02] "
+    "[--with pct,yoy,qoq] [--currency USD] [--lang ja] "
+    "[--format text|md|csv|json]",
     "Lay out a statement (is, bs, cf, kpi) as the release prints it.",
     "options:\n"
+    "  --scenario NAME  the model as its saved scenario NAME sees it (default:\n"
+    "                   the model itself, \"base\")\n"
     "  --periods LIST   columns, e.g. 3Q02,3Q01,2Q02 (default: the printed\n"
-    "                   periods, latest quarter first)\n"
+    "                   periods, and those a scenario changes, latest\n"
+    "                   quarter first)\n"
     "  --with LIST      after each period: pct (% of the statement's base),\n"
     "                   yoy, qoq (where computable)\n"
     "  --currency USD   money at the model's rate.USD\n"
     "  --lang ja        Japanese labels\n"
-    "  --format F       text (default), md or csv\n"
+    "  --format F       text (default), md, csv or json (csv and json: the\n"
+    "                   numbers themselves, a ratio as a fraction)\n"
     "  --help           this text\n"
     "\nexample:\n"
     "  kessan show data/iij is --periods 3Q02,3Q01,2Q02 --with pct,yoy,qoq\n",

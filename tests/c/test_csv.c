@@ -592,7 +592,7 @@ static void test_export_order_and_options(void **state)
                               "cost,1Q01,2\n");
     free(text);
     /* every cell: items in display order, periods in time order */
-    options = (ks_export_options){ 0, KS_EXPORT_ALL };
+    options = (ks_export_options){ .cells = KS_EXPORT_ALL };
     assert_int_equal(ks_export_csv(model, path, &options, &err), KS_OK);
     text = read_file(path);
     const char *line = strchr(text, '\n') + 1;

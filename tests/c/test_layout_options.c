@@ -108,10 +108,11 @@ static void test_ratios_and_figures_not_whole(void **state)
     ks_layout_options options = options_for(&s, 2, 0, KS_LAYOUT_CSV);
     ks_layout_text text;
     char *csv = render(&s, &options, &text);
-    /* a ratio in percent to one decimal; EPS to two, being not whole */
-    expect_line(csv, "margin,0,Margin,25.0,25.0\r\n");
-    expect_line(csv, "eps,0,EPS,22.50,15\r\n"); /* 15 is whole */
-    expect_line(csv, "rev,0,Revenue,3000,2000\r\n");
+    /* CSV holds the numbers themselves: a ratio as its fraction, EPS as
+     * it is (text shows percent and decimals) */
+    expect_line(csv, "margin,0,Margin,0.25,0.25\n");
+    expect_line(csv, "eps,0,EPS,22.5,15\n");
+    expect_line(csv, "rev,0,Revenue,3000,2000\n");
     ks_layout_text_release(&text);
 
     options.format = KS_LAYOUT_TEXT;
@@ -135,10 +136,10 @@ static void test_money_in_dollars(void **state)
     options.currency = "USD";
     ks_layout_text text;
     char *csv = render(&s, &options, &text);
-    /* scaled money whole, per-unit money to cents, ratios untouched */
-    expect_line(csv, "rev,0,Revenue,25\r\n");
-    expect_line(csv, "eps,0,EPS,0.19\r\n");
-    expect_line(csv, "margin,0,Margin,25.0\r\n");
+    /* money in dollars as computed (text rounds it), ratios untouched */
+    expect_line(csv, "rev,0,Revenue,25\n");
+    expect_line(csv, "eps,0,EPS,0.1875\n");
+    expect_line(csv, "margin,0,Margin,0.25\n");
     ks_layout_text_release(&text);
     options.format = KS_LAYOUT_TEXT;
     char *plain = render(&s, &options, &text);
@@ -164,15 +165,15 @@ static void test_measure_columns(void **state)
     /* 2Q02 has no 2Q01 nor 1Q02 to compare with, and FY02 no figures: the
      * columns that would stay empty are left out */
     expect_line(csv, "item,level,label,3Q02,3Q02 %,3Q02 YoY %,3Q02 QoQ %,"
-                     "2Q02,2Q02 %,FY02\r\n");
+                     "2Q02,2Q02 %,FY02\n");
     /* revenue: 100% of itself, +200% on 3Q01, +50% on 2Q02 */
-    expect_line(csv, "rev,0,Revenue,3000,100.0,200.0,50.0,2000,100.0,\r\n");
+    expect_line(csv, "rev,0,Revenue,3000,1,2,0.5,2000,1,\n");
     /* cost: 25% of revenue */
-    expect_line(csv, "cost,1,Cost,750,25.0,200.0,50.0,500,25.0,\r\n");
+    expect_line(csv, "cost,1,Cost,750,0.25,2,0.5,500,0.25,\n");
     /* a ratio has no % of base (another unit) nor changes */
-    expect_line(csv, "margin,0,Margin,25.0,,,,25.0,,\r\n");
+    expect_line(csv, "margin,0,Margin,0.25,,,,0.25,,\n");
     /* per-unit money has no % of a base in thousands */
-    expect_line(csv, "eps,0,EPS,22.50,,200.0,50.0,15,,\r\n");
+    expect_line(csv, "eps,0,EPS,22.5,,2,0.5,15,,\n");
     ks_layout_text_release(&text);
     ks_model_free(s.model);
 }

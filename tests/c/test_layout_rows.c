@@ -160,9 +160,9 @@ static void test_period_indexes_that_are_no_periods(void **state)
     ks_error err;
     assert_int_equal(render(&options, &text, &err), KS_OK);
     /* each is a column of its own, named "?", with nothing in it */
-    assert_memory_equal(text.data, "item,level,label,?,3Q02,?\r\n",
-                        strlen("item,level,label,?,3Q02,?\r\n"));
-    assert_non_null(strstr(text.data, "\r\nlow,2,low,,5,\r\n"));
+    assert_memory_equal(text.data, "item,level,label,?,3Q02,?\n",
+                        strlen("item,level,label,?,3Q02,?\n"));
+    assert_non_null(strstr(text.data, "\nlow,2,low,,5,\n"));
     ks_layout_text_release(&text);
 }
 

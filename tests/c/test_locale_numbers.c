@@ -305,7 +305,7 @@ static void export_writes_alike(void **state)
 {
     (void)state;
     assert_alike(export_all, "rev.total,3Q02,10563578\n");
-    assert_alike(export_all, "eps,3Q01,-45810.898576512453\n");
+    assert_alike(export_all, "eps,3Q01,-45810.89857651245\n");
 }
 
 /* A thread's own locale (uselocale) is honoured and left as it was.  The

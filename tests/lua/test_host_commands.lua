@@ -34,7 +34,7 @@ local function usage_error(arguments, command, message)
   contains(err, "(try 'kessan " .. command .. " --help')", arguments)
 end
 
--- RFC 4180 records (CRLF line ends, quoted fields) -> list of field lists
+-- RFC 4180 records (LF line ends, quoted fields) -> list of field lists
 local function parse_csv(text)
   local records, fields, at = {}, {}, 1
   while at <= #text do
@@ -64,10 +64,10 @@ local function parse_csv(text)
     if separator == "," then
       at = at + 1
     else
-      assert(text:sub(at, at + 1) == "\r\n", "CSV lines end in CRLF")
+      assert(text:sub(at, at) == "\n", "CSV lines end in LF (text.h's rule)")
       records[#records + 1] = fields
       fields = {}
-      at = at + 2
+      at = at + 1
     end
   end
   return records
@@ -129,13 +129,13 @@ usage_error("check " .. IIJ .. " --format", "check",
 usage_error("export " .. TINY .. " --out", "export",
             "option '--out' needs a value")
 usage_error("check " .. IIJ .. " --format xml", "check",
-            "--format must be text, md or csv, got 'xml'")
+            "--format must be text, md, csv or json, got 'xml'")
 usage_error("check " .. IIJ .. " --format=", "check",
-            "--format must be text, md or csv, got ''")
+            "--format must be text, md, csv or json, got ''")
 usage_error("check " .. IIJ .. " --only all", "check",
             "--only must be breaks, got 'all'")
 usage_error("show " .. TINY .. " is --format html", "show",
-            "--format must be text, md or csv, got 'html'")
+            "--format must be text, md, csv or json, got 'html'")
 usage_error("show " .. TINY .. " is --lang fr", "show",
             "--lang must be en or ja, got 'fr'")
 usage_error("show " .. TINY .. " is --with pct,abc", "show",
@@ -465,6 +465,11 @@ show_fails(TINY .. " is --periods 3Q02,,1Q02",
            "show: --periods: expected ids like 3Q02,3Q01, got '3Q02,,1Q02'")
 show_fails(TINY .. " is --periods ,",
            "show: --periods: expected ids like 3Q02,3Q01, got ','")
+-- an empty list, or a comma with nothing after it, is no list of columns
+show_fails(TINY .. " is --periods=",
+           "show: --periods: expected ids like 3Q02,3Q01, got nothing")
+show_fails(TINY .. " is --periods 3Q02,",
+           "show: --periods: expected ids like 3Q02,3Q01, got '3Q02,'")
 local long_id = ("9"):rep(40) .. "Q02"
 show_fails(TINY .. " is --periods " .. long_id,
            "show: --periods: expected ids like 3Q02,3Q01, got '" .. long_id .. "'")
@@ -481,7 +486,7 @@ do
   for i = 1, 65 do columns[i] = "3Q02" end
   local list = table.concat(columns, ",")
   show_fails(TINY .. " is --periods " .. list,
-             "show: --periods: expected ids like 3Q02,3Q01, got '" .. list .. "'")
+             "show: --periods: at most 64 periods")
 end
 show_fails("/no/such/model is",
            "/no/such/model: not a model directory (no items.csv)")

@@ -367,6 +367,8 @@ typedef struct ks_export_options {
     int with_scenario_column; /* add a `scenario` column                   */
     ks_export_cells cells;    /* KS_EXPORT_INPUTS (the default) or
                                  KS_EXPORT_ALL                             */
+    int excel;                /* for Excel: a UTF-8 byte order mark first
+                                 and CRLF line ends (text.h's CSV rule)    */
 } ks_export_options;
 
 typedef struct ks_import_options {

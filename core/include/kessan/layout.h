@@ -3,8 +3,10 @@
  * rows are the statement's items in display order, indented by their depth
  * in the parent tree; columns are periods, each optionally followed by its
  * % of base, YoY and QoQ columns; thousands separators, negatives in
- * parentheses, percentages to one decimal; as aligned text (by display
- * width, so Japanese labels line up), a Markdown table or RFC 4180 CSV.
+ * parentheses, percentages to one decimal (text.h's display formatter);
+ * as aligned text (by display width, so Japanese labels line up), a
+ * Markdown table, or for data CSV and JSON (text.h's data formatter).  A
+ * scenario handle is shown as the model it sees, its name in the title.
  * Nothing is printed: the text goes into a growable buffer.
  */
 #ifndef KS_LAYOUT_H
@@ -17,7 +19,10 @@
 typedef enum ks_layout_format {
     KS_LAYOUT_TEXT = 0, /* aligned columns                                */
     KS_LAYOUT_MD,       /* a Markdown table                               */
-    KS_LAYOUT_CSV       /* RFC 4180: CRLF, quotes doubled                 */
+    KS_LAYOUT_CSV,      /* RFC 4180 fields, LF line ends (text.h's rule),
+                           the numbers themselves (a ratio as a fraction) */
+    KS_LAYOUT_JSON      /* one JSON object, numbers as in CSV, a missing
+                           figure null                                    */
 } ks_layout_format;
 
 /* Extra columns after each period's value (bits of ks_layout_options.with). */

@@ -64,6 +64,61 @@ int ks_vsnprintf_c(char *buf, size_t size, const char *format, va_list args)
  * it does not fit. */
 int ks_group_digits(char *buf, size_t size, const char *number);
 
+/* ---- the two ways to print a number (text_number.c) --------------------- */
+
+/*
+ * For people: the display formatter every text table and script helper
+ * uses (show, check, compare, data tables, tornado, tostring of models,
+ * series and explain trees), in the release's style: ',' between groups of
+ * three digits, negatives in parentheses "(1,234)", a ratio as a
+ * percentage "(5.4%)", and a precision per unit and scale (ks_number_style_
+ * for_unit).  Zero after rounding is never negative: -0.004 at two
+ * decimals is "0.00".  Not a finite number: "-", as a missing cell.  Beyond
+ * 1e21 (digits that would not fit a column nor mean much) 15 significant
+ * digits in scientific notation, "1.23456789012346e+22".
+ */
+enum {
+    KS_DECIMALS_AUTO = -1 /* whole from 1,000 on, at most two decimals from
+                             1 on (trailing zeros dropped: "12.5"), six
+                             significant digits below 1 ("0.0331032"),
+                             scientific below 1e-6                        */
+};
+
+typedef enum ks_percent_form {
+    KS_PERCENT_NONE = 0, /* the number as it is                           */
+    KS_PERCENT_SIGN,     /* a ratio: times 100 with "%": "32.2%"          */
+    KS_PERCENT_BARE      /* times 100 without the sign, in a column whose
+                            header says % : "32.2"                        */
+} ks_percent_form;
+
+typedef struct ks_number_style {
+    int decimals;            /* 0-12 after the point, or KS_DECIMALS_AUTO */
+    ks_percent_form percent;
+    int minus_sign;          /* 1: "-1,234" instead of "(1,234)"          */
+} ks_number_style;
+
+/* The style of a unit: "ratio" a percentage with one decimal; an amount in
+ * thousands or millions ("JPY thousands") whole; anything else (per-share
+ * figures, counts, no unit) KS_DECIMALS_AUTO.  `decimals` >= 0 (the
+ * decimals a release prints the figure with) overrides the unit's. */
+ks_number_style ks_number_style_for_unit(const char *unit, int decimals);
+
+/* `value` for people, into buf.  Returns the length, or -1 (buf holds as
+ * much as fits) when it does not fit; 48 bytes always do. */
+int ks_format_display(char *buf, size_t size, double value,
+                      const ks_number_style *style);
+
+/*
+ * For data: the shortest text that reads back (ks_strtod_c) as the same
+ * double, bit for bit: "%.15g", else "%.16g", else "%.17g" ("0.1",
+ * "5727799.1", "-0", "4.9406564584124654e-324"), no grouping, a minus
+ * sign, a ratio as the stored fraction (-0.0536).  Every CSV and JSON file
+ * kessan writes uses it.  Not a finite number: "" (returns 0).  Returns
+ * the length, or -1 when it does not fit; KS_DATA_NUMBER_MAX always does.
+ */
+#define KS_DATA_NUMBER_MAX 32
+int ks_format_data(char *buf, size_t size, double value);
+
 /* ---- sinks -------------------------------------------------------------- */
 
 /* Writes `size` bytes; returns 0, or -1 when they could not be written. */
@@ -95,9 +150,29 @@ void ks_text_printf(ks_text_sink *sink, const char *format, ...)
  * LF, or begins or ends with a space or tab (which readers would trim),
  * with its quotes doubled; NULL and "" are an empty field. */
 void ks_text_csv_field(ks_text_sink *sink, const char *text);
+/*
+ * The line-ending rule of every CSV kessan writes (values export, data
+ * tables, show --format csv): "\n", except a file written for Excel
+ * (ks_export_options.excel), which ends lines "\r\n" and begins with a
+ * UTF-8 byte order mark so that Excel reads Japanese labels as UTF-8.
+ */
+#define KS_CSV_LINE_END "\n"
+#define KS_CSV_EXCEL_LINE_END "\r\n"
+#define KS_CSV_EXCEL_BOM "\xef\xbb\xbf"
+
 /* `count` fields separated by commas, then `line_end` ("\n" or "\r\n"). */
 void ks_text_csv_row(ks_text_sink *sink, const char *const *fields,
                      size_t count, const char *line_end);
+
+/* ---- JSON (text_json.c) ---------------------------------------------------- */
+
+/* A JSON string: quoted, '"' and '\\' escaped, control characters as
+ * \n, \t ... or \u00XX, U+2028 and U+2029 as \u2028 and \u2029 (for
+ * JavaScript), other UTF-8 kept as it is, an invalid byte as U+FFFD; NULL
+ * is null. */
+void ks_text_json_string(ks_text_sink *sink, const char *text);
+/* A JSON number by the data formatter (ks_format_data); not finite: null. */
+void ks_text_json_number(ks_text_sink *sink, double value);
 
 /* ---- tables ------------------------------------------------------------- */
 
