@@ -289,22 +289,51 @@ static void ensure(sim_worker *worker, int index)
     }
 }
 
-static void draw_block(sim_worker *worker)
+void ks_sim_worker_seed(sim_worker *worker, uint64_t stream)
 {
     const sim_plan *plan = worker->plan;
-    int n = worker->n;
-    for (int d = 0; d < plan->draw_count; d++) {
-        const sim_draw *draw = &plan->draws[d];
-        if (draw->group < 0)
-            ks_sim_draw_lanes(draw, &worker->rng, &plan->zig,
-                       lanes_of(worker, draw->slot), n);
-    }
-    int g = plan->group_size;
-    if (g == 0)
+    for (int d = 0; d < plan->draw_count; d++)
+        ks_rng_seed_keyed(&worker->draw_rngs[d], plan->seed, plan->draws[d].key,
+                          stream);
+    ks_rng_seed_keyed(&worker->group_rng, plan->seed, plan->group_key, stream);
+    /* the pilot takes the run's first trials' strata */
+    worker->trial = stream == UINT64_MAX ? 0 : (int64_t)stream * KS_SIM_CHUNK;
+}
+
+/* A drawn cell's lanes from its own stream: independent draws, or its
+ * strata's quantiles (Latin hypercube). */
+static void draw_cell(sim_worker *worker, int d, double *out)
+{
+    const sim_plan *plan = worker->plan;
+    const sim_draw *draw = &plan->draws[d];
+    if (plan->sampling != KS_SIM_LATIN_HYPERCUBE) {
+        ks_sim_draw_lanes(draw, &worker->draw_rngs[d], &plan->zig, out,
+                          worker->n);
         return;
-    for (int k = 0; k < g; k++)
-        ks_rng_normals(&worker->rng, &plan->zig,
-                       worker->normals + (size_t)k * KS_SIM_BLOCK, n, 0.0, 1.0);
+    }
+    ks_lhs_uniforms(&draw->lhs, &worker->draw_rngs[d], worker->trial, out,
+                    worker->n);
+    ks_sim_quantile_lanes(draw, out, worker->n);
+}
+
+/* The Gaussian copula: each cell of the group a standard normal from its
+ * own stream (stratified under Latin hypercube), mixed by the Cholesky
+ * factor, then taken to its marginal. */
+static void draw_gaussian_group(sim_worker *worker)
+{
+    const sim_plan *plan = worker->plan;
+    int n = worker->n, g = plan->group_size;
+    for (int k = 0; k < g; k++) {
+        int d = plan->group[k];
+        double *z = worker->normals + (size_t)k * KS_SIM_BLOCK;
+        if (plan->sampling == KS_SIM_LATIN_HYPERCUBE) {
+            ks_lhs_uniforms(&plan->draws[d].lhs, &worker->draw_rngs[d],
+                            worker->trial, z, n);
+            ks_normal_quantiles(z, z, n, 0.0, 1.0);
+        } else {
+            ks_rng_normals(&worker->draw_rngs[d], &plan->zig, z, n, 0.0, 1.0);
+        }
+    }
     for (int j = 0; j < g; j++) {
         const sim_draw *draw = &plan->draws[plan->group[j]];
         double *out = lanes_of(worker, draw->slot);
@@ -317,6 +346,24 @@ static void draw_block(sim_worker *worker)
         }
         ks_sim_copula_marginal(draw, out, n);
     }
+}
+
+static void draw_block(sim_worker *worker)
+{
+    const sim_plan *plan = worker->plan;
+    int gaussian = plan->copula == KS_SIM_GAUSSIAN_COPULA;
+    for (int d = 0; d < plan->draw_count; d++) {
+        const sim_draw *draw = &plan->draws[d];
+        if (draw->group < 0 || !gaussian)
+            draw_cell(worker, d, lanes_of(worker, draw->slot));
+    }
+    if (plan->group_size > 0) {
+        if (gaussian)
+            draw_gaussian_group(worker);
+        else
+            ks_rank_correlate_block(worker);
+    }
+    worker->trial += worker->n;
 }
 
 /* Draw a block, then evaluate what the outputs need, pulled from them. */
@@ -358,8 +405,13 @@ int ks_sim_worker_init(sim_worker *worker, const sim_plan *plan)
     worker->counts = ks_mem_alloc(alloc, (size_t)plan->output_count *
                                              KS_HIST_SLOTS *
                                              sizeof *worker->counts);
+    worker->draw_rngs = ks_mem_calloc(alloc, (size_t)plan->draw_count + 1,
+                                      sizeof *worker->draw_rngs);
+    worker->rank_work = ks_mem_alloc(alloc, (ks_rank_work_size(plan) + 1) *
+                                                sizeof(double));
     if (!worker->lanes || !worker->scratch || !worker->normals ||
-        !worker->stamps || !worker->counts)
+        !worker->stamps || !worker->counts || !worker->draw_rngs ||
+        !worker->rank_work)
         return -1;
     return 0;
 }
@@ -371,5 +423,7 @@ void ks_sim_worker_free(const ks_allocator *alloc, sim_worker *worker)
     ks_mem_free(alloc, worker->normals);
     ks_mem_free(alloc, worker->stamps);
     ks_mem_free(alloc, worker->counts);
+    ks_mem_free(alloc, worker->draw_rngs);
+    ks_mem_free(alloc, worker->rank_work);
     memset(worker, 0, sizeof *worker);
 }

@@ -238,6 +238,44 @@ void ks_sim_draw_lanes(const sim_draw *draw, ks_rng *rng,
     }
 }
 
+/* u in (0, 1) -> the quantiles of the draw, in place. */
+void ks_sim_quantile_lanes(const sim_draw *draw, double *u, int n)
+{
+    const ks_dist *dist = &draw->dist;
+    double a = dist->a, b = dist->b, c = dist->c;
+    switch (dist->kind) {
+    case KS_DIST_FIXED:
+        ks_sim_fill(u, n, a);
+        return;
+    case KS_DIST_NORMAL:
+        ks_normal_quantiles(u, u, n, a, b);
+        return;
+    case KS_DIST_LOGNORMAL:
+        ks_normal_quantiles(u, u, n, a, b);
+        for (int i = 0; i < n; i++)
+            u[i] = exp(u[i]);
+        return;
+    case KS_DIST_UNIFORM:
+        for (int i = 0; i < n; i++)
+            u[i] = a + (b - a) * u[i];
+        return;
+    case KS_DIST_TRIANGULAR:
+        for (int i = 0; i < n; i++)
+            u[i] = ks_triangular_at(a, c, b, u[i]);
+        return;
+    case KS_DIST_PERT:
+        for (int i = 0; i < n; i++)
+            u[i] = a + (b - a) * ks_beta_quantile_at(draw->pert_quantiles,
+                                                     draw->pert_alpha,
+                                                     draw->pert_beta, u[i]);
+        return;
+    case KS_DIST_DISCRETE:
+        for (int i = 0; i < n; i++)
+            u[i] = discrete_at(draw, u[i]);
+        return;
+    }
+}
+
 /* Correlated normals y (standard) -> the marginal, lane by lane. */
 void ks_sim_copula_marginal(const sim_draw *draw, double *y, int n)
 {
@@ -267,11 +305,34 @@ void ks_sim_copula_marginal(const sim_draw *draw, double *y, int n)
     }
 }
 
-static int copula_supports(ks_dist_kind kind)
+static int copula_supports(ks_sim_copula copula, ks_dist_kind kind)
 {
+    if (copula == KS_SIM_RANK_CORRELATION)
+        return kind != KS_DIST_FIXED;
     return kind == KS_DIST_NORMAL || kind == KS_DIST_LOGNORMAL ||
            kind == KS_DIST_UNIFORM || kind == KS_DIST_TRIANGULAR ||
            kind == KS_DIST_DISCRETE;
+}
+
+/* The draw's key (its name as the model writes it), its order of strata
+ * and, for a Latin hypercube PERT, its table of beta quantiles. */
+static ks_status draw_streams(sim_plan *plan, ks_model *model,
+                              sim_draw *draw, const char *what, ks_error *err)
+{
+    char name[512], period[16];
+    snprintf(name, sizeof name, "%s@%s", plan->book->items[draw->item].id,
+             ks_period_id(model, draw->period, period, sizeof period));
+    draw->key = ks_rng_key(name);
+    if (plan->sampling != KS_SIM_LATIN_HYPERCUBE)
+        return KS_OK;
+    ks_lhs_init(&draw->lhs, plan->seed, draw->key, plan->trials);
+    if (draw->dist.kind != KS_DIST_PERT)
+        return KS_OK;
+    draw->pert_quantiles = ks_beta_quantile_table(plan->alloc, draw->pert_alpha,
+                                                  draw->pert_beta);
+    if (!draw->pert_quantiles)
+        return ks_error_set(err, KS_ENOMEM, "%s: out of memory", what);
+    return KS_OK;
 }
 
 ks_status ks_sim_draw_prepare(sim_plan *plan, ks_model *model,
@@ -294,8 +355,9 @@ ks_status ks_sim_draw_prepare(sim_plan *plan, ks_model *model,
     draw->group = -1;
     if (draw->dist.kind == KS_DIST_PERT)
         pert_shape(&draw->dist, &draw->pert_alpha, &draw->pert_beta);
-    if (draw->dist.kind != KS_DIST_DISCRETE)
-        return KS_OK;
+    status = draw_streams(plan, model, draw, what, err);
+    if (status != KS_OK || draw->dist.kind != KS_DIST_DISCRETE)
+        return status;
     int count = draw->dist.count;
     draw->values = ks_mem_alloc(plan->alloc, (size_t)count * sizeof(double));
     draw->cumulative = ks_mem_alloc(plan->alloc, (size_t)count * sizeof(double));
@@ -316,30 +378,38 @@ ks_status ks_sim_draw_prepare(sim_plan *plan, ks_model *model,
     return KS_OK;
 }
 
-/* Cholesky of the group's correlation matrix into plan->cholesky. */
-static ks_status factor_group(sim_plan *plan, const double *matrix,
-                              ks_error *err)
+int ks_sim_cholesky(const double *matrix, int g, double *l, double *pivot)
 {
-    int g = plan->group_size;
-    double *l = plan->cholesky;
     for (int j = 0; j < g; j++) {
         for (int k = 0; k <= j; k++) {
             double sum = matrix[j * g + k];
             for (int m = 0; m < k; m++)
                 sum -= l[j * g + m] * l[k * g + m];
             if (j == k) {
-                if (!(sum > 1e-12))
-                    return ks_error_set(
-                        err, KS_EINVAL,
-                        "simulate: correlate: the correlation matrix is not "
-                        "positive definite (the correlations given cannot "
-                        "hold together; pivot %d is %.3g)", j + 1, sum);
+                if (!(sum > 1e-12)) {
+                    *pivot = sum;
+                    return j;
+                }
                 l[j * g + j] = sqrt(sum);
             } else {
                 l[j * g + k] = sum / l[k * g + k];
             }
         }
     }
+    return -1;
+}
+
+/* Cholesky of the group's correlation matrix into plan->cholesky. */
+static ks_status factor_group(sim_plan *plan, const double *matrix,
+                              ks_error *err)
+{
+    double pivot = 0;
+    int j = ks_sim_cholesky(matrix, plan->group_size, plan->cholesky, &pivot);
+    if (j >= 0)
+        return ks_error_set(err, KS_EINVAL,
+                            "simulate: correlate: the correlation matrix is not "
+                            "positive definite (the correlations given cannot "
+                            "hold together; pivot %d is %.3g)", j + 1, pivot);
     return KS_OK;
 }
 
@@ -373,13 +443,17 @@ ks_status ks_sim_correlations_prepare(sim_plan *plan, ks_model *model,
                                       "cell", names[side]);
                 break;
             }
-            if (!copula_supports(plan->draws[d].dist.kind)) {
+            if (!copula_supports(plan->copula, plan->draws[d].dist.kind)) {
                 status = ks_error_set(
                     err, KS_EINVAL,
-                    "simulate: correlate: '%s' is drawn from %s, which cannot "
-                    "be correlated (normal, lognormal, uniform, triangular and "
-                    "discrete can)", names[side],
-                    dist_name(plan->draws[d].dist.kind));
+                    plan->copula == KS_SIM_RANK_CORRELATION
+                        ? "simulate: correlate: '%s' is drawn from %s, which "
+                          "cannot be correlated (a fixed value has no ranks)"
+                        : "simulate: correlate: '%s' is drawn from %s, which "
+                          "cannot be correlated by the Gaussian copula "
+                          "(normal, lognormal, uniform, triangular and "
+                          "discrete can; copula = \"rank\" takes pert too)",
+                    names[side], dist_name(plan->draws[d].dist.kind));
                 break;
             }
             if (plan->draws[d].group < 0) {
@@ -402,6 +476,11 @@ ks_status ks_sim_correlations_prepare(sim_plan *plan, ks_model *model,
     }
     int g = plan->group_size;
     double *matrix = NULL;
+    if (status == KS_OK && plan->copula == KS_SIM_RANK_CORRELATION &&
+        g > KS_RANK_GROUP_MAX)
+        status = ks_error_set(err, KS_EINVAL,
+                              "simulate: correlate: rank correlation takes at "
+                              "most %d cells, got %d", KS_RANK_GROUP_MAX, g);
     if (status == KS_OK) {
         matrix = ks_mem_calloc(alloc, (size_t)g * (size_t)g, sizeof *matrix);
         plan->cholesky = ks_mem_calloc(alloc, (size_t)g * (size_t)g,
@@ -425,6 +504,15 @@ ks_status ks_sim_correlations_prepare(sim_plan *plan, ks_model *model,
         }
         matrix[a * g + b] = matrix[b * g + a] = rho;
     }
+    /* rank correlation: the Pearson correlation of normal scores whose
+     * Spearman correlation is rho, 2 sin(pi rho / 6) */
+    for (int i = 0; status == KS_OK && plan->copula == KS_SIM_RANK_CORRELATION &&
+                    i < g * g; i++)
+        if (i % (g + 1) != 0)
+            matrix[i] = 2.0 * sin(3.14159265358979323846 * matrix[i] / 6.0);
+    for (int j = 0; status == KS_OK && j < g; j++)
+        plan->group_key = plan->group_key * UINT64_C(0x100000001B3) ^
+                          plan->draws[plan->group[j]].key;
     if (status == KS_OK)
         status = factor_group(plan, matrix, err);
     ks_mem_free(alloc, matrix);

@@ -495,6 +495,7 @@ void ks_sim_plan_free(sim_plan *plan)
     for (int d = 0; d < plan->draw_count; d++) {
         ks_mem_free(alloc, plan->draws[d].values);
         ks_mem_free(alloc, plan->draws[d].cumulative);
+        ks_mem_free(alloc, plan->draws[d].pert_quantiles);
     }
     ks_mem_free(alloc, plan->draws);
     ks_mem_free(alloc, plan->group);
@@ -531,6 +532,8 @@ ks_status ks_sim_plan_prepare(sim_plan *plan, ks_model *model,
     plan->cell_count = book->item_count * (size_t)book->period_count;
     plan->trials = spec->trials;
     plan->seed = spec->seed;
+    plan->sampling = spec->sampling;
+    plan->copula = spec->copula;
     plan->draws = ks_mem_calloc(alloc, (size_t)spec->draw_count + 1,
                                 sizeof *plan->draws);
     plan->outputs = ks_mem_calloc(alloc, (size_t)spec->output_count,

@@ -11,6 +11,23 @@
 
 /* ---- streams ---------------------------------------------------------------- */
 
+static uint64_t mix64(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+    return z ^ (z >> 31);
+}
+
+uint64_t ks_rng_key(const char *text)
+{
+    uint64_t hash = UINT64_C(0xCBF29CE484222325);
+    for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
+        hash ^= *c;
+        hash *= UINT64_C(0x100000001B3);
+    }
+    return mix64(hash);
+}
+
 static uint64_t splitmix64(uint64_t *state)
 {
     uint64_t z = (*state += UINT64_C(0x9E3779B97F4A7C15));
@@ -36,6 +53,12 @@ void ks_rng_seed(ks_rng *rng, uint64_t seed, uint64_t stream)
         if (any == 0)
             rng->w[0][way] = 1;
     }
+}
+
+void ks_rng_seed_keyed(ks_rng *rng, uint64_t seed, uint64_t key,
+                       uint64_t stream)
+{
+    ks_rng_seed(rng, seed ^ mix64(key + UINT64_C(0x9E3779B97F4A7C15)), stream);
 }
 
 /* xoshiro256** on the four ways at once: each state word of the four
@@ -268,6 +291,17 @@ KS_HOT void ks_rng_uniforms(ks_rng *rng, double *out, int n, double a,
     }
 }
 
+KS_HOT void ks_rng_open_uniforms(ks_rng *rng, double *out, int n)
+{
+    uint64_t words[KS_RNG_BLOCK_MAX];
+    for (int first = 0; first < n; first += KS_RNG_BLOCK_MAX) {
+        int count = n - first < KS_RNG_BLOCK_MAX ? n - first : KS_RNG_BLOCK_MAX;
+        ks_rng_fill(rng, words, count);
+        for (int i = 0; i < count; i++)
+            out[first + i] = unit_of(words[i]) + 0x1.0p-53;
+    }
+}
+
 /* The inverse CDF of ks_triangular_at over uniforms, branch-free so that
  * it vectorizes (sqrt is one instruction: the core is built without
  * errno from math functions). */
@@ -331,4 +365,99 @@ double ks_rng_gamma(ks_rng *rng, const ks_ziggurat *zig, double shape)
 double ks_normal_cdf(double x)
 {
     return 0.5 * erfc(-x * 0.70710678118654752440);
+}
+
+/* ---- the normal quantile (Wichura 1988, AS 241, PPND16) ---------------------- */
+
+#define POLY8(r, c)                                                          \
+    (((((((c[7] * (r) + c[6]) * (r) + c[5]) * (r) + c[4]) * (r) + c[3]) *     \
+          (r) + c[2]) * (r) + c[1]) * (r) + c[0])
+
+static const double central_num[8] = {
+    3.3871328727963666080e0, 1.3314166789178437745e+2,
+    1.9715909503065514427e+3, 1.3731693765509461125e+4,
+    4.5921953931549871457e+4, 6.7265770927008700853e+4,
+    3.3430575583588128105e+4, 2.5090809287301226727e+3 };
+static const double central_den[8] = {
+    1.0, 4.2313330701600911252e+1, 6.8718700749205790830e+2,
+    5.3941960214247511077e+3, 2.1213794301586595867e+4,
+    3.9307895800092710610e+4, 2.8729085735721942674e+4,
+    5.2264952788528545610e+3 };
+static const double near_num[8] = {
+    1.42343711074968357734e0, 4.63033784615654529590e0,
+    5.76949722146069140550e0, 3.64784832476320460504e0,
+    1.27045825245236838258e0, 2.41780725177450611770e-1,
+    2.27238449892691845833e-2, 7.74545014278341407640e-4 };
+static const double near_den[8] = {
+    1.0, 2.05319162663775882187e0, 1.67638483018380384940e0,
+    6.89767334985100004550e-1, 1.48103976427480074590e-1,
+    1.51986665636164571966e-2, 5.47593808499534494600e-4,
+    1.05075007164441684324e-9 };
+static const double far_num[8] = {
+    6.65790464350110377720e0, 5.46378491116411436990e0,
+    1.78482653991729133580e0, 2.96560571828504891230e-1,
+    2.65321895265761230930e-2, 1.24266094738807843860e-3,
+    2.71155556874348757815e-5, 2.01033439929228813265e-7 };
+static const double far_den[8] = {
+    1.0, 5.99832206555887937690e-1, 1.36929880922735805310e-1,
+    1.48753612908506148525e-2, 7.86869131145613259100e-4,
+    1.84631831751005468180e-5, 1.42151175831644588870e-7,
+    2.04426310338993978564e-15 };
+
+#define CENTRAL_REACH 0.425
+
+static double tail_quantile(double p)
+{
+    double q = p - 0.5;
+    double r = q < 0 ? p : 1.0 - p;
+    if (r <= 0)
+        return q < 0 ? -INFINITY : INFINITY;
+    r = sqrt(-log(r));
+    double value;
+    if (r <= 5.0) {
+        r -= 1.6;
+        value = POLY8(r, near_num) / POLY8(r, near_den);
+    } else {
+        r -= 5.0;
+        value = POLY8(r, far_num) / POLY8(r, far_den);
+    }
+    return q < 0 ? -value : value;
+}
+
+double ks_normal_quantile(double p)
+{
+    if (!(p > 0))
+        return p == 0 ? -INFINITY : NAN;
+    if (!(p < 1))
+        return p == 1 ? INFINITY : NAN;
+    double q = p - 0.5;
+    if (fabs(q) <= CENTRAL_REACH) {
+        double r = 0.180625 - q * q;
+        return q * POLY8(r, central_num) / POLY8(r, central_den);
+    }
+    return tail_quantile(p);
+}
+
+KS_HOT void ks_normal_quantiles(const double *u, double *out, int n,
+                                double mean, double sd)
+{
+    /* u may be out: each lane's probability is kept until its tail is done */
+    double p[KS_RNG_BLOCK_MAX];
+    for (int first = 0; first < n; first += KS_RNG_BLOCK_MAX) {
+        int count = n - first < KS_RNG_BLOCK_MAX ? n - first : KS_RNG_BLOCK_MAX;
+        int tails = 0;
+        for (int i = 0; i < count; i++) {
+            p[i] = u[first + i];
+            double q = p[i] - 0.5;
+            double r = 0.180625 - q * q;
+            out[first + i] = mean + sd * (q * POLY8(r, central_num) /
+                                          POLY8(r, central_den));
+            tails |= !(fabs(q) <= CENTRAL_REACH);
+        }
+        if (!tails)
+            continue;
+        for (int i = 0; i < count; i++)
+            if (!(fabs(p[i] - 0.5) <= CENTRAL_REACH))
+                out[first + i] = mean + sd * ks_normal_quantile(p[i]);
+    }
 }

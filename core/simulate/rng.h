@@ -28,6 +28,15 @@ typedef struct ks_rng {
  * started from a mix of both, so distinct pairs give unrelated streams. */
 void ks_rng_seed(ks_rng *rng, uint64_t seed, uint64_t stream);
 
+/* A 64-bit key of a text (FNV-1a, then the splitmix64 finalizer): a drawn
+ * cell's key is that of its name, so its draws follow the cell, not its
+ * place in the spec (common random numbers). */
+uint64_t ks_rng_key(const char *text);
+/* The stream `stream` of the keyed source (seed, key): seed ^ mix(key),
+ * so two cells of one seed never share a stream. */
+void ks_rng_seed_keyed(ks_rng *rng, uint64_t seed, uint64_t key,
+                       uint64_t stream);
+
 static inline uint64_t ks_rng_rotl(uint64_t x, int k)
 {
     return (x << k) | (x >> (64 - k));
@@ -103,6 +112,15 @@ double ks_rng_gamma(ks_rng *rng, const ks_ziggurat *zig, double shape);
 
 /* The standard normal CDF. */
 double ks_normal_cdf(double x);
+/* Its inverse at p in (0, 1) (Wichura's AS 241, about 1e-16 relative);
+ * -inf at 0, +inf at 1. */
+double ks_normal_quantile(double p);
+/* out[i] = mean + sd * the standard normal quantile at u[i] in (0, 1): the
+ * central region in a loop the compiler vectorizes, the tails after. */
+void ks_normal_quantiles(const double *u, double *out, int n, double mean,
+                         double sd);
+/* Uniforms on (0, 1), never 0 or 1, from the interleaved streams. */
+void ks_rng_open_uniforms(ks_rng *rng, double *out, int n);
 
 /* Triangular(a, m, b) at probability u in [0, 1]: the inverse CDF. */
 static inline double ks_triangular_at(double a, double m, double b, double u)

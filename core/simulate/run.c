@@ -64,7 +64,7 @@ static int run_chunk(sim_run *run, sim_worker *worker, int64_t chunk)
     (void)result;
     int64_t count = plan->trials - first < KS_SIM_CHUNK ? plan->trials - first
                                                         : KS_SIM_CHUNK;
-    ks_rng_seed(&worker->rng, plan->seed, (uint64_t)chunk);
+    ks_sim_worker_seed(worker, (uint64_t)chunk);
     for (int o = 0; o < outputs; o++)
         ks_moments_clear(&moments[o]);
     for (int64_t at = 0; at < count; at += KS_SIM_BLOCK) {
@@ -142,12 +142,10 @@ static ks_status check_spec(const ks_sim_spec *spec, ks_error *err)
     if (spec->correlation_count < 0 ||
         (spec->correlation_count > 0 && !spec->correlations))
         return ks_error_set(err, KS_EINVAL, "simulate: correlate: a bad list");
-    if (spec->sampling != KS_SIM_MONTE_CARLO)
-        return ks_error_set(err, KS_EINVAL, "simulate: sampling: only Monte "
-                            "Carlo in this build yet");
-    if (spec->copula != KS_SIM_GAUSSIAN_COPULA)
-        return ks_error_set(err, KS_EINVAL, "simulate: copula: only the "
-                            "Gaussian copula in this build yet");
+    if ((unsigned)spec->sampling > KS_SIM_LATIN_HYPERCUBE)
+        return ks_error_set(err, KS_EINVAL, "simulate: sampling: unknown");
+    if ((unsigned)spec->copula > KS_SIM_RANK_CORRELATION)
+        return ks_error_set(err, KS_EINVAL, "simulate: copula: unknown");
     return KS_OK;
 }
 
@@ -244,7 +242,7 @@ static int fix_ranges(const sim_plan *plan, sim_worker *worker,
     int outputs = plan->output_count;
     for (int o = 0; o < outputs; o++)
         ks_moments_clear(&result->moments[o]);
-    ks_rng_seed(&worker->rng, plan->seed, UINT64_MAX);
+    ks_sim_worker_seed(worker, UINT64_MAX);
     for (int64_t at = 0; at < PILOT_TRIALS; at += KS_SIM_BLOCK) {
         if (ks_interrupted(plan->alloc))
             return -1;

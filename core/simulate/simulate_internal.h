@@ -23,6 +23,26 @@
 #include "model/model_internal.h"
 #include "simulate/rng.h"
 
+/* ---- Latin hypercube (lhs.c) ------------------------------------------------- */
+
+#define KS_LHS_ROUNDS 6
+
+/* A cell's order of the strata over the run: a keyed permutation of the
+ * trial indexes 0 .. trials - 1. */
+typedef struct ks_lhs_order {
+    uint32_t keys[KS_LHS_ROUNDS];
+    uint32_t trials;
+    int left_bits, right_bits;
+} ks_lhs_order;
+
+void ks_lhs_init(ks_lhs_order *order, uint64_t seed, uint64_t key,
+                 int64_t trials);
+/* The stratum of a trial (0 .. trials - 1). */
+uint32_t ks_lhs_stratum(const ks_lhs_order *order, uint64_t trial);
+/* u[i] = (stratum of trial first + i + a uniform of `rng`) / trials. */
+void ks_lhs_uniforms(const ks_lhs_order *order, ks_rng *rng, int64_t first,
+                     double *u, int n);
+
 /* ---- drawn cells (distributions.c) ------------------------------------------- */
 
 /* A drawn cell as the engine keeps it. */
@@ -34,7 +54,28 @@ typedef struct sim_draw {
     double *cumulative; /* discrete: normalized cumulative weights        */
     double *values;     /* discrete: the values (a copy)                  */
     double pert_alpha, pert_beta;
+    uint64_t key;      /* of its name as the model writes it: its streams */
+    ks_lhs_order lhs;  /* Latin hypercube: its order of the strata        */
+    double *pert_quantiles; /* Latin hypercube PERT: beta_quantile.c      */
 } sim_draw;
+
+/* u[0..n-1] in (0, 1) -> the draw's quantiles there, in place. */
+void ks_sim_quantile_lanes(const sim_draw *draw, double *u, int n);
+
+/* ---- the beta quantile (beta_quantile.c) -------------------------------------- */
+
+#define KS_BETA_KNOTS 4096
+/* The Beta(alpha, beta) quantiles at k / KS_BETA_KNOTS, k = 0 ..
+ * KS_BETA_KNOTS (alpha, beta >= 1), then their slopes, or NULL when
+ * memory runs out. */
+double *ks_beta_quantile_table(const ks_allocator *alloc, double alpha,
+                               double beta);
+/* The quantile at u in (0, 1) from the table: cubic Hermite between
+ * knots, the first and last interval by the density's power law. */
+double ks_beta_quantile_at(const double *table, double alpha, double beta,
+                           double u);
+/* The regularized incomplete beta function I_x(alpha, beta). */
+double ks_beta_cdf(double x, double alpha, double beta);
 
 /* out[0..n-1] = value (block_eval.c). */
 void ks_sim_fill(double *out, int n, double value);
@@ -117,6 +158,9 @@ typedef struct sim_plan {
     ks_ziggurat zig;
     int64_t trials;
     uint64_t seed;
+    ks_sim_sampling sampling;
+    ks_sim_copula copula;
+    uint64_t group_key;   /* the correlated group's stream              */
 } sim_plan;
 
 static inline uint64_t ks_sim_cell(const sim_plan *plan, int item, int period)
@@ -133,6 +177,9 @@ ks_status ks_sim_draw_prepare(sim_plan *plan, ks_model *model,
 /* The correlated group of the spec's draws and its Cholesky factor. */
 ks_status ks_sim_correlations_prepare(sim_plan *plan, ks_model *model,
                                       const ks_sim_spec *spec, ks_error *err);
+/* The lower Cholesky factor l of the g x g matrix: -1, or the first
+ * pivot (0-based) that is not positive (*pivot its value). */
+int ks_sim_cholesky(const double *matrix, int g, double *l, double *pivot);
 /* Independent draws of one distribution into out[0..n-1]. */
 void ks_sim_draw_lanes(const sim_draw *draw, ks_rng *rng,
                        const ks_ziggurat *zig, double *out, int n);
@@ -165,7 +212,28 @@ typedef struct sim_worker {
     unsigned block;
     ks_rng rng;
     int n;           /* lanes in the current block                     */
+    ks_rng *draw_rngs; /* per drawn cell, its stream of the chunk       */
+    ks_rng group_rng;  /* the correlated group's (rank correlation)     */
+    int64_t trial;     /* the index of the block's first trial          */
+    double *rank_work; /* rank correlation: rank_correlation.c          */
 } sim_worker;
+
+/* Seed the worker for chunk `stream` (UINT64_MAX: the pilot): each drawn
+ * cell its own stream of (seed, the cell's key, stream), so a cell's
+ * draws do not depend on which other cells are drawn (common random
+ * numbers); the next block's first trial is the chunk's first. */
+void ks_sim_worker_seed(sim_worker *worker, uint64_t stream);
+
+/* ---- rank correlation (rank_correlation.c) ------------------------------------ */
+
+/* The most cells rank correlation correlates together. */
+#define KS_RANK_GROUP_MAX 32
+/* Scratch doubles a worker needs for rank correlation of the plan. */
+size_t ks_rank_work_size(const sim_plan *plan);
+/* Iman-Conover on the current block: the correlated group's lanes, drawn
+ * independently, reordered within the block so that their ranks follow
+ * normal scores correlated by plan->cholesky. */
+void ks_rank_correlate_block(sim_worker *worker);
 
 
 /* A worker's arrays for `plan` (its histogram counts, output_count *
