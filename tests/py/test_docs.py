@@ -80,7 +80,7 @@ def read_blocks(lines):
                     i += 1
             directive = (verb, argument, body, start)
             i += 1
-            previous_blank = False
+            previous_blank = True         # the comment ends a block
             continue
         fence = re.match(r"^(\s*)(```+|~~~+)\s*([^`]*?)\s*$", line)
         if fence:
@@ -143,9 +143,10 @@ def is_ellipsis(line):
 
 
 def normalized(lines):
-    """What is compared: lines without trailing white space, without
+    """What is compared: lines with tabs as a terminal shows them (to the
+    next multiple of 8 columns), without trailing white space, without
     trailing empty lines."""
-    out = [l.rstrip() for l in lines]
+    out = [l.expandtabs(8).rstrip() for l in lines]
     while out and not out[-1]:
         out.pop()
     return out
@@ -394,6 +395,10 @@ class Page:
         self.examples = 0
         self.last_repl = None
         self.home = None
+        # the page's Lua blocks run as a script of this name in the scratch
+        # copy, so that a Lua error names the page
+        self.script_name = (relative if not relative.startswith("..")
+                            else os.path.basename(path))
         self.slowest = (0.0, None)
 
     def fail(self, line, what, detail=""):
@@ -504,11 +509,11 @@ def lua_script(page, blocks_so_far, block):
 
 
 def run_lua(page, block, earlier, scratch, env):
-    script = os.path.join(scratch, page.relative)
+    script = os.path.join(scratch, page.script_name)
     os.makedirs(os.path.dirname(script), exist_ok=True)
     with open(script, "w", encoding="utf-8") as f:
         f.write(lua_script(page, earlier, block))
-    status, text = run_in_terminal([env["KESSAN"], "run", page.relative],
+    status, text = run_in_terminal([env["KESSAN"], "run", page.script_name],
                                    scratch, env)
     os.remove(script)
     parts = text.split(MARK + "\n", 1)
@@ -558,6 +563,7 @@ def run_page(page, kessan):
         env = dict(os.environ)
         env.update(PATH=bin_dir + os.pathsep + env.get("PATH", "/usr/bin:/bin"),
                    KESSAN=kessan, LC_ALL="C.UTF-8", TERM="dumb", COLUMNS="200")
+        report_stray_commands(page)
         earlier_lua = []
         outputs = {id(b.output) for b in page.blocks if b.output}
         for block in page.blocks:
@@ -593,6 +599,18 @@ def run_page(page, kessan):
                                        is not None else block.first) + 1)
     finally:
         shutil.rmtree(home, ignore_errors=True)
+
+
+def report_stray_commands(page):
+    """A `$ kessan` line that is in no block the runner reads (a code
+    block that Markdown does not see as one) would never run: say so."""
+    covered = set()
+    for block in page.blocks:
+        covered.update(range(block.first, block.first + len(block.lines)))
+    for number, line in enumerate(page.lines):
+        if re.match(r"^\s*\$ kessan\b", line) and number not in covered:
+            page.fail(number, "a command outside any code block: it does not"
+                      " run (a blank line before an indented block?)")
 
 
 def setup(page, block, scratch, env):
