@@ -663,6 +663,13 @@ def main(argv):
                 page.relative, page.slowest[1], page.slowest[0]))
     print("%d examples in %d pages, %d failure(s), %.1f s" % (
         examples, len(paths), failed, time.monotonic() - started))
+    if failed and not updating:
+        print("A page shows what the program no longer prints.  If the"
+              " program is right (a deliberate change),\n"
+              "  KESSAN_DOCS_UPDATE=1 python3 tests/py/test_docs.py %s"
+              " [PAGE.md...]\nrewrites the shown output; review it with git"
+              " diff (docs/README.md, \"Examples that run\")."
+              % os.path.relpath(kessan), file=sys.stderr)
     return 1 if failed else 0
 
 
