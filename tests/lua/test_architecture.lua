@@ -18,6 +18,7 @@ local may_use = {
   report = { "base", "formula", "model", "io" },
   whatif = { "base", "formula", "model", "io" },
   simulate = { "base", "formula", "model" },
+  chart = { "base", "model", "io" },
 }
 -- the one file outside model/ allowed the model's own structures, and why
 -- (its head comment says so)

@@ -1,0 +1,161 @@
+/*
+ * host_report_script.c -- a script on the report page: run as `kessan
+ * run SCRIPT MODEL` runs it (arg[0] the script, arg[1] and ... the
+ * model), in a host state with the default limits, its print and
+ * io.write captured; then what it printed and the charts it wrote
+ * (kessan.chart's list of files written, lchart.h) go into the page, the
+ * SVG inline.
+ */
+#include <lauxlib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "binding/lchart.h"
+#include "host/host.h"
+#include "host/host_report.h"
+
+#define REPORT_CHART_BYTES_MAX (16u << 20)
+
+/* print and io.write into the buffer (upvalue 1, light userdata). */
+static int capture_write(lua_State *L, const char *separator,
+                         const char *end)
+{
+    ks_chart_svg *out = lua_touserdata(L, lua_upvalueindex(1));
+    int n = lua_gettop(L);
+    for (int i = 1; i <= n; i++) {
+        size_t length;
+        const char *text = luaL_tolstring(L, i, &length);
+        if (i > 1 && separator)
+            ks_chart_svg_append(out, separator, strlen(separator));
+        ks_chart_svg_append(out, text, length);
+        lua_pop(L, 1);
+    }
+    if (end)
+        ks_chart_svg_append(out, end, strlen(end));
+    return 0;
+}
+
+static int capture_print(lua_State *L)
+{
+    return capture_write(L, "\t", "\n");
+}
+
+static int capture_io_write(lua_State *L)
+{
+    int n = lua_gettop(L);
+    for (int i = 1; i <= n; i++)
+        if (!lua_isstring(L, i))
+            return luaL_typeerror(L, i, "string");
+    capture_write(L, NULL, NULL);
+    lua_getglobal(L, "io");
+    lua_getfield(L, -1, "stdout");
+    return 1;
+}
+
+static void capture_output(lua_State *L, ks_chart_svg *out)
+{
+    lua_pushlightuserdata(L, out);
+    lua_pushcclosure(L, capture_print, 1);
+    lua_setglobal(L, "print");
+    if (lua_getglobal(L, "io") == LUA_TTABLE) {
+        lua_pushlightuserdata(L, out);
+        lua_pushcclosure(L, capture_io_write, 1);
+        lua_setfield(L, -2, "write");
+    }
+    lua_pop(L, 1);
+}
+
+typedef struct report_job {
+    host_state *state;
+    const char *script, *model;
+} report_job;
+
+/* Protected: `arg`, load, call with the model as its argument. */
+static int report_run(lua_State *L)
+{
+    report_job *job = lua_touserdata(L, 1);
+    lua_createtable(L, 1, 1);
+    lua_pushstring(L, job->script);
+    lua_rawseti(L, -2, 0);
+    lua_pushstring(L, job->model);
+    lua_rawseti(L, -2, 1);
+    lua_setglobal(L, "arg");
+    if (host_load_file(job->state, job->script) != LUA_OK)
+        return lua_error(L);
+    lua_pushstring(L, job->model);
+    lua_call(L, 1, 0);
+    return 0;
+}
+
+/* The SVG file at path inline (from its <svg), or a note. */
+static void inline_chart(report_page *page, const char *path)
+{
+    FILE *in = fopen(path, "rb");
+    char *bytes = malloc(REPORT_CHART_BYTES_MAX);
+    size_t n = in && bytes ? fread(bytes, 1, REPORT_CHART_BYTES_MAX - 1, in)
+                           : 0;
+    if (in)
+        fclose(in);
+    if (bytes)
+        bytes[n] = '\0';
+    const char *svg = bytes ? strstr(bytes, "<svg") : NULL;
+    report_put(page, "<figure class=\"script-chart\">");
+    if (svg)
+        ks_chart_svg_append(page, svg, n - (size_t)(svg - bytes));
+    else
+        report_put(page, "<p>(the chart could not be read back)</p>");
+    report_put(page, "<figcaption>");
+    report_text(page, path);
+    report_put(page, "</figcaption></figure>\n");
+    free(bytes);
+}
+
+static void script_charts(lua_State *L, report_page *page)
+{
+    if (lua_getfield(L, LUA_REGISTRYINDEX, LK_CHARTS_WRITTEN) == LUA_TTABLE) {
+        lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
+        for (lua_Integer i = 1; i <= n; i++) {
+            lua_rawgeti(L, -1, i);
+            const char *path = lua_tostring(L, -1);
+            if (path)
+                inline_chart(page, path);
+            lua_pop(L, 1);
+        }
+    }
+    lua_pop(L, 1);
+}
+
+int report_script(const char *script, const char *model, report_page *page)
+{
+    host_limits limits = { 0 };
+    limits.script = script;
+    host_state *state = host_state_new(&limits);
+    if (!state)
+        return -1;
+    lua_State *L = host_lua(state);
+    ks_chart_svg output;
+    ks_chart_svg_init(&output, NULL);
+    capture_output(L, &output);
+    report_job job = { state, script, model };
+    lua_pushcfunction(L, report_run);
+    lua_pushlightuserdata(L, &job);
+    int status = host_call(state, 1, 0);
+    report_put(page, "<section id=\"script\"><h2>Script ");
+    report_text(page, script);
+    report_put(page, "</h2>\n<pre class=\"script-output\">");
+    report_text(page, output.data ? output.data : "");
+    report_put(page, "</pre>\n");
+    if (status != LUA_OK) {
+        report_put(page, "<p class=\"script-error\">");
+        report_text(page, lua_tostring(L, -1));
+        report_put(page, "</p>\n");
+    }
+    script_charts(L, page);
+    report_put(page, "</section>\n");
+    if (status != LUA_OK)
+        host_report(state, status);
+    ks_chart_svg_release(&output);
+    host_state_free(state);
+    return status == LUA_OK ? 0 : -1;
+}
