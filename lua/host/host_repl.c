@@ -5,9 +5,10 @@
  * for more lines.  Results print readably: tables as nested fields;
  * models, series and kessan's tables whose metatable is protected
  * (explain trees, comparisons) through their __tostring.  With MODEL,
- * the model is opened and bound to `m`; `kessan` is a global.  Line
- * editing and history come from GNU readline when the build found it,
- * else lines are read plainly.
+ * the model is opened and bound to `m`; `kessan` and help() are globals
+ * (host_repl_helper.c).  An error is its message alone, unless
+ * --traceback asks for Lua's traceback too.  Lines, history and
+ * completion: host_repl_line.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,15 +18,14 @@
 
 #include "host/host.h"
 #include "host/host_options.h"
-
-#if defined(KESSAN_HAVE_READLINE)
-#include <readline/history.h>
-#include <readline/readline.h>
-#endif
+#include "host/host_repl.h"
 
 #define HOST_PROMPT "kessan> "
 #define HOST_PROMPT_MORE "    >> "
-#define HOST_LINE_MAX 4096
+#define HOST_REPL_OPTIONS_MAX 16
+
+/* --traceback: errors with Lua's traceback. */
+static int host_repl_traceback;
 
 /* The printer of results, run once per line with the results as `...`. */
 static const char host_printer_source[] =
@@ -61,29 +61,21 @@ static const char host_printer_source[] =
     "  print((show(select(i, ...), '', {})))\n"
     "end\n";
 
-/* ---- reading lines ------------------------------------------------------ */
+/* ---- errors ----------------------------------------------------------- */
 
-/* A line without its newline, malloc'd; NULL at end of input. */
-static char *host_read_line(const char *prompt)
+/* Report the error on top as host_report does, its traceback cut off
+ * unless --traceback. */
+static void host_repl_report(host_state *state, int status)
 {
-#if defined(KESSAN_HAVE_READLINE)
-    char *line = readline(prompt);
-    if (line && *line)
-        add_history(line);
-    return line;
-#else
-    fputs(prompt, stdout);
-    fflush(stdout);
-    char buffer[HOST_LINE_MAX];
-    if (!fgets(buffer, sizeof buffer, stdin))
-        return NULL;
-    buffer[strcspn(buffer, "\r\n")] = '\0';
-    size_t length = strlen(buffer);
-    char *line = malloc(length + 1);
-    if (line)
-        memcpy(line, buffer, length + 1);
-    return line;
-#endif
+    lua_State *L = host_lua(state);
+    const char *message = lua_tostring(L, -1);
+    const char *traceback = message ? strstr(message, "\nstack traceback:")
+                                    : NULL;
+    if (traceback && !host_repl_traceback) {
+        lua_pushlstring(L, message, (size_t)(traceback - message));
+        lua_replace(L, -2);
+    }
+    host_report(state, status);
 }
 
 /* ---- evaluating --------------------------------------------------------- */
@@ -167,7 +159,7 @@ static int host_push_line(host_state *state, const char *text,
         lua_pushvalue(L, -3);
     int status = host_call(state, after_chunk ? 2 : 1, 1);
     if (status != LUA_OK) {
-        host_report(state, status);
+        host_repl_report(state, status);
         if (after_chunk)
             lua_pop(L, 1);
         return 0;
@@ -183,7 +175,7 @@ static int host_push_line(host_state *state, const char *text,
 static int host_read_chunk(host_state *state)
 {
     lua_State *L = host_lua(state);
-    char *line = host_read_line(HOST_PROMPT);
+    char *line = host_line_read(HOST_PROMPT);
     if (!line)
         return 0;
     int pushed = host_push_line(state, line[0] == '=' ? line + 1 : line, 0);
@@ -197,7 +189,7 @@ static int host_read_chunk(host_state *state)
         lua_pushvalue(L, -2);
         int status = host_call(state, 1, 3);
         if (status != LUA_OK) {
-            host_report(state, status);
+            host_repl_report(state, status);
             lua_pop(L, 1);
             lua_pushnil(L);
             return 1;
@@ -214,7 +206,7 @@ static int host_read_chunk(host_state *state)
             return 1;
         }
         lua_pop(L, 3);
-        char *more = host_read_line(HOST_PROMPT_MORE);
+        char *more = host_line_read(HOST_PROMPT_MORE);
         if (!more) {
             lua_pop(L, 1);
             return 0;
@@ -228,9 +220,12 @@ static int host_read_chunk(host_state *state)
     }
 }
 
-/* Protected: open the model at argument 1 and bind it to `m`. */
+/* Protected: open the model at argument 1 and bind it to `m`; help() a
+ * global.  Returns nothing, or the message when the model does not
+ * open. */
 static int host_bind_model(lua_State *L)
 {
+    host_open_help(L);
     lua_getglobal(L, "require");
     lua_pushliteral(L, "kessan");
     lua_call(L, 1, 1);
@@ -242,7 +237,7 @@ static int host_bind_model(lua_State *L)
     lua_pushvalue(L, 1);
     lua_call(L, 1, 2);
     if (lua_isnil(L, -2))
-        return lua_error(L);
+        return 1;
     lua_pop(L, 1);
     lua_setglobal(L, "m");
     return 0;
@@ -256,13 +251,19 @@ static int host_repl_loop(host_state *state, const char *model)
         lua_pushstring(L, model);
     else
         lua_pushnil(L);
-    int status = host_call(state, 1, 0);
+    int status = host_call(state, 1, 1);
     if (status != LUA_OK) {
-        host_report(state, status);
+        host_repl_report(state, status);
         return HOST_EXIT_FAILURE;
     }
+    if (lua_isstring(L, -1)) {
+        host_error("repl", "the model does not open: %s", lua_tostring(L, -1));
+        return HOST_EXIT_FAILURE;
+    }
+    lua_pop(L, 1);
     if (model)
         printf("kessan %s: model %s bound to m\n", LUA_RELEASE, model);
+    host_line_begin(L);
     while (host_read_chunk(state)) {
         if (!lua_isfunction(L, -1)) {
             lua_pop(L, 1);
@@ -272,23 +273,41 @@ static int host_repl_loop(host_state *state, const char *model)
         lua_insert(L, -2);
         status = host_call(state, 1, 0);
         if (status != LUA_OK)
-            host_report(state, status);
+            host_repl_report(state, status);
         lua_settop(L, 0);
     }
+    host_line_end();
     fputc('\n', stdout);
     return HOST_EXIT_OK;
+}
+
+enum { HOST_REPL_TRACEBACK = HOST_OPTION_FIRST + 100 };
+
+/* The limit options of run, then --traceback. */
+static void host_repl_options(struct option *table)
+{
+    int n = 0;
+    for (const struct option *o = host_limit_options; o->name; o++)
+        table[n++] = *o;
+    table[n++] = (struct option){ "traceback", no_argument, NULL,
+                                  HOST_REPL_TRACEBACK };
+    table[n] = (struct option){ NULL, 0, NULL, 0 };
 }
 
 static int host_repl(int argc, char **argv)
 {
     host_limits limits = {0};
     const char *model = NULL;
+    struct option table[HOST_REPL_OPTIONS_MAX];
+    host_repl_options(table);
     host_options options;
-    host_options_begin(&options, &host_repl_command, host_limit_options,
+    host_options_begin(&options, &host_repl_command, table,
                        HOST_OPTIONS_ANYWHERE, argc, argv);
     int next;
     while ((next = host_options_next(&options)) > HOST_OPTIONS_END) {
-        if (next != HOST_OPTIONS_OPERAND) {
+        if (next == HOST_REPL_TRACEBACK)
+            host_repl_traceback = 1;
+        else if (next != HOST_OPTIONS_OPERAND) {
             if (host_take_limit(&host_repl_command, next, options.value,
                                 &limits) != 0)
                 return HOST_EXIT_USAGE;
@@ -314,11 +333,15 @@ static int host_repl(int argc, char **argv)
 const host_command host_repl_command = {
     "repl",
     "repl [--sandbox [--allow DIR]...] [--max-memory MB] "
-    "[--timeout SECONDS] [MODEL]",
+    "[--timeout SECONDS] [--traceback] [MODEL]",
     "An interactive calculator; with MODEL, the model is bound to m.",
     "Type an expression to see its value (tables print readably) or a\n"
-    "statement to run it; end of input (Ctrl-D) leaves.\n\n"
+    "statement to run it; end of input (Ctrl-D) leaves.  Tab completes\n"
+    "globals, fields and methods, and in a string item ids and periods;\n"
+    "help() lists the functions, help(m.get) shows one.  History is kept\n"
+    "in ~/.kessan_history (or $KESSAN_HISTORY), the last 1000 lines.\n\n"
     "options:\n"
+    "  --traceback    errors with Lua's stack traceback\n"
     "  --sandbox, --allow DIR, --max-memory MB, --timeout SECONDS\n"
     "                 as for 'kessan run' (sandboxed, the model's directory\n"
     "                 is allowed in place of the script's)\n"
