@@ -19,6 +19,7 @@
 #include "base/alloc.h"
 #include "base/error.h"
 #include "io/csv_file.h"
+#include "io/xlsx_import.h"
 
 #define CHUNK 65536
 
@@ -139,17 +140,26 @@ static ks_status feed_all(ks_csv_reader *reader, const ks_allocator *alloc,
     }
 }
 
-ks_status ks_csv_file_read(const ks_allocator *alloc, const char *path,
-                           const char *name, ks_csv_record_fn on_record,
-                           void *user_data, ks_error *err)
+/* The regular file at `path`, checked and opened (fd for the caller to
+ * close). */
+static ks_status open_checked(const char *path, int *fd, ks_error *err)
 {
     struct stat info;
-    int present, fd;
+    int present;
     ks_status status = look(path, &info, &present, err);
     if (status == KS_OK && !present)
         status = unreadable(path, ENOENT, err);
     if (status == KS_OK)
-        status = open_regular(path, &info, &fd, err);
+        status = open_regular(path, &info, fd, err);
+    return status;
+}
+
+ks_status ks_csv_file_read(const ks_allocator *alloc, const char *path,
+                           const char *name, ks_csv_record_fn on_record,
+                           void *user_data, ks_error *err)
+{
+    int fd;
+    ks_status status = open_checked(path, &fd, err);
     if (status != KS_OK)
         return status;
     ks_csv_reader reader;
@@ -159,6 +169,49 @@ ks_status ks_csv_file_read(const ks_allocator *alloc, const char *path,
     ks_csv_reader_release(&reader);
     close(fd);
     return status;
+}
+
+/* The first bytes of the regular file at `path`, opened as
+ * ks_csv_file_read opens it. */
+static ks_status read_head(const char *path, unsigned char *head,
+                           size_t size, size_t *got, ks_error *err)
+{
+    int fd;
+    *got = 0;
+    ks_status status = open_checked(path, &fd, err);
+    if (status != KS_OK)
+        return status;
+    ssize_t n;
+    do
+        n = read(fd, head, size);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        status = unreadable(path, errno, err);
+    else
+        *got = (size_t)n;
+    close(fd);
+    return status;
+}
+
+ks_status ks_values_file_read(const ks_allocator *alloc, const char *path,
+                              const char *name, const char *sheet,
+                              ks_csv_record_fn on_record, void *user_data,
+                              ks_error *err)
+{
+    unsigned char head[8];
+    size_t got = 0;
+    ks_status status = read_head(path, head, sizeof head, &got, err);
+    if (status != KS_OK)
+        return status;
+    switch (ks_values_kind_of(head, got)) {
+    case KS_VALUES_WORKBOOK:
+        return ks_xlsxin_read_records(alloc, path, name ? name : path, sheet,
+                                    on_record, user_data, err);
+    case KS_VALUES_ENCRYPTED:
+        return ks_xlsxin_refuse_encrypted(name ? name : path, err);
+    default:
+        return ks_csv_file_read(alloc, path, name, on_record, user_data, err);
+    }
 }
 
 ks_status ks_csv_buffer_read(const ks_allocator *alloc, const char *name,

@@ -30,6 +30,18 @@ ks_status ks_csv_file_read(const ks_allocator *alloc, const char *path,
                            const char *name, ks_csv_record_fn on_record,
                            void *user_data, ks_error *err);
 
+/*
+ * A values file: a workbook (told by its content, not its name: a zip,
+ * PK\3\4) is read as records through the .xlsx source (xlsx_import.h),
+ * sheet `sheet` (NULL: chosen as that header says); an OLE container (an
+ * encrypted workbook, an .xls) is refused by name; anything else is read
+ * as CSV, as ks_csv_file_read does.
+ */
+ks_status ks_values_file_read(const ks_allocator *alloc, const char *path,
+                              const char *name, const char *sheet,
+                              ks_csv_record_fn on_record, void *user_data,
+                              ks_error *err);
+
 /* The same over a buffer in memory, polling every 64 KB fed. */
 ks_status ks_csv_buffer_read(const ks_allocator *alloc, const char *name,
                              const char *data, size_t size,

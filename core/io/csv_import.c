@@ -20,6 +20,7 @@
 #include "io/csv_import.h"
 #include "io/csv_read.h"
 #include "io/number.h"
+#include "io/xlsx_import.h"
 #include "kessan/suggest.h"
 #include "model/model.h"
 
@@ -631,11 +632,37 @@ ks_status ks_refuse_computed(const ks_model *model, const char *name,
 
 /* ---- reading and importing ---------------------------------------------- */
 
-static ks_status read_values(ks_model *model, const char *name,
-                             const char *path, const char *data, size_t size,
+/* Where the records come from: a file (a workbook too when `workbook`,
+ * its sheet `sheet`), or a buffer when path is NULL. */
+typedef struct values_source {
+    const char *name, *path;
+    const char *data;
+    size_t size;
+    int workbook;
+    const char *sheet;
+} values_source;
+
+static ks_status read_records(const values_source *source,
+                              const ks_allocator *alloc, values_reader *reader,
+                              ks_error *err)
+{
+    if (!source->path)
+        return ks_csv_buffer_read(alloc, source->name, source->data,
+                                  source->size, on_values_record, reader,
+                                  err);
+    if (source->workbook)
+        return ks_values_file_read(alloc, source->path, source->name,
+                                   source->sheet, on_values_record, reader,
+                                   err);
+    return ks_csv_file_read(alloc, source->path, source->name,
+                            on_values_record, reader, err);
+}
+
+static ks_status read_values(ks_model *model, const values_source *source,
                              ks_values_stage *stage, input_stage *inputs,
                              int override, ks_error *err)
 {
+    const char *name = source->name;
     values_reader reader;
     memset(&reader, 0, sizeof reader);
     reader.model = model;
@@ -645,11 +672,7 @@ static ks_status read_values(ks_model *model, const char *name,
     reader.last_item = -1;
     for (int i = 0; i < PERIOD_CACHE; i++)
         reader.periods[i].period = -1;
-    ks_status status =
-        path ? ks_csv_file_read(stage->alloc, path, name, on_values_record,
-                                &reader, err)
-             : ks_csv_buffer_read(stage->alloc, name, data, size,
-                                  on_values_record, &reader, err);
+    ks_status status = read_records(source, stage->alloc, &reader, err);
     if (status != KS_OK)
         return status;
     if (reader.form == FORM_NONE)
@@ -671,7 +694,8 @@ ks_status ks_values_read(ks_model *model, const char *name, const char *path,
                          const char *data, size_t size,
                          ks_values_stage *stage, ks_error *err)
 {
-    return read_values(model, name, path, data, size, stage, NULL, 0, err);
+    values_source source = { name, path, data, size, 0, NULL };
+    return read_values(model, &source, stage, NULL, 0, err);
 }
 
 static ks_status apply(ks_model *model, const input_stage *inputs,
@@ -693,38 +717,56 @@ ks_provenance ks_import_provenance(const ks_import_options *options)
     return options->provenance;
 }
 
-static ks_status import(ks_model *model, const char *name, const char *path,
-                        const char *data, size_t size,
+static ks_status import(ks_model *model, const values_source *source,
                         ks_provenance provenance, int override,
                         ks_error *err)
 {
     if (provenance != KS_PROV_REPORTED && provenance != KS_PROV_OVERRIDDEN)
         return ks_error_set(err, KS_EINVAL, "%s: values are imported as "
-                            "reported or overridden inputs", name);
+                            "reported or overridden inputs", source->name);
     const ks_allocator *alloc = ks_model_allocator(model);
     ks_values_stage stage;
     ks_values_stage_init(&stage, alloc);
     input_stage inputs = { NULL, 0, 0 };
-    ks_status status = read_values(model, name, path, data, size, &stage,
-                                   &inputs, override, err);
+    ks_status status = read_values(model, source, &stage, &inputs, override,
+                                   err);
     if (status == KS_OK)
         status = apply(model, &inputs, provenance, err);
     ks_mem_free(alloc, inputs.values);
     ks_values_stage_release(&stage);
+    if (status != KS_OK && source->workbook)
+        ks_xlsxin_locate_error(alloc, source->path, source->sheet, err);
     return status;
+}
+
+/* A values file on disk, which may be a workbook. */
+static values_source file_source(const char *path,
+                                 const ks_import_options *options)
+{
+    return (values_source){ path, path, NULL, 0, 1,
+                            options ? options->sheet : NULL };
+}
+
+static values_source buffer_source(const char *name, const char *data,
+                                   size_t size)
+{
+    return (values_source){ name ? name : "(buffer)", NULL, data, size, 0,
+                            NULL };
 }
 
 ks_status ks_import_csv_with(ks_model *model, const char *path,
                              const ks_import_options *options, ks_error *err)
 {
-    return import(model, path, path, NULL, 0, ks_import_provenance(options),
+    values_source source = file_source(path, options);
+    return import(model, &source, ks_import_provenance(options),
                   options && options->override, err);
 }
 
 ks_status ks_import_csv(ks_model *model, const char *path,
                         ks_provenance provenance, ks_error *err)
 {
-    return import(model, path, path, NULL, 0, provenance, 0, err);
+    values_source source = file_source(path, NULL);
+    return import(model, &source, provenance, 0, err);
 }
 
 ks_status ks_import_csv_buffer_with(ks_model *model, const char *name,
@@ -732,15 +774,15 @@ ks_status ks_import_csv_buffer_with(ks_model *model, const char *name,
                                     const ks_import_options *options,
                                     ks_error *err)
 {
-    return import(model, name ? name : "(buffer)", NULL, data, size,
-                  ks_import_provenance(options), options && options->override,
-                  err);
+    values_source source = buffer_source(name, data, size);
+    return import(model, &source, ks_import_provenance(options),
+                  options && options->override, err);
 }
 
 ks_status ks_import_csv_buffer(ks_model *model, const char *name,
                                const char *data, size_t size,
                                ks_provenance provenance, ks_error *err)
 {
-    return import(model, name ? name : "(buffer)", NULL, data, size,
-                  provenance, 0, err);
+    values_source source = buffer_source(name, data, size);
+    return import(model, &source, provenance, 0, err);
 }

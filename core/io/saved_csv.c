@@ -20,6 +20,7 @@
 #include "io/csv_export.h"
 #include "io/csv_file.h"
 #include "io/saved_csv.h"
+#include "io/xlsx_import.h"
 #include "model/model.h"
 
 enum { COL_ITEM, COL_PERIOD, COL_VALUE, COL_SCENARIO, COLUMNS };
@@ -497,8 +498,12 @@ ks_status ks_saved_rows_read(ks_model *model, const char *path,
     memset(&reader, 0, sizeof reader);
     reader.model = model;
     reader.rows = rows;
-    ks_status status = ks_csv_file_read(rows->alloc, path, path, on_record,
-                                        &reader, err);
+    ks_status status =
+        rows->workbook ? ks_values_file_read(rows->alloc, path, path,
+                                             rows->sheet, on_record, &reader,
+                                             err)
+                       : ks_csv_file_read(rows->alloc, path, path, on_record,
+                                          &reader, err);
     if (!reader.header_seen || reader.declined) {
         ks_saved_rows_release(rows);
         if (err && status == KS_EMISUSE)
@@ -553,17 +558,19 @@ static ks_status check_computed(ks_model *model, const char *path,
 /* ks_import_values with the provenance given, and override or not. */
 static ks_status import_values(ks_model *model, const char *path,
                                ks_provenance provenance, int override,
-                               ks_error *err)
+                               const char *sheet, ks_error *err)
 {
     /* ks_import_csv refuses another provenance, naming the file */
     if (provenance != KS_PROV_REPORTED && provenance != KS_PROV_OVERRIDDEN)
         return ks_import_csv(model, path, provenance, err);
     ks_import_options options = { .provenance = provenance,
-                                  .override = override };
+                                  .override = override, .sheet = sheet };
     if (ks_model_is_scenario(model) || !path)
         return ks_import_csv_with(model, path, &options, err);
     ks_saved_rows rows;
     ks_saved_rows_init(&rows, ks_model_allocator(model));
+    rows.workbook = 1;
+    rows.sheet = sheet;
     int has_scenarios = 0;
     ks_status status = ks_saved_rows_read(model, path, &rows, &has_scenarios,
                                           err);
@@ -585,6 +592,8 @@ static ks_status import_values(ks_model *model, const char *path,
     else
         ks_saved_discard(model, plan);
     ks_saved_rows_release(&rows);
+    if (status != KS_OK)
+        ks_xlsxin_locate_error(ks_model_allocator(model), path, sheet, err);
     return status;
 }
 
@@ -593,13 +602,14 @@ ks_status ks_import_values_with(ks_model *model, const char *path,
                                 ks_error *err)
 {
     return import_values(model, path, ks_import_provenance(options),
-                         options && options->override, err);
+                         options && options->override,
+                         options ? options->sheet : NULL, err);
 }
 
 ks_status ks_import_values(ks_model *model, const char *path,
                            ks_provenance provenance, ks_error *err)
 {
-    return import_values(model, path, provenance, 0, err);
+    return import_values(model, path, provenance, 0, NULL, err);
 }
 
 /* ---- exporting ---------------------------------------------------------- */

@@ -31,6 +31,9 @@ typedef struct ks_saved_rows {
     size_t slot_count;
     ks_saved_cell *cells;     /* the rows' cells grouped by scenario       */
     ks_saved_change *changes; /* one per name, over `cells`                */
+    int workbook;             /* set before reading: a workbook is read too
+                                 (ks_values_file_read), its sheet `sheet`  */
+    const char *sheet;
 } ks_saved_rows;
 
 void ks_saved_rows_init(ks_saved_rows *rows, const ks_allocator *alloc);

@@ -1,0 +1,293 @@
+/*
+ * xlsx_import_part.c -- a workbook's XML parts (xlsx_import_part.h): libzip inflates a
+ * part a chunk at a time and each chunk goes to expat, so no part is ever
+ * held whole.  The bounds count the bytes actually inflated, never the
+ * sizes the zip's directory claims.  expat is told to refuse a document
+ * type declaration the moment it begins (before an internal subset could
+ * declare an entity), so no entity is ever expanded; parameter entities
+ * are off.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "base/alloc.h"
+#include "base/error.h"
+#include "io/xlsx_import_part.h"
+
+#define CHUNK 65536
+
+/* ---- the zip --------------------------------------------------------------- */
+
+static const char *zip_reason(int code)
+{
+    switch (code) {
+    case ZIP_ER_NOZIP:
+        return "not a zip archive";
+    case ZIP_ER_INCONS:
+        return "its zip directory is inconsistent";
+    case ZIP_ER_MEMORY:
+        return "out of memory";
+    case ZIP_ER_READ:
+    case ZIP_ER_SEEK:
+        return "a read error";
+    default:
+        return "a damaged zip archive";
+    }
+}
+
+ks_status ks_xlsxin_zip_open(ks_xlsxin_zip *zip, const char *path,
+                           const char *name, const ks_allocator *alloc,
+                           ks_error *err)
+{
+    memset(zip, 0, sizeof *zip);
+    zip->name = name ? name : path;
+    zip->alloc = alloc;
+    int code = 0;
+    zip->zip = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &code);
+    if (zip->zip)
+        return KS_OK;
+    if (code == ZIP_ER_MEMORY)
+        return ks_error_set(err, KS_ENOMEM, "%s: out of memory opening the "
+                            "workbook", zip->name);
+    return ks_error_set(err, KS_EFORMAT, "%s: not a readable workbook (%s)",
+                        zip->name, zip_reason(code));
+}
+
+void ks_xlsxin_zip_close(ks_xlsxin_zip *zip)
+{
+    if (zip->zip)
+        zip_discard(zip->zip);
+    zip->zip = NULL;
+}
+
+int ks_xlsxin_zip_has(const ks_xlsxin_zip *zip, const char *part)
+{
+    return zip_name_locate(zip->zip, part, ZIP_FL_NOCASE) >= 0;
+}
+
+/* ---- names and attributes ------------------------------------------------ */
+
+const char *ks_xlsxin_local(const char *name)
+{
+    const char *colon = strrchr(name, ':');
+    return colon ? colon + 1 : name;
+}
+
+const char *ks_xlsxin_attribute(const char **attributes, const char *name)
+{
+    for (size_t i = 0; attributes[i]; i += 2)
+        if (strcmp(ks_xlsxin_local(attributes[i]), name) == 0)
+            return attributes[i + 1];
+    return NULL;
+}
+
+/* ---- expat ----------------------------------------------------------------- */
+
+static void fail_part(ks_xlsxin_parse *parse, ks_status code, const char *what)
+{
+    if (parse->stopped)
+        return;
+    ks_error_set(parse->err, code, "%s: %s: %s", parse->zip->name,
+                 parse->part, what);
+    ks_xlsxin_stop(parse, code);
+}
+
+void ks_xlsxin_stop(ks_xlsxin_parse *parse, ks_status status)
+{
+    if (parse->stopped)
+        return;
+    parse->stopped = 1;
+    parse->status = status;
+    XML_StopParser(parse->parser, XML_FALSE);
+}
+
+typedef struct parse_job {
+    ks_xlsxin_parse parse;   /* first: expat's user data is the job        */
+    const ks_xlsxin_handlers *handlers;
+} parse_job;
+
+static void start_element(void *data, const char *name,
+                          const char **attributes)
+{
+    parse_job *job = data;
+    if (!job->parse.stopped && job->handlers->start)
+        job->handlers->start(&job->parse, ks_xlsxin_local(name), attributes);
+}
+
+static void end_element(void *data, const char *name)
+{
+    parse_job *job = data;
+    if (!job->parse.stopped && job->handlers->end)
+        job->handlers->end(&job->parse, ks_xlsxin_local(name));
+}
+
+static void character_data(void *data, const char *text, int length)
+{
+    parse_job *job = data;
+    if (!job->parse.stopped && job->handlers->text)
+        job->handlers->text(&job->parse, text, length);
+}
+
+static void refuse_doctype(void *data, const char *name, const char *system_id,
+                           const char *public_id, int has_internal_subset)
+{
+    (void)name;
+    (void)system_id;
+    (void)public_id;
+    (void)has_internal_subset;
+    fail_part(data, KS_EFORMAT, "a document type declaration (<!DOCTYPE>), "
+              "which no workbook part has: refused, entities are never "
+              "expanded");
+}
+
+static void refuse_entity(void *data, const char *name, int is_parameter,
+                          const char *value, int value_length,
+                          const char *base, const char *system_id,
+                          const char *public_id, const char *notation)
+{
+    (void)name;
+    (void)is_parameter;
+    (void)value;
+    (void)value_length;
+    (void)base;
+    (void)system_id;
+    (void)public_id;
+    (void)notation;
+    fail_part(data, KS_EFORMAT, "an entity declaration, refused");
+}
+
+static XML_Parser new_parser(parse_job *job)
+{
+    XML_Parser parser = XML_ParserCreate("UTF-8");
+    if (!parser)
+        return NULL;
+    XML_SetUserData(parser, job);
+    XML_SetElementHandler(parser, start_element, end_element);
+    XML_SetCharacterDataHandler(parser, character_data);
+    XML_SetStartDoctypeDeclHandler(parser, refuse_doctype);
+    XML_SetEntityDeclHandler(parser, refuse_entity);
+    XML_SetParamEntityParsing(parser, XML_PARAM_ENTITY_PARSING_NEVER);
+    return parser;
+}
+
+/* ---- streaming a part ------------------------------------------------------ */
+
+static ks_status check_bounds(ks_xlsxin_parse *parse, uint64_t inflated,
+                              uint64_t compressed)
+{
+    char what[160];
+    if (parse->zip->read_total > KS_XLSXIN_READ_MAX) {
+        snprintf(what, sizeof what, "inflates to more than %llu MB (the "
+                 "most a workbook may hold here: a zip bomb?)",
+                 (unsigned long long)(KS_XLSXIN_READ_MAX >> 20));
+        fail_part(parse, KS_EFORMAT, what);
+        return KS_EFORMAT;
+    }
+    if (inflated > KS_XLSXIN_RATIO_FLOOR &&
+        inflated / KS_XLSXIN_RATIO_MAX > compressed) {
+        snprintf(what, sizeof what, "inflates more than %d times its "
+                 "compressed size (a zip bomb?)", KS_XLSXIN_RATIO_MAX);
+        fail_part(parse, KS_EFORMAT, what);
+        return KS_EFORMAT;
+    }
+    return KS_OK;
+}
+
+static ks_status xml_error(ks_xlsxin_parse *parse)
+{
+    char what[200];
+    snprintf(what, sizeof what, "not well-formed XML at line %lu, column "
+             "%lu (%s)",
+             (unsigned long)XML_GetCurrentLineNumber(parse->parser),
+             (unsigned long)XML_GetCurrentColumnNumber(parse->parser) + 1,
+             XML_ErrorString(XML_GetErrorCode(parse->parser)));
+    fail_part(parse, KS_EFORMAT, what);
+    return KS_EFORMAT;
+}
+
+static ks_status open_part(ks_xlsxin_parse *parse, zip_file_t **file,
+                           uint64_t *compressed)
+{
+    zip_int64_t index = zip_name_locate(parse->zip->zip, parse->part,
+                                        ZIP_FL_NOCASE);
+    if (index < 0) {
+        fail_part(parse, KS_EFORMAT, "missing from the workbook");
+        return KS_EFORMAT;
+    }
+    zip_stat_t stat;
+    zip_stat_init(&stat);
+    *compressed = 0;
+    if (zip_stat_index(parse->zip->zip, (zip_uint64_t)index, 0, &stat) == 0 &&
+        (stat.valid & ZIP_STAT_COMP_SIZE))
+        *compressed = stat.comp_size;
+    *file = zip_fopen_index(parse->zip->zip, (zip_uint64_t)index, 0);
+    if (*file)
+        return KS_OK;
+    zip_error_t *error = zip_get_error(parse->zip->zip);
+    int code = zip_error_code_zip(error);
+    fail_part(parse, KS_EFORMAT,
+              code == ZIP_ER_NOPASSWD || code == ZIP_ER_WRONGPASSWD
+                  ? "encrypted (save the workbook without a password)"
+              : code == ZIP_ER_COMPNOTSUPP
+                  ? "compressed with a method this reader does not know"
+                  : "cannot be read from the zip (damaged?)");
+    return KS_EFORMAT;
+}
+
+static ks_status stream(ks_xlsxin_parse *parse, zip_file_t *file,
+                        uint64_t compressed)
+{
+    unsigned char chunk[CHUNK];
+    uint64_t inflated = 0;
+    for (;;) {
+        if (ks_interrupted(parse->zip->alloc)) {
+            ks_error_set(parse->err, KS_EINTERRUPTED, "interrupted while "
+                         "reading %s", parse->zip->name);
+            return KS_EINTERRUPTED;
+        }
+        zip_int64_t got = zip_fread(file, chunk, sizeof chunk);
+        if (got < 0) {
+            fail_part(parse, KS_EFORMAT, "cannot be inflated (a damaged "
+                      "zip: its data does not match its checksum or "
+                      "size)");
+            return KS_EFORMAT;
+        }
+        inflated += (uint64_t)got;
+        parse->zip->read_total += (uint64_t)got;
+        if (check_bounds(parse, inflated, compressed) != KS_OK)
+            return KS_EFORMAT;
+        int last = got == 0;
+        if (XML_Parse(parse->parser, (const char *)chunk, (int)got, last)
+                == XML_STATUS_ERROR)
+            return parse->stopped ? parse->status : xml_error(parse);
+        if (parse->stopped)
+            return parse->status;
+        if (last)
+            return KS_OK;
+    }
+}
+
+ks_status ks_xlsxin_parse_part(ks_xlsxin_zip *zip, const char *part,
+                             const ks_xlsxin_handlers *handlers, void *user,
+                             ks_error *err)
+{
+    parse_job job;
+    memset(&job, 0, sizeof job);
+    job.handlers = handlers;
+    job.parse.zip = zip;
+    job.parse.part = part;
+    job.parse.user = user;
+    job.parse.err = err;
+    job.parse.parser = new_parser(&job);
+    if (!job.parse.parser)
+        return ks_error_set(err, KS_ENOMEM, "%s: out of memory", zip->name);
+    zip_file_t *file = NULL;
+    uint64_t compressed = 0;
+    ks_status status = open_part(&job.parse, &file, &compressed);
+    if (status == KS_OK)
+        status = stream(&job.parse, file, compressed);
+    if (file)
+        zip_fclose(file);
+    XML_ParserFree(job.parse.parser);
+    return status;
+}

@@ -1,0 +1,39 @@
+/*
+ * xlsx_import_sheet.h -- a worksheet read as records (internal): each row that
+ * holds a value becomes a ks_csv_record (csv_read.h), so that a sheet
+ * goes through exactly the checks a CSV file does.  A field's line is
+ * its row and its column the sheet's column (A = 1); the record holds as
+ * many fields as the header row (the first row with a value) reaches, or
+ * more when a row reaches further.  Cells: shared strings, inline
+ * strings, formula strings and numbers are their text, booleans TRUE or
+ * FALSE, errors their text (#N/A, #DIV/0!, ...); a cell with no value is
+ * an empty field.  Bounds: Excel's own (columns A..XFD, rows up to
+ * 1,048,576) and KS_XLSXIN_CELLS_MAX cells.
+ */
+#ifndef KS_XLSXIN_IMPORT_SHEET_H
+#define KS_XLSXIN_IMPORT_SHEET_H
+
+#include <stddef.h>
+
+#include "io/csv_read.h"
+#include "io/xlsx_import_book.h"
+
+#define KS_XLSXIN_COLUMNS_MAX 16384    /* A..XFD                            */
+#define KS_XLSXIN_ROWS_MAX    1048576
+#define KS_XLSXIN_CELLS_MAX   50000000
+
+/* Read sheet `index` row by row.  The callback's error stops the read and
+ * is returned as it is. */
+ks_status ks_xlsxin_sheet_records(ks_xlsxin_book *book, size_t index,
+                                ks_csv_record_fn on_record, void *user_data,
+                                ks_error *err);
+
+/* "B7" for column 2, row 7 (size >= 16). */
+void ks_xlsxin_cell_name(int column, int row, char *out, size_t size);
+
+/* "book.xlsx: Sheet1!B7" (the sheet quoted as Excel quotes it when its
+ * name needs it: 'My sheet'!B7); row 0: "book.xlsx: Sheet1". */
+void ks_xlsxin_where(const char *name, const char *sheet, int row, int column,
+                   char *out, size_t size);
+
+#endif

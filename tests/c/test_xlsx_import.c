@@ -1,0 +1,557 @@
+/*
+ * test_xlsx_import.c -- values read from workbooks: data/iij's inputs
+ * written as a workbook (libxlsxwriter, long and wide layouts, beside a
+ * sheet of notes) import back to the same inputs as the model holds; the
+ * refusals of a workbook are the CSV reader's, word for word after the
+ * position, which names the cell (book.xlsx: Inputs!C2); and hostile
+ * workbooks (damaged or encrypted containers, shared strings out of
+ * range, a zip bomb, a million columns, entity declarations, malformed
+ * cell references) are refused with a message, nothing imported.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cmocka.h>
+#include <xlsxwriter.h>
+
+#include "../support/model_cells.h"
+#include "../support/test_files.h"
+#include "../support/xlsx_parts.h"
+#include "kessan/kessan.h"
+
+#define TMP KESSAN_TEST_TMP
+#define BOOK TMP "/book.xlsx"
+
+/* ---- a small model --------------------------------------------------------- */
+
+static ks_model *small_model(void)
+{
+    ks_model *model = empty_model(&(ks_calendar){ 3, 2001, 2002 }, NULL);
+    add_input(model, "sales", KS_RULE_SUM);
+    add_input(model, "cost", KS_RULE_SUM);
+    define(model, "profit", "sales - cost", KS_RULE_SUM);
+    put(model, "sales@3Q02", 5);
+    return model;
+}
+
+/* Every cell's value and whether it is an input, to compare before and
+ * after a refused import. */
+typedef struct snapshot {
+    double numbers[4096];
+    int kinds[4096];
+    int inputs[4096];
+    int count;
+} snapshot;
+
+static void take(ks_model *model, snapshot *s)
+{
+    s->count = 0;
+    for (int i = 0; i < ks_item_count(model); i++)
+        for (int p = 0; p < ks_period_count(model); p++) {
+            ks_value value;
+            assert_true(s->count < 4096);
+            assert_int_equal(ks_get(model, i, p, &value, NULL), KS_OK);
+            s->numbers[s->count] = value.kind == KS_NUMBER ? value.number : 0;
+            s->kinds[s->count] = (int)value.kind;
+            s->inputs[s->count++] = ks_is_input(model, i, p);
+        }
+}
+
+static void assert_unchanged(ks_model *model, const snapshot *before)
+{
+    static snapshot after;
+    take(model, &after);
+    assert_int_equal(after.count, before->count);
+    for (int i = 0; i < after.count; i++) {
+        assert_int_equal(after.kinds[i], before->kinds[i]);
+        assert_int_equal(after.inputs[i], before->inputs[i]);
+        assert_true(memcmp(&after.numbers[i], &before->numbers[i],
+                           sizeof(double)) == 0);
+    }
+}
+
+/* Import `path`; expect `status` and a message holding `part`; nothing
+ * changed. */
+static void expect_refused(const char *path, const char *sheet,
+                           ks_status status, const char *part)
+{
+    ks_model *model = small_model();
+    static snapshot before;
+    take(model, &before);
+    ks_import_options options = { .sheet = sheet };
+    ks_error err;
+    ks_status got = ks_import_values_with(model, path, &options, &err);
+    if (got != status || !strstr(err.message, part))
+        fail_msg("%s '%s'\nwanted %s with '%s'", ks_status_name(got),
+                 err.message, ks_status_name(status), part);
+    assert_unchanged(model, &before);
+    ks_model_free(model);
+}
+
+/* ---- CSV and workbook side by side --------------------------------------------- */
+
+/* The cell name of field `index` (0-based) of row `row`. */
+static void cell_name(int index, int row, char *out, size_t size)
+{
+    char letters[4] = { 0 };
+    int n = 0;
+    for (int c = index + 1; c > 0; c = (c - 1) / 26)
+        letters[n++] = (char)('A' + (c - 1) % 26);
+    char name[4] = { 0 };
+    for (int i = 0; i < n; i++)
+        name[i] = letters[n - 1 - i];
+    snprintf(out, size, "%s%d", name, row);
+}
+
+/* A sheet holding the CSV `text` (no quotes): each field an inline
+ * string, or an error cell when it starts with '#', nothing when empty. */
+static void sheet_of_csv(const char *text, char *xml, size_t size)
+{
+    size_t used = 0;
+    int row = 0;
+    used += (size_t)snprintf(xml + used, size - used, SHEET_OPEN);
+    while (*text) {
+        const char *end = strchr(text, '\n');
+        size_t length = end ? (size_t)(end - text) : strlen(text);
+        row++;
+        used += (size_t)snprintf(xml + used, size - used, "<row r=\"%d\">",
+                                 row);
+        int field = 0;
+        for (size_t at = 0; at <= length; field++) {
+            size_t stop = at;
+            while (stop < length && text[stop] != ',')
+                stop++;
+            char name[16];
+            cell_name(field, row, name, sizeof name);
+            int n = (int)(stop - at);
+            if (n > 0 && text[at] == '#')
+                used += (size_t)snprintf(xml + used, size - used,
+                                         "<c r=\"%s\" t=\"e\"><v>%.*s</v>"
+                                         "</c>", name, n, text + at);
+            else if (n > 0)
+                used += (size_t)snprintf(xml + used, size - used,
+                                         "<c r=\"%s\" t=\"inlineStr\"><is>"
+                                         "<t>%.*s</t></is></c>", name, n,
+                                         text + at);
+            at = stop + 1;
+        }
+        used += (size_t)snprintf(xml + used, size - used, "</row>");
+        text += length + (end != NULL);
+    }
+    snprintf(xml + used, size - used, SHEET_CLOSE);
+}
+
+/* The message after its position: "v.csv:2:11: what" and "book.xlsx:
+ * Inputs!C2: what" are both "what". */
+static const char *what_of(const char *message, const char *prefix_end)
+{
+    const char *at = strstr(message, prefix_end);
+    assert_non_null(at);
+    at += strlen(prefix_end);
+    for (int numbers = 0; numbers < 2 && *at >= '0' && *at <= '9';
+         numbers++) {
+        while (*at >= '0' && *at <= '9')
+            at++;
+        assert_int_equal(*at, ':');
+        at++;
+    }
+    assert_int_equal(*at, ' ');
+    return at + 1;
+}
+
+/* The CSV `text` refused as a file and as a workbook with the same
+ * status and words; the workbook's message names cell `cell`. */
+static void expect_same_refusal(const char *text, const char *cell)
+{
+    static char xml[1 << 16];
+    write_file(TMP "/v.csv", text);
+    sheet_of_csv(text, xml, sizeof xml);
+    const char *names[] = { "Inputs" };
+    const char *sheets[] = { xml };
+    write_book(BOOK, names, sheets, 1, NULL);
+    ks_model *model = small_model();
+    static snapshot before;
+    take(model, &before);
+    ks_error csv_err, book_err;
+    ks_status csv = ks_import_values(model, TMP "/v.csv", KS_PROV_REPORTED,
+                                     &csv_err);
+    ks_status book = ks_import_values(model, BOOK, KS_PROV_REPORTED,
+                                      &book_err);
+    assert_unchanged(model, &before);
+    ks_model_free(model);
+    if (csv == KS_OK || csv != book)
+        fail_msg("csv %s '%s'\nbook %s '%s'", ks_status_name(csv),
+                 csv_err.message, ks_status_name(book), book_err.message);
+    char where[512];
+    snprintf(where, sizeof where, BOOK ": Inputs!%s: ", cell);
+    if (strncmp(book_err.message, where, strlen(where)) != 0)
+        fail_msg("'%s' does not begin '%s'", book_err.message, where);
+    const char *csv_what = what_of(csv_err.message, "v.csv:");
+    const char *book_what = book_err.message + strlen(where);
+    /* a duplicate names the row of the first: a line of the CSV */
+    char wanted[KS_MESSAGE_MAX];
+    snprintf(wanted, sizeof wanted, "%s", csv_what);
+    char *line = strstr(wanted, "is on line");
+    if (line)
+        memcpy(line, "is on row ", 10), memmove(line + 10, line + 11,
+                                                strlen(line + 11) + 1);
+    assert_string_equal(book_what, wanted);
+}
+
+static void test_refusals_are_the_csv_readers(void **state)
+{
+    (void)state;
+    expect_same_refusal("item,period,value\nsales,3Q02,abc\n", "C2");
+    expect_same_refusal("item,period,value\nsails,3Q02,1\n", "A2");
+    expect_same_refusal("item,period,value\nsales,5Q02,1\n", "B2");
+    expect_same_refusal("item,period,value\nsales,3Q02,1\ncost,3Q02,2\n"
+                        "sales,3Q02,3\n", "C4");
+    expect_same_refusal("item,period,value\nprofit,3Q02,1\n", "C2");
+    expect_same_refusal("item,period,value\nsales,3Q02,#DIV/0!\n", "C2");
+    expect_same_refusal("item,period,value\nsales,3Q02,1e400\n", "C2");
+    expect_same_refusal("item,period,valeu\nsales,3Q02,1\n", "C1");
+    expect_same_refusal("item,3Q02,3Q02\nsales,1,2\n", "C1");
+    expect_same_refusal("item,3Q02,4Q02\nsales,1,x\n", "C2");
+    expect_same_refusal("thing,3Q02\nsales,1\n", "A1");
+}
+
+/* ---- values of every kind ---------------------------------------------------- */
+
+static double number_in(ks_model *model, const char *name)
+{
+    ks_value value = value_of(model, name);
+    assert_int_equal(value.kind, KS_NUMBER);
+    return value.number;
+}
+
+static void test_cell_kinds(void **state)
+{
+    (void)state;
+    /* shared strings (one rich, one with a phonetic guide), numbers in
+     * Excel's forms, an inline string, #N/A as missing, a formula's
+     * cached value, a cell with no value (nothing imported) */
+    write_sheet(BOOK,
+                "<row r=\"2\"><c r=\"B2\" t=\"s\"><v>0</v></c>"
+                "<c r=\"C2\" t=\"s\"><v>1</v></c><c r=\"D2\" t=\"s\">"
+                "<v>2</v></c></row>"
+                "<row r=\"3\"><c r=\"B3\" t=\"inlineStr\"><is><t>sales</t>"
+                "</is></c><c r=\"C3\" t=\"s\"><v>3</v></c><c r=\"D3\">"
+                "<v>1.5E+3</v></c></row>"
+                "<row r=\"4\"><c r=\"B4\" t=\"s\"><v>4</v></c><c r=\"C4\" "
+                "t=\"s\"><v>3</v></c><c r=\"D4\" t=\"e\"><v>#N/A</v></c>"
+                "</row>"
+                "<row r=\"5\"><c r=\"B5\" t=\"s\"><v>4</v></c><c r=\"C5\" "
+                "t=\"str\"><v>4Q02</v></c><c r=\"D5\" t=\"str\"><f>A1</f>"
+                "<v>(1,234.5)</v></c></row>"
+                "<row r=\"6\"><c r=\"B6\" t=\"inlineStr\"><is><t>sales</t>"
+                "</is></c><c r=\"C6\" t=\"inlineStr\"><is><t>1Q02</t></is>"
+                "</c><c r=\"D6\" s=\"3\"/></row>",
+                "<si><t>item</t></si>"
+                "<si><r><t>per</t></r><r><rPr><b/></rPr><t>iod</t></r></si>"
+                "<si><t>value</t><rPh sb=\"0\" eb=\"1\"><t>x</t></rPh></si>"
+                "<si><t xml:space=\"preserve\">3Q02 </t></si>"
+                "<si><t>cost</t></si>");
+    ks_model *model = small_model();
+    ks_error err;
+    ks_import_options options = { .provenance = KS_PROV_REPORTED };
+    if (ks_import_values_with(model, BOOK, &options, &err) != KS_OK)
+        fail_msg("%s", err.message);
+    assert_true(number_in(model, "sales@3Q02") == 1500);
+    assert_int_equal(value_of(model, "cost@3Q02").kind, KS_MISSING);
+    assert_true(ks_is_input(model, item_of(model, "cost"),
+                            period_of(model, "3Q02")));
+    assert_true(number_in(model, "cost@4Q02") == -1234.5);
+    assert_false(ks_is_input(model, item_of(model, "sales"),
+                             period_of(model, "1Q02")));
+    ks_model_free(model);
+    /* a boolean is no number */
+    write_sheet(BOOK,
+                "<row><c t=\"inlineStr\"><is><t>item</t></is></c><c "
+                "t=\"inlineStr\"><is><t>3Q02</t></is></c></row>"
+                "<row><c t=\"inlineStr\"><is><t>sales</t></is></c><c "
+                "t=\"b\"><v>1</v></c></row>", NULL);
+    expect_refused(BOOK, NULL, KS_EFORMAT, BOOK ": Inputs!B2: expected a "
+                   "number like 1,234 or (566,520), got 'TRUE'");
+}
+
+/* ---- data/iij through a workbook written by libxlsxwriter ------------------- */
+
+static ks_model *iij_chart(void)
+{
+    mkdir(TMP "/chart", 0755);
+    copy_file(KESSAN_SOURCE_DIR "/data/iij/settings.csv",
+              TMP "/chart/settings.csv");
+    copy_file(KESSAN_SOURCE_DIR "/data/iij/items.csv",
+              TMP "/chart/items.csv");
+    return open_model(TMP "/chart", NULL);
+}
+
+/* data/iij's inputs as a long sheet "Inputs" and a wide sheet "Wide",
+ * after a sheet of notes; numbers as numbers, missing as "-". */
+static void write_iij_book(ks_model *iij, const char *path)
+{
+    lxw_workbook *book = workbook_new(path);
+    assert_non_null(book);
+    lxw_worksheet *notes = workbook_add_worksheet(book, "Notes");
+    worksheet_write_string(notes, 0, 0, "IIJ, 3Q02 release", NULL);
+    lxw_worksheet *rows = workbook_add_worksheet(book, "Inputs");
+    lxw_worksheet *wide = workbook_add_worksheet(book, "Wide");
+    worksheet_write_string(rows, 0, 0, "Item", NULL);
+    worksheet_write_string(rows, 0, 1, "period", NULL);
+    worksheet_write_string(rows, 0, 2, "VALUE", NULL);
+    worksheet_write_string(wide, 0, 0, "item", NULL);
+    char id[32];
+    for (int p = 0; p < ks_period_count(iij); p++) {
+        ks_period_id(iij, p, id, sizeof id);
+        worksheet_write_string(wide, 0, (lxw_col_t)(p + 1), id, NULL);
+    }
+    lxw_row_t row = 1;
+    for (int i = 0; i < ks_item_count(iij); i++) {
+        ks_item_info info;
+        assert_int_equal(ks_item_get(iij, i, &info), KS_OK);
+        worksheet_write_string(wide, (lxw_row_t)(i + 1), 0, info.id, NULL);
+        for (int p = 0; p < ks_period_count(iij); p++) {
+            if (!ks_is_input(iij, i, p))
+                continue;
+            ks_value value;
+            assert_int_equal(ks_get(iij, i, p, &value, NULL), KS_OK);
+            ks_period_id(iij, p, id, sizeof id);
+            worksheet_write_string(rows, row, 0, info.id, NULL);
+            worksheet_write_string(rows, row, 1, id, NULL);
+            if (value.kind == KS_NUMBER) {
+                worksheet_write_number(rows, row, 2, value.number, NULL);
+                worksheet_write_number(wide, (lxw_row_t)(i + 1),
+                                       (lxw_col_t)(p + 1), value.number, NULL);
+            } else {
+                worksheet_write_string(rows, row, 2, "-", NULL);
+                worksheet_write_string(wide, (lxw_row_t)(i + 1),
+                                       (lxw_col_t)(p + 1), "-", NULL);
+            }
+            row++;
+        }
+    }
+    assert_int_equal(workbook_close(book), LXW_NO_ERROR);
+}
+
+static void assert_same_inputs(ks_model *a, ks_model *b)
+{
+    int inputs = 0;
+    assert_int_equal(ks_item_count(a), ks_item_count(b));
+    for (int i = 0; i < ks_item_count(a); i++)
+        for (int p = 0; p < ks_period_count(a); p++) {
+            assert_int_equal(ks_is_input(a, i, p), ks_is_input(b, i, p));
+            if (!ks_is_input(a, i, p))
+                continue;
+            inputs++;
+            ks_value x, y;
+            assert_int_equal(ks_get(a, i, p, &x, NULL), KS_OK);
+            assert_int_equal(ks_get(b, i, p, &y, NULL), KS_OK);
+            assert_int_equal(x.kind, y.kind);
+            if (x.kind == KS_NUMBER)
+                assert_true(memcmp(&x.number, &y.number, sizeof x.number)
+                            == 0);
+        }
+    if (inputs < 250)
+        fail_msg("only %d inputs", inputs);
+}
+
+static void test_iij_round_trip(void **state)
+{
+    (void)state;
+    ks_model *iij = open_iij();
+    write_iij_book(iij, BOOK);
+    ks_error err;
+    /* no sheet named: Notes holds no header with `item`, Inputs does */
+    ks_model *chart = iij_chart();
+    ks_import_options options = { .provenance = KS_PROV_REPORTED,
+                                  .override = 1 };
+    if (ks_import_values_with(chart, BOOK, &options, &err) != KS_OK)
+        fail_msg("%s", err.message);
+    assert_same_inputs(iij, chart);
+    ks_model_free(chart);
+    chart = iij_chart();
+    options.sheet = "wide"; /* sheet names ignore case, as in Excel */
+    if (ks_import_values_with(chart, BOOK, &options, &err) != KS_OK)
+        fail_msg("%s", err.message);
+    assert_same_inputs(iij, chart);
+    ks_model_free(chart);
+    ks_model_free(iij);
+    expect_refused(BOOK, "Wdie", KS_EUNKNOWN, BOOK ": no sheet 'Wdie' (did "
+                   "you mean 'Wide'?; the workbook has Notes, Inputs, Wide)");
+    expect_refused(BOOK, "Notes", KS_EFORMAT, BOOK ": Notes!A1: expected a "
+                   "header item,period,value");
+}
+
+/* ---- hostile workbooks -------------------------------------------------------- */
+
+static void test_damaged_and_foreign_containers(void **state)
+{
+    (void)state;
+    write_sheet(BOOK, "<row><c t=\"inlineStr\"><is><t>item</t></is></c>"
+                "</row>", NULL);
+    char *whole = read_file(BOOK);
+    struct stat info;
+    assert_int_equal(stat(BOOK, &info), 0);
+    /* cut short: the central directory is gone */
+    FILE *out = fopen(TMP "/cut.xlsx", "wb");
+    assert_non_null(out);
+    fwrite(whole, 1, (size_t)info.st_size / 2, out);
+    fclose(out);
+    expect_refused(TMP "/cut.xlsx", NULL, KS_EFORMAT, TMP "/cut.xlsx: not a "
+                   "readable workbook (");
+    /* a byte of the sheet's deflated data changed: it no longer inflates
+     * to what its checksum says */
+    static const char part[] = "xl/worksheets/sheet1.xml";
+    off_t at = 0;
+    while (at + 40 < info.st_size && memcmp(whole + at, part, 24) != 0)
+        at++;
+    assert_true(at + 40 < info.st_size);
+    whole[at + 24 + 8] ^= 0x55;
+    out = fopen(TMP "/flipped.xlsx", "wb");
+    assert_non_null(out);
+    fwrite(whole, 1, (size_t)info.st_size, out);
+    fclose(out);
+    free(whole);
+    expect_refused(TMP "/flipped.xlsx", NULL, KS_EFORMAT, TMP "/flipped.xlsx: "
+                   "xl/worksheets/sheet1.xml: ");
+    /* an OLE container: what Excel writes for a workbook with a password */
+    static const unsigned char ole[16] = { 0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1,
+                                           0x1A, 0xE1 };
+    out = fopen(TMP "/secret.xlsx", "wb");
+    assert_non_null(out);
+    fwrite(ole, 1, sizeof ole, out);
+    fclose(out);
+    expect_refused(TMP "/secret.xlsx", NULL, KS_EFORMAT, "password-protected");
+    /* a zip that is no workbook */
+    book_part parts[] = { { "hello.txt", "hello", 0 } };
+    write_zip(TMP "/other.zip", parts, 1);
+    expect_refused(TMP "/other.zip", NULL, KS_EFORMAT, TMP "/other.zip: a zip "
+                   "but not a workbook (no xl/workbook.xml");
+}
+
+static void test_hostile_sheets(void **state)
+{
+    (void)state;
+    const char *header = "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>"
+                         "item</t></is></c><c r=\"B1\" t=\"inlineStr\"><is>"
+                         "<t>3Q02</t></is></c></row>";
+    char rows[4096];
+    snprintf(rows, sizeof rows, "%s<row r=\"2\"><c r=\"A2\" t=\"s\"><v>7"
+             "</v></c></row>", header);
+    write_sheet(BOOK, rows, "<si><t>sales</t></si>");
+    expect_refused(BOOK, NULL, KS_EFORMAT, BOOK ": Inputs!A2: shared "
+                   "string '7' out of range (the workbook has 1)");
+    write_sheet(BOOK, rows, NULL);
+    expect_refused(BOOK, NULL, KS_EFORMAT, "out of range (the workbook has "
+                   "0)");
+    snprintf(rows, sizeof rows, "%s<row r=\"2\"><c r=\"A2\" t=\"s\"><v>-1"
+             "</v></c></row>", header);
+    write_sheet(BOOK, rows, "<si><t>sales</t></si>");
+    expect_refused(BOOK, NULL, KS_EFORMAT, "shared string '-1' out of range");
+    /* cell references */
+    const char *bad_refs[] = { "B", "2", "b2", "B0", "B02", "AB-2", "",
+                               "B2B", "B99999999999" };
+    for (size_t i = 0; i < sizeof bad_refs / sizeof bad_refs[0]; i++) {
+        snprintf(rows, sizeof rows, "%s<row r=\"2\"><c r=\"%s\"><v>1</v>"
+                 "</c></row>", header, bad_refs[i]);
+        write_sheet(BOOK, rows, NULL);
+        expect_refused(BOOK, NULL, KS_EFORMAT, "malformed cell reference");
+    }
+    snprintf(rows, sizeof rows, "%s<row r=\"2\"><c r=\"XFE2\"><v>1</v></c>"
+             "</row>", header);
+    write_sheet(BOOK, rows, NULL);
+    expect_refused(BOOK, NULL, KS_EFORMAT, BOOK ": Inputs!2:2: cell 'XFE2' "
+                   "is beyond column XFD");
+    snprintf(rows, sizeof rows, "%s<row r=\"2\"><c r=\"B3\"><v>1</v></c>"
+             "</row>", header);
+    write_sheet(BOOK, rows, NULL);
+    expect_refused(BOOK, NULL, KS_EFORMAT, "cell B3 is out of place");
+    snprintf(rows, sizeof rows, "%s<row r=\"2\"><c r=\"C2\"><v>1</v></c>"
+             "<c r=\"B2\"><v>1</v></c></row>", header);
+    write_sheet(BOOK, rows, NULL);
+    expect_refused(BOOK, NULL, KS_EFORMAT, "cell B2 is out of place");
+    snprintf(rows, sizeof rows, "%s<row r=\"1\"/>", header);
+    write_sheet(BOOK, rows, NULL);
+    expect_refused(BOOK, NULL, KS_EFORMAT, "row 1 comes after row 1");
+    snprintf(rows, sizeof rows, "%s<row r=\"1048577\"/>", header);
+    write_sheet(BOOK, rows, NULL);
+    expect_refused(BOOK, NULL, KS_EFORMAT, "row number '1048577'");
+    /* not XML, or XML with an entity declaration */
+    write_sheet(BOOK, "<row><c></row>", NULL);
+    expect_refused(BOOK, NULL, KS_EFORMAT, "xl/worksheets/sheet1.xml: not "
+                   "well-formed XML at line 1");
+    const char *laughs =
+        "<?xml version=\"1.0\"?><!DOCTYPE worksheet [<!ENTITY a \"aaaaaaaa\">"
+        "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\"><!ENTITY c \"&b;&b;&b;&b;&b;"
+        "&b;&b;&b;\">]><worksheet><sheetData><row><c t=\"inlineStr\"><is><t>"
+        "&c;</t></is></c></row></sheetData></worksheet>";
+    const char *names[] = { "Inputs" };
+    write_book(BOOK, names, &laughs, 1, NULL);
+    expect_refused(BOOK, NULL, KS_EFORMAT, "xl/worksheets/sheet1.xml: a "
+                   "document type declaration");
+    write_book(BOOK, names, &laughs, 1, "<si><t>&c;</t></si>");
+    expect_refused(BOOK, NULL, KS_EFORMAT, "xl/sharedStrings.xml: not "
+                   "well-formed XML at line 1, column 100 (undefined "
+                   "entity)");
+}
+
+/* A million columns, without references: the reader stops at XFD. */
+static void test_a_million_columns(void **state)
+{
+    (void)state;
+    size_t size = 1000000 * 16 + 1024;
+    char *xml = malloc(size);
+    assert_non_null(xml);
+    size_t used = (size_t)snprintf(xml, size, SHEET_OPEN "<row>");
+    for (int i = 0; i < 1000000; i++) {
+        memcpy(xml + used, "<c><v>1</v></c>", 15);
+        used += 15;
+    }
+    used += (size_t)snprintf(xml + used, size - used, "</row>" SHEET_CLOSE);
+    const char *names[] = { "Wide" };
+    const char *sheets[] = { xml };
+    write_book(BOOK, names, sheets, 1, NULL);
+    free(xml);
+    expect_refused(BOOK, NULL, KS_EFORMAT, BOOK ": Wide!1:1: a cell beyond "
+                   "column XFD");
+}
+
+/* A sheet inflating to far more than its compressed size. */
+static void test_zip_bomb(void **state)
+{
+    (void)state;
+    size_t size = (size_t)64 << 20;
+    char *xml = malloc(size + 1);
+    assert_non_null(xml);
+    size_t open = strlen(SHEET_OPEN);
+    memcpy(xml, SHEET_OPEN, open);
+    memset(xml + open, ' ', size - open);
+    xml[size] = '\0';
+    const char *names[] = { "Inputs" };
+    const char *sheets[] = { xml };
+    write_book(BOOK, names, sheets, 1, NULL);
+    free(xml);
+    expect_refused(BOOK, NULL, KS_EFORMAT, BOOK ": xl/worksheets/sheet1.xml: "
+                   "inflates more than 200 times its compressed size");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_refusals_are_the_csv_readers),
+        cmocka_unit_test(test_cell_kinds),
+        cmocka_unit_test(test_iij_round_trip),
+        cmocka_unit_test(test_damaged_and_foreign_containers),
+        cmocka_unit_test(test_hostile_sheets),
+        cmocka_unit_test(test_a_million_columns),
+        cmocka_unit_test(test_zip_bomb),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
