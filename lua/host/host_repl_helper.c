@@ -14,7 +14,7 @@
 #include "host/host_repl.h"
 #include "host/host_repl_help.h"
 
-#define HELP_COLUMNS 4
+#define HELP_COLUMNS 3
 
 /* The entry whose name is `name`, or ends in ":name" or ".name". */
 static const host_help_entry *help_find(const char *name)

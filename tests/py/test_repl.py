@@ -157,6 +157,40 @@ def test_every_command_has_help():
               "%s --help: %r" % (command, out.stdout[:80]))
 
 
+def complete(*words):
+    """What scripts/completion/kessan.bash offers for the words."""
+    script = ('source scripts/completion/kessan.bash; COMP_WORDS=(%s); '
+              'COMP_CWORD=%d; _kessan; echo "${COMPREPLY[*]}"'
+              % (" ".join("'%s'" % w for w in words), len(words) - 1))
+    env = dict(os.environ, PATH=os.path.dirname(KESSAN) + ":" +
+               os.environ["PATH"])
+    return subprocess.run(["bash", "-c", script], capture_output=True,
+                          text=True, env=env).stdout.split()
+
+
+def test_bash_completion_and_man_page():
+    check(complete("kessan", "gr") == ["grid"], "a command")
+    check("--scenario" in complete("kessan", "grid", "--sc"),
+          "an option from the command's --help")
+    check(complete("kessan", "show", "data/iij", "b") == ["bs"],
+          "a statement")
+    check(complete("kessan", "show", "data/iij", "is", "--format", "m")
+          == ["md"], "a choice")
+    out = subprocess.run([KESSAN, "--help"], capture_output=True, text=True)
+    page = open("docs/kessan.1", encoding="utf-8").read()
+    for line in out.stdout.split("\n"):
+        words = line.split()
+        if line.startswith("  ") and words and not words[0].startswith("-"):
+            check(words[0] in complete("kessan", words[0][:2]),
+                  "completion knows " + words[0])
+            if "not available" not in subprocess.run(
+                    [KESSAN, words[0], "--help"], capture_output=True,
+                    text=True).stderr:
+                check(".B kessan %s" % words[0] in page or
+                      ".B %s\n" % words[0] in page,
+                      "the man page has " + words[0])
+
+
 def main():
     need_pyte()
     tests = [v for k, v in sorted(globals().items())
