@@ -494,43 +494,54 @@ def split_marked(text):
     return pieces
 
 
-def lua_script(page, blocks_so_far, block):
-    """A script of the page's Lua blocks up to this one, each at its own
-    line of the page (so that an error names the page's line); the output
-    of this block follows a marker printed on its fence line."""
+def lua_script(page, earlier, group):
+    """A script of the page's Lua blocks up to the group's last, each at
+    its own line of the page (so that an error names the page's line);
+    each block of the group prints a marker on its fence line first."""
     lines = [""] * len(page.lines)
-    for earlier in blocks_so_far:
-        for k, code in enumerate(earlier.lines):
-            lines[earlier.first + k] = code
-    for k, code in enumerate(block.lines):
-        lines[block.first + k] = code
-    lines[block.fence_line] = "print(%r)" % MARK
+    for block in earlier + group:
+        for k, code in enumerate(block.lines):
+            lines[block.first + k] = code
+    for index, block in enumerate(group):
+        lines[block.fence_line] = "print(%r)" % ("%s %d" % (MARK, index))
     return "\n".join(lines) + "\n"
 
 
-def run_lua(page, block, earlier, scratch, env):
+def run_lua(page, group, earlier, scratch, env):
+    """Run a group of Lua blocks that follow each other (no other example
+    between them) in one process, after the page's earlier Lua blocks."""
     script = os.path.join(scratch, page.script_name)
     os.makedirs(os.path.dirname(script), exist_ok=True)
     with open(script, "w", encoding="utf-8") as f:
-        f.write(lua_script(page, earlier, block))
+        f.write(lua_script(page, earlier, group))
     status, text = run_in_terminal([env["KESSAN"], "run", page.script_name],
                                    scratch, env)
     os.remove(script)
-    parts = text.split(MARK + "\n", 1)
-    actual = parts[1].split("\n") if len(parts) == 2 else text.split("\n")
-    if len(parts) != 2:
-        page.fail(block.fence_line, "an earlier Lua block of the page failed",
-                  text)
-        return
-    directive = block.directive[0] if block.directive else None
-    if block.output is None or directive == "no-compare":
-        if status != 0:
-            page.fail(block.fence_line, "the Lua block failed (exit %d)" % status,
-                      "\n".join(actual))
-        return
-    output = block.output
-    compare(page, output.fence_line, output.lines, actual, output.indent,
-            output.first, output.end)
+    outputs = {}
+    current = None
+    for line in text.split("\n"):
+        if line.startswith(MARK + " "):
+            current = int(line.split(" ")[1])
+            outputs[current] = []
+        elif current is not None:
+            outputs[current].append(line)
+    for index, block in enumerate(group):
+        if index not in outputs:
+            page.fail(block.fence_line, "did not run: an earlier Lua block"
+                      " of the page failed", text)
+            return
+        actual = outputs[index]
+        last = index == len(group) - 1
+        failed = last and status != 0
+        directive = block.directive[0] if block.directive else None
+        if block.output is None or directive == "no-compare":
+            if failed:
+                page.fail(block.fence_line, "the Lua block failed (exit %d)"
+                          % status, "\n".join(actual))
+            continue
+        output = block.output
+        compare(page, output.fence_line, output.lines, actual, output.indent,
+                output.first, output.end)
 
 
 def write_file(page, block, scratch, name, lines):
@@ -566,6 +577,7 @@ def run_page(page, kessan):
         report_stray_commands(page)
         earlier_lua = []
         outputs = {id(b.output) for b in page.blocks if b.output}
+        steps = []
         for block in page.blocks:
             verb = block.directive[0] if block.directive else None
             if verb is not None and verb not in VERBS:
@@ -578,21 +590,35 @@ def run_page(page, kessan):
                           "'run: %s' needs a reason after it" % verb)
             if verb == "skip" or id(block) in outputs:
                 continue
-            if verb == "setup":
-                setup(page, block, scratch, env)
             if verb == "file":
+                steps.append(("file", block))
+            elif is_session(block):
+                steps.append(("session", block))
+            elif block.info == "lua":
+                steps.append(("lua", block))
+        k = 0
+        while k < len(steps):
+            kind, block = steps[k]
+            k += 1
+            if block.directive and block.directive[0] == "setup":
+                setup(page, block, scratch, env)
+            if kind == "file":
                 write_file(page, block, scratch, block.directive[1], block.lines)
                 continue
             started = time.monotonic()
-            if is_session(block):
+            if kind == "session":
                 page.examples += 1
                 run_session(page, block, scratch, env)
-            elif block.info == "lua":
-                page.examples += 1
-                run_lua(page, block, earlier_lua, scratch, env)
-                earlier_lua.append(block)
             else:
-                continue
+                group = [block]
+                while (k < len(steps) and steps[k][0] == "lua"
+                       and not (steps[k][1].directive
+                                and steps[k][1].directive[0] == "setup")):
+                    group.append(steps[k][1])
+                    k += 1
+                page.examples += len(group)
+                run_lua(page, group, earlier_lua, scratch, env)
+                earlier_lua.extend(group)
             took = time.monotonic() - started
             if took > page.slowest[0]:
                 page.slowest = (took, (block.fence_line if block.fence_line
