@@ -10,7 +10,12 @@
 -- it draws the drivers around those levels to say how likely the range,
 -- the improvement and a profit are.
 --
--- usage: kessan run scripts/guidance_4q02.lua [MODEL_DIR]
+-- Last, it draws three charts into a directory it prints (CHART_DIR,
+-- default charts/): the distribution of 4Q02 revenue against the guided
+-- range, the bridge of operating income from 3Q02 to 4Q02 along the
+-- model's formulas, and the fan of quarterly revenue.
+--
+-- usage: kessan run scripts/guidance_4q02.lua [MODEL_DIR [CHART_DIR]]
 
 local kessan = require "kessan"
 
@@ -221,3 +226,28 @@ print(string.format(
   r:percentile("rev.total@4Q02", 5) / 1e6, r:percentile("rev.total@4Q02", 95) / 1e6,
   pct(margin_3q02):match("^%s*(.-)$"),
   100 * r:mean("guide.improves@4Q02"), 100 * r:mean("guide.profitable@4Q02")))
+
+---------------------------------------------------------------------------
+-- Charts (docs/charts.md): written into chart_dir, which is made when the
+-- script may run commands (not under --sandbox: then it must exist).
+---------------------------------------------------------------------------
+local chart_dir = arg and arg[2] or "charts"
+if os and os.execute then
+  os.execute("mkdir -p '" .. chart_dir:gsub("'", "'\\''") .. "'")
+end
+local charts = {
+  r:chart("rev.total@4Q02", chart_dir .. "/guidance_4q02_revenue.svg", {
+    unit = "JPY thousands", band = { drivers.revenue_low, drivers.revenue_high },
+    band_label = "guided range", bins = 50,
+    title = "4Q02 total revenues against the guidance" }),
+  kessan.chart.waterfall{ model = m, from = "op_income@3Q02", to = "op_income@4Q02",
+                          depth = 3, zero = false, out = chart_dir .. "/guidance_4q02_bridge.svg",
+                          title = "Operating income (loss), 3Q02 to 4Q02 (drivers)" },
+  kessan.chart.fan{ model = m, item = "rev.total", result = r,
+                    periods = { "3Q01", "1Q02", "2Q02", "3Q02", "4Q02" },
+                    out = chart_dir .. "/guidance_4q02_fan.svg",
+                    title = "Quarterly total revenues: reported, then 4Q02 drawn (p5-p95, p25-p75)" },
+}
+print()
+print("Charts in " .. chart_dir .. "/:")
+for _, path in ipairs(charts) do print("  " .. path) end

@@ -102,13 +102,20 @@ static void draw_band(ks_chart_svg *svg, const ks_chart_distribution *d,
     svg_attr_value(svg, "data-lo", lo);
     svg_attr_value(svg, "data-hi", hi);
     svg_end_empty(svg);
+}
+
+static void draw_band_label(ks_chart_svg *svg, const ks_chart_distribution *d,
+                            const dist_plot *p, double scale)
+{
+    double lo = d->band_lo / scale, hi = d->band_hi / scale;
+    double x0 = chart_px(&p->x, lo), x1 = chart_px(&p->x, hi);
     char a[64], b[64], text[200];
     chart_format(lo, p->decimals + 1, a, sizeof a);
     chart_format(hi, p->decimals + 1, b, sizeof b);
     snprintf(text, sizeof text, "%s %s-%s",
              d->band_label ? d->band_label : "guided range", a, b);
-    svg_text(svg, (x0 + x1) / 2, p->bottom - 6, "middle",
-             "label band-label", text);
+    svg_text(svg, (x0 + x1) / 2, p->top + 10, "middle", "label band-label",
+             text);
 }
 
 static void draw_bins(ks_chart_svg *svg, const ks_chart_distribution *d,
@@ -196,6 +203,8 @@ ks_status ks_chart_draw_distribution(const ks_chart_distribution *d,
     if (d->has_band)
         draw_band(svg, d, &p, scale);
     draw_bins(svg, d, &p, scale, total);
+    if (d->has_band)
+        draw_band_label(svg, d, &p, scale);
     draw_marker(svg, &p, "p5", "p5", d->p5 / scale, "#333333", 0);
     draw_marker(svg, &p, "p50", "p50", d->p50 / scale, "#000000", 1);
     draw_marker(svg, &p, "p95", "p95", d->p95 / scale, "#333333", 0);

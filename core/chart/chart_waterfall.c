@@ -23,8 +23,8 @@ static ks_status check_waterfall(const ks_chart_waterfall *w, double *lo,
         return ks_error_set(err, KS_EINVAL, "waterfall: the start and the "
                             "end must be numbers");
     double running = w->start;
-    *lo = fmin(0, fmin(w->start, w->end));
-    *hi = fmax(0, fmax(w->start, w->end));
+    *lo = fmin(w->start, w->end);
+    *hi = fmax(w->start, w->end);
     for (int i = 0; i < w->count; i++) {
         if (!isfinite(w->steps[i].delta))
             return ks_error_set(err, KS_EINVAL, "waterfall: step %d (%s) is "
@@ -33,6 +33,14 @@ static ks_status check_waterfall(const ks_chart_waterfall *w, double *lo,
         running += w->steps[i].delta;
         *lo = fmin(*lo, running);
         *hi = fmax(*hi, running);
+    }
+    if (w->no_zero) {
+        double pad = (*hi - *lo) * 0.15;
+        *lo -= pad;
+        *hi += pad;
+    } else {
+        *lo = fmin(*lo, 0);
+        *hi = fmax(*hi, 0);
     }
     return KS_OK;
 }
@@ -66,7 +74,7 @@ static void waterfall_bar(ks_chart_svg *svg, const waterfall_plot *p,
     svg_rect(svg, x, y0, w, y1 - y0, "rect", colour);
     svg_end_empty(svg);
     char text[64], short_label[160];
-    chart_format(value / s, p->decimals + 1, text, sizeof text);
+    chart_format(value / s, p->decimals + 2, text, sizeof text);
     double ytext = fmin(y0, y1) - 4;
     svg_text(svg, x + w / 2, ytext, "middle", "value", text);
     double xl = x + w / 2, yl = p->bottom + 14;
@@ -115,10 +123,16 @@ ks_status ks_chart_draw_waterfall(const ks_chart_waterfall *w,
     axis.at = p.left;
     axis.grid_to = setup.width - 20;
     p.y = chart_value_axis(svg, &axis, &setup, &p.decimals);
-    double zero = chart_px(&p.y, 0);
-    svg_line(svg, p.left, zero, setup.width - 20, zero, "axis zero");
-    svg_end_empty(svg);
-    waterfall_bar(svg, &p, 0, "start", w->start_label, 0, w->start,
+    /* the totals' bars begin at zero, or at the edge of an axis without */
+    double base = 0;
+    if (w->no_zero)
+        base = w->start < 0 ? p.y.v1 * p.scale : p.y.v0 * p.scale;
+    else {
+        double zero = chart_px(&p.y, 0);
+        svg_line(svg, p.left, zero, setup.width - 20, zero, "axis zero");
+        svg_end_empty(svg);
+    }
+    waterfall_bar(svg, &p, 0, "start", w->start_label, base, w->start,
                   w->start);
     double running = w->start;
     for (int i = 0; i < w->count; i++) {
@@ -129,7 +143,9 @@ ks_status ks_chart_draw_waterfall(const ks_chart_waterfall *w,
         running = next;
     }
     connector(svg, &p, w->count, running);
-    waterfall_bar(svg, &p, w->count + 1, "end", w->end_label, 0, w->end,
+    if (w->no_zero)
+        base = w->end < 0 ? p.y.v1 * p.scale : p.y.v0 * p.scale;
+    waterfall_bar(svg, &p, w->count + 1, "end", w->end_label, base, w->end,
                   w->end);
     return chart_end(svg, err);
 }

@@ -164,7 +164,7 @@ void svg_attr_value(ks_chart_svg *svg, const char *name, double x)
     if (isnan(x))
         svg_printf(svg, " %s=\"nan\"", name);
     else
-        svg_printf(svg, " %s=\"%.12g\"", name, x);
+        svg_printf(svg, " %s=\"%.17g\"", name, x);
 }
 
 void svg_end_open(ks_chart_svg *svg)

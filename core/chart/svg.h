@@ -33,7 +33,7 @@ void svg_number(ks_chart_svg *svg, double x);
 void svg_open(ks_chart_svg *svg, const char *name);
 void svg_attr(ks_chart_svg *svg, const char *name, const char *text);
 void svg_attr_number(ks_chart_svg *svg, const char *name, double x);
-/* A data value at full precision (%.12g); NaN as "nan". */
+/* A data value at full precision (%.17g); NaN as "nan". */
 void svg_attr_value(ks_chart_svg *svg, const char *name, double x);
 void svg_end_open(ks_chart_svg *svg);
 void svg_end_empty(ks_chart_svg *svg);

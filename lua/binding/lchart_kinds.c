@@ -91,7 +91,7 @@ int lk_chart_tornado(lua_State *L)
 
 static const char *const waterfall_keys[] = {
     LK_CHART_FRAME_KEYS, "model", "from", "to", "depth", "start", "steps",
-    "finish", NULL
+    "finish", "zero", NULL
 };
 
 /* {label, value} at field `name` */
@@ -108,6 +108,17 @@ static void waterfall_end(lua_State *L, const char *name, const char **label,
     if (!isfinite(*value))
         luaL_error(L, "option '%s': {label, value} expected", name);
     lua_pop(L, 1);
+}
+
+/* zero = false: the axis spans the running totals only */
+static int waterfall_no_zero(lua_State *L)
+{
+    int type = lk_rawfield(L, 1, "zero");
+    if (type != LUA_TNIL && type != LUA_TBOOLEAN)
+        luaL_error(L, "option 'zero': true or false expected");
+    int no_zero = type == LUA_TBOOLEAN && !lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    return no_zero;
 }
 
 static int waterfall_plain(lua_State *L, ks_chart_frame *frame,
@@ -136,6 +147,7 @@ static int waterfall_plain(lua_State *L, ks_chart_frame *frame,
     }
     w.steps = steps;
     w.count = (int)n;
+    w.no_zero = waterfall_no_zero(L);
     lk_chart_box *box = lk_chart_box_new(L);
     ks_error err;
     ks_status status = ks_chart_draw_waterfall(&w, frame, &box->svg, &err);
@@ -166,6 +178,7 @@ int lk_chart_waterfall(lua_State *L)
     if (ks_chart_bridge_build(model, from, to, depth, lang, &box->bridge,
                               &err) != KS_OK)
         return lk_raise(L, &err);
+    box->bridge->waterfall.no_zero = waterfall_no_zero(L);
     ks_chart_frame frame;
     lk_chart_frame(L, 1, &frame, box->bridge->unit);
     if (!frame.title)

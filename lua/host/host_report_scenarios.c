@@ -247,6 +247,7 @@ static ks_status bridge_chart(report_page *page, ks_model *model,
                                              &bridge, err);
     if (status != KS_OK)
         return status;
+    bridge->waterfall.no_zero = 1;
     ks_chart_frame frame;
     ks_chart_frame_defaults(&frame);
     ks_chart_unit_of(bridge->unit, &frame);

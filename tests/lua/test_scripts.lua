@@ -26,7 +26,16 @@ end
 
 -- the main job: the guidance range pinned, FY2002 = 9M02 as printed plus
 -- each end of the 4Q02 range (30,981,122 + 12,500,000 = 43,481,122)
-local guidance = run("scripts/guidance_4q02.lua")
+local chart_dir = os.tmpname()   -- a file: its name for a directory
+os.remove(chart_dir)
+local guidance = run("scripts/guidance_4q02.lua data/iij " .. chart_dir)
+for _, name in ipairs{"revenue", "bridge", "fan"} do
+  local path = chart_dir .. "/guidance_4q02_" .. name .. ".svg"
+  assert(guidance:find(path, 1, true), "the script names " .. path)
+  assert(io.open(path)):close()
+  os.remove(path)
+end
+os.remove(chart_dir)
 local revenue = row(guidance, "4Q02 total revenues")
 assert(revenue[2] == 12.50 and revenue[3] == 13.00, guidance)
 local fy = row(guidance, "FY2002 total revenues")

@@ -144,6 +144,8 @@ typedef struct ks_chart_waterfall {
     double start, end;       /* end should be start + the deltas           */
     const ks_chart_step *steps;
     int count;
+    int no_zero;             /* 1: the axis spans the running totals only,
+                                the start and end bars cut at its edge     */
 } ks_chart_waterfall;
 
 ks_status ks_chart_draw_waterfall(const ks_chart_waterfall *waterfall,
