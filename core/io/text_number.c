@@ -14,8 +14,7 @@
 #define DECIMALS_MAX 12
 /* Written out in full below this; beyond, scientific notation. */
 #define FULL_DIGITS_MAX 1e21
-/* Automatic decimals: whole from here on, scientific below the other. */
-#define AUTO_WHOLE_FROM 1000.0
+/* Automatic decimals: scientific below this. */
 #define AUTO_FIXED_FROM 1e-6
 #define AUTO_SIGNIFICANT 6
 
@@ -62,7 +61,7 @@ ks_number_style ks_number_style_for_unit(const char *unit, int decimals)
 /* The decimals automatic precision gives a magnitude; -1: scientific. */
 static int auto_decimals(double magnitude)
 {
-    if (magnitude >= AUTO_WHOLE_FROM || magnitude == 0)
+    if (magnitude == 0)
         return 0;
     if (magnitude >= 1)
         return 2;

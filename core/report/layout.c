@@ -433,9 +433,11 @@ static void title_unit(table *t, char *buf, size_t size)
     const char *unit = ks_setting(t->model, "unit_money");
     if (!unit)
         unit = "";
+    char rate[48];
+    ks_format_display(rate, sizeof rate, t->usd_rate, NULL);
     if (t->usd_rate > 0)
-        ks_snprintf_c(buf, size, "USD%.60s at %g per USD",
-                 strncmp(unit, "JPY", 3) == 0 ? unit + 3 : "", t->usd_rate);
+        snprintf(buf, size, "USD%.40s at %s per USD",
+                 strncmp(unit, "JPY", 3) == 0 ? unit + 3 : "", rate);
     else
         snprintf(buf, size, "%.60s", unit);
 }

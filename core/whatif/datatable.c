@@ -3,8 +3,10 @@
  * over lists of values, one or more output cells read at every point, as
  * Excel's Data Table.  Owns the private scenario the what-if tools work on
  * (ks_copy_overrides: a scenario of the same base carrying a handle's
- * overrides, so the handle itself is never touched), the grid, and its CSV
- * export (long form, written beside the path and renamed into place).
+ * overrides, so the handle itself is never touched), the grid (with why
+ * an output has no number where it has none), and its CSV export (long
+ * form, numbers by text.h's data formatter, written beside the path and
+ * renamed into place).
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -99,10 +101,15 @@ void ks_grid_free(ks_grid *grid)
     const ks_allocator *alloc = &grid->alloc;
     ks_mem_free(alloc, grid->row_name);
     ks_mem_free(alloc, grid->col_name);
-    if (grid->output_names)
-        for (int k = 0; k < grid->output_count; k++)
+    for (int k = 0; k < grid->output_count; k++) {
+        if (grid->output_names)
             ks_mem_free(alloc, grid->output_names[k]);
+        if (grid->output_why)
+            ks_mem_free(alloc, grid->output_why[k]);
+    }
     ks_mem_free(alloc, grid->output_names);
+    ks_mem_free(alloc, grid->output_why);
+    ks_mem_free(alloc, grid->output_styles);
     ks_mem_free(alloc, grid->row_values);
     ks_mem_free(alloc, grid->col_values);
     ks_mem_free(alloc, grid->points);
@@ -114,6 +121,18 @@ static char *copy_name(const ks_allocator *alloc, ks_model *model,
 {
     char name[128];
     return ks_mem_strdup(alloc, ks_cell_name(model, cell, name, sizeof name));
+}
+
+/* How a cell is shown: its unit's style; a varied cell's values, which
+ * the script chose, at automatic precision unless a ratio's. */
+static ks_number_style style_of(ks_model *model, ks_cell_ref cell, int varied)
+{
+    ks_item_info info;
+    ks_number_style style = ks_number_style_for_unit(
+        ks_item_get(model, cell.item, &info) == KS_OK ? info.unit : NULL, -1);
+    if (varied && style.percent == KS_PERCENT_NONE)
+        style.decimals = KS_DECIMALS_AUTO;
+    return style;
 }
 
 static ks_grid *new_grid(ks_model *model, const ks_table_axis *rows,
@@ -141,12 +160,22 @@ static ks_grid *new_grid(ks_model *model, const ks_table_axis *rows,
     grid->col_values = ks_mem_calloc(alloc, (size_t)grid->col_count,
                                      sizeof *grid->col_values);
     grid->points = ks_mem_calloc(alloc, points, sizeof *grid->points);
+    grid->output_why = ks_mem_calloc(alloc, (size_t)output_count,
+                                     sizeof *grid->output_why);
+    grid->output_styles = ks_mem_calloc(alloc, (size_t)output_count,
+                                        sizeof *grid->output_styles);
     int complete = grid->row_name && (!cols || grid->col_name) &&
                    grid->output_names && grid->row_values &&
-                   grid->col_values && grid->points;
-    for (int k = 0; complete && k < output_count; k++)
+                   grid->col_values && grid->points && grid->output_why &&
+                   grid->output_styles;
+    for (int k = 0; complete && k < output_count; k++) {
         complete = (grid->output_names[k] =
                         copy_name(alloc, model, outputs[k])) != NULL;
+        grid->output_styles[k] = style_of(model, outputs[k], 0);
+    }
+    grid->row_style = style_of(model, rows->cell, 1);
+    grid->col_style = cols ? style_of(model, cols->cell, 1)
+                           : ks_number_style_for_unit(NULL, -1);
     if (!complete) {
         ks_grid_free(grid);
         return NULL;
@@ -182,6 +211,48 @@ static ks_status check_table(ks_model *model, const ks_table_axis *rows,
     return KS_OK;
 }
 
+/* " (when rev.si@4Q02 is 3,000,000[ and cost@4Q02 is 0.8])": the point. */
+static void point_text(const ks_grid *grid, int row, int col, char *buf,
+                       size_t size)
+{
+    char x[48], y[48];
+    ks_format_display(x, sizeof x, grid->row_values[row], &grid->row_style);
+    if (!grid->has_cols) {
+        snprintf(buf, size, " (when %.100s is %.47s)", grid->row_name, x);
+        return;
+    }
+    ks_format_display(y, sizeof y, grid->col_values[col], &grid->col_style);
+    snprintf(buf, size, " (when %.100s is %.47s and %.100s is %.47s)",
+             grid->row_name, x, grid->col_name, y);
+}
+
+/* Why output k has no number at this point, kept for its first such
+ * point: missing and the inputs behind it, or the error it holds. */
+static ks_status note_why(ks_model *work, ks_grid *grid,
+                          const ks_cell_ref *output, int k,
+                          const ks_value *value, int row, int col,
+                          ks_error *err)
+{
+    if (grid->output_why[k])
+        return KS_OK;
+    char why[384] = "", when[330], text[KS_MESSAGE_MAX];
+    if (value->kind == KS_MISSING) {
+        ks_status status = ks_missing_reason_beyond(
+            work, output->item, output->period, why, sizeof why, err);
+        if (status != KS_OK)
+            return status;
+    } else
+        snprintf(why, sizeof why, "an error: %.300s",
+                 value->error ? value->error : "not a number");
+    point_text(grid, row, col, when, sizeof when);
+    snprintf(text, sizeof text, "%.128s is %s%s", grid->output_names[k],
+             why[0] ? why : "missing", when);
+    grid->output_why[k] = ks_mem_strdup(&grid->alloc, text);
+    if (!grid->output_why[k])
+        return ks_error_set(err, KS_ENOMEM, "data table: out of memory");
+    return KS_OK;
+}
+
 static ks_status read_outputs(ks_model *work, ks_grid *grid,
                               const ks_cell_ref *outputs, int row, int col,
                               ks_error *err)
@@ -198,6 +269,10 @@ static ks_status read_outputs(ks_model *work, ks_grid *grid,
                                         (size_t)col];
         point->kind = value.kind;
         point->number = value.kind == KS_NUMBER ? value.number : 0;
+        if (value.kind != KS_NUMBER &&
+            (status = note_why(work, grid, &outputs[k], k, &value, row, col,
+                               err)) != KS_OK)
+            return status;
     }
     return KS_OK;
 }
@@ -263,12 +338,12 @@ ks_status ks_datatable(ks_model *model, const ks_table_axis *rows,
 
 /* ---- CSV export -------------------------------------------------------------- */
 
-/* "%.17g" in the C locale's form; empty unless a finite number. */
+/* By text.h's data formatter; empty unless a finite number. */
 static void format_point(ks_point point, char *buffer, size_t size)
 {
     buffer[0] = '\0';
-    if (point.kind == KS_NUMBER && isfinite(point.number))
-        ks_snprintf_c(buffer, size, "%.17g", point.number);
+    if (point.kind == KS_NUMBER)
+        ks_format_data(buffer, size, point.number);
 }
 
 static void write_field(ks_text_sink *sink, int first, const char *text)
@@ -280,7 +355,7 @@ static void write_field(ks_text_sink *sink, int first, const char *text)
 
 static void write_point(ks_text_sink *sink, int first, ks_point point)
 {
-    char text[40];
+    char text[KS_DATA_NUMBER_MAX];
     format_point(point, text, sizeof text);
     write_field(sink, first, text);
 }
@@ -297,7 +372,7 @@ static ks_status write_grid(FILE *out, void *context, ks_error *err)
         write_field(&sink, 0, grid->col_name);
     for (int k = 0; k < grid->output_count; k++)
         write_field(&sink, 0, grid->output_names[k]);
-    ks_text_put(&sink, "\n", 1);
+    ks_text_puts(&sink, KS_CSV_LINE_END);
     for (int i = 0; i < grid->row_count; i++)
         for (int j = 0; j < grid->col_count; j++) {
             write_point(&sink, 1, (ks_point){ KS_NUMBER, grid->row_values[i] });
@@ -306,7 +381,7 @@ static ks_status write_grid(FILE *out, void *context, ks_error *err)
                             (ks_point){ KS_NUMBER, grid->col_values[j] });
             for (int k = 0; k < grid->output_count; k++)
                 write_point(&sink, 0, ks_grid_at(grid, k, i, j));
-            ks_text_put(&sink, "\n", 1);
+            ks_text_puts(&sink, KS_CSV_LINE_END);
         }
     return KS_OK;
 }

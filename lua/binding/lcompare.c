@@ -181,20 +181,17 @@ int lk_compare(lua_State *L)
 
 /* ---- printing ----------------------------------------------------------- */
 
-/* A figure as the release prints it; a ratio as a percentage with one
- * decimal, negatives in parentheses. */
+/* A figure as the release prints it, in its unit's style (a ratio as a
+ * percentage, an amount in thousands whole), by the core's display
+ * formatter. */
 static void aux_number_cell(lua_State *L, lk_text_table *table, int isnum,
-                            double number, int is_ratio)
+                            double number, const char *unit)
 {
     char text[64];
     if (!isnum)
         snprintf(text, sizeof text, "-");
-    else if (is_ratio && number < 0)
-        ks_snprintf_c(text, sizeof text, "(%.1f%%)", -number * 100);
-    else if (is_ratio)
-        ks_snprintf_c(text, sizeof text, "%.1f%%", number * 100);
     else
-        lk_format_number(number, text, sizeof text);
+        lk_format_figure(number, unit, text, sizeof text);
     lk_text_cell(L, table, text);
 }
 
@@ -205,9 +202,9 @@ static void aux_print_row(lua_State *L, lk_text_table *table, int count)
     lk_rawfield(L, row, "cell");
     lk_text_cell(L, table, lua_type(L, -1) == LUA_TSTRING
                                ? lua_tostring(L, -1) : "?");
-    int is_ratio = lk_rawfield(L, row, "unit") == LUA_TSTRING &&
-                   strcmp(lua_tostring(L, -1), "ratio") == 0;
-    lua_pop(L, 1);
+    lk_rawfield(L, row, "unit"); /* kept on the stack while used */
+    const char *unit = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1)
+                                                      : NULL;
     lk_rawfield(L, row, "values");
     int values = lua_gettop(L);
     int has_values = lua_istable(L, values);
@@ -226,10 +223,10 @@ static void aux_print_row(lua_State *L, lk_text_table *table, int count)
             base_isnum = isnum;
             base = number;
         }
-        aux_number_cell(L, table, isnum, number, is_ratio);
+        aux_number_cell(L, table, isnum, number, unit);
         if (i > 1)
             aux_number_cell(L, table, isnum && base_isnum, number - base,
-                            is_ratio);
+                            unit);
     }
     lua_settop(L, row);
 }

@@ -334,31 +334,6 @@ void lk_push_missing_sentinel(lua_State *L)
     lua_pushlightuserdata(L, (void *)&aux_missing_tag);
 }
 
-/* Integers and figures of 1 or more: digit grouping, at most two decimals
- * ("1,024,667.13"); smaller figures (ratios): six significant digits. */
-void lk_format_number(double number, char *buf, size_t size)
-{
-    if (!isfinite(number) || fabs(number) >= 1e15 ||
-        (fabs(number) < 1 && number != 0)) {
-        ks_snprintf_c(buf, size, "%.6g", number);
-        return;
-    }
-    char digits[48];
-    ks_snprintf_c(digits, sizeof digits, "%.2f", fabs(number));
-    size_t length = strlen(digits);
-    if (length >= 3 && strcmp(digits + length - 3, ".00") == 0)
-        digits[length - 3] = '\0';  /* a whole figure: no decimals */
-    else if (length >= 1 && digits[length - 1] == '0')
-        digits[length - 1] = '\0';  /* "12.50" reads "12.5" */
-    char grouped[64];
-    if (ks_group_digits(grouped, sizeof grouped, digits) < 0) {
-        ks_snprintf_c(buf, size, "%.6g", number);
-        return;
-    }
-    int negative = number < 0 && strcmp(grouped, "0") != 0;
-    ks_snprintf_c(buf, size, "%s%s", negative ? "-" : "", grouped);
-}
-
 /* ---- module functions --------------------------------------------------- */
 
 /* kessan.open(directory) -> Model | nil, message */

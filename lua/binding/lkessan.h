@@ -221,9 +221,13 @@ void lk_protect_metatable(lua_State *L, int idx);
 /* The sentinel value kessan.missing (a light userdata). */
 int lk_is_missing_sentinel(lua_State *L, int idx);
 void lk_push_missing_sentinel(lua_State *L);
-/* Format a number for tables: digit grouping and at most two decimals for
- * figures of 1 or more, six significant digits below. */
+/* ltext.c: a number for tables, by the core's display formatter
+ * (kessan/text.h): grouping, negatives in parentheses, automatic
+ * precision; lk_format_figure in the style of a unit ("ratio" a
+ * percentage, "JPY thousands" whole; NULL: automatic). */
 void lk_format_number(double number, char *buf, size_t size);
+void lk_format_figure(double number, const char *unit, char *buf,
+                      size_t size);
 
 /* ---- lseries.c ---------------------------------------------------------- */
 void lk_series_open(lua_State *L);

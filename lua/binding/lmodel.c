@@ -37,7 +37,7 @@
 #include <string.h>
 
 #include "binding/lkessan.h"
-#include "kessan/workbook.h"
+#include "binding/lworkbook.h"
 
 /* ---- handles ------------------------------------------------------------ */
 
@@ -643,7 +643,7 @@ static int aux_export_xlsx(lua_State *L, int idx)
 static int m_export(lua_State *L)
 {
     static const char *const known[] = {
-        "scenario", "inputs_only", "cells", "format", NULL
+        "scenario", "inputs_only", "cells", "format", "sheets", NULL
     };
     const char *path = lk_check_string(L, 2);
     aux_check_options(L, 3, known);
@@ -653,12 +653,14 @@ static int m_export(lua_State *L)
     options.with_scenario_column = aux_opt_flag(L, 3, "scenario");
     options.cells = aux_export_cells(L, 3);
     int xlsx = aux_export_xlsx(L, 3);
+    if (xlsx)
+        return lk_export_workbook(L, model, path, &options, 3);
+    if (!lua_isnoneornil(L, 3) && lk_rawfield(L, 3, "sheets") != LUA_TNIL)
+        luaL_argerror(L, 3, "field 'sheets' is for format = \"xlsx\"");
     lk_check_path(L, path, LK_PATH_WRITE);
     ks_error err;
     ks_status status;
-    if (xlsx)
-        status = ks_export_xlsx(model, path, &options, &err);
-    else if (options.with_scenario_column)
+    if (options.with_scenario_column)
         status = ks_export_scenarios_csv(model, path, &options, &err);
     else
         status = ks_export_csv(model, path, &options, &err);
@@ -776,8 +778,12 @@ static void aux_cell_text(lua_State *L, ks_model *model, int item,
         return;
     }
     (void)L;
+    ks_item_info info;
     if (value.kind == KS_NUMBER)
-        lk_format_number(value.number, buf, size);
+        lk_format_figure(value.number,
+                         ks_item_get(model, item, &info) == KS_OK
+                             ? info.unit : NULL,
+                         buf, size);
     else
         snprintf(buf, size, "%s", value.kind == KS_ERROR ? "#ERROR" : "-");
 }

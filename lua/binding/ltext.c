@@ -1,6 +1,8 @@
 /*
  * ltext.c -- plain text tables for the __tostring of models, series and
- * comparisons: cells are collected in a Lua table (so a memory error while
+ * comparisons, and the figures in them (lk_format_number, lk_format_figure:
+ * the core's display formatter, so that every table prints a number as
+ * show does): cells are collected in a Lua table (so a memory error while
  * collecting leaks nothing), then laid out under a title by the core's
  * table writer (kessan/text.h: columns aligned by display width, so that
  * Japanese text lines up) into a Lua buffer.
@@ -11,6 +13,18 @@
 #include "kessan/text.h"
 
 #define LK_TEXT_GAP 2
+
+void lk_format_figure(double number, const char *unit, char *buf,
+                      size_t size)
+{
+    ks_number_style style = ks_number_style_for_unit(unit, -1);
+    ks_format_display(buf, size, number, &style);
+}
+
+void lk_format_number(double number, char *buf, size_t size)
+{
+    lk_format_figure(number, NULL, buf, size);
+}
 
 void lk_text_begin(lua_State *L, lk_text_table *table, int columns)
 {

@@ -272,6 +272,13 @@ static void aux_grid_fields(lua_State *L, const ks_grid *grid)
         lua_rawseti(L, -2, k + 1);
     }
     lua_setfield(L, -2, "outputs");
+    lua_createtable(L, 0, 0);
+    for (int k = 0; k < grid->output_count; k++)
+        if (grid->output_why[k]) {
+            lua_pushstring(L, grid->output_why[k]);
+            lua_setfield(L, -2, grid->output_names[k]);
+        }
+    lua_setfield(L, -2, "why");
 }
 
 static int w_datatable(lua_State *L)
@@ -345,30 +352,44 @@ static int g_export(lua_State *L)
     return 1;
 }
 
-/* Numbers of a thousand and more to the unit, grouped; others %.6g. */
-static void aux_format(double number, char *buf, size_t size)
+/* A figure in its cell's style (text.h's display formatter): a ratio a
+ * percentage, an amount in thousands whole, others at automatic
+ * precision. */
+static void aux_format(double number, const ks_number_style *style,
+                       char *buf, size_t size)
 {
-    if (isfinite(number) && fabs(number) >= 1000)
-        number = round(number);
-    lk_format_number(number, buf, size);
+    ks_format_display(buf, size, number, style);
 }
 
-static void aux_point_cell(lua_State *L, lk_text_table *table, ks_point point)
+static void aux_point_cell(lua_State *L, lk_text_table *table, ks_point point,
+                           const ks_number_style *style)
 {
     char text[64];
     if (point.kind == KS_NUMBER)
-        aux_format(point.number, text, sizeof text);
+        aux_format(point.number, style, text, sizeof text);
     else
         snprintf(text, sizeof text, "%s",
                  point.kind == KS_ERROR ? "#ERROR" : "-");
     lk_text_cell(L, table, text);
 }
 
-static void aux_number_cell(lua_State *L, lk_text_table *table, double x)
+static void aux_number_cell(lua_State *L, lk_text_table *table, double x,
+                            const ks_number_style *style)
 {
     char text[64];
-    aux_format(x, text, sizeof text);
+    aux_format(x, style, text, sizeof text);
     lk_text_cell(L, table, text);
+}
+
+/* Under a table: why an output has no number where it shows none. */
+static void aux_add_why(lua_State *L, const ks_grid *grid, int first,
+                        int last)
+{
+    for (int k = first; k <= last; k++)
+        if (grid->output_why[k]) {
+            lua_pushfstring(L, "\nnote: %s", grid->output_why[k]);
+            lua_concat(L, 2);
+        }
 }
 
 /* Keep only the value on top, at stack index `at` (what was pushed from
@@ -388,11 +409,13 @@ static void aux_one_way_text(lua_State *L, const ks_grid *grid)
     for (int k = 0; k < grid->output_count; k++)
         lk_text_cell(L, &table, grid->output_names[k]);
     for (int i = 0; i < grid->row_count; i++) {
-        aux_number_cell(L, &table, grid->row_values[i]);
+        aux_number_cell(L, &table, grid->row_values[i], &grid->row_style);
         for (int k = 0; k < grid->output_count; k++)
-            aux_point_cell(L, &table, ks_grid_at(grid, k, i, 0));
+            aux_point_cell(L, &table, ks_grid_at(grid, k, i, 0),
+                           &grid->output_styles[k]);
     }
     lk_text_end(L, &table, "data table");
+    aux_add_why(L, grid, 0, grid->output_count - 1);
     aux_keep_top(L, table.index);
 }
 
@@ -405,14 +428,16 @@ static void aux_two_way_text(lua_State *L, const ks_grid *grid, int k)
                                             grid->col_name));
     lua_pop(L, 1);
     for (int j = 0; j < grid->col_count; j++)
-        aux_number_cell(L, &table, grid->col_values[j]);
+        aux_number_cell(L, &table, grid->col_values[j], &grid->col_style);
     for (int i = 0; i < grid->row_count; i++) {
-        aux_number_cell(L, &table, grid->row_values[i]);
+        aux_number_cell(L, &table, grid->row_values[i], &grid->row_style);
         for (int j = 0; j < grid->col_count; j++)
-            aux_point_cell(L, &table, ks_grid_at(grid, k, i, j));
+            aux_point_cell(L, &table, ks_grid_at(grid, k, i, j),
+                           &grid->output_styles[k]);
     }
     lua_pushfstring(L, "data table: %s", grid->output_names[k]);
     lk_text_end(L, &table, lua_tostring(L, -1));
+    aux_add_why(L, grid, k, k);
     aux_keep_top(L, table.index);
 }
 
@@ -528,13 +553,25 @@ static void aux_set_number(lua_State *L, const char *name, double number)
     lua_setfield(L, -2, name);
 }
 
+/* Field `name` of the table on top: the unit of a cell's item, if any. */
+static void aux_set_unit(lua_State *L, ks_model *model, ks_cell_ref cell,
+                         const char *name)
+{
+    ks_item_info info;
+    if (ks_item_get(model, cell.item, &info) != KS_OK || !info.unit)
+        return;
+    lua_pushstring(L, info.unit);
+    lua_setfield(L, -2, name);
+}
+
 static void aux_push_bar(lua_State *L, ks_model *model,
                          const ks_tornado_bar *bar)
 {
     char name[128];
-    lua_createtable(L, 0, 7);
+    lua_createtable(L, 0, 8);
     lua_pushstring(L, ks_cell_name(model, bar->input, name, sizeof name));
     lua_setfield(L, -2, "input");
+    aux_set_unit(L, model, bar->input, "unit");
     aux_set_number(L, "value", bar->base_value);
     aux_set_number(L, "low", bar->low);
     aux_set_number(L, "high", bar->high);
@@ -548,9 +585,10 @@ static void aux_push_tornado(lua_State *L, ks_model *model,
                              const ks_tornado *tornado)
 {
     char name[128];
-    lua_createtable(L, tornado->count, 2);
+    lua_createtable(L, tornado->count, 3);
     lua_pushstring(L, ks_cell_name(model, tornado->output, name, sizeof name));
     lua_setfield(L, -2, "out");
+    aux_set_unit(L, model, tornado->output, "out_unit");
     aux_set_number(L, "base", tornado->base_output);
     for (int i = 0; i < tornado->count; i++) {
         aux_push_bar(L, model, &tornado->bars[i]);
@@ -600,35 +638,55 @@ static int w_tornado(lua_State *L)
     return 1;
 }
 
+/* The display style of the unit in field `name` of the table at `idx`. */
+static ks_number_style aux_unit_style(lua_State *L, int idx, const char *name)
+{
+    const char *unit = lk_rawfield(L, idx, name) == LUA_TSTRING
+                           ? lua_tostring(L, -1) : NULL;
+    ks_number_style style = ks_number_style_for_unit(unit, -1);
+    lua_pop(L, 1);
+    return style;
+}
+
+/* One bar's cells: the input, its value, low and high in its unit's style,
+ * the output at each and the spread in the output's. */
+static void aux_bar_cells(lua_State *L, lk_text_table *table,
+                          const ks_number_style *out_style)
+{
+    static const char *const fields[] = { "value", "low", "high", "out_low",
+                                          "out_high", "spread" };
+    int bar = lua_gettop(L);
+    ks_number_style in_style = aux_unit_style(L, bar, "unit");
+    lk_rawfield(L, bar, "input");
+    lk_text_cell(L, table, lua_type(L, -1) == LUA_TSTRING
+                               ? lua_tostring(L, -1) : "?");
+    lua_pop(L, 1);
+    for (int f = 0; f < 6; f++) {
+        lk_rawfield(L, bar, fields[f]);
+        char text[64] = "-";
+        if (lua_type(L, -1) == LUA_TNUMBER)
+            aux_format(lua_tonumber(L, -1), f < 3 ? &in_style : out_style,
+                       text, sizeof text);
+        lua_pop(L, 1);
+        lk_text_cell(L, table, text);
+    }
+}
+
 /* tostring(result): the bars as a table, widest first. */
 static int t_tostring(lua_State *L)
 {
     luaL_checktype(L, 1, LUA_TTABLE);
+    ks_number_style out_style = aux_unit_style(L, 1, "out_unit");
     lk_text_table table;
     lk_text_begin(L, &table, 7);
-    static const char *const fields[] = { "value", "low", "high", "out_low",
-                                          "out_high", "spread" };
-    lk_text_cell(L, &table, "input");
-    for (int f = 0; f < 6; f++)
-        lk_text_cell(L, &table, fields[f]);
+    static const char *const header[] = { "input", "value", "low", "high",
+                                          "out_low", "out_high", "spread" };
+    for (int f = 0; f < 7; f++)
+        lk_text_cell(L, &table, header[f]);
     lua_Integer n = (lua_Integer)lua_rawlen(L, 1);
     for (lua_Integer i = 1; i <= n; i++) {
-        if (lua_rawgeti(L, 1, i) != LUA_TTABLE) {
-            lua_pop(L, 1);
-            continue;
-        }
-        lk_rawfield(L, -1, "input");
-        lk_text_cell(L, &table, lua_type(L, -1) == LUA_TSTRING
-                                    ? lua_tostring(L, -1) : "?");
-        lua_pop(L, 1);
-        for (int f = 0; f < 6; f++) {
-            lk_rawfield(L, -1, fields[f]);
-            char text[64] = "-";
-            if (lua_type(L, -1) == LUA_TNUMBER)
-                aux_format(lua_tonumber(L, -1), text, sizeof text);
-            lua_pop(L, 1);
-            lk_text_cell(L, &table, text);
-        }
+        if (lua_rawgeti(L, 1, i) == LUA_TTABLE)
+            aux_bar_cells(L, &table, &out_style);
         lua_pop(L, 1);
     }
     if (lk_rawfield(L, 1, "out") != LUA_TSTRING) {
@@ -638,7 +696,7 @@ static int t_tostring(lua_State *L)
     lk_rawfield(L, 1, "base");
     char base[64] = "-";
     if (lua_type(L, -1) == LUA_TNUMBER)
-        aux_format(lua_tonumber(L, -1), base, sizeof base);
+        aux_format(lua_tonumber(L, -1), &out_style, base, sizeof base);
     lua_pushfstring(L, "tornado: %s (base %s)", lua_tostring(L, -2), base);
     lk_text_end(L, &table, lua_tostring(L, -1));
     return 1;

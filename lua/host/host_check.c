@@ -44,9 +44,14 @@ static void format_difference(const ks_check_result *result, char *buf,
         snprintf(buf, size, "%s", "");
     else if (result->expected_missing)
         snprintf(buf, size, "%s", "n.a");
-    else
-        ks_snprintf_c(buf, size, "%+.*f%s", result->decimals + 2,
-                      result->difference, result->is_percent ? " pt" : "");
+    else {
+        /* signed, for a difference: "+0.57", "-27.33" */
+        ks_number_style style = { result->decimals + 2, KS_PERCENT_NONE, 1 };
+        char figure[64];
+        ks_format_display(figure, sizeof figure, result->difference, &style);
+        snprintf(buf, size, "%s%.40s%s", figure[0] == '-' ? "" : "+", figure,
+                 result->is_percent ? " pt" : "");
+    }
 }
 
 /* The text of one result's cells, for every format. */

@@ -176,7 +176,7 @@ static void display_release_style(void **state)
     assert_string_equal(shown, "-1,234");
     /* automatic precision: what compare, data tables and tostring print */
     assert_string_equal(display(10743123.43, KS_DECIMALS_AUTO,
-                                KS_PERCENT_NONE), "10,743,123");
+                                KS_PERCENT_NONE), "10,743,123.43");
     assert_string_equal(display(7770080.0, KS_DECIMALS_AUTO,
                                 KS_PERCENT_NONE), "7,770,080");
     assert_string_equal(display(12.5, KS_DECIMALS_AUTO, KS_PERCENT_NONE),

@@ -1,8 +1,10 @@
 -- test_text_output.lua -- what tostring gives for each kessan value
--- (docs/lua-api.md, docs/whatif.md): figures grouped by thousands with at
--- most two decimals, small ones with six significant digits, ratios as
--- percentages with negatives in parentheses, '-' for missing and #ERROR
--- for errors; and the text of tables a script built or changed itself
+-- (docs/lua-api.md, docs/whatif.md), all by the core's one display
+-- formatter (kessan/text.h): figures grouped by thousands with at most two
+-- decimals, small ones with six significant digits, negatives in
+-- parentheses as a release prints them, a figure in its unit's style (a
+-- ratio a percentage, an amount in thousands whole), '-' for missing and
+-- #ERROR for errors; and the text of tables a script built or changed itself
 -- (a comparison, an explanation, a tornado), which is read raw and never
 -- trusted: wrong types print as '?' or '-', sizes out of range raise.
 package.path = "tests/lua/?.lua;" .. package.path
@@ -27,10 +29,11 @@ local m = assert(kessan.open("tests/data/tiny"))
 -- ---- figures, through a detached series ----------------------------------------
 local figures = m["rev.a"]:detach()
 local cases = {
-  { 1234.5, "1,234.5" }, { 1234.56, "1,234.56" }, { -1234567.25, "-1,234,567.25" },
-  { 0.5, "0.5" }, { -0.004, "-0.004" }, { 1e15, "1e+15" }, { -1e16, "-1e+16" },
-  { 0, "0" }, { 999.999, "1,000" }, { -12.3, "-12.3" }, { 12, "12" },
-  { 0.125, "0.125" }, { -0.001, "-0.001" }, { 1 / 3, "0.333333" },
+  { 1234.5, "1,234.5" }, { 1234.56, "1,234.56" }, { -1234567.25, "(1,234,567.25)" },
+  { 0.5, "0.5" }, { -0.004, "(0.004)" }, { 1e15, "1,000,000,000,000,000" },
+  { -1e16, "(10,000,000,000,000,000)" }, { 0, "0" }, { 999.999, "1,000" },
+  { -12.3, "(12.3)" }, { 12, "12" }, { 0.125, "0.125" }, { -0.001, "(0.001)" },
+  { 1 / 3, "0.333333" }, { -0.0000001, "(1e-07)" },
 }
 for i, case in ipairs(cases) do figures[i] = case[1] end
 figures[#cases + 1] = kessan.missing
@@ -53,7 +56,7 @@ local model_lines = lines(tostring(m))
 check.eq(model_lines[1], "kessan.Model 'base' (8 items, 16 periods)", "the model's title")
 check.eq(words(model_lines[2]), "item 1Q02 2Q02 3Q02 4Q02 FY02", "the last year's columns")
 check.eq(words(model_lines[3]), "rev.a 140 150 160 - -", "rev.a's row")
-check.eq(words(model_lines[8]), "op_margin 0.238095 0.244444 0.25 - -", "ratios, six digits")
+check.eq(words(model_lines[8]), "op_margin 23.8% 24.4% 25.0% - -", "ratios as percentages")
 check.eq(words(model_lines[10]), "bs.cash 1,300 1,250 1,400 - -", "thousands grouped")
 check.eq(#model_lines, 2 + #m, "a row per item")
 
@@ -116,10 +119,18 @@ local g = m:datatable{ rows = { "rev.a@3Q02", { 140, 150, 1e6 } },
 local grid_lines = lines(tostring(g))
 check.eq(grid_lines[1], "data table", "a one-way table's title")
 check.eq(words(grid_lines[2]), "rev.a@3Q02 inv@3Q02 rev.total@3Q02 rev.a@4Q02", "its header")
-check.eq(words(grid_lines[3]), "140 -0.1 220 -", "a row")
+check.eq(words(grid_lines[3]), "140 (0.1) 220 -", "a row")
 check.eq(words(grid_lines[4]), "150 #ERROR 230 -", "an error point")
-check.eq(words(grid_lines[5]), "1,000,000 " .. string.format("%.6g", 1 / (1e6 - 150))
-         .. " 1,000,080 -", "large and small figures")
+check.eq(words(grid_lines[5]), "1,000,000 0.00000100015 1,000,080 -",
+         "large and small figures")
+-- why an output shows no number: its first such point, and the reason
+check.eq(grid_lines[6], "note: inv@3Q02 is an error: division by zero in "
+         .. "inv@3Q02 (when rev.a@3Q02 is 150)", "the error's note")
+check.eq(grid_lines[7], "note: rev.a@4Q02 is missing (when rev.a@3Q02 is 140)",
+         "the missing output's note")
+check.eq(g.why["rev.a@4Q02"], "rev.a@4Q02 is missing (when rev.a@3Q02 is 140)",
+         "g.why names the point")
+check.eq(g.why["rev.total@3Q02"], nil, "an output with every point has no why")
 local two_way = m:datatable{ rows = { "rev.a@3Q02", { 140, 150 } },
                              cols = { "rev.b@3Q02", { 0, 10.5 } },
                              out = { "inv@3Q02", "rev.total@3Q02" } }
@@ -129,9 +140,13 @@ grid_lines = lines(tostring(two_way))
 check.eq(grid_lines[1], "data table: inv@3Q02", "a block per output")
 check.eq(words(grid_lines[2]), "rev.a@3Q02 \\ rev.b@3Q02 0 10.5", "the corner and the columns")
 check.eq(words(grid_lines[4]), "150 #ERROR #ERROR", "errors in a two-way table")
-check.eq(grid_lines[5], "", "blocks apart")
-check.eq(grid_lines[6], "data table: rev.total@3Q02", "the second output")
-check.eq(words(grid_lines[8]), "140 140 150.5", "the second output's figures")
+assert(grid_lines[5]:find("^note: inv@3Q02 is an error: .* %(when rev.a@3Q02 is 150 "
+                          .. "and rev.b@3Q02 is 0%)$"), grid_lines[5])
+check.eq(grid_lines[6], "", "blocks apart")
+check.eq(grid_lines[7], "data table: rev.total@3Q02", "the second output")
+-- an amount in thousands is shown whole, as the release prints it; the
+-- values the script chose for the varied cell as given
+check.eq(words(grid_lines[9]), "140 140 151", "the second output's figures")
 
 -- ---- a tornado --------------------------------------------------------------------------
 local bars = m:tornado{ out = "op_income@3Q02",

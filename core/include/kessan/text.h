@@ -78,8 +78,8 @@ int ks_group_digits(char *buf, size_t size, const char *number);
  * digits in scientific notation, "1.23456789012346e+22".
  */
 enum {
-    KS_DECIMALS_AUTO = -1 /* whole from 1,000 on, at most two decimals from
-                             1 on (trailing zeros dropped: "12.5"), six
+    KS_DECIMALS_AUTO = -1 /* at most two decimals from 1 on (trailing
+                             zeros dropped: "12.5", "10,743,123.43"), six
                              significant digits below 1 ("0.0331032"),
                              scientific below 1e-6                        */
 };

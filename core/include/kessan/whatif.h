@@ -13,6 +13,7 @@
 #define KS_WHATIF_H
 
 #include "kessan/kessan.h"
+#include "kessan/text.h"
 
 /* One cell of the model, by indexes (ks_cell_lookup gives them). */
 typedef struct ks_cell_ref {
@@ -106,6 +107,13 @@ typedef struct ks_grid {
     char **output_names;
     double *row_values, *col_values;
     ks_point *points;
+    /* Per output: why its first point without a number has none ("op_income
+     * @4Q02 is missing: rev.equipment@4Q02 has no value (when rev.si@4Q02
+     * is 3,000,000)"), or NULL when every point has one. */
+    char **output_why;
+    /* How the varied cells and each output are shown (their units' styles,
+     * text.h's ks_number_style_for_unit). */
+    ks_number_style row_style, col_style, *output_styles;
 } ks_grid;
 
 /*
