@@ -1,16 +1,12 @@
 /*
- * sim_stats.c -- the statistics of a simulation's outputs: streaming
- * moments per block merged by Chan's formula, and a streaming histogram
- * per output from which percentiles, shares and histograms are read.  A
- * block of an output is read three times: for NaN and extremes, for the
- * sum, then for the squared deviations and each lane's histogram slot
- * (the first two in one loop measured slower).
- *
- * Percentiles from a streaming histogram per output (simulate.h): one
- * count per trial and nothing kept, so memory does not grow with trials
- * and there is no pass after the run.  Keeping a float per trial and
- * selecting exact order statistics afterwards was measured first: the
- * pages of the kept arrays alone cost as much as the draws.
+ * sim_stats.c -- the statistics of a simulation's outputs as the trials
+ * run: streaming moments per block merged by Chan's formula, and each
+ * lane counted in the output's sketch (sketch.h), from which percentiles,
+ * shares and histograms are read.  A block of an output is read three
+ * times: for NaN and extremes, for the sum, then for the squared
+ * deviations and each lane's sketch slot (the first two in one loop
+ * measured slower).  Nothing is kept per trial here (kept trials are
+ * copied by run.c when asked).
  */
 #include <math.h>
 #include <string.h>
@@ -18,7 +14,7 @@
 #include "base/alloc.h"
 #include "base/error.h"
 #include "base/hot_path.h"
-#include "kessan/simulate.h"
+#include "simulate/simulate_internal.h"
 
 /* ---- moments ------------------------------------------------------------- */
 
@@ -163,9 +159,12 @@ KS_HOT_INLINE void surveyed_moments(const block_survey *surveyed, int n,
                                     ks_moments *part)
 {
     part->count = n;
-    part->mean = surveyed->sum / n;
     part->min = from_order_key(surveyed->lowest);
     part->max = from_order_key(surveyed->highest);
+    /* a block of one value has it as its mean exactly (a sum of n copies
+     * divided by n may differ in its last bit), so that a constant
+     * output's sd is exactly 0 */
+    part->mean = part->min == part->max ? part->min : surveyed->sum / n;
 }
 
 /* A block with lanes that do not count, which are counted as invalid
@@ -189,7 +188,7 @@ static void gappy_moments(const double *lanes, int n, ks_moments *part)
     part->overflow = overflow;
     if (count == 0)
         return;
-    double mean = sum / count, m2 = 0;
+    double mean = lo == hi ? lo : sum / count, m2 = 0;
     for (int i = 0; i < n; i++)
         if (counts_as_number(lanes[i]))
             m2 += (lanes[i] - mean) * (lanes[i] - mean);
@@ -224,69 +223,53 @@ KS_HOT void ks_moments_add_block(ks_moments *moments, const double *lanes,
     ks_moments_merge(moments, &part);
 }
 
-/* ---- streaming histograms ---------------------------------------------- */
+/* ---- an output's block: moments and sketch ------------------------------- */
 
-void ks_hist_init(ks_hist *hist, double lo, double hi)
+/* m2 of a block of numbers and each lane's sketch slot, in one pass; *miss
+ * nonzero when a lane's bucket lies outside the sketch's windows. */
+KS_HOT_INLINE double squares_and_slots(const ks_sketch_view *view,
+                                       const double *x, int n, double mean,
+                                       int64_t *slots, uint64_t *miss)
 {
-    hist->counts = NULL;
-    hist->lo = lo;
-    hist->width = (hi - lo) / KS_HIST_BINS;
-    hist->inverse = 1.0 / hist->width;
-}
-
-/* The slot of a number (below the range 0, above it KS_HIST_BINS + 1),
- * and of a lane that does not count (KS_HIST_BINS + 2, not counted), as
- * a double whose conversion cannot overflow: branch-free, so the lanes
- * vectorize. */
-KS_HOT_INLINE double slot_of(const ks_hist *range, double x)
-{
-    double at = (x - range->lo) * range->inverse;
-    at = at < 0 ? -1.0 : at;
-    at = at < KS_HIST_BINS ? at : (double)KS_HIST_BINS;
-    return (counts_as_number(x) ? at : (double)(KS_HIST_BINS + 1)) + 1.0;
-}
-
-/* The whole part of a slot (0 <= slot < 2^31) by its bits once 2^52 is
- * added: AVX2 has no conversion of a double to a 64-bit integer. */
-KS_HOT_INLINE int64_t whole(double slot)
-{
-    double biased = floor(slot) + 0x1p52;
-    uint64_t bits;
-    memcpy(&bits, &biased, sizeof bits);
-    return (int64_t)(bits & UINT64_C(0xFFFFFFFF));
-}
-
-/* Lanes counted at a time (the slots live on the stack): a block. */
-#define HIST_PIECE 512
-
-/* m2 of a block of numbers inside the histogram's range, and each lane's
- * slot, in one pass: no clamps, no NaN test. */
-KS_HOT_INLINE double squares_and_slots(const ks_hist *range, const double *x,
-                                       int n, double mean, int64_t *slots)
-{
-    double lo = range->lo, inverse = range->inverse;
     double sums[CLEAN_SUMS] = { 0 };
+    uint64_t missed = 0;
     int i = 0;
     for (; i + CLEAN_SUMS <= n; i += CLEAN_SUMS)
         for (int k = 0; k < CLEAN_SUMS; k++) {
             double d = x[i + k] - mean;
             sums[k] += d * d;
-            slots[i + k] = whole((x[i + k] - lo) * inverse + 1.0);
+            slots[i + k] = ks_sketch_slot(view, x[i + k], &missed);
         }
     for (; i < n; i++) {
         double d = x[i] - mean;
         sums[i % CLEAN_SUMS] += d * d;
-        slots[i] = whole((x[i] - lo) * inverse + 1.0);
+        slots[i] = ks_sketch_slot(view, x[i], &missed);
     }
+    *miss = missed;
     return fold(sums);
 }
 
-/* Any lane: clamped to the slots below and above, NaN to its own. */
-KS_HOT_INLINE void count_any(const ks_hist *range, uint32_t *counts,
-                             const double *x, int n, int64_t *slots)
+/* Every lane's slot; *miss as above. */
+KS_HOT_INLINE void slots_only(const ks_sketch_view *view, const double *x,
+                              int n, int64_t *slots, uint64_t *miss)
 {
+    uint64_t missed = 0;
     for (int i = 0; i < n; i++)
-        slots[i] = whole(slot_of(range, x[i]));
+        slots[i] = ks_sketch_slot(view, x[i], &missed);
+    *miss = missed;
+}
+
+/* Count the lanes whose slots are known, or, when one fell outside the
+ * windows, lane by lane (the windows grow). */
+KS_HOT_INLINE void count_slots(ks_sketch *sketch, const double *x, int n,
+                               const int64_t *slots, uint64_t miss)
+{
+    if (miss || !sketch->counts) {
+        for (int i = 0; i < n; i++)
+            ks_sketch_add(sketch, x[i], 1);
+        return;
+    }
+    uint32_t *counts = sketch->counts;
     for (int i = 0; i < n; i++)
         counts[slots[i]]++;
 }
@@ -302,16 +285,21 @@ KS_HOT_INLINE int64_t indicator_ones(const double *values, int n)
     return zeros + ones == n ? ones : -1;
 }
 
-/* One piece (at most HIST_PIECE lanes) of one output: a survey of NaN,
+/* Lanes counted at a time (the slots live on the stack): a block. */
+#define SKETCH_PIECE 512
+
+/* One piece (at most SKETCH_PIECE lanes) of one output: a survey of NaN,
  * sum and extremes; the extremes then say whether the block is one
  * value or may be an indicator (every lane 0 or 1, as in
- * `op_income >= 0`: one or two counts are added), and whether every lane
- * falls inside the histogram's range (the usual case: m2 and the slots in
- * one more pass, then one increment a lane). */
-KS_HOT_INLINE void add_piece(ks_moments *moments, const ks_hist *range,
-                             uint32_t *counts, const double *x, int n)
+ * `op_income >= 0`: one or two counts are added); otherwise m2 and the
+ * slots in one more pass, then one increment a lane. */
+KS_HOT_INLINE void add_piece(ks_moments *moments, ks_sketch *sketch,
+                             const double *x, int n)
 {
-    int64_t slots[HIST_PIECE];
+    int64_t slots[SKETCH_PIECE];
+    ks_sketch_view view;
+    ks_sketch_view_of(sketch, &view);
+    uint64_t miss = 0;
     ks_moments part;
     ks_moments_clear(&part);
     block_survey surveyed;
@@ -319,7 +307,8 @@ KS_HOT_INLINE void add_piece(ks_moments *moments, const ks_hist *range,
     if (surveyed.nan) {
         gappy_moments(x, n, &part);
         ks_moments_merge(moments, &part);
-        count_any(range, counts, x, n, slots);
+        slots_only(&view, x, n, slots, &miss);
+        count_slots(sketch, x, n, slots, miss);
         return;
     }
     surveyed_moments(&surveyed, n, &part);
@@ -327,139 +316,27 @@ KS_HOT_INLINE void add_piece(ks_moments *moments, const ks_hist *range,
     if (part.min == part.max || ones >= 0) {
         /* one value, or an indicator: one or two counts, not n increments
          * of the same slots that would each wait on the one before */
-        part.m2 = clean_squares(x, n, part.mean);
+        part.m2 = part.min == part.max ? 0 : clean_squares(x, n, part.mean);
         ks_moments_merge(moments, &part);
         if (ones < 0) {
-            counts[whole(slot_of(range, part.min))] += (uint32_t)n;
+            ks_sketch_add(sketch, part.min, (uint32_t)n);
             return;
         }
-        counts[whole(slot_of(range, 0.0))] += (uint32_t)(n - ones);
-        counts[whole(slot_of(range, 1.0))] += (uint32_t)ones;
+        if (n - ones > 0)
+            ks_sketch_add(sketch, 0.0, (uint32_t)(n - ones));
+        if (ones > 0)
+            ks_sketch_add(sketch, 1.0, (uint32_t)ones);
         return;
     }
-    /* rounding keeps the order, so every lane lies between its extremes */
-    double first = (part.min - range->lo) * range->inverse;
-    double last = (part.max - range->lo) * range->inverse;
-    if (first >= 0 && last < KS_HIST_BINS) {
-        part.m2 = squares_and_slots(range, x, n, part.mean, slots);
-        ks_moments_merge(moments, &part);
-        for (int i = 0; i < n; i++)
-            counts[slots[i]]++;
-        return;
-    }
-    part.m2 = clean_squares(x, n, part.mean);
+    part.m2 = squares_and_slots(&view, x, n, part.mean, slots, &miss);
     ks_moments_merge(moments, &part);
-    count_any(range, counts, x, n, slots);
+    count_slots(sketch, x, n, slots, miss);
 }
 
-KS_HOT void ks_output_add_block(ks_moments *moments, const ks_hist *range,
-                                uint32_t *counts, const double *values, int n)
+KS_HOT void ks_output_add_block(ks_moments *moments, ks_sketch *sketch,
+                                const double *values, int n)
 {
-    for (int first = 0; first < n; first += HIST_PIECE)
-        add_piece(moments, range, counts, values + first,
-                  n - first < HIST_PIECE ? n - first : HIST_PIECE);
-}
-
-static double clamp(double x, double min, double max)
-{
-    return x < min ? min : x > max ? max : x;
-}
-
-/* The value of rank r (0-based), placed evenly within its bin. */
-static double rank_value(const ks_hist *hist, int64_t r, double min,
-                         double max)
-{
-    const uint32_t *counts = hist->counts;
-    if (r < counts[0]) /* below the range: between min and its start */
-        return clamp(min + (hist->lo - min) * ((double)r + 0.5) /
-                                (double)counts[0], min, max);
-    int64_t before = counts[0];
-    for (int bin = 1; bin <= KS_HIST_BINS; bin++) {
-        if (r < before + counts[bin])
-            return clamp(hist->lo + hist->width *
-                                        ((double)(bin - 1) +
-                                         ((double)(r - before) + 0.5) /
-                                             (double)counts[bin]),
-                         min, max);
-        before += counts[bin];
-    }
-    double end = hist->lo + hist->width * KS_HIST_BINS;
-    int64_t above = counts[KS_HIST_BINS + 1];
-    return clamp(end + (max - end) * ((double)(r - before) + 0.5) /
-                           (double)(above > 0 ? above : 1),
-                 min, max);
-}
-
-double ks_hist_percentile(const ks_hist *hist, int64_t numbers, double min,
-                          double max, double q)
-{
-    if (!(q >= 0 && q <= 100) || numbers <= 0)
-        return NAN; /* no rank to cast */
-    double position = q / 100.0 * (double)(numbers - 1);
-    int64_t rank = (int64_t)floor(position);
-    double fraction = position - (double)rank;
-    double low = rank_value(hist, rank, min, max);
-    if (fraction == 0 || rank + 1 >= numbers)
-        return low;
-    double high = rank_value(hist, rank + 1, min, max);
-    return low + fraction * (high - low);
-}
-
-/* How many counted values lie below x (evenly spread within bins). */
-static double count_below(const ks_hist *hist, double min, double max,
-                          double x)
-{
-    const uint32_t *counts = hist->counts;
-    if (x <= min)
-        return 0;
-    double end = hist->lo + hist->width * KS_HIST_BINS;
-    if (x < hist->lo)
-        return (double)counts[0] * (x - min) / (hist->lo - min);
-    double below = (double)counts[0];
-    double at = (x - hist->lo) * hist->inverse;
-    /* x >= lo and not NaN here, so 0 <= at */
-    int full = at >= KS_HIST_BINS ? KS_HIST_BINS : (int)at;
-    for (int bin = 1; bin <= full; bin++)
-        below += (double)counts[bin];
-    if (full < KS_HIST_BINS)
-        return below + (double)counts[full + 1] * (at - full);
-    if (x >= max)
-        return below + (double)counts[KS_HIST_BINS + 1];
-    return below + (double)counts[KS_HIST_BINS + 1] * (x - end) / (max - end);
-}
-
-double ks_hist_prob(const ks_hist *hist, int64_t numbers, double min,
-                    double max, ks_sim_op op, double x)
-{
-    if (numbers <= 0 || x != x)
-        return NAN; /* no share of trials compares with NaN */
-    double below = count_below(hist, min, max, x);
-    /* a value exactly at min or max is counted as the operator says */
-    if (x == max && (op == KS_SIM_LE || op == KS_SIM_GT))
-        below = (double)numbers;
-    double share = below / (double)numbers;
-    switch (op) {
-    case KS_SIM_LT: case KS_SIM_LE: return share;
-    default: return 1.0 - share;
-    }
-}
-
-void ks_hist_rebin(const ks_hist *hist, double min, double max, int bins,
-                   int64_t *counts)
-{
-    memset(counts, 0, (size_t)bins * sizeof *counts);
-    double span = max - min;
-    for (int bin = 0; bin <= KS_HIST_BINS + 1; bin++) {
-        int64_t count = hist->counts[bin];
-        if (count == 0)
-            continue;
-        double center = bin == 0 ? min
-                      : bin > KS_HIST_BINS ? max
-                      : hist->lo + hist->width * ((double)bin - 0.5);
-        /* clamped before the cast: a bin's centre may lie outside
-         * [min, max], far outside when the span is tiny */
-        double at = span > 0 ? (center - min) / span * bins : 0;
-        int target = at >= 0 && at < bins ? (int)at : at >= bins ? bins - 1 : 0;
-        counts[target] += count;
-    }
+    for (int first = 0; first < n; first += SKETCH_PIECE)
+        add_piece(moments, sketch, values + first,
+                  n - first < SKETCH_PIECE ? n - first : SKETCH_PIECE);
 }

@@ -5,7 +5,8 @@
  * (plan.c: the cells the outputs need, as nodes in evaluation order), a
  * worker evaluating a block of trials on the plan (block_eval.c), and
  * running the trials on threads into a result (run.c).  Statistics are in
- * sim_stats.c, random numbers in rng.c.
+ * sim_stats.c (as the trials run), sketch.c (percentiles without the
+ * trials) and sim_result.c (reading a result), random numbers in rng.c.
  *
  * The plan is built over the compiled model itself: it reads the book's
  * cells and inputs through a ks_reader and derives years with the row
@@ -22,6 +23,7 @@
 #include "kessan/simulate.h"
 #include "model/model_internal.h"
 #include "simulate/rng.h"
+#include "simulate/sketch.h"
 
 /* ---- Latin hypercube (lhs.c) ------------------------------------------------- */
 
@@ -42,6 +44,30 @@ uint32_t ks_lhs_stratum(const ks_lhs_order *order, uint64_t trial);
 /* u[i] = (stratum of trial first + i + a uniform of `rng`) / trials. */
 void ks_lhs_uniforms(const ks_lhs_order *order, ks_rng *rng, int64_t first,
                      double *u, int n);
+
+/* ---- statistics as the trials run (sim_stats.c) ---------------------------- */
+
+typedef struct ks_moments {
+    double count;  /* numbers seen                                         */
+    double mean;
+    double m2;     /* sum of squared deviations from the mean              */
+    double min, max;
+    double invalid; /* lanes left out: NaN, infinite or beyond the bound   */
+    double overflow; /* of those, the infinite or beyond the bound         */
+} ks_moments;
+
+void ks_moments_clear(ks_moments *moments);
+/* Add one block of lanes (NaN lanes and those beyond KS_SIM_VALUE_MAX
+ * counted as invalid). */
+void ks_moments_add_block(ks_moments *moments, const double *lanes, int n);
+/* Merge `part` into `total` (Chan et al.): merging in a fixed order gives
+ * the same bits whatever the thread that computed each part.  A block of
+ * one value has it as its mean exactly, so a constant's m2 stays 0. */
+void ks_moments_merge(ks_moments *total, const ks_moments *part);
+/* One output's block: its moments into `moments`, its numbers into its
+ * sketch (the block's extremes pick the cheapest loop). */
+void ks_output_add_block(ks_moments *moments, ks_sketch *sketch,
+                         const double *values, int n);
 
 /* ---- drawn cells (distributions.c) ------------------------------------------- */
 
@@ -201,14 +227,15 @@ ks_status ks_sim_resolve_cell(ks_model *model, const char *cell,
 /* ---- a block of trials (block_eval.c) ---------------------------------------- */
 
 /* What one thread evaluates blocks of trials with: its lane arrays, its
- * stream, and its share of the histogram counts. */
+ * stream, and its share of the outputs' sketches. */
 typedef struct sim_worker {
     const sim_plan *plan;
     double *lanes;   /* slot_count * KS_SIM_BLOCK                      */
     double *scratch; /* 4 * KS_SIM_BLOCK: constants and the fallback   */
     double *normals; /* group_size * KS_SIM_BLOCK                      */
     unsigned *stamps; /* per node: the block it was last evaluated in  */
-    uint32_t *counts; /* per output, KS_HIST_SLOTS histogram counts    */
+    uint32_t *counts; /* unused (KS_HIST_SLOTS per output): the sketches
+                         are run.c's, per thread                       */
     unsigned block;
     ks_rng rng;
     int n;           /* lanes in the current block                     */
@@ -236,14 +263,54 @@ size_t ks_rank_work_size(const sim_plan *plan);
 void ks_rank_correlate_block(sim_worker *worker);
 
 
-/* A worker's arrays for `plan` (its histogram counts, output_count *
- * KS_HIST_SLOTS, left uncleared); -1 when memory runs out, and then
- * ks_sim_worker_free releases what was had. */
+/* The slots block_eval.c still allocates per output in worker->counts,
+ * which nothing reads now. */
+#define KS_HIST_SLOTS 1
+
+/* A worker's arrays for `plan` (its sketches are run.c's); -1 when memory
+ * runs out, and then ks_sim_worker_free releases what was had. */
 int ks_sim_worker_init(sim_worker *worker, const sim_plan *plan);
 void ks_sim_worker_free(const ks_allocator *alloc, sim_worker *worker);
 /* Draw a block of worker->n trials, then evaluate what the outputs need. */
 void ks_sim_eval_block(sim_worker *worker);
 /* The lanes of output o in the current block. */
 const double *ks_sim_output_lanes(sim_worker *worker, int o);
+
+/* ---- the result (run.c fills it, sim_result.c reads it) ------------------- */
+
+struct ks_sim_result {
+    ks_allocator alloc;
+    int64_t trials;        /* trials run                                 */
+    int output_count;
+    char **given;          /* output cells as given                      */
+    char **names;          /* as the model writes them                   */
+    ks_moments *moments;
+    ks_sketch *sketches;   /* per output                                 */
+    char **reasons;        /* per output: why its first invalid trial was
+                              (NULL: none was)                           */
+    int stop_held;
+    int draw_count;
+    char **draw_given, **draw_names;
+    int kept;              /* the trials are kept and complete           */
+    double **output_values; /* kept: per output, `trials` values         */
+    double **draw_values;   /* kept: per drawn cell                       */
+    double **sorted;        /* kept: per output, its numbers sorted (on
+                               demand)                                   */
+    int64_t *sorted_count;
+};
+
+/* The reason of an output's first invalid trial (sim_reason.c), allocated:
+ * "trial 3: missing: rev.dialup@4Q02 has no value".  `value` is the
+ * trial's lane (boxed missing or error, or a number too large). */
+char *ks_sim_reason_text(ks_model *model, const sim_plan *plan, int output,
+                         int64_t trial, double value);
+
+/* The percentile of the sketch of an output (the kept trials not read). */
+double ks_sim_sketch_percentile(const ks_sim_result *result, int output,
+                                double q);
+/* Whether `stop` holds on the result so far (moments and sketches of the
+ * trials done). */
+int ks_sim_stop_holds(ks_sim_result *result, int output,
+                      const ks_sim_stop *stop);
 
 #endif

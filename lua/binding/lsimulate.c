@@ -15,6 +15,7 @@
  * userdata from the moment it exists.
  */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime, isatty */
+#include <limits.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -281,19 +282,20 @@ static void opt_anchor(lua_State *L, int idx)
     lua_rawseti(L, ANCHORS, (lua_Integer)lua_rawlen(L, ANCHORS) + 1);
 }
 
-/* An integer field of the options from lo to hi; `fallback` when absent
- * (or an error when fallback < lo).  NaN, infinities, fractions and
+/* An integer field `name` of the table at idx (`label` names it in
+ * errors: "trials", "stop.max_trials") from lo to hi; `fallback` when
+ * absent (or an error when fallback < lo).  NaN, infinities, fractions and
  * numbers out of range are refused before any conversion to an integer. */
-static lua_Integer opt_integer(lua_State *L, const char *name,
-                               lua_Integer fallback, lua_Integer lo,
-                               lua_Integer hi)
+static lua_Integer opt_integer_in(lua_State *L, int idx, const char *name,
+                                  const char *label, lua_Integer fallback,
+                                  lua_Integer lo, lua_Integer hi)
 {
-    int type = lk_rawfield(L, OPTIONS, name);
+    int type = lk_rawfield(L, idx, name);
     if (type == LUA_TNIL) {
         lua_pop(L, 1);
         if (fallback < lo)
             luaL_argerror(L, OPTIONS, lua_pushfstring(L, "field '%s' is required",
-                                                      name));
+                                                      label));
         return fallback;
     }
     int ok = 0;
@@ -311,8 +313,15 @@ static lua_Integer opt_integer(lua_State *L, const char *name,
     lua_pop(L, 1);
     if (!ok || value < lo || value > hi)
         luaL_argerror(L, OPTIONS, lua_pushfstring(L, "field '%s' must be an integer "
-                                                     "from %I to %I", name, lo, hi));
+                                                     "from %I to %I", label, lo, hi));
     return value;
+}
+
+static lua_Integer opt_integer(lua_State *L, const char *name,
+                               lua_Integer fallback, lua_Integer lo,
+                               lua_Integer hi)
+{
+    return opt_integer_in(L, OPTIONS, name, name, fallback, lo, hi);
 }
 
 /* draws: cell -> distribution or number.  Sorted by cell so the order of
@@ -546,11 +555,92 @@ static int opt_choice(lua_State *L, const char *name,
         "field '%s': %s expected, got %s", name, expected, got));
 }
 
+/* A statistic named "mean", or "pQ" with Q from 0 to 100 ("p95", "p99.9",
+ * "p50"); raises at argument `arg` otherwise. */
+static ks_sim_stat aux_check_stat(lua_State *L, int arg, const char *name)
+{
+    ks_sim_stat stat = { KS_SIM_STAT_MEAN, 0 };
+    if (strcmp(name, "mean") == 0)
+        return stat;
+    char *end = NULL;
+    double q = name[0] == 'p' && name[1] ? strtod(name + 1, &end) : NAN;
+    if (!end || *end || !(q >= 0 && q <= 100) || name[1] == ' ')
+        luaL_argerror(L, arg, lua_pushfstring(L, "statistic '%s': \"mean\" "
+                                                 "or a percentile \"p0\" to "
+                                                 "\"p100\" (\"p95\") expected",
+                                              name));
+    stat.kind = KS_SIM_STAT_PERCENTILE;
+    stat.q = q;
+    return stat;
+}
+
+/* A number field of a table at idx: `fallback` when absent (NAN:
+ * required); raises unless it is a number in (lo, hi). */
+static double opt_level(lua_State *L, int idx, const char *table,
+                        const char *name, double fallback, double lo,
+                        double hi)
+{
+    int type = lk_rawfield(L, idx, name);
+    double value = type == LUA_TNUMBER ? lua_tonumber(L, -1) : fallback;
+    lua_pop(L, 1);
+    if ((type != LUA_TNIL && type != LUA_TNUMBER) || !(value > lo && value < hi))
+        luaL_argerror(L, OPTIONS, lua_pushfstring(L, "field '%s.%s' must be a "
+                                                     "number between %f and %f",
+                                                  table, name, lo, hi));
+    return value;
+}
+
+/* stop = {cell =, stat =, rel =, confidence =, max_trials =} into *stop
+ * (anchored); the maximum of trials into *trials. */
+static const ks_sim_stop *opt_stop(lua_State *L, ks_sim_stop *stop,
+                                   int64_t *trials)
+{
+    static const char *const known[] = { "cell", "stat", "rel", "confidence",
+                                         "max_trials", NULL };
+    int type = lk_rawfield(L, OPTIONS, "stop");
+    if (type == LUA_TNIL) {
+        lua_pop(L, 1);
+        return NULL;
+    }
+    if (type != LUA_TTABLE)
+        luaL_argerror(L, OPTIONS, "field 'stop' must be a table {cell = ..., "
+                                  "stat = ..., rel = ...}");
+    int at = lua_gettop(L);
+    lk_check_keys(L, OPTIONS, at, "stop", 0, known, 0);
+    if (lk_rawfield(L, at, "cell") != LUA_TSTRING || lk_has_zero(L, -1))
+        luaL_argerror(L, OPTIONS, "field 'stop.cell' must be an output cell");
+    stop->cell = lua_tostring(L, -1);
+    opt_anchor(L, -1);
+    lua_pop(L, 1);
+    if (lk_rawfield(L, at, "stat") == LUA_TNIL)
+        stop->stat.kind = KS_SIM_STAT_MEAN;
+    else if (lua_type(L, -1) != LUA_TSTRING)
+        luaL_argerror(L, OPTIONS, "field 'stop.stat' must be \"mean\" or a "
+                                  "percentile (\"p95\")");
+    else
+        stop->stat = aux_check_stat(L, OPTIONS, lua_tostring(L, -1));
+    lua_pop(L, 1);
+    stop->rel = opt_level(L, at, "stop", "rel", NAN, 0, HUGE_VAL);
+    stop->confidence = opt_level(L, at, "stop", "confidence", 0.95, 0, 1);
+    int has_max = lk_rawfield(L, at, "max_trials") != LUA_TNIL;
+    int has_trials = lk_rawfield(L, OPTIONS, "trials") != LUA_TNIL;
+    lua_pop(L, 2);
+    if (has_max && has_trials)
+        luaL_argerror(L, OPTIONS, "give 'trials' or 'stop.max_trials' (the "
+                                  "most trials to run), not both");
+    if (has_max)
+        *trials = (int64_t)opt_integer_in(L, at, "max_trials",
+                                          "stop.max_trials", 0, 1,
+                                          KS_SIM_TRIALS_MAX);
+    lua_pop(L, 1);
+    return stop;
+}
+
 static int m_simulate(lua_State *L)
 {
     static const char *const known[] = {
         "trials", "seed", "threads", "draws", "outputs", "correlate",
-        "progress", "sampling", "copula", NULL
+        "progress", "sampling", "copula", "keep", "stop", NULL
     };
     lk_check_model(L, 1);
     luaL_checktype(L, OPTIONS, LUA_TTABLE);
@@ -560,7 +650,18 @@ static int m_simulate(lua_State *L)
     ks_model *model = lk_pin_model(L, 1);
     ks_sim_spec spec;
     memset(&spec, 0, sizeof spec);
-    spec.trials = (int64_t)opt_integer(L, "trials", 0, 1, KS_SIM_TRIALS_MAX);
+    ks_sim_stop stop;
+    memset(&stop, 0, sizeof stop);
+    int64_t max_trials = 0;
+    spec.stop = opt_stop(L, &stop, &max_trials);
+    spec.trials = max_trials > 0 ? max_trials
+                                 : (int64_t)opt_integer(L, "trials", 0, 1,
+                                                        KS_SIM_TRIALS_MAX);
+    spec.keep = lk_rawfield(L, OPTIONS, "keep") != LUA_TNIL &&
+                lua_toboolean(L, -1);
+    if (lua_type(L, -1) != LUA_TNIL && lua_type(L, -1) != LUA_TBOOLEAN)
+        luaL_argerror(L, OPTIONS, "field 'keep' must be true or false");
+    lua_pop(L, 1);
     spec.seed = (uint64_t)opt_integer(L, "seed", 1, 0, LUA_MAXINTEGER);
     spec.threads = (int)opt_integer(L, "threads", 1, 1, KS_SIM_THREADS_MAX);
     spec.draws = opt_draws(L, &spec.draw_count);
@@ -587,6 +688,13 @@ static int m_simulate(lua_State *L)
         fputc('\n', stderr);
     if (status != KS_OK)
         return lk_raise(L, &err);
+    for (int o = 0; o < ks_sim_output_count(handle->result); o++)
+        if (ks_sim_count(handle->result, o) == 0)
+            return luaL_error(L, "simulate: %s gave no number in any of its "
+                                 "%I trials; the first: %s",
+                              ks_sim_output_name(handle->result, o),
+                              (lua_Integer)ks_sim_trials(handle->result),
+                              ks_sim_invalid_reason(handle->result, o));
     return 1;
 }
 
@@ -689,21 +797,136 @@ static int r_percentile(lua_State *L)
     return 1;
 }
 
+/* A finite or infinite number at idx, never NaN: a level (x, a, b). */
+static double aux_check_level(lua_State *L, int idx, const char *name)
+{
+    double x = luaL_checknumber(L, idx);
+    if (isnan(x))
+        return luaL_argerror(L, idx, lua_pushfstring(L, "%s must be a number, "
+                                                        "got nan", name));
+    return x;
+}
+
+static int aux_push_share(lua_State *L, double share)
+{
+    if (isnan(share))
+        lua_pushnil(L);
+    else
+        lua_pushnumber(L, share);
+    return 1;
+}
+
+/* r:prob(cell, op, x): the share where `cell op x`; r:prob(cell, a, b):
+ * the share with a <= cell <= b */
 static int r_prob(lua_State *L)
 {
     static const char *const ops[] = { "<", "<=", ">", ">=", NULL };
     ks_sim_result *result = lk_check_simulation(L, 4);
     int output = lk_check_sim_output(L, result, 2);
+    if (lua_type(L, 3) == LUA_TNUMBER) {
+        double a = aux_check_level(L, 3, "a");
+        double b = aux_check_level(L, 4, "b");
+        return aux_push_share(L, ks_sim_prob_range(result, output, a, b));
+    }
     lk_check_string(L, 3);
     int op = luaL_checkoption(L, 3, NULL, ops);
-    double x = luaL_checknumber(L, 4);
-    if (isnan(x))
-        return luaL_argerror(L, 4, "x must be a number, got nan");
-    double share = ks_sim_prob(result, output, (ks_sim_op)op, x);
-    if (isnan(share))
-        lua_pushnil(L);
+    double x = aux_check_level(L, 4, "x");
+    return aux_push_share(L, ks_sim_prob(result, output, (ks_sim_op)op, x));
+}
+
+/* r:se(cell, stat): the standard error of "mean" or a percentile "p95" */
+static int r_se(lua_State *L)
+{
+    ks_sim_result *result = lk_check_simulation(L, 3);
+    int output = lk_check_sim_output(L, result, 2);
+    ks_sim_stat stat = aux_check_stat(L, 3, lk_opt_string(L, 3, "mean"));
+    double se;
+    ks_error err;
+    if (ks_sim_se(result, output, stat, &se, &err) != KS_OK)
+        return lk_raise(L, &err);
+    lua_pushnumber(L, se);
+    return 1;
+}
+
+/* r:ci(cell, stat, level) -> lo, hi (level default 0.95) */
+static int r_ci(lua_State *L)
+{
+    ks_sim_result *result = lk_check_simulation(L, 4);
+    int output = lk_check_sim_output(L, result, 2);
+    ks_sim_stat stat = aux_check_stat(L, 3, lk_opt_string(L, 3, "mean"));
+    double level = lua_isnoneornil(L, 4) ? 0.95
+                                         : aux_check_level(L, 4, "level");
+    if (!(level > 0 && level < 1))
+        return luaL_argerror(L, 4, "level must be between 0 and 1");
+    double lo, hi;
+    ks_error err;
+    if (ks_sim_ci(result, output, stat, level, &lo, &hi, &err) != KS_OK)
+        return lk_raise(L, &err);
+    lua_pushnumber(L, lo);
+    lua_pushnumber(L, hi);
+    return 2;
+}
+
+/* r:values(cell): the kept trials of an output or drawn cell, a table of
+ * r:trials() numbers in trial order, NaN where the output gave none */
+static int r_values(lua_State *L)
+{
+    ks_sim_result *result = lk_check_simulation(L, 2);
+    const char *cell = lk_check_string(L, 2);
+    if (!ks_sim_kept(result))
+        return luaL_error(L, "values: the trials were not kept (simulate "
+                             "with keep = true)");
+    int output = ks_sim_output_find(result, cell);
+    int draw = output < 0 ? ks_sim_draw_find(result, cell) : -1;
+    if (output < 0 && draw < 0)
+        return luaL_argerror(L, 2, lua_pushfstring(L, "'%s' is neither an output "
+                                                      "nor a drawn cell of this "
+                                                      "simulation", cell));
+    const double *values = output >= 0 ? ks_sim_output_values(result, output)
+                                       : ks_sim_draw_values(result, draw);
+    int64_t trials = ks_sim_trials(result);
+    if (trials > INT_MAX - 1)
+        return luaL_error(L, "values: too many trials for a table");
+    lua_createtable(L, (int)trials, 0);
+    for (int64_t t = 0; t < trials; t++) {
+        lua_pushnumber(L, values[t]);
+        lua_rawseti(L, -2, (lua_Integer)t + 1);
+    }
+    return 1;
+}
+
+/* r:export(path): the kept trials as CSV; true, or nil and a message */
+static int r_export(lua_State *L)
+{
+    ks_sim_result *result = lk_check_simulation(L, 2);
+    const char *path = lk_check_string(L, 2);
+    if (!ks_sim_kept(result))
+        return luaL_error(L, "export: the trials were not kept (simulate "
+                             "with keep = true)");
+    lk_check_path(L, path, LK_PATH_WRITE);
+    ks_error err;
+    if (ks_sim_export_csv(result, path, &err) != KS_OK)
+        return lk_fail(L, &err);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+/* r:converged(): whether the stop rule held (false without one) */
+static int r_converged(lua_State *L)
+{
+    lua_pushboolean(L, ks_sim_stop_held(lk_check_simulation(L, 1)));
+    return 1;
+}
+
+/* r:reason(cell): why its first invalid trial was, or nil */
+static int r_reason(lua_State *L)
+{
+    ks_sim_result *result = lk_check_simulation(L, 2);
+    const char *why = ks_sim_invalid_reason(result, lk_check_sim_output(L, result, 2));
+    if (why[0])
+        lua_pushstring(L, why);
     else
-        lua_pushnumber(L, share);
+        lua_pushnil(L);
     return 1;
 }
 
@@ -727,7 +950,7 @@ static int r_histogram(lua_State *L)
         lua_rawseti(L, -2, i + 1);
     }
     lua_createtable(L, (int)bins + 1, 0);
-    for (lua_Integer i = 0; i <= bins; i++) {
+    for (lua_Integer i = 0; i <= bins && !isnan(lo); i++) {
         lua_pushnumber(L, i == bins ? hi : lo + (hi - lo) * (double)i / (double)bins);
         lua_rawseti(L, -2, i + 1);
     }
@@ -764,6 +987,44 @@ static void aux_stat_cell(lua_State *L, lk_text_table *table, double value)
     lk_text_cell(L, table, text);
 }
 
+/* The output's distribution in one line of SPARK_BINS block characters,
+ * each bin's height its count over the largest's (an empty bin a space). */
+#define SPARK_BINS 16
+static void aux_spark_cell(lua_State *L, lk_text_table *table,
+                           ks_sim_result *result, int output)
+{
+    static const char *const blocks[] = { "\u2581", "\u2582", "\u2583",
+                                          "\u2584", "\u2585", "\u2586",
+                                          "\u2587", "\u2588" };
+    int64_t counts[SPARK_BINS];
+    double lo, hi;
+    if (ks_sim_histogram(result, output, SPARK_BINS, counts, &lo, &hi, NULL) !=
+            KS_OK || isnan(lo)) {
+        lk_text_cell(L, table, "");
+        return;
+    }
+    if (lo == hi) { /* one value: a single bar */
+        lk_text_cell(L, table, blocks[7]);
+        return;
+    }
+    int64_t top = 1;
+    for (int b = 0; b < SPARK_BINS; b++)
+        top = counts[b] > top ? counts[b] : top;
+    luaL_Buffer buffer;
+    luaL_buffinit(L, &buffer);
+    for (int b = 0; b < SPARK_BINS; b++) {
+        if (counts[b] == 0) {
+            luaL_addchar(&buffer, ' ');
+            continue;
+        }
+        int level = (int)((counts[b] * 8 - 1) / top); /* 0 .. 7 */
+        luaL_addstring(&buffer, blocks[level]);
+    }
+    luaL_pushresult(&buffer);
+    lk_text_cell(L, table, lua_tostring(L, -1));
+    lua_pop(L, 1);
+}
+
 static int r_tostring(lua_State *L)
 {
     sim_handle *handle = luaL_checkudata(L, 1, LK_SIMULATION);
@@ -773,12 +1034,13 @@ static int r_tostring(lua_State *L)
     }
     ks_sim_result *result = lk_check_simulation(L, 1);
     static const char *const heads[] = { "output", "mean", "sd", "p5", "p50",
-                                         "p95", "min", "max" };
+                                         "p95", "min", "max", "distribution" };
     lk_text_table table;
-    lk_text_begin(L, &table, 8);
-    for (int h = 0; h < 8; h++)
+    lk_text_begin(L, &table, 9);
+    for (int h = 0; h < 9; h++)
         lk_text_cell(L, &table, heads[h]);
-    for (int o = 0; o < ks_sim_output_count(result); o++) {
+    int outputs = ks_sim_output_count(result);
+    for (int o = 0; o < outputs; o++) {
         lk_text_cell(L, &table, ks_sim_output_name(result, o));
         aux_stat_cell(L, &table, ks_sim_mean(result, o));
         aux_stat_cell(L, &table, ks_sim_sd(result, o));
@@ -791,10 +1053,31 @@ static int r_tostring(lua_State *L)
         }
         aux_stat_cell(L, &table, ks_sim_min(result, o));
         aux_stat_cell(L, &table, ks_sim_max(result, o));
+        aux_spark_cell(L, &table, result, o);
     }
-    lua_pushfstring(L, "kessan.Simulation (%I trials)",
-                    (lua_Integer)ks_sim_trials(result));
+    lua_pushfstring(L, "kessan.Simulation (%I trials%s)",
+                    (lua_Integer)ks_sim_trials(result),
+                    ks_sim_kept(result) ? ", kept" : "");
     lk_text_end(L, &table, lua_tostring(L, -1));
+    lua_remove(L, -2); /* the title */
+    /* the outputs some trials of which gave no number, and why */
+    int text = lua_gettop(L);
+    luaL_Buffer buffer;
+    luaL_buffinit(L, &buffer);
+    lua_pushvalue(L, text);
+    luaL_addvalue(&buffer);
+    for (int o = 0; o < outputs; o++) {
+        int64_t invalid = ks_sim_invalid(result, o);
+        if (invalid == 0)
+            continue;
+        lua_pushfstring(L, "\n%s: %I of %I trials gave no number; the first, "
+                           "%s", ks_sim_output_name(result, o),
+                        (lua_Integer)invalid, (lua_Integer)ks_sim_trials(result),
+                        ks_sim_invalid_reason(result, o));
+        luaL_addvalue(&buffer);
+    }
+    luaL_pushresult(&buffer);
+    lua_remove(L, text);
     return 1;
 }
 
@@ -845,6 +1128,12 @@ static const luaL_Reg result_methods[] = {
     {"overflow", r_overflow},
     {"outputs", r_outputs},
     {"trials", r_trials},
+    {"se", r_se},
+    {"ci", r_ci},
+    {"values", r_values},
+    {"export", r_export},
+    {"converged", r_converged},
+    {"reason", r_reason},
     {"close", r_close},
     {NULL, NULL}
 };

@@ -6,9 +6,8 @@
  * number, a single trial,
  * results asked about an output or a percentile or a bin count out of
  * range, outputs found by the name given or the model's; and the
- * streaming histogram on its own, with values below and above its range
- * (percentiles between the run's extremes and the range, shares at the
- * extremes, rebinning), where the answers are known exactly.
+ * sketch on its own, with values of both signs, far apart, and NaN, where
+ * the answers are known exactly.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -23,6 +22,7 @@
 #include "../support/model_cells.h"
 #include "kessan/kessan.h"
 #include "kessan/simulate.h"
+#include "simulate/simulate_internal.h"
 
 static ks_model *model;
 
@@ -49,7 +49,7 @@ static int teardown(void **state)
 static const ks_sim_draw draws[] = {
     { "x@3Q02", { KS_DIST_UNIFORM, 0, 1, 0, NULL, NULL, 0 } },
 };
-static const char *const outputs[] = { "y@3Q2002", "c@3Q02", "z@3Q02" };
+static const char *const outputs[] = { "y@3Q2002", "c@3Q02" };
 
 static ks_sim_spec spec_of(int64_t trials)
 {
@@ -61,7 +61,7 @@ static ks_sim_spec spec_of(int64_t trials)
     spec.draws = draws;
     spec.draw_count = 1;
     spec.outputs = outputs;
-    spec.output_count = 3;
+    spec.output_count = 2;
     return spec;
 }
 
@@ -190,33 +190,72 @@ static void test_an_output_that_never_varies(void **state)
     ks_sim_result_free(result);
 }
 
+/* An output that is no number in any trial: nothing but its count and
+ * the reason of its first trial (which the binding raises with); one
+ * that is no number in some: how many and why. */
+static ks_sim_result *run_outputs(ks_sim_spec *spec, const char *const *cells,
+                                  int count)
+{
+    spec->outputs = cells;
+    spec->output_count = count;
+    ks_sim_result *result = NULL;
+    ks_error err;
+    if (ks_simulate(model, spec, &result, &err) != KS_OK)
+        fail_msg("simulate: %s", err.message);
+    return result;
+}
+
 static void test_an_output_that_is_never_a_number(void **state)
 {
     (void)state;
-    ks_sim_result *result = run(3000);
-    int z = ks_sim_output_find(result, "z@3Q02");
-    assert_int_equal(z, 2);
-    assert_true(ks_sim_count(result, z) == 0);
-    assert_true(ks_sim_invalid(result, z) == 3000);
-    assert_true(ks_sim_overflow(result, z) == 0);
-    assert_true(isnan(ks_sim_mean(result, z)));
-    assert_true(isnan(ks_sim_sd(result, z)));
-    assert_true(isnan(ks_sim_min(result, z)));
-    assert_true(isnan(ks_sim_max(result, z)));
-    assert_true(isnan(ks_sim_prob(result, z, KS_SIM_LT, 0)));
+    ks_sim_spec spec = spec_of(3000);
+    static const char *const with_z[] = { "y@3Q02", "z@3Q02" };
+    ks_sim_result *result = run_outputs(&spec, with_z, 2);
+    assert_true(ks_sim_count(result, 1) == 0);
+    assert_true(ks_sim_invalid(result, 1) == 3000);
+    assert_true(isnan(ks_sim_mean(result, 1)) && isnan(ks_sim_sd(result, 1)));
+    assert_true(isnan(ks_sim_prob(result, 1, KS_SIM_LT, 0)));
     double p = 99;
     ks_error err;
-    assert_int_equal(ks_sim_percentile(result, z, 50, &p, &err), KS_EINVAL);
+    assert_int_equal(ks_sim_percentile(result, 1, 50, &p, &err), KS_EINVAL);
     assert_string_equal(err.message,
                         "percentile: 'z@3Q02' gave no number in any trial");
     assert_true(p == 99);
     int64_t counts[4] = { 9, 9, 9, 9 };
     double lo = 0, hi = 0;
-    assert_int_equal(ks_sim_histogram(result, z, 4, counts, &lo, &hi, &err),
+    assert_int_equal(ks_sim_histogram(result, 1, 4, counts, &lo, &hi, &err),
                      KS_OK);
     assert_true(isnan(lo) && isnan(hi));
     for (int i = 0; i < 4; i++)
         assert_true(counts[i] == 0);
+    assert_string_equal(ks_sim_invalid_reason(result, 1),
+                        "trial 1: error: a division by zero, an overflow or "
+                        "a result that is no number, in the trial's formulas");
+    assert_string_equal(ks_sim_invalid_reason(result, 0), "");
+    ks_sim_result_free(result);
+    /* missing: named, the drawn cell not among the causes */
+    add_input(model, "w", KS_RULE_SUM);
+    define(model, "v", "x + w", KS_RULE_SUM);
+    static const char *const with_v[] = { "v@3Q02" };
+    result = run_outputs(&spec, with_v, 1);
+    assert_string_equal(ks_sim_invalid_reason(result, 0),
+                        "trial 1: missing: w@3Q02 has no value");
+    ks_sim_result_free(result);
+    /* some trials: counted, the first named, statistics of the rest */
+    define(model, "u", "1 / (x - 0.5) + 0 * (x > 0.5)", KS_RULE_SUM);
+    ks_sim_draw coin[] = { { "x@3Q02", { KS_DIST_DISCRETE, 0, 0, 0,
+                                         (const double[]){ 0.5, 1.5 }, NULL,
+                                         2 } } };
+    static const char *const with_u[] = { "u@3Q02" };
+    spec.draws = coin;
+    result = run_outputs(&spec, with_u, 1);
+    int64_t invalid = ks_sim_invalid(result, 0);
+    assert_true(invalid > 1300 && invalid < 1700);
+    assert_true(ks_sim_count(result, 0) == 3000 - invalid);
+    assert_true(ks_sim_mean(result, 0) == 1 && ks_sim_sd(result, 0) == 0);
+    const char *why = ks_sim_invalid_reason(result, 0);
+    assert_true(strncmp(why, "trial ", 6) == 0);
+    assert_non_null(strstr(why, ": error: a division by zero"));
     ks_sim_result_free(result);
 }
 
@@ -234,10 +273,12 @@ static void test_questions_out_of_range(void **state)
     assert_int_equal(ks_sim_output_find(result, "y@2Q02"), -1);
     double p = 5;
     ks_error err;
+    assert_int_equal(ks_sim_percentile(result, 2, 50, &p, &err), KS_EINVAL);
+    assert_string_equal(err.message, "simulate: output 3 out of range (1..2)");
     assert_int_equal(ks_sim_percentile(result, 3, 50, &p, &err), KS_EINVAL);
-    assert_string_equal(err.message, "simulate: output 4 out of range (1..3)");
+    assert_string_equal(err.message, "simulate: output 4 out of range (1..2)");
     assert_int_equal(ks_sim_percentile(result, -1, 50, &p, &err), KS_EINVAL);
-    assert_string_equal(err.message, "simulate: output 0 out of range (1..3)");
+    assert_string_equal(err.message, "simulate: output 0 out of range (1..2)");
     assert_int_equal(ks_sim_percentile(result, 0, 100.5, &p, &err), KS_EINVAL);
     assert_string_equal(err.message,
                         "percentile: q must be from 0 to 100, got 100.5");
@@ -258,72 +299,53 @@ static void test_questions_out_of_range(void **state)
     ks_sim_result_free(result);
 }
 
-/* ---- the histogram alone --------------------------------------------------------- */
+/* ---- the sketch alone ----------------------------------------------------------- */
 
-/* A range [0, 8192): one unit a bin.  Values: 4 below it (-10 .. -4),
- * 2 in bin 1, 2 above it (9000, 10000). */
-static ks_hist counted(uint32_t *counts, ks_moments *moments)
-{
-    ks_hist hist;
-    ks_hist_init(&hist, 0, KS_HIST_BINS);
-    assert_true(hist.width == 1);
-    memset(counts, 0, KS_HIST_SLOTS * sizeof *counts);
-    ks_moments_clear(moments);
-    static const double values[] = { -10, -8, -6, -4, 0.25, 0.75, 9000,
-                                     10000, NAN };
-    ks_output_add_block(moments, &hist, counts, values, 9);
-    hist.counts = counts;
-    return hist;
-}
-
-static void test_histogram_below_and_above_its_range(void **state)
+/* Values of both signs and far apart (each in a bucket of its own), and
+ * a NaN, through the path of a block: ranks and shares come out exact
+ * where the buckets separate the values, within KS_SKETCH_ALPHA else. */
+static void test_sketch_of_values_far_apart(void **state)
 {
     (void)state;
-    static uint32_t counts[KS_HIST_SLOTS];
+    static const double values[] = { -10, -8, -6, -4, 0.25, 0.75, 9000,
+                                     10000, NAN, 0 };
     ks_moments moments;
-    ks_hist hist = counted(counts, &moments);
-    assert_true(moments.count == 8 && moments.invalid == 1);
+    ks_moments_clear(&moments);
+    ks_sketch sketch;
+    ks_sketch_init(&sketch, NULL);
+    ks_output_add_block(&moments, &sketch, values, 10);
+    assert_true(moments.count == 9 && moments.invalid == 1);
     assert_true(moments.min == -10 && moments.max == 10000);
-    assert_int_equal(counts[0], 4);
-    assert_int_equal(counts[1], 2);
-    assert_int_equal(counts[KS_HIST_BINS + 1], 2);
-    /* ranks below the range spread evenly from min to the range's start:
-     * rank 0 at -10 + 10 * 0.5 / 4 */
-    assert_true(ks_hist_percentile(&hist, 8, -10, 10000, 0) == -8.75);
-    /* ranks above it from the range's end to max: rank 7 at
-     * 8192 + (10000 - 8192) * 1.5 / 2 */
-    assert_true(ks_hist_percentile(&hist, 8, -10, 10000, 100) ==
-                8192 + (10000 - 8192) * 0.75);
-    /* between ranks 3 and 4 (bin 1's first) */
-    double r3 = -10 + 10 * 3.5 / 4, r4 = 0.25;
-    assert_true(fabs(ks_hist_percentile(&hist, 8, -10, 10000, 100 * 3.5 / 7) -
-                     (r3 + 0.5 * (r4 - r3))) < 1e-12);
-    assert_true(isnan(ks_hist_percentile(&hist, 8, -10, 10000, -1)));
-    assert_true(isnan(ks_hist_percentile(&hist, 0, -10, 10000, 50)));
-
-    /* shares: below min none, within the low values by their spread */
-    assert_true(ks_hist_prob(&hist, 8, -10, 10000, KS_SIM_LT, -20) == 0);
-    assert_true(ks_hist_prob(&hist, 8, -10, 10000, KS_SIM_LT, -5) ==
-                4 * 0.5 / 8);
-    assert_true(ks_hist_prob(&hist, 8, -10, 10000, KS_SIM_GE, -5) ==
-                1 - 4 * 0.5 / 8);
-    /* beyond the range's end: counts above spread up to max */
-    assert_true(ks_hist_prob(&hist, 8, -10, 10000, KS_SIM_LT, 9096) ==
-                (6 + 2 * 0.5) / 8);
-    assert_true(ks_hist_prob(&hist, 8, -10, 10000, KS_SIM_LT, 20000) == 1);
-    /* at max: LE and GT count it, LT and GE as they fall */
-    assert_true(ks_hist_prob(&hist, 8, -10, 10000, KS_SIM_LE, 10000) == 1);
-    assert_true(ks_hist_prob(&hist, 8, -10, 10000, KS_SIM_GT, 10000) == 0);
-    assert_true(ks_hist_prob(&hist, 8, -10, 10000, KS_SIM_LT, 10000) == 1);
-
-    /* rebinned in two over [min, max]: the low and middle ones, the high */
-    int64_t two[2];
-    ks_hist_rebin(&hist, -10, 10000, 2, two);
-    assert_true(two[0] == 6 && two[1] == 2);
-    /* a span of nothing: everything in the first bin */
-    int64_t one[3];
-    ks_hist_rebin(&hist, 5, 5, 3, one);
-    assert_true(one[0] == 8 && one[1] == 0 && one[2] == 0);
+    assert_int_equal(ks_sketch_total(&sketch), 9);
+    static const double sorted[] = { -10, -8, -6, -4, 0, 0.25, 0.75, 9000,
+                                     10000 };
+    for (int r = 0; r < 9; r++) {
+        double got = ks_sketch_rank_value(&sketch, r, -10, 10000);
+        if (fabs(got - sorted[r]) > KS_SKETCH_ALPHA * fabs(sorted[r]) * (1 + 1e-9))
+            fail_msg("rank %d: %.17g, exact %.17g", r, got, sorted[r]);
+    }
+    assert_true(ks_sketch_rank_value(&sketch, 0, -10, 10000) == -10);
+    assert_true(ks_sketch_rank_value(&sketch, 4, -10, 10000) == 0);
+    /* shares: every value a bucket of its own, so counts are exact */
+    for (int k = 0; k <= 9; k++) {
+        double x = k < 9 ? sorted[k] * (1 + 0.01) + (k == 4 ? 0.1 : 0)
+                         : 20000;
+        int64_t below = 0;
+        for (int i = 0; i < 9; i++)
+            below += sorted[i] < x;
+        assert_int_equal(ks_sketch_count_below(&sketch, x, 0), below);
+    }
+    /* merged into an empty sketch: the same counts, bucket for bucket */
+    ks_sketch total;
+    ks_sketch_init(&total, NULL);
+    assert_int_equal(ks_sketch_merge(&total, &sketch), 0);
+    assert_int_equal(ks_sketch_merge(&total, &sketch), 0);
+    assert_int_equal(ks_sketch_total(&total), 18);
+    for (int r = 0; r < 18; r++)
+        assert_true(ks_sketch_rank_value(&total, r, -10, 10000) ==
+                    ks_sketch_rank_value(&sketch, r / 2, -10, 10000));
+    ks_sketch_free(&total);
+    ks_sketch_free(&sketch);
 }
 
 int main(void)
@@ -339,7 +361,7 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_questions_out_of_range, setup,
                                         teardown),
-        cmocka_unit_test(test_histogram_below_and_above_its_range),
+        cmocka_unit_test(test_sketch_of_values_far_apart),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

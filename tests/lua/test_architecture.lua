@@ -17,7 +17,7 @@ local may_use = {
   io = { "base", "formula", "model" },
   report = { "base", "formula", "model", "io" },
   whatif = { "base", "formula", "model", "io" },
-  simulate = { "base", "formula", "model" },
+  simulate = { "base", "formula", "model", "io" },
   chart = { "base", "model", "io" },
 }
 -- the one file outside model/ allowed the model's own structures, and why

@@ -93,7 +93,7 @@ do
   big:define("x", nil, { rule = "sum" })
   big:define("y", "x * x")
   local rb = big:simulate{ trials = 4000, seed = 3,
-    draws = { ["x@4Q02"] = kessan.uniform(0, 2e150) },
+    draws = { ["x@4Q02"] = kessan.uniform(0, 2e75) },
     outputs = { "y@4Q02", "x@4Q02" }, progress = false }
   local n, bad = rb:count("y@4Q02"), rb:invalid("y@4Q02")
   check.eq(n + bad, 4000, "every trial counted once")

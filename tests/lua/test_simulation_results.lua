@@ -13,28 +13,40 @@ local kessan = require "kessan"
 local KESSAN = check.program()
 local quote = check.quote
 
--- x drawn in 4Q02; broken = x / 0 never a number; big = 1000 x
+-- x drawn in 4Q02; broken = x / 0 never a number; half = 1 / (x - 1.5)
+-- no number where x is 1.5; big = 1000 x
 local m = kessan.new{ fiscal_year_end_month = 3, first_year = 2002 }
 m:define("x", nil, { rule = "sum" })
 m:define("broken", "x / 0", { rule = "sum" })
+m:define("half", "1 / (x - 1.5)", { rule = "sum" })
 m:define("big", "x * 1000", { rule = "sum" })
 local TRIALS = 400
+
+-- an output with no numeric trial raises, with its first trial's reason
+check.raises("simulate: broken@4Q02 gave no number in any of its 400 trials; "
+  .. "the first: trial 1: error: a division by zero", m.simulate, m,
+  { trials = TRIALS, seed = 7, progress = false,
+    draws = { ["x@4Q02"] = kessan.uniform(1, 2) },
+    outputs = { "big@4Q02", "broken@4Q02" } })
+
 local r = m:simulate{ trials = TRIALS, seed = 7, progress = false,
   draws = { ["x@4Q02"] = kessan.uniform(1, 2) },
-  outputs = { "broken@4Q02", "big@4Q02", "x@4Q02" } }
-
--- an output with no numeric trial: nil statistics, every trial invalid
-for _, stat in ipairs{ "mean", "sd", "min", "max" } do
-  check.eq(r[stat](r, "broken@4Q02"), nil, stat .. " of an output with no number")
-end
-check.eq(r:count("broken@4Q02"), 0, "no trial gave a number")
-check.eq(r:invalid("broken@4Q02"), TRIALS, "every trial invalid")
-check.eq(r:overflow("broken@4Q02"), 0, "a division by zero is no overflow")
-check.eq(r:percentile("broken@4Q02", 50), nil, "the median of nothing")
-check.eq(r:prob("broken@4Q02", "<", 1), nil, "the probability of nothing")
-local counts = r:histogram("broken@4Q02", 3)
-check.eq(#counts, 3, "a histogram of nothing has its bins")
-check.eq(counts[1] + counts[2] + counts[3], 0, "and counts nothing")
+  outputs = { "half@4Q02", "big@4Q02", "x@4Q02" } }
+local ri = m:simulate{ trials = TRIALS, seed = 7, progress = false,
+  draws = { ["x@4Q02"] = kessan.discrete{ values = { 1.5, 2 } } },
+  outputs = { "half@4Q02" } }
+-- an output with some invalid trials: counted, its first reason told
+local bad = ri:invalid("half@4Q02")
+assert(bad > 100 and bad < 300, "about half the trials invalid: " .. bad)
+check.eq(ri:count("half@4Q02"), TRIALS - bad, "the rest counted")
+check.eq(ri:mean("half@4Q02"), 2, "their mean, exactly")
+check.eq(ri:sd("half@4Q02"), 0, "one value: sd exactly 0")
+assert(ri:reason("half@4Q02"):find("^trial %d+: error: a division by zero"),
+       ri:reason("half@4Q02"))
+assert(tostring(ri):find("half@4Q02: " .. bad .. " of " .. TRIALS
+  .. " trials gave no number; the first, trial %d+: error: a division by zero"),
+  tostring(ri))
+check.eq(r:reason("x@4Q02"), nil, "no reason where no trial was invalid")
 
 -- the statistics of the rest, and the histogram's counts and edges
 check.eq(r:count("x@4Q02"), TRIALS, "every x is a number")
@@ -50,19 +62,25 @@ check.eq(one[1], TRIALS, "one bin holds every trial")
 check.eq(edges[1], r:min("x@4Q02"), "the first edge is the minimum")
 check.eq(edges[2], r:max("x@4Q02"), "the last edge is the maximum")
 check.eq(r:trials(), TRIALS, "trials")
-check.eq(table.concat(r:outputs(), ","), "broken@4Q02,big@4Q02,x@4Q02", "outputs in order")
+check.eq(table.concat(r:outputs(), ","), "half@4Q02,big@4Q02,x@4Q02", "outputs in order")
 
--- the text: a row per output; '-' where there is no number, a figure of
--- a thousand and more to the unit, others with six significant digits
+-- the text: a row per output, a figure of a thousand and more to the
+-- unit, others with six significant digits, and a line of the
+-- distribution in block characters
 local text = tostring(r)
 local rows = {}
 for line in text:gmatch("[^\n]+") do rows[#rows + 1] = line end
 check.eq(rows[1], "kessan.Simulation (" .. TRIALS .. " trials)", "text title")
 check.eq(table.concat({ rows[2]:match("^(%S+)%s+(%S+)%s+(%S+)%s+(%S+)%s+(%S+)%s+"
-  .. "(%S+)%s+(%S+)%s+(%S+)$") }, " "), "output mean sd p5 p50 p95 min max",
-  "text header")
-check.eq(rows[3]:gsub("%s+", " "), "broken@4Q02 - - - - - - -",
-         "an output with no number")
+  .. "(%S+)%s+(%S+)%s+(%S+)%s+(%S+)$") }, " "),
+  "output mean sd p5 p50 p95 min max distribution", "text header")
+-- x is uniform: 16 bins of 400 trials, none empty, drawn in 8 levels
+local spark = rows[5]:match("(%S+)$")
+check.eq(utf8.len(spark), 16, "sixteen bins: " .. spark)
+for _, c in utf8.codes(spark) do
+  assert(c >= 0x2581 and c <= 0x2588, "a block character: " .. spark)
+end
+assert(spark:find("\u{2588}"), "the fullest bin is a full block")
 local big_fields = {}
 for field in rows[4]:gmatch("%S+") do big_fields[#big_fields + 1] = field end
 check.eq(big_fields[1], "big@4Q02", "big's row")
@@ -92,11 +110,17 @@ check.raises("bins must be from 1 to 1000000", r.histogram, r, "x@4Q02", 1000001
 check.raises("number has no integer representation", r.histogram, r, "x@4Q02", 1.5)
 check.raises("x must be a number, got nan", r.prob, r, "x@4Q02", "<", 0 / 0)
 check.raises("invalid option '=='", r.prob, r, "x@4Q02", "==", 1)
-check.raises("invalid option '5'", r.prob, r, "x@4Q02", 5, 1)
+-- two numbers: the share of a range, ends included
+check.eq(r:prob("x@4Q02", 5, 1), 0, "a range from 5 down to 1 holds nothing")
+check.eq(r:prob("x@4Q02", 1, 2), 1, "every x lies from 1 to 2")
+check.raises("a must be a number, got nan", r.prob, r, "x@4Q02", 0 / 0, 1)
+check.raises("b must be a number, got nan", r.prob, r, "x@4Q02", 1, 0 / 0)
+check.raises("number expected, got string", r.prob, r, "x@4Q02", 1, "two")
+check.raises("number expected, got nil", r.prob, r, "x@4Q02", 1)
 check.raises("q must be from 0 to 100", r.percentile, r, "x@4Q02", 0 / 0)
 check.raises("q must be from 0 to 100", r.percentile, r, "x@4Q02", -1)
 check.raises("'y@4Q02' is not an output of this simulation (outputs: "
-  .. "broken@4Q02, big@4Q02, x@4Q02)", r.mean, r, "y@4Q02")
+  .. "half@4Q02, big@4Q02, x@4Q02)", r.mean, r, "y@4Q02")
 check.raises("'5' is not an output", r.sd, r, 5)
 check.raises("string expected, got nil", r.max, r, nil)
 check.raises("string contains an embedded zero", r.min, r, "x@4Q02\0")
@@ -166,14 +190,12 @@ simulate_fails("'x@4Q02' is drawn from fixed, which cannot be correlated",
 simulate_fails("output 'x@5Q02': bad period '5Q02'", { outputs = { "x@5Q02" } })
 simulate_fails("unknown item 'z'", { outputs = { "z@4Q02" } })
 
--- a draw on a cell nothing reads leaves the outputs as the model has them
-do
-  local untouched = m:simulate{ trials = 5, progress = false,
-    draws = { ["big@4Q02"] = 1 }, outputs = { "x@4Q02" } }
-  check.eq(untouched:count("x@4Q02"), 0, "x@4Q02 is missing in the model")
-  check.eq(untouched:invalid("x@4Q02"), 5, "a missing output is invalid")
-  untouched:close()
-end
+-- a draw on a cell nothing reads leaves the outputs as the model has them:
+-- x@4Q02 missing there, so in every trial, which raises saying so
+check.raises("simulate: x@4Q02 gave no number in any of its 5 trials; the "
+  .. "first: trial 1: missing: x@4Q02 has no value", m.simulate, m,
+  { trials = 5, progress = false, draws = { ["big@4Q02"] = 1 },
+    outputs = { "x@4Q02" } })
 
 -- the distributions: their text, their moments, their checks
 check.eq(tostring(kessan.discrete{ values = { 1, 2 } }), "discrete(2 values)", "discrete text")

@@ -173,6 +173,14 @@ int64_t ks_sim_invalid(const ks_sim_result *result, int output);
 /* Of those, the trials whose output overflowed: infinite, or beyond
  * +-KS_SIM_VALUE_MAX. */
 int64_t ks_sim_overflow(const ks_sim_result *result, int output);
+/*
+ * The largest magnitude an output's value may have in a trial to count:
+ * beyond it (and for an infinity) the trial is invalid, as an error is,
+ * and counted apart by ks_sim_overflow.  The bound keeps every statistic
+ * finite: a sum of squared deviations of 10^9 trials is at most
+ * 10^9 * (1e149)^2 = 1e307.  A figure of an earnings model is far below.
+ */
+#define KS_SIM_VALUE_MAX 1e149
 double ks_sim_mean(const ks_sim_result *result, int output);
 double ks_sim_sd(const ks_sim_result *result, int output); /* sample, n-1 */
 double ks_sim_min(const ks_sim_result *result, int output);
@@ -239,8 +247,8 @@ int ks_sim_stop_held(const ks_sim_result *result);
  * of its first invalid trial (in trial order, so the same at any thread
  * count): "trial 1: missing: rev.dialup@4Q02 has no value", "trial 17: an
  * error (a division by zero or a result that is no number)", "trial 3:
- * overflow (beyond 1e149)".  Owned by the result.  An output that gave no
- * number in any trial makes ks_simulate fail with this reason.
+ * overflow (infinite or beyond 1e+149)".  Owned by the result.  (Lua's
+ * s:simulate raises with it when an output gave no number in any trial.)
  */
 const char *ks_sim_invalid_reason(const ks_sim_result *result, int output);
 
@@ -285,78 +293,5 @@ int64_t ks_sim_bucket_count(const ks_sim_result *result, int output);
 ks_status ks_sim_bucket(const ks_sim_result *result, int output,
                         int64_t index, double *lo, double *hi,
                         int64_t *count, ks_error *err);
-
-/* ---- sim_stats.c: the statistics a result keeps (internal) ---------------- */
-
-/*
- * The largest magnitude an output's value may have in a trial to count:
- * beyond it (and for an infinity) the trial is invalid, as an error is,
- * and counted apart by ks_sim_overflow.  The bound keeps every statistic
- * finite: a sum of squared deviations of 10^9 trials is at most
- * 10^9 * (1e149)^2 = 1e307.  A figure of an earnings model is far below.
- */
-#define KS_SIM_VALUE_MAX 1e149
-
-typedef struct ks_moments {
-    double count;  /* numbers seen                                         */
-    double mean;
-    double m2;     /* sum of squared deviations from the mean              */
-    double min, max;
-    double invalid; /* lanes left out: NaN, infinite or beyond the bound   */
-    double overflow; /* of those, the infinite or beyond the bound         */
-} ks_moments;
-
-void ks_moments_clear(ks_moments *moments);
-/* Add one block of lanes (NaN lanes and those beyond KS_SIM_VALUE_MAX
- * counted as invalid). */
-void ks_moments_add_block(ks_moments *moments, const double *lanes, int n);
-/* Merge `part` into `total` (Chan et al.): merging in a fixed order gives
- * the same bits whatever the thread that computed each part. */
-void ks_moments_merge(ks_moments *total, const ks_moments *part);
-
-
-/*
- * Percentiles, shares and histograms from a streaming histogram per
- * output: KS_HIST_BINS equal bins over a range fixed before the run from a
- * pilot (the pilot's mean +- 8 sd, widened to its min and max), plus one
- * bin below and one above.  Each trial adds one count; nothing per trial
- * is kept.  A percentile is read by ranks as numpy's linear method does,
- * the value of a rank placed evenly within its bin and clamped to the
- * run's exact min and max: it is exact to within one bin's width
- * (ks_hist_resolution), about 16 sd / 8192.
- */
-#define KS_HIST_BINS 8192
-
-typedef struct ks_hist {
-    double lo;       /* where bin 1 begins (bin 0 counts those below)     */
-    double width;
-    double inverse;  /* 1 / width                                         */
-    /* KS_HIST_SLOTS counts once the run is over: [0] below the range,
-     * [1 .. KS_HIST_BINS] the bins, [KS_HIST_BINS + 1] above (and a slot
-     * for NaN, not counted); 32 bits do: trials are at most 10^9 */
-    const uint32_t *counts;
-} ks_hist;
-
-/* Fix the range [lo, hi] (hi > lo) of a histogram, without counts yet. */
-void ks_hist_init(ks_hist *hist, double lo, double hi);
-/* A worker's counts per output: below, the bins, above, and one slot where
- * lanes that are not numbers land (and are not counted). */
-#define KS_HIST_SLOTS (KS_HIST_BINS + 3)
-
-/* One output's block: its moments into `moments`, its numbers into
- * `counts` (KS_HIST_SLOTS of them; the block's extremes pick the cheapest
- * loop). */
-void ks_output_add_block(ks_moments *moments, const ks_hist *range,
-                         uint32_t *counts, const double *values, int n);
-/* The q-th percentile (0..100) of `numbers` counted values with the exact
- * min and max of the run. */
-double ks_hist_percentile(const ks_hist *hist, int64_t numbers, double min,
-                          double max, double q);
-/* The share of counted values for which `value op x` holds. */
-double ks_hist_prob(const ks_hist *hist, int64_t numbers, double min,
-                    double max, ks_sim_op op, double x);
-/* `bins` equal counts over [min, max]. */
-void ks_hist_rebin(const ks_hist *hist, double min, double max, int bins,
-                   int64_t *counts);
 
 #endif
