@@ -31,7 +31,8 @@ import time
 
 SOURCE = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
-PAGES = ["README.md", "examples/README.md", "docs/*.md"]
+PAGES = ["README.md", "examples/README.md", "examples/*/README.md",
+         "docs/*.md"]
 COPIED = ["data", "scripts", "examples", "tests/data"]
 BLOCK_TIMEOUT = 60
 MARK = "\x1edocs-test"
