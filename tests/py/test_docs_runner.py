@@ -12,6 +12,7 @@ import os
 import random
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import test_docs  # noqa: E402
@@ -211,6 +212,20 @@ def check_elided_update():
     check(after == text.replace("b0", "b1"), "the update of an elided output: " + after)
 
 
+def check_timeout():
+    """A block that does not end is stopped, and its page fails."""
+    saved = test_docs.BLOCK_TIMEOUT
+    test_docs.BLOCK_TIMEOUT = 1
+    try:
+        started = time.monotonic()
+        status, out, err, after, path = run_page("    $ sleep 30\n    done\n")
+        took = time.monotonic() - started
+    finally:
+        test_docs.BLOCK_TIMEOUT = saved
+    check(status == 1 and "stopped after 1 s" in err, "a hung block fails: " + err)
+    check(took < 10, "a hung block is stopped (%.1f s)" % took)
+
+
 def main(argv):
     global KESSAN
     if len(argv) < 2:
@@ -220,6 +235,7 @@ def main(argv):
     check_matching()
     check_page()
     check_elided_update()
+    check_timeout()
     for failure in FAILURES:
         print("FAIL: " + failure, file=sys.stderr)
     print("%d failure(s)" % len(FAILURES))
