@@ -88,6 +88,21 @@ static int differing_cells(ks_model *model, const scenario_set *set,
     return count;
 }
 
+/* A figure as the statements print it: a ratio in percent to one
+ * decimal, an amount grouped to the unit, negatives in parentheses. */
+static void scenario_figure(double v, const char *unit, char *buf,
+                            size_t size)
+{
+    char plain[64], grouped[96];
+    int ratio = unit && strcmp(unit, "ratio") == 0;
+    ks_snprintf_c(plain, sizeof plain, ratio ? "%.1f" : "%.0f",
+                  fabs(ratio ? v * 100 : v));
+    if (ks_group_digits(grouped, sizeof grouped, plain) < 0)
+        snprintf(grouped, sizeof grouped, "%s", plain);
+    snprintf(buf, size, v < 0 ? "(%s)%s" : "%s%s", grouped,
+             ratio ? "%" : "");
+}
+
 static void scenario_table(report_page *page, ks_model *model,
                            const scenario_set *set, const report_cell *cells,
                            int count)
@@ -114,7 +129,7 @@ static void scenario_table(report_page *page, ks_model *model,
             double v = number_of(set->handles[s], cells[r].item,
                                  cells[r].period);
             char text[64];
-            ks_snprintf_c(text, sizeof text, "%.0f", v);
+            scenario_figure(v, info.unit, text, sizeof text);
             report_put(page, "<td class=\"num\" data-cell=\"");
             report_text(page, cell);
             report_put(page, "\" data-scenario=\"");
