@@ -677,6 +677,10 @@ def main(argv):
     examples = 0
     started = time.monotonic()
     for path in paths:
+        if not os.path.isfile(path):
+            print("%s: no such page" % path, file=sys.stderr)
+            failed += 1
+            continue
         page = Page(path, os.path.relpath(path, SOURCE))
         run_page(page, kessan)
         examples += page.examples
