@@ -1,6 +1,6 @@
 # test_docs.py -- the examples of the documentation run, and show what the
-# program prints.  Every docs/*.md, README.md and examples/README.md is
-# read for examples (the convention is in docs/README.md, "Examples that
+# program prints.  Every docs/*.md, README.md, examples/README.md and
+# examples/*/README.md is read for examples (the convention is in docs/README.md, "Examples that
 # run"): shell sessions (`$ kessan ...` lines and the output after each)
 # and fenced Lua blocks (with the output shown in the ```output block that
 # follows).  Each page runs, block after block, in a scratch copy of the
@@ -53,7 +53,7 @@ class Block:
         self.lines = lines        # the code lines, indentation removed
         self.first = first        # 0-based file line of the first code line
         self.indent = indent      # the indentation removed, as text
-        self.directive = None     # (verb, argument) of a preceding comment
+        self.directive = None     # (verb, argument, lines) of a comment before
         self.directive_line = None
         self.fence_line = first - 1 if kind == "fenced" else None
         self.output = None        # for a Lua block: its ```output block
