@@ -1,11 +1,12 @@
 # test_docs.py -- the examples of the documentation run, and show what the
 # program prints.  Every docs/*.md, README.md, examples/README.md and
-# examples/*/README.md is read for examples (the convention is in docs/README.md, "Examples that
-# run"): shell sessions (`$ kessan ...` lines and the output after each)
-# and fenced Lua blocks (with the output shown in the ```output block that
-# follows).  Each page runs, block after block, in a scratch copy of the
-# tree's data/, scripts/, examples/ and tests/data/, and the output is
-# compared line by line with what the page shows.
+# examples/*/README.md is read for examples (the convention is in
+# docs/README.md, "Examples that run"): shell sessions (`$ kessan ...`
+# lines and the output after each) and fenced Lua blocks (with the output
+# shown in the ```output block that follows).  Each page runs, block
+# after block, in a scratch copy of the tree's data/, scripts/, examples/
+# and tests/data/, and the output is compared line by line with what the
+# page shows.
 #
 #     python3 tests/py/test_docs.py KESSAN_PROGRAM [BUILD_DIR] [PAGE.md...]
 #
