@@ -3,19 +3,24 @@
  * callback API (csv_read.h).
  *
  * libcsv reports fields and rows but not where they are, and it skips blank
- * rows.  Two ways of feeding it keep track of positions:
+ * rows.  Two ways of reading keep track of positions:
  *
  * - Whole lines holding no quote, NUL or invalid UTF-8 (checked eight bytes
- *   at a time) go to libcsv in one call.  Without quotes a field is exactly
- *   its bytes, so where each field begins follows from the lengths libcsv
- *   reports: the next field starts past the delimiter, a row's first field
- *   past the line ends (and blank lines) before it.
+ *   at a time) are split here without libcsv, as libcsv splits them: a row
+ *   is copied once and cut at each delimiter (memchr), a field begins past
+ *   the one before, CR, LF and CRLF end a row, blank lines are skipped, an
+ *   empty field is null.  Without quotes there is nothing else to decide,
+ *   and libcsv's byte-at-a-time state machine was most of an import's
+ *   time.
  * - Anything else (a line with a quote, a field across chunks, bad bytes)
  *   is scanned byte by byte -- counting lines and columns, checking UTF-8,
  *   refusing NUL bytes -- and libcsv gets runs of ordinary bytes plus each
  *   delimiter, CR and LF on its own, so every callback happens while one
  *   known byte is being parsed.  The delimiter (comma, tab or semicolon)
  *   is decided by the first line, held until it is whole.
+ *
+ * tests/c/test_csv_fast_path.c checks the first way against the second on
+ * random and hostile files, record for record and error for error.
  *
  * Options: CSV_STRICT (stray quotes), CSV_STRICT_FINI (a quote never
  * closed), CSV_EMPTY_IS_NULL (to tell `,,` from `,"",`).  Fields are copied
@@ -106,49 +111,11 @@ static int count_columns(const unsigned char *bytes, size_t size)
     return columns;
 }
 
-/* In a run: pass the line ends (and blank lines) at the cursor. */
-static void run_skip_line_ends(ks_csv_reader *reader, size_t end)
-{
-    const unsigned char *bytes = reader->run;
-    size_t at = reader->run_cursor;
-    while (at < end && (bytes[at] == '\r' || bytes[at] == '\n')) {
-        int prev_cr = at == 0 ? reader->run_prev_cr : bytes[at - 1] == '\r';
-        if (bytes[at] == '\r' || !prev_cr)
-            reader->run_line++;
-        reader->run_line_start = ++at;
-    }
-    reader->run_cursor = at;
-}
-
-static ks_csv_position run_position(const ks_csv_reader *reader, size_t at)
-{
-    size_t from = reader->run_line_start;
-    int column = reader->run_ascii
-                     ? (int)(at - from)
-                     : count_columns(reader->run + from, at - from);
-    return (ks_csv_position){ reader->run_line, column + 1 };
-}
-
-/* In a run: the field of `length` bytes libcsv reports begins at the
- * cursor; move the cursor past it and its comma. */
-static void run_locate_field(ks_csv_reader *reader, size_t length)
-{
-    if (reader->run_new_row) {
-        run_skip_line_ends(reader, SIZE_MAX);
-        reader->run_new_row = 0;
-    }
-    reader->field_start = run_position(reader, reader->run_cursor);
-    size_t after = reader->run_cursor + length;
-    reader->run_cursor = after + (reader->run[after] == reader->delimiter);
-}
-
 static void on_field(void *text, size_t length, void *data)
 {
     ks_csv_reader *reader = data;
     if (reader->status != KS_OK)
         return;
-    if (reader->run)
-        run_locate_field(reader, length);
     if (length >= SIZE_MAX - reader->byte_count - 1
         || (reader->byte_count + length + 1 > reader->byte_capacity
             && ks_mem_grow(reader->alloc, (void **)&reader->bytes,
@@ -181,7 +148,6 @@ static void on_row(int terminator, void *data)
     ks_csv_reader *reader = data;
     reader->row_begun = 0;
     reader->field_start = reader->after;
-    reader->run_new_row = 1;
     if (reader->status != KS_OK)
         return;
     if (reader->pending_count > reader->field_capacity &&
@@ -412,38 +378,82 @@ static size_t clean_lines(const unsigned char *bytes, size_t size, int *ascii)
     return at;
 }
 
-/* Whole clean lines, the reader at the start of a row and a line. */
+/* One row of a clean run (no quote, NUL, CR or LF in it): copied once,
+ * split at the delimiter in place, handed over as a record. */
+static ks_status split_row(ks_csv_reader *reader, const unsigned char *row,
+                           size_t length, int line, int ascii)
+{
+    if (length + 1 > reader->byte_capacity &&
+        ks_mem_grow(reader->alloc, (void **)&reader->bytes,
+                    &reader->byte_capacity, length + 1, 1) != 0)
+        return fail_memory(reader);
+    char *bytes = reader->bytes;
+    memcpy(bytes, row, length);
+    bytes[length] = (char)reader->delimiter;
+    size_t count = 0, start = 0;
+    int column = 1;
+    for (;;) {
+        char *stop = memchr(bytes + start, reader->delimiter,
+                            length + 1 - start);
+        size_t end = (size_t)(stop - bytes);
+        if (count == reader->field_capacity &&
+            ks_mem_grow(reader->alloc, (void **)&reader->fields,
+                        &reader->field_capacity, count + 1,
+                        sizeof *reader->fields) != 0)
+            return fail_memory(reader);
+        *stop = '\0';
+        reader->fields[count++] = (ks_csv_field){
+            bytes + start, end - start, line, column, end == start
+        };
+        if (end == length)
+            break;
+        column += ascii ? (int)(end - start) + 1
+                        : count_columns(row + start, end - start) + 1;
+        start = end + 1;
+    }
+    ks_csv_record record = { reader->name, reader->fields, (int)count, line,
+                             ++reader->record_count, (char)reader->delimiter };
+    ks_status status = reader->on_record(reader->user_data, &record,
+                                         &reader->error);
+    if (status != KS_OK)
+        reader->status = status;
+    return status;
+}
+
+/*
+ * Whole clean lines (holding no quote, NUL or invalid UTF-8, the last
+ * ending in LF), the reader at the start of a row and a line: split here
+ * without libcsv, as libcsv would split them -- a CR, an LF or CRLF ends a
+ * row, blank lines are skipped, an empty field is null, spaces are kept.
+ */
 static ks_status feed_lines(ks_csv_reader *reader, const unsigned char *bytes,
                             size_t size, int ascii)
 {
-    reader->run = bytes;
-    reader->run_cursor = reader->run_line_start = 0;
-    reader->run_line = reader->at.line;
-    reader->run_ascii = ascii;
-    reader->run_new_row = 1;
-    reader->run_prev_cr = reader->after_cr;
-    size_t consumed = parse(reader, bytes, size);
-    if (consumed != size && reader->status == KS_OK) {
-        /* a field too large, or no memory: where libcsv stopped */
-        reader->run_cursor = reader->run_line_start = 0;
-        reader->run_line = reader->at.line;
-        for (size_t i = 0; i < consumed; i++) {
-            if (bytes[i] != '\n' && bytes[i] != '\r')
-                continue;
-            reader->run_cursor = i;
-            run_skip_line_ends(reader, consumed);
-            i = reader->run_cursor - 1;
+    size_t at = 0;
+    int line = reader->at.line;
+    int prev_cr = reader->after_cr;
+    while (at < size && reader->status == KS_OK) {
+        unsigned char c = bytes[at];
+        if (c == '\r' || c == '\n') {
+            if (c == '\r' || !prev_cr)
+                line++;
+            prev_cr = c == '\r';
+            at++;
+            continue;
         }
-        ks_csv_position where = run_position(reader, consumed);
-        reader->run = NULL;
-        return parse_failed(reader, where, bytes + consumed, size - consumed);
+        prev_cr = 0;
+        const unsigned char *newline = memchr(bytes + at, '\n', size - at);
+        size_t end = (size_t)(newline - bytes);
+        const unsigned char *cr = memchr(bytes + at, '\r', end - at);
+        if (cr)
+            end = (size_t)(cr - bytes);
+        split_row(reader, bytes + at, end - at, line, ascii);
+        at = end;
     }
-    run_skip_line_ends(reader, size);
-    reader->at = (ks_csv_position){ reader->run_line, 1 };
+    reader->at = (ks_csv_position){ line, 1 };
     reader->after = reader->field_start = reader->at;
-    reader->after_cr = 0;
+    reader->after_cr = prev_cr;
     reader->row_begun = 0;
-    reader->run = NULL;
     return reader->status;
 }
 

@@ -92,15 +92,6 @@ typedef struct ks_csv_reader {
     ks_csv_field *fields;
     size_t field_capacity;
     int record_count;
-    /* a run of whole lines without quotes, fed to libcsv at once: where
-     * its fields begin is worked out from the lengths libcsv reports */
-    const unsigned char *run;    /* NULL outside such a run                */
-    size_t run_cursor;           /* where the next field begins            */
-    size_t run_line_start;       /* where the line of the cursor begins    */
-    int run_line;
-    int run_ascii;               /* columns are byte offsets               */
-    int run_new_row;             /* the next field begins a row            */
-    int run_prev_cr;             /* the byte before the run was a CR       */
 } ks_csv_reader;
 
 /* Start a reader; `name` (kept, not copied) prefixes messages. */
