@@ -1,0 +1,195 @@
+/*
+ * xlsx_export.h -- what the workbook export's files share (internal to
+ * io/xlsx_export*.c): where each item's row is on which sheet (a view),
+ * formula text as it is built, and the cell formulas of a view.
+ *
+ *   xlsx_export.c          the workbook: sheets in order, atomic write,
+ *                          the report
+ *   xlsx_export_sheet.c    a sheet of items by periods: headers, labels,
+ *                          rows; the Inputs sheet
+ *   xlsx_export_formula.c  a kessan formula as an Excel formula
+ *   xlsx_export_cell.c     what one cell holds: an input, a reference to
+ *                          the Inputs sheet, a time summary, an implied
+ *                          quarter, a formula
+ *   xlsx_export_formats.c  number formats and styles
+ *   xlsx_export_text.c     formula text: numbers, A1 references
+ *   xlsx_export_whatif.c   data tables, tornado and simulation sheets
+ */
+#ifndef KS_XLSX_EXPORT_H
+#define KS_XLSX_EXPORT_H
+
+#include <stddef.h>
+#include <xlsxwriter.h>
+
+#include "kessan/workbook.h"
+
+/* Excel's limits: the longest formula (characters) and the deepest
+ * nesting of functions. */
+#define KS_XLSX_FORMULA_MAX 8192
+#define KS_XLSX_NESTING_MAX 64
+/* The first period's column on a statement or scenario sheet (A label,
+ * B Japanese label, C id), and on the Inputs sheet (A id). */
+#define KS_XLSX_FIRST_PERIOD_COLUMN 3
+#define KS_XLSX_INPUTS_FIRST_COLUMN 1
+
+/* Formula text being built; a failed allocation sets `failed` and later
+ * appends do nothing. */
+typedef struct ks_xlsx_text {
+    char *data;
+    size_t length, capacity;
+    const ks_allocator *alloc;
+    int failed;
+} ks_xlsx_text;
+
+void ks_xlsx_text_init(ks_xlsx_text *text, const ks_allocator *alloc);
+void ks_xlsx_text_release(ks_xlsx_text *text);
+void ks_xlsx_put(ks_xlsx_text *text, const char *bytes);
+void ks_xlsx_put_number(ks_xlsx_text *text, double number);
+/* "C5", or "'Income statement'!C5" when on another sheet than `here`. */
+void ks_xlsx_put_cell(ks_xlsx_text *text, const char *sheet_prefix,
+                      int row, int column);
+void ks_xlsx_put_column(ks_xlsx_text *text, int column);
+
+/* Where a view's items are: the sheets of the base model's statements,
+ * or one scenario's sheet.  Row and sheet per item; column per period. */
+typedef struct ks_xlsx_view {
+    ks_model *model;      /* the handle whose values the cells cache      */
+    int *sheet;           /* per item: index into prefix, or -1           */
+    int *row;             /* per item: 0-based row on its sheet           */
+    char **prefix;        /* per sheet: "'Name'!"                          */
+    int sheet_count;
+    const int *column;    /* per period: 0-based column                   */
+    int *input_row;       /* per item: row on the Inputs sheet, or -1     */
+    const char *inputs_prefix; /* "'Inputs'!"                             */
+} ks_xlsx_view;
+
+/* One parsed formula per item (NULL: none), shared by every view. */
+typedef struct ks_xlsx_formulas ks_xlsx_formulas;
+
+ks_status ks_xlsx_formulas_parse(ks_model *model, ks_xlsx_formulas **out,
+                                 ks_error *err);
+void ks_xlsx_formulas_free(ks_model *model, ks_xlsx_formulas *formulas);
+
+/* What a cell holds in the workbook. */
+typedef enum ks_xlsx_cell_kind {
+    KS_XLSX_EMPTY = 0,  /* missing, with nothing to compute it            */
+    KS_XLSX_NUMBER,     /* an input written in place (a scenario's own)  */
+    KS_XLSX_FORMULA     /* text: a formula (without '='), value cached    */
+} ks_xlsx_cell_kind;
+
+typedef struct ks_xlsx_cell {
+    ks_xlsx_cell_kind kind;
+    ks_value value;        /* kessan's value of the cell                   */
+    int is_input;          /* an input of the view (reference or in place) */
+    int is_override;       /* a scenario's own override                    */
+    const char *unexpressed; /* why the formula could not be written, or
+                                NULL: then the cell is a value + comment  */
+} ks_xlsx_cell;
+
+/*
+ * The cell (item, period) of `view` into *cell, its formula into `text`
+ * (emptied first).  KS_ENOMEM only; a formula Excel cannot hold (too long,
+ * nested too deep) comes back as KS_XLSX_NUMBER or KS_XLSX_EMPTY with
+ * `unexpressed` saying why.
+ */
+ks_status ks_xlsx_cell_of(const ks_xlsx_view *view,
+                          const ks_xlsx_formulas *formulas, int sheet,
+                          int item, int period, ks_xlsx_text *text,
+                          ks_xlsx_cell *cell, ks_error *err);
+
+/* The formula of `item` at `period` translated (xlsx_export_formula.c):
+ * written into `text` as an expression that is "" where kessan's value is
+ * missing; `fallback` (may be NULL) is what a missing result becomes
+ * instead of "".  Returns the deepest function nesting used. */
+typedef struct ks_xlsx_formula ks_xlsx_formula;
+int ks_xlsx_formula_translate(const ks_xlsx_view *view,
+                              const ks_xlsx_formula *formula, int sheet,
+                              int period, const char *fallback,
+                              ks_xlsx_text *text);
+ks_xlsx_formula *ks_xlsx_formula_of(const ks_xlsx_formulas *formulas,
+                                    int item);
+
+/* Whether a cell of the view is an input holding a number: a reference to
+ * it can never read as missing. */
+int ks_xlsx_is_number_input(const ks_xlsx_view *view, int item, int period);
+
+/* ---- styles (xlsx_export_formats.c) ---------------------------------- */
+
+/* How an item's figures are printed: as a percentage or not, and the
+ * decimals the release prints them with (-1: none printed). */
+typedef struct ks_xlsx_item_style {
+    int percent;
+    int decimals;
+    int scaled;   /* money in thousands or millions: whole             */
+    int bold;     /* a total: an item other items hang from            */
+    int depth;    /* indentation: its depth in the parent tree         */
+} ks_xlsx_item_style;
+
+/* What a cell is, for its colour: computed (black), an input (blue), a
+ * scenario's own override (blue on yellow). */
+typedef enum ks_xlsx_role {
+    KS_XLSX_COMPUTED = 0,
+    KS_XLSX_INPUT,
+    KS_XLSX_OVERRIDE,
+    KS_XLSX_ROLES
+} ks_xlsx_role;
+
+#define KS_XLSX_DECIMALS_MAX 6
+#define KS_XLSX_DEPTH_MAX 8
+
+typedef struct ks_xlsx_styles {
+    lxw_workbook *workbook;
+    lxw_format *value[KS_XLSX_ROLES][2][2][KS_XLSX_DECIMALS_MAX + 1];
+    lxw_format *label[2][KS_XLSX_DEPTH_MAX + 1];
+    lxw_format *header;
+    lxw_format *title;
+} ks_xlsx_styles;
+
+/* Per item of the model into styles[] (ks_item_count entries). */
+ks_status ks_xlsx_item_styles(ks_model *model, ks_xlsx_item_style *styles,
+                              ks_error *err);
+/* The format of a figure of an item with `style` holding `number`. */
+lxw_format *ks_xlsx_value_format(ks_xlsx_styles *styles,
+                                 const ks_xlsx_item_style *style,
+                                 ks_xlsx_role role, double number);
+lxw_format *ks_xlsx_label_format(ks_xlsx_styles *styles,
+                                 const ks_xlsx_item_style *style);
+void ks_xlsx_styles_init(ks_xlsx_styles *styles, lxw_workbook *workbook);
+
+/* ---- the workbook being written (xlsx_export.c, xlsx_export_sheet.c) ---- */
+
+typedef struct ks_xlsx_book {
+    ks_model *model;
+    const ks_allocator *alloc;
+    lxw_workbook *workbook;
+    ks_xlsx_styles styles;
+    ks_xlsx_formulas *formulas;
+    ks_xlsx_item_style *item_styles; /* per item                          */
+    int period_count;
+    int *periods;        /* periods in column order (time)                */
+    int *column;         /* per period: its column on a statement sheet   */
+    char **names;        /* the sheets' names so far                      */
+    int name_count;
+    ks_xlsx_report *report;
+} ks_xlsx_book;
+
+/* A sheet named `wanted` made unique and no longer than Excel allows;
+ * its quoted prefix ("'Name'!") into *prefix when prefix is not NULL. */
+ks_status ks_xlsx_add_sheet(ks_xlsx_book *book, const char *wanted,
+                            lxw_worksheet **sheet, char **prefix,
+                            ks_error *err);
+/* Items by periods: the sheet's rows are `items` (count of them), each
+ * cell as the view computes it. */
+ks_status ks_xlsx_write_items(ks_xlsx_book *book, const ks_xlsx_view *view,
+                              lxw_worksheet *sheet, int sheet_index,
+                              const int *items, int count, ks_error *err);
+/* The Inputs sheet: the model's inputs in the wide values form. */
+ks_status ks_xlsx_write_inputs(ks_xlsx_book *book, lxw_worksheet *sheet,
+                               const int *items, int count, ks_error *err);
+/* A caller's table as a sheet. */
+ks_status ks_xlsx_write_table(ks_xlsx_book *book,
+                              const ks_xlsx_table *table, ks_error *err);
+/* An error from libxlsxwriter, naming what was written. */
+ks_status ks_xlsx_failure(lxw_error error, const char *what, ks_error *err);
+
+#endif

@@ -1,0 +1,85 @@
+/*
+ * xlsx_export_text.c -- formula text as the workbook export builds it
+ * (io/xlsx_export.h): appending, numbers as Excel reads them, A1 cell
+ * references.
+ */
+#include <string.h>
+
+#include "base/alloc.h"
+#include "io/xlsx_export.h"
+#include "kessan/text.h"
+
+void ks_xlsx_text_init(ks_xlsx_text *text, const ks_allocator *alloc)
+{
+    memset(text, 0, sizeof *text);
+    text->alloc = alloc;
+}
+
+void ks_xlsx_text_release(ks_xlsx_text *text)
+{
+    ks_mem_free(text->alloc, text->data);
+    memset(text, 0, sizeof *text);
+}
+
+static void put_bytes(ks_xlsx_text *text, const char *bytes, size_t length)
+{
+    if (text->failed)
+        return;
+    if (ks_mem_grow(text->alloc, (void **)&text->data, &text->capacity,
+                    text->length + length + 1, 1) != 0) {
+        text->failed = 1;
+        return;
+    }
+    memcpy(text->data + text->length, bytes, length);
+    text->length += length;
+    text->data[text->length] = '\0';
+}
+
+void ks_xlsx_put(ks_xlsx_text *text, const char *bytes)
+{
+    put_bytes(text, bytes, strlen(bytes));
+}
+
+/* The shortest text that reads back as the same double ("%.15g", else
+ * "%.17g"), with a capital E; a negative number in parentheses, so that
+ * it may follow any operator. */
+void ks_xlsx_put_number(ks_xlsx_text *text, double number)
+{
+    char buf[40];
+    int length = ks_snprintf_c(buf, sizeof buf, "%.15g", number);
+    if (ks_strtod_c(buf, NULL) != number)
+        length = ks_snprintf_c(buf, sizeof buf, "%.17g", number);
+    if (length < 0 || length >= (int)sizeof buf)
+        length = 0;
+    for (int i = 0; i < length; i++)
+        if (buf[i] == 'e')
+            buf[i] = 'E';
+    if (number < 0)
+        put_bytes(text, "(", 1);
+    put_bytes(text, buf, (size_t)length);
+    if (number < 0)
+        put_bytes(text, ")", 1);
+}
+
+void ks_xlsx_put_column(ks_xlsx_text *text, int column)
+{
+    char letters[8];
+    int n = 0;
+    for (int c = column + 1; c > 0 && n < (int)sizeof letters; c = (c - 1) / 26)
+        letters[n++] = (char)('A' + (c - 1) % 26);
+    char out[8];
+    for (int i = 0; i < n; i++)
+        out[i] = letters[n - 1 - i];
+    put_bytes(text, out, (size_t)n);
+}
+
+void ks_xlsx_put_cell(ks_xlsx_text *text, const char *sheet_prefix, int row,
+                      int column)
+{
+    if (sheet_prefix)
+        ks_xlsx_put(text, sheet_prefix);
+    ks_xlsx_put_column(text, column);
+    char digits[16];
+    int length = ks_snprintf_c(digits, sizeof digits, "%d", row + 1);
+    put_bytes(text, digits, (size_t)length);
+}
