@@ -6,10 +6,10 @@
  * rows.  Two ways of reading keep track of positions:
  *
  * - Whole lines holding no quote, NUL or invalid UTF-8 (checked eight bytes
- *   at a time) are split here without libcsv, as libcsv splits them: a row
- *   is copied once and cut at each delimiter (memchr), a field begins past
- *   the one before, CR, LF and CRLF end a row, blank lines are skipped, an
- *   empty field is null.  Without quotes there is nothing else to decide,
+ *   at a time) are split here without libcsv, as libcsv splits them: a
+ *   row's fields are found in one pass, the row is copied once and cut at
+ *   each delimiter, a field begins past the one before, CR, LF and CRLF
+ *   end a row, blank lines are skipped, an empty field is null.  Without quotes there is nothing else to decide,
  *   and libcsv's byte-at-a-time state machine was most of an import's
  *   time.
  * - Anything else (a line with a quote, a field across chunks, bad bytes)
@@ -378,38 +378,55 @@ static size_t clean_lines(const unsigned char *bytes, size_t size, int *ascii)
     return at;
 }
 
-/* One row of a clean run (no quote, NUL, CR or LF in it): copied once,
- * split at the delimiter in place, handed over as a record. */
-static ks_status split_row(ks_csv_reader *reader, const unsigned char *row,
-                           size_t length, int line, int ascii)
+/* Whether a byte ends a field of a clean line: the delimiter, CR, LF. */
+static int ends_field(const ks_csv_reader *reader, unsigned char c)
 {
-    if (length + 1 > reader->byte_capacity &&
-        ks_mem_grow(reader->alloc, (void **)&reader->bytes,
-                    &reader->byte_capacity, length + 1, 1) != 0)
+    return c == reader->delimiter || c == '\n' || c == '\r';
+}
+
+/* A row of a clean run, from `row` up to the CR or LF that ends it: its
+ * fields are found in one pass (offsets kept in reader->pending), then
+ * the row is copied once, cut at each delimiter and handed over.  *length
+ * is the row's length. */
+static ks_status split_row(ks_csv_reader *reader, const unsigned char *row,
+                           int line, int ascii, size_t *length)
+{
+    size_t count = 0, start = 0, at = 0;
+    for (;; at++) {
+        if (!ends_field(reader, row[at]))
+            continue;
+        if (count == reader->pending_capacity &&
+            ks_mem_grow(reader->alloc, (void **)&reader->pending,
+                        &reader->pending_capacity, count + 1,
+                        sizeof *reader->pending) != 0)
+            return fail_memory(reader);
+        reader->pending[count++] = (ks_csv_pending){ start, at - start,
+                                                     { line, 0 }, 0 };
+        if (row[at] != reader->delimiter)
+            break;
+        start = at + 1;
+    }
+    *length = at;
+    if ((at + 1 > reader->byte_capacity &&
+         ks_mem_grow(reader->alloc, (void **)&reader->bytes,
+                     &reader->byte_capacity, at + 1, 1) != 0)
+        || (count > reader->field_capacity &&
+            ks_mem_grow(reader->alloc, (void **)&reader->fields,
+                        &reader->field_capacity, count,
+                        sizeof *reader->fields) != 0))
         return fail_memory(reader);
     char *bytes = reader->bytes;
-    memcpy(bytes, row, length);
-    bytes[length] = (char)reader->delimiter;
-    size_t count = 0, start = 0;
+    memcpy(bytes, row, at);
     int column = 1;
-    for (;;) {
-        char *stop = memchr(bytes + start, reader->delimiter,
-                            length + 1 - start);
-        size_t end = (size_t)(stop - bytes);
-        if (count == reader->field_capacity &&
-            ks_mem_grow(reader->alloc, (void **)&reader->fields,
-                        &reader->field_capacity, count + 1,
-                        sizeof *reader->fields) != 0)
-            return fail_memory(reader);
-        *stop = '\0';
-        reader->fields[count++] = (ks_csv_field){
-            bytes + start, end - start, line, column, end == start
-        };
-        if (end == length)
-            break;
-        column += ascii ? (int)(end - start) + 1
-                        : count_columns(row + start, end - start) + 1;
-        start = end + 1;
+    for (size_t i = 0; i < count; i++) {
+        const ks_csv_pending *field = &reader->pending[i];
+        bytes[field->offset + field->length] = '\0';
+        reader->fields[i] = (ks_csv_field){ bytes + field->offset,
+                                            field->length, line, column,
+                                            field->length == 0 };
+        column += ascii ? (int)field->length + 1
+                        : count_columns(row + field->offset, field->length)
+                              + 1;
     }
     ks_csv_record record = { reader->name, reader->fields, (int)count, line,
                              ++reader->record_count, (char)reader->delimiter };
@@ -442,13 +459,9 @@ static ks_status feed_lines(ks_csv_reader *reader, const unsigned char *bytes,
             continue;
         }
         prev_cr = 0;
-        const unsigned char *newline = memchr(bytes + at, '\n', size - at);
-        size_t end = (size_t)(newline - bytes);
-        const unsigned char *cr = memchr(bytes + at, '\r', end - at);
-        if (cr)
-            end = (size_t)(cr - bytes);
-        split_row(reader, bytes + at, end - at, line, ascii);
-        at = end;
+        size_t length = 0;
+        split_row(reader, bytes + at, line, ascii, &length);
+        at += length;
     }
     reader->at = (ks_csv_position){ line, 1 };
     reader->after = reader->field_start = reader->at;
