@@ -1,5 +1,6 @@
 /*
- * calendar.c -- the fiscal calendar: period ids, kinds and offsets.
+ * calendar.c -- the fiscal calendar: period ids, kinds and offsets, and
+ * forecast years added by name (ks_model_extend_to).
  *
  * A model holds whole fiscal years, eight periods each, numbered in time
  * order: for year y, 8y+0..8y+3 are 1Q..4Q, then 1H, 2H, 9M, FY.  Offsets
@@ -168,4 +169,56 @@ ks_status ks_book_period_lookup(const ks_book *book, const char *id,
                             calendar->last_year % 100);
     *period = ks_calendar_period(year - calendar->first_year, slot);
     return KS_OK;
+}
+
+/* "FY2004", "FY04", "2004", "04" (any case): the year's digits and their
+ * count (2 or 4); -1 when not such a year. */
+static int parse_year(const char *text, int *digits)
+{
+    size_t length = text ? strlen(text) : 0;
+    size_t at = length >= 2 && toupper((unsigned char)text[0]) == 'F' &&
+                        toupper((unsigned char)text[1]) == 'Y'
+                    ? 2 : 0;
+    int width = (int)(length - at);
+    if (width != 2 && width != 4)
+        return -1;
+    *digits = 0;
+    for (size_t i = at; i < length; i++) {
+        if (!isdigit((unsigned char)text[i]))
+            return -1;
+        *digits = *digits * 10 + (text[i] - '0');
+    }
+    return width;
+}
+
+ks_status ks_model_extend_to(ks_model *model, const char *year,
+                             ks_error *err)
+{
+    if (!model || !year)
+        return ks_error_set(err, KS_EINVAL, "extend: no model or year");
+    int digits;
+    int width = parse_year(year, &digits);
+    if (width < 0)
+        return ks_error_set(err, KS_ESYNTAX, "extend: last_year '%.40s': "
+                            "expected a fiscal year like FY2004 or FY04",
+                            year);
+    const ks_calendar *calendar = &model->book->calendar;
+    int full = full_year(calendar, digits, width);
+    if (full < calendar->last_year)
+        return ks_error_set(err, KS_ERANGE, "extend: FY%04d is before the "
+                            "model's last year FY%04d (a calendar only grows)",
+                            full, calendar->last_year);
+    if (full == calendar->last_year)
+        return KS_OK;
+    ks_status status = ks_model_extend(model, full, err);
+    if (status != KS_OK && err) {
+        char why[KS_MESSAGE_MAX];
+        snprintf(why, sizeof why, "%s", err->message);
+        snprintf(err->message, sizeof err->message, "extend: %.700s", why);
+    }
+    if (status != KS_OK)
+        return status;
+    char text[16];
+    snprintf(text, sizeof text, "%d", full);
+    return ks_setting_set(model, "last_year", text, err);
 }

@@ -229,6 +229,10 @@ void lk_format_number(double number, char *buf, size_t size);
 void lk_format_figure(double number, const char *unit, char *buf,
                       size_t size);
 
+/* lshow.c: m:show(statement [, opts]) and s:show -> the statement's text
+ * (a method of models and scenarios). */
+int lk_show(lua_State *L);
+
 /* ---- lseries.c ---------------------------------------------------------- */
 void lk_series_open(lua_State *L);
 /* Push a Series attached to item `item` of the handle at `handle_idx`. */

@@ -38,6 +38,7 @@
 
 #include "binding/lkessan.h"
 #include "binding/lworkbook.h"
+#include "kessan/json.h"
 
 /* ---- handles ------------------------------------------------------------ */
 
@@ -625,25 +626,31 @@ static ks_export_cells aux_export_cells(lua_State *L, int idx)
     return cells == KS_EXPORT_ALL ? KS_EXPORT_ALL : KS_EXPORT_INPUTS;
 }
 
-/* m:export(path [, {cells = "all", scenario = true}]) -> true | nil,
- * message: the inputs (or every cell); a model with scenario = true also
- * writes its saved scenarios */
-/* `format = "csv" | "xlsx"`: 1 for xlsx */
-static int aux_export_xlsx(lua_State *L, int idx)
+/* `format = "csv" | "xlsx" | "json"`, in that order (csv when absent). */
+enum { EXPORT_CSV, EXPORT_XLSX, EXPORT_JSON };
+
+static int aux_export_format(lua_State *L, int idx)
 {
+    static const char *const names[] = { "csv", "xlsx", "json", NULL };
     const char *format = aux_opt_field(L, idx, "format");
-    if (!format || strcmp(format, "csv") == 0)
-        return 0;
-    if (strcmp(format, "xlsx") == 0)
-        return 1;
+    if (!format)
+        return EXPORT_CSV;
+    for (int i = 0; names[i]; i++)
+        if (strcmp(format, names[i]) == 0)
+            return i;
     return luaL_argerror(L, idx, lua_pushfstring(L,
-        "field 'format': 'csv' or 'xlsx' expected, got '%s'", format));
+        "field 'format': 'csv', 'xlsx' or 'json' expected, got '%s'",
+        format));
 }
 
+/* m:export(path [, {cells = "all", scenario = true, format = "json",
+ * excel = true}]) -> true | nil, message: the inputs (or every cell); a
+ * model with scenario = true also writes its saved scenarios; CSV (for
+ * Excel with a byte order mark and CRLF), a workbook or JSON */
 static int m_export(lua_State *L)
 {
     static const char *const known[] = {
-        "scenario", "inputs_only", "cells", "format", "sheets", NULL
+        "scenario", "inputs_only", "cells", "format", "sheets", "excel", NULL
     };
     const char *path = lk_check_string(L, 2);
     aux_check_options(L, 3, known);
@@ -652,21 +659,55 @@ static int m_export(lua_State *L)
     ks_export_options options = { 0 };
     options.with_scenario_column = aux_opt_flag(L, 3, "scenario");
     options.cells = aux_export_cells(L, 3);
-    int xlsx = aux_export_xlsx(L, 3);
-    if (xlsx)
+    options.excel = aux_opt_flag(L, 3, "excel");
+    int format = aux_export_format(L, 3);
+    if (options.excel && format != EXPORT_CSV)
+        luaL_argerror(L, 3, "field 'excel' is for format = \"csv\" (a "
+                            "workbook is Excel's own)");
+    if (format == EXPORT_XLSX)
         return lk_export_workbook(L, model, path, &options, 3);
     if (!lua_isnoneornil(L, 3) && lk_rawfield(L, 3, "sheets") != LUA_TNIL)
         luaL_argerror(L, 3, "field 'sheets' is for format = \"xlsx\"");
     lk_check_path(L, path, LK_PATH_WRITE);
     ks_error err;
     ks_status status;
-    if (options.with_scenario_column)
+    if (format == EXPORT_JSON)
+        status = ks_export_json(model, path, &options, &err);
+    else if (options.with_scenario_column)
         status = ks_export_scenarios_csv(model, path, &options, &err);
     else
         status = ks_export_csv(model, path, &options, &err);
     if (status != KS_OK)
         return lk_fail(L, &err);
     lua_pushboolean(L, 1);
+    return 1;
+}
+
+/* m:extend{last_year = "FY2004"} -> m: forecast years added to the
+ * calendar (ks_model_extend_to), values kept; a base model with no
+ * scenario open; the year not before the model's last. */
+static int m_extend(lua_State *L)
+{
+    static const char *const known[] = { "last_year", NULL };
+    lk_handle *handle = aux_self(L);
+    aux_open_self(L);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    lk_check_options(L, 2, known);
+    aux_check_changeable(L, 1, handle);
+    int type = lk_rawfield(L, 2, "last_year");
+    if (type == LUA_TNUMBER && lua_isinteger(L, -1)) {
+        lua_Integer year = lua_tointeger(L, -1);
+        if (year < 1000 || year > 9999)
+            return luaL_argerror(L, 2, "field 'last_year': a fiscal year "
+                                       "like 2004 or \"FY2004\" expected");
+        lua_pushfstring(L, "FY%d", (int)year);
+    } else if (type != LUA_TSTRING || lk_has_zero(L, -1))
+        return luaL_argerror(L, 2, "field 'last_year': a fiscal year like "
+                                   "2004 or \"FY2004\" expected");
+    ks_error err;
+    if (ks_model_extend_to(handle->model, lua_tostring(L, -1), &err) != KS_OK)
+        return lk_raise(L, &err);
+    lua_settop(L, 1);
     return 1;
 }
 
@@ -843,6 +884,8 @@ static const luaL_Reg aux_methods[] = {
     {"periods", m_periods},
     {"import", m_import},
     {"export", m_export},
+    {"extend", m_extend},
+    {"show", lk_show},
     {"name", m_name},
     {"series", m_series},
     {"close", m_close},

@@ -198,6 +198,15 @@ int ks_period_at(const ks_model *model, int index);
 /* Grow the calendar to hold `last_year`; values are kept. */
 ks_status ks_model_extend(ks_model *model, int last_year, ks_error *err);
 
+/* Add forecast years up to the fiscal year `year` ("FY2004", "FY04",
+ * "2004"; a two-digit year as period ids read it) without editing
+ * settings.csv: ks_model_extend, with the setting last_year updated.  The
+ * year must not be earlier than the model's last year (the same year
+ * changes nothing), and the model spans at most as many years as a
+ * model directory may.  A base model with no scenario open only. */
+ks_status ks_model_extend_to(ks_model *model, const char *year,
+                             ks_error *err);
+
 /* ---- items --------------------------------------------------------------- */
 
 typedef enum ks_rule {
