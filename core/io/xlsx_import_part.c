@@ -69,14 +69,28 @@ int ks_xlsxin_zip_has(const ks_xlsxin_zip *zip, const char *part)
 
 const char *ks_xlsxin_local(const char *name)
 {
-    const char *colon = strrchr(name, ':');
-    return colon ? colon + 1 : name;
+    const char *local = name;
+    for (const char *at = name; *at; at++)
+        if (*at == ':')
+            local = at + 1;
+    return local;
+}
+
+/* Whether `name`, without its prefix, is `word`. */
+static int local_is(const char *name, const char *word)
+{
+    const char *at = ks_xlsxin_local(name);
+    while (*word && *at == *word) {
+        at++;
+        word++;
+    }
+    return *at == *word;
 }
 
 const char *ks_xlsxin_attribute(const char **attributes, const char *name)
 {
     for (size_t i = 0; attributes[i]; i += 2)
-        if (strcmp(ks_xlsxin_local(attributes[i]), name) == 0)
+        if (local_is(attributes[i], name))
             return attributes[i + 1];
     return NULL;
 }
@@ -234,10 +248,10 @@ static ks_status open_part(ks_xlsxin_parse *parse, zip_file_t **file,
     return KS_EFORMAT;
 }
 
+/* Inflate the part straight into expat's buffer, a chunk at a time. */
 static ks_status stream(ks_xlsxin_parse *parse, zip_file_t *file,
                         uint64_t compressed)
 {
-    unsigned char chunk[CHUNK];
     uint64_t inflated = 0;
     for (;;) {
         if (ks_interrupted(parse->zip->alloc)) {
@@ -245,7 +259,13 @@ static ks_status stream(ks_xlsxin_parse *parse, zip_file_t *file,
                          "reading %s", parse->zip->name);
             return KS_EINTERRUPTED;
         }
-        zip_int64_t got = zip_fread(file, chunk, sizeof chunk);
+        void *chunk = XML_GetBuffer(parse->parser, CHUNK);
+        if (!chunk) {
+            ks_error_set(parse->err, KS_ENOMEM, "%s: out of memory reading "
+                         "the workbook", parse->zip->name);
+            return KS_ENOMEM;
+        }
+        zip_int64_t got = zip_fread(file, chunk, CHUNK);
         if (got < 0) {
             fail_part(parse, KS_EFORMAT, "cannot be inflated (a damaged "
                       "zip: its data does not match its checksum or "
@@ -257,7 +277,7 @@ static ks_status stream(ks_xlsxin_parse *parse, zip_file_t *file,
         if (check_bounds(parse, inflated, compressed) != KS_OK)
             return KS_EFORMAT;
         int last = got == 0;
-        if (XML_Parse(parse->parser, (const char *)chunk, (int)got, last)
+        if (XML_ParseBuffer(parse->parser, (int)got, last)
                 == XML_STATUS_ERROR)
             return parse->stopped ? parse->status : xml_error(parse);
         if (parse->stopped)

@@ -382,32 +382,43 @@ static void end_cell(ks_xlsxin_parse *parse)
 
 /* ---- expat handlers ----------------------------------------------------------- */
 
+/* An element's local name is `word` (a byte loop: these names are one to
+ * nine bytes, met millions of times). */
+static int is_name(const char *name, const char *word)
+{
+    while (*word && *name == *word) {
+        name++;
+        word++;
+    }
+    return *name == *word;
+}
+
 static void on_start(ks_xlsxin_parse *parse, const char *name,
                      const char **attributes)
 {
     sheet_reader *reader = parse->user;
     if (!reader->in_data) {
-        reader->in_data = strcmp(name, "sheetData") == 0;
+        reader->in_data = is_name(name, "sheetData");
         return;
     }
     if (reader->cell_open) {
         cell *x = &reader->cells[reader->cell_count - 1];
-        if (strcmp(name, "v") == 0 && !reader->in_inline) {
+        if (is_name(name, "v") && !reader->in_inline) {
             reader->collecting = 1;
             x->has_value = 1;
-        } else if (strcmp(name, "is") == 0) {
+        } else if (is_name(name, "is")) {
             reader->in_inline = 1;
             x->has_value = 1;
-        } else if (strcmp(name, "rPh") == 0) {
+        } else if (is_name(name, "rPh")) {
             reader->phonetic++;
-        } else if (strcmp(name, "t") == 0 && reader->in_inline) {
+        } else if (is_name(name, "t") && reader->in_inline) {
             reader->collecting = reader->phonetic == 0;
         }
         return;
     }
-    if (strcmp(name, "row") == 0)
+    if (is_name(name, "row"))
         start_row(parse, attributes);
-    else if (strcmp(name, "c") == 0 && reader->in_row)
+    else if (is_name(name, "c") && reader->in_row)
         start_cell(parse, attributes);
 }
 
@@ -417,19 +428,19 @@ static void on_end(ks_xlsxin_parse *parse, const char *name)
     if (!reader->in_data)
         return;
     if (reader->cell_open) {
-        if (strcmp(name, "c") == 0)
+        if (is_name(name, "c"))
             end_cell(parse);
-        else if (strcmp(name, "v") == 0 || strcmp(name, "t") == 0)
+        else if (is_name(name, "v") || is_name(name, "t"))
             reader->collecting = 0;
-        else if (strcmp(name, "is") == 0)
+        else if (is_name(name, "is"))
             reader->in_inline = 0;
-        else if (strcmp(name, "rPh") == 0)
+        else if (is_name(name, "rPh"))
             reader->phonetic--;
         return;
     }
-    if (strcmp(name, "row") == 0 && reader->in_row)
+    if (is_name(name, "row") && reader->in_row)
         end_row(parse);
-    else if (strcmp(name, "sheetData") == 0)
+    else if (is_name(name, "sheetData"))
         reader->in_data = 0;
 }
 
