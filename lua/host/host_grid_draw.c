@@ -25,6 +25,9 @@
 #define GRID_PAIR_BAR 8
 #define GRID_TOP_LINES 3   /* tabs, formula bar, period header          */
 #define GRID_BOTTOM_LINES 2 /* legend, status                           */
+/* Why a cell is missing walks its inputs' paths: in the bar up to this
+ * many items, beyond it in the explain pane (e), where it may take long */
+#define GRID_REASONS_MAX 5000
 
 /* ---- text by display width ------------------------------------------------- */
 
@@ -179,8 +182,10 @@ static void grid_draw_bar(grid_sheet *g)
                                  ? "missing"
                                  : ks_provenance_name(value.provenance);
     char why[256] = "";
-    if (value.kind == KS_MISSING)
+    if (value.kind == KS_MISSING && ks_item_count(g->base) <= GRID_REASONS_MAX)
         ks_missing_reason(model, item, period, why, sizeof why, NULL);
+    else if (value.kind == KS_MISSING)
+        snprintf(why, sizeof why, "  (e: why)");
     else if (value.kind == KS_ERROR && value.error)
         snprintf(why, sizeof why, "%s", value.error);
     snprintf(line, sizeof line, "%s = %s  [%s%s]  %s%s%s", name, figure,

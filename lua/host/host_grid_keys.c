@@ -22,7 +22,7 @@
 #include "host/host_grid.h"
 #include "kessan/text.h"
 
-#define GRID_SNAPSHOT_CELLS 200000
+#define GRID_SNAPSHOT_CELLS 20000
 
 static const char grid_help_text[] =
     "arrows, h j k l    move            PgUp PgDn    a page up or down\n"
@@ -366,7 +366,12 @@ static void grid_explain(grid_sheet *g)
     }
     char *text = NULL;
     size_t length = 0;
-    int failed = grid_explain_lines(g, tree, 0, &text, &length);
+    char why[GRID_TEXT_MAX] = "";
+    ks_missing_reason(model, g->rows[g->row].item, g->periods[g->column], why,
+                      sizeof why, NULL);
+    int failed = *why && grid_text_add(&text, &length, why) != 0;
+    if (!failed)
+        failed = grid_explain_lines(g, tree, 0, &text, &length);
     ks_explain_free(model, tree);
     if (failed) {
         free(text);
