@@ -2,7 +2,8 @@
 -- A Monte Carlo simulation of January to March 2003 over the model in
 -- data/iij: the benchmark workload guidance-mc (docs/performance.md).
 --
--- Usage: kessan run scripts/mc_guidance.lua TRIALS SEED [THREADS]
+-- Usage: kessan run scripts/mc_guidance.lua TRIALS SEED [THREADS [SAMPLING]]
+-- (SAMPLING: mc, the default, or lhs for Latin hypercube)
 --
 -- The 4Q02 revenue lines, operating expenses and depreciation are drawn
 -- straight into the model's own 4Q02 cells; the three cost ratios are
@@ -26,6 +27,7 @@ end
 local trials = math.tointeger(tonumber(arg[1] or ""))
 local seed = math.tointeger(tonumber(arg[2] or ""))
 local threads = math.tointeger(tonumber(arg[3] or "1"))
+local sampling = arg[4] or "mc"
 if not trials or trials < 1 then usage("TRIALS must be an integer >= 1") end
 if not seed or seed < 0 then usage("SEED must be an integer >= 0") end
 if not threads or threads < 1 then usage("THREADS must be an integer >= 1") end
@@ -65,6 +67,7 @@ local result = m:simulate{
   trials = trials,
   seed = seed,
   threads = threads,
+  sampling = sampling,
   draws = {
     ["rev.dedicated@4Q02"] = pct(3404016, 0.02),
     ["rev.dialup@4Q02"] = pct(760650, 0.02),

@@ -27,7 +27,7 @@
 
 /* ---- Latin hypercube (lhs.c) ------------------------------------------------- */
 
-#define KS_LHS_ROUNDS 6
+#define KS_LHS_ROUNDS 4
 
 /* A cell's order of the strata over the run: a keyed permutation of the
  * trial indexes 0 .. trials - 1. */

@@ -1,21 +1,215 @@
 /*
- * host_score.c -- `kessan score`: a forecast scored against what happened.  Under construction: it says
- * so and fails.
+ * host_score.c -- `kessan score MODEL SCRIPT --actuals FILE`: a forecast
+ * scored against what happened.  SCRIPT is called with the opened model
+ * and returns its simulation (r, or r, low, high with the scenarios whose
+ * range should hold each actual); FILE, a values file of the next
+ * release's figures, is imported into a scenario of the model, and each
+ * output with an actual is scored (r:score): its PIT, CRPS, pinball
+ * losses at --quantiles, whether low-high held it, then the calibration
+ * summary over them all.
  */
+#include <lauxlib.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "host/host.h"
+#include "host/host_options.h"
+
+typedef struct score_args {
+    const char *model, *script, *actuals, *quantiles, *low, *high;
+    int csv;
+} score_args;
+
+/* The report, in Lua over r:score: arguments model directory, the loaded
+ * script, actuals path, quantile list text, low name, high name, csv. */
+static const char score_driver[] =
+    "local model_dir, script, actuals, levels, low_name, high_name, csv = ...\n"
+    "local kessan = require 'kessan'\n"
+    "local m = assert(kessan.open(model_dir))\n"
+    "local r, low, high = script(m)\n"
+    "if type(r) ~= 'userdata' or not pcall(function() return r:trials() end) then\n"
+    "  error('the script must return its simulation (return r [, low, high])', 0)\n"
+    "end\n"
+    "local quantiles = {}\n"
+    "for field in (levels .. ','):gmatch('([^,]*),') do\n"
+    "  local q = tonumber(field)\n"
+    "  if not q or not (q > 0 and q < 1) then\n"
+    "    error(\"--quantiles: '\" .. field .. \"' is not a level in (0, 1)\", 0)\n"
+    "  end\n"
+    "  quantiles[#quantiles + 1] = q\n"
+    "end\n"
+    "if low_name then low = m:scenario(low_name) end\n"
+    "if high_name then high = m:scenario(high_name) end\n"
+    "local options = { model = m, quantiles = quantiles }\n"
+    "if low and high then options.low, options.high = low, high end\n"
+    "local scores = r:score(actuals, options)\n"
+    "local header = { 'cell', 'actual', 'pit', 'crps' }\n"
+    "for _, q in ipairs(quantiles) do header[#header + 1] = ('pinball_%g'):format(q) end\n"
+    "if options.low then header[#header + 1] = 'low'; header[#header + 1] = 'high';\n"
+    "  header[#header + 1] = 'held' end\n"
+    "local rows = { header }\n"
+    "for _, s in ipairs(scores) do\n"
+    "  local row = { s.cell, ('%.17g'):format(s.actual), ('%.4f'):format(s.pit),\n"
+    "                ('%.6g'):format(s.crps) }\n"
+    "  for _, q in ipairs(quantiles) do row[#row + 1] = ('%.6g'):format(s.pinball[q]) end\n"
+    "  if options.low then\n"
+    "    row[#row + 1] = ('%.17g'):format(s.low); row[#row + 1] = ('%.17g'):format(s.high)\n"
+    "    row[#row + 1] = s.held == nil and '-' or s.held and 'yes' or 'no'\n"
+    "  end\n"
+    "  rows[#rows + 1] = row\n"
+    "end\n"
+    "if csv then\n"
+    "  for _, row in ipairs(rows) do io.write(table.concat(row, ','), '\\n') end\n"
+    "  return\n"
+    "end\n"
+    "local widths = {}\n"
+    "for _, row in ipairs(rows) do for i, f in ipairs(row) do\n"
+    "  widths[i] = math.max(widths[i] or 0, #f) end end\n"
+    "for _, row in ipairs(rows) do\n"
+    "  local out = {}\n"
+    "  for i, f in ipairs(row) do\n"
+    "    out[i] = i == 1 and f .. (' '):rep(widths[i] - #f) or (' '):rep(widths[i] - #f) .. f\n"
+    "  end\n"
+    "  io.write(table.concat(out, '  '), '\\n')\n"
+    "end\n"
+    "local s = scores.summary\n"
+    "if s.count == 0 then io.write('no output has an actual in ', actuals, '\\n') return end\n"
+    "io.write(('%d scored: mean PIT %.3f (0.5 calibrated), inside the central 50%% %.0f%%, '\n"
+    "  .. 'the central 90%% %.0f%%, KS distance of the PITs %.3f, mean CRPS %.6g%s\\n'):format(\n"
+    "  s.count, s.mean_pit, 100 * s.inside_50, 100 * s.inside_90, s.ks_distance,\n"
+    "  s.mean_crps, scores[1].exact and '' or ' (from the sketch)'))\n";
+
+typedef struct score_job {
+    host_state *state;
+    const score_args *args;
+} score_job;
+
+static int score_main(lua_State *L)
+{
+    score_job *job = lua_touserdata(L, 1);
+    const score_args *args = job->args;
+    if (luaL_loadbuffer(L, score_driver, sizeof score_driver - 1,
+                        "=score") != LUA_OK)
+        return lua_error(L);
+    lua_pushstring(L, args->model);
+    if (host_load_file(job->state, args->script) != LUA_OK)
+        return lua_error(L);
+    lua_pushstring(L, args->actuals);
+    lua_pushstring(L, args->quantiles ? args->quantiles : "0.1,0.5,0.9");
+    args->low ? (void)lua_pushstring(L, args->low) : lua_pushnil(L);
+    args->high ? (void)lua_pushstring(L, args->high) : lua_pushnil(L);
+    lua_pushboolean(L, args->csv);
+    lua_call(L, 7, 0);
+    return 0;
+}
+
+enum { SCORE_ACTUALS = HOST_OPTION_FIRST, SCORE_QUANTILES, SCORE_LOW,
+       SCORE_HIGH, SCORE_FORMAT };
+
+static const struct option score_options[] = {
+    { "actuals", required_argument, NULL, SCORE_ACTUALS },
+    { "quantiles", required_argument, NULL, SCORE_QUANTILES },
+    { "low", required_argument, NULL, SCORE_LOW },
+    { "high", required_argument, NULL, SCORE_HIGH },
+    { "format", required_argument, NULL, SCORE_FORMAT },
+    HOST_OPTION_HELP,
+    { NULL, 0, NULL, 0 }
+};
+
+static const char *const score_formats[] = { "text", "csv", NULL };
+
+/* One option or operand; 0, or -1 after reporting bad usage. */
+static int take_argument(const host_options *options, int next,
+                         score_args *args)
+{
+    const char **slot = next == SCORE_ACTUALS     ? &args->actuals
+                        : next == SCORE_QUANTILES ? &args->quantiles
+                        : next == SCORE_LOW       ? &args->low
+                        : next == SCORE_HIGH      ? &args->high
+                                                  : NULL;
+    if (slot) {
+        *slot = options->value;
+        return 0;
+    }
+    if (next == SCORE_FORMAT) {
+        int format = host_option_choice(options, "--format", score_formats,
+                                        options->value);
+        args->csv = format == 1;
+        return format < 0 ? -1 : 0;
+    }
+    if (!args->model)
+        args->model = options->value;
+    else if (!args->script)
+        args->script = options->value;
+    else {
+        host_usage_error(&host_score_command, "one model and one script, "
+                         "got also '%s'", options->value);
+        return -1;
+    }
+    return 0;
+}
 
 static int host_score_main(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    host_error("score", "not available in this build yet");
-    return HOST_EXIT_FAILURE;
+    score_args args;
+    memset(&args, 0, sizeof args);
+    host_options options;
+    host_options_begin(&options, &host_score_command, score_options,
+                       HOST_OPTIONS_ANYWHERE, argc, argv);
+    int next;
+    while ((next = host_options_next(&options)) > HOST_OPTIONS_END)
+        if (take_argument(&options, next, &args) != 0)
+            return HOST_EXIT_USAGE;
+    if (next != HOST_OPTIONS_END)
+        return host_options_exit(next);
+    if (!args.model || !args.script)
+        return host_usage_error(&host_score_command, "a model and a script "
+                                "are needed");
+    if (!args.actuals)
+        return host_usage_error(&host_score_command, "--actuals FILE is "
+                                "needed");
+    if (!args.low != !args.high)
+        return host_usage_error(&host_score_command, "give both --low and "
+                                "--high, or neither");
+    host_limits limits;
+    memset(&limits, 0, sizeof limits);
+    host_state *state = host_state_new(&limits);
+    if (!state)
+        return HOST_EXIT_FAILURE;
+    lua_State *L = host_lua(state);
+    score_job job = { state, &args };
+    lua_pushcfunction(L, score_main);
+    lua_pushlightuserdata(L, &job);
+    int status = host_call(state, 1, 0);
+    if (status != LUA_OK)
+        host_report(state, status);
+    host_state_free(state);
+    return status == LUA_OK ? HOST_EXIT_OK : HOST_EXIT_FAILURE;
 }
 
 const host_command host_score_command = {
     "score",
-    "score ...",
-    "A forecast scored against actuals.",
-    "",
+    "score MODEL SCRIPT --actuals FILE [--quantiles LIST] [--low NAME "
+    "--high NAME] [--format text|csv]",
+    "A forecast scored against actuals: PIT, CRPS, pinball losses.",
+    "SCRIPT is called with the opened MODEL and returns its simulation:\n"
+    "`return r`, or `return r, low, high` with the scenarios whose range\n"
+    "should hold each actual.  FILE (a values file of what happened, the\n"
+    "next release's figures) is imported into a scenario of MODEL, and\n"
+    "every output of r with an actual there is scored: its PIT (the\n"
+    "forecast's CDF at the actual), its CRPS, its pinball loss at each\n"
+    "level, and whether low-high held it; last, the calibration summary\n"
+    "over them all (mean PIT, shares inside the central 50% and 90%, the\n"
+    "PITs' Kolmogorov-Smirnov distance from uniform, mean CRPS).  With\n"
+    "keep = true the scores are exact; without, from the sketch.\n"
+    "\noptions:\n"
+    "  --actuals FILE     the values file of actual figures (required)\n"
+    "  --quantiles LIST   pinball levels, comma-separated (default\n"
+    "                     0.1,0.5,0.9)\n"
+    "  --low NAME, --high NAME\n"
+    "                     saved scenarios of MODEL for the range (over what\n"
+    "                     the script returns)\n"
+    "  --format text|csv  a table (default) or CSV rows\n"
+    "  --help             this text\n",
     host_score_main
 };
