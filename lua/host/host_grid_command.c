@@ -248,9 +248,10 @@ static void grid_seek(grid_sheet *g, char *spec, grid_output *out)
     grid_edit_record(g, &edit);
     grid_view_goto(g, vary.item, vary.period);
     ks_snprintf_c(line, sizeof line,
-                  "%s = %.15g gives %s = %.15g (%d iterations, residual "
+                  "%s = %.15g gives %s = %.15g (%d iteration%s, residual "
                   "%.3g)", v, result.solution, t, value + result.residual,
-                  result.iterations, result.residual);
+                  result.iterations, result.iterations == 1 ? "" : "s",
+                  result.residual);
     grid_output_line(out, line);
 }
 

@@ -243,7 +243,16 @@ int grid_view_build(grid_sheet *g)
     if (grid_view_select_tab(g, g->tab) != 0 || grid_forms_learn(g) != 0)
         return -1;
     if (first) {
+        /* the latest quarter with figures, on the first row with one */
         g->column = grid_latest_column(g);
+        for (int r = 0; r < g->row_count && r < 2000; r++) {
+            ks_value value;
+            if (ks_get(grid_model(g), g->rows[r].item, g->periods[g->column],
+                       &value, NULL) == KS_OK && value.kind == KS_NUMBER) {
+                g->row = r;
+                break;
+            }
+        }
         return 0;
     }
     if (item >= 0 && item < ks_item_count(g->base))
