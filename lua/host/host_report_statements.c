@@ -76,13 +76,45 @@ static int csv_next(char **at, csv_row *row)
             p++;
             continue;
         }
-        if (end == '\r')
+        /* end was read before the NUL went where it stood */
+        if (end == '\r') {
             p++;
-        if (*p == '\n')
+            if (*p == '\n')
+                p++;
+        } else if (end == '\n')
             p++;
         break;
     }
     *at = p;
+    return 1;
+}
+
+/* The next line of a Markdown table at *at, split in place into its
+ * cells ("| a | b |": a and b, trimmed, "\|" kept as it is); 0 at the
+ * end of the text. */
+static int md_next(char **at, csv_row *row)
+{
+    char *p = *at;
+    if (!*p)
+        return 0;
+    char *end = p + strcspn(p, "\n");
+    *at = *end ? end + 1 : end;
+    *end = '\0';
+    row->count = 0;
+    if (*p == '|')
+        p++;
+    while (p < end && row->count < CSV_FIELDS_MAX) {
+        char *cell = p;
+        while (p < end && !(*p == '|' && (p == cell || p[-1] != '\\')))
+            p++;
+        char *last = p;
+        *p++ = '\0';
+        while (*cell == ' ')
+            cell++;
+        while (last > cell && last[-1] == ' ')
+            *--last = '\0';
+        row->fields[row->count++] = cell;
+    }
     return 1;
 }
 
@@ -107,7 +139,8 @@ static void release_figure(const char *text, char *buf, size_t size)
 }
 
 static void figure_cell(report_page *page, const char *item,
-                        const char *period, const char *text)
+                        const char *period, const char *text,
+                        const char *printed)
 {
     double number;
     int missing = 0, decimals = 0;
@@ -122,19 +155,28 @@ static void figure_cell(report_page *page, const char *item,
     }
     report_put(page, ">");
     char shown[128];
-    release_figure(text, shown, sizeof shown);
-    report_text(page, shown);
+    if (printed)
+        report_text(page, printed);
+    else {
+        release_figure(text, shown, sizeof shown);
+        report_text(page, shown);
+    }
     report_put(page, "</td>");
 }
 
-/* The statement's CSV (header item,level,label,PERIOD...) as a table. */
+/* The statement's CSV (header item,level,label,PERIOD...) as a table,
+ * each figure shown as its Markdown form prints it (the same rows in the
+ * same order, after a header and an alignment row), the number from the
+ * CSV. */
 static void statement_table(report_page *page, const char *statement,
-                            char *csv)
+                            char *csv, char *md)
 {
-    csv_row header, row;
-    char *at = csv;
+    csv_row header, row, shown, skip;
+    char *at = csv, *md_at = md ? md : (char *)"";
     if (!csv_next(&at, &header) || header.count < 3)
         return;
+    md_next(&md_at, &skip);
+    md_next(&md_at, &skip);
     report_put(page, "<table class=\"statement\" data-statement=\"");
     report_text(page, statement);
     report_put(page, "\"><thead><tr><th></th>");
@@ -145,6 +187,8 @@ static void statement_table(report_page *page, const char *statement,
     }
     report_put(page, "</tr></thead><tbody>\n");
     while (csv_next(&at, &row)) {
+        int printed = md_next(&md_at, &shown) &&
+                      shown.count == header.count - 2;
         if (row.count < 3)
             continue;
         int level = atoi(row.fields[1]);
@@ -154,7 +198,8 @@ static void statement_table(report_page *page, const char *statement,
         report_put(page, "</th>");
         for (int c = 3; c < header.count; c++)
             figure_cell(page, row.fields[0], header.fields[c],
-                        c < row.count ? row.fields[c] : "");
+                        c < row.count ? row.fields[c] : "",
+                        printed ? shown.fields[c - 2] : NULL);
         report_put(page, "</tr>\n");
     }
     report_put(page, "</tbody></table>\n");
@@ -189,6 +234,21 @@ static const char *statement_title(const char *statement)
     return statement;
 }
 
+/* The statement laid out in `format` into text (released by the
+ * caller). */
+static ks_status layout_of(ks_model *model, const char *statement,
+                          const char *lang, ks_layout_format format,
+                          ks_layout_text *text, ks_error *err)
+{
+    ks_layout_options options;
+    memset(&options, 0, sizeof options);
+    options.statement = statement;
+    options.lang = lang;
+    options.format = format;
+    ks_layout_text_init(text, NULL);
+    return ks_layout_render(model, &options, text, err);
+}
+
 ks_status report_statements(ks_model *model, const char *lang,
                             report_page *page, ks_error *err)
 {
@@ -196,26 +256,27 @@ ks_status report_statements(ks_model *model, const char *lang,
     int count = statements_of(model, statements, 32);
     report_put(page, "<section id=\"statements\"><h2>Statements</h2>\n");
     for (int s = 0; s < count; s++) {
-        ks_layout_options options;
-        memset(&options, 0, sizeof options);
-        options.statement = statements[s];
-        options.lang = lang;
-        options.format = KS_LAYOUT_CSV;
-        ks_layout_text text;
-        ks_layout_text_init(&text, NULL);
-        ks_status status = ks_layout_render(model, &options, &text, err);
-        if (status != KS_OK) {
-            ks_layout_text_release(&text);
-            return status;
+        ks_layout_text csv, md;
+        ks_status status = layout_of(model, statements[s], lang,
+                                     KS_LAYOUT_CSV, &csv, err);
+        if (status == KS_OK)
+            status = layout_of(model, statements[s], lang, KS_LAYOUT_MD,
+                               &md, err);
+        else
+            ks_layout_text_init(&md, NULL);
+        if (status == KS_OK) {
+            report_put(page, "<h3 id=\"st-");
+            report_text(page, statements[s]);
+            report_put(page, "\">");
+            report_text(page, statement_title(statements[s]));
+            report_put(page, "</h3>\n");
+            if (csv.data)
+                statement_table(page, statements[s], csv.data, md.data);
         }
-        report_put(page, "<h3 id=\"st-");
-        report_text(page, statements[s]);
-        report_put(page, "\">");
-        report_text(page, statement_title(statements[s]));
-        report_put(page, "</h3>\n");
-        if (text.data)
-            statement_table(page, statements[s], text.data);
-        ks_layout_text_release(&text);
+        ks_layout_text_release(&csv);
+        ks_layout_text_release(&md);
+        if (status != KS_OK)
+            return status;
     }
     report_put(page, "</section>\n");
     return KS_OK;

@@ -166,7 +166,10 @@ for statement in ("is", "bs", "cf"):
     check(len(shown) == len(engine), f"{statement}: {len(shown)} of {len(engine)} figures on the page")
     for key, c in shown.items():
         close(float(c["data-value"]), engine[key], 1e-12, f"{statement} {key}")
-        close(printed_number(c["text"]), engine[key], 1e-12, f"{statement} {key} as shown")
+        # as printed: the engine's number to the decimals the page shows
+        decimals = len(c["text"].strip("()%").partition(".")[2])
+        check(abs(printed_number(c["text"]) - engine[key]) <= 0.5 * 10 ** -decimals + 1e-9 * abs(engine[key]),
+              f"{statement} {key}: shown {c['text']}, the engine {engine[key]}")
         if engine[key] < 0:
             check(c["text"].startswith("("), f"{key}: negative in parentheses")
 
