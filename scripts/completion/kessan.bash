@@ -26,8 +26,8 @@ _kessan()
         --with) COMPREPLY=($(compgen -W "pct yoy qoq pct,yoy pct,yoy,qoq" -- "$cur")); return ;;
         --currency) COMPREPLY=($(compgen -W "USD" -- "$cur")); return ;;
         --allow) COMPREPLY=($(compgen -d -- "$cur")); return ;;
-        --out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-        --scenario|--periods|--max-memory|--timeout) return ;;
+        --out|--actuals) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --scenario|--periods|--max-memory|--timeout|--title|--quantiles|--low|--high) return ;;
     esac
     if [[ $cur == -* ]]; then
         local options
