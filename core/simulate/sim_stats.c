@@ -249,6 +249,41 @@ KS_HOT_INLINE double squares_and_slots(const ks_sketch_view *view,
     return fold(sums);
 }
 
+/* m2 of a block of numbers of one sign, inside the window of that sign
+ * (which its extremes showed), and each lane's slot: its magnitude's key
+ * plus the window's base, no test. */
+KS_HOT_INLINE double squares_and_keys(const double *x, int n, double mean,
+                                      int64_t base, int64_t *slots)
+{
+    double sums[CLEAN_SUMS] = { 0 };
+    int i = 0;
+    for (; i + CLEAN_SUMS <= n; i += CLEAN_SUMS)
+        for (int k = 0; k < CLEAN_SUMS; k++) {
+            double d = x[i + k] - mean;
+            sums[k] += d * d;
+            uint64_t bits;
+            memcpy(&bits, &x[i + k], sizeof bits);
+            slots[i + k] = (int64_t)((bits & UINT64_C(0x7FFFFFFFFFFFFFFF)) >>
+                                     KS_SKETCH_SHIFT) + base;
+        }
+    for (; i < n; i++) {
+        double d = x[i] - mean;
+        sums[i % CLEAN_SUMS] += d * d;
+        uint64_t bits;
+        memcpy(&bits, &x[i], sizeof bits);
+        slots[i] = (int64_t)((bits & UINT64_C(0x7FFFFFFFFFFFFFFF)) >>
+                             KS_SKETCH_SHIFT) + base;
+    }
+    return fold(sums);
+}
+
+/* Whether a block's numbers from min to max have one sign and no
+ * magnitude in the zero bucket. */
+static inline int one_sign(double min, double max)
+{
+    return min >= KS_SKETCH_ZERO || max <= -KS_SKETCH_ZERO;
+}
+
 /* Every lane's slot; *miss as above. */
 KS_HOT_INLINE void slots_only(const ks_sketch_view *view, const double *x,
                               int n, int64_t *slots, uint64_t *miss)
@@ -326,6 +361,19 @@ KS_HOT_INLINE void add_piece(ks_moments *moments, ks_sketch *sketch,
             ks_sketch_add(sketch, 0.0, (uint32_t)(n - ones));
         if (ones > 0)
             ks_sketch_add(sketch, 1.0, (uint32_t)ones);
+        return;
+    }
+    if (one_sign(part.min, part.max) &&
+        ks_sketch_hold_range(sketch, part.min, part.max) == 0) {
+        /* the usual block: the window holds its extremes, so every lane */
+        ks_sketch_view_of(sketch, &view);
+        part.m2 = squares_and_keys(x, n, part.mean,
+                                   part.max < 0 ? view.neg_base
+                                                : view.pos_base, slots);
+        ks_moments_merge(moments, &part);
+        uint32_t *counts = sketch->counts;
+        for (int i = 0; i < n; i++)
+            counts[slots[i]]++;
         return;
     }
     part.m2 = squares_and_slots(&view, x, n, part.mean, slots, &miss);

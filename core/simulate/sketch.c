@@ -91,6 +91,24 @@ static int hold(ks_sketch *sketch, int negative, int64_t key)
     return relayout(sketch, pos_lo, pos_cap, neg_lo, neg_cap);
 }
 
+static int64_t key_of(double x)
+{
+    uint64_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    return (int64_t)((bits & UINT64_C(0x7FFFFFFFFFFFFFFF)) >> KS_SKETCH_SHIFT);
+}
+
+int ks_sketch_hold_range(ks_sketch *sketch, double lo, double hi)
+{
+    int negative = hi < 0;
+    if (hold(sketch, negative, key_of(lo)) != 0 ||
+        hold(sketch, negative, key_of(hi)) != 0) {
+        sketch->failed = 1;
+        return -1;
+    }
+    return 0;
+}
+
 void ks_sketch_add(ks_sketch *sketch, double x, uint32_t n)
 {
     uint64_t bits;
@@ -169,6 +187,14 @@ static double magnitude_at(int64_t key)
     return x;
 }
 
+/* The value a bucket of magnitudes stands for: within KS_SKETCH_ALPHA of
+ * every magnitude in it, relative. */
+static double representative(int64_t key)
+{
+    double low = magnitude_at(key), high = magnitude_at(key + 1);
+    return 2 * low * (high / (low + high));
+}
+
 /* The slot of bucket `index` and the sign of its values (-1, 0, 1), with
  * the magnitude key of a signed one. */
 static int64_t bucket_slot(const ks_sketch *sketch, int64_t index, int *sign,
@@ -209,39 +235,64 @@ double ks_sketch_bucket_value(const ks_sketch *sketch, int64_t index)
     int sign;
     int64_t key;
     bucket_slot(sketch, index, &sign, &key);
-    if (!sign)
-        return 0;
-    double low = magnitude_at(key), high = magnitude_at(key + 1);
-    return sign * (2 * low * (high / (low + high)));
+    return sign ? sign * representative(key) : 0;
+}
+
+static double clamp(double x, double min, double max)
+{
+    return x < min ? min : x > max ? max : x;
 }
 
 double ks_sketch_rank_value(const ks_sketch *sketch, int64_t r, double min,
                             double max)
 {
-    if (r <= 0)
+    if (r <= 0 || !sketch->counts)
         return min;
-    int64_t before = 0, buckets = ks_sketch_bucket_count(sketch);
-    for (int64_t index = 0; index < buckets; index++) {
-        double lo, hi;
-        before += ks_sketch_bucket(sketch, index, &lo, &hi);
-        if (r < before) {
-            double value = ks_sketch_bucket_value(sketch, index);
-            return value < min ? min : value > max ? max : value;
-        }
+    const uint32_t *positive = sketch->counts + KS_SKETCH_FIRST;
+    const uint32_t *negative = positive + sketch->pos_cap;
+    int64_t before = 0;
+    for (int64_t i = sketch->neg_cap - 1; i >= 0; i--) {
+        before += negative[i];
+        if (r < before)
+            return clamp(-representative(sketch->neg_lo + i), min, max);
+    }
+    before += sketch->counts[KS_SKETCH_ZERO_SLOT];
+    if (r < before)
+        return clamp(0, min, max);
+    for (int64_t i = 0; i < sketch->pos_cap; i++) {
+        before += positive[i];
+        if (r < before)
+            return clamp(representative(sketch->pos_lo + i), min, max);
     }
     return max;
+}
+
+/* Whether a bucket's representative counts as below x. */
+static int is_below(double value, double x, int inclusive)
+{
+    return inclusive ? value <= x : value < x;
 }
 
 int64_t ks_sketch_count_below(const ks_sketch *sketch, double x,
                               int inclusive)
 {
-    int64_t below = 0, buckets = ks_sketch_bucket_count(sketch);
-    for (int64_t index = 0; index < buckets; index++) {
-        double value = ks_sketch_bucket_value(sketch, index);
-        if (inclusive ? !(value <= x) : !(value < x))
-            break;
-        double lo, hi;
-        below += ks_sketch_bucket(sketch, index, &lo, &hi);
+    if (!sketch->counts)
+        return 0;
+    const uint32_t *positive = sketch->counts + KS_SKETCH_FIRST;
+    const uint32_t *negative = positive + sketch->pos_cap;
+    int64_t below = 0;
+    for (int64_t i = sketch->neg_cap - 1; i >= 0; i--) {
+        if (!is_below(-representative(sketch->neg_lo + i), x, inclusive))
+            return below;
+        below += negative[i];
+    }
+    if (!is_below(0, x, inclusive))
+        return below;
+    below += sketch->counts[KS_SKETCH_ZERO_SLOT];
+    for (int64_t i = 0; i < sketch->pos_cap; i++) {
+        if (!is_below(representative(sketch->pos_lo + i), x, inclusive))
+            return below;
+        below += positive[i];
     }
     return below;
 }

@@ -59,6 +59,10 @@ void ks_sketch_init(ks_sketch *sketch, const ks_allocator *alloc);
 void ks_sketch_free(ks_sketch *sketch);
 /* Count `n` copies of x (growing as needed; on failure sketch->failed). */
 void ks_sketch_add(ks_sketch *sketch, double x, uint32_t n);
+/* Make the window of one sign hold every value from lo to hi (both of
+ * that sign, magnitudes from KS_SKETCH_ZERO to KS_SIM_VALUE_MAX); -1 out
+ * of memory (sketch->failed). */
+int ks_sketch_hold_range(ks_sketch *sketch, double lo, double hi);
 /* Add part's counts into total (grown to hold them); -1 out of memory. */
 int ks_sketch_merge(ks_sketch *total, const ks_sketch *part);
 /* Values counted (the junk slot left out). */
