@@ -60,16 +60,11 @@ ks_status ks_chart_draw_bars(const ks_chart_bars *b,
     double scale = setup.scale;
     double top = chart_begin(svg, "bars", &setup) + 10;
     double left = 80, right = setup.width - 150, bottom = setup.height - 90;
-    chart_axis axis = chart_frame_axis(&setup);
-    axis.vertical = 1;
-    axis.lo = lo / scale;
-    axis.hi = hi / scale;
-    axis.from = bottom;
-    axis.to = top;
-    axis.at = left;
-    axis.grid_to = right;
     int decimals;
-    chart_scale y = chart_value_axis(svg, &axis, &setup, &decimals);
+    chart_scale y = chart_frame_value_axis(svg, &setup, 1, lo, hi,
+                                           (chart_span){ bottom, top, left,
+                                                         right },
+                                           &decimals);
     double zero = chart_px(&y, 0);
     double pitch = (right - left) / b->group_count;
     double bar = pitch * 0.8 / b->series_count;
@@ -91,8 +86,11 @@ ks_status ks_chart_draw_bars(const ks_chart_bars *b,
             svg_text(svg, x0 + bar * (s + 0.46), (v >= 0 ? yv - 3 : yv + 11),
                      "middle", "value", text);
         }
+        char short_label[200];
         svg_text(svg, left + pitch * (g + 0.5), bottom + 18, "middle",
-                 "label group", b->groups[g] ? b->groups[g] : "");
+                 "label group", chart_short(b->groups[g], (int)(pitch / 7.5),
+                                            short_label,
+                                            sizeof short_label));
     }
     svg_line(svg, left, zero, right, zero, "axis zero");
     svg_end_empty(svg);

@@ -188,18 +188,14 @@ ks_status ks_chart_draw_distribution(const ks_chart_distribution *d,
     p.left = 70;
     p.right = setup.width - 24;
     p.bottom = setup.height - 56;
-    chart_axis axis = chart_frame_axis(&setup);
-    axis.lo = lo / scale;
-    axis.hi = hi / scale;
-    axis.from = p.left;
-    axis.to = p.right;
-    axis.at = p.bottom;
-    axis.grid_to = p.top;
-    p.x = chart_value_axis(svg, &axis, &setup, &p.decimals);
+    p.x = chart_frame_value_axis(svg, &setup, 0, lo, hi,
+                                 (chart_span){ p.left, p.right, p.bottom,
+                                               p.top },
+                                 &p.decimals);
     chart_axis share = { 1, 0, total > 0 ? 100.0 * most / total * 1.15 : 1,
                          p.bottom, p.top, p.left, p.right, 6,
                          "% of trials", -1 };
-    p.y = chart_value_axis(svg, &share, &setup, NULL);
+    p.y = chart_value_axis(svg, &share, NULL);
     if (d->has_band)
         draw_band(svg, d, &p, scale);
     draw_bins(svg, d, &p, scale, total);

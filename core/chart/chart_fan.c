@@ -139,15 +139,10 @@ ks_status ks_chart_draw_fan(const ks_chart_fan_point *points, int count,
     double scale = setup.scale;
     double top = chart_begin(svg, "fan", &setup);
     double left = 80, right = setup.width - 30, bottom = setup.height - 50;
-    chart_axis axis = chart_frame_axis(&setup);
-    axis.vertical = 1;
-    axis.lo = lo / scale;
-    axis.hi = hi / scale;
-    axis.from = bottom;
-    axis.to = top + 10;
-    axis.at = left;
-    axis.grid_to = right;
-    chart_scale y = chart_value_axis(svg, &axis, &setup, NULL);
+    chart_scale y = chart_frame_value_axis(svg, &setup, 1, lo, hi,
+                                           (chart_span){ bottom, top + 10,
+                                                         left, right },
+                                           NULL);
     double xs[FAN_POINTS_MAX] = { 0 };
     double pitch = (right - left) / count;
     int last_history = -1;

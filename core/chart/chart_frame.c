@@ -4,6 +4,7 @@
  * value axis (chart_frame.h), and saving the SVG.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -201,14 +202,13 @@ static void axis_tick(ks_chart_svg *svg, const chart_axis *axis,
 }
 
 chart_scale chart_value_axis(ks_chart_svg *svg, const chart_axis *axis,
-                             const chart_setup *setup, int *decimals)
+                             int *decimals)
 {
     double first, step;
     int count;
     ks_chart_ticks(axis->lo, axis->hi, axis->most, &first, &step, &count);
     chart_scale scale = { first, first + step * (count - 1), axis->from,
                           axis->to };
-    (void)setup;
     int digits = axis->decimals >= 0 ? axis->decimals
                                      : chart_step_decimals(step);
     for (int i = 0; i < count; i++) {
@@ -237,26 +237,32 @@ chart_scale chart_value_axis(ks_chart_svg *svg, const chart_axis *axis,
     return scale;
 }
 
-chart_axis chart_frame_axis(const chart_setup *setup)
+chart_scale chart_frame_value_axis(ks_chart_svg *svg,
+                                   const chart_setup *setup, int vertical,
+                                   double lo, double hi, chart_span span,
+                                   int *decimals)
 {
-    chart_axis axis;
-    memset(&axis, 0, sizeof axis);
-    axis.most = 8;
-    axis.unit = setup->frame.unit;
-    axis.decimals = setup->frame.decimals;
-    return axis;
+    chart_axis axis = { vertical, lo / setup->scale, hi / setup->scale,
+                        span.from, span.to, span.at, span.grid_to, 8,
+                        setup->frame.unit, setup->frame.decimals };
+    return chart_value_axis(svg, &axis, decimals);
 }
 
-const char *chart_short(const char *label, char *buf, size_t size)
+const char *chart_short(const char *label, int columns, char *buf,
+                        size_t size)
 {
     if (!label)
         return "";
     size_t length = strlen(label), at = 0;
-    int characters = 0;
-    while (at < length && characters < 28) {
-        size_t n = ks_utf8_decode(label + at, length - at, NULL);
+    int width = 0;
+    while (at < length) {
+        uint32_t code_point = '?';
+        size_t n = ks_utf8_decode(label + at, length - at, &code_point);
+        int w = n ? ks_wcwidth(code_point) : 1;
+        if (width + w > columns)
+            break;
+        width += w;
         at += n ? n : 1;
-        characters++;
     }
     if (at >= length || at + 4 > size)
         return label;

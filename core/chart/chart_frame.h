@@ -57,14 +57,25 @@ typedef struct chart_axis {
 } chart_axis;
 
 chart_scale chart_value_axis(ks_chart_svg *svg, const chart_axis *axis,
-                             const chart_setup *setup, int *decimals);
+                             int *decimals);
 
-/* A label cut to 28 characters (not bytes: UTF-8 kept whole) with
- * "..." when longer; NULL as "". */
-const char *chart_short(const char *label, char *buf, size_t size);
+/* A label cut to `columns` of display width (a Japanese character takes
+ * two; UTF-8 kept whole) with "..." when longer; NULL as "". */
+const char *chart_short(const char *label, int columns, char *buf,
+                        size_t size);
 
-/* The value axis of a frame: its unit and decimals. */
-chart_axis chart_frame_axis(const chart_setup *setup);
+/* Where an axis goes: pixels along it (from the low value to the high),
+ * and across it (where it stands, and how far its grid lines reach). */
+typedef struct chart_span {
+    double from, to, at, grid_to;
+} chart_span;
+
+/* The frame's value axis (its unit and decimals) over [lo, hi] in the
+ * model's unit (divided by the frame's scale here): vertical or not. */
+chart_scale chart_frame_value_axis(ks_chart_svg *svg,
+                                   const chart_setup *setup, int vertical,
+                                   double lo, double hi, chart_span span,
+                                   int *decimals);
 
 /* Colours of the charts: series (scenarios), up and down steps. */
 const char *chart_series_colour(int index);

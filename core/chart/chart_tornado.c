@@ -62,15 +62,11 @@ ks_status ks_chart_draw_tornado(const ks_chart_swing *bars, int count,
     double left = 250, right = setup.width - 30;
     double bottom = setup.height - 50;
     double pitch = (bottom - top) / count;
-    chart_axis axis = chart_frame_axis(&setup);
-    axis.lo = lo / scale;
-    axis.hi = hi / scale;
-    axis.from = left;
-    axis.to = right;
-    axis.at = bottom;
-    axis.grid_to = top;
     int decimals;
-    chart_scale x = chart_value_axis(svg, &axis, &setup, &decimals);
+    chart_scale x = chart_frame_value_axis(svg, &setup, 0, lo, hi,
+                                           (chart_span){ left, right, bottom,
+                                                         top },
+                                           &decimals);
     double b = base / scale;
     for (int i = 0; i < count; i++) {
         double y = top + pitch * i + pitch * 0.15, h = pitch * 0.7;

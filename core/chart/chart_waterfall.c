@@ -79,7 +79,7 @@ static void waterfall_bar(ks_chart_svg *svg, const waterfall_plot *p,
     svg_text(svg, x + w / 2, ytext, "middle", "value", text);
     double xl = x + w / 2, yl = p->bottom + 14;
     svg_printf(svg, "<g transform=\"rotate(-35 %.2f %.2f)\">", xl, yl);
-    svg_text(svg, xl, yl, "end", "label", chart_short(label, short_label,
+    svg_text(svg, xl, yl, "end", "label", chart_short(label, 28, short_label,
                                                     sizeof short_label));
     svg_puts(svg, "</g>\n");
     svg_close(svg, "g");
@@ -114,15 +114,10 @@ ks_status ks_chart_draw_waterfall(const ks_chart_waterfall *w,
     p.left = 80;
     p.bottom = setup.height - 160;
     p.pitch = (setup.width - 20 - p.left) / bars;
-    chart_axis axis = chart_frame_axis(&setup);
-    axis.vertical = 1;
-    axis.lo = lo / p.scale;
-    axis.hi = hi / p.scale;
-    axis.from = p.bottom;
-    axis.to = top;
-    axis.at = p.left;
-    axis.grid_to = setup.width - 20;
-    p.y = chart_value_axis(svg, &axis, &setup, &p.decimals);
+    p.y = chart_frame_value_axis(svg, &setup, 1, lo, hi,
+                                 (chart_span){ p.bottom, top, p.left,
+                                               setup.width - 20 },
+                                 &p.decimals);
     /* the totals' bars begin at zero, or at the edge of an axis without */
     double base = 0;
     if (w->no_zero)

@@ -60,9 +60,9 @@ void svg_puts(ks_chart_svg *svg, const char *text)
     svg_put(svg, text, strlen(text));
 }
 
-void svg_printf(ks_chart_svg *svg, const char *format, ...)
+void ks_chart_svg_appendf(ks_chart_svg *svg, const char *format, ...)
 {
-    char buf[512];
+    char buf[1024];
     va_list args;
     va_start(args, format);
     int n = ks_vsnprintf_c(buf, sizeof buf, format, args);

@@ -11,17 +11,11 @@
 
 #include "kessan/chart.h"
 
-#if defined(__GNUC__)
-#define SVG_PRINTF(a, b) __attribute__((format(printf, a, b)))
-#else
-#define SVG_PRINTF(a, b)
-#endif
-
 void svg_put(ks_chart_svg *svg, const char *bytes, size_t size);
 void svg_puts(ks_chart_svg *svg, const char *text);
 /* Formatted as ks_snprintf_c formats: only for markup and numbers, never
  * for text from outside (svg_escaped is). */
-void svg_printf(ks_chart_svg *svg, const char *format, ...) SVG_PRINTF(2, 3);
+#define svg_printf ks_chart_svg_appendf
 /* Text escaped for element content and attribute values alike. */
 void svg_escaped(ks_chart_svg *svg, const char *text);
 /* A coordinate: at most two decimals, no trailing zeros, -0 as 0, a

@@ -136,6 +136,23 @@ const char *lk_chart_out(lua_State *L, int idx)
     return path;
 }
 
+const char *lk_chart_begin(lua_State *L, const char *const known[])
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_settop(L, 1);
+    lk_check_options(L, 1, known);
+    return lk_chart_out(L, 1);
+}
+
+int lk_chart_draw(lua_State *L, lk_chart_draw_fn draw, const void *data,
+                  const ks_chart_frame *frame, const char *path)
+{
+    lk_chart_box *box = lk_chart_box_new(L);
+    ks_error err;
+    ks_status status = draw(data, frame, &box->svg, &err);
+    return lk_chart_finish(L, box, status, &err, path);
+}
+
 static void note_written(lua_State *L, const char *path)
 {
     if (lua_getfield(L, LUA_REGISTRYINDEX, LK_CHARTS_WRITTEN) !=

@@ -35,6 +35,15 @@ lk_chart_box *lk_chart_box_new(lua_State *L);
  * model unit `fallback` when no unit is given. */
 void lk_chart_frame(lua_State *L, int idx, ks_chart_frame *frame,
                     const char *fallback_unit);
+/* The start of kessan.chart.X{...}: the options table alone at 1,
+ * checked against `known`; returns its `out` (lk_chart_out). */
+const char *lk_chart_begin(lua_State *L, const char *const known[]);
+/* Draw into a new box with `draw` and finish (lk_chart_finish). */
+typedef ks_status (*lk_chart_draw_fn)(const void *data,
+                                      const ks_chart_frame *frame,
+                                      ks_chart_svg *svg, ks_error *err);
+int lk_chart_draw(lua_State *L, lk_chart_draw_fn draw, const void *data,
+                  const ks_chart_frame *frame, const char *path);
 /* The output path at idx's `out` (checked against the sandbox), or NULL. */
 const char *lk_chart_out(lua_State *L, int idx);
 /* After drawing: raise on failure; write to `path` and return it (or nil,

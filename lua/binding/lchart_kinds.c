@@ -10,6 +10,51 @@
 #include "binding/lchart.h"
 #include "kessan/whatif.h"
 
+/* ---- drawing through lk_chart_draw ------------------------------------------ */
+
+typedef struct tornado_data {
+    const ks_chart_swing *bars;
+    int count;
+    double base;
+} tornado_data;
+
+typedef struct fan_data {
+    const ks_chart_fan_point *points;
+    int count;
+} fan_data;
+
+static ks_status draw_tornado(const void *data, const ks_chart_frame *frame,
+                              ks_chart_svg *svg, ks_error *err)
+{
+    const tornado_data *t = data;
+    return ks_chart_draw_tornado(t->bars, t->count, t->base, frame, svg, err);
+}
+
+static ks_status draw_fan(const void *data, const ks_chart_frame *frame,
+                          ks_chart_svg *svg, ks_error *err)
+{
+    const fan_data *f = data;
+    return ks_chart_draw_fan(f->points, f->count, frame, svg, err);
+}
+
+static ks_status draw_waterfall(const void *data, const ks_chart_frame *frame,
+                                ks_chart_svg *svg, ks_error *err)
+{
+    return ks_chart_draw_waterfall(data, frame, svg, err);
+}
+
+static ks_status draw_bars(const void *data, const ks_chart_frame *frame,
+                           ks_chart_svg *svg, ks_error *err)
+{
+    return ks_chart_draw_bars(data, frame, svg, err);
+}
+
+static ks_status draw_heatmap(const void *data, const ks_chart_frame *frame,
+                              ks_chart_svg *svg, ks_error *err)
+{
+    return ks_chart_draw_heatmap(data, frame, svg, err);
+}
+
 /* ---- tornado ---------------------------------------------------------------- */
 
 static const char *const tornado_keys[] = {
@@ -57,10 +102,7 @@ static void tornado_bar(lua_State *L, int list, lua_Integer i,
 
 int lk_chart_tornado(lua_State *L)
 {
-    luaL_checktype(L, 1, LUA_TTABLE);
-    lua_settop(L, 1);
-    lk_check_options(L, 1, tornado_keys);
-    const char *path = lk_chart_out(L, 1);
+    const char *path = lk_chart_begin(L, tornado_keys);
     lk_rawfield(L, 1, "model");                               /* 2 */
     lua_Integer n = lk_chart_list(L, 1, "bars");              /* 3 */
     if (n < 1 || n > 1000)
@@ -80,11 +122,8 @@ int lk_chart_tornado(lua_State *L)
     ks_chart_swing *bars = lua_newuserdatauv(L, (size_t)n * sizeof *bars, 0);
     for (lua_Integer i = 0; i < n; i++)
         tornado_bar(L, 3, i + 1, &bars[i]);
-    lk_chart_box *box = lk_chart_box_new(L);
-    ks_error err;
-    ks_status status = ks_chart_draw_tornado(bars, (int)n, base, &frame,
-                                             &box->svg, &err);
-    return lk_chart_finish(L, box, status, &err, path);
+    tornado_data data = { bars, (int)n, base };
+    return lk_chart_draw(L, draw_tornado, &data, &frame, path);
 }
 
 /* ---- waterfall ------------------------------------------------------------ */
@@ -148,18 +187,12 @@ static int waterfall_plain(lua_State *L, ks_chart_frame *frame,
     w.steps = steps;
     w.count = (int)n;
     w.no_zero = waterfall_no_zero(L);
-    lk_chart_box *box = lk_chart_box_new(L);
-    ks_error err;
-    ks_status status = ks_chart_draw_waterfall(&w, frame, &box->svg, &err);
-    return lk_chart_finish(L, box, status, &err, path);
+    return lk_chart_draw(L, draw_waterfall, &w, frame, path);
 }
 
 int lk_chart_waterfall(lua_State *L)
 {
-    luaL_checktype(L, 1, LUA_TTABLE);
-    lua_settop(L, 1);
-    lk_check_options(L, 1, waterfall_keys);
-    const char *path = lk_chart_out(L, 1);
+    const char *path = lk_chart_begin(L, waterfall_keys);
     if (lk_rawfield(L, 1, "model") == LUA_TNIL) {                /* 2 */
         ks_chart_frame frame;
         lk_chart_frame(L, 1, &frame, NULL);
@@ -321,10 +354,8 @@ static int fan_of_model(lua_State *L, ks_chart_frame *frame,
     lk_chart_frame(L, 1, frame, info.unit);
     if (!frame->title)
         frame->title = info.label;
-    lk_chart_box *box = lk_chart_box_new(L);
-    ks_status status = ks_chart_draw_fan(points, (int)n, frame, &box->svg,
-                                         &err);
-    return lk_chart_finish(L, box, status, &err, path);
+    fan_data data = { points, (int)n };
+    return lk_chart_draw(L, draw_fan, &data, frame, path);
 }
 
 /* points = {{label=, value=} | {label=, forecast=true, value=, lo=, hi=,
@@ -355,19 +386,13 @@ static int fan_plain(lua_State *L, ks_chart_frame *frame, const char *path)
         lua_pop(L, 1);
     }
     lk_chart_frame(L, 1, frame, NULL);
-    lk_chart_box *box = lk_chart_box_new(L);
-    ks_error err;
-    ks_status status = ks_chart_draw_fan(points, (int)n, frame, &box->svg,
-                                         &err);
-    return lk_chart_finish(L, box, status, &err, path);
+    fan_data data = { points, (int)n };
+    return lk_chart_draw(L, draw_fan, &data, frame, path);
 }
 
 int lk_chart_fan(lua_State *L)
 {
-    luaL_checktype(L, 1, LUA_TTABLE);
-    lua_settop(L, 1);
-    lk_check_options(L, 1, fan_keys);
-    const char *path = lk_chart_out(L, 1);
+    const char *path = lk_chart_begin(L, fan_keys);
     ks_chart_frame frame;
     if (lk_rawfield(L, 1, "model") == LUA_TNIL)                  /* 2 */
         return fan_plain(L, &frame, path);
@@ -400,15 +425,6 @@ static const char **label_list(lua_State *L, const char *name,
         lua_pop(L, 1);
     }
     return labels;
-}
-
-static int bars_draw(lua_State *L, const ks_chart_bars *b,
-                     ks_chart_frame *frame, const char *path)
-{
-    lk_chart_box *box = lk_chart_box_new(L);
-    ks_error err;
-    ks_status status = ks_chart_draw_bars(b, frame, &box->svg, &err);
-    return lk_chart_finish(L, box, status, &err, path);
 }
 
 static int bars_of_scenarios(lua_State *L, const char *path)
@@ -454,7 +470,7 @@ static int bars_of_scenarios(lua_State *L, const char *path)
     lk_chart_frame(L, 1, &frame, unit);
     ks_chart_bars b = { group_labels, (int)groups, names, (int)series,
                         values };
-    return bars_draw(L, &b, &frame, path);
+    return lk_chart_draw(L, draw_bars, &b, &frame, path);
 }
 
 static int bars_plain(lua_State *L, const char *path)
@@ -482,15 +498,12 @@ static int bars_plain(lua_State *L, const char *path)
     lk_chart_frame(L, 1, &frame, NULL);
     ks_chart_bars b = { group_labels, (int)groups, names, (int)series,
                         values };
-    return bars_draw(L, &b, &frame, path);
+    return lk_chart_draw(L, draw_bars, &b, &frame, path);
 }
 
 int lk_chart_bars(lua_State *L)
 {
-    luaL_checktype(L, 1, LUA_TTABLE);
-    lua_settop(L, 1);
-    lk_check_options(L, 1, bars_keys);
-    const char *path = lk_chart_out(L, 1);
+    const char *path = lk_chart_begin(L, bars_keys);
     if (lk_rawfield(L, 1, "scenarios") != LUA_TNIL) {
         lua_pop(L, 1);
         return bars_of_scenarios(L, path);
@@ -564,18 +577,12 @@ static int heatmap_draw(lua_State *L, int r, int c, int v, const char *path,
     h.col_title = col_title;
     ks_chart_frame frame;
     lk_chart_frame(L, 1, &frame, NULL);
-    lk_chart_box *box = lk_chart_box_new(L);
-    ks_error err;
-    ks_status status = ks_chart_draw_heatmap(&h, &frame, &box->svg, &err);
-    return lk_chart_finish(L, box, status, &err, path);
+    return lk_chart_draw(L, draw_heatmap, &h, &frame, path);
 }
 
 int lk_chart_heatmap(lua_State *L)
 {
-    luaL_checktype(L, 1, LUA_TTABLE);
-    lua_settop(L, 1);
-    lk_check_options(L, 1, heatmap_keys);
-    const char *path = lk_chart_out(L, 1);
+    const char *path = lk_chart_begin(L, heatmap_keys);
     const char *row_title = lk_chart_string(L, 1, "row_title");
     const char *col_title = lk_chart_string(L, 1, "col_title");
     if (lk_rawfield(L, 1, "grid") == LUA_TNIL) {                 /* 2 */

@@ -14,11 +14,8 @@ typedef ks_chart_svg report_page;
 
 void report_put(report_page *page, const char *html);
 void report_text(report_page *page, const char *text); /* escaped */
-void report_printf(report_page *page, const char *format, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
+/* markup and numbers (ks_chart_svg_appendf: the C locale's form) */
+#define report_printf ks_chart_svg_appendf
 
 /* host_report_statements.c: every statement of the model as the release
  * prints it (ks_layout_render's CSV turned into tables). */

@@ -5,7 +5,6 @@
  * prints them (grouped, negatives in parentheses) with the number in
  * data-value; the audit's counts and every result that is not a pass.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,18 +22,6 @@ void report_put(report_page *page, const char *html)
 void report_text(report_page *page, const char *text)
 {
     ks_chart_svg_append_escaped(page, text ? text : "");
-}
-
-void report_printf(report_page *page, const char *format, ...)
-{
-    char buf[1024];
-    va_list args;
-    va_start(args, format);
-    int n = ks_vsnprintf_c(buf, sizeof buf, format, args);
-    va_end(args);
-    if (n > 0)
-        ks_chart_svg_append(page, buf, (size_t)n < sizeof buf ? (size_t)n
-                                                              : sizeof buf - 1);
 }
 
 /* ---- CSV (RFC 4180, as the layout writes it) ------------------------------ */

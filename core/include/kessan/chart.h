@@ -37,6 +37,14 @@ void ks_chart_svg_release(ks_chart_svg *svg);
  * also serves pages that hold charts (kessan report). */
 void ks_chart_svg_append(ks_chart_svg *svg, const char *bytes, size_t size);
 void ks_chart_svg_append_escaped(ks_chart_svg *svg, const char *text);
+/* Formatted as ks_snprintf_c formats (numbers in the C locale's form),
+ * for markup and numbers only: a result of 1,024 bytes or more is not
+ * written and marks the buffer failed. */
+void ks_chart_svg_appendf(ks_chart_svg *svg, const char *format, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
 /* Write the SVG to `path` (io/atomic_file: whole or not at all). */
 ks_status ks_chart_save(const ks_chart_svg *svg, const char *path,
                         ks_error *err);
