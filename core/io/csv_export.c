@@ -3,7 +3,9 @@
  * in display order by every period in time order, numbers by text.h's
  * data formatter (the shortest text that reads back as the same double,
  * so that import gives back the model bit for bit), lines ended "\n", or
- * for Excel (options->excel) a UTF-8 byte order mark first and "\r\n".  By
+ * for Excel (options->excel) a UTF-8 byte order mark first, "\r\n", and
+ * the item's labels in two more columns (label, label_ja) that import
+ * skips as columns of one's own.  By
  * default only the inputs are written (reported and set values; a missing
  * one as "-"), so that importing the file into the same chart gives back
  * the model; with KS_EXPORT_ALL every cell, a missing or error cell that is
@@ -54,6 +56,8 @@ ks_status ks_export_walk(ks_model *model, int overrides_only,
         ks_item_info info;
         ks_status status = ks_item_get(model, item, &info);
         cell.item = info.id;
+        cell.label = info.label;
+        cell.label_ja = info.label_ja;
         for (int i = 0; status == KS_OK && i < periods; i++) {
             int period = ks_period_at(model, i);
             if (!writes_cell(model, base, item, period, options))
@@ -94,11 +98,17 @@ static ks_status write_cell(void *context, const ks_export_cell *cell,
         ks_format_data(number, sizeof number, cell->value.number);
     else if (cell->value.kind == KS_MISSING && cell->is_input)
         strcpy(number, "-");
-    const char *fields[] = { cell->item, cell->period, number,
-                             ks_model_name(file->model) };
-    ks_text_csv_row(&file->out, fields,
-                    file->options->with_scenario_column ? 4 : 3,
-                    line_end(file->options));
+    const char *fields[6] = { cell->item, cell->period, number };
+    size_t count = 3;
+    if (file->options->with_scenario_column)
+        fields[count++] = ks_model_name(file->model);
+    if (file->options->excel) {
+        /* for people reading the file in Excel: the item's labels, in
+         * columns of their own that import skips */
+        fields[count++] = cell->label;
+        fields[count++] = cell->label_ja;
+    }
+    ks_text_csv_row(&file->out, fields, count, line_end(file->options));
     return KS_OK;
 }
 
@@ -112,6 +122,8 @@ static ks_status write_rows(export_file *file, int overrides_only,
         ks_text_puts(&file->out, options->with_scenario_column
                                      ? "item,period,value,scenario"
                                      : "item,period,value");
+        if (options->excel)
+            ks_text_puts(&file->out, ",label,label_ja");
         ks_text_puts(&file->out, line_end(options));
     }
     return ks_export_walk(file->model, overrides_only, options, write_cell,

@@ -14,6 +14,7 @@
 /* A cell an export writes, as ks_export_walk hands it over. */
 typedef struct ks_export_cell {
     const char *item;
+    const char *label, *label_ja; /* the item's (label_ja may be NULL)   */
     char period[16];
     ks_value value;
     int is_input;

@@ -166,7 +166,19 @@ check.eq(bytes:sub(1, 3), "\239\187\191", "a UTF-8 byte order mark first")
 assert(not bytes:gsub("\r\n", ""):find("[\r\n]"), "every line ends in CRLF")
 local plain = check.tmpname(".csv")
 assert(tiny:export(plain))
-check.eq(bytes:sub(4):gsub("\r\n", "\n"), check.read(plain), "the same rows as plain CSV")
+-- the same rows as plain CSV, with the item's labels after them (for the
+-- person reading it in Excel; import skips them as columns of one's own)
+local rows_excel = parse_csv((bytes:sub(4):gsub("\r\n", "\n")))
+local rows_plain = parse_csv(check.read(plain))
+check.eq(#rows_excel, #rows_plain, "as many rows as plain CSV")
+check.eq(table.concat(rows_excel[1], ","), "item,period,value,label,label_ja", "Excel's header")
+for r = 2, #rows_plain do
+  check.eq(table.concat(rows_excel[r], ",", 1, 3), table.concat(rows_plain[r], ","),
+           "row " .. r .. " as in plain CSV")
+  local item = tiny:item(rows_plain[r][1])
+  check.eq(rows_excel[r][4], item.label, "row " .. r .. ": the label")
+  check.eq(rows_excel[r][5], item.label_ja or "", "row " .. r .. ": the Japanese label")
+end
 local back = assert(kessan.open("tests/data/tiny"))
 back:import(excel)
 for _, id in ipairs(tiny:items()) do

@@ -376,8 +376,10 @@ typedef struct ks_export_options {
     int with_scenario_column; /* add a `scenario` column                   */
     ks_export_cells cells;    /* KS_EXPORT_INPUTS (the default) or
                                  KS_EXPORT_ALL                             */
-    int excel;                /* for Excel: a UTF-8 byte order mark first
-                                 and CRLF line ends (text.h's CSV rule)    */
+    int excel;                /* for Excel: a UTF-8 byte order mark first,
+                                 CRLF line ends (text.h's CSV rule), and
+                                 the item's label and label_ja in columns
+                                 of their own, which import skips         */
 } ks_export_options;
 
 typedef struct ks_import_options {
