@@ -152,6 +152,7 @@ static void view_free(const ks_allocator *alloc, ks_xlsx_view *view)
         for (int k = 0; k < view->sheet_count; k++)
             ks_mem_free(alloc, view->prefix[k]);
     ks_mem_free(alloc, view->prefix);
+    ks_mem_free(alloc, view->sure);
 }
 
 static ks_status view_init(ks_xlsx_book *book, ks_xlsx_view *view,
@@ -166,7 +167,11 @@ static ks_status view_init(ks_xlsx_book *book, ks_xlsx_view *view,
     view->prefix = ks_mem_calloc(book->alloc, (size_t)sheet_count + 1,
                                  sizeof(char *));
     view->sheet_count = sheet_count;
-    if (!view->sheet || !view->row || !view->prefix)
+    view->formulas = book->formulas;
+    view->period_count = book->period_count;
+    view->sure = ks_mem_calloc(book->alloc, items * (size_t)book->period_count
+                                                + 1, 1);
+    if (!view->sheet || !view->row || !view->prefix || !view->sure)
         return ks_error_set(err, KS_ENOMEM, "out of memory laying out sheets");
     return KS_OK;
 }

@@ -50,6 +50,8 @@ void ks_xlsx_put_cell(ks_xlsx_text *text, const char *sheet_prefix,
                       int row, int column);
 void ks_xlsx_put_column(ks_xlsx_text *text, int column);
 
+typedef struct ks_xlsx_formulas ks_xlsx_formulas;
+
 /* Where a view's items are: the sheets of the base model's statements,
  * or one scenario's sheet.  Row and sheet per item; column per period. */
 typedef struct ks_xlsx_view {
@@ -61,10 +63,13 @@ typedef struct ks_xlsx_view {
     const int *column;    /* per period: 0-based column                   */
     int *input_row;       /* per item: row on the Inputs sheet, or -1     */
     const char *inputs_prefix; /* "'Inputs'!"                             */
+    const ks_xlsx_formulas *formulas;
+    unsigned char *sure;  /* per cell (item * periods + period): 0 not yet
+                             known, 1 always a number, 2 not            */
+    int period_count;
 } ks_xlsx_view;
 
 /* One parsed formula per item (NULL: none), shared by every view. */
-typedef struct ks_xlsx_formulas ks_xlsx_formulas;
 
 ks_status ks_xlsx_formulas_parse(ks_model *model, ks_xlsx_formulas **out,
                                  ks_error *err);
@@ -92,8 +97,7 @@ typedef struct ks_xlsx_cell {
  * nested too deep) comes back as KS_XLSX_NUMBER or KS_XLSX_EMPTY with
  * `unexpressed` saying why.
  */
-ks_status ks_xlsx_cell_of(const ks_xlsx_view *view,
-                          const ks_xlsx_formulas *formulas, int sheet,
+ks_status ks_xlsx_cell_of(const ks_xlsx_view *view, int sheet,
                           int item, int period, ks_xlsx_text *text,
                           ks_xlsx_cell *cell, ks_error *err);
 
@@ -109,9 +113,21 @@ int ks_xlsx_formula_translate(const ks_xlsx_view *view,
 ks_xlsx_formula *ks_xlsx_formula_of(const ks_xlsx_formulas *formulas,
                                     int item);
 
-/* Whether a cell of the view is an input holding a number: a reference to
- * it can never read as missing. */
-int ks_xlsx_is_number_input(const ks_xlsx_view *view, int item, int period);
+/*
+ * Whether a cell of the view is always a number, whatever numbers its
+ * inputs hold (xlsx_export_cell.c): an input holding a number, a step of
+ * its year from such, a summary whose first set of parts is, a formula
+ * that reads only such cells and neither divides nor raises to a power.
+ * A reference to it needs no test for missing or error, and a summary of
+ * such parts is its SUM alone.  `depth` bounds the recursion (beyond it:
+ * not known to be, which is always safe).
+ */
+int ks_xlsx_cell_sure(const ks_xlsx_view *view, int item, int period,
+                      int depth);
+/* The same for a formula at `period` (xlsx_export_formula.c). */
+int ks_xlsx_formula_sure(const ks_xlsx_view *view,
+                         const ks_xlsx_formula *formula, int period,
+                         int depth);
 
 /* ---- styles (xlsx_export_formats.c) ---------------------------------- */
 

@@ -23,14 +23,6 @@
 #include "model/model.h"
 #include "model/year_plan.h"
 
-int ks_xlsx_is_number_input(const ks_xlsx_view *view, int item, int period)
-{
-    ks_value value;
-    return ks_is_input(view->model, item, period) &&
-           ks_get(view->model, item, period, &value, NULL) == KS_OK &&
-           value.kind == KS_NUMBER;
-}
-
 static void put_slot(ks_xlsx_text *text, const ks_xlsx_view *view, int item,
                      int year, int slot)
 {
@@ -155,6 +147,59 @@ static int put_implied(ks_xlsx_text *text, const ks_xlsx_view *view,
     return 1;
 }
 
+/* ---- cells that are always numbers ---------------------------------------- */
+
+#define SURE_DEPTH_MAX 256
+
+static int parts_sure(const ks_xlsx_view *view, int item, int year,
+                      const ks_part_set *set, int depth)
+{
+    for (int k = 0; k < set->count; k++)
+        if (!ks_xlsx_cell_sure(view, item, ks_year_period(year, set->slots[k]),
+                               depth + 1))
+            return 0;
+    return 1;
+}
+
+static int find_sure(const ks_xlsx_view *view, int item, int period,
+                     int depth)
+{
+    ks_value value;
+    if (ks_is_input(view->model, item, period))
+        return ks_get(view->model, item, period, &value, NULL) == KS_OK &&
+               value.kind == KS_NUMBER;
+    int year = period / KS_SLOTS_PER_YEAR, slot = period % KS_SLOTS_PER_YEAR;
+    const ks_xlsx_formula *formula = ks_xlsx_formula_of(view->formulas, item);
+    ks_item_info info;
+    ks_item_get(view->model, item, &info);
+    if (!formula) {
+        year_plan plan;
+        plan.count = ks_year_plan(view->model, item, year, plan.usable,
+                                  plan.steps);
+        return step_to(&plan, slot) != NULL;
+    }
+    const ks_part_set *sets;
+    int set_count = ks_summary_sets(info.rule, slot, &sets);
+    if (set_count > 0 && parts_sure(view, item, year, &sets[0], depth))
+        return 1;
+    return ks_xlsx_formula_sure(view, formula, period, depth);
+}
+
+int ks_xlsx_cell_sure(const ks_xlsx_view *view, int item, int period,
+                      int depth)
+{
+    unsigned char *memo =
+        &view->sure[(size_t)item * (size_t)view->period_count +
+                    (size_t)period];
+    if (*memo)
+        return *memo == 1;
+    if (depth > SURE_DEPTH_MAX)
+        return 0; /* not known: the tests stay, which is always right */
+    int sure = find_sure(view, item, period, depth);
+    *memo = sure ? 1 : 2;
+    return sure;
+}
+
 /* ---- items with a formula ------------------------------------------------- */
 
 static int formula_cell(const ks_xlsx_view *view, const ks_xlsx_formula *formula,
@@ -165,6 +210,15 @@ static int formula_cell(const ks_xlsx_view *view, const ks_xlsx_formula *formula
     const ks_part_set *sets;
     int set_count = ks_summary_sets(rule, slot, &sets);
     int opened = 0;
+    if (set_count > 0 && parts_sure(view, item, year, &sets[0], 0)) {
+        /* the first set always gives the summary */
+        if (rule == KS_RULE_SUM)
+            ks_xlsx_put(text, "SUM(");
+        put_set(text, view, item, year, &sets[0]);
+        if (rule == KS_RULE_SUM)
+            ks_xlsx_put(text, ")");
+        return 1;
+    }
     if (rule == KS_RULE_LAST && set_count > 0) {
         ks_xlsx_put(text, "IF(");
         put_slot(text, view, item, year, sets[0].slots[0]);
@@ -224,8 +278,7 @@ static void input_cell(const ks_xlsx_view *view, int item, int period,
                          KS_XLSX_INPUTS_FIRST_COLUMN);
 }
 
-ks_status ks_xlsx_cell_of(const ks_xlsx_view *view,
-                          const ks_xlsx_formulas *formulas, int sheet,
+ks_status ks_xlsx_cell_of(const ks_xlsx_view *view, int sheet,
                           int item, int period, ks_xlsx_text *text,
                           ks_xlsx_cell *cell, ks_error *err)
 {
@@ -241,7 +294,7 @@ ks_status ks_xlsx_cell_of(const ks_xlsx_view *view,
     } else {
         ks_item_info info;
         ks_item_get(view->model, item, &info);
-        const ks_xlsx_formula *formula = ks_xlsx_formula_of(formulas, item);
+        const ks_xlsx_formula *formula = ks_xlsx_formula_of(view->formulas, item);
         int deepest = 0, written;
         if (formula) {
             deepest = formula_cell(view, formula, sheet, item, period,

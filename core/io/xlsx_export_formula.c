@@ -166,7 +166,7 @@ static int can_miss(const translation *t, int index)
     case KS_AST_REF:
         if (ref_target(t, node, &item, &period) != 0)
             return 1; /* an error: its M is the error, which wins */
-        return !ks_xlsx_is_number_input(t->view, item, period);
+        return !ks_xlsx_cell_sure(t->view, item, period, 0);
     case KS_AST_CALL:
         if (node->op == KS_FN_IF)
             break;
@@ -324,11 +324,17 @@ static void emit_missing(translation *t, int index)
         leave(t);
 }
 
+/* An operand: in parentheses unless it is one token or a call. */
 static void emit_operand(translation *t, int index)
 {
-    ks_xlsx_put(t->out, "(");
+    ks_ast_kind kind = node_at(t, index)->kind;
+    int bare = kind == KS_AST_REF || kind == KS_AST_CALL ||
+               (kind == KS_AST_NUMBER && node_at(t, index)->number >= 0);
+    if (!bare)
+        ks_xlsx_put(t->out, "(");
     emit_value(t, index);
-    ks_xlsx_put(t->out, ")");
+    if (!bare)
+        ks_xlsx_put(t->out, ")");
 }
 
 static const char *const excel_binops[KS_BIN_COUNT] = {
@@ -429,6 +435,38 @@ static void emit_value(translation *t, int index)
         emit_call(t, node);
         return;
     }
+}
+
+static int node_sure(const translation *t, int index, int depth)
+{
+    const ks_ast_node *node = node_at(t, index);
+    int item, period;
+    switch (node->kind) {
+    case KS_AST_NUMBER:
+        return 1;
+    case KS_AST_REF:
+        return ref_target(t, node, &item, &period) == 0 &&
+               ks_xlsx_cell_sure(t->view, item, period, depth + 1);
+    case KS_AST_BINARY:
+        if (node->op == KS_BIN_DIV || node->op == KS_BIN_POW)
+            return 0;
+        break;
+    default:
+        break;
+    }
+    for (int child = node->first_child; child >= 0;
+         child = node_at(t, child)->next)
+        if (!node_sure(t, child, depth))
+            return 0;
+    return 1;
+}
+
+int ks_xlsx_formula_sure(const ks_xlsx_view *view,
+                         const ks_xlsx_formula *formula, int period,
+                         int depth)
+{
+    translation t = { view, &formula->ast, -1, period, NULL, 0, 0 };
+    return node_sure(&t, formula->ast.root, depth);
 }
 
 int ks_xlsx_formula_translate(const ks_xlsx_view *view,

@@ -259,8 +259,8 @@ ks_status ks_xlsx_write_items(ks_xlsx_book *book, const ks_xlsx_view *view,
         for (int p = 0; p < book->period_count && status == KS_OK; p++) {
             int period = book->periods[p];
             ks_xlsx_cell cell;
-            status = ks_xlsx_cell_of(view, book->formulas, sheet_index, item,
-                                     period, &text, &cell, err);
+            status = ks_xlsx_cell_of(view, sheet_index, item, period,
+                                     &text, &cell, err);
             if (status == KS_OK)
                 status = write_cell(book, sheet, sheet_name, row,
                                     view->column[period], item, period,
