@@ -3,8 +3,8 @@
  * it: the form of each item's figures (its decimals, a percentage) is
  * read once from the release's own layout of its statement
  * (kessan/layout.h, the periods it prints), and a figure is then written
- * in that form: digits grouped (kessan/text.h), negatives in parentheses,
- * ratios as percentages, "-" for missing, "#ERR" for an error.  The grid
+ * in that form by the core's display formatter (kessan/text.h,
+ * ks_format_display): "-" for missing, "#ERR" for an error.  The grid
  * writes only the cells in view, so a 20,000-item sheet costs no more
  * than a small one.
  */
@@ -17,7 +17,6 @@
 #include "kessan/layout.h"
 #include "kessan/text.h"
 
-#define GRID_DECIMALS_MAX 12
 
 /* ---- learning the forms ---------------------------------------------------- */
 
@@ -128,45 +127,30 @@ int grid_forms_learn(grid_sheet *g)
 
 /* ---- writing a figure ------------------------------------------------------- */
 
-static int grid_unit_is(const ks_item_info *info, const char *unit)
-{
-    return info->unit && strcmp(info->unit, unit) == 0;
-}
-
 static int grid_unit_scaled(const ks_item_info *info)
 {
     return info->unit && (strstr(info->unit, "thousands") ||
                           strstr(info->unit, "millions"));
 }
 
-/* `value` with `decimals`, grouped, negatives in parentheses. */
-static void grid_grouped(double value, int decimals, const char *suffix,
-                         char *buf, size_t size)
+/* The style show gives the row's figures (layout.c's value_style, without
+ * another currency): a percentage where the release prints one or the
+ * unit is a ratio, else the decimals it prints, or two for a figure not
+ * whole outside a scale. */
+static ks_number_style grid_style(const grid_form *form,
+                                  const ks_item_info *info, double number)
 {
-    if (!isfinite(value)) {
-        snprintf(buf, size, "-");
-        return;
+    ks_number_style style = ks_number_style_for_unit(info->unit,
+                                                     form->decimals);
+    if (form->percent) {
+        style.percent = KS_PERCENT_SIGN;
+        style.decimals = form->decimals >= 0 ? form->decimals : 1;
     }
-    decimals = decimals < 0 ? 0 : decimals > GRID_DECIMALS_MAX
-                                      ? GRID_DECIMALS_MAX : decimals;
-    double magnitude = fabs(value);
-    double scale = pow(10.0, decimals);
-    if (magnitude * scale >= 1e21) {
-        ks_snprintf_c(buf, size, value < 0 ? "(%.15g%s)" : "%.15g%s",
-                      magnitude, suffix);
-        return;
-    }
-    if (magnitude * scale < 0x1p52)
-        magnitude = floor(magnitude * scale + 0.5 + magnitude * scale * 1e-13) /
-                    scale;
-    char digits[64], grouped[96];
-    ks_snprintf_c(digits, sizeof digits, "%.*f", decimals, magnitude);
-    if (ks_group_digits(grouped, sizeof grouped, digits) < 0)
-        snprintf(grouped, sizeof grouped, "%s", digits);
-    if (value < 0 && magnitude > 0)
-        ks_snprintf_c(buf, size, "(%s%s)", grouped, suffix);
-    else
-        ks_snprintf_c(buf, size, "%s%s", grouped, suffix);
+    if (style.percent != KS_PERCENT_NONE || form->decimals >= 0)
+        return style;
+    style.decimals = !grid_unit_scaled(info) &&
+                             fabs(number - round(number)) > 1e-9 ? 2 : 0;
+    return style;
 }
 
 void grid_figure(grid_sheet *g, int item, const ks_value *value, char *buf,
@@ -181,21 +165,13 @@ void grid_figure(grid_sheet *g, int item, const ks_value *value, char *buf,
         return;
     }
     ks_item_info info;
-    if (ks_item_get(g->base, item, &info) != KS_OK) {
-        snprintf(buf, size, "?");
+    if (item < 0 || ks_item_get(g->base, item, &info) != KS_OK) {
+        ks_format_display(buf, size, value->number, NULL);
         return;
     }
     grid_form form = { -1, 0 };
-    if (item >= 0 && item < g->form_count)
+    if (item < g->form_count)
         form = g->forms[item];
-    if (form.percent || grid_unit_is(&info, "ratio")) {
-        grid_grouped(value->number * 100.0,
-                     form.decimals >= 0 ? form.decimals : 1, "%", buf, size);
-        return;
-    }
-    int decimals = form.decimals >= 0 ? form.decimals : 0;
-    if (form.decimals < 0 && !grid_unit_scaled(&info) &&
-        fabs(value->number - round(value->number)) > 1e-9)
-        decimals = 2; /* per-share and other figures not printed whole */
-    grid_grouped(value->number, decimals, "", buf, size);
+    ks_number_style style = grid_style(&form, &info, value->number);
+    ks_format_display(buf, size, value->number, &style);
 }

@@ -23,6 +23,10 @@ except ImportError:
     except ImportError:  # the caller decides: skip, or fail under CI
         pyte = None
 
+# Under valgrind (the suite's memcheck traces this process too) everything
+# is many times slower: so are the waits.
+SLOW = 20 if "vgpreload" in os.environ.get("LD_PRELOAD", "") else 1
+
 KEYS = {
     # the keypad's application mode (curses turns it on: smkx)
     "up": "\x1bOA", "down": "\x1bOB", "right": "\x1bOC", "left": "\x1bOD",
@@ -88,6 +92,7 @@ class Terminal:
     # ---- reading ------------------------------------------------------------
     def pump(self, seconds=0.05):
         """Read what the program wrote for up to `seconds` of quiet."""
+        seconds *= SLOW
         end = time.time() + seconds
         while True:
             left = end - time.time()
@@ -111,7 +116,7 @@ class Terminal:
 
     def wait_for(self, needle, timeout=5.0):
         """Pump until `needle` is on the screen; the screen's text."""
-        end = time.time() + timeout
+        end = time.time() + timeout * SLOW
         while time.time() < end:
             self.pump(0.05)
             if needle in self.text():
@@ -145,7 +150,7 @@ class Terminal:
         return True
 
     def wait_exit(self, timeout=5.0):
-        end = time.time() + timeout
+        end = time.time() + timeout * SLOW
         while time.time() < end:
             self.pump(0.05)
             if self.exited():
