@@ -1,7 +1,9 @@
 /*
  * chart_tornado.c -- a tornado: one horizontal bar per input, from the
  * output at the input's low value to the output at its high value,
- * around a line at the base output; the widest first as given.
+ * around a line at the base output; the widest first as given.  Bars
+ * that all begin at the base are one measure per input (a simulation's
+ * sensitivity), drawn without the low/high legend.
  */
 #include <math.h>
 #include <stdio.h>
@@ -27,6 +29,16 @@ static ks_status check_bars(const ks_chart_swing *bars, int count,
                                 "not two numbers", i + 1,
                                 bars[i].label ? bars[i].label : "?");
     return KS_OK;
+}
+
+/* Bars that all begin at the base (a sensitivity: one measure per
+ * input) have no low and high value to tell apart. */
+static int one_sided(const ks_chart_swing *bars, int count, double base)
+{
+    for (int i = 0; i < count; i++)
+        if (bars[i].out_low != base)
+            return 0;
+    return 1;
 }
 
 /* One half of a bar: from the base to `value`. */
@@ -68,6 +80,7 @@ ks_status ks_chart_draw_tornado(const ks_chart_swing *bars, int count,
                                                          top },
                                            &decimals);
     double b = base / scale;
+    int sided = one_sided(bars, count, base);
     for (int i = 0; i < count; i++) {
         double y = top + pitch * i + pitch * 0.15, h = pitch * 0.7;
         svg_open(svg, "g");
@@ -79,7 +92,8 @@ ks_status ks_chart_draw_tornado(const ks_chart_swing *bars, int count,
         half_bar(svg, &x, b, bars[i].out_low / scale, y, h, "swing-low",
                  TORNADO_LOW);
         half_bar(svg, &x, b, bars[i].out_high / scale, y, h, "swing-high",
-                 TORNADO_HIGH);
+                 !sided ? TORNADO_HIGH
+                        : bars[i].out_high >= base ? CHART_UP : CHART_DOWN);
         svg_text(svg, left - 8, y + h / 2 + 4, "end", "label",
                  bars[i].label ? bars[i].label : "");
         svg_close(svg, "g");
@@ -89,6 +103,8 @@ ks_status ks_chart_draw_tornado(const ks_chart_swing *bars, int count,
     svg_puts(svg, " stroke=\"#000\" stroke-width=\"1.5\"");
     svg_attr_value(svg, "data-value", b);
     svg_end_empty(svg);
+    if (sided)
+        return chart_end(svg, err);
     char label[80], text[120];
     chart_format(b, decimals + 1, label, sizeof label);
     snprintf(text, sizeof text, "base %s", label);

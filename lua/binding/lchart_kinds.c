@@ -58,7 +58,7 @@ static ks_status draw_heatmap(const void *data, const ks_chart_frame *frame,
 /* ---- tornado ---------------------------------------------------------------- */
 
 static const char *const tornado_keys[] = {
-    LK_CHART_FRAME_KEYS, "bars", "base", "model", NULL
+    LK_CHART_FRAME_KEYS, "bars", "base", "model", "measure", NULL
 };
 
 /* The unit of the item of a cell ("id@P") in the model at idx, or NULL. */
@@ -76,10 +76,11 @@ static const char *unit_of_cell(lua_State *L, int model_idx,
     return info.unit;
 }
 
-/* One bar of the list at `list`: {label|input, out_low|low,
- * out_high|high}. */
+/* One bar of the list at `list`: {label|input|cell, out_low|low,
+ * out_high|high}, or with `measure` (a sensitivity's row: its
+ * rank_correlation or contribution) a bar from 0 to that field. */
 static void tornado_bar(lua_State *L, int list, lua_Integer i,
-                        ks_chart_swing *bar)
+                        const char *measure, ks_chart_swing *bar)
 {
     if (lua_rawgeti(L, list, i) != LUA_TTABLE)
         luaL_error(L, "option 'bars': entry %d: a table expected", (int)i);
@@ -87,7 +88,18 @@ static void tornado_bar(lua_State *L, int list, lua_Integer i,
     bar->label = lk_chart_string(L, entry, "label");
     if (!bar->label)
         bar->label = lk_chart_string(L, entry, "input");
+    if (!bar->label)
+        bar->label = lk_chart_string(L, entry, "cell");
     int has;
+    if (measure) {
+        bar->out_low = 0;
+        bar->out_high = lk_chart_number(L, entry, measure, NAN, &has);
+        if (!isfinite(bar->out_high))
+            luaL_error(L, "option 'bars': entry %d: a number '%s' expected",
+                       (int)i, measure);
+        lua_pop(L, 1);
+        return;
+    }
     bar->out_low = lk_chart_number(L, entry, "out_low", NAN, &has);
     if (!has)
         bar->out_low = lk_chart_number(L, entry, "low", NAN, NULL);
@@ -100,6 +112,28 @@ static void tornado_bar(lua_State *L, int list, lua_Integer i,
     lua_pop(L, 1);  /* the list keeps the label */
 }
 
+/* The option `measure` ("rank_correlation" or "contribution"), or, when
+ * absent, "rank_correlation" for rows of a sensitivity (a first entry
+ * with that field and no out_low or low); NULL for a tornado's bars. */
+static const char *tornado_measure(lua_State *L, lua_Integer n)
+{
+    const char *measure = lk_chart_string(L, 1, "measure");
+    if (measure && strcmp(measure, "rank_correlation") != 0 &&
+        strcmp(measure, "contribution") != 0)
+        luaL_error(L, "option 'measure': 'rank_correlation' or "
+                   "'contribution' expected, got '%s'", measure);
+    if (measure || n < 1 || lua_rawgeti(L, 3, 1) != LUA_TTABLE) {
+        if (!measure)
+            lua_pop(L, 1);
+        return measure;
+    }
+    int sensitivity = lk_rawfield(L, -1, "rank_correlation") == LUA_TNUMBER;
+    sensitivity &= lk_rawfield(L, -2, "out_low") == LUA_TNIL;
+    sensitivity &= lk_rawfield(L, -3, "low") == LUA_TNIL;
+    lua_pop(L, 4);
+    return sensitivity ? "rank_correlation" : NULL;
+}
+
 int lk_chart_tornado(lua_State *L)
 {
     const char *path = lk_chart_begin(L, tornado_keys);
@@ -108,20 +142,24 @@ int lk_chart_tornado(lua_State *L)
     if (n < 1 || n > 1000)
         return luaL_error(L, "option 'bars': 1 to 1000 bars expected");
     const char *out = lk_chart_string(L, 3, "out");
+    const char *measure = tornado_measure(L, n);
     ks_chart_frame frame;
-    lk_chart_frame(L, 1, &frame, unit_of_cell(L, 2, out));
+    lk_chart_frame(L, 1, &frame, measure ? NULL
+                                         : unit_of_cell(L, 2, out));
     int has;
     double base = lk_chart_number(L, 1, "base", NAN, &has);
     if (!has)
-        base = lk_chart_number(L, 3, "base", NAN, NULL);
+        base = measure ? 0 : lk_chart_number(L, 3, "base", NAN, NULL);
     if (!isfinite(base))
         return luaL_error(L, "option 'base': the output with every input "
                           "at its value expected (a tornado's base)");
     if (!frame.title && out)
         frame.title = lua_pushfstring(L, "Tornado: %s", out);
+    if (!frame.title && measure)
+        frame.title = lua_pushfstring(L, "Sensitivity: %s", measure);
     ks_chart_swing *bars = lua_newuserdatauv(L, (size_t)n * sizeof *bars, 0);
     for (lua_Integer i = 0; i < n; i++)
-        tornado_bar(L, 3, i + 1, &bars[i]);
+        tornado_bar(L, 3, i + 1, measure, &bars[i]);
     tornado_data data = { bars, (int)n, base };
     return lk_chart_draw(L, draw_tornado, &data, &frame, path);
 }

@@ -61,6 +61,21 @@ local t = m:tornado{out = "op_income@4Q02", inputs = {"rev.si@4Q02", "cost.si@4Q
 assert(kessan.chart.tornado{bars = t, model = m, out = out .. "/tornado.svg"})
 put("t.base", t.base)
 for i, bar in ipairs(t) do put("t" .. i .. ".low", bar.out_low); put("t" .. i .. ".high", bar.out_high) end
+-- a sensitivity (the simulation's, when the build has r:sensitivity; rows
+-- of the same form otherwise) as a tornado of rank correlations
+local rows = {{cell = "a@4Q02", rank_correlation = 0.7, contribution = 0.5},
+              {cell = "b@4Q02", rank_correlation = -0.3, contribution = 0.1}}
+if r.sensitivity then
+  local kept = m:simulate{trials = 4000, seed = 5, keep = true,
+    draws = {["rev.si@4Q02"] = kessan.normal(5e6, 4e5),
+             ["opex.sm@4Q02"] = kessan.normal(9e5, 9e4),
+             ["cost.si@4Q02"] = kessan.normal(4e6, 2e5)},
+    outputs = {"op_income@4Q02"}}
+  rows = kept:sensitivity("op_income@4Q02")
+end
+assert(kessan.chart.tornado{bars = rows, out = out .. "/sensitivity.svg"})
+for i, row in ipairs(rows) do put("s" .. i, row.rank_correlation) end
+put("s.count", #rows)
 -- bars
 local low = m:scenario("low"); low:set("rev.si@4Q02", 4e6)
 local high = m:scenario("high"); high:set("rev.si@4Q02", 6.5e6)
@@ -180,6 +195,19 @@ for i, g in enumerate(swings, 1):
         px_close(num(rect, "x") + num(rect, "width"), max(x(base), x(v)), f"bar {i} {side} right")
 spreads = [abs(num(g, "data-high") - num(g, "data-low")) for g in swings]
 check(spreads == sorted(spreads, reverse=True), "widest first")
+
+# a sensitivity: one bar per drawn cell from 0 to its rank correlation
+root = valid_svg(os.path.join(OUT, "sensitivity.svg"))
+x = axis(root, "x")
+swings = by_class(root, "swing", "g")
+check(len(swings) == values["s.count"], "a bar per row of the sensitivity")
+for i, g in enumerate(swings, 1):
+    close(num(g, "data-high"), values[f"s{i}"], 1e-12, f"sensitivity {i}")
+    check(num(g, "data-low") == 0, "a sensitivity's bar begins at 0")
+    rect = g.find(f"{NS}rect[@class='swing-high']")
+    px_close(num(rect, "x"), min(x(0), x(values[f"s{i}"])), f"sensitivity {i} left")
+    px_close(num(rect, "x") + num(rect, "width"), max(x(0), x(values[f"s{i}"])), f"sensitivity {i} right")
+check(not by_class(root, "legend", "rect"), "no low/high legend for one measure")
 
 # bars: each bar from zero to the scenario's figure
 root = valid_svg(os.path.join(OUT, "bars.svg"))

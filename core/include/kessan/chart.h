@@ -119,7 +119,9 @@ typedef struct ks_chart_swing {
 } ks_chart_swing;
 
 /* Bars in the order given (widest first is the tornado's order), around
- * the base output. */
+ * the base output.  When every bar's out_low is the base, each bar is one
+ * measure (a sensitivity: base 0, out_high the measure) and no low/high
+ * legend is drawn. */
 ks_status ks_chart_draw_tornado(const ks_chart_swing *bars, int count,
                                 double base, const ks_chart_frame *frame,
                                 ks_chart_svg *svg, ks_error *err);
