@@ -35,16 +35,17 @@ local lo90, hi90 = r:ci("x@4Q02", "mean", 0.9)
 assert(lo90 > lo and hi90 < hi, "a 90% interval inside the 95% one")
 check.eq(select("#", r:ci("x@4Q02")), 2, "ci gives two numbers")
 -- a percentile's se near the asymptotic one of a normal's quantile, from
--- kept trials (the sketch's 0.1% would be as large as this se: 0.013 at
--- 13.3); the order statistics' spacing at 10^6 trials is good to 5%
+-- kept trials (the sketch's 0.1% would be as large as this se: 0.03 at
+-- 13.3); the order statistics' spacing at 200,000 trials is good to 7%
 local function phi(z) return math.exp(-z * z / 2) / math.sqrt(2 * math.pi) end
-local kept = run{ trials = 1000000, seed = 5, keep = true, outputs = { "x@4Q02" } }
+local KEPT = 200000
+local kept = run{ trials = KEPT, seed = 5, keep = true, outputs = { "x@4Q02" } }
 for _, case in ipairs{ { "p95", 0.95, 1.6448536269514722 },
                        { "p50", 0.5, 0 }, { "p5", 0.05, -1.6448536269514722 } } do
   local name, p, z = case[1], case[2], case[3]
-  local want = math.sqrt(p * (1 - p) / 1000000) / phi(z) * SD
+  local want = math.sqrt(p * (1 - p) / KEPT) / phi(z) * SD
   local got = kept:se("x@4Q02", name)
-  assert(math.abs(got / want - 1) < 0.15,
+  assert(math.abs(got / want - 1) < 0.25,
          name .. " se " .. got .. ", asymptotic " .. want)
   local plo, phi_ = kept:ci("x@4Q02", name, 0.95)
   local at = kept:percentile("x@4Q02", p * 100)
@@ -73,20 +74,21 @@ for stat, count in pairs(held) do
          stat .. ": its 90% interval held in " .. share .. " of the runs")
 end
 
--- stop: until the 95% interval of the mean is within 0.1% of it
+-- stop: until the 95% interval of the mean is within 0.12% of it (about
+-- 100,000 trials: the second check point, 131,072)
 local function stopped(threads, options)
   options = options or {}
   return run{ seed = 9, threads = threads, keep = options.keep,
     stop = { cell = "y@4Q02", stat = options.stat or "mean",
-             rel = options.rel or 0.001, confidence = 0.95,
+             rel = options.rel or 0.0012, confidence = 0.95,
              max_trials = options.max or 5000000 } }
 end
 local s1 = stopped(1)
 check.eq(s1:converged(), true, "the rule held")
 local n = s1:trials()
-assert(n < 5000000 and n % 4096 == 0, "stopped early, at a chunk: " .. n)
+check.eq(n, 131072, "stopped at the second check point")
 local a, b = s1:ci("y@4Q02", "mean", 0.95)
-assert((b - a) / 2 <= 0.001 * math.abs(s1:mean("y@4Q02")),
+assert((b - a) / 2 <= 0.0012 * math.abs(s1:mean("y@4Q02")),
        "the interval holds at the end")
 -- one chunk round fewer would not have held: rounds grow by a quarter
 for _, threads in ipairs{ 2, 3 } do
