@@ -144,6 +144,8 @@ static ks_status statement_error(ks_model *model, const char *statement,
     for (int item = 0; item < ks_item_count(model); item++) {
         ks_item_info info;
         ks_item_get(model, item, &info);
+        if (!info.statement)
+            continue;
         char probe[40];
         snprintf(probe, sizeof probe, " %.30s,", info.statement);
         if (!strstr(known, probe) && at + strlen(probe) < sizeof known) {
@@ -169,7 +171,8 @@ static ks_status collect_rows(table *t, ks_error *err)
     for (int item = 0; item < ks_item_count(model); item++) {
         ks_item_info info;
         ks_item_get(model, item, &info);
-        if (strcmp(info.statement, t->options->statement) != 0)
+        /* an item defined with no statement is on none */
+        if (!info.statement || strcmp(info.statement, t->options->statement))
             continue;
         row *r = &t->rows[t->row_count++];
         r->item = item;
@@ -177,7 +180,7 @@ static ks_status collect_rows(table *t, ks_error *err)
         r->depth = depth_of(model, item);
         r->heading = !has_any_value(model, item);
         r->label = japanese && info.label_ja && *info.label_ja
-                       ? info.label_ja : info.label;
+                       ? info.label_ja : info.label ? info.label : info.id;
     }
     if (t->row_count == 0)
         return statement_error(model, t->options->statement, err);

@@ -129,6 +129,13 @@ assert(s:show("is", { lang = "ja", periods = "1Q03" }):find("営業収益合計"
 assert(s:show("is", { currency = "USD", periods = "1Q03" }):find("USD thousands at 118.75 per USD",
        1, true), "currency USD")
 assert(s:show("is", { format = "md", periods = "1Q03" }):find("| | 1Q03 |", 1, true), "md")
+-- items a script defined: with no statement on none, with no label by id
+s:define("nowhere", "rev.total * 2")
+s:define("unlabelled", "rev.total * 3", { statement = "is" })
+local defined = s:show("is", { periods = { "3Q02" } })
+assert(not defined:find("nowhere", 1, true), "an item on no statement")
+assert(defined:find("\nunlabelled +[%d,]+\n"), "an item without a label: " .. defined)
+check.raises("show: unknown statement 'nowhere'", s.show, s, "nowhere")
 -- a model shows as itself
 check.eq(m:show("is"):match("^[^\n]*"), "Internet Initiative Japan Inc.: is (JPY thousands)",
          "a model's title")
