@@ -1,9 +1,11 @@
 /*
  * lsimulate.c -- Monte Carlo from Lua: the distribution constructors
  * (kessan.normal, lognormal, uniform, triangular, pert, discrete, fixed),
- * the method s:simulate{...} of models and scenarios, and the
- * kessan.Simulation result (mean, sd, min, max, percentile, prob,
- * histogram, count, invalid, overflow, outputs, trials, __tostring).
+ * the method s:simulate{...} of models and scenarios (with keep and
+ * stop), and the kessan.Simulation result (mean, sd, min, max,
+ * percentile, prob of a comparison or a range, se, ci, histogram, count,
+ * invalid, overflow, reason, values, export, converged, outputs, trials,
+ * __tostring with a line of block characters per output).
  * The trials run in the core (core/simulate/, kessan/simulate.h); this
  * file checks arguments, converts, and draws the progress bar on stderr.
  *
