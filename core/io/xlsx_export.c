@@ -220,8 +220,9 @@ static ks_status write_scenario(ks_xlsx_book *book, const statements *s,
         }
         view.input_row = input_row;
         view.inputs_prefix = inputs_prefix;
-        status = ks_xlsx_write_items(book, &view, sheet, 0, s->order, items,
-                                     err);
+        status = ks_xlsx_write_items(book, &view, sheet, 0,
+                                     book->names[book->name_count - 1],
+                                     s->order, items, err);
     }
     view_free(book->alloc, &view);
     return status;
@@ -285,7 +286,8 @@ static ks_status write_book(ks_xlsx_book *book, const ks_xlsx_options *xlsx,
     view.inputs_prefix = inputs_prefix;
     for (int k = 0; k < s.count && status == KS_OK; k++)
         status = ks_xlsx_write_items(book, &view, sheets[k], k,
-                                     s.order + s.first[k], s.size[k], err);
+                                     book->names[k], s.order + s.first[k],
+                                     s.size[k], err);
     if (status == KS_OK)
         status = ks_xlsx_write_inputs(book, inputs, input_items, input_count,
                                       err);

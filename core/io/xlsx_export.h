@@ -198,7 +198,8 @@ ks_status ks_xlsx_add_sheet(ks_xlsx_book *book, const char *wanted,
  * cell as the view computes it. */
 ks_status ks_xlsx_write_items(ks_xlsx_book *book, const ks_xlsx_view *view,
                               lxw_worksheet *sheet, int sheet_index,
-                              const int *items, int count, ks_error *err);
+                              const char *sheet_name, const int *items,
+                              int count, ks_error *err);
 /* The Inputs sheet: the model's inputs in the wide values form. */
 ks_status ks_xlsx_write_inputs(ks_xlsx_book *book, lxw_worksheet *sheet,
                                const int *items, int count, ks_error *err);

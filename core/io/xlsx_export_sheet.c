@@ -242,10 +242,10 @@ static void items_layout(ks_xlsx_book *book, lxw_worksheet *sheet)
 
 ks_status ks_xlsx_write_items(ks_xlsx_book *book, const ks_xlsx_view *view,
                               lxw_worksheet *sheet, int sheet_index,
-                              const int *items, int count, ks_error *err)
+                              const char *sheet_name, const int *items,
+                              int count, ks_error *err)
 {
     items_layout(book, sheet);
-    const char *sheet_name = book->names[book->name_count - 1];
     ks_xlsx_text text;
     ks_xlsx_text_init(&text, book->alloc);
     ks_status status = KS_OK;

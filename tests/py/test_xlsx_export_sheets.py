@@ -1,0 +1,248 @@
+# test_xlsx_export_sheets.py -- what the workbook export writes besides
+# the statements, read back through LibreOffice: the sheets option (a
+# data table, a tornado, a simulation and a table of one's own, each a
+# sheet whose figures equal what the Lua objects say), formulas a
+# spreadsheet cannot hold (longer than 8,192 characters, nested deeper
+# than 64 functions: listed in the report, written as kessan's value with
+# a comment, the rest of the workbook still recalculating to kessan's
+# values), and bad `sheets` entries refused with nothing written.
+#
+#     python3 tests/py/test_xlsx_export_sheets.py KESSAN_PROGRAM BUILD_DIR
+import csv
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import test_xlsx_export as base  # noqa: E402
+
+SHEETS_LUA = r'''
+-- export data/iij with a data table, a tornado, a simulation and a table
+-- of one's own; write what each holds as "sheet,row,col,value" lines
+local kessan = require "kessan"
+local xlsx, out = arg[1], arg[2]
+local m = assert(kessan.open("data/iij"))
+local g = m:datatable{rows = {"rev.si@3Q02", {3e6, 3.5e6, 4e6}},
+                      out = {"op_income@3Q02", "rev.total@3Q02"}}
+local bars = m:tornado{out = "op_income@3Q02",
+                       inputs = {"rev.si@3Q02", "rev.dedicated@3Q02"}}
+local r = m:simulate{trials = 2000, seed = 7, keep = true,
+                     draws = {["rev.si@3Q02"] = kessan.uniform(3e6, 4e6)},
+                     outputs = {"op_income@3Q02", "rev.total@3Q02"}}
+local ok, report = m:export(xlsx, {format = "xlsx", sheets = {
+  g, bars, r, {name = "Mine", rows = {{"a", 1.5}, {"b", 2, "c"}}}}})
+assert(ok, report)
+local f = assert(io.open(out, "w"))
+local function put(sheet, row, col, v)
+  f:write(string.format("%s,%d,%d,%s\n", sheet, row, col,
+          type(v) == "number" and string.format("%.17g", v) or tostring(v)))
+end
+-- the data table: per output a header row, a row per value, a blank row
+local row = 1
+for k = 1, #g.outputs do
+  put("Data table", row, 1, g.outputs[k])
+  local t = g:out(k)
+  for i = 1, #g.rows do
+    put("Data table", row + i, 1, g.rows[i])
+    put("Data table", row + i, 2, t[i][1])
+  end
+  row = row + #g.rows + 2
+end
+put("Tornado", 1, 2, bars.out)
+put("Tornado", 1, 4, bars.base)
+for i, bar in ipairs(bars) do
+  put("Tornado", i + 2, 1, bar.input)
+  put("Tornado", i + 2, 4, bar.low)
+  put("Tornado", i + 2, 7, bar.out_high)
+  put("Tornado", i + 2, 8, bar.spread)
+end
+for k, name in ipairs({"op_income@3Q02", "rev.total@3Q02"}) do
+  put("Simulation", k + 1, 1, name)
+  put("Simulation", k + 1, 5, r:mean(name))
+  put("Simulation", k + 1, 10, r:percentile(name, 50))
+  put("Simulation", k + 1, 13, r:max(name))
+end
+put("Mine", 1, 1, "a"); put("Mine", 1, 2, 1.5)
+put("Mine", 2, 1, "b"); put("Mine", 2, 2, 2); put("Mine", 2, 3, "c")
+f:close()
+'''
+
+LIMITS_LUA = r'''
+-- export a model whose formulas a spreadsheet cannot hold; print the
+-- report's unexpressed cells, then dump every cell as test_xlsx_export's
+-- dump does
+local kessan = require "kessan"
+local dir, xlsx = arg[1], arg[2]
+local m = assert(kessan.open(dir))
+local ok, report = m:export(xlsx, {format = "xlsx"})
+assert(ok, report)
+for _, u in ipairs(report.unexpressed) do
+  print(u.sheet, u.address, u.cell, u.reason)
+end
+'''
+
+HOSTILE_LUA = r'''
+-- bad sheets entries: each refused with a message, no file left
+local kessan = require "kessan"
+local path = arg[1]
+local m = assert(kessan.open("data/iij"))
+local cases = {
+  {sheets = {42}, want = "sheets%[1%]: a data table, tornado, simulation"},
+  {sheets = {{name = "x", rows = {{{}}}}}, want = "a number or string"},
+  {sheets = {{name = "x", rows = {7}}}, want = "row 1 is not a table"},
+  {sheets = "all", want = "a list expected"},
+}
+for i, case in ipairs(cases) do
+  local ok, err = pcall(m.export, m, path, {format = "xlsx",
+                                            sheets = case.sheets})
+  assert(not ok, "case " .. i .. " was not refused")
+  assert(tostring(err):match(case.want),
+         "case " .. i .. ": " .. tostring(err))
+  assert(not io.open(path), "case " .. i .. " left a file")
+end
+local ok, err = pcall(m.export, m, path, {format = "csv", sheets = {}})
+assert(not ok and tostring(err):match("sheets"), tostring(err))
+print("refused")
+'''
+
+
+def write_limits_model(directory, inputs=450, depth=70):
+    """A model with a sum too long for a spreadsheet formula once its
+    references name another sheet, and a formula nested too deep."""
+    os.makedirs(directory)
+    with open(os.path.join(directory, "settings.csv"), "w") as f:
+        f.write("key,value\nfiscal_year_end_month,3\nfirst_year,2001\n"
+                "last_year,2002\n")
+    ids = ["a%d" % k for k in range(inputs)]
+    with open(os.path.join(directory, "items.csv"), "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "label", "statement", "rule", "formula"])
+        for iid in ids:
+            w.writerow([iid, "Input " + iid, "is", "sum", ""])
+        w.writerow(["total", "Total", "kpi", "formula",
+                    "sum(%s)" % ", ".join(ids)])
+        w.writerow(["deep", "Deep", "kpi", "formula",
+                    "abs(" * depth + "a1 - a2 / a3" + ")" * depth])
+        w.writerow(["after", "After", "kpi", "formula", "total / deep"])
+    with open(os.path.join(directory, "values.csv"), "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["item", "period", "value"])
+        for k, iid in enumerate(ids):
+            for q in range(1, 5):
+                for y in (1, 2):
+                    w.writerow([iid, "%dQ0%d" % (q, y), 100 + k + q * y])
+
+
+def run_lua(kessan, script, *args):
+    result = subprocess.run([kessan, "run", script] + list(args),
+                            capture_output=True, text=True, timeout=120)
+    if result.returncode != 0:
+        base.fail("kessan %s: %s%s" % (script, result.stdout, result.stderr))
+    return result.stdout
+
+
+def check_sheets(kessan, soffice, work, profile):
+    script = os.path.join(work, "sheets.lua")
+    with open(script, "w") as f:
+        f.write(SHEETS_LUA)
+    xlsx = os.path.join(work, "sheets.xlsx")
+    expected_path = os.path.join(work, "sheets.expected")
+    run_lua(kessan, script, xlsx, expected_path)
+    outdir = os.path.join(work, "out-sheets")
+    base.convert(soffice, profile, [xlsx], outdir)
+    checked = 0
+    with open(expected_path, newline="") as f:
+        for sheet, row, col, value in csv.reader(f):
+            rows = base.sheet_csv(outdir, "sheets", sheet)
+            row, col = int(row) - 1, int(col) - 1
+            got = rows[row][col] if row < len(rows) and col < len(rows[row]) \
+                else ""
+            try:
+                want = float(value)
+            except ValueError:
+                if got != value:
+                    base.fail("%s row %d col %d: %r, LibreOffice %r" %
+                              (sheet, row + 1, col + 1, value, got))
+            else:
+                if abs(float(got) - want) > base.RELATIVE * abs(want):
+                    base.fail("%s row %d col %d: %.17g, LibreOffice %s" %
+                              (sheet, row + 1, col + 1, want, got))
+            checked += 1
+    print("sheets option: %d figures equal" % checked)
+
+
+def check_limits(kessan, soffice, work, profile):
+    model = os.path.join(work, "limits")
+    write_limits_model(model)
+    script = os.path.join(work, "limits.lua")
+    with open(script, "w") as f:
+        f.write(LIMITS_LUA)
+    dump = os.path.join(work, "dump.lua")
+    with open(dump, "w") as f:
+        f.write(base.DUMP_LUA)
+    plain = os.path.join(work, "limits-plain.xlsx")
+    lines = run_lua(kessan, script, model, plain).splitlines()
+    reasons = {}
+    for line in lines:
+        sheet, address, cell, reason = line.split("\t")
+        reasons[cell] = reason
+        if sheet != "KPI" or not address[0].isalpha():
+            base.fail("unexpressed cell placed at %s!%s" % (sheet, address))
+    for cell, word in (("total@1Q01", "longer"), ("deep@3Q02", "nests")):
+        if word not in reasons.get(cell, ""):
+            base.fail("%s not reported as %s: %s" % (cell, word, reasons))
+    if any(cell.startswith("after@") for cell in reasons):
+        base.fail("a formula that fits was reported: %s" % reasons)
+    with zipfile.ZipFile(plain) as zf:
+        comments = "".join(zf.read(n).decode() for n in zf.namelist()
+                           if "comments" in n)
+    if comments.count("not a formula") != len(reasons):
+        base.fail("%d comments for %d unexpressed cells" %
+                  (comments.count("not a formula"), len(reasons)))
+    # the rest still recalculates: caches overwritten, values compared
+    expected = os.path.join(work, "limits.kessan.csv")
+    run_lua(kessan, dump, model, "-", expected, "")
+    tampered = os.path.join(work, "limits.xlsx")
+    base.tamper(plain, tampered)
+    outdir = os.path.join(work, "out-limits")
+    base.convert(soffice, profile, [tampered], outdir)
+    with zipfile.ZipFile(tampered) as zf:
+        sheets = base.sheet_files(zf)
+    got, _ = base.workbook_cells(outdir, "limits", sheets)
+    checked = base.compare("limits", base.read_kessan(expected), got)
+    print("limits: %d cells reported, %d cells equal" % (len(reasons),
+                                                        checked))
+
+
+def check_hostile(kessan, work):
+    script = os.path.join(work, "hostile.lua")
+    with open(script, "w") as f:
+        f.write(HOSTILE_LUA)
+    out = run_lua(kessan, script, os.path.join(work, "never.xlsx"))
+    if "refused" not in out:
+        base.fail("hostile sheets: %s" % out)
+
+
+def main():
+    if len(sys.argv) < 3:
+        base.fail("usage: test_xlsx_export_sheets.py KESSAN BUILD_DIR")
+    kessan = os.path.abspath(sys.argv[1])
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        base.skip_or_fail("LibreOffice (soffice) is not installed")
+    work = tempfile.mkdtemp(prefix="kessan-xlsx-sheets-")
+    try:
+        profile = base.make_profile(os.path.join(work, "profile"), 0)
+        check_hostile(kessan, work)
+        check_sheets(kessan, soffice, work, profile)
+        check_limits(kessan, soffice, work, profile)
+        print("ok")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
