@@ -9,9 +9,10 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from grid_terminal import Terminal, check, need_pyte  # noqa: E402
+from grid_terminal import SLOW, Terminal, check, need_pyte  # noqa: E402
 
 KESSAN = os.path.abspath(sys.argv[1])
 MODEL = "data/iij"
@@ -210,8 +211,20 @@ def test_command_line():
         t.wait_exit()
     finally:
         t.close()
-    t = grid("--sandbox")
+    t = grid("--sandbox", "--timeout", "1")
     try:
+        # a runaway command is stopped by --timeout, or by Ctrl-C, and the
+        # grid goes on
+        t.send(":", "while true do end", "enter")
+        t.wait_for("timeout: the script ran longer than 1 s")
+        t.send("esc", ":", "x = 0; for i = 1, 1e12 do x = x + i end",
+               "enter")
+        t.wait_for(":x = 0")
+        time.sleep(0.3)
+        t.send("ctrl-c")
+        # (under valgrind the second may pass before the key: a timeout)
+        t.wait_for("interrupted!" if SLOW == 1 else "error: command:1:")
+        t.send("esc")
         t.send(":", "io == nil and os == nil", "enter")
         check("\ntrue" in t.settle(), "sandboxed:\n" + t.text())
         t.send("esc", ":", "run /etc/passwd", "enter")
