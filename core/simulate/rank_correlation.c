@@ -16,41 +16,79 @@
  * run's end), always cut at the same trials, so the result does not
  * depend on the threads.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "simulate/simulate_internal.h"
 
-typedef struct rank_pair {
-    double value;
-    int lane;
-} rank_pair;
+/* A worker's scratch for a block: the scores (kept while the block's
+ * size stays), the sort's keys and lanes and their spares, then the g
+ * columns of M and of T. */
+typedef struct rank_scratch {
+    double scores[KS_SIM_BLOCK];
+    int scores_n;
+    uint64_t keys[KS_SIM_BLOCK], spare_keys[KS_SIM_BLOCK];
+    uint16_t lanes[KS_SIM_BLOCK], spare_lanes[KS_SIM_BLOCK];
+    double columns[];
+} rank_scratch;
 
 size_t ks_rank_work_size(const sim_plan *plan)
 {
     if (plan->copula != KS_SIM_RANK_CORRELATION || plan->group_size == 0)
         return 0;
-    /* scores M and T (g blocks each), the scores, the sorted values, and
-     * a block of (value, lane) pairs */
-    size_t pair_doubles = (sizeof(rank_pair) + sizeof(double) - 1) /
-                          sizeof(double);
-    return ((size_t)plan->group_size * 2 + 2 + pair_doubles) * KS_SIM_BLOCK;
+    return (sizeof(rank_scratch) + sizeof(double) - 1) / sizeof(double) +
+           (size_t)plan->group_size * 2 * KS_SIM_BLOCK;
 }
 
-static int by_value(const void *a, const void *b)
+/* A double's bits as an unsigned key in the same order (negatives
+ * flipped whole, positives with the sign bit set), and back. */
+static uint64_t key_of(double x)
 {
-    double x = ((const rank_pair *)a)->value, y = ((const rank_pair *)b)->value;
-    if (x < y)
-        return -1;
-    if (x > y)
-        return 1;
-    return ((const rank_pair *)a)->lane - ((const rank_pair *)b)->lane;
+    uint64_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    return bits >> 63 ? ~bits : bits | UINT64_C(0x8000000000000000);
 }
 
-static int by_double(const void *a, const void *b)
+static double value_of(uint64_t key)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    uint64_t bits = key >> 63 ? key & ~UINT64_C(0x8000000000000000) : ~key;
+    double x;
+    memcpy(&x, &bits, sizeof x);
+    return x;
+}
+
+/* Sort keys[0..n-1] ascending, carrying lanes along when given: least
+ * significant byte first, a byte all keys share skipped (stable, so equal
+ * keys keep their lanes' order). */
+static void radix_sort(rank_scratch *scratch, int n, int with_lanes)
+{
+    uint64_t *keys = scratch->keys, *spare = scratch->spare_keys;
+    uint16_t *lanes = scratch->lanes, *spare_lanes = scratch->spare_lanes;
+    for (int shift = 0; shift < 64; shift += 8) {
+        int count[257] = { 0 };
+        for (int i = 0; i < n; i++)
+            count[((keys[i] >> shift) & 0xFF) + 1]++;
+        if (count[((keys[0] >> shift) & 0xFF) + 1] == n)
+            continue;
+        for (int b = 0; b < 256; b++)
+            count[b + 1] += count[b];
+        for (int i = 0; i < n; i++) {
+            int at = count[(keys[i] >> shift) & 0xFF]++;
+            spare[at] = keys[i];
+            if (with_lanes)
+                spare_lanes[at] = lanes[i];
+        }
+        uint64_t *swap = keys;
+        keys = spare;
+        spare = swap;
+        uint16_t *swap_lanes = lanes;
+        lanes = spare_lanes;
+        spare_lanes = swap_lanes;
+    }
+    if (keys != scratch->keys) {
+        memcpy(scratch->keys, keys, (size_t)n * sizeof *keys);
+        if (with_lanes)
+            memcpy(scratch->lanes, lanes, (size_t)n * sizeof *lanes);
+    }
 }
 
 /* A uniform index in [0, bound) from 32 random bits (Lemire). */
@@ -104,15 +142,16 @@ void ks_rank_correlate_block(sim_worker *worker)
     int n = worker->n, g = plan->group_size;
     if (n <= g || g > KS_RANK_GROUP_MAX)
         return;
-    double *m = worker->rank_work;
+    rank_scratch *scratch = (rank_scratch *)(void *)worker->rank_work;
+    double *m = scratch->columns;
     double *t = m + (size_t)g * KS_SIM_BLOCK;
-    double *scores = t + (size_t)g * KS_SIM_BLOCK;
-    double *sorted = scores + KS_SIM_BLOCK;
-    rank_pair *pairs = (rank_pair *)(void *)(sorted + KS_SIM_BLOCK);
-    for (int i = 0; i < n; i++)
-        scores[i] = ks_normal_quantile((i + 1.0) / (n + 1.0));
+    if (scratch->scores_n != n) {
+        for (int i = 0; i < n; i++)
+            scratch->scores[i] = ks_normal_quantile((i + 1.0) / (n + 1.0));
+        scratch->scores_n = n;
+    }
     for (int k = 0; k < g; k++)
-        permuted_scores(&worker->group_rng, scores,
+        permuted_scores(&worker->group_rng, scratch->scores,
                         m + (size_t)k * KS_SIM_BLOCK, n);
     double q[KS_RANK_GROUP_MAX * KS_RANK_GROUP_MAX];
     if (!factor_scores(m, g, n, q))
@@ -132,17 +171,22 @@ void ks_rank_correlate_block(sim_worker *worker)
             t[(size_t)j * KS_SIM_BLOCK + i] = sum;
         }
     }
+    uint16_t order[KS_SIM_BLOCK];
     for (int j = 0; j < g; j++) {
         double *lanes = worker->lanes +
                         (size_t)plan->draws[plan->group[j]].slot * KS_SIM_BLOCK;
+        /* the lanes in the order of T's column j */
         for (int i = 0; i < n; i++) {
-            pairs[i].value = t[(size_t)j * KS_SIM_BLOCK + i];
-            pairs[i].lane = i;
+            scratch->keys[i] = key_of(t[(size_t)j * KS_SIM_BLOCK + i]);
+            scratch->lanes[i] = (uint16_t)i;
         }
-        qsort(pairs, (size_t)n, sizeof *pairs, by_value);
-        memcpy(sorted, lanes, (size_t)n * sizeof *sorted);
-        qsort(sorted, (size_t)n, sizeof *sorted, by_double);
+        radix_sort(scratch, n, 1);
+        memcpy(order, scratch->lanes, (size_t)n * sizeof *order);
+        /* the values in ascending order, given to the lanes rank by rank */
+        for (int i = 0; i < n; i++)
+            scratch->keys[i] = key_of(lanes[i]);
+        radix_sort(scratch, n, 0);
         for (int r = 0; r < n; r++)
-            lanes[pairs[r].lane] = sorted[r];
+            lanes[order[r]] = value_of(scratch->keys[r]);
     }
 }
