@@ -1,9 +1,10 @@
 /*
  * test_xlsx_import.c -- values read from workbooks: data/iij's inputs
  * written as a workbook (libxlsxwriter, long and wide layouts, beside a
- * sheet of notes) import back to the same inputs as the model holds; the
- * refusals of a workbook are the CSV reader's, word for word after the
- * position, which names the cell (book.xlsx: Inputs!C2); and hostile
+ * sheet of notes), and the workbook kessan itself exports, import back
+ * to the same inputs as the model holds; the refusals of a workbook are
+ * the CSV reader's, word for word after the position, which names the
+ * cell (book.xlsx: Inputs!C2); and hostile
  * workbooks (damaged or encrypted containers, shared strings out of
  * range, a zip bomb, a million columns, entity declarations, malformed
  * cell references) are refused with a message, nothing imported.
@@ -25,6 +26,7 @@
 #include "../support/test_files.h"
 #include "../support/xlsx_parts.h"
 #include "kessan/kessan.h"
+#include "kessan/workbook.h"
 
 #define TMP KESSAN_TEST_TMP
 #define BOOK TMP "/book.xlsx"
@@ -389,6 +391,26 @@ static void test_iij_round_trip(void **state)
                    "header item,period,value");
 }
 
+/* A workbook kessan wrote (statements with live formulas, then the
+ * Inputs sheet) gives back the inputs it was written from. */
+static void test_kessan_workbook_round_trip(void **state)
+{
+    (void)state;
+    ks_model *iij = open_iij();
+    ks_error err;
+    if (ks_export_xlsx(iij, TMP "/iij.xlsx", NULL, &err) != KS_OK)
+        fail_msg("%s", err.message);
+    ks_model *chart = iij_chart();
+    ks_import_options options = { .provenance = KS_PROV_REPORTED,
+                                  .override = 1 };
+    if (ks_import_values_with(chart, TMP "/iij.xlsx", &options, &err)
+        != KS_OK)
+        fail_msg("%s", err.message);
+    assert_same_inputs(iij, chart);
+    ks_model_free(chart);
+    ks_model_free(iij);
+}
+
 /* ---- hostile workbooks -------------------------------------------------------- */
 
 static void test_damaged_and_foreign_containers(void **state)
@@ -548,6 +570,7 @@ int main(void)
         cmocka_unit_test(test_refusals_are_the_csv_readers),
         cmocka_unit_test(test_cell_kinds),
         cmocka_unit_test(test_iij_round_trip),
+        cmocka_unit_test(test_kessan_workbook_round_trip),
         cmocka_unit_test(test_damaged_and_foreign_containers),
         cmocka_unit_test(test_hostile_sheets),
         cmocka_unit_test(test_a_million_columns),
