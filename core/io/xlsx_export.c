@@ -220,6 +220,7 @@ static ks_status write_scenario(ks_xlsx_book *book, const statements *s,
         }
         view.input_row = input_row;
         view.inputs_prefix = inputs_prefix;
+        view.overrides_in_place = 1;
         status = ks_xlsx_write_items(book, &view, sheet, 0,
                                      book->names[book->name_count - 1],
                                      s->order, items, err);

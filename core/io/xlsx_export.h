@@ -63,6 +63,8 @@ typedef struct ks_xlsx_view {
     const int *column;    /* per period: 0-based column                   */
     int *input_row;       /* per item: row on the Inputs sheet, or -1     */
     const char *inputs_prefix; /* "'Inputs'!"                             */
+    int overrides_in_place; /* a scenario's sheet: its own overrides are
+                               written in the cell, not on Inputs        */
     const ks_xlsx_formulas *formulas;
     unsigned char *sure;  /* per cell (item * periods + period): 0 not yet
                              known, 1 always a number, 2 not            */

@@ -267,7 +267,7 @@ static void input_cell(const ks_xlsx_view *view, int item, int period,
         cell->kind = KS_XLSX_EMPTY;
         return;
     }
-    if (cell->is_override || !view->input_row ||
+    if ((cell->is_override && view->overrides_in_place) || !view->input_row ||
         view->input_row[item] < 0) {
         cell->kind = KS_XLSX_NUMBER;
         return;

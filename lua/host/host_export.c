@@ -30,6 +30,22 @@ typedef struct host_export_args {
     export_format format;
 } host_export_args;
 
+/* A workbook, with a note on standard error for each cell whose formula
+ * a spreadsheet cannot hold, written as its value (docs/excel.md). */
+static ks_status export_workbook(ks_model *target, const char *out,
+                                 ks_error *err)
+{
+    ks_xlsx_report report;
+    ks_status status = ks_export_xlsx_with(target, out, NULL, &report, err);
+    for (size_t k = 0; status == KS_OK && k < report.unexpressed_count; k++)
+        fprintf(stderr, "kessan: export: note: %s!%s (%s) is written as its "
+                        "value: %s\n",
+                report.unexpressed[k].sheet, report.unexpressed[k].address,
+                report.unexpressed[k].cell, report.unexpressed[k].reason);
+    ks_xlsx_report_release(&report);
+    return status;
+}
+
 /* The file (or standard output) in the format asked for; on standard
  * output a write that fails (a full disk, /dev/full) is reported at exit,
  * with status 1, as for every command (host_main.c); what reached the
@@ -39,7 +55,7 @@ static ks_status write_export(const host_export_args *args, ks_model *target,
                               ks_error *err)
 {
     if (args->format == EXPORT_XLSX)
-        return ks_export_xlsx(target, args->out, options, err);
+        return export_workbook(target, args->out, err);
     if (args->format == EXPORT_JSON)
         return args->out ? ks_export_json(target, args->out, options, err)
                          : ks_export_json_stream(target, stdout, options,

@@ -457,10 +457,28 @@ def run(kessan, soffice, work):
         with zipfile.ZipFile(path) as zf:
             sheets[stem] = sheet_files(zf)
         tampered.append(path)
+    # a saved scenario exported by the command line: its statements are
+    # the scenario's view, its overrides on the Inputs sheet
+    scenarios = "tests/data/scenarios"
+    run_kessan(kessan, script, scenarios, "-",
+               os.path.join(work, "scen.kessan.csv"))
+    expected["low"] = {("base",) + key[1:]: value for key, value in
+                       read_kessan(os.path.join(work, "scen.kessan.csv"))
+                       .items() if key[0] == "low"}
+    plain = os.path.join(work, "low-plain.xlsx")
+    result = subprocess.run([kessan, "export", scenarios, "--scenario", "low",
+                             "--format", "xlsx", "--out", plain],
+                            capture_output=True, text=True, timeout=60)
+    if result.returncode != 0 or result.stderr:
+        fail("kessan export --scenario low: %s" % result.stderr)
+    tamper(plain, os.path.join(work, "low.xlsx"))
+    with zipfile.ZipFile(os.path.join(work, "low.xlsx")) as zf:
+        sheets["low"] = sheet_files(zf)
+    tampered.append(os.path.join(work, "low.xlsx"))
     profile = make_profile(os.path.join(work, "profile"), 0)
     convert(soffice, profile, tampered, os.path.join(work, "out1"))
     inputs = {}
-    for stem, _ in models:
+    for stem, _ in models + [("low", scenarios)]:
         got, inputs[stem] = workbook_cells(os.path.join(work, "out1"), stem,
                                            sheets[stem])
         checked = compare(stem, expected[stem], got)

@@ -196,6 +196,16 @@ def check_limits(kessan, soffice, work, profile):
             base.fail("%s not reported as %s: %s" % (cell, word, reasons))
     if any(cell.startswith("after@") for cell in reasons):
         base.fail("a formula that fits was reported: %s" % reasons)
+    # the command line says the same, as notes on standard error
+    result = subprocess.run([kessan, "export", model, "--format", "xlsx",
+                             "--out", os.path.join(work, "cli.xlsx")],
+                            capture_output=True, text=True, timeout=60)
+    notes = [line for line in result.stderr.splitlines()
+             if line.startswith("kessan: export: note: KPI!")]
+    if result.returncode != 0 or len(notes) != len(reasons):
+        base.fail("kessan export: status %d, %d notes for %d cells: %s" %
+                  (result.returncode, len(notes), len(reasons),
+                   result.stderr[:300]))
     with zipfile.ZipFile(plain) as zf:
         comments = "".join(zf.read(n).decode() for n in zf.namelist()
                            if "comments" in n)
