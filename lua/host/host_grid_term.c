@@ -20,6 +20,7 @@
 
 static volatile sig_atomic_t grid_stop_signal;
 static int grid_term_active;
+static SCREEN *grid_screen;
 static struct sigaction grid_old_int, grid_old_term, grid_old_hup;
 
 static void grid_on_signal(int signal_number)
@@ -73,7 +74,8 @@ int grid_term_begin(grid_sheet *g)
     if (!ctype || (!strstr(ctype, "UTF-8") && !strstr(ctype, "utf8")))
         setlocale(LC_CTYPE, "C.UTF-8");
     grid_take_signals();
-    if (!newterm(NULL, stdout, stdin)) {
+    grid_screen = newterm(NULL, stdout, stdin);
+    if (!grid_screen) {
         grid_give_signals();
         return -1;
     }
@@ -101,5 +103,7 @@ void grid_term_end(void)
     curs_set(1);
     endwin();
     fflush(stdout);
+    delscreen(grid_screen);
+    grid_screen = NULL;
     grid_give_signals();
 }
