@@ -529,23 +529,30 @@ def run_lua(page, group, earlier, scratch, env):
             outputs[current] = []
         elif current is not None:
             outputs[current].append(line)
+    stopped = max(outputs) if outputs else -1   # the block running at the end
     for index, block in enumerate(group):
         if index not in outputs:
-            page.fail(block.fence_line, "did not run: an earlier Lua block"
-                      " of the page failed", text)
+            where = (group[stopped].fence_line + 1 if stopped >= 0
+                     else "before the first")
+            page.fail(block.fence_line, "did not run: the Lua block at line %s"
+                      " failed" % where)
             return
         actual = outputs[index]
-        last = index == len(group) - 1
-        failed = last and status != 0
         directive = block.directive[0] if block.directive else None
+        if index == stopped and status != 0:
+            page.fail(block.fence_line, "the Lua block failed (%s)"
+                      % exit_text(status), "\n".join(actual))
+            continue
         if block.output is None or directive == "no-compare":
-            if failed:
-                page.fail(block.fence_line, "the Lua block failed (exit %d)"
-                          % status, "\n".join(actual))
             continue
         output = block.output
         compare(page, output.fence_line, output.lines, actual, output.indent,
                 output.first, output.end)
+
+
+def exit_text(status):
+    return ("exit %d" % status if status >= 0
+            else "killed by signal %d" % -status)
 
 
 def write_file(page, block, scratch, name, lines):
