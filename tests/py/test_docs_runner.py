@@ -212,6 +212,19 @@ def check_elided_update():
     check(after == text.replace("b0", "b1"), "the update of an elided output: " + after)
 
 
+def check_failed_group():
+    """A Lua block that fails before the blocks after it is named by them."""
+    text = ("```lua\nprint(1)\n```\n\n```output\n1\n```\n\n"
+            "```lua\nerror(\"stop\")\n```\n\n```output\n```\n\n"
+            "```lua\nprint(3)\n```\n")
+    status, out, err, after, path = run_page(text)
+    check(status == 1 and ":9: the Lua block failed (exit 1)" in err
+          and "page.md:10: stop" in err, "the failing block is reported: " + err)
+    check(":16: did not run: the Lua block at line 9 failed" in err,
+          "the block after it names it: " + err)
+    check(":1:" not in err and ":5:" not in err, "the block before it passed: " + err)
+
+
 def check_timeout():
     """A block that does not end is stopped, and its page fails."""
     saved = test_docs.BLOCK_TIMEOUT
@@ -235,6 +248,7 @@ def main(argv):
     check_matching()
     check_page()
     check_elided_update()
+    check_failed_group()
     check_timeout()
     for failure in FAILURES:
         print("FAIL: " + failure, file=sys.stderr)
