@@ -268,6 +268,73 @@ static void emit_state_or_false(translation *t, int index)
         ks_xlsx_put(t->out, "FALSE");
 }
 
+/* Whether the node's M is the OR of its operands' states, so that a
+ * parent's OR may take them in (OR(a, OR(b, c)) written OR(a, b, c)). */
+static int is_or_node(const translation *t, int index)
+{
+    const ks_ast_node *node = node_at(t, index);
+    if (node->kind == KS_AST_CALL)
+        return is_arithmetic_call(node->op);
+    return (node->kind == KS_AST_NEGATE || node->kind == KS_AST_BINARY) &&
+           !begins_errors(t, index);
+}
+
+/* How many states the OR of the node's operands tests, operands whose M
+ * is an OR taken in. */
+static int or_terms(const translation *t, int index)
+{
+    int count = 0;
+    for (int child = node_at(t, index)->first_child; child >= 0;
+         child = node_at(t, child)->next) {
+        if (!needs_state(t, child))
+            continue;
+        count += is_or_node(t, child) && can_miss(t, child)
+                     ? or_terms(t, child) : 1;
+    }
+    return count;
+}
+
+static void emit_or_terms(translation *t, int index, int *first)
+{
+    for (int child = node_at(t, index)->first_child; child >= 0;
+         child = node_at(t, child)->next) {
+        if (!needs_state(t, child))
+            continue;
+        if (is_or_node(t, child) && can_miss(t, child)) {
+            emit_or_terms(t, child, first);
+            continue;
+        }
+        if (!*first)
+            ks_xlsx_put(t->out, ",");
+        *first = 0;
+        emit_state(t, child);
+    }
+}
+
+/* M of sum, min or max: every argument missing (an error in any is the
+ * call's). */
+static void emit_every(translation *t, int index)
+{
+    const ks_ast_node *node = node_at(t, index);
+    int first = 1, count = 0;
+    for (int child = node->first_child; child >= 0;
+         child = node_at(t, child)->next)
+        count += needs_state(t, child);
+    if (count > 1)
+        enter(t, "AND(");
+    for (int child = node->first_child; child >= 0;
+         child = node_at(t, child)->next) {
+        if (!needs_state(t, child))
+            continue;
+        if (!first)
+            ks_xlsx_put(t->out, ",");
+        first = 0;
+        emit_state(t, child);
+    }
+    if (count > 1)
+        leave(t);
+}
+
 /* M of a node that can be missing: OR of its operands' states
  * (arithmetic), AND of its arguments' (sum, min, max), or the chosen
  * branch's (if).  An error in M is the node's error. */
@@ -304,24 +371,18 @@ static void emit_missing(translation *t, int index)
         leave(t);
         return;
     }
-    int every = node->kind == KS_AST_CALL && !is_arithmetic_call(node->op);
-    int first = 1, count = 0;
-    for (int child = node->first_child; child >= 0;
-         child = node_at(t, child)->next)
-        count += needs_state(t, child);
-    if (count > 1)
-        enter(t, every ? "AND(" : "OR(");
-    for (int child = node->first_child; child >= 0;
-         child = node_at(t, child)->next) {
-        if (!needs_state(t, child))
-            continue;
-        if (!first)
-            ks_xlsx_put(t->out, ",");
-        first = 0;
-        emit_state(t, child);
+    if (node->kind == KS_AST_CALL && !is_arithmetic_call(node->op)) {
+        emit_every(t, index);
+        return;
     }
-    if (count > 1)
+    int first = 1;
+    if (or_terms(t, index) > 1) {
+        enter(t, "OR(");
+        emit_or_terms(t, index, &first);
         leave(t);
+    } else {
+        emit_or_terms(t, index, &first);
+    }
 }
 
 /* An operand: in parentheses unless it is one token or a call. */
