@@ -583,8 +583,11 @@ def run_page(page, kessan):
         os.makedirs(bin_dir)
         os.symlink(kessan, os.path.join(bin_dir, "kessan"))
         env = dict(os.environ)
+        # HOME is the scratch copy's parent: the repl's history and
+        # anything else written to ~ stays out of the user's home
         env.update(PATH=bin_dir + os.pathsep + env.get("PATH", "/usr/bin:/bin"),
-                   KESSAN=kessan, LC_ALL="C.UTF-8", TERM="dumb", COLUMNS="200")
+                   KESSAN=kessan, LC_ALL="C.UTF-8", TERM="dumb", COLUMNS="200",
+                   HOME=home, KESSAN_HISTORY=os.path.join(home, ".kessan_history"))
         report_stray_commands(page)
         earlier_lua = []
         outputs = {id(b.output) for b in page.blocks if b.output}
