@@ -3,7 +3,9 @@
  * whose `scenario` column names scenarios (the model's rows staged as
  * csv_import.h does, the others as changes to the saved set), importing
  * such a file all or nothing (ks_import_values: no value from an empty
- * field, no computed cell of the model set unless asked), and exporting
+ * field, no computed cell of the model set unless asked; header names in
+ * any case, named columns of one's own skipped, numbers refused with the
+ * reason csv_import.c gives, io/number.h), and exporting
  * a model with every saved scenario (ks_export_scenarios_csv: the model's
  * inputs, then each scenario's own).
  */
@@ -19,8 +21,10 @@
 #include "io/atomic_file.h"
 #include "io/csv_export.h"
 #include "io/csv_file.h"
+#include "io/number.h"
 #include "io/saved_csv.h"
 #include "io/xlsx_import.h"
+#include "kessan/suggest.h"
 #include "model/model.h"
 
 enum { COL_ITEM, COL_PERIOD, COL_VALUE, COL_SCENARIO, COLUMNS };
@@ -71,12 +75,53 @@ static ks_status out_of_memory(const char *name, ks_error *err)
 
 /* ---- the header --------------------------------------------------------- */
 
+/* The header name folded to lower case (ASCII), at most `size` - 1 bytes. */
+static size_t fold_name(ks_csv_span name, char *folded, size_t size)
+{
+    size_t length = name.length < size ? name.length : size - 1;
+    for (size_t i = 0; i < length; i++) {
+        char c = name.text[i];
+        folded[i] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+    }
+    folded[length] = '\0';
+    return length;
+}
+
+/* One of the long form's columns, its name in any case ("Value",
+ * "SCENARIO"), as csv_import.c reads a header; -1 for another name. */
 static int column_of(ks_csv_span name)
 {
+    char folded[16];
+    if (name.length >= sizeof folded)
+        return -1;
+    fold_name(name, folded, sizeof folded);
     for (int i = 0; i < COLUMNS; i++)
-        if (ks_csv_span_is(name, column_names[i]))
+        if (strcmp(folded, column_names[i]) == 0)
             return i;
     return -1;
+}
+
+/* A column none of the long form's: a named one of the user's own (a
+ * label, a comment, the labels export --excel writes) is skipped, unless
+ * its name is a near miss of one of ours ("valeu"); a column with no name
+ * is refused, as csv_import.c refuses them. */
+static ks_status check_own_column(const ks_csv_record *record,
+                                  const ks_csv_field *field, ks_csv_span name,
+                                  ks_error *err)
+{
+    char folded[65], what[KS_MESSAGE_MAX / 2];
+    size_t length = fold_name(name, folded, sizeof folded);
+    const char *near = length ? ks_suggest(folded, length, column_names,
+                                           COLUMNS) : NULL;
+    if (length && !near)
+        return KS_OK;
+    if (length)
+        snprintf(what, sizeof what, "unknown column '%.64s' (did you mean "
+                 "'%s'?)", folded, near);
+    else
+        snprintf(what, sizeof what, "a column with no name (expected item, "
+                 "period, value, scenario, and named columns of your own)");
+    return ks_csv_fail_field(err, KS_EFORMAT, record, field, what);
 }
 
 /* Whether this reader takes the file: a long-form header (it names period
@@ -101,11 +146,16 @@ static ks_status read_header(rows_reader *reader, const ks_csv_record *record,
         const ks_csv_field *field = &record->fields[f];
         ks_csv_span name = ks_csv_trimmed(field);
         int column = column_of(name);
-        if (column < 0 || reader->columns[column] >= 0) {
+        if (column < 0) {
+            ks_status status = check_own_column(record, field, name, err);
+            if (status != KS_OK)
+                return status;
+            continue;
+        }
+        if (reader->columns[column] >= 0) {
             char what[KS_MESSAGE_MAX / 2];
-            snprintf(what, sizeof what, "%s column '%.*s' (expected item, "
-                     "period, value and optionally scenario)",
-                     column < 0 ? "unknown" : "second",
+            snprintf(what, sizeof what, "second column '%.*s' (expected "
+                     "item, period, value and scenario once each)",
                      (int)(name.length > 64 ? 64 : name.length), name.text);
             return ks_csv_fail_field(err, KS_EFORMAT, record, field, what);
         }
@@ -144,11 +194,18 @@ static ks_status parse_value(const ks_csv_record *record,
     memset(value, 0, sizeof *value);
     if (ks_parse_number(text.text, text.length, &value->number,
                         &value->is_missing, &value->decimals) != 0) {
+        /* why, where the number reads as one but is refused: a
+         * spreadsheet's error value, beyond a double either way */
         char what[KS_MESSAGE_MAX / 2];
-        snprintf(what, sizeof what, "expected a number like 1,234 or "
-                 "(566,520), got '%.*s%s'",
-                 (int)(text.length > 40 ? 40 : text.length), text.text,
-                 text.length > 40 ? "..." : "");
+        int shown = (int)(text.length > 40 ? 40 : text.length);
+        const char *more = text.length > 40 ? "..." : "";
+        const char *reason = ks_number_refusal(text.text, text.length);
+        if (reason)
+            snprintf(what, sizeof what, "'%.*s%s' %s", shown, text.text, more,
+                     reason);
+        else
+            snprintf(what, sizeof what, "expected a number like 1,234 or "
+                     "(566,520), got '%.*s%s'", shown, text.text, more);
         return ks_csv_fail_field(err, KS_EFORMAT, record, field, what);
     }
     value->is_empty = text.length == 0;

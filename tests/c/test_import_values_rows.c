@@ -97,12 +97,13 @@ static void expect_refused(const char *text, ks_status status,
 static void test_headers(void **state)
 {
     (void)state;
-    expect_refused("item,period,value,scenario,colour\n", KS_EFORMAT,
-                   "1:28: unknown column 'colour' (expected item, period, "
-                   "value and optionally scenario)");
+    /* a column of one's own ("colour") is skipped; a near miss of one of
+     * the long form's is refused */
+    expect_refused("item,period,value,scenario,valeu\n", KS_EFORMAT,
+                   "1:28: unknown column 'valeu' (did you mean 'value'?)");
     expect_refused("item,period,value,scenario, scenario\n", KS_EFORMAT,
                    "1:28: second column 'scenario' (expected item, period, "
-                   "value and optionally scenario)");
+                   "value and scenario once each)");
     expect_refused("item,value,scenario\nb,3,high\n", KS_EFORMAT,
                    "1: no 'period' column (the long form's header is "
                    "item,period,value)");

@@ -130,8 +130,8 @@ assert(s:show("is", { currency = "USD", periods = "1Q03" }):find("USD thousands 
        1, true), "currency USD")
 assert(s:show("is", { format = "md", periods = "1Q03" }):find("| | 1Q03 |", 1, true), "md")
 -- items a script defined: with no statement on none, with no label by id
-s:define("nowhere", "rev.total * 2")
-s:define("unlabelled", "rev.total * 3", { statement = "is" })
+m:define("nowhere", "rev.total * 2")
+m:define("unlabelled", "rev.total * 3", { statement = "is" })
 local defined = s:show("is", { periods = { "3Q02" } })
 assert(not defined:find("nowhere", 1, true), "an item on no statement")
 assert(defined:find("\nunlabelled +[%d,]+\n"), "an item without a label: " .. defined)
