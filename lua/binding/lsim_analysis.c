@@ -109,20 +109,29 @@ static ks_model *actuals_model(lua_State *L)
     if (lk_rawfield(L, OPTIONS, "model") == LUA_TNIL)
         luaL_argerror(L, OPTIONS, "a values file needs the model it belongs "
                                   "to: r:score(path, {model = m})");
-    if (!lk_to_handle(L, -1))
+    int given = lua_gettop(L);
+    lk_handle *owner = lk_to_handle(L, given);
+    if (!owner)
         luaL_argerror(L, OPTIONS, "field 'model' must be a Model or Scenario");
-    ks_model *base = lk_pin_model(L, lua_gettop(L));
+    ks_model *base = lk_pin_model(L, given);
+    int parent = given;
+    if (owner->is_scenario) { /* a scenario's scenario is on its Model */
+        lua_getiuservalue(L, given, 1);
+        parent = lua_gettop(L);
+    }
     lk_check_path(L, path, LK_PATH_READ);
-    lk_handle *handle = lk_new_handle(L, 1, lua_gettop(L));
+    lk_handle *handle = lk_new_handle(L, 1, parent);
     ks_error err;
     if (ks_scenario_new(base, "actuals", &handle->model, &err) != KS_OK)
         lk_raise(L, &err);
+    lk_live_add(handle->live, handle->model);
     ks_import_options options = { .provenance = KS_PROV_OVERRIDDEN,
                                   .override = 1, .sheet = NULL };
     if (ks_import_values_with(handle->model, path, &options, &err) != KS_OK)
         lk_raise(L, &err);
+    /* the new scenario stays on the stack, a copy at MODEL_SLOT */
+    lua_pushvalue(L, -1);
     lua_replace(L, MODEL_SLOT);
-    lua_pop(L, 1);
     return handle->model;
 }
 

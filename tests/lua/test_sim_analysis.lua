@@ -90,8 +90,26 @@ for _, row in ipairs(by_model) do
     check.eq(row.held, true, "inside low-high")
   end
 end
+-- a values file, read into a scenario of the model given
+local path = check.tmpname(".csv")
+local f = assert(io.open(path, "w"))
+f:write("item,period,value\ny,4Q02,6.5\nx,4Q02,1.25\n")
+f:close()
+local from_file = kept:score(path, { model = m })
+check.eq(#from_file, 2, "y from the file, k from the model")
+check.eq(from_file[1].cell, "y@4Q02", "y first")
+check.eq(from_file[1].actual, 6.5, "the file's figure (computed y overridden)")
+check.eq(from_file[2].actual, 3, "k as the model holds it")
+check.eq(kept:score(path, { model = actual })[1].actual, 6.5, "on a scenario")
+local bad = check.tmpname(".csv")
+f = assert(io.open(bad, "w"))
+f:write("item,period,value\nnothere,4Q02,1\n")
+f:close()
+check.raises("nothere", kept.score, kept, bad, { model = m })
+check.raises("no/such/file.csv", kept.score, kept, "no/such/file.csv", { model = m })
 -- a closed result
 kept:close()
 check.raises("closed simulation", kept.score, kept, { ["y@4Q02"] = 6 })
 check.raises("closed simulation", kept.sensitivity, kept, "y@4Q02")
+check.cleanup()
 print("ok")
