@@ -14,6 +14,7 @@
 # program printed (keeping the `...` elisions), for review with git diff.
 # A mismatch is reported as PAGE:LINE with a diff; the exit status is 1
 # when any example failed.
+import concurrent.futures
 import difflib
 import errno
 import fcntl
@@ -569,6 +570,10 @@ SHOWN_HOME = "/home/me"     # the scratch copy's parent, as output shows it
 
 
 def run_page(page, kessan):
+    if not any(is_session(b) or b.info == "lua" or b.directive
+               for b in page.blocks):
+        report_stray_commands(page)
+        return                          # nothing to run: no scratch copy
     home = tempfile.mkdtemp(prefix="kessan-docs-")
     scratch = os.path.join(home, "w")
     os.mkdir(scratch)
@@ -687,13 +692,17 @@ def main(argv):
     failed = 0
     examples = 0
     started = time.monotonic()
-    for path in paths:
-        if not os.path.isfile(path):
-            print("%s: no such page" % path, file=sys.stderr)
-            failed += 1
-            continue
-        page = Page(path, os.path.relpath(path, SOURCE))
-        run_page(page, kessan)
+    missing = [p for p in paths if not os.path.isfile(p)]
+    for path in missing:
+        print("%s: no such page" % path, file=sys.stderr)
+    failed += len(missing)
+    pages = [Page(p, os.path.relpath(p, SOURCE)) for p in paths
+             if p not in missing]
+    # two pages at a time (each waits on its examples' processes); the
+    # reports in the pages' order
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(lambda page: run_page(page, kessan), pages))
+    for page in pages:
         examples += page.examples
         for failure in page.failures:
             print(failure + "\n", file=sys.stderr)
