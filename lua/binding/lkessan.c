@@ -395,6 +395,7 @@ static const luaL_Reg kessan_functions[] = {
     {"new", kessan_new},
     {"compare", lk_compare},
     {"format_explain", lk_format_explain},
+    {"format", lk_format},
     {NULL, NULL}
 };
 

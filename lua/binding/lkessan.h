@@ -229,6 +229,10 @@ void lk_format_number(double number, char *buf, size_t size);
 void lk_format_figure(double number, const char *unit, char *buf,
                       size_t size);
 
+/* ltext.c: kessan.format(x [, unit | {unit =, decimals =, percent =}])
+ * -> x as a text table prints it (the core's display formatter). */
+int lk_format(lua_State *L);
+
 /* lshow.c: m:show(statement [, opts]) and s:show -> the statement's text
  * (a method of models and scenarios). */
 int lk_show(lua_State *L);

@@ -1,8 +1,8 @@
 /*
  * ltext.c -- plain text tables for the __tostring of models, series and
- * comparisons, and the figures in them (lk_format_number, lk_format_figure:
- * the core's display formatter, so that every table prints a number as
- * show does): cells are collected in a Lua table (so a memory error while
+ * comparisons, and the figures in them (lk_format_number, lk_format_figure,
+ * and for scripts kessan.format: the core's display formatter, so that
+ * every table prints a number as show does): cells are collected in a Lua table (so a memory error while
  * collecting leaks nothing), then laid out under a title by the core's
  * table writer (kessan/text.h: columns aligned by display width, so that
  * Japanese text lines up) into a Lua buffer.
@@ -24,6 +24,47 @@ void lk_format_figure(double number, const char *unit, char *buf,
 void lk_format_number(double number, char *buf, size_t size)
 {
     lk_format_figure(number, NULL, buf, size);
+}
+
+/* The style the second argument asks for: nil (automatic), a unit
+ * ("ratio", "JPY thousands"), or {unit =, decimals =, percent =}. */
+static ks_number_style format_style(lua_State *L)
+{
+    static const char *const known[] = { "unit", "decimals", "percent",
+                                          NULL };
+    if (lua_isnoneornil(L, 2))
+        return ks_number_style_for_unit(NULL, -1);
+    if (lua_type(L, 2) == LUA_TSTRING)
+        return ks_number_style_for_unit(lk_check_string(L, 2), -1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    lk_check_options(L, 2, known);
+    const char *unit = NULL;
+    if (lk_rawfield(L, 2, "unit") != LUA_TNIL)
+        unit = lk_check_string(L, lua_gettop(L));
+    int decimals = -1;
+    if (lk_rawfield(L, 2, "decimals") != LUA_TNIL) {
+        lua_Integer given = luaL_checkinteger(L, lua_gettop(L));
+        if (given < 0 || given > 12)
+            luaL_argerror(L, 2, "field 'decimals': 0 to 12 expected");
+        decimals = (int)given;
+    }
+    ks_number_style style = ks_number_style_for_unit(unit, decimals);
+    if (lk_rawfield(L, 2, "percent") != LUA_TNIL && lua_toboolean(L, -1)) {
+        style.percent = KS_PERCENT_SIGN;
+        if (decimals < 0)
+            style.decimals = 1;
+    }
+    return style;
+}
+
+int lk_format(lua_State *L)
+{
+    double number = luaL_checknumber(L, 1);
+    ks_number_style style = format_style(L);
+    char text[64];
+    ks_format_display(text, sizeof text, number, &style);
+    lua_pushstring(L, text);
+    return 1;
 }
 
 void lk_text_begin(lua_State *L, lk_text_table *table, int columns)
