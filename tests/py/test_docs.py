@@ -266,8 +266,13 @@ def projected(shown, actual):
 def run_in_terminal(argv, cwd, env):
     """Run argv with standard output and error on one pseudo-terminal, as
     a user at a terminal sees them (in the order written, line by line);
-    standard input is empty.  Returns (status, text)."""
-    master, slave = pty.openpty()
+    standard input is empty.  Returns (status, text).  Without
+    pseudo-terminals, through a pipe (output then comes in the order the
+    program flushes it)."""
+    try:
+        master, slave = pty.openpty()
+    except OSError:
+        return run_in_pipe(argv, cwd, env)
     attributes = termios.tcgetattr(slave)
     attributes[1] &= ~termios.OPOST           # no "\n" -> "\r\n"
     termios.tcsetattr(slave, termios.TCSANOW, attributes)
@@ -305,6 +310,17 @@ def run_in_terminal(argv, cwd, env):
         text += "\n[docs-test: stopped after %g s]\n" % BLOCK_TIMEOUT
         status = -9
     return status, text
+
+
+def run_in_pipe(argv, cwd, env):
+    try:
+        done = subprocess.run(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              timeout=BLOCK_TIMEOUT)
+    except subprocess.TimeoutExpired as e:
+        text = (e.output or b"").decode("utf-8", "replace")
+        return -9, text + "\n[docs-test: stopped after %g s]\n" % BLOCK_TIMEOUT
+    return done.returncode, done.stdout.decode("utf-8", "replace")
 
 
 REPL_PROMPTS = ("kessan> ", ">> ")
