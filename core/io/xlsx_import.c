@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/alloc.h"
@@ -107,6 +108,9 @@ ks_status ks_xlsxin_read_records(const ks_allocator *alloc, const char *path,
 static int is_workbook_file(const char *path)
 {
     unsigned char head[8];
+    struct stat info;
+    if (stat(path, &info) != 0 || !S_ISREG(info.st_mode))
+        return 0; /* never open a device or a FIFO */
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
     if (fd < 0)
         return 0;

@@ -477,6 +477,20 @@ static void test_hostile_sheets(void **state)
              "</v></c></row>", header);
     write_sheet(BOOK, rows, "<si><t>sales</t></si>");
     expect_refused(BOOK, NULL, KS_EFORMAT, "shared string '-1' out of range");
+    /* a row reaching past the header: the row is named */
+    write_sheet(BOOK, "<row><c t=\"inlineStr\"><is><t>item</t></is></c><c "
+                "t=\"inlineStr\"><is><t>period</t></is></c><c t=\"inlineStr\">"
+                "<is><t>value</t></is></c></row><row r=\"5\"><c t=\"inlineStr\">"
+                "<is><t>sales</t></is></c><c t=\"inlineStr\"><is><t>3Q02</t>"
+                "</is></c><c><v>1</v></c><c><v>2</v></c></row>", NULL);
+    expect_refused(BOOK, NULL, KS_EFORMAT, BOOK ": Inputs!5:5: expected 3 "
+                   "fields as in the header, got 4");
+    /* a value left of the table */
+    write_sheet(BOOK, "<row><c r=\"B1\" t=\"inlineStr\"><is><t>item</t></is>"
+                "</c><c r=\"C1\" t=\"inlineStr\"><is><t>3Q02</t></is></c>"
+                "</row><row><c r=\"A2\"><v>1</v></c></row>", NULL);
+    expect_refused(BOOK, NULL, KS_EFORMAT, BOOK ": Inputs!A2: a value left "
+                   "of the table (its header begins in column B)");
     /* cell references */
     const char *bad_refs[] = { "B", "2", "b2", "B0", "B02", "AB-2", "",
                                "B2B", "B99999999999" };
