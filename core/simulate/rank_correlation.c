@@ -27,7 +27,7 @@ typedef struct rank_scratch {
     double scores[KS_SIM_BLOCK];
     int scores_n;
     uint64_t keys[KS_SIM_BLOCK], spare_keys[KS_SIM_BLOCK];
-    uint16_t lanes[KS_SIM_BLOCK], spare_lanes[KS_SIM_BLOCK];
+    uint32_t lanes[KS_SIM_BLOCK], spare_lanes[KS_SIM_BLOCK];
     double columns[];
 } rank_scratch;
 
@@ -37,58 +37,6 @@ size_t ks_rank_work_size(const sim_plan *plan)
         return 0;
     return (sizeof(rank_scratch) + sizeof(double) - 1) / sizeof(double) +
            (size_t)plan->group_size * 2 * KS_SIM_BLOCK;
-}
-
-/* A double's bits as an unsigned key in the same order (negatives
- * flipped whole, positives with the sign bit set), and back. */
-static uint64_t key_of(double x)
-{
-    uint64_t bits;
-    memcpy(&bits, &x, sizeof bits);
-    return bits >> 63 ? ~bits : bits | UINT64_C(0x8000000000000000);
-}
-
-static double value_of(uint64_t key)
-{
-    uint64_t bits = key >> 63 ? key & ~UINT64_C(0x8000000000000000) : ~key;
-    double x;
-    memcpy(&x, &bits, sizeof x);
-    return x;
-}
-
-/* Sort keys[0..n-1] ascending, carrying lanes along when given: least
- * significant byte first, a byte all keys share skipped (stable, so equal
- * keys keep their lanes' order). */
-static void radix_sort(rank_scratch *scratch, int n, int with_lanes)
-{
-    uint64_t *keys = scratch->keys, *spare = scratch->spare_keys;
-    uint16_t *lanes = scratch->lanes, *spare_lanes = scratch->spare_lanes;
-    for (int shift = 0; shift < 64; shift += 8) {
-        int count[257] = { 0 };
-        for (int i = 0; i < n; i++)
-            count[((keys[i] >> shift) & 0xFF) + 1]++;
-        if (count[((keys[0] >> shift) & 0xFF) + 1] == n)
-            continue;
-        for (int b = 0; b < 256; b++)
-            count[b + 1] += count[b];
-        for (int i = 0; i < n; i++) {
-            int at = count[(keys[i] >> shift) & 0xFF]++;
-            spare[at] = keys[i];
-            if (with_lanes)
-                spare_lanes[at] = lanes[i];
-        }
-        uint64_t *swap = keys;
-        keys = spare;
-        spare = swap;
-        uint16_t *swap_lanes = lanes;
-        lanes = spare_lanes;
-        spare_lanes = swap_lanes;
-    }
-    if (keys != scratch->keys) {
-        memcpy(scratch->keys, keys, (size_t)n * sizeof *keys);
-        if (with_lanes)
-            memcpy(scratch->lanes, lanes, (size_t)n * sizeof *lanes);
-    }
 }
 
 /* A uniform index in [0, bound) from 32 random bits (Lemire). */
@@ -171,22 +119,24 @@ void ks_rank_correlate_block(sim_worker *worker)
             t[(size_t)j * KS_SIM_BLOCK + i] = sum;
         }
     }
-    uint16_t order[KS_SIM_BLOCK];
+    uint32_t order[KS_SIM_BLOCK];
     for (int j = 0; j < g; j++) {
         double *lanes = worker->lanes +
                         (size_t)plan->draws[plan->group[j]].slot * KS_SIM_BLOCK;
         /* the lanes in the order of T's column j */
         for (int i = 0; i < n; i++) {
-            scratch->keys[i] = key_of(t[(size_t)j * KS_SIM_BLOCK + i]);
-            scratch->lanes[i] = (uint16_t)i;
+            scratch->keys[i] = ks_sort_key(t[(size_t)j * KS_SIM_BLOCK + i]);
+            scratch->lanes[i] = (uint32_t)i;
         }
-        radix_sort(scratch, n, 1);
+        ks_radix_sort(scratch->keys, scratch->lanes, (size_t)n,
+                      scratch->spare_keys, scratch->spare_lanes);
         memcpy(order, scratch->lanes, (size_t)n * sizeof *order);
         /* the values in ascending order, given to the lanes rank by rank */
         for (int i = 0; i < n; i++)
-            scratch->keys[i] = key_of(lanes[i]);
-        radix_sort(scratch, n, 0);
+            scratch->keys[i] = ks_sort_key(lanes[i]);
+        ks_radix_sort(scratch->keys, NULL, (size_t)n, scratch->spare_keys,
+                      NULL);
         for (int r = 0; r < n; r++)
-            lanes[order[r]] = value_of(scratch->keys[r]);
+            lanes[order[r]] = ks_sort_value(scratch->keys[r]);
     }
 }

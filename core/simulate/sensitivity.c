@@ -12,35 +12,30 @@
 #include "kessan/sim_analysis.h"
 #include "simulate/simulate_internal.h"
 
-typedef struct ranked {
-    double value;
-    int64_t trial;
-} ranked;
-
-static int by_value(const void *a, const void *b)
-{
-    const ranked *x = a, *y = b;
-    if (x->value != y->value)
-        return x->value < y->value ? -1 : 1;
-    return (x->trial > y->trial) - (x->trial < y->trial);
-}
+/* The sort's buffers: keys and payloads, and their spares. */
+typedef struct rank_buffers {
+    uint64_t *keys, *spare_keys;
+    uint32_t *order, *spare_order;
+} rank_buffers;
 
 /* ranks[k] = the rank (1 .. n, ties their mean) of values[trials[k]]. */
 static void rank_of(const double *values, const int64_t *trials, int64_t n,
-                    ranked *pairs, double *ranks)
+                    const rank_buffers *buffers, double *ranks)
 {
     for (int64_t k = 0; k < n; k++) {
-        pairs[k].value = values[trials[k]];
-        pairs[k].trial = k;
+        double x = values[trials[k]];
+        buffers->keys[k] = ks_sort_key(x == 0 ? 0.0 : x); /* -0 ties +0 */
+        buffers->order[k] = (uint32_t)k;
     }
-    qsort(pairs, (size_t)n, sizeof *pairs, by_value);
+    ks_radix_sort(buffers->keys, buffers->order, (size_t)n,
+                  buffers->spare_keys, buffers->spare_order);
     for (int64_t i = 0; i < n;) {
         int64_t j = i;
-        while (j + 1 < n && pairs[j + 1].value == pairs[i].value)
+        while (j + 1 < n && buffers->keys[j + 1] == buffers->keys[i])
             j++;
         double rank = 0.5 * (double)(i + j) + 1.0;
         for (int64_t k = i; k <= j; k++)
-            ranks[pairs[k].trial] = rank;
+            ranks[buffers->order[k]] = rank;
         i = j + 1;
     }
 }
@@ -184,10 +179,11 @@ ks_status ks_sim_sensitivity_of(ks_sim_result *result, int output,
     for (int d = 0; d < draws; d++)
         out[d] = (ks_sim_sensitivity){ d, 0.0, 0.0 };
     int64_t *numeric = ks_mem_alloc(alloc, (size_t)trials * sizeof *numeric);
-    ranked *pairs = ks_mem_alloc(alloc, (size_t)trials * sizeof *pairs);
+    uint64_t *keys = ks_mem_alloc(alloc, 2 * (size_t)trials * sizeof *keys);
+    uint32_t *order = ks_mem_alloc(alloc, 2 * (size_t)trials * sizeof *order);
     double *ranks = ks_mem_alloc(alloc, 2 * (size_t)trials * sizeof *ranks);
     ks_status status = KS_OK;
-    if (!numeric || !pairs || !ranks)
+    if (!numeric || !keys || !order || !ranks)
         status = ks_error_set(err, KS_ENOMEM, "sensitivity: out of memory for "
                               "%lld trials", (long long)trials);
     for (int64_t t = 0; status == KS_OK && t < trials; t++)
@@ -198,10 +194,11 @@ ks_status ks_sim_sensitivity_of(ks_sim_result *result, int output,
                               "in %lld trials, fewer than 3",
                               ks_sim_output_name(result, output), (long long)n);
     if (status == KS_OK) {
+        rank_buffers buffers = { keys, keys + trials, order, order + trials };
         double *rank_y = ranks, *rank_x = ranks + trials;
-        rank_of(y, numeric, n, pairs, rank_y);
+        rank_of(y, numeric, n, &buffers, rank_y);
         for (int d = 0; d < draws; d++) {
-            rank_of(ks_sim_draw_values(result, d), numeric, n, pairs, rank_x);
+            rank_of(ks_sim_draw_values(result, d), numeric, n, &buffers, rank_x);
             out[d].rank_correlation = correlation(rank_x, rank_y, n);
         }
         status = contributions(result, y, numeric, n, out, err);
@@ -209,7 +206,8 @@ ks_status ks_sim_sensitivity_of(ks_sim_result *result, int output,
     if (status == KS_OK)
         qsort(out, (size_t)draws, sizeof *out, by_importance);
     ks_mem_free(alloc, numeric);
-    ks_mem_free(alloc, pairs);
+    ks_mem_free(alloc, keys);
+    ks_mem_free(alloc, order);
     ks_mem_free(alloc, ranks);
     return status;
 }

@@ -251,6 +251,16 @@ typedef struct sim_worker {
  * numbers); the next block's first trial is the chunk's first. */
 void ks_sim_worker_seed(sim_worker *worker, uint64_t stream);
 
+/* ---- sorting doubles (radix_sort.c) ------------------------------------------ */
+
+/* A double as an unsigned key in the same order, and back. */
+uint64_t ks_sort_key(double x);
+double ks_sort_value(uint64_t key);
+/* Sort keys[0..n-1] ascending, stable, carrying payload (NULL: none)
+ * along; the spares hold n each. */
+void ks_radix_sort(uint64_t *keys, uint32_t *payload, size_t n,
+                   uint64_t *spare_keys, uint32_t *spare_payload);
+
 /* ---- rank correlation (rank_correlation.c) ------------------------------------ */
 
 /* The most cells rank correlation correlates together. */

@@ -5,7 +5,8 @@
  * inverts the normal CDF (erfc, another path), the beta quantile table
  * inverts the incomplete beta, the same seed gives the same bits at any
  * thread count under each sampling and copula, and a cell's draws stay as
- * they were when other cells are drawn or dropped, or in a scenario.
+ * they were when other cells are drawn or dropped, or in a scenario; the
+ * radix sort of doubles orders as qsort does.
  * The marginals against scipy are tests/py/test_sim_sampling.py.
  */
 #include <math.h>
@@ -140,6 +141,47 @@ static void beta_table_inverts_the_incomplete_beta(void **state)
             assert_true(fabs(ks_beta_cdf(x, a, b) - u) < 1e-8);
         }
         ks_mem_free(alloc, table);
+    }
+}
+
+/* ---- sorting by bits ---------------------------------------------------------- */
+
+static int by_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The radix sort orders what qsort orders (negatives, zeros, infinities,
+ * ties, tiny and huge magnitudes), stably: equal keys keep their order. */
+static void radix_sort_orders_as_qsort(void **state)
+{
+    (void)state;
+    enum { N = 5000 };
+    static double values[N], sorted[N];
+    static uint64_t keys[N], spare[N];
+    static uint32_t order[N], spare_order[N];
+    ks_rng rng;
+    ks_rng_seed(&rng, 3, 4);
+    static const double special[] = { 0.0, 1.0, -1.0, INFINITY, -INFINITY,
+                                      1e-300, -1e-300, 1e300, -1e300, 2.5 };
+    for (int i = 0; i < N; i++) {
+        uint64_t word = ks_rng_next(&rng);
+        values[i] = word % 3 == 0 ? special[word % 10]
+                                  : (ks_rng_uniform(&rng) - 0.5) *
+                                        pow(10.0, (double)(word % 40) - 20);
+        keys[i] = ks_sort_key(values[i]);
+        order[i] = (uint32_t)i;
+        assert_true(ks_sort_value(keys[i]) == values[i]);
+    }
+    memcpy(sorted, values, sizeof sorted);
+    qsort(sorted, N, sizeof *sorted, by_double);
+    ks_radix_sort(keys, order, N, spare, spare_order);
+    for (int i = 0; i < N; i++) {
+        assert_true(ks_sort_value(keys[i]) == sorted[i]);
+        assert_true(values[order[i]] == sorted[i]);
+        if (i > 0 && keys[i] == keys[i - 1])
+            assert_true(order[i] > order[i - 1]);
     }
 }
 
@@ -347,6 +389,7 @@ int main(void)
         cmocka_unit_test(orders_of_two_cells_are_unrelated),
         cmocka_unit_test(normal_quantile_inverts_the_cdf),
         cmocka_unit_test(beta_table_inverts_the_incomplete_beta),
+        cmocka_unit_test(radix_sort_orders_as_qsort),
         cmocka_unit_test(same_bits_at_any_thread_count),
         cmocka_unit_test(lhs_means_are_close),
         cmocka_unit_test(draws_follow_the_cell),

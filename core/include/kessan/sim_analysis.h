@@ -38,7 +38,7 @@ typedef struct ks_sim_sensitivity {
  * drawn cells, into out[0 .. draw count - 1], sorted by contribution, then
  * by |rank correlation|, largest first.  KS_EMISUSE when the trials were
  * not kept; KS_EINVAL for an output out of range or with fewer than three
- * numeric trials; KS_ENOMEM.  Memory: 40 bytes per trial while it runs.
+ * numeric trials; KS_ENOMEM.  Memory: 48 bytes per trial while it runs.
  */
 ks_status ks_sim_sensitivity_of(ks_sim_result *result, int output,
                                 ks_sim_sensitivity *out, ks_error *err);
