@@ -32,6 +32,7 @@ static const char report_css[] =
 
 typedef struct report_args {
     const char *model, *script, *out, *lang;
+    host_limits limits;   /* the script's: --sandbox and the others     */
 } report_args;
 
 static void page_begin(report_page *page, ks_model *model)
@@ -79,7 +80,8 @@ static int host_report_write(const report_args *args)
     ks_model_free(model);
     int script_failed = 0;
     if (status == KS_OK && args->script)
-        script_failed = report_script(args->script, args->model, &page) != 0;
+        script_failed = report_script(args->script, args->model,
+                                      &args->limits, &page) != 0;
     report_put(&page, "<footer><small>kessan " KESSAN_VERSION
                "</small></footer>\n</body></html>\n");
     if (status == KS_OK && page.failed)
@@ -94,34 +96,61 @@ static int host_report_write(const report_args *args)
     return script_failed ? HOST_EXIT_FAILURE : HOST_EXIT_OK;
 }
 
-enum { REPORT_OUT = HOST_OPTION_FIRST, REPORT_LANG };
+/* Past the limit options' values (host_limit_options), which the table
+ * below takes too. */
+enum { REPORT_OUT = HOST_OPTION_FIRST + 100, REPORT_LANG };
 
-static const struct option report_options[] = {
-    { "out", required_argument, NULL, REPORT_OUT },
-    { "lang", required_argument, NULL, REPORT_LANG },
-    HOST_OPTION_HELP,
-    { NULL, 0, NULL, 0 }
-};
+#define REPORT_OPTIONS_MAX 16
+
+/* --out and --lang, then the limit options of run (and --help). */
+static void report_options_table(struct option *table)
+{
+    int n = 0;
+    table[n++] = (struct option){ "out", required_argument, NULL,
+                                  REPORT_OUT };
+    table[n++] = (struct option){ "lang", required_argument, NULL,
+                                  REPORT_LANG };
+    for (int i = 0; host_limit_options[i].name &&
+                    n < REPORT_OPTIONS_MAX - 1; i++)
+        table[n++] = host_limit_options[i];
+    table[n] = (struct option){ NULL, 0, NULL, 0 };
+}
 
 static const char *const report_langs[] = { "en", "ja", NULL };
 
+/* One option; 0, or -1 after reporting bad usage. */
+static int take_option(const host_options *options, int next,
+                       report_args *args)
+{
+    if (next == REPORT_OUT)
+        args->out = options->value;
+    else if (next == REPORT_LANG) {
+        if (host_option_choice(options, "--lang", report_langs,
+                               options->value) < 0)
+            return -1;
+        args->lang = options->value;
+    } else if (host_take_limit(&host_report_command, next, options->value,
+                               &args->limits) != 0)
+        return -1;
+    return 0;
+}
+
 static int host_report_main(int argc, char **argv)
 {
-    report_args args = { NULL, NULL, NULL, NULL };
+    report_args args;
+    memset(&args, 0, sizeof args);
+    struct option table[REPORT_OPTIONS_MAX];
+    report_options_table(table);
     host_options options;
-    host_options_begin(&options, &host_report_command, report_options,
+    host_options_begin(&options, &host_report_command, table,
                        HOST_OPTIONS_ANYWHERE, argc, argv);
     int next;
     while ((next = host_options_next(&options)) != HOST_OPTIONS_END) {
         if (next == HOST_OPTIONS_HELP || next == HOST_OPTIONS_BAD)
             return host_options_exit(next);
-        if (next == REPORT_OUT)
-            args.out = options.value;
-        else if (next == REPORT_LANG) {
-            if (host_option_choice(&options, "--lang", report_langs,
-                                   options.value) < 0)
+        if (next != HOST_OPTIONS_OPERAND) {
+            if (take_option(&options, next, &args) != 0)
                 return HOST_EXIT_USAGE;
-            args.lang = options.value;
         } else if (!args.model)
             args.model = options.value;
         else if (!args.script)
@@ -135,17 +164,24 @@ static int host_report_main(int argc, char **argv)
     if (!args.out)
         return host_usage_error(&host_report_command, "--out FILE.html is "
                                 "required");
+    if (host_check_limits(&host_report_command, &args.limits) != 0)
+        return HOST_EXIT_USAGE;
+    args.limits.script = args.script;
+    args.limits.model = args.model;
     return host_report_write(&args);
 }
 
 const host_command host_report_command = {
     "report",
-    "report MODEL [SCRIPT] --out FILE.html [--lang en|ja]",
+    "report MODEL [SCRIPT] --out FILE.html [--lang en|ja] [--sandbox "
+    "[--allow DIR]...] [--max-memory MB] [--timeout SECONDS]",
     "Statements, check, scenarios and charts as one HTML page.",
     "options:\n"
     "  --out FILE.html    where the page goes (required; - is not taken:\n"
     "                     /dev/stdout writes to standard output)\n"
     "  --lang en|ja       labels of the statements and charts\n"
+    "  --sandbox, --allow DIR, --max-memory MB, --timeout SECONDS\n"
+    "                     the script's limits, as for 'kessan run'\n"
     "  --help             this text\n"
     "\nThe page is self-contained: inline CSS and SVG, no JavaScript,\n"
     "nothing fetched.  With SCRIPT, the script runs as 'kessan run SCRIPT\n"

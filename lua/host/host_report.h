@@ -31,8 +31,11 @@ ks_status report_scenarios(ks_model *model, const char *lang,
 ks_status report_charts(ks_model *model, const char *lang,
                         report_page *page, ks_error *err);
 /* host_report_script.c: run the script (arguments MODEL) as `kessan run`
- * does, its output and the charts it wrote into the page; 0, or -1 after
- * reporting why it failed (its output so far is still shown). */
-int report_script(const char *script, const char *model, report_page *page);
+ * does, under `limits` (--sandbox, --allow, --max-memory, --timeout), its
+ * output and the charts it wrote into the page; 0, or -1 after reporting
+ * why it failed (its output so far is still shown). */
+struct host_limits;
+int report_script(const char *script, const char *model,
+                  const struct host_limits *limits, report_page *page);
 
 #endif

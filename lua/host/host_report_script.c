@@ -1,8 +1,9 @@
 /*
  * host_report_script.c -- a script on the report page: run as `kessan
  * run SCRIPT MODEL` runs it (arg[0] the script, arg[1] and ... the
- * model), in a host state with the default limits, its print and
- * io.write captured; then what it printed and the charts it wrote
+ * model), in a host state with the command's limits (--sandbox and
+ * the others, as run takes them), its print and io.write captured (under
+ * the sandbox, an io of io.write alone); then what it printed and the charts it wrote
  * (kessan.chart's list of files written, lchart.h) go into the page, the
  * SVG inline.
  */
@@ -58,11 +59,17 @@ static void capture_output(lua_State *L, ks_chart_svg *out)
     lua_pushlightuserdata(L, out);
     lua_pushcclosure(L, capture_print, 1);
     lua_setglobal(L, "print");
-    if (lua_getglobal(L, "io") == LUA_TTABLE) {
-        lua_pushlightuserdata(L, out);
-        lua_pushcclosure(L, capture_io_write, 1);
-        lua_setfield(L, -2, "write");
+    /* under --sandbox there is no io: an io of io.write alone, into the
+     * page, takes nothing from the sandbox */
+    if (lua_getglobal(L, "io") != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_newtable(L);
+        lua_pushvalue(L, -1);
+        lua_setglobal(L, "io");
     }
+    lua_pushlightuserdata(L, out);
+    lua_pushcclosure(L, capture_io_write, 1);
+    lua_setfield(L, -2, "write");
     lua_pop(L, 1);
 }
 
@@ -126,11 +133,10 @@ static void script_charts(lua_State *L, report_page *page)
     lua_pop(L, 1);
 }
 
-int report_script(const char *script, const char *model, report_page *page)
+int report_script(const char *script, const char *model,
+                  const struct host_limits *limits, report_page *page)
 {
-    host_limits limits = { 0 };
-    limits.script = script;
-    host_state *state = host_state_new(&limits);
+    host_state *state = host_state_new(limits);
     if (!state)
         return -1;
     lua_State *L = host_lua(state);

@@ -238,5 +238,24 @@ proc = subprocess.run([KESSAN, "report", "data/nonexistent", "--out", out],
                       capture_output=True, text=True)
 check(proc.returncode == 1 and "nonexistent" in proc.stderr, "a missing model is named")
 
+# ---- --sandbox: the script confined, its print and io.write still shown --
+evil = os.path.join(TMP, "evil.lua")
+with open(evil, "w") as f:
+    f.write("io.write('os is ', tostring(os), '\\n')\n"
+            "local kessan = require 'kessan'\n"
+            "print(pcall(kessan.chart.bars, {groups = {'a'}, series = {'b'},"
+            " values = {{1}}, out = '/etc/kessan_report_escape.svg'}))\n")
+out = os.path.join(TMP, "sandbox.html")
+proc = subprocess.run([KESSAN, "report", os.path.join(ROOT, "data/iij"), evil,
+                       "--sandbox", "--out", out], capture_output=True, text=True, cwd=TMP)
+text = open(out, encoding="utf-8").read() if os.path.exists(out) else ""
+check(proc.returncode == 0 and "os is nil" in text and "outside the directories" in text
+      and not os.path.exists("/etc/kessan_report_escape.svg"),
+      f"--sandbox: {proc.returncode} {proc.stderr}")
+proc = subprocess.run([KESSAN, "report", "data/iij", "--allow", TMP, "--out", out],
+                      capture_output=True, text=True)
+check(proc.returncode == 2 and "--allow only applies with --sandbox" in proc.stderr,
+      "--allow without --sandbox")
+
 shutil.rmtree(TMP, ignore_errors=True)
 finish("test_report_page")
