@@ -268,10 +268,10 @@ static void test_every_failed_allocation_keeps_the_buffer(void **state)
     ks_layout_options second =
         options_for(&s, 3, KS_LAYOUT_PCT | KS_LAYOUT_YOY, KS_LAYOUT_TEXT);
     static const ks_layout_format formats[] = { KS_LAYOUT_TEXT, KS_LAYOUT_MD,
-                                                KS_LAYOUT_CSV };
+                                                KS_LAYOUT_CSV, KS_LAYOUT_JSON };
     ks_value warm; /* recalculated first: the failures are the layout's */
     assert_int_equal(ks_get(s.model, 2, s.periods[0], &warm, NULL), KS_OK);
-    for (size_t f = 0; f < 3; f++) {
+    for (size_t f = 0; f < sizeof formats / sizeof formats[0]; f++) {
         second.format = formats[f];
         ks_layout_text whole;
         ks_layout_text_init(&whole, &alloc);
