@@ -94,6 +94,12 @@ void host_report(host_state *state, int status);
 /* Load a script file (text only in the sandbox); Lua status. */
 int host_load_file(host_state *state, const char *path);
 
+/* ---- host_limit_table.c: run's limits and a command's own options ------- */
+#define HOST_LIMIT_TABLE_MAX 16 /* entries a table needs, with its end  */
+/* host_limit_options, then `extra` (ending with a NULL name), into
+ * `table` (HOST_LIMIT_TABLE_MAX entries). */
+void host_limit_table(struct option *table, const struct option *extra);
+
 /* ---- host_stop.c: stopping a script (--timeout, Ctrl-C) ----------------- */
 typedef struct host_stop host_stop;
 typedef enum host_stop_reason {

@@ -19,8 +19,6 @@
 #include "host/host_grid.h"
 #include "host/host_options.h"
 
-#define GRID_OPTIONS_MAX 16
-
 enum { GRID_SCENARIO = HOST_OPTION_FIRST + 100, GRID_LANG };
 
 typedef struct grid_args {
@@ -31,16 +29,11 @@ typedef struct grid_args {
 } grid_args;
 
 /* The limit options of run and repl, then --scenario and --lang. */
-static void grid_option_table(struct option *table)
-{
-    int n = 0;
-    for (const struct option *o = host_limit_options; o->name; o++)
-        table[n++] = *o;
-    table[n++] = (struct option){ "scenario", required_argument, NULL,
-                                  GRID_SCENARIO };
-    table[n++] = (struct option){ "lang", required_argument, NULL, GRID_LANG };
-    table[n] = (struct option){ NULL, 0, NULL, 0 };
-}
+static const struct option grid_own_options[] = {
+    { "scenario", required_argument, NULL, GRID_SCENARIO },
+    { "lang", required_argument, NULL, GRID_LANG },
+    { NULL, 0, NULL, 0 }
+};
 
 static int grid_take_option(host_options *options, int next, grid_args *args)
 {
@@ -50,7 +43,7 @@ static int grid_take_option(host_options *options, int next, grid_args *args)
         return 0;
     }
     if (next == GRID_LANG) {
-        if (host_option_choice(options, "lang", langs, options->value) < 0)
+        if (host_option_choice(options, "--lang", langs, options->value) < 0)
             return -1;
         args->lang = options->value;
         return 0;
@@ -62,8 +55,8 @@ static int grid_take_option(host_options *options, int next, grid_args *args)
 /* -1 to go on, or an exit status to return (0 after --help). */
 static int grid_parse(int argc, char **argv, grid_args *args)
 {
-    struct option table[GRID_OPTIONS_MAX];
-    grid_option_table(table);
+    struct option table[HOST_LIMIT_TABLE_MAX];
+    host_limit_table(table, grid_own_options);
     host_options options;
     host_options_begin(&options, &host_grid_command, table,
                        HOST_OPTIONS_ANYWHERE, argc, argv);

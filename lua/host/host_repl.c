@@ -22,7 +22,6 @@
 
 #define HOST_PROMPT "kessan> "
 #define HOST_PROMPT_MORE "    >> "
-#define HOST_REPL_OPTIONS_MAX 16
 
 /* --traceback: errors with Lua's traceback. */
 static int host_repl_traceback;
@@ -284,22 +283,17 @@ static int host_repl_loop(host_state *state, const char *model)
 enum { HOST_REPL_TRACEBACK = HOST_OPTION_FIRST + 100 };
 
 /* The limit options of run, then --traceback. */
-static void host_repl_options(struct option *table)
-{
-    int n = 0;
-    for (const struct option *o = host_limit_options; o->name; o++)
-        table[n++] = *o;
-    table[n++] = (struct option){ "traceback", no_argument, NULL,
-                                  HOST_REPL_TRACEBACK };
-    table[n] = (struct option){ NULL, 0, NULL, 0 };
-}
+static const struct option host_repl_own_options[] = {
+    { "traceback", no_argument, NULL, HOST_REPL_TRACEBACK },
+    { NULL, 0, NULL, 0 }
+};
 
 static int host_repl(int argc, char **argv)
 {
     host_limits limits = {0};
     const char *model = NULL;
-    struct option table[HOST_REPL_OPTIONS_MAX];
-    host_repl_options(table);
+    struct option table[HOST_LIMIT_TABLE_MAX];
+    host_limit_table(table, host_repl_own_options);
     host_options options;
     host_options_begin(&options, &host_repl_command, table,
                        HOST_OPTIONS_ANYWHERE, argc, argv);

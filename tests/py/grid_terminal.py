@@ -161,6 +161,13 @@ class Terminal:
         raise AssertionError("the program did not end; the screen:\n"
                              + self.text())
 
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
     def close(self):
         if not self.exited():
             os.kill(self.pid, signal.SIGKILL)
@@ -184,3 +191,12 @@ class Terminal:
 def check(condition, message):
     if not condition:
         raise AssertionError(message)
+
+
+def run_tests(names):
+    """Run every test_* function of a test file's globals, in name order."""
+    need_pyte()
+    for name, test in sorted(names.items()):
+        if name.startswith("test_") and callable(test):
+            test()
+            print("ok", name)

@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from grid_terminal import Terminal, check, need_pyte  # noqa: E402
+from grid_terminal import Terminal, check, run_tests  # noqa: E402
 
 KESSAN = os.path.abspath(sys.argv[1])
 MODEL = "data/iij"
@@ -57,6 +57,16 @@ def header_periods(text, columns, width=80):
             for c in range(columns)]
 
 
+def check_rows(what, shown, expected):
+    """Each screen row's figures are show's (a heading's cell under the
+    cursor shows "-" where show leaves it blank)."""
+    for i, row in enumerate(shown):
+        got = ["" if g == "-" and w == "" else g
+               for g, w in zip(row, expected[i])]
+        check(got == expected[i], "%s row %d: grid %r, show %r"
+              % (what, i, got, expected[i]))
+
+
 def grid(*args, columns=80, lines=24, env=None):
     t = Terminal([KESSAN, "grid", MODEL] + list(args), columns, lines, env)
     t.wait_for("q leaves")
@@ -64,8 +74,7 @@ def grid(*args, columns=80, lines=24, env=None):
 
 
 def test_figures_match_show():
-    t = grid()
-    try:
+    with grid() as t:
         text = t.settle()
         periods = header_periods(text, 4)
         # the cursor starts on the latest quarter with figures
@@ -74,13 +83,7 @@ def test_figures_match_show():
         expected = show_md("is", periods)
         shown = screen_figures(text, 4)
         check(len(shown) >= 15, "body rows: %d" % len(shown))
-        for i, row in enumerate(shown):
-            want = [f if f != "" else "" for f in expected[i]]
-            got = [f for f in row]
-            # the cursor's cell of a heading shows "-"; the others blank
-            got = ["" if g == "-" and w == "" else g
-                   for g, w in zip(got, want)]
-            check(got == want, "row %d: grid %r, show %r" % (i, got, want))
+        check_rows("is", shown, expected)
         # every statement is a tab
         for tab in ["is", "bs", "cf", "kpi"]:
             check(" %s " % tab in text.split("\n")[0], "tab " + tab)
@@ -88,23 +91,16 @@ def test_figures_match_show():
         text = t.settle()
         check(text.split("\n")[2].startswith("bs"), "Tab shows bs:\n" + text)
         expected = show_md("bs", header_periods(text, 4))
-        for i, row in enumerate(screen_figures(text, 4)[:10]):
-            got = ["" if g == "-" and w == "" else g
-                   for g, w in zip(row, expected[i])]
-            check(got == expected[i], "bs row %d: %r vs %r"
-                  % (i, got, expected[i]))
+        check_rows("bs", screen_figures(text, 4)[:10], expected)
         t.send("btab")
         check(t.settle().split("\n")[2].startswith("is"), "Shift-Tab: is")
         t.send("q")
         check(t.wait_exit() == 0, "q exits 0")
         check(t.restored(), "terminal restored after q")
-    finally:
-        t.close()
 
 
 def test_moving_goto_search_explain():
-    t = grid()
-    try:
+    with grid() as t:
         t.send("g", "rev.si@2Q02", "enter")
         text = t.settle()
         bar = text.split("\n")[1]
@@ -148,13 +144,10 @@ def test_moving_goto_search_explain():
         t.send("ctrl-c")
         check(t.wait_exit() == 0, "Ctrl-C leaves")
         check(t.restored(), "terminal restored after Ctrl-C")
-    finally:
-        t.close()
 
 
 def test_resize_and_small():
-    t = grid(columns=80, lines=24)
-    try:
+    with grid(columns=80, lines=24) as t:
         t.set_size(120, 40)
         text = t.settle(0.3)
         lines = text.split("\n")
@@ -162,11 +155,8 @@ def test_resize_and_small():
         periods = header_periods(text, (120 - 36) // CELL, 120)
         check(len([p for p in periods if p]) == 6, "6 periods: %r" % periods)
         expected = show_md("is", periods)
-        for i, row in enumerate(screen_figures(text, 6, 120)[:20]):
-            got = ["" if g == "-" and w == "" else g
-                   for g, w in zip(row, expected[i])]
-            check(got == expected[i], "after resize row %d: %r vs %r"
-                  % (i, got, expected[i]))
+        check_rows("is at 120x40", screen_figures(text, 6, 120)[:20],
+                   expected)
         t.set_size(40, 10)
         text = t.settle(0.3)
         check("reported" in text.split("\n")[8], "small: legend:\n" + text)
@@ -175,13 +165,10 @@ def test_resize_and_small():
         os.kill(t.pid, signal.SIGTERM)
         t.wait_exit()
         check(t.restored(), "terminal restored after SIGTERM")
-    finally:
-        t.close()
 
 
 def test_japanese_widths():
-    t = grid("--lang", "ja")
-    try:
+    with grid("--lang", "ja") as t:
         text = t.settle()
         body = text.split("\n")[3:20]
         check(any(re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", l) for l in body),
@@ -198,23 +185,17 @@ def test_japanese_widths():
         check(len(columns) <= 1, "figures end in one column: %r" % columns)
         t.send("q")
         t.wait_exit()
-    finally:
-        t.close()
 
 
 def test_no_color_and_colors():
-    t = grid()
-    try:
+    with grid() as t:
         t.settle()
         colours = {t.screen.buffer[y][x].fg for y in range(3, 22)
                    for x in range(30, 80)}
         check(len(colours - {"default"}) > 0, "provenance in colour")
         t.send("q")
         t.wait_exit()
-    finally:
-        t.close()
-    t = grid(env={"NO_COLOR": "1"})
-    try:
+    with grid(env={"NO_COLOR": "1"}) as t:
         t.settle()
         cells = [t.screen.buffer[y][x] for y in range(0, 24)
                  for x in range(80)]
@@ -223,8 +204,6 @@ def test_no_color_and_colors():
         check("overridden(bold)" in t.text(), "NO_COLOR legend")
         t.send("q")
         t.wait_exit()
-    finally:
-        t.close()
 
 
 def test_errors_and_usage():
@@ -232,41 +211,31 @@ def test_errors_and_usage():
                          text=True, stdin=subprocess.DEVNULL)
     check(out.returncode == 1 and "needs a terminal" in out.stderr,
           "without a terminal: %r" % out.stderr)
-    t = Terminal([KESSAN, "grid", "data/nope"])
-    try:
+    with Terminal([KESSAN, "grid", "data/nope"]) as t:
         code = t.wait_exit()
         check(code == 1, "a model that does not open: %r" % code)
         check("stack traceback" not in t.text() and "data/nope" in t.text(),
               "said without a traceback:\n" + t.text())
-    finally:
-        t.close()
     out = subprocess.run([KESSAN, "grid", "--help"], capture_output=True,
                          text=True)
     check(out.returncode == 0 and "--scenario NAME" in out.stdout,
           "grid --help")
     out = subprocess.run([KESSAN, "grid", MODEL, "--lang", "fr"],
                          capture_output=True, text=True)
-    check(out.returncode == 2, "--lang fr is bad usage")
+    check(out.returncode == 2 and "--lang must be en or ja, got 'fr'" in
+          out.stderr, "--lang fr is bad usage: %r" % out.stderr)
+    out = subprocess.run([KESSAN, "grid", MODEL, "--scenaro", "low"],
+                         capture_output=True, text=True)
+    check(out.returncode == 2 and "did you mean '--scenario'" in out.stderr,
+          "a typo of an option: %r" % out.stderr)
     # a command that closes the model ends the grid, terminal restored
-    t = grid()
-    try:
+    with grid() as t:
         t.send(":", "m:close()", "enter")
         code = t.wait_exit()
         check(code == 1, "closing the model ends the grid: %r" % code)
         check(t.restored(), "terminal restored after an error")
         check("closed" in t.text(), "said why:\n" + t.text())
-    finally:
-        t.close()
-
-
-def main():
-    need_pyte()
-    tests = [v for k, v in sorted(globals().items())
-             if k.startswith("test_") and callable(v)]
-    for test in tests:
-        test()
-        print("ok", test.__name__)
 
 
 if __name__ == "__main__":
-    main()
+    run_tests(globals())

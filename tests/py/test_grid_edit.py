@@ -12,7 +12,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from grid_terminal import SLOW, Terminal, check, need_pyte  # noqa: E402
+from grid_terminal import SLOW, Terminal, check, run_tests  # noqa: E402
 
 KESSAN = os.path.abspath(sys.argv[1])
 MODEL = "data/iij"
@@ -58,8 +58,7 @@ def test_edit_recalculates_like_the_engine():
     reference = engine(
         'm:set("rev.si@3Q02", 4000000)\n' +
         "".join('print(m:get("%s"))\n' % c for c in cells)).split()
-    t = grid()
-    try:
+    with grid() as t:
         t.send("g", "rev.si@3Q02", "enter", "enter")
         t.wait_for("rev.si@3Q02 (base) =")
         t.send("\x15", "4,000,000", "enter")
@@ -99,13 +98,10 @@ def test_edit_recalculates_like_the_engine():
         check("[missing" in bar(t) or "= -" in bar(t), "- sets missing")
         t.send("q")
         check(t.wait_exit() == 0, "q")
-    finally:
-        t.close()
 
 
 def test_formula_for_a_row():
-    t = grid()
-    try:
+    with grid() as t:
         t.send("g", "rev.other@3Q02", "enter", "=")
         t.wait_for("rev.other =")
         t.send("rev.vas * 2", "enter")
@@ -125,13 +121,10 @@ def test_formula_for_a_row():
         check("unknown item 'rev.nope'" in t.settle(), "a bad formula")
         t.send("q")
         t.wait_exit()
-    finally:
-        t.close()
 
 
 def test_scenarios():
-    t = grid()
-    try:
+    with grid() as t:
         t.send("s")
         t.wait_for("scenario (base")
         t.send("low", "enter")
@@ -157,23 +150,17 @@ def test_scenarios():
         check("\nlow" in t.settle(), "saved in the model:\n" + t.text())
         t.send("esc", "q")
         t.wait_exit()
-    finally:
-        t.close()
-    t = grid("--scenario", "high")
-    try:
+    with grid("--scenario", "high") as t:
         check("scenario: high" in t.text(), "--scenario")
         t.send("q")
         t.wait_exit()
-    finally:
-        t.close()
 
 
 def test_command_line():
     solution = engine('local x = m:goalseek{target = "op_income@3Q02", '
                       'value = 0, vary = "rev.si@3Q02"}\n'
                       'print(string.format("%.0f", x))\n').split()[0]
-    t = grid()
-    try:
+    with grid() as t:
         t.send(":", "seek op_income@3Q02 = 0 by rev.si@3Q02", "enter")
         text = t.settle(0.3)
         check("rev.si@3Q02 = %s" % solution[:6] in text,
@@ -209,10 +196,7 @@ def test_command_line():
         check("error:" in t.settle(), "a syntax error")
         t.send("esc", "q")
         t.wait_exit()
-    finally:
-        t.close()
-    t = grid("--sandbox", "--timeout", "1")
-    try:
+    with grid("--sandbox", "--timeout", "1") as t:
         # a runaway command is stopped by --timeout, or by Ctrl-C, and the
         # grid goes on
         t.send(":", "while true do end", "enter")
@@ -233,18 +217,7 @@ def test_command_line():
         t.send("esc", "q")
         t.wait_exit()
         check(t.restored(), "restored")
-    finally:
-        t.close()
-
-
-def main():
-    need_pyte()
-    tests = [v for k, v in sorted(globals().items())
-             if k.startswith("test_") and callable(v)]
-    for test in tests:
-        test()
-        print("ok", test.__name__)
 
 
 if __name__ == "__main__":
-    main()
+    run_tests(globals())

@@ -9,7 +9,7 @@ import random
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from grid_terminal import Terminal, check, need_pyte  # noqa: E402
+from grid_terminal import Terminal, check, run_tests  # noqa: E402
 
 KESSAN = os.path.abspath(sys.argv[1])
 SEED = int(os.environ.get("KESSAN_TEST_SEED", "15"))
@@ -23,8 +23,7 @@ KEYS = ["up", "down", "left", "right", "pgup", "pgdn", "home", "end", "tab",
 
 def test_random_keys():
     rng = random.Random(SEED)
-    t = Terminal([KESSAN, "grid", "data/iij"])
-    try:
+    with Terminal([KESSAN, "grid", "data/iij"]) as t:
         t.wait_for("q leaves")
         for i in range(400):
             key = rng.choice(KEYS)
@@ -48,15 +47,7 @@ def test_random_keys():
         t.send("esc", "q")
         check(t.wait_exit() == 0, "q after the storm")
         check(t.restored(), "the terminal restored")
-    finally:
-        t.close()
-
-
-def main():
-    need_pyte()
-    test_random_keys()
-    print("ok test_random_keys (seed %d)" % SEED)
 
 
 if __name__ == "__main__":
-    main()
+    run_tests(globals())

@@ -11,7 +11,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from grid_terminal import Terminal, check, need_pyte  # noqa: E402
+from grid_terminal import Terminal, check, run_tests  # noqa: E402
 
 KESSAN = os.path.abspath(sys.argv[1])
 HISTORY = os.path.join(tempfile.mkdtemp(), "history")
@@ -29,8 +29,7 @@ def last_lines(t, n=3):
 
 
 def test_completion():
-    t = repl("data/iij")
-    try:
+    with repl("data/iij") as t:
         t.send("m:sce\t")
         check("m:scenario" in t.settle(), "a method:\n" + t.text())
         t.send("\x15", "kessan.op\t")
@@ -49,42 +48,31 @@ def test_completion():
         check("print" in t.settle(), "a global:\n" + t.text())
         t.send("\x15", "\x04")
         t.wait_exit()
-    finally:
-        t.close()
 
 
 def test_history_across_sessions():
     if os.path.exists(HISTORY):
         os.unlink(HISTORY)
-    t = repl()
-    try:
+    with repl() as t:
         t.send("x_from_before = 41 + 1", "enter")
         t.settle()
         t.send("\x04")
         t.wait_exit()
-    finally:
-        t.close()
     check("x_from_before = 41 + 1" in open(HISTORY).read(),
           "the line written to $KESSAN_HISTORY")
-    t = repl()
-    try:
+    with repl() as t:
         t.send("up")
         check("x_from_before = 41 + 1" in t.settle(),
               "up recalls the last session's line:\n" + t.text())
         t.send("\x15", "\x04")
         t.wait_exit()
-    finally:
-        t.close()
     # bounded: 1000 lines at most after many sessions' worth
     with open(HISTORY, "a") as f:
         for i in range(1500):
             f.write("line_%d = %d\n" % (i, i))
-    t = repl()
-    try:
+    with repl() as t:
         t.send("\x04")
         t.wait_exit()
-    finally:
-        t.close()
     lines = open(HISTORY).read().split("\n")
     check(len([l for l in lines if l]) <= 1000, "history bounded: %d"
           % len(lines))
@@ -92,8 +80,7 @@ def test_history_across_sessions():
 
 
 def test_help():
-    t = repl("data/iij")
-    try:
+    with repl("data/iij") as t:
         t.send("help()", "enter")
         text = t.settle()
         check("m:get" in text and "kessan.open" in text and
@@ -105,16 +92,13 @@ def test_help():
         check("no help for" in t.settle(), "help of another function")
         t.send("\x04")
         t.wait_exit()
-    finally:
-        t.close()
     out = subprocess.run([sys.executable, "scripts/dev/repl_help_table",
                           "--check"], capture_output=True, text=True)
     check(out.returncode == 0, "the help table is the docs': " + out.stdout)
 
 
 def test_errors():
-    t = repl("data/iij")
-    try:
+    with repl("data/iij") as t:
         t.send("nope()", "enter")
         text = t.settle()
         check("attempt to call a nil value (global 'nope')" in text and
@@ -124,16 +108,11 @@ def test_errors():
         check("did you mean 'rev.total'" in t.settle(), "a typo suggested")
         t.send("\x04")
         t.wait_exit()
-    finally:
-        t.close()
-    t = repl("--traceback")
-    try:
+    with repl("--traceback") as t:
         t.send("nope()", "enter")
         check("stack traceback" in t.settle(), "--traceback asks for it")
         t.send("\x04")
         t.wait_exit()
-    finally:
-        t.close()
     out = subprocess.run([KESSAN, "repl", "data/nope"], capture_output=True,
                          text=True, stdin=subprocess.DEVNULL)
     check(out.returncode == 1 and "the model does not open" in out.stderr
@@ -191,14 +170,5 @@ def test_bash_completion_and_man_page():
                       "the man page has " + words[0])
 
 
-def main():
-    need_pyte()
-    tests = [v for k, v in sorted(globals().items())
-             if k.startswith("test_") and callable(v)]
-    for test in tests:
-        test()
-        print("ok", test.__name__)
-
-
 if __name__ == "__main__":
-    main()
+    run_tests(globals())
