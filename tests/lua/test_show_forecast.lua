@@ -162,6 +162,23 @@ if program then
                                       .. "--periods 3Q02")
   check_figures(saved, out, { "3Q02" }, "base is the model")
   saved:close()
+  -- kessan export: --format and --excel, and what goes together
+  local function usage(arguments, message)
+    local status, _, text = check.run(program, arguments)
+    check.eq(status, 2, arguments .. ": bad usage")
+    assert(text:find(message, 1, true), arguments .. ": " .. text)
+  end
+  usage("export tests/data/tiny --format xlsx", "--format xlsx needs --out FILE")
+  usage("export tests/data/tiny --format json --excel", "--excel is for --format csv")
+  usage("export tests/data/tiny --format yaml", "--format must be csv, xlsx or json, got 'yaml'")
+  code, out = check.run(program, "export tests/data/tiny --excel")
+  check.eq(code, 0, "export --excel: exit")
+  check.eq(out:sub(1, 3), "\239\187\191", "export --excel: a byte order mark")
+  check.eq(out:match("^\239\187\191([^\r\n]*)\r\n"), "item,period,value,label,label_ja",
+           "export --excel: the header, CRLF")
+  code, out = check.run(program, "export tests/data/tiny --format json")
+  check.eq(code, 0, "export --format json: exit")
+  assert(out:find('^{"model": "Tiny Corp%.", "scenario": "base", "cells": "inputs"'), out:sub(1, 80))
 end
 
 -- ---- m:export: excel and json ---------------------------------------------------------------
