@@ -151,6 +151,26 @@ for n in range(1, 26):
         px_close(num(r, "y"), min(y(0), y(v)), f"random{n} bar top")
         px_close(num(r, "y") + num(r, "height"), max(y(0), y(v)), f"random{n} bar bottom")
 
+# ---- a bridge over products, functions and double negation ----------------
+values, _ = run_lua(KESSAN, r"""
+local kessan = require "kessan"
+local m = assert(kessan.open("data/iij"))
+m:define("x", "rev.si * 2 - opex.sm + max(rev.vas, 0) - -rev.other", {unit = "JPY thousands"})
+assert(kessan.chart.waterfall{model = m, from = "x@2Q02", to = "x@3Q02", out = ... .. "/odd.svg"})
+for _, id in ipairs{"rev.si", "opex.sm", "rev.vas", "rev.other", "x"} do
+  print(id .. "=" .. string.format("%.17g", m:get(id .. "@3Q02") - m:get(id .. "@2Q02")))
+end
+""", TMP)
+root = valid_svg(os.path.join(TMP, "odd.svg"))
+steps = [(g.get("data-label"), num(g, "data-value")) for g in by_class(root, "bar", "g")
+         if g.get("data-kind") == "step"]
+expected = [2 * values["rev.si"], -values["opex.sm"], values["rev.vas"], values["rev.other"]]
+check(len(steps) == 4, f"four terms: {steps}")
+for (label, got), want in zip(steps, expected):
+    close(got, want / 1e6, 1e-9, f"term {label}")
+close(sum(v for _, v in steps), values["x"] / 1e6, 1e-9, "the terms add up to the change")
+check(steps[0][0].startswith("*") and steps[2][0].startswith("max"), f"labels: {steps}")
+
 # ---- the sandbox confines chart files ---------------------------------------
 script = os.path.join(TMP, "escape.lua")
 with open(script, "w") as f:
