@@ -237,7 +237,7 @@ if os and os.execute then
 end
 local charts = {
   r:chart("rev.total@4Q02", chart_dir .. "/guidance_4q02_revenue.svg", {
-    unit = "JPY thousands", band = { drivers.revenue_low, drivers.revenue_high },
+    model = m, band = { drivers.revenue_low, drivers.revenue_high },
     band_label = "guided range", bins = 50,
     title = "4Q02 total revenues against the guidance" }),
   kessan.chart.waterfall{ model = m, from = "op_income@3Q02", to = "op_income@4Q02",

@@ -188,7 +188,7 @@ int lk_chart_finish(lua_State *L, lk_chart_box *box, ks_status status,
 
 static const char *const distribution_keys[] = {
     LK_CHART_FRAME_KEYS, "bins", "band", "band_label", "actual",
-    "actual_label", "values", "result", "cell", "name", NULL
+    "actual_label", "values", "result", "cell", "name", "model", NULL
 };
 
 /* The band {lo, hi} and actual of the options at idx. */
@@ -218,6 +218,26 @@ static void default_subtitle(lua_State *L, ks_chart_frame *frame,
     frame->subtitle = lua_pushfstring(L, "%I trials", (lua_Integer)trials);
 }
 
+/* The unit of the output's item in the options' `model`, or NULL. */
+static const char *unit_of_output(lua_State *L, int options,
+                                  ks_sim_result *result, int output)
+{
+    if (lk_rawfield(L, options, "model") == LUA_TNIL) {
+        lua_pop(L, 1);
+        return NULL;
+    }
+    ks_model *model = lk_check_model(L, -1);
+    lua_pop(L, 1);  /* the options keep the model */
+    int item, period;
+    ks_item_info info;
+    ks_error err;
+    if (ks_cell_lookup(model, ks_sim_output_name(result, output), &item,
+                       &period, &err) != KS_OK)
+        lk_raise(L, &err);
+    ks_item_get(model, item, &info);
+    return info.unit;
+}
+
 /* Protected from r:chart and distribution{result=}: the result at 1,
  * pinned, the cell at 2, the path at 3, the options at 4. */
 static int chart_of_result(lua_State *L)
@@ -237,7 +257,7 @@ static int chart_of_result(lua_State *L)
         lk_check_path(L, path, LK_PATH_WRITE);
     int bins = check_int(L, 4, "bins", 40, 1, 10000);
     ks_chart_frame frame;
-    lk_chart_frame(L, 4, &frame, NULL);
+    lk_chart_frame(L, 4, &frame, unit_of_output(L, 4, result, output));
     lk_chart_box *box = lk_chart_box_new(L);
     ks_error err;
     ks_status status = ks_chart_sim_distribution(result, output, bins,
