@@ -6,6 +6,7 @@
 # cursor shown).
 import fcntl
 import os
+import resource
 import select
 import signal
 import struct
@@ -67,6 +68,7 @@ class Terminal:
         if pid == 0:
             try:
                 os.close(master)
+                resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # no core
                 os.setsid()
                 fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
                 for fd in (0, 1, 2):

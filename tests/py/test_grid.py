@@ -228,6 +228,13 @@ def test_errors_and_usage():
                          capture_output=True, text=True)
     check(out.returncode == 2 and "did you mean '--scenario'" in out.stderr,
           "a typo of an option: %r" % out.stderr)
+    # a fatal signal: the terminal given back before it takes its course
+    with grid() as t:
+        os.kill(t.pid, signal.SIGSEGV)
+        t.wait_exit()
+        check(os.WIFSIGNALED(t.status) or os.WEXITSTATUS(t.status) != 0,
+              "SIGSEGV ends the grid")
+        check(t.restored(), "terminal restored after SIGSEGV")
     # a command that closes the model ends the grid, terminal restored
     with grid() as t:
         t.send(":", "m:close()", "enter")
