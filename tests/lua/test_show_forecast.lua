@@ -129,6 +129,12 @@ assert(s:show("is", { lang = "ja", periods = "1Q03" }):find("営業収益合計"
 assert(s:show("is", { currency = "USD", periods = "1Q03" }):find("USD thousands at 118.75 per USD",
        1, true), "currency USD")
 assert(s:show("is", { format = "md", periods = "1Q03" }):find("| | 1Q03 |", 1, true), "md")
+-- more columns than the model has periods: every one kept, none dropped
+local many = {}
+for i = 1, #m:periods() + 9 do many[i] = (i % 2 == 0) and "3Q02" or "1Q03" end
+local wide = parse_csv(s:show("is", { periods = many, format = "csv" }))
+check.eq(#wide[1], 3 + #many, "a column per period asked for, past the model's count")
+check.eq(wide[1][#wide[1]], many[#many], "the last column kept")
 -- items a script defined: with no statement on none, with no label by id
 m:define("nowhere", "rev.total * 2")
 m:define("unlabelled", "rev.total * 3", { statement = "is" })
