@@ -407,8 +407,9 @@ int ks_sim_worker_init(sim_worker *worker, const sim_plan *plan)
                                              sizeof *worker->counts);
     worker->draw_rngs = ks_mem_calloc(alloc, (size_t)plan->draw_count + 1,
                                       sizeof *worker->draw_rngs);
-    worker->rank_work = ks_mem_alloc(alloc, (ks_rank_work_size(plan) + 1) *
-                                                sizeof(double));
+    /* zeroed: rank correlation keeps its scores there between blocks */
+    worker->rank_work = ks_mem_calloc(alloc, ks_rank_work_size(plan) + 1,
+                                      sizeof(double));
     if (!worker->lanes || !worker->scratch || !worker->normals ||
         !worker->stamps || !worker->counts || !worker->draw_rngs ||
         !worker->rank_work)

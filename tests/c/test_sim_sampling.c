@@ -381,6 +381,51 @@ static void refused_specs(void **state)
     ks_sim_result_free(result);
 }
 
+/* Rank correlation takes at most KS_RANK_GROUP_MAX cells together; the
+ * Gaussian copula takes more. */
+static void rank_groups_are_bounded(void **state)
+{
+    (void)state;
+    enum { CELLS = KS_RANK_GROUP_MAX + 1 };
+    ks_model *wide = empty_model(&(ks_calendar){ 3, 2002, 2002 }, NULL);
+    static char names[CELLS][16], cells[CELLS][24];
+    ks_sim_draw draws[CELLS];
+    ks_sim_correlation pairs[CELLS - 1];
+    for (int i = 0; i < CELLS; i++) {
+        snprintf(names[i], sizeof names[i], "x%d", i);
+        snprintf(cells[i], sizeof cells[i], "x%d@1Q02", i);
+        add_input(wide, names[i], KS_RULE_SUM);
+        draws[i] = (ks_sim_draw){ cells[i],
+                                  { KS_DIST_NORMAL, 0, 1, 0, NULL, NULL, 0 } };
+        if (i > 0)
+            pairs[i - 1] = (ks_sim_correlation){ cells[0], cells[i], 0.1 };
+    }
+    const char *outputs[] = { cells[0] };
+    ks_sim_spec spec;
+    memset(&spec, 0, sizeof spec);
+    spec.trials = 100;
+    spec.draws = draws;
+    spec.draw_count = CELLS;
+    spec.outputs = outputs;
+    spec.output_count = 1;
+    spec.correlations = pairs;
+    spec.correlation_count = CELLS - 1;
+    spec.copula = KS_SIM_RANK_CORRELATION;
+    ks_sim_result *result;
+    ks_error err;
+    assert_int_equal(ks_simulate(wide, &spec, &result, &err), KS_EINVAL);
+    assert_non_null(strstr(err.message, "rank correlation takes at most 32"));
+    spec.copula = KS_SIM_GAUSSIAN_COPULA;
+    assert_int_equal(ks_simulate(wide, &spec, &result, &err), KS_OK);
+    ks_sim_result_free(result);
+    spec.correlation_count = KS_RANK_GROUP_MAX - 1; /* 32 cells: taken */
+    spec.copula = KS_SIM_RANK_CORRELATION;
+    spec.sampling = KS_SIM_LATIN_HYPERCUBE;
+    assert_int_equal(ks_simulate(wide, &spec, &result, &err), KS_OK);
+    ks_sim_result_free(result);
+    ks_model_free(wide);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -394,6 +439,7 @@ int main(void)
         cmocka_unit_test(lhs_means_are_close),
         cmocka_unit_test(draws_follow_the_cell),
         cmocka_unit_test(refused_specs),
+        cmocka_unit_test(rank_groups_are_bounded),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
