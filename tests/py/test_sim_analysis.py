@@ -125,13 +125,14 @@ for _, keep in ipairs{ true, false } do
       row.cell, row.pit, row.crps, row.crps_bound, row.pinball[0.05], row.pinball[0.5],
       row.pinball[0.95], tostring(row.held), row.low, row.high))
   end
-  print(string.format("# summary %s %d %.17g %.17g", tostring(keep), s.summary.count,
-                      s.summary.mean_pit, s.summary.mean_crps))
+  print(string.format("# summary %s %d %.17g %.17g %.17g %.17g %.17g", tostring(keep),
+                      s.summary.count, s.summary.mean_pit, s.summary.mean_crps,
+                      s.summary.inside_50, s.summary.inside_90, s.summary.ks_distance))
 end
 """
     text = sim_values.run_lua(KESSAN, body)
     values = sim_values.parse_values(text)
-    exact, sketched = {}, {}
+    exact, sketched, pits_kept = {}, {}, []
     for line in text.splitlines():
         fields = line.split()
         if len(fields) == 12 and fields[0] == "#":
@@ -148,6 +149,7 @@ end
                 check(bound == 0, f"{cell}: exact CRPS with a bound {bound}")
                 want_pit = (np.sum(x < y) + 0.5 * np.sum(x == y)) / len(x)
                 check(close(pit, want_pit, 1e-12), f"{cell}: PIT {pit} vs {want_pit}")
+                pits_kept.append(pit)
                 for tau, loss in ((0.05, p05), (0.5, p50), (0.95, p95)):
                     q = np.quantile(x, tau)
                     want = tau * (y - q) if y >= q else (1 - tau) * (q - y)
@@ -158,6 +160,20 @@ end
                 check(bound < 0.05 * want_crps, f"{cell}: sketch bound {bound} is loose")
             check(held == (min(low, high) <= y <= max(low, high)), f"{cell}: held {held}")
     check(len(exact) == 2 and sketched == {True: 2, False: 2}, f"scored {sketched}")
+    # the calibration summary of the kept run against numpy and scipy
+    pits = np.array(pits_kept)
+    for line in text.splitlines():
+        fields = line.split()
+        if fields[:3] == ["#", "summary", "true"]:
+            count, mean_pit, mean_crps, inside_50, inside_90, distance = (
+                int(fields[3]), *map(float, fields[4:9]))
+            check(count == 2, f"summary count {count}")
+            check(close(mean_pit, pits.mean(), 1e-12), f"mean PIT {mean_pit}")
+            check(close(mean_crps, np.mean(list(exact.values())), 1e-12), "mean CRPS")
+            check(inside_50 == np.mean((pits >= 0.25) & (pits <= 0.75)), "inside 50")
+            check(inside_90 == np.mean((pits >= 0.05) & (pits <= 0.95)), "inside 90")
+            want = stats.kstest(pits, "uniform").statistic
+            check(close(distance, want, 1e-12), f"KS distance {distance} vs scipy {want}")
 
 
 FORECAST = """-- 4Q02 revenue of data/iij from three drawn lines
