@@ -320,8 +320,12 @@ static void start_cell(ks_xlsxin_parse *parse, const char **attributes)
         (cell){ column, reader->byte_count, 0, 0 };
 }
 
+/* Add to the row's text: 0, -1 out of memory, -2 past the row's bound
+ * (a shared string repeated along a row must not multiply). */
 static int append(sheet_reader *reader, const char *text, size_t length)
 {
+    if (reader->byte_count + length + 1 > KS_XLSXIN_ROW_TEXT_MAX)
+        return -2;
     if (reader->byte_count + length + 1 > reader->byte_capacity &&
         ks_mem_grow(reader->book->zip.alloc, (void **)&reader->bytes,
                     &reader->byte_capacity, reader->byte_count + length + 1,
@@ -330,6 +334,15 @@ static int append(sheet_reader *reader, const char *text, size_t length)
     memcpy(reader->bytes + reader->byte_count, text, length);
     reader->byte_count += length;
     return 0;
+}
+
+static void fail_append(ks_xlsxin_parse *parse, int code, int column)
+{
+    if (code == -2)
+        fail_at(parse, KS_EFORMAT, column, "a row holds more than 16 MB of "
+                "text");
+    else
+        fail_memory(parse);
 }
 
 /* The cell's text as collected, made what it stands for. */
@@ -367,14 +380,16 @@ static void end_cell(ks_xlsxin_parse *parse)
     }
     if (replacement) {
         reader->byte_count = x->offset;
-        if (append(reader, replacement, replacement_length) != 0) {
-            fail_memory(parse);
+        int code = append(reader, replacement, replacement_length);
+        if (code != 0) {
+            fail_append(parse, code, x->column);
             return;
         }
         x->length = replacement_length;
     }
-    if (append(reader, "", 1) != 0) {
-        fail_memory(parse);
+    int code = append(reader, "", 1);
+    if (code != 0) {
+        fail_append(parse, code, x->column);
         return;
     }
     reader->bytes[reader->byte_count - 1] = '\0';
@@ -455,8 +470,9 @@ static void on_text(ks_xlsxin_parse *parse, const char *text, int length)
                 "than 1 MB");
         return;
     }
-    if (append(reader, text, (size_t)length) != 0)
-        fail_memory(parse);
+    int code = append(reader, text, (size_t)length);
+    if (code != 0)
+        fail_append(parse, code, x->column);
 }
 
 ks_status ks_xlsxin_sheet_records(ks_xlsxin_book *book, size_t index,

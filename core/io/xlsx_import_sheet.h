@@ -8,7 +8,8 @@
  * strings, formula strings and numbers are their text, booleans TRUE or
  * FALSE, errors their text (#N/A, #DIV/0!, ...); a cell with no value is
  * an empty field.  Bounds: Excel's own (columns A..XFD, rows up to
- * 1,048,576) and KS_XLSXIN_CELLS_MAX cells.
+ * 1,048,576), KS_XLSXIN_CELLS_MAX cells, and KS_XLSXIN_ROW_TEXT_MAX bytes
+ * of text in a row (a long shared string repeated along a row).
  */
 #ifndef KS_XLSXIN_IMPORT_SHEET_H
 #define KS_XLSXIN_IMPORT_SHEET_H
@@ -21,6 +22,7 @@
 #define KS_XLSXIN_COLUMNS_MAX 16384    /* A..XFD                            */
 #define KS_XLSXIN_ROWS_MAX    1048576
 #define KS_XLSXIN_CELLS_MAX   50000000
+#define KS_XLSXIN_ROW_TEXT_MAX (16u << 20) /* bytes of text in one row     */
 
 /* Read sheet `index` row by row.  The callback's error stops the read and
  * is returned as it is. */

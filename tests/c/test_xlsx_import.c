@@ -559,6 +559,30 @@ static void test_a_million_columns(void **state)
                    "column XFD");
 }
 
+/* A long shared string repeated along a row: the row's text is bounded,
+ * whatever the XML's own size. */
+static void test_shared_string_repeated(void **state)
+{
+    (void)state;
+    size_t length = 1000000;
+    char *strings = malloc(length + 64);
+    assert_non_null(strings);
+    memcpy(strings, "<si><t>", 7);
+    memset(strings + 7, 'x', length);
+    strcpy(strings + 7 + length, "</t></si>");
+    char rows[4096];
+    size_t used = (size_t)snprintf(rows, sizeof rows, "<row><c t=\"inlineStr"
+                                   "\"><is><t>item</t></is></c></row><row>");
+    for (int i = 0; i < 20; i++)
+        used += (size_t)snprintf(rows + used, sizeof rows - used,
+                                 "<c t=\"s\"><v>0</v></c>");
+    snprintf(rows + used, sizeof rows - used, "</row>");
+    write_sheet(BOOK, rows, strings);
+    free(strings);
+    expect_refused(BOOK, NULL, KS_EFORMAT, BOOK ": Inputs!Q2: a row holds "
+                   "more than 16 MB of text");
+}
+
 /* A sheet inflating to far more than its compressed size. */
 static void test_zip_bomb(void **state)
 {
@@ -588,6 +612,7 @@ int main(void)
         cmocka_unit_test(test_damaged_and_foreign_containers),
         cmocka_unit_test(test_hostile_sheets),
         cmocka_unit_test(test_a_million_columns),
+        cmocka_unit_test(test_shared_string_repeated),
         cmocka_unit_test(test_zip_bomb),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

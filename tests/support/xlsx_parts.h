@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 #include <zip.h>
@@ -60,7 +61,8 @@ static inline void write_book(const char *path, const char *const *names,
                               const char *const *sheets, size_t count,
                               const char *strings)
 {
-    static char workbook[8192], rels[8192], sst[1 << 16];
+    static char workbook[8192], rels[8192];
+    char *sst = NULL;
     static char sheet_names[16][64];
     book_part parts[24];
     size_t n = 0;
@@ -95,7 +97,10 @@ static inline void write_book(const char *path, const char *const *names,
                           "openxmlformats.org/officeDocument/2006/"
                           "relationships/sharedStrings\" Target=\""
                           "sharedStrings.xml\"/>");
-        snprintf(sst, sizeof sst, "<?xml version=\"1.0\"?><sst xmlns=\""
+        size_t size = strlen(strings) + 256;
+        sst = malloc(size);
+        assert_non_null(sst);
+        snprintf(sst, size, "<?xml version=\"1.0\"?><sst xmlns=\""
                  "http://schemas.openxmlformats.org/spreadsheetml/2006/"
                  "main\">%s</sst>", strings);
         parts[n++] = (book_part){ "xl/sharedStrings.xml", sst, 0 };
@@ -105,6 +110,7 @@ static inline void write_book(const char *path, const char *const *names,
     parts[n++] = (book_part){ "xl/workbook.xml", workbook, 0 };
     parts[n++] = (book_part){ "xl/_rels/workbook.xml.rels", rels, 0 };
     write_zip(path, parts, n);
+    free(sst);
 }
 
 /* One sheet called Inputs holding `rows` (the <row> elements). */
