@@ -25,7 +25,7 @@ def test_random_keys():
     rng = random.Random(SEED)
     with Terminal([KESSAN, "grid", "data/iij"]) as t:
         t.wait_for("q leaves")
-        for i in range(400):
+        for i in range(300):
             key = rng.choice(KEYS)
             t.send(key)
             if i % 50 == 49:
