@@ -478,8 +478,11 @@ static void grid_beside(grid_sheet *g)
 static void grid_command_line(grid_sheet *g)
 {
     char answer[GRID_TEXT_MAX];
-    if (grid_prompt(g, ":", "", answer, sizeof answer) && *answer)
-        grid_command(g, answer);
+    if (!grid_prompt(g, ":", "", answer, sizeof answer) || !*answer)
+        return;
+    grid_command(g, answer);
+    /* a script may have written to the terminal itself (io.write) */
+    clearok(curscr, TRUE);
 }
 
 /* ---- moving ------------------------------------------------------------------------ */
