@@ -71,6 +71,7 @@ typedef struct grid_sheet {
     int statement_count, tab;
     grid_row *rows;
     int row_count;
+    int label_longest;           /* the widest indented label of the tab */
     int *periods;                /* in time order                      */
     int period_count;
     grid_form *forms;            /* per item                           */

@@ -21,6 +21,8 @@
 #include "kessan/text.h"
 
 #define GRID_CELL_WIDTH 13
+#define GRID_LABEL_MIN 14
+#define GRID_LABEL_MAX 48
 #define GRID_PAIR_CHANGED 7
 #define GRID_PAIR_BAR 8
 #define GRID_TOP_LINES 3   /* tabs, formula bar, period header          */
@@ -69,10 +71,33 @@ static void grid_put(int y, int x, const char *text, int width, int right)
             addch(' ');
 }
 
-static int grid_label_width(void)
+/* Text in `width` columns from the left, ending in "\u2026" when cut. */
+static void grid_put_cut(int y, int x, const char *text, int width)
 {
-    int width = COLS / 3;
-    return width < 14 ? 14 : width > 36 ? 36 : width;
+    int used;
+    if (width < 2 || grid_fit(text, width, &used) == strlen(text)) {
+        grid_put(y, x, text, width, 0);
+        return;
+    }
+    size_t bytes = grid_fit(text, width - 1, &used);
+    char cut[GRID_TEXT_MAX];
+    snprintf(cut, sizeof cut, "%.*s\u2026", (int)bytes, text);
+    grid_put(y, x, cut, width, 0);
+}
+
+/* The label column: as wide as the tab's widest label, but leaving room
+ * for four periods on a wide enough screen (a third of a narrow one), and
+ * at most GRID_LABEL_MAX. */
+static int grid_label_width(grid_sheet *g)
+{
+    int room = COLS - 4 * GRID_CELL_WIDTH;
+    int cap = room > COLS / 3 ? room : COLS / 3;
+    int width = g->label_longest + 1;
+    if (width > cap)
+        width = cap;
+    if (width > GRID_LABEL_MAX)
+        width = GRID_LABEL_MAX;
+    return width < GRID_LABEL_MIN ? GRID_LABEL_MIN : width;
 }
 
 static int grid_group_width(grid_sheet *g)
@@ -91,7 +116,7 @@ static int grid_pane_height(grid_sheet *g)
 void grid_draw_capacity(grid_sheet *g, int *rows, int *columns)
 {
     *rows = LINES - GRID_TOP_LINES - GRID_BOTTOM_LINES - grid_pane_height(g);
-    *columns = (COLS - grid_label_width()) / grid_group_width(g);
+    *columns = (COLS - grid_label_width(g)) / grid_group_width(g);
     if (*rows < 1)
         *rows = 1;
     if (*columns < 1)
@@ -198,7 +223,7 @@ static void grid_draw_bar(grid_sheet *g)
 
 static void grid_draw_header(grid_sheet *g, int columns)
 {
-    int label = grid_label_width();
+    int label = grid_label_width(g);
     grid_attr_on(g->color ? A_NORMAL : A_REVERSE, g->color ? GRID_PAIR_BAR : 0);
     move(2, 0);
     for (int x = 0; x < COLS; x++)
@@ -268,7 +293,7 @@ static void grid_draw_row(grid_sheet *g, int y, int r, int columns)
     ks_model *model = grid_model(g);
     ks_model *other = g->beside == -1 ? NULL
                       : grid_model_of(g, g->beside == -2 ? -1 : g->beside);
-    int label = grid_label_width();
+    int label = grid_label_width(g);
     grid_row *row = &g->rows[r];
     ks_item_info info;
     ks_item_get(g->base, row->item, &info);
@@ -276,7 +301,7 @@ static void grid_draw_row(grid_sheet *g, int y, int r, int columns)
     int indent = 2 * row->depth;
     snprintf(text, sizeof text, "%*s%s", indent, "", grid_label(g, &info));
     grid_attr_on(r == g->row ? A_BOLD : A_NORMAL, 0);
-    grid_put(y, 0, text, label - 1, 0);
+    grid_put_cut(y, 0, text, label - 1);
     grid_attr_on(A_NORMAL, 0);
     addch(' ');
     int heading = grid_row_is_heading(g, r);

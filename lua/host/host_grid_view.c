@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "host/host_grid.h"
+#include "kessan/text.h"
 
 #define GRID_DEPTH_MAX 16
 
@@ -172,7 +173,7 @@ int grid_view_select_tab(grid_sheet *g, int tab)
     grid_row *rows = malloc(((size_t)count + 1) * sizeof *rows);
     if (!rows)
         return -1;
-    int row_count = 0;
+    int row_count = 0, longest = 0;
     for (int item = 0; item < count; item++) {
         ks_item_info info;
         if (ks_item_get(model, item, &info) != KS_OK || !info.statement ||
@@ -181,8 +182,13 @@ int grid_view_select_tab(grid_sheet *g, int tab)
         rows[row_count].item = item;
         rows[row_count].depth = grid_depth(model, item);
         rows[row_count].heading = -1;
+        int width = 2 * rows[row_count].depth +
+                    (int)ks_display_width(grid_label(g, &info));
+        if (width > longest)
+            longest = width;
         row_count++;
     }
+    g->label_longest = longest;
     /* the marks of the last edit stay while the rows are the same */
     if (tab != g->tab || row_count != g->row_count)
         grid_changes_forget(g);
