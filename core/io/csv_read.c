@@ -9,9 +9,9 @@
  *   at a time) are split here without libcsv, as libcsv splits them: a
  *   row's fields are found in one pass, the row is copied once and cut at
  *   each delimiter, a field begins past the one before, CR, LF and CRLF
- *   end a row, blank lines are skipped, an empty field is null.  Without quotes there is nothing else to decide,
- *   and libcsv's byte-at-a-time state machine was most of an import's
- *   time.
+ *   end a row, blank lines are skipped, an empty field is null.  Without
+ *   quotes there is nothing else to decide, and libcsv's byte-at-a-time
+ *   state machine was most of an import's time.
  * - Anything else (a line with a quote, a field across chunks, bad bytes)
  *   is scanned byte by byte -- counting lines and columns, checking UTF-8,
  *   refusing NUL bytes -- and libcsv gets runs of ordinary bytes plus each

@@ -40,7 +40,7 @@ ks_status ks_xlsxin_refuse_encrypted(const char *name, ks_error *err)
                         "a password", name);
 }
 
-/* ---- choosing the sheet --------------------------------------------------------- */
+/* ---- choosing the sheet ------------------------------------------------- */
 
 typedef struct header_peek {
     int has_item;
@@ -103,7 +103,7 @@ ks_status ks_xlsxin_read_records(const ks_allocator *alloc, const char *path,
     return status;
 }
 
-/* ---- positions as cells ---------------------------------------------------------- */
+/* ---- positions as cells ------------------------------------------------- */
 
 static int is_workbook_file(const char *path)
 {

@@ -1,10 +1,10 @@
 /*
- * xlsx_import_book.c -- a workbook's table of contents (xlsx_import_book.h): the
- * package relationships (_rels/.rels) lead to the workbook part, whose
- * <sheet> elements give the tabs in order and whose relationships give
- * each sheet's part and the shared strings part.  Shared strings are read
- * whole (plain or rich text: the runs' <t> joined; phonetic guides,
- * <rPh>, left out).
+ * xlsx_import_book.c -- a workbook's table of contents
+ * (xlsx_import_book.h): the package relationships (_rels/.rels) lead to the
+ * workbook part, whose <sheet> elements give the tabs in order and whose
+ * relationships give each sheet's part and the shared strings part. Shared
+ * strings are read whole (plain or rich text: the runs' <t> joined;
+ * phonetic guides, <rPh>, left out).
  */
 #include <stdio.h>
 #include <string.h>
@@ -23,7 +23,7 @@ static ks_status out_of_memory(ks_xlsxin_book *book, ks_error *err)
                         "workbook", book->zip.name);
 }
 
-/* ---- relationships ---------------------------------------------------------- */
+/* ---- relationships ------------------------------------------------------ */
 
 typedef struct relation {
     char id[64];
@@ -96,7 +96,8 @@ static void rels_start(ks_xlsxin_parse *parse, const char *name,
     const char *slash = strrchr(type, '/');
     snprintf(r->id, sizeof r->id, "%s", id);
     snprintf(r->type_end, sizeof r->type_end, "%s", slash ? slash + 1 : type);
-    if (strlen(id) < sizeof r->id && resolve(reader->base, target, r->part) == 0)
+    if (strlen(id) < sizeof r->id &&
+        resolve(reader->base, target, r->part) == 0)
         reader->count++;
 }
 
@@ -131,7 +132,7 @@ static const relation *relation_by_id(const rels_reader *reader,
     return NULL;
 }
 
-/* ---- the workbook part: its sheets ----------------------------------------- */
+/* ---- the workbook part: its sheets -------------------------------------- */
 
 typedef struct sheets_reader {
     ks_xlsxin_book *book;
@@ -168,7 +169,7 @@ static void sheets_start(ks_xlsxin_parse *parse, const char *name,
     }
 }
 
-/* ---- shared strings ---------------------------------------------------------- */
+/* ---- shared strings ----------------------------------------------------- */
 
 typedef struct strings_reader {
     ks_xlsxin_book *book;
@@ -259,7 +260,7 @@ const char *ks_xlsxin_shared(const ks_xlsxin_book *book, size_t index,
     return book->texts + at;
 }
 
-/* ---- opening --------------------------------------------------------------- */
+/* ---- opening ------------------------------------------------------------ */
 
 /* The folder of a part, with its slash ("xl/" of "xl/workbook.xml"). */
 static void folder_of(const char *part, char *folder, size_t size)
@@ -295,7 +296,8 @@ static ks_status read_contents(ks_xlsxin_book *book, ks_error *err)
              workbook_part + strlen(folder));
     status = read_rels(book, rels_part, folder, &workbook, err);
     if (status == KS_OK) {
-        static const ks_xlsxin_handlers handlers = { sheets_start, NULL, NULL };
+        static const ks_xlsxin_handlers handlers = { sheets_start, NULL,
+                                                     NULL };
         sheets_reader reader = { book, &workbook };
         status = ks_xlsxin_parse_part(&book->zip, workbook_part, &handlers,
                                     &reader, err);
@@ -305,8 +307,9 @@ static ks_status read_contents(ks_xlsxin_book *book, ks_error *err)
                                                      "sharedStrings")
                                   : NULL;
     if (strings) {
-        static const ks_xlsxin_handlers handlers = { strings_start, strings_end,
-                                                   strings_text };
+        static const ks_xlsxin_handlers handlers = {
+            strings_start, strings_end, strings_text
+        };
         strings_reader reader = { book, 0, 0, 0, 0 };
         status = ks_xlsxin_parse_part(&book->zip, strings->part, &handlers,
                                     &reader, err);
@@ -348,7 +351,7 @@ void ks_xlsxin_book_close(ks_xlsxin_book *book)
     book->sheet_count = book->string_count = 0;
 }
 
-/* ---- sheets by name ---------------------------------------------------------- */
+/* ---- sheets by name ----------------------------------------------------- */
 
 static void list_sheets(const ks_xlsxin_book *book, char *list, size_t size)
 {

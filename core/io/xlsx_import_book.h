@@ -1,7 +1,7 @@
 /*
- * xlsx_import_book.h -- a workbook opened for reading (internal): its sheets in
- * tab order (name and part, through the package's relationships) and its
- * shared strings, the texts cells refer to by number.
+ * xlsx_import_book.h -- a workbook opened for reading (internal): its
+ * sheets in tab order (name and part, through the package's relationships)
+ * and its shared strings, the texts cells refer to by number.
  */
 #ifndef KS_XLSXIN_IMPORT_BOOK_H
 #define KS_XLSXIN_IMPORT_BOOK_H
@@ -10,7 +10,8 @@
 
 #include "io/xlsx_import_part.h"
 
-#define KS_XLSXIN_TEXT_MAX (1u << 20) /* bytes in one text (Excel: 32,767 chars) */
+/* bytes in one text (Excel allows 32,767 characters) */
+#define KS_XLSXIN_TEXT_MAX (1u << 20)
 
 typedef struct ks_xlsxin_sheet_ref {
     char *name;              /* as on its tab                              */

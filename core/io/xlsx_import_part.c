@@ -1,11 +1,12 @@
 /*
- * xlsx_import_part.c -- a workbook's XML parts (xlsx_import_part.h): libzip inflates a
- * part a chunk at a time and each chunk goes to expat, so no part is ever
- * held whole.  The bounds count the bytes actually inflated, never the
- * sizes the zip's directory claims.  expat is told to refuse a document
- * type declaration the moment it begins (before an internal subset could
- * declare an entity), so no entity is ever expanded; parameter entities
- * are off.
+ * xlsx_import_part.c -- a workbook's XML parts (xlsx_import_part.h):
+ * libzip inflates a part a chunk at a time, straight into expat's buffer,
+ * so no part is ever held whole.  The bounds count the bytes actually
+ * inflated, never the sizes the zip's directory claims.  expat is told to
+ * refuse a document type declaration the moment it begins (before an
+ * internal subset could declare an entity), so no entity is ever
+ * expanded; parameter entities are off.  expat allocates through the
+ * model's allocator.
  */
 #include <stdio.h>
 #include <string.h>
@@ -16,7 +17,7 @@
 
 #define CHUNK 65536
 
-/* ---- the zip --------------------------------------------------------------- */
+/* ---- the zip ------------------------------------------------------------ */
 
 static const char *zip_reason(int code)
 {
@@ -65,7 +66,7 @@ int ks_xlsxin_zip_has(const ks_xlsxin_zip *zip, const char *part)
     return zip_name_locate(zip->zip, part, ZIP_FL_NOCASE) >= 0;
 }
 
-/* ---- names and attributes ------------------------------------------------ */
+/* ---- names and attributes ----------------------------------------------- */
 
 const char *ks_xlsxin_local(const char *name)
 {
@@ -95,7 +96,36 @@ const char *ks_xlsxin_attribute(const char **attributes, const char *name)
     return NULL;
 }
 
-/* ---- expat ----------------------------------------------------------------- */
+/* ---- expat's memory, through the model's allocator ---------------------- */
+
+/*
+ * expat's memory functions take no user data, so they reach the allocator
+ * of the parse in progress through this per-thread pointer, set around
+ * every expat call that may allocate (as csv_read.c does for libcsv): a
+ * workbook's XML counts against the host's memory limit like the rest.
+ */
+static _Thread_local const ks_allocator *expat_allocator;
+
+static void *expat_malloc(size_t size)
+{
+    return ks_mem_alloc(expat_allocator, size);
+}
+
+static void *expat_realloc(void *block, size_t size)
+{
+    return ks_mem_realloc(expat_allocator, block, size);
+}
+
+static void expat_free(void *block)
+{
+    ks_mem_free(expat_allocator, block);
+}
+
+static const XML_Memory_Handling_Suite expat_memory = {
+    expat_malloc, expat_realloc, expat_free
+};
+
+/* ---- expat -------------------------------------------------------------- */
 
 static void fail_part(ks_xlsxin_parse *parse, ks_status code, const char *what)
 {
@@ -172,7 +202,7 @@ static void refuse_entity(void *data, const char *name, int is_parameter,
 
 static XML_Parser new_parser(parse_job *job)
 {
-    XML_Parser parser = XML_ParserCreate("UTF-8");
+    XML_Parser parser = XML_ParserCreate_MM("UTF-8", &expat_memory, NULL);
     if (!parser)
         return NULL;
     XML_SetUserData(parser, job);
@@ -184,7 +214,7 @@ static XML_Parser new_parser(parse_job *job)
     return parser;
 }
 
-/* ---- streaming a part ------------------------------------------------------ */
+/* ---- streaming a part --------------------------------------------------- */
 
 static ks_status check_bounds(ks_xlsxin_parse *parse, uint64_t inflated,
                               uint64_t compressed)
@@ -209,6 +239,11 @@ static ks_status check_bounds(ks_xlsxin_parse *parse, uint64_t inflated,
 
 static ks_status xml_error(ks_xlsxin_parse *parse)
 {
+    if (XML_GetErrorCode(parse->parser) == XML_ERROR_NO_MEMORY) {
+        ks_error_set(parse->err, KS_ENOMEM, "%s: out of memory reading the "
+                     "workbook", parse->zip->name);
+        return KS_ENOMEM;
+    }
     char what[200];
     snprintf(what, sizeof what, "not well-formed XML at line %lu, column "
              "%lu (%s)",
@@ -291,6 +326,8 @@ ks_status ks_xlsxin_parse_part(ks_xlsxin_zip *zip, const char *part,
                              const ks_xlsxin_handlers *handlers, void *user,
                              ks_error *err)
 {
+    const ks_allocator *saved = expat_allocator;
+    expat_allocator = zip->alloc;
     parse_job job;
     memset(&job, 0, sizeof job);
     job.handlers = handlers;
@@ -299,8 +336,10 @@ ks_status ks_xlsxin_parse_part(ks_xlsxin_zip *zip, const char *part,
     job.parse.user = user;
     job.parse.err = err;
     job.parse.parser = new_parser(&job);
-    if (!job.parse.parser)
+    if (!job.parse.parser) {
+        expat_allocator = saved;
         return ks_error_set(err, KS_ENOMEM, "%s: out of memory", zip->name);
+    }
     zip_file_t *file = NULL;
     uint64_t compressed = 0;
     ks_status status = open_part(&job.parse, &file, &compressed);
@@ -309,5 +348,6 @@ ks_status ks_xlsxin_parse_part(ks_xlsxin_zip *zip, const char *part,
     if (file)
         zip_fclose(file);
     XML_ParserFree(job.parse.parser);
+    expat_allocator = saved;
     return status;
 }

@@ -1,8 +1,8 @@
 /*
- * xlsx_import_part.h -- the XML parts of a workbook (internal): an .xlsx file is
- * a zip of XML parts, opened with libzip and each part streamed, as it is
- * inflated, into an expat parser that refuses DTDs and entity
- * declarations.  What is read is bounded whatever the zip's directory
+ * xlsx_import_part.h -- the XML parts of a workbook (internal): an .xlsx
+ * file is a zip of XML parts, opened with libzip and each part streamed, as
+ * it is inflated, into an expat parser that refuses DTDs and entity
+ * declarations. What is read is bounded whatever the zip's directory
  * claims: KS_XLSXIN_READ_MAX bytes inflated in all, and no part inflating
  * to more than KS_XLSXIN_RATIO_MAX times its compressed size (once past
  * KS_XLSXIN_RATIO_FLOOR bytes): a zip bomb stops with a message, not with
@@ -17,9 +17,9 @@
 
 #include "kessan/kessan.h"
 
-#define KS_XLSXIN_READ_MAX   (UINT64_C(1) << 30) /* 1 GiB inflated, all parts */
+#define KS_XLSXIN_READ_MAX (UINT64_C(1) << 30) /* 1 GiB inflated, all parts */
 #define KS_XLSXIN_RATIO_MAX  200
-#define KS_XLSXIN_RATIO_FLOOR (UINT64_C(1) << 24) /* 16 MiB                    */
+#define KS_XLSXIN_RATIO_FLOOR (UINT64_C(1) << 24) /* 16 MiB */
 
 typedef struct ks_xlsxin_zip {
     zip_t *zip;

@@ -1,10 +1,11 @@
 /*
- * xlsx_import_sheet.c -- a worksheet's rows as records (xlsx_import_sheet.h): expat
- * streams <sheetData>; a row's cells are gathered (their text copied into
- * one buffer per row) and, at </row>, handed over as a record whose
- * fields are the columns from A to the header's width.  Cell references
- * are checked (a column A..XFD, the row's own number, left to right);
- * rows without a reference follow the one before, as do cells.
+ * xlsx_import_sheet.c -- a worksheet's rows as records
+ * (xlsx_import_sheet.h): expat streams <sheetData>; a row's cells are
+ * gathered (their text copied into one buffer per row) and, at </row>,
+ * handed over as a record whose fields are the columns from the header's
+ * first to its last (further when a row reaches further).  Cell
+ * references are checked (a column A..XFD, the row's own number, left to
+ * right); rows without a reference follow the one before, as do cells.
  */
 #include <stdio.h>
 #include <string.h>
@@ -46,7 +47,7 @@ typedef struct sheet_reader {
     size_t cells_read;
 } sheet_reader;
 
-/* ---- positions ------------------------------------------------------------- */
+/* ---- positions ---------------------------------------------------------- */
 
 void ks_xlsxin_cell_name(int column, int row, char *out, size_t size)
 {
@@ -102,8 +103,8 @@ static void fail_at(ks_xlsxin_parse *parse, ks_status code, int column,
 {
     sheet_reader *reader = parse->user;
     char where[300];
-    ks_xlsxin_where(parse->zip->name, reader->sheet, reader->row, column, where,
-                  sizeof where);
+    ks_xlsxin_where(parse->zip->name, reader->sheet, reader->row, column,
+                    where, sizeof where);
     ks_error_at(parse->err, code, reader->row, column, "%s: %s", where, what);
     ks_xlsxin_stop(parse, code);
 }
@@ -115,7 +116,7 @@ static void fail_memory(ks_xlsxin_parse *parse)
     ks_xlsxin_stop(parse, KS_ENOMEM);
 }
 
-/* ---- references ------------------------------------------------------------- */
+/* ---- references --------------------------------------------------------- */
 
 /* A positive decimal number without a leading zero, at most `max`;
  * -1 otherwise. */
@@ -171,7 +172,7 @@ static void refuse_reference(ks_xlsxin_parse *parse, const char *text)
     fail_at(parse, KS_EFORMAT, 0, what);
 }
 
-/* ---- rows ------------------------------------------------------------------- */
+/* ---- rows --------------------------------------------------------------- */
 
 static void start_row(ks_xlsxin_parse *parse, const char **attributes)
 {
@@ -267,7 +268,7 @@ static void end_row(ks_xlsxin_parse *parse)
         ks_xlsxin_stop(parse, status);
 }
 
-/* ---- cells ------------------------------------------------------------------ */
+/* ---- cells -------------------------------------------------------------- */
 
 static enum cell_type type_of(const char *t)
 {
@@ -395,7 +396,7 @@ static void end_cell(ks_xlsxin_parse *parse)
     reader->bytes[reader->byte_count - 1] = '\0';
 }
 
-/* ---- expat handlers ----------------------------------------------------------- */
+/* ---- expat handlers ----------------------------------------------------- */
 
 /* An element's local name is `word` (a byte loop: these names are one to
  * nine bytes, met millions of times). */

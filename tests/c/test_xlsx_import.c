@@ -31,7 +31,7 @@
 #define TMP KESSAN_TEST_TMP
 #define BOOK TMP "/book.xlsx"
 
-/* ---- a small model --------------------------------------------------------- */
+/* ---- a small model ------------------------------------------------------ */
 
 static ks_model *small_model(void)
 {
@@ -97,7 +97,7 @@ static void expect_refused(const char *path, const char *sheet,
     ks_model_free(model);
 }
 
-/* ---- CSV and workbook side by side --------------------------------------------- */
+/* ---- CSV and workbook side by side -------------------------------------- */
 
 /* The cell name of field `index` (0-based) of row `row`. */
 static void cell_name(int index, int row, char *out, size_t size)
@@ -224,7 +224,7 @@ static void test_refusals_are_the_csv_readers(void **state)
     expect_same_refusal("thing,3Q02\nsales,1\n", "A1");
 }
 
-/* ---- values of every kind ---------------------------------------------------- */
+/* ---- values of every kind ----------------------------------------------- */
 
 static double number_in(ks_model *model, const char *name)
 {
@@ -283,7 +283,7 @@ static void test_cell_kinds(void **state)
                    "number like 1,234 or (566,520), got 'TRUE'");
 }
 
-/* ---- data/iij through a workbook written by libxlsxwriter ------------------- */
+/* ---- data/iij through a workbook written by libxlsxwriter --------------- */
 
 static ks_model *iij_chart(void)
 {
@@ -411,7 +411,7 @@ static void test_kessan_workbook_round_trip(void **state)
     ks_model_free(iij);
 }
 
-/* ---- hostile workbooks -------------------------------------------------------- */
+/* ---- hostile workbooks -------------------------------------------------- */
 
 static void test_damaged_and_foreign_containers(void **state)
 {
@@ -480,8 +480,8 @@ static void test_hostile_sheets(void **state)
     /* a row reaching past the header: the row is named */
     write_sheet(BOOK, "<row><c t=\"inlineStr\"><is><t>item</t></is></c><c "
                 "t=\"inlineStr\"><is><t>period</t></is></c><c t=\"inlineStr\">"
-                "<is><t>value</t></is></c></row><row r=\"5\"><c t=\"inlineStr\">"
-                "<is><t>sales</t></is></c><c t=\"inlineStr\"><is><t>3Q02</t>"
+                "<is><t>value</t></is></c></row><row r=\"5\">"
+                "<c t=\"inlineStr\"><is><t>sales</t></is></c><c t=\"inlineStr\"><is><t>3Q02</t>"
                 "</is></c><c><v>1</v></c><c><v>2</v></c></row>", NULL);
     expect_refused(BOOK, NULL, KS_EFORMAT, BOOK ": Inputs!5:5: expected 3 "
                    "fields as in the header, got 4");
