@@ -47,14 +47,20 @@ static int name_taken(const ks_xlsx_book *book, const char *name)
     return 0;
 }
 
+/* A sheet name a spreadsheet takes: none of []:*?/\, not empty, no
+ * apostrophe first or last. */
 static void clean_name(const char *wanted, char *out, size_t size)
 {
     size_t n = 0;
     for (const char *c = wanted; *c && n + 1 < size; c++)
         out[n++] = strchr("[]:*?/\\", *c) ? '_' : *c;
     out[n] = '\0';
-    if (!n || out[0] == '\'')
-        out[0] = n ? '_' : 'S', out[n ? n : 1] = '\0';
+    if (n == 0)
+        snprintf(out, size, "Sheet");
+    if (out[0] == '\'')
+        out[0] = '_';
+    if (out[strlen(out) - 1] == '\'')
+        out[strlen(out) - 1] = '_';
 }
 
 static ks_status sheet_prefix(ks_xlsx_book *book, const char *name,
@@ -92,6 +98,8 @@ ks_status ks_xlsx_add_sheet(ks_xlsx_book *book, const char *wanted,
         keep = utf8_prefix(clean, SHEET_NAME_MAX - (size_t)length);
         snprintf(name, sizeof name, "%.*s%s", (int)keep, clean, suffix);
     }
+    if (name[strlen(name) - 1] == '\'') /* shortened to end in one */
+        name[strlen(name) - 1] = '_';
     char *copy = ks_mem_strdup(book->alloc, name);
     if (!copy || ks_mem_grow(book->alloc, (void **)&book->names,
                              &(size_t){ (size_t)book->name_count },
@@ -103,7 +111,7 @@ ks_status ks_xlsx_add_sheet(ks_xlsx_book *book, const char *wanted,
     book->names[book->name_count++] = copy;
     *sheet = workbook_add_worksheet(book->workbook, copy);
     if (!*sheet)
-        return ks_error_set(err, KS_ENOMEM, "out of memory adding sheet '%s'",
+        return ks_error_set(err, KS_EINVAL, "cannot add a sheet named '%s'",
                             copy);
     book->report->sheets++;
     return prefix ? sheet_prefix(book, copy, prefix, err) : KS_OK;

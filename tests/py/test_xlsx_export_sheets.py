@@ -70,6 +70,20 @@ put("Mine", 2, 1, "b"); put("Mine", 2, 2, 2); put("Mine", 2, 3, "c")
 f:close()
 '''
 
+NAMES_LUA = r'''
+-- tables whose names a spreadsheet would refuse as they are
+local kessan = require "kessan"
+local m = assert(kessan.open("tests/data/tiny"))
+local long = string.rep("売上高", 12)
+assert(m:export(arg[1], {format = "xlsx", sheets = {
+  {name = "'Bad:name[1]'", rows = {{1}}},
+  {name = "inputs", rows = {{2}}},
+  {name = long, rows = {{3}}},
+  {name = long, rows = {{4}}},
+  {name = "", rows = {{5}}},
+}}))
+'''
+
 LIMITS_LUA = r'''
 -- export a model whose formulas a spreadsheet cannot hold; print the
 -- report's unexpressed cells, then dump every cell as test_xlsx_export's
@@ -227,6 +241,24 @@ def check_limits(kessan, soffice, work, profile):
                                                         checked))
 
 
+def check_names(kessan, work):
+    script = os.path.join(work, "names.lua")
+    with open(script, "w") as f:
+        f.write(NAMES_LUA)
+    path = os.path.join(work, "names.xlsx")
+    run_lua(kessan, script, path)
+    with zipfile.ZipFile(path) as zf:
+        names = [name for name, _ in base.sheet_files(zf)]
+    made = names[-5:]
+    long = "売上高" * 12
+    want = ["_Bad_name_1__", "inputs (2)", long[:10], long[:9] + " (2)",
+            "Sheet"]
+    if made != want:
+        base.fail("sheet names %r, expected %r" % (made, want))
+    if len(set(n.lower() for n in names)) != len(names):
+        base.fail("sheet names not unique: %r" % names)
+
+
 def check_hostile(kessan, work):
     script = os.path.join(work, "hostile.lua")
     with open(script, "w") as f:
@@ -247,6 +279,7 @@ def main():
     try:
         profile = base.make_profile(os.path.join(work, "profile"), 0)
         check_hostile(kessan, work)
+        check_names(kessan, work)
         check_sheets(kessan, soffice, work, profile)
         check_limits(kessan, soffice, work, profile)
         print("ok")
