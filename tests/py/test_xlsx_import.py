@@ -5,7 +5,8 @@
 # is still read as a workbook (by its content); a bad cell is refused
 # naming it (book.xlsx: Inputs!C5) with nothing imported; an OLE file (a
 # password-protected workbook) is refused saying so; a misspelt option
-# is refused with a suggestion.
+# is refused with a suggestion; `kessan score --actuals` scores the same
+# from a workbook as from a CSV of the same figures.
 #
 #     python3 tests/py/test_xlsx_import.py KESSAN_PROGRAM BUILD_DIR
 import csv
@@ -120,6 +121,30 @@ def expect_cells(work, path, options, values):
             assert float(shown) == value, (item, period, shown, value)
 
 
+def expect_same_scores(work):
+    """kessan score --actuals takes a workbook: the same scores as from the
+    same figures in a CSV."""
+    with open(os.path.join(work, "next.csv"), "w") as f:
+        f.write('item,period,value\nrev.total,4Q02,"12,731,000"\n'
+                'op_income,4Q02,"-202,000"\n')
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Actuals"
+    for row in (["item", "period", "value"], ["rev.total", "4Q02", 12731000],
+                ["op_income", "4Q02", "-202,000"]):
+        sheet.append(row)
+    book.save(os.path.join(work, "next.xlsx"))
+    outputs = []
+    for actuals in ("next.csv", "next.xlsx"):
+        done = subprocess.run([KESSAN, "score", os.path.join(SOURCE, "data/iij"),
+                               os.path.join(SOURCE, "scripts/score_4q02.lua"),
+                               "--actuals", actuals], cwd=work,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        outputs.append(done.stdout)
+    assert outputs[0] == outputs[1] and "3 scored" in outputs[0], outputs
+
+
 def main():
     values = read_values()
     work = tempfile.mkdtemp(prefix="kessan-xlsx-import-")
@@ -166,6 +191,7 @@ print(pcall(m.import, m, "book.xlsx", {shet = "Wide"}))
         lines = out.splitlines()
         assert "password-protected" in lines[0] and "secret.xlsx" in lines[0], lines[0]
         assert "unknown option 'shet' (did you mean 'sheet'?)" in lines[1], lines[1]
+        expect_same_scores(work)
     finally:
         shutil.rmtree(work)
     print("ok: %d values through three sheets and names" % len(values))
