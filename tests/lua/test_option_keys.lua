@@ -43,7 +43,7 @@ refuses("simulate", 1, "unknown option 'Progress' (did you mean 'progress'?)",
 refuses("simulate", 1, "unknown option 'trial' (did you mean 'trials'?)",
         simulate{trial = 100, draws = draws, outputs = {OUT}})
 -- nothing near: the options it takes
-local TAKES = " (options: trials, seed, threads, draws, outputs, correlate, progress, sampling, copula)"
+local TAKES = " (options: trials, seed, threads, draws, outputs, correlate, progress, sampling, copula, keep, stop)"
 refuses("simulate", 1, "unknown option 'zzz'" .. TAKES,
         simulate{trials = 100, zzz = "lhs", draws = draws, outputs = {OUT}})
 -- a known key with a value it does not take names those it takes
