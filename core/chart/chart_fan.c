@@ -84,12 +84,14 @@ static void band_path(ks_chart_svg *svg, const ks_chart_fan_point *points,
 }
 
 static void whisker(ks_chart_svg *svg, double x, const chart_scale *y,
-                    double lo, double hi, const char *cls)
+                    double lo, double hi, const char *cls,
+                    const char *period)
 {
     if (isnan(lo))
         return;
     svg_line(svg, x, chart_px(y, lo), x, chart_px(y, hi), cls);
     svg_puts(svg, " stroke=\"#4a6fa5\" stroke-opacity=\"0.6\"");
+    svg_attr(svg, "data-period", period ? period : "");
     svg_attr_value(svg, "data-lo", lo);
     svg_attr_value(svg, "data-hi", hi);
     svg_end_empty(svg);
@@ -163,9 +165,9 @@ ks_status ks_chart_draw_fan(const ks_chart_fan_point *points, int count,
         const ks_chart_fan_point *p = &points[i];
         if (p->forecast) {
             whisker(svg, xs[i], &y, p->outer_lo / scale, p->outer_hi / scale,
-                    "whisker outer");
+                    "whisker outer", p->label);
             whisker(svg, xs[i], &y, p->inner_lo / scale, p->inner_hi / scale,
-                    "whisker inner");
+                    "whisker inner", p->label);
         }
         if (isnan(p->value))
             continue;

@@ -220,6 +220,22 @@ for i, c in enumerate(side):
     else:
         close(float(c["data-value"]), expected, 1e-12, f"{c['data-scenario']} {c['data-cell']}")
 check("bars" in cells.charts, "the scenarios' bars")
+check("fan" in cells.charts and "waterfall" in cells.charts, "the model's fan and bridge")
+# the fan's band at the saved low and high where they differ from the base
+fan = dom.stdout[dom.stdout.find('data-chart="fan"'):]
+fan = fan[:fan.find("</svg>")]
+scale = float(re.search(r'data-scale="([^"]+)"', fan).group(1))
+band = re.findall(r'class="whisker outer"[^>]*data-period="([^"]+)" data-lo="([^"]+)" data-hi="([^"]+)"', fan)
+check(len(band) >= 1, "a band in the fan")
+lua = "local kessan = require 'kessan'\nlocal m = assert(kessan.open('tests/data/scenarios'))\n"
+for period, _, _ in band:
+    lua += (f"print('lo{period}=' .. m:scenario('low'):get('rev.total@{period}'))\n"
+            f"print('hi{period}=' .. m:scenario('high'):get('rev.total@{period}'))\n")
+values, _ = run_lua(KESSAN, lua)
+for period, lo, hi in band:
+    want = sorted((values[f"lo{period}"], values[f"hi{period}"]))
+    close(float(lo) * scale, want[0], 1e-9, f"fan band low {period}")
+    close(float(hi) * scale, want[1], 1e-9, f"fan band high {period}")
 
 # ---- a failing script: the page is written, the error on it, status 1 ---
 bad = os.path.join(TMP, "bad.lua")
