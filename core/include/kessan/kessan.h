@@ -388,7 +388,8 @@ typedef struct ks_import_options {
     int override;             /* also set computed cells (a formula's cell
                                  becomes an input); else they are refused  */
     const char *sheet;        /* a workbook's sheet to read (NULL: the
-                                 first that holds values); CSV: unused     */
+                                 only sheet, else the first whose header
+                                 has a cell `item`); CSV: unused          */
 } ks_import_options;
 
 /*
@@ -448,6 +449,13 @@ ks_status ks_export_scenarios_csv(ks_model *model, const char *path,
  * only the model's own rows are refused on a computed cell).  The whole file is checked, and the saved set
  * built, before anything changes: on any error the model and its saved
  * scenarios are exactly as they were.
+ *
+ * The file may be a workbook (.xlsx), told by its content (a zip), not its
+ * name: its sheet options->sheet is read as the records of a CSV, by the
+ * same rules, and positions are written as cells ("book.xlsx: Inputs!C7:
+ * what was expected").  An encrypted workbook, a damaged zip, and what
+ * passes the reader's bounds are refused (docs/excel.md, "Reading
+ * workbooks").  ks_import_csv and ks_import_csv_with read workbooks too.
  */
 ks_status ks_import_values(ks_model *model, const char *path,
                            ks_provenance provenance, ks_error *err);
