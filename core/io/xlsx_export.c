@@ -20,7 +20,7 @@
 #include "io/xlsx_export.h"
 #include "model/model.h"
 
-/* ---- statements ------------------------------------------------------------ */
+/* ---- statements --------------------------------------------------------- */
 
 static const char *statement_title(const char *statement)
 {
@@ -97,7 +97,7 @@ static ks_status statements_of(ks_model *model, const ks_allocator *alloc,
     return KS_OK;
 }
 
-/* ---- the book ----------------------------------------------------------------- */
+/* ---- the book ----------------------------------------------------------- */
 
 static void book_free(ks_xlsx_book *book)
 {
@@ -137,7 +137,7 @@ static ks_status book_init(ks_xlsx_book *book, ks_model *model,
     return ks_xlsx_formulas_parse(model, &book->formulas, err);
 }
 
-/* ---- views ------------------------------------------------------------------- */
+/* ---- views -------------------------------------------------------------- */
 
 typedef struct view_store {
     ks_xlsx_view view;
@@ -199,7 +199,7 @@ static ks_status inputs_rows(ks_xlsx_book *book, int **rows, int **items,
     return KS_OK;
 }
 
-/* ---- the scenarios' sheets ----------------------------------------------------- */
+/* ---- the scenarios' sheets ---------------------------------------------- */
 
 static ks_status write_scenario(ks_xlsx_book *book, const statements *s,
                                 ks_model *scenario, int *input_row,
@@ -250,7 +250,7 @@ static ks_status write_scenarios(ks_xlsx_book *book, const statements *s,
     return KS_OK;
 }
 
-/* ---- the workbook ------------------------------------------------------------- */
+/* ---- the workbook ------------------------------------------------------- */
 
 static ks_status write_book(ks_xlsx_book *book, const ks_xlsx_options *xlsx,
                             ks_error *err)
@@ -305,7 +305,7 @@ static ks_status write_book(ks_xlsx_book *book, const ks_xlsx_options *xlsx,
     return status;
 }
 
-/* ---- the file -------------------------------------------------------------------- */
+/* ---- the file ----------------------------------------------------------- */
 
 /* A temporary file beside `path` (or in the system's temporary directory
  * when that directory takes none): its name into buf. */

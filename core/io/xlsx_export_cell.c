@@ -147,7 +147,7 @@ static int put_implied(ks_xlsx_text *text, const ks_xlsx_view *view,
     return 1;
 }
 
-/* ---- cells that are always numbers ---------------------------------------- */
+/* ---- cells that are always numbers -------------------------------------- */
 
 #define SURE_DEPTH_MAX 256
 
@@ -200,9 +200,10 @@ int ks_xlsx_cell_sure(const ks_xlsx_view *view, int item, int period,
     return sure;
 }
 
-/* ---- items with a formula ------------------------------------------------- */
+/* ---- items with a formula ----------------------------------------------- */
 
-static int formula_cell(const ks_xlsx_view *view, const ks_xlsx_formula *formula,
+static int formula_cell(const ks_xlsx_view *view,
+                        const ks_xlsx_formula *formula,
                         int sheet, int item, int period, ks_rule rule,
                         ks_xlsx_text *text)
 {
@@ -256,7 +257,7 @@ static int formula_cell(const ks_xlsx_view *view, const ks_xlsx_formula *formula
     return deepest + opened;
 }
 
-/* ---- the cell ------------------------------------------------------------- */
+/* ---- the cell ----------------------------------------------------------- */
 
 static void input_cell(const ks_xlsx_view *view, int item, int period,
                        ks_xlsx_text *text, ks_xlsx_cell *cell)
@@ -294,7 +295,8 @@ ks_status ks_xlsx_cell_of(const ks_xlsx_view *view, int sheet,
     } else {
         ks_item_info info;
         ks_item_get(view->model, item, &info);
-        const ks_xlsx_formula *formula = ks_xlsx_formula_of(view->formulas, item);
+        const ks_xlsx_formula *formula =
+            ks_xlsx_formula_of(view->formulas, item);
         int deepest = 0, written;
         if (formula) {
             deepest = formula_cell(view, formula, sheet, item, period,

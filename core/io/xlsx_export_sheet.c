@@ -26,7 +26,7 @@ ks_status ks_xlsx_failure(lxw_error error, const char *what, ks_error *err)
                         lxw_strerror(error));
 }
 
-/* ---- names ---------------------------------------------------------------- */
+/* ---- names -------------------------------------------------------------- */
 
 /* At most `max` bytes of `text`, not cutting a UTF-8 sequence. */
 static size_t utf8_prefix(const char *text, size_t max)
@@ -117,7 +117,7 @@ ks_status ks_xlsx_add_sheet(ks_xlsx_book *book, const char *wanted,
     return prefix ? sheet_prefix(book, copy, prefix, err) : KS_OK;
 }
 
-/* ---- items by periods ------------------------------------------------------- */
+/* ---- items by periods --------------------------------------------------- */
 
 static void period_header(ks_xlsx_book *book, lxw_worksheet *sheet,
                           int first_column)
@@ -152,7 +152,8 @@ static ks_status note_unexpressed(ks_xlsx_book *book, const char *sheet_name,
                     report->unexpressed_count + 1,
                     sizeof *report->unexpressed) != 0)
         return ks_error_set(err, KS_ENOMEM, "out of memory writing a report");
-    ks_xlsx_unexpressed *entry = &report->unexpressed[report->unexpressed_count++];
+    ks_xlsx_unexpressed *entry =
+        &report->unexpressed[report->unexpressed_count++];
     memset(entry, 0, sizeof *entry);
     snprintf(entry->sheet, sizeof entry->sheet, "%s", sheet_name);
     ks_xlsx_text address;
@@ -279,7 +280,7 @@ ks_status ks_xlsx_write_items(ks_xlsx_book *book, const ks_xlsx_view *view,
     return status;
 }
 
-/* ---- the Inputs sheet --------------------------------------------------------- */
+/* ---- the Inputs sheet --------------------------------------------------- */
 
 ks_status ks_xlsx_write_inputs(ks_xlsx_book *book, lxw_worksheet *sheet,
                                const int *items, int count, ks_error *err)
@@ -320,7 +321,7 @@ ks_status ks_xlsx_write_inputs(ks_xlsx_book *book, lxw_worksheet *sheet,
     return KS_OK;
 }
 
-/* ---- a caller's table ---------------------------------------------------------- */
+/* ---- a caller's table --------------------------------------------------- */
 
 ks_status ks_xlsx_write_table(ks_xlsx_book *book, const ks_xlsx_table *table,
                               ks_error *err)

@@ -165,7 +165,8 @@ static void tornado_rows(lua_State *L, int tornado, int rows)
     lua_pop(L, 1);
     new_row(L, rows);
     row = lua_gettop(L);
-    for (size_t f = 0; f < sizeof tornado_fields / sizeof *tornado_fields; f++) {
+    size_t fields = sizeof tornado_fields / sizeof *tornado_fields;
+    for (size_t f = 0; f < fields; f++) {
         lua_pushstring(L, tornado_fields[f]);
         row_add(L, row);
     }
@@ -176,8 +177,7 @@ static void tornado_rows(lua_State *L, int tornado, int rows)
         int bar = lua_gettop(L);
         new_row(L, rows);
         row = lua_gettop(L);
-        for (size_t f = 0; f < sizeof tornado_fields / sizeof *tornado_fields;
-             f++) {
+        for (size_t f = 0; f < fields; f++) {
             if (lua_getfield(L, bar, tornado_fields[f]) == LUA_TNIL) {
                 lua_pop(L, 1);
                 lua_pushliteral(L, "");
@@ -241,6 +241,18 @@ static int sim_rows(lua_State *L)
     return 0;
 }
 
+/* Whether the value at idx is a tornado's result (a table with the
+ * kessan.Tornado metatable). */
+static int is_tornado(lua_State *L, int idx)
+{
+    if (!lua_istable(L, idx) || !lua_getmetatable(L, idx))
+        return 0;
+    luaL_getmetatable(L, "kessan.Tornado");
+    int same = lua_rawequal(L, -1, -2);
+    lua_pop(L, 2);
+    return same;
+}
+
 /* Sheet k's name and rows into the sheets table at `list`: [2k-1] the
  * name, [2k] the rows. */
 static void entry_rows(lua_State *L, int entry, int list, int k)
@@ -257,9 +269,7 @@ static void entry_rows(lua_State *L, int entry, int list, int k)
         lua_pushvalue(L, entry);
         lua_pushvalue(L, rows);
         lua_call(L, 2, 0);
-    } else if (lua_istable(L, entry) && lua_getmetatable(L, entry) &&
-               (luaL_getmetatable(L, "kessan.Tornado"), lua_rawequal(L, -1, -2))) {
-        lua_pop(L, 2);
+    } else if (is_tornado(L, entry)) {
         name = "Tornado";
         tornado_rows(L, entry, rows);
     } else if (lua_istable(L, entry) &&
