@@ -1,5 +1,6 @@
 # test_xlsx_import.py -- m:import of workbooks written by another program
-# (openpyxl): data/iij's values as a long sheet and as a wide one, beside
+# (openpyxl): data/iij's values as a long sheet (items named by id or by
+# Japanese label) and as a wide one, beside
 # a sheet of notes, read back through `kessan run` equal the figures the
 # test itself reads from data/iij/values.csv; a workbook under a .csv name
 # is still read as a workbook (by its content); a bad cell is refused
@@ -56,6 +57,22 @@ def read_values():
     return [(item, period, number_of(value)) for item, period, value in rows[1:]]
 
 
+def japanese_labels():
+    """Item id -> its Japanese label, for the labels that name one item and
+    that no item has as its id (a label stands for the id on import)."""
+    with open(os.path.join(SOURCE, "data/iij/items.csv"), newline="") as f:
+        items = list(csv.DictReader(f))
+    ids = {item["id"] for item in items}
+    count = {}
+    for item in items:
+        for label in (item["label"], item["label_ja"]):
+            if label:
+                count[label] = count.get(label, 0) + 1
+    return {item["id"]: item["label_ja"] for item in items
+            if item["label_ja"] and count[item["label_ja"]] == 1
+            and item["label_ja"] not in ids}
+
+
 def write_book(path, values, bad_cell=None):
     book = openpyxl.Workbook()
     notes = book.active
@@ -63,8 +80,11 @@ def write_book(path, values, bad_cell=None):
     notes["A1"] = "IIJ, figures of the 3Q02 release"
     long_sheet = book.create_sheet("Inputs")
     long_sheet.append(["item", "period", "value"])
-    for item, period, value in values:
-        long_sheet.append([item, period, "-" if value is None else value])
+    labels = japanese_labels()
+    for row, (item, period, value) in enumerate(values):
+        # every other row names its item by its Japanese label
+        name = labels.get(item, item) if row % 2 else item
+        long_sheet.append([name, period, "-" if value is None else value])
     if bad_cell:
         long_sheet[bad_cell] = "abc"
     wide = book.create_sheet("Wide")
