@@ -10,7 +10,7 @@
 # sentinels.  Then inputs are changed on the Inputs sheet (in the file's
 # XML), LibreOffice recalculates again, and the workbook must equal
 # kessan's model with the same inputs set (m:set), its saved scenarios
-# following.  Standard library only; LibreOffice reads the workbooks and
+# following, and its statements a kessan scenario holding the changes.  Standard library only; LibreOffice reads the workbooks and
 # writes each sheet back as CSV, one start per batch of files.
 #
 #     python3 tests/py/test_xlsx_export.py KESSAN_PROGRAM BUILD_DIR
@@ -34,9 +34,12 @@ DUMP_LUA = r'''
 local kessan = require "kessan"
 local dir, xlsx, out, changes = arg[1], arg[2], arg[3], arg[4]
 local m = assert(kessan.open(dir))
+local via -- a scenario holding the changes, beside the model changed
 if changes and changes ~= "" then
+  via = m:scenario("xlsx-test-changes")
   for line in io.lines(changes) do
     local item, period, v = line:match("^([^,]+),([^,]+),(.+)$")
+    via:set(item, period, assert(tonumber(v)))
     m:set(item, period, assert(tonumber(v)))
   end
 end
@@ -63,6 +66,7 @@ local function dump(h, name)
 end
 dump(m, "base")
 for _, name in ipairs(m:scenarios()) do dump(m:scenario(name), name) end
+if via then dump(via, "via-scenario") end
 f:close()
 '''
 
@@ -511,7 +515,13 @@ def run(kessan, soffice, work):
                 f.write("%s,%s,%r\n" % (item, period, value))
         out = os.path.join(work, stem + "-changed.kessan.csv")
         run_kessan(kessan, script, model, "-", out, listing)
-        expected[stem + "-changed"] = read_kessan(out)
+        cells = read_kessan(out)
+        via = {("base",) + key[1:]: value for key, value in cells.items()
+               if key[0] == "via-scenario"}
+        expected[stem + "-changed"] = {key: value for key, value in
+                                       cells.items()
+                                       if key[0] != "via-scenario"}
+        expected[stem + "-via"] = via
         sheets[stem + "-changed"] = sheets[stem]
         changed.append(stem + "-changed")
     convert(soffice, profile, [os.path.join(work, s + ".xlsx")
@@ -520,6 +530,10 @@ def run(kessan, soffice, work):
         got, _ = workbook_cells(os.path.join(work, "out2"), stem,
                                 sheets[stem])
         checked = compare(stem, expected[stem], got)
+        # the statements against a scenario of kessan's holding the changes
+        base_cells = {k: v for k, v in got.items() if k[0] == "base"}
+        compare(stem + " (a scenario)", expected[stem[:-len("-changed")]
+                                                 + "-via"], base_cells)
         print("%s: %d cells equal after changing inputs" % (stem, checked))
     print("ok")
 
