@@ -384,40 +384,6 @@ ks_status ks_sim_bucket(const ks_sim_result *result, int output,
 
 /* ---- standard errors and confidence intervals --------------------------------- */
 
-/* The standard normal quantile (Acklam's rational approximation, then one
- * Halley step on erfc: about 1e-15 relative). */
-static double normal_quantile(double p)
-{
-    static const double a[] = { -3.969683028665376e+01, 2.209460984245205e+02,
-                                -2.759285104469687e+02, 1.383577518672690e+02,
-                                -3.066479806614716e+01, 2.506628277459239e+00 };
-    static const double b[] = { -5.447609879822406e+01, 1.615858368580409e+02,
-                                -1.556989798598866e+02, 6.680131188771972e+01,
-                                -1.328068155288572e+01 };
-    static const double c[] = { -7.784894002430293e-03, -3.223964580411365e-01,
-                                -2.400758277161838e+00, -2.549732539343734e+00,
-                                4.374664141464968e+00, 2.938163982698783e+00 };
-    static const double d[] = { 7.784695709041462e-03, 3.224671290700398e-01,
-                                2.445134137142996e+00, 3.754408661907416e+00 };
-    double x;
-    if (p < 0.02425) {
-        double q = sqrt(-2 * log(p));
-        x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
-            ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
-    } else if (p <= 1 - 0.02425) {
-        double q = p - 0.5, r = q * q;
-        x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
-            (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
-    } else {
-        double q = sqrt(-2 * log(1 - p));
-        x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
-            ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
-    }
-    double e = 0.5 * erfc(-x / sqrt(2)) - p;
-    double u = e * 2.5066282746310002 * exp(x * x / 2); /* sqrt(2 pi) */
-    return x - u / (1 + x * u / 2);
-}
-
 static ks_status check_stat(const ks_sim_result *result, int output,
                             ks_sim_stat stat, ks_error *err)
 {
@@ -481,7 +447,7 @@ ks_status ks_sim_ci(ks_sim_result *result, int output, ks_sim_stat stat,
     if (!(level > 0 && level < 1))
         return ks_error_set(err, KS_EINVAL, "simulate: a confidence level must "
                             "be between 0 and 1, got %.17g", level);
-    return interval(result, output, stat, normal_quantile((1 + level) / 2), lo,
+    return interval(result, output, stat, ks_normal_quantile((1 + level) / 2), lo,
                     hi, err);
 }
 
@@ -494,7 +460,7 @@ int ks_sim_stop_holds(ks_sim_result *result, int output,
     int kept = result->kept;
     result->kept = 0; /* while running: the sketch */
     ks_status status = interval(result, output, stop->stat,
-                                normal_quantile((1 + stop->confidence) / 2),
+                                ks_normal_quantile((1 + stop->confidence) / 2),
                                 &lo, &hi, NULL);
     value = stop->stat.kind == KS_SIM_STAT_MEAN
                 ? ks_sim_mean(result, output)
