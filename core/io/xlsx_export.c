@@ -109,6 +109,7 @@ static void book_free(ks_xlsx_book *book)
     for (int k = 0; k < book->name_count; k++)
         ks_mem_free(alloc, book->names[k]);
     ks_mem_free(alloc, book->names);
+    ks_xlsx_text_release(&book->scratch);
 }
 
 static ks_status book_init(ks_xlsx_book *book, ks_model *model,
@@ -118,6 +119,7 @@ static ks_status book_init(ks_xlsx_book *book, ks_model *model,
     book->model = model;
     book->alloc = ks_model_allocator(model);
     book->report = report;
+    ks_xlsx_text_init(&book->scratch, book->alloc);
     book->period_count = ks_period_count(model);
     size_t periods = (size_t)book->period_count + 1;
     size_t items = (size_t)ks_item_count(model) + 1;

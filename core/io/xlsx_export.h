@@ -189,7 +189,14 @@ typedef struct ks_xlsx_book {
     char **names;        /* the sheets' names so far                      */
     int name_count;
     ks_xlsx_report *report;
+    ks_xlsx_text scratch; /* text made fit for a sheet (ks_xlsx_xml_safe) */
 } ks_xlsx_book;
+
+/* `text` as a sheet may hold it: an invalid UTF-8 byte, or a control
+ * character XML does not allow (all below U+0020 but tab, line feed and
+ * carriage return), replaced by U+FFFD; `text` itself when it needs
+ * nothing, else the book's scratch text (valid until the next call). */
+const char *ks_xlsx_xml_safe(ks_xlsx_book *book, const char *text);
 
 /* A sheet named `wanted` made unique and no longer than Excel allows;
  * its quoted prefix ("'Name'!") into *prefix when prefix is not NULL. */

@@ -89,7 +89,9 @@ ks_status ks_xlsx_add_sheet(ks_xlsx_book *book, const char *wanted,
                             ks_error *err)
 {
     char clean[4 * SHEET_NAME_MAX + 1], name[4 * SHEET_NAME_MAX + 16];
-    clean_name(wanted, clean, sizeof clean);
+    clean_name(ks_xlsx_xml_safe(book, wanted), clean, sizeof clean);
+    if (book->scratch.failed)
+        return ks_error_set(err, KS_ENOMEM, "out of memory naming sheets");
     size_t keep = utf8_prefix(clean, SHEET_NAME_MAX);
     snprintf(name, sizeof name, "%.*s", (int)keep, clean);
     for (int n = 2; name_taken(book, name); n++) {
@@ -224,11 +226,13 @@ static void item_labels(ks_xlsx_book *book, lxw_worksheet *sheet, int row,
     lxw_format *format = ks_xlsx_label_format(&book->styles,
                                               &book->item_styles[item]);
     worksheet_write_string(sheet, (lxw_row_t)row, 0,
-                           info.label && info.label[0] ? info.label : info.id,
+                           ks_xlsx_xml_safe(book, info.label && info.label[0]
+                                                      ? info.label
+                                                      : info.id),
                            format);
     if (info.label_ja && info.label_ja[0])
-        worksheet_write_string(sheet, (lxw_row_t)row, 1, info.label_ja,
-                               format);
+        worksheet_write_string(sheet, (lxw_row_t)row, 1,
+                               ks_xlsx_xml_safe(book, info.label_ja), format);
     worksheet_write_string(sheet, (lxw_row_t)row, 2, info.id, NULL);
 }
 
@@ -265,6 +269,9 @@ ks_status ks_xlsx_write_items(ks_xlsx_book *book, const ks_xlsx_view *view,
                                          "writing a workbook")) != KS_OK)
             break;
         item_labels(book, sheet, row, item);
+        if (book->scratch.failed)
+            status = ks_error_set(err, KS_ENOMEM,
+                                  "out of memory writing a workbook's labels");
         for (int p = 0; p < book->period_count && status == KS_OK; p++) {
             int period = book->periods[p];
             ks_xlsx_cell cell;
@@ -339,9 +346,9 @@ ks_status ks_xlsx_write_table(ks_xlsx_book *book, const ks_xlsx_table *table,
             lxw_format *format = r == 0 ? book->styles.header : NULL;
             lxw_error error = LXW_NO_ERROR;
             if (cell->text)
-                error = worksheet_write_string(sheet, (lxw_row_t)r,
-                                               (lxw_col_t)c, cell->text,
-                                               format);
+                error = worksheet_write_string(
+                    sheet, (lxw_row_t)r, (lxw_col_t)c,
+                    ks_xlsx_xml_safe(book, cell->text), format);
             else if (cell->number == cell->number &&
                      cell->number - cell->number == 0)
                 error = worksheet_write_number(sheet, (lxw_row_t)r,
@@ -349,6 +356,9 @@ ks_status ks_xlsx_write_table(ks_xlsx_book *book, const ks_xlsx_table *table,
                                                format);
             if (error != LXW_NO_ERROR)
                 return ks_xlsx_failure(error, "a table", err);
+            if (book->scratch.failed)
+                return ks_error_set(err, KS_ENOMEM,
+                                    "out of memory writing a table");
             book->report->values++;
         }
     }

@@ -1,8 +1,9 @@
 /*
- * xlsx_export_text.c -- formula text as the workbook export builds it
- * (io/xlsx_export.h): appending, numbers as Excel reads them, A1 cell
- * references.
+ * xlsx_export_text.c -- text as the workbook export builds it
+ * (io/xlsx_export.h): formulas (appending, numbers as Excel reads them,
+ * A1 cell references), and labels made fit for a sheet's XML.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "base/alloc.h"
@@ -82,4 +83,41 @@ void ks_xlsx_put_cell(ks_xlsx_text *text, const char *sheet_prefix, int row,
     char digits[16];
     int length = ks_snprintf_c(digits, sizeof digits, "%d", row + 1);
     put_bytes(text, digits, (size_t)length);
+}
+
+/* The length of the character at text[0] a sheet may hold, or 0. */
+static size_t xml_char(const char *text, size_t size)
+{
+    uint32_t code;
+    size_t length = ks_utf8_decode(text, size, &code);
+    if (length == 0)
+        return 0;
+    if (code < 0x20 && code != '\t' && code != '\n' && code != '\r')
+        return 0;
+    return code == 0xFFFE || code == 0xFFFF ? 0 : length;
+}
+
+const char *ks_xlsx_xml_safe(ks_xlsx_book *book, const char *text)
+{
+    size_t size = strlen(text), at = 0;
+    while (at < size && xml_char(text + at, size - at))
+        at += xml_char(text + at, size - at);
+    if (at == size)
+        return text;
+    ks_xlsx_text *out = &book->scratch;
+    out->length = 0;
+    put_bytes(out, text, at);
+    while (at < size) {
+        size_t length = xml_char(text + at, size - at);
+        if (length) {
+            put_bytes(out, text + at, length);
+            at += length;
+            continue;
+        }
+        put_bytes(out, "\xEF\xBF\xBD", 3); /* U+FFFD */
+        uint32_t code;
+        size_t skip = ks_utf8_decode(text + at, size - at, &code);
+        at += skip ? skip : 1;
+    }
+    return out->failed || !out->data ? "" : out->data;
 }

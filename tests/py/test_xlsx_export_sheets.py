@@ -5,7 +5,9 @@
 # spreadsheet cannot hold (longer than 8,192 characters, nested deeper
 # than 64 functions: listed in the report, written as kessan's value with
 # a comment, the rest of the workbook still recalculating to kessan's
-# values), and bad `sheets` entries refused with nothing written.
+# values), text no sheet may hold (control characters, bytes that are not
+# UTF-8) written as U+FFFD, sheet names a spreadsheet refuses mended, and
+# bad `sheets` entries refused with nothing written.
 #
 #     python3 tests/py/test_xlsx_export_sheets.py KESSAN_PROGRAM BUILD_DIR
 import csv
@@ -33,7 +35,9 @@ local r = m:simulate{trials = 2000, seed = 7, keep = true,
                      draws = {["rev.si@3Q02"] = kessan.uniform(3e6, 4e6)},
                      outputs = {"op_income@3Q02", "rev.total@3Q02"}}
 local ok, report = m:export(xlsx, {format = "xlsx", sheets = {
-  g, bars, r, {name = "Mine", rows = {{"a", 1.5}, {"b", 2, "c"}}}}})
+  g, bars, r, {name = "Mine", rows = {{"a", 1.5}, {"b", 2, "c"}}},
+  -- text no sheet may hold as it is: a control character, a bad byte
+  {name = "Bad\1name", rows = {{"a\1b\255c", 3}}}}})
 assert(ok, report)
 local f = assert(io.open(out, "w"))
 local function put(sheet, row, col, v)
@@ -67,6 +71,8 @@ for k, name in ipairs({"op_income@3Q02", "rev.total@3Q02"}) do
 end
 put("Mine", 1, 1, "a"); put("Mine", 1, 2, 1.5)
 put("Mine", 2, 1, "b"); put("Mine", 2, 2, 2); put("Mine", 2, 3, "c")
+put("Bad\u{FFFD}name", 1, 1, "a\u{FFFD}b\u{FFFD}c")
+put("Bad\u{FFFD}name", 1, 2, 3)
 f:close()
 '''
 
