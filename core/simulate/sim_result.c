@@ -447,8 +447,8 @@ ks_status ks_sim_ci(ks_sim_result *result, int output, ks_sim_stat stat,
     if (!(level > 0 && level < 1))
         return ks_error_set(err, KS_EINVAL, "simulate: a confidence level must "
                             "be between 0 and 1, got %.17g", level);
-    return interval(result, output, stat, ks_normal_quantile((1 + level) / 2), lo,
-                    hi, err);
+    double z = ks_normal_quantile((1 + level) / 2);
+    return interval(result, output, stat, z, lo, hi, err);
 }
 
 int ks_sim_stop_holds(ks_sim_result *result, int output,
