@@ -154,6 +154,17 @@ int grid_term_begin(grid_sheet *g)
         grid_give_signals();
         return -1;
     }
+    /* a terminal that cannot move its cursor (TERM=dumb) cannot show a
+     * sheet */
+    const char *move_cursor = tigetstr("cup");
+    if (!move_cursor || move_cursor == (char *)-1) {
+        endwin();
+        delscreen(grid_screen);
+        grid_screen = NULL;
+        grid_give_fatal_signals();
+        grid_give_signals();
+        return -1;
+    }
     grid_take_restore_bytes();
     grid_term_active = 1;
     atexit(grid_term_end);

@@ -227,6 +227,10 @@ def test_errors_and_usage():
                          capture_output=True, text=True)
     check(out.returncode == 2 and "did you mean '--scenario'" in out.stderr,
           "a typo of an option: %r" % out.stderr)
+    for term in ("dumb", "no-such-terminal"):
+        with Terminal([KESSAN, "grid", MODEL], env={"TERM": term}) as t:
+            check(t.wait_exit() == 1 and "the terminal (TERM=%s) cannot be "
+                  "used" % term in t.text(), "TERM=%s:\n%s" % (term, t.text()))
     # a fatal signal: the terminal given back before it takes its course
     with grid() as t:
         os.kill(t.pid, signal.SIGSEGV)
