@@ -30,13 +30,24 @@
 typedef struct grid_output {
     char *text;
     size_t length;
-    int failed;
+    int failed;     /* out of memory                                    */
+    int cut;        /* beyond GRID_OUTPUT_MAX: the rest dropped         */
 } grid_output;
+
+/* What a command may leave in the pane: 1 MB (a script printing in a
+ * loop runs on, under its limits, but its output stops here). */
+#define GRID_OUTPUT_MAX (1024 * 1024)
+#define GRID_OUTPUT_CUT "\n(output cut at 1 MB)\n"
 
 static void grid_output_add(grid_output *out, const char *bytes, size_t size)
 {
-    if (out->failed)
+    if (out->failed || out->cut)
         return;
+    if (out->length + size > GRID_OUTPUT_MAX) {
+        out->cut = 1;
+        bytes = GRID_OUTPUT_CUT;
+        size = sizeof GRID_OUTPUT_CUT - 1;
+    }
     char *grown = realloc(out->text, out->length + size + 1);
     if (!grown) {
         out->failed = 1;
@@ -358,7 +369,7 @@ void grid_command(grid_sheet *g, const char *line)
 {
     char text[GRID_TEXT_MAX];
     snprintf(text, sizeof text, "%s", line);
-    grid_output out = { NULL, 0, 0 };
+    grid_output out = { NULL, 0, 0, 0 };
     grid_command_bind(g);
     grid_remember(g);
     grid_command_dispatch(g, grid_trim(text), &out);
@@ -372,6 +383,9 @@ void grid_command(grid_sheet *g, const char *line)
     grid_mark_changes(g);
     grid_pane_open(g, line, out.failed ? "not enough memory for the output"
                                        : out.text ? out.text : "(no output)");
-    grid_say(g, 0, ":%s", line);
+    if (out.cut)
+        grid_say(g, 1, "output cut at 1 MB: :%s", line);
+    else
+        grid_say(g, 0, ":%s", line);
     free(out.text);
 }

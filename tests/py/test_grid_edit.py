@@ -192,6 +192,9 @@ def test_command_line():
         text = t.settle()
         check("attempt to call a nil value (global 'nope')" in text and
               "stack traceback" not in text, "an error, no traceback:\n" + text)
+        t.send("esc", ":", "for i = 1, 300000 do print(i, ('x'):rep(20)) end",
+               "enter")
+        t.wait_for("output cut at 1 MB", 20)
         t.send("esc", ":", "1 +", "enter")
         check("error:" in t.settle(), "a syntax error")
         t.send("esc", "q")
