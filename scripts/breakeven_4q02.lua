@@ -72,11 +72,13 @@ local guide_high = get(m, at("guide.rev_high"))
 ---------------------------------------------------------------------------
 local cases = {
   { name = "SI", vary = at("rev.si"),
-    what = "systems integration revenue, the rest at 3Q02" },
+    what = "systems integration revenue, the rest at 3Q02",
+    style = "JPY thousands" },
   { name = "equipment", vary = at("rev.equipment"),
-    what = "equipment sales, the rest at 3Q02" },
+    what = "equipment sales, the rest at 3Q02", style = "JPY thousands" },
   { name = "mix", vary = at("drv.rev_scale"),
-    what = "every revenue line scaled at the 3Q02 mix" },
+    what = "every revenue line scaled at the 3Q02 mix",
+    style = { decimals = 4 } },
 }
 for _, case in ipairs(cases) do
   case.s = m:scenario("breakeven " .. case.name)
@@ -87,8 +89,12 @@ end
 ---------------------------------------------------------------------------
 -- The break-even mix, side by side with the 4Q02 drivers.
 ---------------------------------------------------------------------------
-local function bn(x) return string.format("%9.2f", x / 1e6) end
-local function pct(x) return string.format("%8.1f%%", x * 100) end
+-- Figures through kessan.format, the display formatter every table of
+-- kessan uses: grouped, negatives in parentheses, ratios in percent.
+local function pad(text, width) return (" "):rep(width - #text) .. text end
+local function bn_text(x) return kessan.format(x / 1e6, { decimals = 2 }) end
+local function bn(x) return pad(bn_text(x), 9) end
+local function pct(x) return pad(kessan.format(x, "ratio"), 9) end
 local function connectivity(s)
   local total = 0
   for _, id in ipairs(CONNECTIVITY) do total = total + get(s, at(id)) end
@@ -121,9 +127,10 @@ row("total costs and expenses", function(s)
 row("operating income (loss)", function(s) return get(s, at("op_income")) end, bn)
 print(string.rep("-", 36 + 11 * #columns))
 for _, case in ipairs(cases) do
-  print(string.format("%-10s %s = %.6g after %d iteration(s) (residual %.3g)",
-                      case.name, case.vary, case.solution,
-                      case.info.iterations, case.info.residual))
+  print(string.format("%-10s %s = %s after %d iteration(s) (residual %s)",
+                      case.name, case.vary,
+                      kessan.format(case.solution, case.style),
+                      case.info.iterations, kessan.format(case.info.residual)))
 end
 
 ---------------------------------------------------------------------------
@@ -135,18 +142,21 @@ local function position(revenue)
   return "inside the guided range"
 end
 print()
-print(string.format("Guided 4Q02 revenues: JPY %.2f-%.2f bn.", guide_low / 1e6,
-                    guide_high / 1e6))
+print(string.format("Guided 4Q02 revenues: JPY %s-%s bn.", bn_text(guide_low),
+                    bn_text(guide_high)))
 for _, case in ipairs(cases) do
   local total = get(case.s, at("rev.total"))
-  print(string.format("  %-10s break-even revenues JPY %6.2f bn: %s (%+.2f bn "
-                      .. "against its low end)", case.name, total / 1e6,
-                      position(total), (total - guide_low) / 1e6))
+  local off = total - guide_low
+  print(string.format("  %-10s break-even revenues JPY %s bn: %s (%s bn %s "
+                      .. "its low end)", case.name, pad(bn_text(total), 5),
+                      position(total), bn_text(math.abs(off)),
+                      off < 0 and "below" or "above"))
 end
 local si_case = cases[1]
+local si_from = get(m, at("rev.si", FROM))
 print(string.format(
-  "Break-even needs SI of JPY %.2f bn (%+.0f%% on 3Q02's %.2f bn) with the\n"
-  .. "other lines at 3Q02, or total revenues of JPY %.2f bn at the 3Q02 mix.",
-  si_case.solution / 1e6,
-  (si_case.solution / get(m, at("rev.si", FROM)) - 1) * 100,
-  get(m, at("rev.si", FROM)) / 1e6, get(cases[3].s, at("rev.total")) / 1e6))
+  "Break-even needs SI of JPY %s bn (%s more than 3Q02's %s bn) with the\n"
+  .. "other lines at 3Q02, or total revenues of JPY %s bn at the 3Q02 mix.",
+  bn_text(si_case.solution),
+  kessan.format(si_case.solution / si_from - 1, { percent = true, decimals = 0 }),
+  bn_text(si_from), bn_text(get(cases[3].s, at("rev.total")))))

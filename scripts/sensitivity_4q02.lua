@@ -69,10 +69,13 @@ local grid = m:datatable{
   cols = { at("drv.cost_si"), SI_COST_RATIO },
   out = at("op_income"),
 }
+-- Figures through kessan.format, the display formatter every table of
+-- kessan uses (the table and the tornado print theirs with it too).
+local function bn(x) return kessan.format(x / 1e6, { decimals = 2 }) end
 print(string.format("IIJ 4Q02 operating income (JPY thousands): SI revenue "
-                    .. "against the SI cost ratio (3Q02: SI %.2f bn at %.3f)",
-                    get(at("rev.si", FROM)) / 1e6,
-                    get(at("ratio.cost_si", FROM))))
+                    .. "against the SI cost ratio (3Q02: SI %s bn at %s)",
+                    bn(get(at("rev.si", FROM))),
+                    kessan.format(get(at("ratio.cost_si", FROM)), "ratio")))
 print(grid)
 
 -- Where the table turns positive: the lowest SI revenue with a profit at
@@ -84,9 +87,9 @@ for j, ratio in ipairs(grid.cols) do
   for i, si in ipairs(grid.rows) do
     if not found and grid[i][j] and grid[i][j] > 0 then found = si end
   end
-  print(string.format("  SI cost ratio %.2f: %s", ratio,
-                      found and string.format("JPY %.1f bn", found / 1e6)
-                        or "none up to JPY " .. grid.rows[#grid.rows] / 1e6
+  print(string.format("  SI cost ratio %s: %s", kessan.format(ratio, "ratio"),
+                      found and "JPY " .. bn(found) .. " bn"
+                        or "none up to JPY " .. bn(grid.rows[#grid.rows])
                            .. " bn"))
 end
 
@@ -109,6 +112,7 @@ local bars = m:tornado{
   swing = SWING,
 }
 print(bars)
-print(string.format("The widest bar is %s: 10%% on it moves 4Q02 operating "
-                    .. "income by JPY %.2f bn.", bars[1].input,
-                    bars[1].spread / 2 / 1e6))
+print(string.format("The widest bar is %s: %s on it moves 4Q02 operating "
+                    .. "income by JPY %s bn.", bars[1].input,
+                    kessan.format(SWING, { percent = true, decimals = 0 }),
+                    bn(bars[1].spread / 2)))

@@ -117,17 +117,12 @@ ks_status chart_setup_of(const ks_chart_frame *frame, int width, int height,
 
 void chart_format(double shown, int decimals, char *buf, size_t size)
 {
-    if (!isfinite(shown)) {
-        snprintf(buf, size, "-");
-        return;
-    }
-    char plain[64];
-    double rounded = shown;
-    if (fabs(rounded) < 0.5 * pow(10, -decimals))
-        rounded = 0;   /* no "-0.0" */
-    ks_snprintf_c(plain, sizeof plain, "%.*f", decimals, rounded);
-    if (ks_group_digits(buf, size, plain) < 0)
-        snprintf(buf, size, "%s", plain);
+    /* the one display formatter; an axis reads -1, 0, 1 (a minus sign,
+     * not the statements' parentheses) */
+    ks_number_style style = ks_number_style_for_unit(NULL, decimals);
+    style.minus_sign = 1;
+    if (ks_format_display(buf, size, shown, &style) < 0 && size > 0)
+        buf[0] = '\0';
 }
 
 int chart_step_decimals(double step)

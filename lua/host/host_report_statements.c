@@ -2,10 +2,10 @@
  * host_report_statements.c -- the statements and the check summary of
  * the report page: each statement laid out by the core (ks_layout_render,
  * its CSV form) and turned into an HTML table, figures as the release
- * prints them (grouped, negatives in parentheses) with the number in
- * data-value; the audit's counts and every result that is not a pass.
+ * prints them (the display formatter: grouped, negatives in parentheses)
+ * with the number in data-value (the data formatter); the audit's counts
+ * and every result that is not a pass.
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,47 +105,51 @@ static int md_next(char **at, csv_row *row)
     return 1;
 }
 
-/* "-1234567.5" as the release prints it: "(1,234,567.5)"; other text
- * (already printed so, a percentage, a dash) as it is. */
-static void release_figure(const char *text, char *buf, size_t size)
+/* The unit of an item, for the display formatter's style (NULL: none,
+ * or an id the model does not know). */
+static const char *unit_of(const ks_model *model, const char *item)
 {
-    char *end;
-    double number = strtod(text, &end);
-    if (!*text || *end || strspn(text, "-0123456789.") != strlen(text)) {
-        snprintf(buf, size, "%s", text);
-        return;
-    }
-    char grouped[96];
-    if (ks_group_digits(grouped, sizeof grouped, text[0] == '-' ? text + 1
-                                                                : text) < 0)
-        snprintf(grouped, sizeof grouped, "%s", text);
-    if (number < 0)
-        snprintf(buf, size, "(%s)", grouped);
-    else
-        snprintf(buf, size, "%s", grouped);
+    ks_item_info info;
+    int index = ks_item_find(model, item);
+    if (index < 0 || ks_item_get(model, index, &info) != KS_OK)
+        return NULL;
+    return info.unit;
 }
 
-static void figure_cell(report_page *page, const char *item,
-                        const char *period, const char *text,
-                        const char *printed)
+/* A figure of the statement: its number in data-value (the data
+ * formatter's text, which reads back as the same double) and, shown, the
+ * layout's Markdown text of it when there is one, else the display
+ * formatter's text in the item's unit (grouped, negatives in parentheses,
+ * a ratio in percent); a field that is no number, as it is. */
+static void figure_cell(report_page *page, const ks_model *model,
+                        const char *item, const char *period,
+                        const char *text, const char *printed)
 {
     double number;
     int missing = 0, decimals = 0;
+    int is_number = *text && ks_parse_number(text, strlen(text), &number,
+                                             &missing, &decimals) == 0 &&
+                    !missing;
     report_put(page, "<td class=\"num\"");
-    if (*text && ks_parse_number(text, strlen(text), &number, &missing,
-                                 &decimals) == 0 && !missing) {
+    if (is_number) {
+        char data[KS_DATA_NUMBER_MAX];
+        ks_format_data(data, sizeof data, number);
         report_put(page, " data-item=\"");
         report_text(page, item);
         report_put(page, "\" data-period=\"");
         report_text(page, period);
-        report_printf(page, "\" data-value=\"%.17g\"", number);
+        report_put(page, "\" data-value=\"");
+        report_text(page, data);
+        report_put(page, "\"");
     }
     report_put(page, ">");
-    char shown[128];
-    if (printed)
-        report_text(page, printed);
+    if (printed || !is_number)
+        report_text(page, printed ? printed : text);
     else {
-        release_figure(text, shown, sizeof shown);
+        char shown[64];
+        ks_number_style style =
+            ks_number_style_for_unit(unit_of(model, item), -1);
+        ks_format_display(shown, sizeof shown, number, &style);
         report_text(page, shown);
     }
     report_put(page, "</td>");
@@ -155,8 +159,8 @@ static void figure_cell(report_page *page, const char *item,
  * each figure shown as its Markdown form prints it (the same rows in the
  * same order, after a header and an alignment row), the number from the
  * CSV. */
-static void statement_table(report_page *page, const char *statement,
-                            char *csv, char *md)
+static void statement_table(report_page *page, const ks_model *model,
+                            const char *statement, char *csv, char *md)
 {
     csv_row header, row, shown, skip;
     char *at = csv, *md_at = md ? md : (char *)"";
@@ -184,7 +188,7 @@ static void statement_table(report_page *page, const char *statement,
         report_text(page, row.fields[2]);
         report_put(page, "</th>");
         for (int c = 3; c < header.count; c++)
-            figure_cell(page, row.fields[0], header.fields[c],
+            figure_cell(page, model, row.fields[0], header.fields[c],
                         c < row.count ? row.fields[c] : "",
                         printed ? shown.fields[c - 2] : NULL);
         report_put(page, "</tr>\n");
@@ -258,7 +262,8 @@ ks_status report_statements(ks_model *model, const char *lang,
             report_text(page, statement_title(statements[s]));
             report_put(page, "</h3>\n");
             if (csv.data)
-                statement_table(page, statements[s], csv.data, md.data);
+                statement_table(page, model, statements[s], csv.data,
+                                md.data);
         }
         ks_layout_text_release(&csv);
         ks_layout_text_release(&md);

@@ -14,6 +14,7 @@
 
 #include "host/host.h"
 #include "host/host_options.h"
+#include "kessan/text.h"
 
 typedef struct score_args {
     const char *model, *script, *actuals, *quantiles, *low, *high;
@@ -21,9 +22,12 @@ typedef struct score_args {
 } score_args;
 
 /* The report, in Lua over r:score: arguments model directory, the loaded
- * script, actuals path, quantile list text, low name, high name, csv. */
+ * script, actuals path, quantile list text, low name, high name, csv, and
+ * the data formatter (data_number).  Figures go through the one display
+ * formatter (kessan.format: grouped, negatives in parentheses, the
+ * output's unit) in the table, through the data formatter in CSV. */
 static const char score_driver[] =
-    "local model_dir, script, actuals, levels, low_name, high_name, csv = ...\n"
+    "local model_dir, script, actuals, levels, low_name, high_name, csv, data = ...\n"
     "local kessan = require 'kessan'\n"
     "local m = assert(kessan.open(model_dir))\n"
     "local r, low, high = script(m)\n"
@@ -43,17 +47,27 @@ static const char score_driver[] =
     "local options = { model = m, quantiles = quantiles }\n"
     "if low and high then options.low, options.high = low, high end\n"
     "local scores = r:score(actuals, options)\n"
+    "local function unit_of(cell)\n"
+    "  local item = m:item((cell:match('^[^@]*')))\n"
+    "  return item and item.unit\n"
+    "end\n"
+    "local function figure(x, unit)\n"
+    "  if x == nil then return csv and '' or '-' end\n"
+    "  if csv then return data(x) end\n"
+    "  return kessan.format(x, unit)\n"
+    "end\n"
     "local header = { 'cell', 'actual', 'pit', 'crps' }\n"
-    "for _, q in ipairs(quantiles) do header[#header + 1] = ('pinball_%g'):format(q) end\n"
+    "for _, q in ipairs(quantiles) do header[#header + 1] = 'pinball_' .. data(q) end\n"
     "if options.low then header[#header + 1] = 'low'; header[#header + 1] = 'high';\n"
     "  header[#header + 1] = 'held' end\n"
     "local rows = { header }\n"
     "for _, s in ipairs(scores) do\n"
-    "  local row = { s.cell, ('%.12g'):format(s.actual), ('%.4f'):format(s.pit),\n"
-    "                ('%.6g'):format(s.crps) }\n"
-    "  for _, q in ipairs(quantiles) do row[#row + 1] = ('%.6g'):format(s.pinball[q]) end\n"
+    "  local unit = unit_of(s.cell)\n"
+    "  local pit = csv and data(s.pit) or kessan.format(s.pit, { decimals = 4 })\n"
+    "  local row = { s.cell, figure(s.actual, unit), pit, figure(s.crps, unit) }\n"
+    "  for _, q in ipairs(quantiles) do row[#row + 1] = figure(s.pinball[q], unit) end\n"
     "  if options.low then\n"
-    "    row[#row + 1] = ('%.12g'):format(s.low); row[#row + 1] = ('%.12g'):format(s.high)\n"
+    "    row[#row + 1] = figure(s.low, unit); row[#row + 1] = figure(s.high, unit)\n"
     "    row[#row + 1] = s.held == nil and '-' or s.held and 'yes' or 'no'\n"
     "  end\n"
     "  rows[#rows + 1] = row\n"
@@ -74,10 +88,23 @@ static const char score_driver[] =
     "end\n"
     "local s = scores.summary\n"
     "if s.count == 0 then io.write('no output has an actual in ', actuals, '\\n') return end\n"
-    "io.write(('%d scored: mean PIT %.3f (0.5 calibrated), inside the central 50%% %.0f%%, '\n"
-    "  .. 'the central 90%% %.0f%%, KS distance of the PITs %.3f, mean CRPS %.6g%s\\n'):format(\n"
-    "  s.count, s.mean_pit, 100 * s.inside_50, 100 * s.inside_90, s.ks_distance,\n"
-    "  s.mean_crps, scores[1].exact and '' or ' (from the sketch)'))\n";
+    "local function share(x) return kessan.format(x, { percent = true, decimals = 0 }) end\n"
+    "local function fraction(x) return kessan.format(x, { decimals = 3 }) end\n"
+    "io.write(s.count, ' scored: mean PIT ', fraction(s.mean_pit), ' (0.5 calibrated), ',\n"
+    "  'inside the central 50% ', share(s.inside_50), ', the central 90% ',\n"
+    "  share(s.inside_90), ', KS distance of the PITs ', fraction(s.ks_distance),\n"
+    "  ', mean CRPS ', kessan.format(s.mean_crps),\n"
+    "  scores[1].exact and '' or ' (from the sketch)', '\\n')\n";
+
+/* The data formatter for the driver: a number's shortest text that reads
+ * back as the same double (ks_format_data), "" when not finite. */
+static int score_data_number(lua_State *L)
+{
+    char text[KS_DATA_NUMBER_MAX];
+    ks_format_data(text, sizeof text, luaL_checknumber(L, 1));
+    lua_pushstring(L, text);
+    return 1;
+}
 
 typedef struct score_job {
     host_state *state;
@@ -99,7 +126,8 @@ static int score_main(lua_State *L)
     args->low ? (void)lua_pushstring(L, args->low) : lua_pushnil(L);
     args->high ? (void)lua_pushstring(L, args->high) : lua_pushnil(L);
     lua_pushboolean(L, args->csv);
-    lua_call(L, 7, 0);
+    lua_pushcfunction(L, score_data_number);
+    lua_call(L, 8, 0);
     return 0;
 }
 
