@@ -91,9 +91,9 @@ static void put_step(ks_xlsx_text *text, const ks_xlsx_view *view, int item,
                      int year, const ks_year_step *step)
 {
     put_slot(text, view, item, year, step->a);
-    if (step->kind == KS_YEAR_COPY)
+    if (step->op == '=')
         return;
-    ks_xlsx_put(text, step->kind == KS_YEAR_ADD ? "+" : "-");
+    ks_xlsx_put(text, step->op == '+' ? "+" : "-");
     put_slot(text, view, item, year, step->b);
 }
 
@@ -139,8 +139,8 @@ static int put_implied(ks_xlsx_text *text, const ks_xlsx_view *view,
         return 0;
     ks_xlsx_put(text, "(");
     put_implied(text, view, item, year, plan, step->a, depth + 1);
-    if (step->kind != KS_YEAR_COPY) {
-        ks_xlsx_put(text, step->kind == KS_YEAR_ADD ? "+" : "-");
+    if (step->op != '=') {
+        ks_xlsx_put(text, step->op == '+' ? "+" : "-");
         put_implied(text, view, item, year, plan, step->b, depth + 1);
     }
     ks_xlsx_put(text, ")");

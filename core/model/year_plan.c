@@ -31,9 +31,9 @@ int ks_year_plan(ks_model *model, int item, int year_index,
         steps[k].target = row[k].target;
         steps[k].a = row[k].a;
         steps[k].b = row[k].b;
-        steps[k].kind = row[k].kind == KS_ROW_ADD   ? KS_YEAR_ADD
-                        : row[k].kind == KS_ROW_SUB ? KS_YEAR_SUB
-                                                    : KS_YEAR_COPY;
+        steps[k].op = row[k].kind == KS_ROW_ADD   ? '+'
+                      : row[k].kind == KS_ROW_SUB ? '-'
+                                                  : '=';
     }
     return count;
 }

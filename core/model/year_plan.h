@@ -12,15 +12,12 @@
 #include "kessan/kessan.h"
 #include "model/period_parts.h"
 
-typedef enum ks_year_step_kind {
-    KS_YEAR_ADD = 0, /* target = a + b (computed)                        */
-    KS_YEAR_SUB,     /* target = a - b (implied)                         */
-    KS_YEAR_COPY     /* target = a (a stock's last quarter, or back)     */
-} ks_year_step_kind;
-
+/* One step: slot `target` of the year is a + b (op '+', computed), a - b
+ * (op '-', implied), or a itself (op '=': a stock's last quarter, or the
+ * quarter ending a longer period). */
 typedef struct ks_year_step {
-    int target, a, b; /* slots of the year                               */
-    ks_year_step_kind kind;
+    int target, a, b;
+    char op;
 } ks_year_step;
 
 #define KS_YEAR_STEPS_MAX (KS_SLOTS_PER_YEAR * KS_SLOTS_PER_YEAR)
