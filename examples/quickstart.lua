@@ -9,10 +9,13 @@ local dir = arg and arg[1] or "data/iij"
 local m = assert(kessan.open(dir))
 
 -- 1. Read reported and computed cells: two forms, and through a Series.
--- Values are Lua floats; missing cells are nil.
-print(string.format("Total revenues 3Q02: %.0f", m:get("rev.total", "3Q02")))
+-- Values are Lua floats; missing cells are nil.  kessan.format prints a
+-- figure as every table of kessan does, in its item's unit (grouped,
+-- negatives in parentheses, a ratio in percent).
+local function shown(id, value) return kessan.format(value, m:item(id).unit) end
+print("Total revenues 3Q02: " .. shown("rev.total", m:get("rev.total", "3Q02")))
 assert(m:get("rev.total@3Q02") == m["rev.total"]["3Q02"])
-print(string.format("Operating income 9M02: %.0f", m:get("op_income@9M02")))
+print("Operating income 9M02: " .. shown("op_income", m:get("op_income@9M02")))
 
 -- 2. How a cell is computed: the formula tree with values and provenance.
 print()
@@ -23,15 +26,15 @@ m:define("gross", "rev.total - cost.total", {label = "Gross profit"})
 m:define("gross_margin", "gross / rev.total", {label = "Gross margin",
                                                 unit = "ratio"})
 print()
-print(string.format("Gross margin 3Q02: %.1f%%",
-                    100 * m:get("gross_margin", "3Q02")))
+print("Gross margin 3Q02: " .. shown("gross_margin",
+                                     m:get("gross_margin", "3Q02")))
 
 -- 4. Series arithmetic, period by period: the result is a detached series.
 local margin = m["op_income"] / m["rev.total"]
-print(string.format("Operating margin 3Q02: %.1f%%", 100 * margin["3Q02"]))
+print("Operating margin 3Q02: " .. kessan.format(margin["3Q02"], "ratio"))
 m:define("rev_yoy", "rev.total / rev.total[-4] - 1", {unit = "ratio"})
-print(string.format("Revenue growth 3Q02 on 3Q01: %.1f%%",
-                    100 * m:get("rev_yoy@3Q02")))
+print("Revenue growth 3Q02 on 3Q01: " .. shown("rev_yoy",
+                                               m:get("rev_yoy@3Q02")))
 
 -- 5. Scenarios for the 4Q02 quarter: each is an overlay on the model.
 local q3 = function(id) return m:get(id, "3Q02") end
@@ -48,6 +51,7 @@ print()
 print(kessan.compare{m, low, high, items = {"rev.total", "op_income"},
                      periods = {"4Q02", "FY02"}})
 print()
-print(string.format("4Q02 revenue: low %.0f, high %.0f (3Q02: %.0f)",
-                    low:get("rev.total@4Q02"), high:get("rev.total@4Q02"),
-                    q3("rev.total")))
+print(string.format("4Q02 revenue: low %s, high %s (3Q02: %s)",
+                    shown("rev.total", low:get("rev.total@4Q02")),
+                    shown("rev.total", high:get("rev.total@4Q02")),
+                    shown("rev.total", q3("rev.total"))))

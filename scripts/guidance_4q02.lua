@@ -117,15 +117,19 @@ end
 ---------------------------------------------------------------------------
 -- Side by side.
 ---------------------------------------------------------------------------
--- as the release prints: negatives in parentheses
-local function bn(x)
-  if x < 0 then return string.format("%8s", string.format("(%.2f)", -x / 1e6)) end
-  return string.format("%8.2f", x / 1e6)
+-- Figures through kessan.format, the display formatter every table of
+-- kessan uses: as the release prints them, negatives in parentheses,
+-- ratios in percent.
+local function pad(text, width) return (" "):rep(width - #text) .. text end
+local function bn_text(x, decimals)
+  return kessan.format(x / 1e6, { decimals = decimals or 2 })
 end
-local function pct(x)
-  if x < 0 then return string.format("%8s", string.format("(%.1f)%%", -x * 100)) end
-  return string.format("%7.1f%%", x * 100)
+local function pct_text(x) return kessan.format(x, "ratio") end
+local function share_text(x, decimals)
+  return kessan.format(x, { percent = true, decimals = decimals or 1 })
 end
+local function bn(x) return pad(bn_text(x), 8) end
+local function pct(x) return pad(pct_text(x), 8) end
 local function row(label, f, fmt)
   io.write(string.format("%-44s", label))
   for _, s in ipairs({ m, low, high }) do io.write("  ", fmt(f(s))) end
@@ -147,7 +151,7 @@ row("4Q02 operating margin", function(s) return s:get("op_income", "4Q02") / s:g
 row("  3Q02 operating margin", function() return margin_3q02 end, pct)
 row("FY2002 total revenues", function(s) return s:get("rev.total", "FY02") end, bn)
 row("FY2002 operating income (loss)", function(s) return s:get("op_income", "FY02") end, bn)
-row(string.format("FY2001 revenue that +%.0f%% implies", drivers.fy_growth * 100), function(s) return s:get("rev.total", "FY02") / (1 + drivers.fy_growth) end, bn)
+row("FY2001 revenue that +" .. share_text(drivers.fy_growth, 0) .. " implies", function(s) return s:get("rev.total", "FY02") / (1 + drivers.fy_growth) end, bn)
 row("  its 4Q01 (less 9M01 as printed)", function(s) return s:get("rev.total", "FY02") / (1 + drivers.fy_growth) - fy01_revenue_9m end, bn)
 row("SI revenue to break even in 4Q02", function(s) return (breakeven_si(s)) end, bn)
 print(string.rep("-", 74))
@@ -166,35 +170,35 @@ local fy01_high = high:get("rev.total", "FY02") / (1 + drivers.fy_growth)
 print()
 print(string.format(
   "Reading: with connectivity near its 3Q02 run-rate and equipment at its\n" ..
-  "nine-month average, the low end needs SI revenue of JPY %.2f bn (%+.0f%% on\n" ..
-  "3Q02's %.2f bn), the high end JPY %.2f bn. At 3Q02 cost ratios each extra\n" ..
-  "yen of SI adds %.1f sen of operating income, so the operating margin goes\n" ..
-  "from (%.1f)%% in 3Q02 to %s (low) and %s (high):\n%s.\n" ..
-  "Break-even at the operating line needs SI of about JPY %.2f bn.\n" ..
-  "FY2002 revenue of JPY %.2f-%.2f bn is 'about +%.0f%%' over an FY2001 of\n" ..
-  "JPY %.2f-%.2f bn, i.e. a 4Q01 of JPY %.2f-%.2f bn against 9M01's %.2f bn.",
-  si_needed / 1e6, (si_needed / get("rev.si", "3Q02") - 1) * 100,
-  get("rev.si", "3Q02") / 1e6, high:get("rev.si", "4Q02") / 1e6,
-  si_margin * 100, -margin_3q02 * 100,
-  pct(margin_low):match("^%s*(.-)$"), pct(margin_high):match("^%s*(.-)$"),
+  "nine-month average, the low end needs SI revenue of JPY %s bn (%s more\n" ..
+  "than 3Q02's %s bn), the high end JPY %s bn. At 3Q02 cost ratios each extra\n" ..
+  "yen of SI adds %s sen of operating income, so the operating margin goes\n" ..
+  "from %s in 3Q02 to %s (low) and %s (high):\n%s.\n" ..
+  "Break-even at the operating line needs SI of about JPY %s bn.\n" ..
+  "FY2002 revenue of JPY %s-%s bn is 'about +%s' over an FY2001 of\n" ..
+  "JPY %s-%s bn, i.e. a 4Q01 of JPY %s-%s bn against 9M01's %s bn.",
+  bn_text(si_needed), share_text(si_needed / get("rev.si", "3Q02") - 1, 0),
+  bn_text(get("rev.si", "3Q02")), bn_text(high:get("rev.si", "4Q02")),
+  kessan.format(si_margin * 100, { decimals = 1 }), pct_text(margin_3q02),
+  pct_text(margin_low), pct_text(margin_high),
   (margin_low > margin_3q02 and "profitability improves at both ends, as guided,"
      .. (op_high < 0 and " but the quarter stays loss-making" or " and the high end turns a profit"))
     or "the low end does not improve on 3Q02",
-  si_be / 1e6,
-  low:get("rev.total", "FY02") / 1e6, high:get("rev.total", "FY02") / 1e6,
-  drivers.fy_growth * 100, fy01_low / 1e6, fy01_high / 1e6,
-  (fy01_low - fy01_revenue_9m) / 1e6, (fy01_high - fy01_revenue_9m) / 1e6,
-  fy01_revenue_9m / 1e6))
+  bn_text(si_be),
+  bn_text(low:get("rev.total", "FY02")), bn_text(high:get("rev.total", "FY02")),
+  share_text(drivers.fy_growth, 0), bn_text(fy01_low), bn_text(fy01_high),
+  bn_text(fy01_low - fy01_revenue_9m), bn_text(fy01_high - fy01_revenue_9m),
+  bn_text(fy01_revenue_9m)))
 
 ---------------------------------------------------------------------------
 -- How likely: the drivers drawn, the guidance tested trial by trial.
 ---------------------------------------------------------------------------
 local u = drivers.uncertainty
-local margin_3q02_text = ("%.17g"):format(margin_3q02)
-m:define("guide.in_range", ("(rev.total >= %.17g) * (rev.total <= %.17g)"):format(
-           drivers.revenue_low, drivers.revenue_high),
+-- the formulas read the guidance and 3Q02 from the model's own cells (in
+-- 4Q02, [-1] is 3Q02, which no draw moves)
+m:define("guide.in_range", "(rev.total >= guide.rev_low) * (rev.total <= guide.rev_high)",
          { label = "4Q02 revenue within the guidance", unit = "ratio", statement = "kpi" })
-m:define("guide.improves", "op_income / rev.total > " .. margin_3q02_text,
+m:define("guide.improves", "op_income / rev.total > op_income[-1] / rev.total[-1]",
          { label = "Operating margin above 3Q02's", unit = "ratio", statement = "kpi" })
 m:define("guide.profitable", "op_income >= 0",
          { label = "Operating income at or above zero", unit = "ratio", statement = "kpi" })
@@ -216,16 +220,17 @@ local r = m:simulate{ trials = u.trials, seed = u.seed, draws = draws,
                                   "guide.profitable@4Q02" } }
 print()
 print(string.format(
-  "How likely (%d trials, seed %d, drivers drawn around the above: SI\n" ..
-  "triangular %.1f-%.1f-%.1f bn, equipment uniform %.1f-%.1f bn, the rest normal):\n" ..
-  "4Q02 revenue lands in the guided range in %.1f%% of trials (p5-p95: %.2f-%.2f bn);\n" ..
-  "the operating margin beats 3Q02's %s in %.1f%%; the quarter is profitable in %.1f%%.",
-  u.trials, u.seed, u.si[1] / 1e6, u.si[2] / 1e6, u.si[3] / 1e6,
-  u.equipment[1] / 1e6, u.equipment[2] / 1e6,
-  100 * r:mean("guide.in_range@4Q02"),
-  r:percentile("rev.total@4Q02", 5) / 1e6, r:percentile("rev.total@4Q02", 95) / 1e6,
-  pct(margin_3q02):match("^%s*(.-)$"),
-  100 * r:mean("guide.improves@4Q02"), 100 * r:mean("guide.profitable@4Q02")))
+  "How likely (%s trials, seed %d, drivers drawn around the above: SI\n" ..
+  "triangular %s-%s-%s bn, equipment uniform %s-%s bn, the rest normal):\n" ..
+  "4Q02 revenue lands in the guided range in %s of trials (p5-p95: %s-%s bn);\n" ..
+  "the operating margin beats 3Q02's %s in %s; the quarter is profitable in %s.",
+  kessan.format(u.trials, { decimals = 0 }), u.seed, bn_text(u.si[1], 1),
+  bn_text(u.si[2], 1), bn_text(u.si[3], 1),
+  bn_text(u.equipment[1], 1), bn_text(u.equipment[2], 1),
+  share_text(r:mean("guide.in_range@4Q02")),
+  bn_text(r:percentile("rev.total@4Q02", 5)), bn_text(r:percentile("rev.total@4Q02", 95)),
+  pct_text(margin_3q02),
+  share_text(r:mean("guide.improves@4Q02")), share_text(r:mean("guide.profitable@4Q02"))))
 
 ---------------------------------------------------------------------------
 -- Charts (docs/charts.md): written into chart_dir, which is made when the

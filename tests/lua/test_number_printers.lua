@@ -3,9 +3,11 @@
 -- (ks_format_display, or the binding's lk_format_number/lk_format_figure
 -- over it), and every CSV and JSON writer through the data formatter
 -- (ks_format_data), with the one line-ending rule (KS_CSV_LINE_END, CRLF
--- only for Excel).  Reads the printers' sources as text: none formats a
--- figure with a printf conversion of its own, groups digits itself or
--- writes "\r\n"; each calls the formatter it should.  What they print is
+-- only for Excel); the scripts in scripts/ and examples/ print figures
+-- through kessan.format, the same display formatter.  Reads the printers'
+-- sources as text: none formats a figure with a printf or string.format
+-- conversion of its own, groups digits itself or writes "\r\n"; each
+-- calls the formatter it should.  What they print is
 -- tested in test_number_format.c, test_text_output.lua and
 -- test_host_commands.lua.  Runs from the project root.
 package.path = "tests/lua/?.lua;" .. package.path
@@ -47,6 +49,8 @@ local printers = {
   -- the analysts' scripts print figures through kessan.format
   ["scripts/breakeven_4q02.lua"] = { "kessan.format" },
   ["scripts/sensitivity_4q02.lua"] = { "kessan.format" },
+  ["scripts/guidance_4q02.lua"] = { "kessan.format" },
+  ["examples/quickstart.lua"] = { "kessan.format" },
 }
 
 -- a printf conversion of a floating figure: %g, %.6g, %.17g, %.2f, %.*f, %e
@@ -79,5 +83,5 @@ for path, formatters in pairs(printers) do
   end
   checked = checked + 1
 end
-check.eq(checked, 17, "every printer read")
+check.eq(checked, 19, "every printer read")
 print("test_number_printers: ok")

@@ -48,7 +48,7 @@ assert(margin[2] > before[2] and margin[3] > margin[2],
 assert(guidance:find("profitability improves at both ends", 1, true))
 -- how likely: shares of trials, between 0 and 100%
 local in_range = tonumber(guidance:match("guided range in ([%d.]+)%% of trials"))
-local beats = tonumber(guidance:match("beats 3Q02's %(5%.4%)%% in ([%d.]+)%%"))
+local beats = tonumber(guidance:match("beats 3Q02's %(5%.4%%%) in ([%d.]+)%%"))
 assert(in_range and in_range > 0 and in_range < 100, guidance)
 assert(beats and beats > in_range, "improving is likelier than the range")
 
