@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/alloc.h"
@@ -309,11 +310,27 @@ static ks_status write_book(ks_xlsx_book *book, const ks_xlsx_options *xlsx,
 
 /* ---- the file ----------------------------------------------------------- */
 
+static ks_status make_system_temporary(const char *path, char *buf,
+                                       size_t size, ks_error *err)
+{
+    const char *tmp = getenv("TMPDIR");
+    snprintf(buf, size, "%s/kessan-xlsx-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+    int fd = mkstemp(buf);
+    if (fd < 0)
+        return ks_io_failure(path, "cannot make a temporary file", err);
+    close(fd);
+    return KS_OK;
+}
+
 /* A temporary file beside `path` (or in the system's temporary directory
- * when that directory takes none): its name into buf. */
+ * when that directory takes none, or `path` is no regular file: a FIFO,
+ * /dev/stdout): its name into buf. */
 static ks_status make_temporary(const char *path, char *buf, size_t size,
                                 ks_error *err)
 {
+    struct stat info;
+    if (stat(path, &info) == 0 && !S_ISREG(info.st_mode))
+        return make_system_temporary(path, buf, size, err);
     const char *slash = strrchr(path, '/');
     int dir_length = slash ? (int)(slash - path) : 1;
     const char *dir = slash ? (slash == path ? "/" : path) : ".";
@@ -327,13 +344,7 @@ static ks_status make_temporary(const char *path, char *buf, size_t size,
             return KS_OK;
         }
     }
-    const char *tmp = getenv("TMPDIR");
-    snprintf(buf, size, "%s/kessan-xlsx-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
-    int fd = mkstemp(buf);
-    if (fd < 0)
-        return ks_io_failure(path, "cannot make a temporary file", err);
-    close(fd);
-    return KS_OK;
+    return make_system_temporary(path, buf, size, err);
 }
 
 static ks_status copy_file(FILE *out, void *context, ks_error *err)

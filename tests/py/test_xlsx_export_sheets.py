@@ -265,6 +265,21 @@ def check_names(kessan, work):
         base.fail("sheet names not unique: %r" % names)
 
 
+def check_stdout(kessan):
+    """A workbook written to standard output (no temporary beside it) is
+    a whole one."""
+    import io
+    result = subprocess.run([kessan, "export", "tests/data/scenarios",
+                             "--format", "xlsx", "--out", "/dev/stdout"],
+                            capture_output=True, timeout=60)
+    if result.returncode != 0:
+        base.fail("export to /dev/stdout: %s" % result.stderr)
+    with zipfile.ZipFile(io.BytesIO(result.stdout)) as zf:
+        if zf.testzip() is not None or "xl/workbook.xml" not in \
+                zf.namelist():
+            base.fail("export to /dev/stdout: not a whole workbook")
+
+
 def check_hostile(kessan, work):
     script = os.path.join(work, "hostile.lua")
     with open(script, "w") as f:
@@ -286,6 +301,7 @@ def main():
         profile = base.make_profile(os.path.join(work, "profile"), 0)
         check_hostile(kessan, work)
         check_names(kessan, work)
+        check_stdout(kessan)
         check_sheets(kessan, soffice, work, profile)
         check_limits(kessan, soffice, work, profile)
         print("ok")
