@@ -156,16 +156,20 @@ for statement in ("is", "bs", "cf"):
                          capture_output=True, text=True, check=True).stdout
     lines = list(csv.reader(io.StringIO(out)))
     header = lines[0]
-    engine = {}
+    engine, engine_text = {}, {}
     for row in lines[1:]:
         for period, text in zip(header[3:], row[3:]):
             if text.strip():
                 engine[(row[0], period)] = printed_number(text)
+                engine_text[(row[0], period)] = text
     shown = {(c["data-item"], c["data-period"]): c for c in cells.cells
              if "data-item" in c and (c["data-item"], c["data-period"]) in engine}
     check(len(shown) == len(engine), f"{statement}: {len(shown)} of {len(engine)} figures on the page")
     for key, c in shown.items():
         close(float(c["data-value"]), engine[key], 1e-12, f"{statement} {key}")
+        # data-value is data: the one data formatter's text, as show's CSV
+        check(c["data-value"] == engine_text[key],
+              f"{statement} {key}: data-value {c['data-value']}, show's CSV {engine_text[key]}")
         # as printed: the engine's number to the decimals the page shows
         decimals = len(c["text"].strip("()%").partition(".")[2])
         check(abs(printed_number(c["text"]) - engine[key]) <= 0.5 * 10 ** -decimals + 1e-9 * abs(engine[key]),

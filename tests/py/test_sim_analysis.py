@@ -6,7 +6,8 @@
 # the kept trials equals E|X - y| - E|X - X'| / 2 summed over every pair
 # by numpy (to 1e-9, relative), and from the sketch it is within the bound
 # the engine states; the PIT and the pinball losses equal numpy's on the
-# kept trials; `kessan score` prints what r:score gives.
+# kept trials; `kessan score` prints what r:score gives, its CSV in the
+# data formatter's shortest text and its table through kessan.format.
 #
 #     python3 tests/py/test_sim_analysis.py KESSAN_PROGRAM [BUILD_DIR]
 import csv
@@ -223,6 +224,31 @@ print_values(r, {{ "rev.total@4Q02", "rev.si@4Q02" }})
             q = np.quantile(x, 0.25)
             loss = 0.25 * (y - q) if y >= q else 0.75 * (q - y)
             check(close(float(row[4]), loss, 1e-5), f"kessan score {cell}: pinball {row[4]} vs {loss}")
+        # the CSV is data: each number the shortest text that reads back as
+        # the same double (Python's %g is C's); the table shows the same
+        # numbers through the display formatter, kessan.format in the
+        # output's unit (asked of the engine, not typed here)
+        for row in rows[1:]:
+            for field in row[1:]:
+                x = float(field)
+                shortest = next(t for t in ("%.15g" % x, "%.16g" % x, "%.17g" % x)
+                                if float(t) == x)
+                check(field == shortest, f"kessan score CSV: {field} is not the "
+                      f"shortest text of its double ({shortest})")
+        done = subprocess.run([KESSAN, "score", "data/iij", script_path, "--actuals",
+                               actuals_path, "--quantiles", "0.25,0.75"],
+                              capture_output=True, text=True)
+        check(done.returncode == 0, f"kessan score (text) failed: {done.stderr}")
+        shown = [line.split() for line in done.stdout.splitlines()[1:len(rows)]]
+        wanted = sim_values.run_lua(KESSAN, "local m = assert(kessan.open('data/iij'))\n" +
+                                    "".join(f"print(kessan.format({row[1]}, m:item('{row[0]}')"
+                                            f".unit), kessan.format({row[3]}, "
+                                            f"m:item('{row[0]}').unit))\n"
+                                            for row in ([r[0].split('@')[0]] + r[1:]
+                                                        for r in rows[1:]))).splitlines()
+        check([[cells[1], cells[3]] for cells in shown] == [w.split() for w in wanted],
+              f"kessan score's table shows actual and CRPS as kessan.format does: "
+              f"{shown} against {wanted}")
         done = subprocess.run([KESSAN, "score", "data/iij", script_path], capture_output=True,
                               text=True)
         check(done.returncode == 2 and "--actuals" in done.stderr, "no --actuals accepted")
