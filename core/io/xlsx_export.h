@@ -121,8 +121,9 @@ ks_xlsx_formula *ks_xlsx_formula_of(const ks_xlsx_formulas *formulas,
  * its year from such, a summary whose first set of parts is, a formula
  * that reads only such cells and neither divides nor raises to a power.
  * A reference to it needs no test for missing or error, and a summary of
- * such parts is its SUM alone.  `depth` bounds the recursion (beyond it:
- * not known to be, which is always safe).
+ * such parts is its SUM alone.  `depth` (cells and formula nodes on the
+ * way) bounds the recursion: beyond it, not known to be, which is always
+ * safe.
  */
 int ks_xlsx_cell_sure(const ks_xlsx_view *view, int item, int period,
                       int depth);

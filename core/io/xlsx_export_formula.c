@@ -517,7 +517,7 @@ static int node_sure(const translation *t, int index, int depth)
     }
     for (int child = node->first_child; child >= 0;
          child = node_at(t, child)->next)
-        if (!node_sure(t, child, depth))
+        if (!node_sure(t, child, depth + 1))
             return 0;
     return 1;
 }
