@@ -92,7 +92,16 @@ def test_figures_match_show():
         check(text.split("\n")[2].startswith("bs"), "Tab shows bs:\n" + text)
         expected = show_md("bs", header_periods(text, 4))
         check_rows("bs", screen_figures(text, 4)[:10], expected)
-        t.send("btab")
+        # cf, and kpi with its ratios and per-share figures
+        for statement in ("cf", "kpi"):
+            t.send("tab")
+            text = t.settle()
+            check(text.split("\n")[2].startswith(statement),
+                  "Tab shows %s:\n%s" % (statement, text))
+            expected = show_md(statement, header_periods(text, 4))
+            check_rows(statement, screen_figures(text, 4), expected)
+        for _ in range(3):
+            t.send("btab")
         check(t.settle().split("\n")[2].startswith("is"), "Shift-Tab: is")
         t.send("q")
         check(t.wait_exit() == 0, "q exits 0")
