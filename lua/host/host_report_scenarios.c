@@ -88,19 +88,14 @@ static int differing_cells(ks_model *model, const scenario_set *set,
     return count;
 }
 
-/* A figure as the statements print it: a ratio in percent to one
- * decimal, an amount grouped to the unit, negatives in parentheses. */
+/* A figure as the statements print it: the display formatter in the
+ * item's unit (a ratio in percent, an amount in thousands whole,
+ * negatives in parentheses, missing "-"). */
 static void scenario_figure(double v, const char *unit, char *buf,
                             size_t size)
 {
-    char plain[64], grouped[96];
-    int ratio = unit && strcmp(unit, "ratio") == 0;
-    ks_snprintf_c(plain, sizeof plain, ratio ? "%.1f" : "%.0f",
-                  fabs(ratio ? v * 100 : v));
-    if (ks_group_digits(grouped, sizeof grouped, plain) < 0)
-        snprintf(grouped, sizeof grouped, "%s", plain);
-    snprintf(buf, size, v < 0 ? "(%s)%s" : "%s%s", grouped,
-             ratio ? "%" : "");
+    ks_number_style style = ks_number_style_for_unit(unit, -1);
+    ks_format_display(buf, size, v, &style);
 }
 
 static void scenario_table(report_page *page, ks_model *model,
@@ -134,8 +129,12 @@ static void scenario_table(report_page *page, ks_model *model,
             report_text(page, cell);
             report_put(page, "\" data-scenario=\"");
             report_text(page, set->names[s]);
-            report_printf(page, "\" data-value=\"%.17g\">", v);
-            report_text(page, isnan(v) ? "-" : text);
+            char data[KS_DATA_NUMBER_MAX]; /* "" when missing */
+            ks_format_data(data, sizeof data, v);
+            report_put(page, "\" data-value=\"");
+            report_text(page, data);
+            report_put(page, "\">");
+            report_text(page, text);
             report_put(page, "</td>");
         }
         report_put(page, "</tr>\n");

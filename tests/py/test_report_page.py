@@ -216,13 +216,19 @@ lua = "local kessan = require 'kessan'\nlocal m = assert(kessan.open('tests/data
 for i, c in enumerate(side):
     handle = "m" if c["data-scenario"] == "base" else f"m:scenario('{c['data-scenario']}')"
     lua += f"print('c{i}=' .. string.format('%.17g', {handle}:get('{c['data-cell']}') or 0/0))\n"
-values, _ = run_lua(KESSAN, lua)
+    # shown as the display formatter shows it in the item's unit
+    lua += (f"print('t{i}=' .. kessan.format({handle}:get('{c['data-cell']}') or 0/0, "
+            f"m:item('{c['data-cell'].split('@')[0]}').unit))\n")
+values, out = run_lua(KESSAN, lua)
+texts = dict(line.partition("=")[::2] for line in out.splitlines() if line.startswith("t"))
 for i, c in enumerate(side):
     expected = values[f"c{i}"]
-    if expected != expected:   # missing
-        check(c["data-value"] == "nan" and c["text"] == "-", f"{c['data-cell']}: missing shown as -")
+    if expected != expected:   # missing: no data, "-" shown
+        check(c["data-value"] == "" and c["text"] == "-", f"{c['data-cell']}: missing shown as -")
     else:
         close(float(c["data-value"]), expected, 1e-12, f"{c['data-scenario']} {c['data-cell']}")
+    check(c["text"] == texts[f"t{i}"], f"{c['data-cell']} in {c['data-scenario']}: shown "
+          f"{c['text']}, kessan.format {texts[f't{i}']}")
 check("bars" in cells.charts, "the scenarios' bars")
 check("fan" in cells.charts and "waterfall" in cells.charts, "the model's fan and bridge")
 # the fan's band at the saved low and high where they differ from the base
