@@ -132,6 +132,15 @@ def test_scenarios():
         t.send("g", "rev.si@3Q02", "enter", "enter", "\x15", "1000000",
                "enter")
         check(bar(t).startswith("rev.si@3Q02 = 1,000,000"), "edit in low")
+        low_total = engine('local low = m:scenario("low")\n'
+                           'low:set("rev.si@3Q02", 1000000)\n'
+                           'print(low:get("rev.total@3Q02"))\n').split()[0]
+        t.send("g", "rev.total@3Q02", "enter")
+        check(bar(t).startswith("rev.total@3Q02 = %s " %
+                                figure(float(low_total))),
+              "low's total as the engine's scenario: %s (engine %s)"
+              % (bar(t), low_total))
+        t.send("g", "rev.si@3Q02", "enter")
         t.send("b", "base", "enter")
         text = t.settle()
         check("diff" in text.split("\n")[2] and "base" in text.split("\n")[2],
