@@ -44,6 +44,8 @@ local printers = {
   -- the report page: figures shown, and data-value for tools
   ["lua/host/host_report_statements.c"] = { "ks_format_display",
                                             "ks_format_data" },
+  ["lua/host/host_report_scenarios.c"] = { "ks_format_display",
+                                           "ks_format_data" },
   -- kessan score: its table (Lua inside the C file) and its CSV
   ["lua/host/host_score.c"] = { "kessan.format", "ks_format_data" },
   -- the analysts' scripts print figures through kessan.format
@@ -83,5 +85,5 @@ for path, formatters in pairs(printers) do
   end
   checked = checked + 1
 end
-check.eq(checked, 19, "every printer read")
+check.eq(checked, 20, "every printer read")
 print("test_number_printers: ok")
