@@ -164,6 +164,21 @@ static void grid_changes_forget(grid_sheet *g)
     g->changed_size = 0;
 }
 
+/* The first row with a figure in the cursor's period (of the first
+ * 2,000), or 0. */
+static int grid_first_figure_row(grid_sheet *g)
+{
+    ks_model *model = grid_model(g);
+    for (int r = 0; model && r < g->row_count && r < 2000; r++) {
+        ks_value value;
+        if (g->column < g->period_count &&
+            ks_get(model, g->rows[r].item, g->periods[g->column], &value,
+                   NULL) == KS_OK && value.kind == KS_NUMBER)
+            return r;
+    }
+    return 0;
+}
+
 int grid_view_select_tab(grid_sheet *g, int tab)
 {
     ks_model *model = g->base;
@@ -192,12 +207,15 @@ int grid_view_select_tab(grid_sheet *g, int tab)
     /* the marks of the last edit stay while the rows are the same */
     if (tab != g->tab || row_count != g->row_count)
         grid_changes_forget(g);
-    if (tab != g->tab)
-        g->row = g->top = 0;
+    int changed = tab != g->tab;
     free(g->rows);
     g->rows = rows;
     g->row_count = row_count;
     g->tab = tab;
+    if (changed) {
+        g->top = 0;
+        g->row = grid_first_figure_row(g);
+    }
     return 0;
 }
 
@@ -251,14 +269,7 @@ int grid_view_build(grid_sheet *g)
     if (first) {
         /* the latest quarter with figures, on the first row with one */
         g->column = grid_latest_column(g);
-        for (int r = 0; r < g->row_count && r < 2000; r++) {
-            ks_value value;
-            if (ks_get(grid_model(g), g->rows[r].item, g->periods[g->column],
-                       &value, NULL) == KS_OK && value.kind == KS_NUMBER) {
-                g->row = r;
-                break;
-            }
-        }
+        g->row = grid_first_figure_row(g);
         return 0;
     }
     if (item >= 0 && item < ks_item_count(g->base))
