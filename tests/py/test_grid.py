@@ -191,6 +191,10 @@ def test_japanese_widths():
             if xs:
                 columns.add(max(xs) % CELL)
         check(len(columns) <= 1, "figures end in one column: %r" % columns)
+        # a Japanese label is searched as typed
+        t.send("/", "機器販売", "enter")
+        check(t.settle().split("\n")[1].startswith("rev.equipment@"),
+              "search in Japanese:\n" + t.text())
         t.send("q")
         t.wait_exit()
 
