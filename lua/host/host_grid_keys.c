@@ -101,7 +101,6 @@ void grid_mark_changes(grid_sheet *g)
     g->changed_size = g->changed ? size : 0;
     if (!g->changed || !g->before || !model)
         return;
-    int count = 0;
     for (int r = 0; r < g->before_rows; r++)
         for (int c = 0; c < g->period_count; c++) {
             int row = g->before_top + r;
@@ -111,15 +110,12 @@ void grid_mark_changes(grid_sheet *g)
                                              g->periods[c]);
             double was =
                 g->before[(size_t)r * (size_t)g->period_count + (size_t)c];
-            if (!grid_same(now, was)) {
+            if (!grid_same(now, was))
                 g->changed[(size_t)row * (size_t)g->period_count +
                            (size_t)c] = 1;
-                count++;
-            }
         }
     free(g->before);
     g->before = NULL;
-    (void)count;
 }
 
 /* ---- inputs, and undoing them ------------------------------------------------ */
