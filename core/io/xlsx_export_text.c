@@ -41,16 +41,14 @@ void ks_xlsx_put(ks_xlsx_text *text, const char *bytes)
     put_bytes(text, bytes, strlen(bytes));
 }
 
-/* The shortest text that reads back as the same double ("%.15g", else
- * "%.17g"), with a capital E; a negative number in parentheses, so that
+/* The data formatter's text (the shortest that reads back as the same
+ * double), with a capital E; a negative number in parentheses, so that
  * it may follow any operator. */
 void ks_xlsx_put_number(ks_xlsx_text *text, double number)
 {
-    char buf[40];
-    int length = ks_snprintf_c(buf, sizeof buf, "%.15g", number);
-    if (ks_strtod_c(buf, NULL) != number)
-        length = ks_snprintf_c(buf, sizeof buf, "%.17g", number);
-    if (length < 0 || length >= (int)sizeof buf)
+    char buf[KS_DATA_NUMBER_MAX];
+    int length = ks_format_data(buf, sizeof buf, number);
+    if (length < 0)
         length = 0;
     for (int i = 0; i < length; i++)
         if (buf[i] == 'e')

@@ -977,15 +977,15 @@ static int r_trials(lua_State *L)
     return 1;
 }
 
+/* A statistic through the core's display formatter (not a number: "-"):
+ * whole from 1,000 on, where a simulated figure's decimals are noise,
+ * else the formatter's automatic precision. */
 static void aux_stat_cell(lua_State *L, lk_text_table *table, double value)
 {
     char text[64];
-    if (isnan(value))
-        snprintf(text, sizeof text, "-");
-    else if (fabs(value) >= 1000)
-        ks_snprintf_c(text, sizeof text, "%.0f", value);
-    else
-        ks_snprintf_c(text, sizeof text, "%.6g", value);
+    ks_number_style style = ks_number_style_for_unit(
+        NULL, fabs(value) >= 1000 ? 0 : KS_DECIMALS_AUTO);
+    ks_format_display(text, sizeof text, value, &style);
     lk_text_cell(L, table, text);
 }
 

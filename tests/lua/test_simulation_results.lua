@@ -84,11 +84,12 @@ assert(spark:find("\u{2588}"), "the fullest bin is a full block")
 local big_fields = {}
 for field in rows[4]:gmatch("%S+") do big_fields[#big_fields + 1] = field end
 check.eq(big_fields[1], "big@4Q02", "big's row")
-check.eq(big_fields[2], string.format("%.0f", r:mean("big@4Q02")), "big's mean, to the unit")
-check.eq(big_fields[7], string.format("%.0f", r:min("big@4Q02")), "big's min")
+-- figures through the one display formatter: whole from 1,000 on
+check.eq(big_fields[2], kessan.format(r:mean("big@4Q02"), {decimals = 0}), "big's mean, to the unit")
+check.eq(big_fields[7], kessan.format(r:min("big@4Q02"), {decimals = 0}), "big's min")
 local x_fields = {}
 for field in rows[5]:gmatch("%S+") do x_fields[#x_fields + 1] = field end
-check.eq(x_fields[3], string.format("%.6g", r:sd("x@4Q02")), "x's sd, six digits")
+check.eq(x_fields[3], kessan.format(r:sd("x@4Q02")), "x's sd, the formatter's own precision")
 
 -- misuse of the methods names the argument
 -- an argument left out is nil, never what the method holds on the stack
