@@ -37,20 +37,30 @@ static void add(exact_sum *s, double x)
     s->sum = t;
 }
 
+/* The sum with what was rounded away; a sum that overflowed is the
+   infinity alone (its lost part is NaN). */
+static double total_of(const exact_sum *s)
+{
+    return isfinite(s->sum) ? s->sum + s->lost : s->sum;
+}
+
 /* From the sorted trials x_1 <= .. <= x_n, with d_i = x_i - y:
- * E|X - y| = sum |d_i| / n and E|X - X'| = 2 sum (2i - n - 1) d_i / n^2
- * (the spread does not change when every value moves by y). */
+ * E|X - y| = sum |d_i| / n and E|X - X'| = 2 sum (2i - n - 1) e_i / n^2,
+ * e_i = x_i - m for any m (the spread does not change when every value
+ * moves): m is the median, so that e_i is as small as the trials allow.
+ * Each term is divided by n before it is added, so that figures near
+ * DBL_MAX sum to a mean, not to an overflow (an infinity less an infinity
+ * made the CRPS NaN). */
 static double crps_of_sorted(const double *x, int64_t n, double y)
 {
     exact_sum to_actual = { 0, 0 }, spread = { 0, 0 };
+    double count = (double)n, middle = x[n / 2];
     for (int64_t i = 0; i < n; i++) {
-        double d = x[i] - y;
-        add(&to_actual, fabs(d));
-        add(&spread, (double)(2 * i + 1 - n) * d);
+        add(&to_actual, fabs(x[i] - y) / count);
+        add(&spread, (double)(2 * i + 1 - n) / count *
+                     ((x[i] - middle) / count));
     }
-    double count = (double)n;
-    return (to_actual.sum + to_actual.lost) / count -
-           (spread.sum + spread.lost) / (count * count);
+    return total_of(&to_actual) - total_of(&spread);
 }
 
 /* The integral of (F - h)^2 over a stretch of `length` where F runs

@@ -153,17 +153,33 @@ int lk_chart_draw(lua_State *L, lk_chart_draw_fn draw, const void *data,
     return lk_chart_finish(L, box, status, &err, path);
 }
 
-static void note_written(lua_State *L, const char *path)
+/* The registry's list at key, made when missing, pushed. */
+static void registry_list(lua_State *L, const char *key)
 {
-    if (lua_getfield(L, LUA_REGISTRYINDEX, LK_CHARTS_WRITTEN) !=
-        LUA_TTABLE) {
-        lua_pop(L, 1);
-        lua_newtable(L);
-        lua_pushvalue(L, -1);
-        lua_setfield(L, LUA_REGISTRYINDEX, LK_CHARTS_WRITTEN);
-    }
+    if (lua_getfield(L, LUA_REGISTRYINDEX, key) == LUA_TTABLE)
+        return;
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, LUA_REGISTRYINDEX, key);
+}
+
+static void note_written(lua_State *L, const char *path,
+                         const ks_chart_svg *svg)
+{
+    registry_list(L, LK_CHARTS_WRITTEN);
+    lua_Integer at = (lua_Integer)lua_rawlen(L, -1) + 1;
     lua_pushstring(L, path);
-    lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+    lua_rawseti(L, -2, at);
+    lua_pop(L, 1);
+    int keep = lua_getfield(L, LUA_REGISTRYINDEX, LK_CHARTS_KEEP) ==
+               LUA_TBOOLEAN && lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    if (!keep)
+        return;
+    registry_list(L, LK_CHARTS_SVG);
+    lua_pushlstring(L, svg->data, svg->length);
+    lua_rawseti(L, -2, at);
     lua_pop(L, 1);
 }
 
@@ -179,7 +195,7 @@ int lk_chart_finish(lua_State *L, lk_chart_box *box, ks_status status,
     ks_error save_err;
     if (ks_chart_save(&box->svg, path, &save_err) != KS_OK)
         return lk_fail(L, &save_err);
-    note_written(L, path);
+    note_written(L, path, &box->svg);
     lua_pushstring(L, path);
     return 1;
 }
@@ -298,6 +314,20 @@ static double sorted_percentile(const double *v, size_t n, double q)
     return v[i] + (v[i + 1] - v[i]) * (at - (double)i);
 }
 
+/* The bin of x among bins equal from lo to hi, by halves so that a span
+   of more than DBL_MAX (-1e308 to 1e308) neither overflows nor makes a
+   NaN index. */
+static int bin_of(double x, double lo, double hi, int bins)
+{
+    double span = hi / 2 - lo / 2;
+    if (!(span > 0))
+        return 0;
+    double at = (x / 2 - lo / 2) / span * bins;
+    if (!(at > 0))
+        return 0;
+    return at >= bins ? bins - 1 : (int)at;
+}
+
 /* A distribution of plain values (a sample): sorted into a userdata. */
 static int chart_of_values(lua_State *L)
 {
@@ -319,11 +349,9 @@ static int chart_of_values(lua_State *L)
     qsort(v, (size_t)n, sizeof *v, compare_numbers);
     int64_t *counts = lua_newuserdatauv(L, (size_t)bins * sizeof *counts, 0);
     memset(counts, 0, (size_t)bins * sizeof *counts);
-    double lo = v[0], hi = v[n - 1], width = (hi - lo) / bins;
-    for (lua_Integer i = 0; i < n; i++) {
-        int bin = width > 0 ? (int)((v[i] - lo) / width) : 0;
-        counts[bin >= bins ? bins - 1 : bin]++;
-    }
+    double lo = v[0], hi = v[n - 1];
+    for (lua_Integer i = 0; i < n; i++)
+        counts[bin_of(v[i], lo, hi, bins)]++;
     lk_chart_box *box = lk_chart_box_new(L);
     ks_chart_distribution d;
     memset(&d, 0, sizeof d);

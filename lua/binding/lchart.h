@@ -16,6 +16,14 @@
  * order (the report page inlines those a script wrote). */
 #define LK_CHARTS_WRITTEN "kessan.charts_written"
 
+/* Registry keys of the SVG text of each chart written, at its index in
+ * the list above, kept only while LK_CHARTS_KEEP is true (the report
+ * page sets it): the page inlines the text drawn, never the file read
+ * back, which the script may have overwritten since with text of its
+ * own (an export whose labels hold "<svg><script>"). */
+#define LK_CHARTS_SVG "kessan.charts_svg"
+#define LK_CHARTS_KEEP "kessan.charts_keep"
+
 /* The C memory of one chart call, freed by __gc whatever raises. */
 typedef struct lk_chart_box {
     ks_chart_svg svg;

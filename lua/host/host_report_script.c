@@ -95,42 +95,46 @@ static int report_run(lua_State *L)
     return 0;
 }
 
-/* The SVG file at path inline (from its <svg), or a note. */
-static void inline_chart(report_page *page, const char *path)
+/* A chart the script wrote inline (its SVG as drawn, from its <svg), or
+ * a note. */
+static void inline_chart(report_page *page, const char *path,
+                         const char *bytes, size_t length)
 {
-    FILE *in = fopen(path, "rb");
-    char *bytes = malloc(REPORT_CHART_BYTES_MAX);
-    size_t n = in && bytes ? fread(bytes, 1, REPORT_CHART_BYTES_MAX - 1, in)
-                           : 0;
-    if (in)
-        fclose(in);
-    if (bytes)
-        bytes[n] = '\0';
-    const char *svg = bytes ? strstr(bytes, "<svg") : NULL;
+    const char *svg = bytes && length <= REPORT_CHART_BYTES_MAX
+                      ? strstr(bytes, "<svg") : NULL;
     report_put(page, "<figure class=\"script-chart\">");
     if (svg)
-        ks_chart_svg_append(page, svg, n - (size_t)(svg - bytes));
+        ks_chart_svg_append(page, svg, length - (size_t)(svg - bytes));
     else
-        report_put(page, "<p>(the chart could not be read back)</p>");
+        report_put(page, "<p>(the chart could not be shown)</p>");
     report_put(page, "<figcaption>");
     report_text(page, path);
     report_put(page, "</figcaption></figure>\n");
-    free(bytes);
 }
 
+/* The charts in the order written, each with the text the binding kept
+ * when it drew it (LK_CHARTS_KEEP): the file may have been overwritten
+ * since by the script, with anything. */
 static void script_charts(lua_State *L, report_page *page)
 {
+    lua_getfield(L, LUA_REGISTRYINDEX, LK_CHARTS_SVG);
+    int drawn = lua_gettop(L);
     if (lua_getfield(L, LUA_REGISTRYINDEX, LK_CHARTS_WRITTEN) == LUA_TTABLE) {
         lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
         for (lua_Integer i = 1; i <= n; i++) {
             lua_rawgeti(L, -1, i);
             const char *path = lua_tostring(L, -1);
+            size_t length = 0;
+            const char *svg = NULL;
+            if (lua_istable(L, drawn) && lua_rawgeti(L, drawn, i) ==
+                LUA_TSTRING)
+                svg = lua_tolstring(L, -1, &length);
             if (path)
-                inline_chart(page, path);
-            lua_pop(L, 1);
+                inline_chart(page, path, svg, length);
+            lua_settop(L, drawn + 1);
         }
     }
-    lua_pop(L, 1);
+    lua_settop(L, drawn - 1);
 }
 
 int report_script(const char *script, const char *model,
@@ -143,6 +147,8 @@ int report_script(const char *script, const char *model,
     ks_chart_svg output;
     ks_chart_svg_init(&output, NULL);
     capture_output(L, &output);
+    lua_pushboolean(L, 1);
+    lua_setfield(L, LUA_REGISTRYINDEX, LK_CHARTS_KEEP);
     report_job job = { state, script, model };
     lua_pushcfunction(L, report_run);
     lua_pushlightuserdata(L, &job);
@@ -161,7 +167,8 @@ int report_script(const char *script, const char *model,
     report_put(page, "</section>\n");
     if (status != LUA_OK)
         host_report(state, status);
-    ks_chart_svg_release(&output);
+    /* finalizers run as the state closes still print into output */
     host_state_free(state);
+    ks_chart_svg_release(&output);
     return status == LUA_OK ? 0 : -1;
 }
