@@ -18,6 +18,29 @@
 
 #define REPORT_CHART_BYTES_MAX (16u << 20)
 
+/* What a script prints goes on the page up to this many bytes (the
+ * buffer is the host's, outside the script's --max-memory): a script
+ * printing in a loop until its timeout made a page of gigabytes. */
+#define REPORT_OUTPUT_BYTES_MAX (8u << 20)
+
+static const char CUT_NOTE[] = "\n(output cut at 8 MB)\n";
+
+/* Append to out what room is left under REPORT_OUTPUT_BYTES_MAX; past it
+ * the note once, then nothing. */
+static void capture_bytes(ks_chart_svg *out, const char *bytes,
+                          size_t length)
+{
+    size_t limit = REPORT_OUTPUT_BYTES_MAX;
+    if (out->length >= limit)
+        return;
+    if (length <= limit - out->length) {
+        ks_chart_svg_append(out, bytes, length);
+        return;
+    }
+    ks_chart_svg_append(out, bytes, limit - out->length);
+    ks_chart_svg_append(out, CUT_NOTE, sizeof CUT_NOTE - 1);
+}
+
 /* print and io.write into the buffer (upvalue 1, light userdata). */
 static int capture_write(lua_State *L, const char *separator,
                          const char *end)
@@ -28,12 +51,12 @@ static int capture_write(lua_State *L, const char *separator,
         size_t length;
         const char *text = luaL_tolstring(L, i, &length);
         if (i > 1 && separator)
-            ks_chart_svg_append(out, separator, strlen(separator));
-        ks_chart_svg_append(out, text, length);
+            capture_bytes(out, separator, strlen(separator));
+        capture_bytes(out, text, length);
         lua_pop(L, 1);
     }
     if (end)
-        ks_chart_svg_append(out, end, strlen(end));
+        capture_bytes(out, end, strlen(end));
     return 0;
 }
 

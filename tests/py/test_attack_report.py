@@ -7,6 +7,9 @@ nothing (in the sanitizer build a leak is a LeakSanitizer report).
   - a chart written, then overwritten by an export whose label holds
     "<svg onload=...><script>": the page inlines the chart as drawn (it
     read the file back, and put the export's text in raw from "<svg");
+  - a script printing until its timeout: what it printed was kept whole
+    in the host's memory, outside --max-memory (a page of gigabytes); it
+    is cut at 8 MB, said on the page;
   - print and io.write of markup, CDATA ends, control characters and
     invalid UTF-8, a finalizer that prints as the state closes (its
     output buffer was reallocated after release and leaked), and an
@@ -74,6 +77,11 @@ setmetatable({}, {__gc = function() print("<script>at close</script>") end})
 error(setmetatable({}, {__tostring = function() error("boom") end}))
 '''
 
+FLOOD = r'''
+local line = string.rep("<", 1000)
+for i = 1, 9000 do print(line) end
+'''
+
 
 def main():
     with tempfile.TemporaryDirectory() as box:
@@ -89,6 +97,11 @@ def main():
         assert run.returncode == 1, (run.returncode, run.stderr)
         assert "&lt;/pre&gt;&lt;script&gt;" in page
         assert "&lt;img src=x onerror=alert(1)&gt;" in page
+
+        run, page, parser = report(box, FLOOD)
+        assert run.returncode == 0, run.stderr
+        assert "(output cut at 8 MB)" in page
+        assert len(page) < 5 * (8 << 20), len(page)
     print("test_attack_report: ok")
 
 
