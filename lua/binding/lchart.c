@@ -92,8 +92,8 @@ lua_Integer lk_chart_list(lua_State *L, int idx, const char *name)
     return (lua_Integer)lua_rawlen(L, -1);
 }
 
-static int check_int(lua_State *L, int idx, const char *name, int fallback,
-                     int lo, int hi)
+int lk_chart_int(lua_State *L, int idx, const char *name, int fallback,
+                 int lo, int hi)
 {
     int has;
     double value = lk_chart_number(L, idx, name, fallback, &has);
@@ -118,9 +118,9 @@ void lk_chart_frame(lua_State *L, int idx, ks_chart_frame *frame,
             luaL_error(L, "option 'scale': a positive number expected");
         frame->scale = scale;
     }
-    frame->decimals = check_int(L, idx, "decimals", -1, 0, 10);
-    frame->width = check_int(L, idx, "width", 0, 100, 10000);
-    frame->height = check_int(L, idx, "height", 0, 100, 10000);
+    frame->decimals = lk_chart_int(L, idx, "decimals", -1, 0, 10);
+    frame->width = lk_chart_int(L, idx, "width", 0, 100, 10000);
+    frame->height = lk_chart_int(L, idx, "height", 0, 100, 10000);
     const char *lang = lk_chart_string(L, idx, "lang");
     if (lang && strcmp(lang, "en") != 0 && strcmp(lang, "ja") != 0)
         luaL_error(L, "option 'lang': 'en' or 'ja' expected, got '%s'",
@@ -271,7 +271,7 @@ static int chart_of_result(lua_State *L)
         path = lk_chart_out(L, 4);
     else
         lk_check_path(L, path, LK_PATH_WRITE);
-    int bins = check_int(L, 4, "bins", 40, 1, 10000);
+    int bins = lk_chart_int(L, 4, "bins", 40, 1, 10000);
     ks_chart_frame frame;
     lk_chart_frame(L, 4, &frame, unit_of_output(L, 4, result, output));
     lk_chart_box *box = lk_chart_box_new(L);
@@ -332,7 +332,7 @@ static int bin_of(double x, double lo, double hi, int bins)
 static int chart_of_values(lua_State *L)
 {
     const char *path = lk_chart_out(L, 1);
-    int bins = check_int(L, 1, "bins", 40, 1, 10000);
+    int bins = lk_chart_int(L, 1, "bins", 40, 1, 10000);
     ks_chart_frame frame;
     lk_chart_frame(L, 1, &frame, NULL);
     lua_Integer n = lk_chart_list(L, 1, "values");

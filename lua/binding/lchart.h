@@ -61,6 +61,10 @@ int lk_chart_finish(lua_State *L, lk_chart_box *box, ks_status status,
 
 /* Fields of a table, raw: */
 const char *lk_chart_string(lua_State *L, int idx, const char *name);
+/* an integer from lo to hi, or `fallback` when absent; anything else
+ * raises naming the option */
+int lk_chart_int(lua_State *L, int idx, const char *name, int fallback,
+                 int lo, int hi);
 /* a number, or `fallback` (has = 0) when absent */
 double lk_chart_number(lua_State *L, int idx, const char *name,
                        double fallback, int *has);

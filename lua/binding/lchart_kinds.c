@@ -242,7 +242,7 @@ int lk_chart_waterfall(lua_State *L)
     if (!from || !to)
         return luaL_error(L, "options 'from' and 'to': the two cells to "
                           "bridge expected (\"op_income@3Q02\")");
-    int depth = (int)lk_chart_number(L, 1, "depth", 2, NULL);
+    int depth = lk_chart_int(L, 1, "depth", 2, 1, 20);
     lk_chart_box *box = lk_chart_box_new(L);
     const char *lang = lk_chart_string(L, 1, "lang");
     ks_error err;
@@ -599,7 +599,10 @@ static int heatmap_draw(lua_State *L, int r, int c, int v, const char *path,
     double *values = lua_newuserdatauv(L, (size_t)(rows * cols) *
                                        sizeof *values, 0);
     for (lua_Integer i = 0; i < rows; i++) {
-        lua_geti(L, v, i + 1);
+        if (lua_geti(L, v, i + 1) != LUA_TTABLE)
+            return luaL_error(L, "option 'values': row %d: a table of %d "
+                              "values expected (one a column), got %s",
+                              (int)i + 1, (int)cols, luaL_typename(L, -1));
         for (lua_Integer j = 0; j < cols; j++) {
             lua_geti(L, -1, j + 1);
             values[i * cols + j] = lua_type(L, -1) == LUA_TNUMBER ?

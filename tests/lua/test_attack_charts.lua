@@ -42,5 +42,43 @@ do
   m:close()
 end
 
+-- a bridge's depth out of int's range was cast to -2147483648 (and 3.5
+-- taken as 3); a heat map's row that is no table raised "attempt to index
+-- a nil value"
+do
+  local m = assert(kessan.open("tests/data/tiny"))
+  for _, depth in ipairs{1e12, 2^31, -2^31, 0/0, math.huge, 3.5, 0, 21} do
+    check.raises("option 'depth': an integer from 1 to 20 expected",
+                 C.waterfall, {model = m, from = "op_income@1Q02",
+                               to = "op_income@2Q02", depth = depth})
+  end
+  assert(C.waterfall{model = m, from = "op_income@1Q02", to = "op_income@2Q02",
+                     depth = 20})
+  check.raises("option 'values': row 2: a table of 1 values expected",
+               C.heatmap, {rows = {1, 2}, cols = {1}, values = {{1}}})
+  check.raises("option 'values': row 1: a table of 1 values expected",
+               C.heatmap, {rows = {1}, cols = {1}, values = {5}})
+  m:close()
+end
+
+-- kessan chart --scenarios NAME made a fresh copy of the base for a name
+-- the model has not saved (a typo drew the base's figures as 'hgh')
+do
+  local program = check.program()
+  for _, args in ipairs{"tests/data/scenarios bars rev.a@3Q02 --scenarios low,hgh",
+                        "tests/data/tiny bars rev.a@3Q02 --scenarios nope",
+                        "tests/data/scenarios fan rev.a 3Q02 4Q02 --scenarios "
+                          .. "low,base,hgh --forecast 4Q02"} do
+    local code, out, err = check.run(program, "chart " .. args)
+    check.eq(code, 1, "exit status of chart " .. args)
+    check.eq(out, "", "output of chart " .. args)
+    assert(err:find("no scenario '", 1, true), err)
+  end
+  local code, out = check.run(program, "chart tests/data/scenarios bars "
+                              .. "rev.a@3Q02 --scenarios low,base,high")
+  check.eq(code, 0, "exit status with saved scenarios")
+  assert(out:find('data-series="high"', 1, true), out)
+end
+
 check.cleanup()
 print("test_attack_charts: ok")
