@@ -4,7 +4,8 @@
  * thread count) in rounds (one, or with a stop rule rounds at fixed
  * points until it holds), each thread counting into sketches of its own
  * that are merged at the end, the kept trials when asked, and the reason
- * of each output's first invalid trial.
+ * of each output's first invalid trial.  The threads are the caller's
+ * pool's (pool.c) when it gives one, else started for each round.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -406,8 +407,17 @@ static sim_thread *workers_new(const sim_plan *plan, int count,
     return threads;
 }
 
-/* Run the round's chunks on `count` threads, the calling thread one. */
-static void run_round(sim_run *run, sim_thread *threads, int count)
+static void thread_task(void *context, int index)
+{
+    sim_thread *threads = context;
+    thread_main(&threads[index]);
+}
+
+/* Run the round's chunks on `count` threads, the calling thread one: the
+ * pool's parked threads when the run holds one, else threads started for
+ * the round. */
+static void run_round(sim_run *run, sim_thread *threads, int count,
+                      ks_sim_pool *pool)
 {
     atomic_store(&run->next_chunk, run->first_chunk);
     pthread_t ids[KS_SIM_THREADS_MAX];
@@ -415,6 +425,10 @@ static void run_round(sim_run *run, sim_thread *threads, int count)
     for (int t = 0; t < count; t++) {
         threads[t].run = run;
         threads[t].report = t == 0;
+    }
+    if (pool) {
+        ks_sim_pool_run(pool, thread_task, threads, count);
+        return;
     }
     /* Workers start with every signal blocked (a thread inherits its
      * creator's mask), so the host's handlers (Ctrl-C, alarms) run on the
@@ -487,6 +501,7 @@ typedef struct run_state {
     sim_run run;
     sim_thread *threads;
     int thread_count;
+    ks_sim_pool *pool;         /* taken for this run, or NULL             */
     first_invalid *firsts;     /* per output over the whole run           */
     int stop_output;
 } run_state;
@@ -502,7 +517,7 @@ static ks_status run_rounds(run_state *state, const ks_sim_spec *spec,
     while (done < chunk_count) {
         run->first_chunk = done;
         run->end_chunk = round_end(done, chunk_count, spec->stop != NULL);
-        run_round(run, state->threads, state->thread_count);
+        run_round(run, state->threads, state->thread_count, state->pool);
         if (atomic_load(&run->interrupted))
             return ks_error_set(err, KS_EINTERRUPTED,
                                 "interrupted while simulating (%lld of %lld "
@@ -552,8 +567,8 @@ static ks_status note_reasons(ks_model *model, const sim_plan *plan,
 }
 
 static ks_status run_trials(ks_model *model, const sim_plan *plan,
-                            const ks_sim_spec *spec, ks_sim_result *result,
-                            ks_error *err)
+                            const ks_sim_spec *spec, ks_sim_pool *pool,
+                            ks_sim_result *result, ks_error *err)
 {
     const ks_allocator *alloc = plan->alloc;
     int outputs = plan->output_count;
@@ -563,6 +578,7 @@ static ks_status run_trials(ks_model *model, const sim_plan *plan,
     state.thread_count = spec->threads > 0 ? spec->threads : 1;
     if (state.thread_count > chunk_count)
         state.thread_count = (int)chunk_count;
+    state.pool = pool;
     if (spec->stop) {
         state.stop_output = ks_sim_output_find(result, spec->stop->cell);
         if (state.stop_output < 0)
@@ -620,6 +636,10 @@ ks_status ks_simulate(ks_model *model, const ks_sim_spec *spec,
     ks_status status = check_spec(spec, err);
     if (status != KS_OK)
         return status;
+    /* Taken before planning: its threads wake while the run is planned. */
+    int threads = spec->threads > 0 ? spec->threads : 1;
+    ks_sim_pool *pool = threads > 1 && ks_sim_pool_take(spec->pool, threads)
+                            ? spec->pool : NULL;
     sim_plan plan;
     memset(&plan, 0, sizeof plan);
     plan.alloc = ks_model_allocator(model);
@@ -634,7 +654,9 @@ ks_status ks_simulate(ks_model *model, const ks_sim_spec *spec,
                                   plan.output_count);
     }
     if (status == KS_OK)
-        status = run_trials(model, &plan, spec, result, err);
+        status = run_trials(model, &plan, spec, pool, result, err);
+    if (pool)
+        ks_sim_pool_give_back(pool);
     ks_sim_plan_free(&plan);
     if (status != KS_OK) {
         ks_sim_result_free(result);

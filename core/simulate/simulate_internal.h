@@ -4,7 +4,8 @@
  * distribution, the correlated group and its Gaussian copula), the plan
  * (plan.c: the cells the outputs need, as nodes in evaluation order), a
  * worker evaluating a block of trials on the plan (block_eval.c), and
- * running the trials on threads into a result (run.c).  Statistics are in
+ * running the trials on threads into a result (run.c), on a pool of
+ * parked threads when the caller gives one (pool.c).  Statistics are in
  * sim_stats.c (as the trials run), sketch.c (percentiles without the
  * trials) and sim_result.c (reading a result), random numbers in rng.c.
  *
@@ -285,6 +286,21 @@ void ks_sim_worker_free(const ks_allocator *alloc, sim_worker *worker);
 void ks_sim_eval_block(sim_worker *worker);
 /* The lanes of output o in the current block. */
 const double *ks_sim_output_lanes(sim_worker *worker, int o);
+
+/* ---- the pool's side for run.c (pool.c) ------------------------------------ */
+
+/* Take `pool` for one run of `threads` threads: 1 when the run may use it
+ * (it has that many and no other run holds it), its parked threads then
+ * nudged awake to spin while the run is planned; 0: the run starts its
+ * threads itself.  A taken pool is given back by ks_sim_pool_give_back. */
+int ks_sim_pool_take(ks_sim_pool *pool, int threads);
+void ks_sim_pool_give_back(ks_sim_pool *pool);
+/* task(context, i) for i in 0 .. count - 1 (count <= the pool's threads):
+ * 0 on the calling thread, the others on the pool's; returns when every
+ * one has returned. */
+typedef void (*ks_sim_pool_task)(void *context, int index);
+void ks_sim_pool_run(ks_sim_pool *pool, ks_sim_pool_task task, void *context,
+                     int count);
 
 /* ---- the result (run.c fills it, sim_result.c reads it) ------------------- */
 

@@ -8,10 +8,14 @@
  * __tostring with a line of block characters per output).
  * The trials run in the core (core/simulate/, kessan/simulate.h); this
  * file checks arguments, converts, and draws the progress bar on stderr.
+ * kessan.threads(n) starts the state's pool of simulation threads (one
+ * per lua_State, kept in the registry, freed by its __gc when the state
+ * closes); a simulation asking for more threads than it has starts it.
  *
  * Userdata
  *   kessan.Distribution  a ks_dist, discrete values and weights inline
  *   kessan.Simulation    a ks_sim_result (NULL until the run succeeds)
+ *   kessan.SimPool       the state's ks_sim_pool (registry LK_SIM_POOL_KEY)
  * The spec's arrays live in userdata on the stack, so a Lua error while
  * reading the options leaks nothing; the core result is owned by its
  * userdata from the moment it exists.
@@ -33,6 +37,8 @@
 
 #define LK_DISTRIBUTION "kessan.Distribution"
 #define LK_SIMULATION "kessan.Simulation"
+#define LK_SIM_POOL "kessan.SimPool"
+#define LK_SIM_POOL_KEY "kessan.SimPool.state" /* registry: the handle */
 
 typedef struct sim_distribution {
     ks_dist dist;
@@ -638,6 +644,80 @@ static const ks_sim_stop *opt_stop(lua_State *L, ks_sim_stop *stop,
     return stop;
 }
 
+/* ---- the state's pool of simulation threads ----------------------------------- */
+
+typedef struct pool_handle {
+    ks_sim_pool *pool; /* NULL: none started */
+} pool_handle;
+
+/* The state's pool handle, made (without a pool) on first use. */
+static pool_handle *pool_handle_get(lua_State *L)
+{
+    if (lua_getfield(L, LUA_REGISTRYINDEX, LK_SIM_POOL_KEY) == LUA_TUSERDATA) {
+        pool_handle *handle = lua_touserdata(L, -1);
+        lua_pop(L, 1);
+        return handle;
+    }
+    lua_pop(L, 1);
+    pool_handle *handle = lua_newuserdatauv(L, sizeof *handle, 0);
+    handle->pool = NULL;
+    luaL_setmetatable(L, LK_SIM_POOL);
+    lua_setfield(L, LUA_REGISTRYINDEX, LK_SIM_POOL_KEY);
+    return handle;
+}
+
+/* Replace the state's pool by one of `threads` (none for 1). */
+static ks_status pool_restart(pool_handle *handle, int threads, ks_error *err)
+{
+    ks_sim_pool_free(handle->pool);
+    handle->pool = NULL;
+    if (threads <= 1)
+        return KS_OK;
+    return ks_sim_pool_new(threads, NULL, &handle->pool, err);
+}
+
+static int pool_gc(lua_State *L)
+{
+    pool_handle *handle = luaL_checkudata(L, 1, LK_SIM_POOL);
+    ks_sim_pool_free(handle->pool);
+    handle->pool = NULL;
+    return 0;
+}
+
+/* kessan.threads([n]): start the state's pool of n simulation threads
+ * (1: none; the pool there was ends), or with no argument read it; returns
+ * the threads a simulation may use without starting any. */
+static int k_threads(lua_State *L)
+{
+    pool_handle *handle = pool_handle_get(L);
+    if (!lua_isnoneornil(L, 1)) {
+        lua_Integer threads = luaL_checkinteger(L, 1);
+        luaL_argcheck(L, threads >= 1 && threads <= KS_SIM_THREADS_MAX, 1,
+                      lua_pushfstring(L, "threads must be from 1 to %d",
+                                      KS_SIM_THREADS_MAX));
+        ks_error err;
+        if (pool_restart(handle, (int)threads, &err) != KS_OK)
+            return lk_raise(L, &err);
+    }
+    lua_pushinteger(L, ks_sim_pool_threads(handle->pool));
+    return 1;
+}
+
+/* The pool for a run of `threads`: the state's, started or grown when it
+ * has fewer; NULL when the system starts no threads (the run then starts
+ * its own, as without a pool). */
+static ks_sim_pool *pool_for_run(lua_State *L, int threads)
+{
+    if (threads <= 1)
+        return NULL;
+    pool_handle *handle = pool_handle_get(L);
+    ks_error err;
+    if (ks_sim_pool_threads(handle->pool) < threads &&
+        pool_restart(handle, threads, &err) != KS_OK)
+        return NULL;
+    return handle->pool;
+}
+
 static int m_simulate(lua_State *L)
 {
     static const char *const known[] = {
@@ -666,6 +746,7 @@ static int m_simulate(lua_State *L)
     lua_pop(L, 1);
     spec.seed = (uint64_t)opt_integer(L, "seed", 1, 0, LUA_MAXINTEGER);
     spec.threads = (int)opt_integer(L, "threads", 1, 1, KS_SIM_THREADS_MAX);
+    spec.pool = pool_for_run(L, spec.threads);
     spec.draws = opt_draws(L, &spec.draw_count);
     spec.outputs = opt_outputs(L, &spec.output_count);
     spec.correlations = opt_correlate(L, &spec.correlation_count);
@@ -1108,6 +1189,7 @@ static const luaL_Reg dist_functions[] = {
     {"triangular", dist_triangular},
     {"pert", dist_pert},
     {"discrete", dist_discrete},
+    {"threads", k_threads},
     {NULL, NULL}
 };
 
@@ -1177,6 +1259,11 @@ void lk_simulate_register(lua_State *L)
     int module = lua_gettop(L);
     aux_metatable(L, LK_DISTRIBUTION, dist_methods, dist_tostring, NULL);
     aux_metatable(L, LK_SIMULATION, result_methods, r_tostring, r_close);
+    luaL_newmetatable(L, LK_SIM_POOL);
+    lua_pushcfunction(L, pool_gc);
+    lua_setfield(L, -2, "__gc");
+    lk_protect_metatable(L, -1);
+    lua_pop(L, 1);
     luaL_setfuncs(L, dist_functions, 0);
     lk_model_add_methods(L, model_methods);
     lua_settop(L, module);

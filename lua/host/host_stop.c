@@ -54,6 +54,9 @@ struct host_stop {
     pthread_t caller;              /* the thread that runs Lua            */
     pthread_t watchdog;
     int has_watchdog;
+    pthread_mutex_t tick_lock;     /* the watchdog's tick waits on ...    */
+    pthread_cond_t tick_end;       /* ... this, so the end need not wait
+                                      for the tick                        */
     struct sigaction old_int, old_alarm;
     char ended_timeout[160];       /* written by the watchdog at the end  */
 };
@@ -286,14 +289,25 @@ static void host_end_process(host_stop *stop)
     _exit(HOST_EXIT_FAILURE);
 }
 
+/* One tick, cut short when the watching ends (host_stop_end). */
+static void host_watchdog_tick(host_stop *stop)
+{
+    long long until = host_now_ns() + HOST_WATCHDOG_TICK_NS;
+    struct timespec at = {(time_t)(until / 1000000000LL),
+                          (long)(until % 1000000000LL)};
+    pthread_mutex_lock(&stop->tick_lock);
+    if (atomic_load(&stop->watching))
+        pthread_cond_timedwait(&stop->tick_end, &stop->tick_lock, &at);
+    pthread_mutex_unlock(&stop->tick_lock);
+}
+
 static void *host_watchdog(void *data)
 {
     host_stop *stop = data;
     int nudged = 0;
     long long stopped_at = 0;
-    const struct timespec tick = {0, HOST_WATCHDOG_TICK_NS};
     while (atomic_load(&stop->watching)) {
-        nanosleep(&tick, NULL);
+        host_watchdog_tick(stop);
         long long now = host_now_ns();
         if (!nudged && host_stop_poll(stop)) {
             nudged = 1;
@@ -323,6 +337,12 @@ host_stop *host_stop_new(double timeout)
     atomic_init(&stop->reason, HOST_STOP_NONE);
     atomic_init(&stop->deadline_ns, 0);
     atomic_init(&stop->watching, 0);
+    pthread_condattr_t monotonic;
+    pthread_condattr_init(&monotonic);
+    pthread_condattr_setclock(&monotonic, CLOCK_MONOTONIC);
+    pthread_mutex_init(&stop->tick_lock, NULL);
+    pthread_cond_init(&stop->tick_end, &monotonic);
+    pthread_condattr_destroy(&monotonic);
     snprintf(stop->ended_timeout, sizeof stop->ended_timeout,
              HOST_PROGNAME ": timeout: the script ran longer than %.14g s "
              "and did not stop: ended\n", timeout);
@@ -331,6 +351,10 @@ host_stop *host_stop_new(double timeout)
 
 void host_stop_free(host_stop *stop)
 {
+    if (!stop)
+        return;
+    pthread_cond_destroy(&stop->tick_end);
+    pthread_mutex_destroy(&stop->tick_lock);
     free(stop);
 }
 
@@ -398,7 +422,10 @@ int host_stop_begin_close(host_stop *stop)
 
 void host_stop_end(host_stop *stop, lua_State *L)
 {
+    pthread_mutex_lock(&stop->tick_lock);
     atomic_store(&stop->watching, 0);
+    pthread_cond_signal(&stop->tick_end);
+    pthread_mutex_unlock(&stop->tick_lock);
     if (stop->has_watchdog)
         pthread_join(stop->watchdog, NULL);
     stop->has_watchdog = 0;

@@ -112,6 +112,32 @@ typedef struct ks_sim_stop {
  * trial per kept cell (every output and drawn cell). */
 #define KS_SIM_KEEP_BYTES_MAX (UINT64_C(4) << 30)
 
+/*
+ * A pool of worker threads for simulations, started once and parked on a
+ * condition variable between runs, so that a run pays neither creating
+ * threads nor, mostly, waking an idle CPU: ks_simulate nudges the parked
+ * threads as it begins (they spin for at most a few milliseconds, while
+ * the run is planned) and hands them its chunks.  A pool of `threads`
+ * serves runs of up to that many threads (the caller's thread is one of
+ * them, so threads - 1 are started; a pool of 1 starts none).  A run that
+ * asks for more threads than its pool has, or finds the pool running
+ * another simulation (from another thread), starts its threads as
+ * without a pool.  Results are the same bits with or without a pool.
+ * The threads start with every signal blocked.  ks_sim_pool_free asks the
+ * threads to end and joins them; it must not be called while a
+ * simulation uses the pool.
+ */
+typedef struct ks_sim_pool ks_sim_pool;
+
+/* threads: 1 .. KS_SIM_THREADS_MAX; alloc NULL: the C library.  Errors:
+ * KS_EINVAL (threads out of range), KS_ENOMEM (memory, or a thread the
+ * system would not start: then none is left running). */
+ks_status ks_sim_pool_new(int threads, const ks_allocator *alloc,
+                          ks_sim_pool **out, ks_error *err);
+void ks_sim_pool_free(ks_sim_pool *pool);
+/* The most threads a run on the pool may use (the caller's included). */
+int ks_sim_pool_threads(const ks_sim_pool *pool);
+
 typedef struct ks_sim_spec {
     int64_t trials;               /* 1 .. KS_SIM_TRIALS_MAX              */
     uint64_t seed;
@@ -131,6 +157,9 @@ typedef struct ks_sim_spec {
                                      cell, at most KS_SIM_KEEP_BYTES_MAX) */
     const ks_sim_stop *stop;      /* NULL: run `trials`; else stop when it
                                      holds, `trials` being the maximum   */
+    ks_sim_pool *pool;            /* NULL: threads started per run; else
+                                     its parked threads run the trials
+                                     (ks_sim_pool_new)                   */
 } ks_sim_spec;
 
 #define KS_SIM_TRIALS_MAX INT64_C(1000000000)
