@@ -86,18 +86,32 @@ static int solve(double *r, double *l, const double *c, double *beta, int k)
 }
 
 /* The mean and the root of the sum of squared deviations of values over
- * the numeric trials. */
+ * the numeric trials, the deviations scaled by the largest before they
+ * are squared: draws of 1e-300 squared to 0 and of 1e200 to infinity,
+ * and a cell that varies read as one that never does (its contribution
+ * 0). */
 static void spread_of(const double *values, const int64_t *trials, int64_t n,
                       double *mean, double *root)
 {
-    double m = 0, s = 0;
+    double m = 0, largest = 0, s = 0, first = values[trials[0]];
+    int64_t same = 0;
+    for (int64_t t = 0; t < n; t++) {
+        m += values[trials[t]] / (double)n;
+        same += values[trials[t]] == first;
+    }
+    if (same == n) /* a fixed draw: its mean exactly, no spread at all */
+        m = first;
     for (int64_t t = 0; t < n; t++)
-        m += values[trials[t]];
-    m /= (double)n;
-    for (int64_t t = 0; t < n; t++)
-        s += (values[trials[t]] - m) * (values[trials[t]] - m);
+        largest = fmax(largest, fabs(values[trials[t]] - m));
     *mean = m;
-    *root = sqrt(s);
+    *root = largest;
+    if (!(largest > 0) || !isfinite(largest))
+        return;
+    for (int64_t t = 0; t < n; t++) {
+        double d = (values[trials[t]] - m) / largest;
+        s += d * d;
+    }
+    *root = largest * sqrt(s);
 }
 
 /* Standardized least squares of y on the varying draws: with z the

@@ -1,5 +1,5 @@
--- test_attack_charts.lua -- charts, sensitivity, scores, show and extend
--- under a hostile or careless script: figures at the edges of a double,
+-- test_attack_charts.lua -- charts, the chart command, sensitivity and
+-- scores under a hostile or careless script: figures at the edges of a double,
 -- degenerate data and bad options give a clean error or a valid chart,
 -- never a crash (run it in the sanitizer build too).
 package.path = "tests/lua/?.lua;" .. package.path
@@ -78,6 +78,35 @@ do
                               .. "rev.a@3Q02 --scenarios low,base,high")
   check.eq(code, 0, "exit status with saved scenarios")
   assert(out:find('data-series="high"', 1, true), out)
+end
+
+-- sensitivity of draws near the smallest doubles: their squared
+-- deviations underflowed to 0, so each drawn cell read as one that never
+-- varies (contribution 0); contributions do not depend on the scale
+do
+  local m = assert(kessan.open("tests/data/tiny"))
+  local function contributions(scale)
+    local r = m:simulate{trials = 2000, seed = 1, keep = true, progress = false,
+                         draws = {["rev.a@4Q02"] = kessan.normal(3 * scale, scale),
+                                  ["rev.b@4Q02"] = kessan.normal(0, 2 * scale)},
+                         outputs = {"rev.total@4Q02"}}
+    local by = {}
+    for _, row in ipairs(r:sensitivity("rev.total@4Q02")) do by[row.cell] = row end
+    return by
+  end
+  local one = contributions(1)
+  check.near(one["rev.a@4Q02"].contribution + one["rev.b@4Q02"].contribution,
+             1, "contributions of a sum", 0.05)
+  for _, scale in ipairs{1e-300, 1e-200, 1e100} do
+    local by = contributions(scale)
+    for cell, row in pairs(one) do
+      check.near(by[cell].contribution, row.contribution,
+                 cell .. "'s contribution at scale " .. scale, 1e-9)
+      check.near(by[cell].rank_correlation, row.rank_correlation,
+                 cell .. "'s rank correlation at scale " .. scale, 1e-12)
+    end
+  end
+  m:close()
 end
 
 check.cleanup()
