@@ -65,32 +65,53 @@ static ks_status page_model(report_page *page, ks_model *model,
     return status;
 }
 
+/* The page's end, and the page written (once). */
+typedef struct page_end {
+    const char *out;
+    ks_status status;
+    ks_error err;
+    int done;
+} page_end;
+
+static void finish_page(report_page *page, void *context)
+{
+    page_end *end = context;
+    if (end->done)
+        return;
+    end->done = 1;
+    report_put(page, "<footer><small>kessan " KESSAN_VERSION
+               "</small></footer>\n</body></html>\n");
+    if (end->status == KS_OK && page->failed) {
+        end->status = KS_ENOMEM;
+        snprintf(end->err.message, sizeof end->err.message,
+                 "%.200s: out of memory making the page", end->out);
+    }
+    if (end->status == KS_OK)
+        end->status = ks_chart_save(page, end->out, &end->err);
+}
+
 static int host_report_write(const report_args *args)
 {
     ks_model *model = NULL;
-    ks_error err;
-    if (ks_model_open(args->model, NULL, &model, &err) != KS_OK) {
-        host_error(NULL, "%s", err.message);
+    page_end end = { .out = args->out };
+    if (ks_model_open(args->model, NULL, &model, &end.err) != KS_OK) {
+        host_error(NULL, "%s", end.err.message);
         return HOST_EXIT_FAILURE;
     }
     report_page page;
     ks_chart_svg_init(&page, NULL);
     page_begin(&page, model);
-    ks_status status = page_model(&page, model, args->lang, &err);
+    end.status = page_model(&page, model, args->lang, &end.err);
     ks_model_free(model);
     int script_failed = 0;
-    if (status == KS_OK && args->script)
+    if (end.status == KS_OK && args->script)
         script_failed = report_script(args->script, args->model,
-                                      &args->limits, &page) != 0;
-    report_put(&page, "<footer><small>kessan " KESSAN_VERSION
-               "</small></footer>\n</body></html>\n");
-    if (status == KS_OK && page.failed)
-        status = KS_ENOMEM;
-    if (status == KS_OK)
-        status = ks_chart_save(&page, args->out, &err);
+                                      &args->limits, &page, finish_page,
+                                      &end) != 0;
+    finish_page(&page, &end);
     ks_chart_svg_release(&page);
-    if (status != KS_OK) {
-        host_error("report", "%s", err.message);
+    if (end.status != KS_OK) {
+        host_error("report", "%s", end.err.message);
         return HOST_EXIT_FAILURE;
     }
     return script_failed ? HOST_EXIT_FAILURE : HOST_EXIT_OK;

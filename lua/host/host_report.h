@@ -32,10 +32,15 @@ ks_status report_charts(ks_model *model, const char *lang,
                         report_page *page, ks_error *err);
 /* host_report_script.c: run the script (arguments MODEL) as `kessan run`
  * does, under `limits` (--sandbox, --allow, --max-memory, --timeout), its
- * output and the charts it wrote into the page; 0, or -1 after reporting
- * why it failed (its output so far is still shown). */
+ * output and the charts it wrote into the page; then finish(page,
+ * context), before the script's state is closed (a finalizer that loops
+ * as it closes is ended by the watchdog, the page already written); 0,
+ * or -1 after reporting why it failed (its output so far is still
+ * shown). */
 struct host_limits;
+typedef void report_finish_fn(report_page *page, void *context);
 int report_script(const char *script, const char *model,
-                  const struct host_limits *limits, report_page *page);
+                  const struct host_limits *limits, report_page *page,
+                  report_finish_fn *finish, void *context);
 
 #endif

@@ -161,7 +161,8 @@ static void script_charts(lua_State *L, report_page *page)
 }
 
 int report_script(const char *script, const char *model,
-                  const struct host_limits *limits, report_page *page)
+                  const struct host_limits *limits, report_page *page,
+                  report_finish_fn *finish, void *context)
 {
     host_state *state = host_state_new(limits);
     if (!state)
@@ -190,6 +191,7 @@ int report_script(const char *script, const char *model,
     report_put(page, "</section>\n");
     if (status != LUA_OK)
         host_report(state, status);
+    finish(page, context);
     /* finalizers run as the state closes still print into output */
     host_state_free(state);
     ks_chart_svg_release(&output);

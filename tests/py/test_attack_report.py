@@ -10,6 +10,9 @@ nothing (in the sanitizer build a leak is a LeakSanitizer report).
   - a script printing until its timeout: what it printed was kept whole
     in the host's memory, outside --max-memory (a page of gigabytes); it
     is cut at 8 MB, said on the page;
+  - a finalizer that loops as the script's state closes: the watchdog
+    ends the process, and the page was lost with it; it is written
+    before the state is closed;
   - print and io.write of markup, CDATA ends, control characters and
     invalid UTF-8, a finalizer that prints as the state closes (its
     output buffer was reallocated after release and leaked), and an
@@ -42,11 +45,11 @@ class Elements(html.parser.HTMLParser):
                 self.bad.append(f"{tag} {name}={value!r}")
 
 
-def report(box, script_text):
+def report(box, script_text, timeout="5"):
     with open(os.path.join(box, "hostile.lua"), "w") as f:
         f.write(script_text)
     run = subprocess.run([KESSAN, "report", "tiny", "hostile.lua", "--sandbox",
-                          "--timeout", "5", "--out", "page.html"], cwd=box,
+                          "--timeout", timeout, "--out", "page.html"], cwd=box,
                          capture_output=True, text=True, errors="replace",
                          timeout=60)
     for marker in ("Sanitizer", "runtime error:"):
@@ -82,6 +85,11 @@ local line = string.rep("<", 1000)
 for i = 1, 9000 do print(line) end
 '''
 
+CLOSE_LOOP = r'''
+setmetatable({}, {__gc = function() while true do end end})
+print("printed before the close")
+'''
+
 
 def main():
     with tempfile.TemporaryDirectory() as box:
@@ -102,6 +110,12 @@ def main():
         assert run.returncode == 0, run.stderr
         assert "(output cut at 8 MB)" in page
         assert len(page) < 5 * (8 << 20), len(page)
+
+        os.unlink(os.path.join(box, "page.html"))
+        run, page, parser = report(box, CLOSE_LOOP, timeout="0.5")
+        assert run.returncode == 1, (run.returncode, run.stderr)
+        assert "printed before the close" in page
+        assert page.rstrip().endswith("</html>"), page[-200:]
     print("test_attack_report: ok")
 
 
