@@ -39,12 +39,16 @@ static ks_number_style format_style(lua_State *L)
     luaL_checktype(L, 2, LUA_TTABLE);
     lk_check_options(L, 2, known);
     const char *unit = NULL;
-    if (lk_rawfield(L, 2, "unit") != LUA_TNIL)
+    if (lk_rawfield(L, 2, "unit") != LUA_TNIL) {
+        if (lua_type(L, -1) != LUA_TSTRING)
+            luaL_argerror(L, 2, "field 'unit': a string expected");
         unit = lk_check_string(L, lua_gettop(L));
+    }
     int decimals = -1;
     if (lk_rawfield(L, 2, "decimals") != LUA_TNIL) {
-        lua_Integer given = luaL_checkinteger(L, lua_gettop(L));
-        if (given < 0 || given > 12)
+        int whole;
+        lua_Integer given = lua_tointegerx(L, -1, &whole);
+        if (!whole || given < 0 || given > 12)
             luaL_argerror(L, 2, "field 'decimals': 0 to 12 expected");
         decimals = (int)given;
     }

@@ -1,5 +1,5 @@
--- test_attack_charts.lua -- charts, the chart command, sensitivity and
--- scores under a hostile or careless script: figures at the edges of a double,
+-- test_attack_charts.lua -- charts, the chart command, sensitivity,
+-- scores and kessan.format under a hostile or careless script: figures at the edges of a double,
 -- degenerate data and bad options give a clean error or a valid chart,
 -- never a crash (run it in the sanitizer build too).
 package.path = "tests/lua/?.lua;" .. package.path
@@ -107,6 +107,20 @@ do
     end
   end
   m:close()
+end
+
+-- kessan.format's options: a decimals that is no integer named argument
+-- #4 ("number has no integer representation"), a unit that is a table #3
+do
+  for _, d in ipairs{0/0, 1.5, math.huge, "x", {}, true, 13, -1, 2^63} do
+    check.raises("bad argument #2 to 'kessan.format' (field 'decimals': 0 to 12 expected)",
+                 kessan.format, 1.25, {decimals = d})
+  end
+  for _, unit in ipairs{{}, true, 5} do
+    check.raises("bad argument #2 to 'kessan.format' (field 'unit': a string expected)",
+                 kessan.format, 1.25, {unit = unit})
+  end
+  check.eq(kessan.format(1.25, {decimals = 2}), "1.25", "two decimals")
 end
 
 check.cleanup()

@@ -74,7 +74,7 @@ check.raises("unknown option 'decimal' (did you mean 'decimals'?)", kessan.forma
              { decimal = 2 })
 check.raises("field 'decimals': 0 to 12 expected", kessan.format, 1, { decimals = 13 })
 check.raises("field 'decimals': 0 to 12 expected", kessan.format, 1, { decimals = -1 })
-check.raises("number has no integer representation", kessan.format, 1, { decimals = 1.5 })
+check.raises("field 'decimals': 0 to 12 expected", kessan.format, 1, { decimals = 1.5 })
 check.raises("table expected, got boolean", kessan.format, 1, true)
 low:close()
 m:close()
