@@ -10,6 +10,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <setjmp.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -331,6 +332,18 @@ static void test_pool_shared(void **state)
 
 /* ---- stops and failures on a pool ------------------------------------------- */
 
+/* The interrupt poll, asked from every thread of the run: atomics only. */
+typedef struct shared_poll {
+    atomic_long calls;
+    atomic_long fire_at;
+} shared_poll;
+
+static int shared_poll_fires(void *data)
+{
+    shared_poll *poll = data;
+    return atomic_fetch_add(&poll->calls, 1) + 1 >= atomic_load(&poll->fire_at);
+}
+
 static void test_pool_interrupted(void **state)
 {
     (void)state;
@@ -338,8 +351,12 @@ static void test_pool_interrupted(void **state)
     assert_int_equal(ks_sim_pool_new(3, NULL, &pool, NULL), KS_OK);
     for (long fire = 1; fire <= 40; fire += 3) {
         test_alloc counts = { 0 };
-        poll_count poll = { 0, 1L << 40 };
-        ks_allocator alloc = test_allocator_polled(&counts, &poll);
+        shared_poll poll;
+        atomic_init(&poll.calls, 0);
+        atomic_init(&poll.fire_at, 1L << 40);
+        ks_allocator alloc = test_allocator(&counts);
+        alloc.interrupted = shared_poll_fires;
+        alloc.interrupt_data = &poll;
         ks_model *model = pool_model(&alloc);
         ks_value value;
         assert_int_equal(ks_get(model, 0, 0, &value, NULL), KS_OK);
@@ -347,8 +364,8 @@ static void test_pool_interrupted(void **state)
         ks_sim_draw draws[2];
         ks_sim_spec spec;
         pool_spec(&spec, draws, 50 * KS_SIM_CHUNK, 1 + (int)(fire % 3), pool);
-        poll.calls = 0;
-        poll.fire_at = fire;
+        atomic_store(&poll.calls, 0);
+        atomic_store(&poll.fire_at, fire);
         ks_sim_result *result = NULL;
         ks_error err;
         assert_int_equal(ks_simulate(model, &spec, &result, &err),
@@ -356,7 +373,7 @@ static void test_pool_interrupted(void **state)
         assert_null(result);
         assert_int_equal(counts.live, live);
         /* the pool serves the next run */
-        poll.fire_at = 1L << 40;
+        atomic_store(&poll.fire_at, 1L << 40);
         result = pool_run(model, &spec);
         assert_int_equal(ks_sim_count(result, 0), 50 * KS_SIM_CHUNK);
         ks_sim_result_free(result);

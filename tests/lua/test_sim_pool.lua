@@ -153,13 +153,15 @@ error("after the run")
 check.eq(code, 1, "error after a run: " .. err)
 assert(err:find("after the run", 1, true), err)
 
--- a pcall'd run interrupted by the timeout: the hook raises on
-code, _, err = check.run(program, "run --timeout 0.3 "
+-- pcall'd runs interrupted by the timeout: each returns the error at once
+-- (the pool taken and given back each time), and the script ends
+local out
+code, out, err = check.run(program, "run --timeout 0.3 "
   .. check.quote(script(model_text .. [[
-for _ = 1, 3 do pcall(simulate, 1e9) end
-print("not reached")
+for _ = 1, 3 do print(pcall(simulate, 1e9)) end
 ]])))
-check.eq(code, 1, "pcall'd timeout: " .. err)
+local _, interrupted = out:gsub("false\t[^\n]*interrupted while simulating", "")
+check.eq(interrupted, 3, "pcall'd runs stopped by the timeout: " .. out .. err)
 
 -- a finished script with the pool parked exits at once, status 0
 code, _, err = check.run(program, "run " .. check.quote(script(model_text .. [[
