@@ -82,9 +82,11 @@ static void actuals_of(lua_State *L, ks_sim_result *result, ks_model *model,
         int output = lua_type(L, -2) == LUA_TSTRING
                          ? ks_sim_output_find(result, lua_tostring(L, -2))
                          : -1;
-        if (output < 0) {
+        if (output < 0) { /* raised as the actuals argument, which the
+                             key takes: the table is walked no more */
             lua_pushvalue(L, -2);
-            lk_check_sim_output(L, result, lua_gettop(L));
+            lua_replace(L, ACTUALS);
+            lk_check_sim_output(L, result, ACTUALS);
         }
         if (lua_type(L, -1) != LUA_TNUMBER)
             luaL_error(L, "score: the actual of '%s' must be a number, got %s",

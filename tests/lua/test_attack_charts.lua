@@ -123,5 +123,21 @@ do
   check.eq(kessan.format(1.25, {decimals = 2}), "1.25", "two decimals")
 end
 
+-- r:score's actuals table: a key that is no output was raised as
+-- "bad argument #10" (the stack slot of its copy)
+do
+  local m = assert(kessan.open("tests/data/tiny"))
+  local r = m:simulate{trials = 100, seed = 1, progress = false,
+                       draws = {["rev.a@3Q02"] = kessan.normal(160, 5)},
+                       outputs = {"op_income@3Q02"}}
+  check.raises("bad argument #1 to 'score' ('rev.a@3Q02' is not an output",
+               function() return r:score{["rev.a@3Q02"] = 5} end)
+  check.raises("bad argument #1 to 'score' ('1' is not an output",
+               function() return r:score{5} end)
+  check.raises("bad argument #1 to 'score' (string expected, got table)",
+               function() return r:score{[{}] = 5} end)
+  m:close()
+end
+
 check.cleanup()
 print("test_attack_charts: ok")
