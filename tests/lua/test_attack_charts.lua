@@ -14,12 +14,19 @@ local function finite_svg(svg, what)
   check.eq(bad, nil, what .. ": an attribute that is no number")
 end
 
--- a sample spanning more than DBL_MAX: its bins were indexed by NaN
+-- a sample spanning more than DBL_MAX: its bins were indexed by NaN (a
+-- crash), and a range or band beyond it in the axis's units drew bins and
+-- markers at NaN and infinity: refused; up to it, drawn with numbers
 do
-  local svg = C.distribution{values = {1e308, -1e308}}
-  assert(svg:find("<svg", 1, true))
-  svg = C.distribution{values = {1.7e308, 1.7e308, -1.7e308, 0}, bins = 7}
-  assert(svg:find("<svg", 1, true))
+  local too_wide = "span more than a chart's axis can hold"
+  check.raises(too_wide, C.distribution, {values = {1e308, -1e308}})
+  check.raises(too_wide, C.distribution, {values = {1.7e308, 1.7e308, -1.7e308, 0},
+                                          bins = 7})
+  check.raises(too_wide, C.distribution, {values = {0.1, 0.2}, unit = "ratio",
+                                          band = {-1e308, 1e308}})
+  check.raises(too_wide, C.distribution, {values = {0.1, 0.2}, unit = "ratio",
+                                          actual = -1e308})
+  finite_svg(C.distribution{values = {8e307, -8e307, 0}, bins = 9}, "8e307")
   finite_svg(C.distribution{values = {5e-324, 0, -0.0}}, "subnormals")
 end
 
