@@ -2,8 +2,9 @@
  * pool.c -- a pool of worker threads for simulations (ks_sim_pool):
  * started once, parked on a condition variable between runs, nudged awake
  * as a run begins so that they spin while it is planned, handed the run's
- * tasks round by round, and joined when the pool is freed.  No state
- * outside the pool object.
+ * tasks round by round (the caller spinning for their end before it
+ * sleeps), and joined when the pool is freed.  No state outside the pool
+ * object.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -42,8 +43,9 @@ struct ks_sim_pool {
     ks_sim_pool_task task;
     void *context;
     int task_count;           /* indexes 0 .. task_count - 1 run         */
-    int pending;              /* workers still in the job                */
     /* read while spinning */
+    atomic_int pending;       /* workers still in the job (changed under
+                                 lock)                                   */
     atomic_ullong posted;     /* job, for spinning threads               */
     atomic_int shutdown;
     atomic_int taken;         /* a run holds the pool                    */
@@ -106,7 +108,7 @@ static void *pool_main(void *argument)
         pthread_mutex_unlock(&pool->lock);
         task(context, self->index);
         pthread_mutex_lock(&pool->lock);
-        if (--pool->pending == 0)
+        if (atomic_fetch_sub(&pool->pending, 1) == 1)
             pthread_cond_signal(&pool->finished);
         /* the run may have another round */
         pthread_mutex_unlock(&pool->lock);
@@ -177,6 +179,7 @@ ks_status ks_sim_pool_new(int threads, const ks_allocator *alloc,
     atomic_init(&pool->posted, 0);
     atomic_init(&pool->shutdown, 0);
     atomic_init(&pool->taken, 0);
+    atomic_init(&pool->pending, 0);
     int started = pool_start(pool);
     if (started < threads - 1) {
         pool->threads = started + 1;
@@ -235,7 +238,7 @@ void ks_sim_pool_run(ks_sim_pool *pool, ks_sim_pool_task task, void *context,
         pool->task = task;
         pool->context = context;
         pool->task_count = count;
-        pool->pending = count - 1;
+        atomic_store(&pool->pending, count - 1);
         pool->job++;
         atomic_store_explicit(&pool->posted, pool->job, memory_order_release);
         pthread_cond_broadcast(&pool->wake);
@@ -244,8 +247,17 @@ void ks_sim_pool_run(ks_sim_pool *pool, ks_sim_pool_task task, void *context,
     task(context, 0);
     if (count <= 1)
         return;
+    /* The threads end their last chunks within a chunk's time of this
+     * one: spin for them first, so that the caller's CPU does not go idle
+     * and have to be woken again. */
+    long long until = pool_now_ns() + POOL_SPIN_NS;
+    for (int polls = 1; atomic_load(&pool->pending) > 0; polls++) {
+        if (polls % POOL_SPIN_POLLS == 0 && pool_now_ns() > until)
+            break;
+        pool_relax();
+    }
     pthread_mutex_lock(&pool->lock);
-    while (pool->pending > 0)
+    while (atomic_load(&pool->pending) > 0)
         pthread_cond_wait(&pool->finished, &pool->lock);
     pthread_mutex_unlock(&pool->lock);
 }
