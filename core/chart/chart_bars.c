@@ -7,6 +7,7 @@
 
 #include "base/error.h"
 #include "chart/chart_frame.h"
+#include "chart/chart_range.h"
 
 static ks_status check_bars(const ks_chart_bars *b, double *lo, double *hi,
                             ks_error *err)
@@ -55,6 +56,8 @@ ks_status ks_chart_draw_bars(const ks_chart_bars *b,
         status = chart_setup_of(frame, 200 + (40 + 22 * b->series_count) *
                                 (b->group_count < 4 ? 4 : b->group_count),
                                 440, &setup, err);
+    if (status == KS_OK)
+        status = chart_range_check("bars", lo, hi, setup.scale, err);
     if (status != KS_OK)
         return status;
     double scale = setup.scale;

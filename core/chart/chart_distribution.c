@@ -11,6 +11,7 @@
 #include "base/alloc.h"
 #include "base/error.h"
 #include "chart/chart_frame.h"
+#include "chart/chart_range.h"
 
 #define DIST_BINS_MAX 10000
 
@@ -101,21 +102,6 @@ static void axis_range(const ks_chart_distribution *d, double *lo,
     }
 }
 
-/* The span the axis covers, in its units, must be a finite number: a
- * range of -1e308 to 1e308, or 1e308 shown in percent, wrote bins and
- * markers at NaN and infinity. */
-static ks_status check_drawable(const ks_chart_distribution *d, double scale,
-                                ks_error *err)
-{
-    double lo, hi;
-    axis_range(d, &lo, &hi);
-    if (isfinite(hi / scale - lo / scale))
-        return KS_OK;
-    return ks_error_set(err, KS_ERANGE, "distribution: the figures from %g "
-                        "to %g span more than a chart's axis can hold (%g "
-                        "to a unit)", lo, hi, scale);
-}
-
 typedef struct dist_plot {
     chart_scale x, y;
     double top, bottom, left, right;
@@ -196,8 +182,10 @@ ks_status ks_chart_draw_distribution(const ks_chart_distribution *d,
     ks_status status = chart_setup_of(frame, 720, 420, &setup, err);
     if (status == KS_OK)
         status = check_distribution(d, err);
+    double lo, hi;
+    axis_range(d, &lo, &hi);
     if (status == KS_OK)
-        status = check_drawable(d, setup.scale, err);
+        status = chart_range_check("distribution", lo, hi, setup.scale, err);
     if (status != KS_OK)
         return status;
     double scale = setup.scale;
@@ -207,8 +195,6 @@ ks_status ks_chart_draw_distribution(const ks_chart_distribution *d,
         if ((double)d->counts[i] > most)
             most = (double)d->counts[i];
     }
-    double lo, hi;
-    axis_range(d, &lo, &hi);
     dist_plot p;
     p.top = chart_begin(svg, "distribution", &setup);
     p.left = 70;

@@ -8,6 +8,7 @@
 
 #include "base/error.h"
 #include "chart/chart_frame.h"
+#include "chart/chart_range.h"
 
 #define FAN_POINTS_MAX 400
 
@@ -136,6 +137,8 @@ ks_status ks_chart_draw_fan(const ks_chart_fan_point *points, int count,
     ks_status status = check_points(points, count, &lo, &hi, err);
     if (status == KS_OK)
         status = chart_setup_of(frame, 760, 420, &setup, err);
+    if (status == KS_OK)
+        status = chart_range_check("fan", lo, hi, setup.scale, err);
     if (status != KS_OK)
         return status;
     double scale = setup.scale;

@@ -10,6 +10,7 @@
 
 #include "base/error.h"
 #include "chart/chart_frame.h"
+#include "chart/chart_range.h"
 
 #define TORNADO_LOW "#4a6fa5"
 #define TORNADO_HIGH "#e07b39"
@@ -70,6 +71,9 @@ ks_status ks_chart_draw_tornado(const ks_chart_swing *bars, int count,
         lo = fmin(lo, fmin(bars[i].out_low, bars[i].out_high));
         hi = fmax(hi, fmax(bars[i].out_low, bars[i].out_high));
     }
+    status = chart_range_check("tornado", lo, hi, scale, err);
+    if (status != KS_OK)
+        return status;
     double top = chart_begin(svg, "tornado", &setup) + 16;
     double left = 250, right = setup.width - 30;
     double bottom = setup.height - 50;

@@ -9,6 +9,7 @@
 
 #include "base/error.h"
 #include "chart/chart_frame.h"
+#include "chart/chart_range.h"
 
 #define WATERFALL_STEPS_MAX 200
 
@@ -106,6 +107,8 @@ ks_status ks_chart_draw_waterfall(const ks_chart_waterfall *w,
     if (status == KS_OK)
         status = chart_setup_of(frame, 160 + 62 * (bars < 12 ? 12 : bars),
                                 520, &setup, err);
+    if (status == KS_OK)
+        status = chart_range_check("waterfall", lo, hi, setup.scale, err);
     if (status != KS_OK)
         return status;
     waterfall_plot p;

@@ -146,5 +146,29 @@ do
   m:close()
 end
 
+-- every chart with a value axis: figures spanning more than a double
+-- drew bars of no size, no ticks, and (a waterfall's running total)
+-- infinities; refused naming the chart
+do
+  local too_wide = "span more than a chart's axis can hold"
+  local H = 1.7e308
+  check.raises("tornado: the figures from", C.tornado,
+               {base = 0, bars = {{label = "a", low = -H, high = H}}})
+  check.raises("bars: the figures from", C.bars,
+               {groups = {"a"}, series = {"s", "t"}, values = {{H, -H}}})
+  check.raises("fan: the figures from", C.fan,
+               {points = {{label = "a", value = -H}, {label = "b", value = H}}})
+  check.raises(too_wide, C.waterfall,
+               {start = {"a", H}, steps = {{"x", H}}, finish = {"b", H}})
+  check.raises(too_wide, C.tornado, {base = 0, scale = 1e-320,
+                                     bars = {{label = "a", low = 1, high = 2}}})
+  finite_svg(C.tornado{base = 0, bars = {{label = "a", low = -8e307, high = 8e307}}},
+             "tornado at 8e307")
+  finite_svg(C.bars{groups = {"a"}, series = {"s", "t"}, values = {{8e307, -8e307}}},
+             "bars at 8e307")
+  finite_svg(C.waterfall{start = {"a", 4e307}, steps = {{"x", 4e307}},
+                         finish = {"b", 8e307}}, "waterfall at 8e307")
+end
+
 check.cleanup()
 print("test_attack_charts: ok")
