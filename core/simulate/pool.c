@@ -19,7 +19,7 @@
 /* How long a nudged or just-finished thread spins for the next task before
  * it parks again: more than planning a run takes (well under a
  * millisecond for the usual model), bounded so that an idle pool costs
- * nothing. */
+ * nothing after that. */
 #define POOL_SPIN_NS 5000000LL
 /* Clock reads while spinning: one per this many polls. */
 #define POOL_SPIN_POLLS 256
@@ -65,15 +65,16 @@ static void pool_relax(void)
 #endif
 }
 
-/* Spin until a task after `seen` is posted, the run gives the pool back,
- * the pool shuts down or the spin's time is up. */
+/* Spin until a task after `seen` is posted, the pool shuts down or the
+ * spin's time is up.  After a task the thread spins on even when the run
+ * has given the pool back: the next run, or the pool's end (a script
+ * that exits after its simulation), then finds it awake. */
 static void pool_spin(ks_sim_pool *pool, uint64_t seen)
 {
     long long until = pool_now_ns() + POOL_SPIN_NS;
     for (int polls = 1;; polls++) {
         if (atomic_load_explicit(&pool->posted, memory_order_acquire) != seen ||
-            atomic_load_explicit(&pool->shutdown, memory_order_relaxed) ||
-            !atomic_load_explicit(&pool->taken, memory_order_relaxed))
+            atomic_load_explicit(&pool->shutdown, memory_order_relaxed))
             return;
         if (polls % POOL_SPIN_POLLS == 0 && pool_now_ns() > until)
             return;
