@@ -98,7 +98,8 @@ ks_status ks_chart_draw_heatmap(const ks_chart_heatmap *h,
                      isnan(v) ? "#eeeeee" : fill);
             svg_attr(svg, "data-row", h->rows[r] ? h->rows[r] : "");
             svg_attr(svg, "data-col", h->cols[c] ? h->cols[c] : "");
-            svg_attr_value(svg, "data-value", v / scale);
+            if (!isnan(v)) /* a missing cell has no number to carry */
+                svg_attr_value(svg, "data-value", v / scale);
             svg_end_empty(svg);
             chart_format(v / scale, decimals, text, sizeof text);
             svg_text(svg, left + cw * (c + 0.5), y + ch / 2 + 4, "middle",

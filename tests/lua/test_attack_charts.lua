@@ -170,5 +170,18 @@ do
                          finish = {"b", 8e307}}, "waterfall at 8e307")
 end
 
+-- a heat map's cell with no figure wrote data-value="nan"
+do
+  local svg = C.heatmap{rows = {1, 2}, cols = {1, 2}, values = {{0/0, 2}, {3}}}
+  finite_svg(svg, "a heat map with missing cells")
+  local cells, valued = 0, 0
+  for cell in svg:gmatch('<rect[^>]*class="cell"[^>]*>') do
+    cells = cells + 1
+    if cell:find("data-value=", 1, true) then valued = valued + 1 end
+  end
+  check.eq(cells, 4, "cells drawn")
+  check.eq(valued, 2, "cells carrying a number")
+end
+
 check.cleanup()
 print("test_attack_charts: ok")
