@@ -88,7 +88,7 @@ ks_status ks_saved_scenario_lookup(const ks_model *model, const char *name,
         return ks_error_set(err, KS_EUNKNOWN, "no scenario '%.64s' (the "
                             "model has no saved scenarios)", name);
     /* at most a few names: look at the first 64 for a suggestion */
-    const char *names[64];
+    const char *names[64] = { NULL };
     int count = set->count < 64 ? (int)set->count : 64;
     for (int i = 0; i < count; i++)
         names[i] = set->scenarios[i].name;
