@@ -39,6 +39,7 @@
 #include "binding/lkessan.h"
 #include "binding/lworkbook.h"
 #include "kessan/json.h"
+#include "kessan/suggest.h"
 
 /* ---- handles ------------------------------------------------------------ */
 
@@ -256,14 +257,40 @@ static const char *aux_opt_field(lua_State *L, int idx, const char *name)
     return lua_tostring(L, -1);
 }
 
+/* An optional boolean field: false when absent; a string or a number
+ * (excel = "yes") is refused naming the field. */
 static int aux_opt_flag(lua_State *L, int idx, const char *name)
 {
     if (lua_isnoneornil(L, idx))
         return 0;
-    lk_rawfield(L, idx, name);
+    int type = lk_rawfield(L, idx, name);
+    if (type != LUA_TNIL && type != LUA_TBOOLEAN)
+        luaL_argerror(L, idx, lua_pushfstring(L,
+            "field '%s' expected a boolean, got %s", name,
+            luaL_typename(L, -1)));
     int flag = lua_toboolean(L, -1);
     lua_pop(L, 1);
     return flag;
+}
+
+/* An optional string field naming one of `names` ("'a', 'b' or 'c'" in
+ * `expected`): its index, -1 when absent; a typo is refused with the
+ * nearest name. */
+static int aux_opt_choice(lua_State *L, int idx, const char *name,
+                          const char *const names[], const char *expected)
+{
+    const char *given = aux_opt_field(L, idx, name);
+    if (!given)
+        return -1;
+    int count = 0;
+    for (; names[count]; count++)
+        if (strcmp(given, names[count]) == 0)
+            return count;
+    const char *nearest = ks_suggest(given, strlen(given), names, count);
+    return luaL_argerror(L, idx, lua_pushfstring(L,
+        "field '%s': %s expected, got '%s'%s%s%s", name, expected, given,
+        nearest ? " (did you mean '" : "", nearest ? nearest : "",
+        nearest ? "'?)" : ""));
 }
 
 /* The optional options table at idx: nil, or a table of known keys. */
@@ -606,19 +633,11 @@ static int m_import(lua_State *L)
 static ks_export_cells aux_export_cells(lua_State *L, int idx)
 {
     static const char *const names[] = { "inputs", "all", NULL };
-    int cells = -1;
-    const char *name = aux_opt_field(L, idx, "cells");
-    if (name) {
-        for (int i = 0; names[i]; i++)
-            if (strcmp(name, names[i]) == 0)
-                cells = i;
-        if (cells < 0)
-            luaL_argerror(L, idx, lua_pushfstring(L,
-                "field 'cells': 'inputs' or 'all' expected, got '%s'", name));
-    }
+    int cells = aux_opt_choice(L, idx, "cells", names, "'inputs' or 'all'");
     if (!lua_isnoneornil(L, idx) &&
         lk_rawfield(L, idx, "inputs_only") != LUA_TNIL) {
-        int from_flag = lua_toboolean(L, -1) ? KS_EXPORT_INPUTS : KS_EXPORT_ALL;
+        int from_flag = aux_opt_flag(L, idx, "inputs_only") ? KS_EXPORT_INPUTS
+                                                            : KS_EXPORT_ALL;
         if (cells >= 0 && cells != from_flag)
             luaL_argerror(L, idx, "fields 'cells' and 'inputs_only' disagree");
         cells = from_flag;
@@ -632,15 +651,9 @@ enum { EXPORT_CSV, EXPORT_XLSX, EXPORT_JSON };
 static int aux_export_format(lua_State *L, int idx)
 {
     static const char *const names[] = { "csv", "xlsx", "json", NULL };
-    const char *format = aux_opt_field(L, idx, "format");
-    if (!format)
-        return EXPORT_CSV;
-    for (int i = 0; names[i]; i++)
-        if (strcmp(format, names[i]) == 0)
-            return i;
-    return luaL_argerror(L, idx, lua_pushfstring(L,
-        "field 'format': 'csv', 'xlsx' or 'json' expected, got '%s'",
-        format));
+    int format = aux_opt_choice(L, idx, "format", names,
+                                "'csv', 'xlsx' or 'json'");
+    return format < 0 ? EXPORT_CSV : format;
 }
 
 /* m:export(path [, {cells = "all", scenario = true, format = "json",

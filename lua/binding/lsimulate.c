@@ -33,6 +33,7 @@
 #include "binding/lkessan.h"
 #include "binding/lsimulate.h"
 #include "kessan/simulate.h"
+#include "kessan/suggest.h"
 #include "kessan/text.h"
 
 #define LK_DISTRIBUTION "kessan.Distribution"
@@ -559,8 +560,15 @@ static int opt_choice(lua_State *L, const char *name,
     const char *expected = lua_tostring(L, -1);
     const char *got = given ? lua_pushfstring(L, "'%s'", given)
                             : luaL_typename(L, -2);
+    int count = 0;
+    while (names[count])
+        count++;
+    const char *nearest =
+        given ? ks_suggest(given, strlen(given), names, count) : NULL;
     return luaL_argerror(L, OPTIONS, lua_pushfstring(L,
-        "field '%s': %s expected, got %s", name, expected, got));
+        "field '%s': %s expected, got %s%s%s%s", name, expected, got,
+        nearest ? " (did you mean '" : "", nearest ? nearest : "",
+        nearest ? "'?)" : ""));
 }
 
 /* A statistic named "mean", or "pQ" with Q from 0 to 100 ("p95", "p99.9",

@@ -162,7 +162,9 @@ int host_option_choice(const host_options *options, const char *option,
         snprintf(list + used, sizeof list - used, "%s%s", separator,
                  choices[i]);
     }
-    host_usage_error(options->command, "%s must be %s, got '%s'", option,
-                     list, value);
+    const char *nearest = ks_suggest(value, strlen(value), choices, count);
+    host_usage_error(options->command, "%s must be %s, got '%s'%s%s%s",
+                     option, list, value, nearest ? " (did you mean '" : "",
+                     nearest ? nearest : "", nearest ? "'?)" : "");
     return -1;
 }
