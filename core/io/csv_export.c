@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/alloc.h"
 #include "base/error.h"
 #include "io/atomic_file.h"
 #include "io/csv_export.h"
@@ -86,12 +87,64 @@ static const char *line_end(const ks_export_options *options)
     return options->excel ? KS_CSV_EXCEL_LINE_END : KS_CSV_LINE_END;
 }
 
+/* Whether Excel would read a text field as a formula (or, with a tab or
+ * CR first, let it pass as one): "=", "+", "-", "@", tab or CR first. */
+static int reads_as_formula(const char *text)
+{
+    return text && text[0] && strchr("=+-@\t\r", text[0]) != NULL;
+}
+
+/* A label for Excel: one that would read as a formula gets a single quote
+ * first (OWASP's neutralizing of CSV injection) in `*copy`, freed by the
+ * caller; any other is written as it is. */
+static ks_status excel_text(ks_model *model, const char *label,
+                            const char **field, char **copy, ks_error *err)
+{
+    *field = label;
+    if (!reads_as_formula(label))
+        return KS_OK;
+    size_t length = strlen(label);
+    *copy = ks_mem_alloc(ks_model_allocator(model), length + 2);
+    if (!*copy)
+        return ks_error_set(err, KS_ENOMEM, "out of memory writing a label");
+    (*copy)[0] = '\'';
+    memcpy(*copy + 1, label, length + 1);
+    *field = *copy;
+    return KS_OK;
+}
+
+/* Excel's columns: the scenario's name must come back as it is (a
+ * quote first would make it another name), so one that would read as a
+ * formula is refused; the labels are neutralized. */
+static ks_status write_excel_row(export_file *file, const char **fields,
+                                 size_t count, const ks_export_cell *cell,
+                                 ks_error *err)
+{
+    if (file->options->with_scenario_column &&
+        reads_as_formula(ks_model_name(file->model)))
+        return ks_error_set(err, KS_EINVAL, "scenario '%s': a name that "
+                            "begins with =, +, -, @, a tab or a CR is read "
+                            "by Excel as a formula; export it without excel",
+                            ks_model_name(file->model));
+    char *copies[2] = { NULL, NULL };
+    ks_status status = excel_text(file->model, cell->label, &fields[count],
+                                  &copies[0], err);
+    if (status == KS_OK)
+        status = excel_text(file->model, cell->label_ja, &fields[count + 1],
+                            &copies[1], err);
+    if (status == KS_OK)
+        ks_text_csv_row(&file->out, fields, count + 2,
+                        KS_CSV_EXCEL_LINE_END);
+    ks_mem_free(ks_model_allocator(file->model), copies[0]);
+    ks_mem_free(ks_model_allocator(file->model), copies[1]);
+    return status;
+}
+
 /* One row: a number by the data formatter, a missing input "-", any
  * other cell without a number empty. */
 static ks_status write_cell(void *context, const ks_export_cell *cell,
                             ks_error *err)
 {
-    (void)err;
     export_file *file = context;
     char number[KS_DATA_NUMBER_MAX] = "";
     if (cell->value.kind == KS_NUMBER)
@@ -102,12 +155,10 @@ static ks_status write_cell(void *context, const ks_export_cell *cell,
     size_t count = 3;
     if (file->options->with_scenario_column)
         fields[count++] = ks_model_name(file->model);
-    if (file->options->excel) {
+    if (file->options->excel)
         /* for people reading the file in Excel: the item's labels, in
          * columns of their own that import skips */
-        fields[count++] = cell->label;
-        fields[count++] = cell->label_ja;
-    }
+        return write_excel_row(file, fields, count, cell, err);
     ks_text_csv_row(&file->out, fields, count, line_end(file->options));
     return KS_OK;
 }
