@@ -245,8 +245,8 @@ static ks_status note_why(ks_model *work, ks_grid *grid,
         snprintf(why, sizeof why, "an error: %.300s",
                  value->error ? value->error : "not a number");
     point_text(grid, row, col, when, sizeof when);
-    snprintf(text, sizeof text, "%.128s is %s%s", grid->output_names[k],
-             why[0] ? why : "missing", when);
+    snprintf(text, sizeof text, "%.128s is %.300s%.300s",
+             grid->output_names[k], why[0] ? why : "missing", when);
     grid->output_why[k] = ks_mem_strdup(&grid->alloc, text);
     if (!grid->output_why[k])
         return ks_error_set(err, KS_ENOMEM, "data table: out of memory");
