@@ -51,17 +51,26 @@ enum { SELF = 1, ACTUALS, OPTIONS, PIN, MODEL_SLOT };
 #define LEVELS_MAX 64
 
 /* The number a model or scenario holds at `cell`, or NaN (none there, or
- * the cell is not in it). */
-static double model_number(ks_model *model, const char *cell)
+ * the cell is not in it).  With `from_file` (a scenario a values file was
+ * read into), only a figure the file gave, or one its figures changed (a
+ * year's total from the file's quarter): a cell the file left empty or
+ * did not name holds the model's own figure, which is no actual. */
+static double model_number(ks_model *model, const char *cell, int from_file)
 {
     int item, period;
     ks_error err;
-    ks_value value;
+    ks_value value, base;
     if (ks_cell_lookup(model, cell, &item, &period, &err) != KS_OK ||
         ks_get(model, item, period, &value, &err) != KS_OK ||
         value.kind != KS_NUMBER)
         return NAN;
-    return value.number;
+    if (!from_file ||
+        ks_get(ks_model_base(model), item, period, &base, &err) != KS_OK ||
+        base.kind != KS_NUMBER || base.number != value.number)
+        return value.number;
+    int given = value.provenance == KS_PROV_OVERRIDDEN &&
+                base.provenance != KS_PROV_OVERRIDDEN;
+    return given ? value.number : NAN;
 }
 
 /* actual[o] for every output: from `model`, or from the table at ACTUALS
@@ -72,8 +81,10 @@ static void actuals_of(lua_State *L, ks_sim_result *result, ks_model *model,
                        double *actual)
 {
     int outputs = ks_sim_output_count(result);
+    int from_file = lua_type(L, ACTUALS) == LUA_TSTRING;
     for (int o = 0; o < outputs; o++)
-        actual[o] = model ? model_number(model, ks_sim_output_name(result, o))
+        actual[o] = model ? model_number(model, ks_sim_output_name(result, o),
+                                         from_file)
                           : NAN;
     if (model)
         return;
@@ -213,7 +224,7 @@ static void push_score(lua_State *L, ks_sim_result *result, int output,
     lua_setfield(L, -2, "pinball");
     if (low) {
         const char *cell = ks_sim_output_name(result, output);
-        double a = model_number(low, cell), b = model_number(high, cell);
+        double a = model_number(low, cell, 0), b = model_number(high, cell, 0);
         set_number(L, "low", a);
         set_number(L, "high", b);
         if (isfinite(a) && isfinite(b)) { /* else unknown: held is nil */

@@ -9,11 +9,13 @@
  * summary over them all.
  */
 #include <lauxlib.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "host/host.h"
 #include "host/host_options.h"
+#include "host/host_scenario.h"
 #include "kessan/text.h"
 
 typedef struct score_args {
@@ -27,10 +29,13 @@ typedef struct score_args {
  * formatter (kessan.format: grouped, negatives in parentheses, the
  * output's unit) in the table, through the data formatter in CSV. */
 static const char score_driver[] =
-    "local model_dir, script, actuals, levels, low_name, high_name, csv, data = ...\n"
+    "local model_dir, script, actuals, levels, low_name, high_name, csv, data,\n"
+    "  traceback = ...\n"
     "local kessan = require 'kessan'\n"
     "local m = assert(kessan.open(model_dir))\n"
-    "local r, low, high = script(m)\n"
+    "local called = table.pack(xpcall(script, traceback, m))\n"
+    "if not called[1] then return called[2] end\n"
+    "local r, low, high = called[2], called[3], called[4]\n"
     "if type(r) ~= 'userdata' or not pcall(function() return r:trials() end) then\n"
     "  error('the script must return its simulation (return r [, low, high])', 0)\n"
     "end\n"
@@ -96,6 +101,16 @@ static const char score_driver[] =
     "  ', mean CRPS ', kessan.format(s.mean_crps),\n"
     "  scores[1].exact and '' or ' (from the sketch)', '\\n')\n";
 
+/* The script's message handler: its error with a traceback (the script's
+ * own mistakes keep theirs, the command's are one line). */
+static int score_traceback(lua_State *L)
+{
+    const char *message = lua_tostring(L, 1);
+    luaL_traceback(L, L, message ? message : "(error object is not a "
+                   "string)", 1);
+    return 1;
+}
+
 /* The data formatter for the driver: a number's shortest text that reads
  * back as the same double (ks_format_data), "" when not finite. */
 static int score_data_number(lua_State *L)
@@ -111,6 +126,9 @@ typedef struct score_job {
     const score_args *args;
 } score_job;
 
+/* Protected: the driver under lua_pcall.  Returns the script's error
+ * with its traceback (a string), or the driver's own error as a string
+ * after `false`, or nothing on success. */
 static int score_main(lua_State *L)
 {
     score_job *job = lua_touserdata(L, 1);
@@ -119,16 +137,99 @@ static int score_main(lua_State *L)
                         "=score") != LUA_OK)
         return lua_error(L);
     lua_pushstring(L, args->model);
-    if (host_load_file(job->state, args->script) != LUA_OK)
+    int loaded = host_load_file(job->state, args->script);
+    if (loaded == LUA_ERRMEM)
         return lua_error(L);
+    if (loaded != LUA_OK) { /* no such script, or one that does not parse */
+        lua_pushboolean(L, 0);
+        lua_insert(L, -2);
+        return 2;
+    }
     lua_pushstring(L, args->actuals);
     lua_pushstring(L, args->quantiles ? args->quantiles : "0.1,0.5,0.9");
     args->low ? (void)lua_pushstring(L, args->low) : lua_pushnil(L);
     args->high ? (void)lua_pushstring(L, args->high) : lua_pushnil(L);
     lua_pushboolean(L, args->csv);
     lua_pushcfunction(L, score_data_number);
-    lua_call(L, 8, 0);
-    return 0;
+    lua_pushcfunction(L, score_traceback);
+    int base = lua_gettop(L) - 10;
+    int status = lua_pcall(L, 9, LUA_MULTRET, 0);
+    if (status == LUA_ERRMEM)
+        return lua_error(L);
+    if (status != LUA_OK) { /* the command's own: one line */
+        lua_pushboolean(L, 0);
+        lua_insert(L, -2);
+    }
+    return lua_gettop(L) - base;
+}
+
+/* A message without the driver's "score:LINE: " (its position says
+ * nothing to the user). */
+static const char *without_driver_position(const char *message)
+{
+    if (!message)
+        return "(error object is not a string)";
+    if (strncmp(message, "score:", 6) != 0)
+        return message;
+    const char *p = message + 6;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    return p > message + 6 && p[0] == ':' && p[1] == ' ' ? p + 2 : message;
+}
+
+/* --quantiles: comma-separated levels in (0, 1); 0, or -1 after
+ * reporting the first that is not (exit 1, as cli.md says). */
+static int check_quantiles(const char *list)
+{
+    const char *field = list;
+    for (;;) {
+        size_t length = strcspn(field, ",");
+        char text[64] = "";
+        char *end = NULL;
+        double q = NAN;
+        if (length < sizeof text) {
+            memcpy(text, field, length);
+            q = strtod(text, &end);
+        }
+        if (length == 0 || length >= sizeof text || *end != '\0' ||
+            !(q > 0 && q < 1)) {
+            host_error("score", "--quantiles: '%.*s' is not a level in "
+                       "(0, 1)", (int)length, field);
+            return -1;
+        }
+        if (field[length] == '\0')
+            return 0;
+        field += length + 1;
+    }
+}
+
+/* --low and --high name scenarios saved in the model: 0, or -1 after
+ * reporting the first that is not, with the nearest saved name. */
+static int check_scenarios(const score_args *args)
+{
+    if (!args->low)
+        return 0;
+    ks_model *model = NULL, *scenario = NULL;
+    ks_error err;
+    const char *option = "--low";
+    ks_status status = ks_model_open(args->model, NULL, &model, &err);
+    if (status == KS_OK) {
+        status = host_open_scenario(model, args->model, args->low, &scenario,
+                                    &err);
+        ks_model_free(scenario);
+        scenario = NULL;
+    }
+    if (status == KS_OK) {
+        option = "--high";
+        status = host_open_scenario(model, args->model, args->high,
+                                    &scenario, &err);
+        ks_model_free(scenario);
+    }
+    ks_model_free(model);
+    if (status == KS_OK)
+        return 0;
+    host_error("score", model ? "%s: %s" : "%.0s%s", option, err.message);
+    return -1;
 }
 
 enum { SCORE_ACTUALS = HOST_OPTION_FIRST, SCORE_QUANTILES, SCORE_LOW,
@@ -199,6 +300,10 @@ static int host_score_main(int argc, char **argv)
     if (!args.low != !args.high)
         return host_usage_error(&host_score_command, "give both --low and "
                                 "--high, or neither");
+    if (args.quantiles && check_quantiles(args.quantiles) != 0)
+        return HOST_EXIT_FAILURE;
+    if (check_scenarios(&args) != 0)
+        return HOST_EXIT_FAILURE;
     host_limits limits;
     memset(&limits, 0, sizeof limits);
     host_state *state = host_state_new(&limits);
@@ -208,11 +313,19 @@ static int host_score_main(int argc, char **argv)
     score_job job = { state, &args };
     lua_pushcfunction(L, score_main);
     lua_pushlightuserdata(L, &job);
-    int status = host_call(state, 1, 0);
+    int below = lua_gettop(L) - 2; /* under the function and its job */
+    int status = host_call(state, 1, LUA_MULTRET);
+    int results = lua_gettop(L) - below;
+    int ok = status == LUA_OK && results == 0;
     if (status != LUA_OK)
         host_report(state, status);
+    else if (results == 1) /* the script's error, with its traceback */
+        host_report(state, LUA_ERRRUN);
+    else if (results == 2)
+        host_error("score", "%s",
+                   without_driver_position(lua_tostring(L, -1)));
     host_state_free(state);
-    return status == LUA_OK ? HOST_EXIT_OK : HOST_EXIT_FAILURE;
+    return ok ? HOST_EXIT_OK : HOST_EXIT_FAILURE;
 }
 
 const host_command host_score_command = {
