@@ -119,18 +119,100 @@ static ks_status walk_cell(bridge_walk *w, const ks_explain_node *a,
     return status;
 }
 
-/* A term that is neither a sum nor a cell (a product, a function): one
- * step, named by its first cell. */
-static const ks_explain_node *first_cell(const ks_explain_node *node)
+/* A term's label: its text with each cell by its item's label
+ * ("SI revenues * 2", "max(VAS revenues, 0)"), cut at a character's
+ * start with "..." when longer than the buffer. */
+typedef struct term_text {
+    char text[300];
+    size_t used;
+    int cut;
+} term_text;
+
+static void term_put(term_text *t, const char *bytes)
 {
-    if (node->item >= 0)
-        return node;
-    for (int i = 0; i < node->child_count; i++) {
-        const ks_explain_node *found = first_cell(node->children[i]);
-        if (found)
-            return found;
+    size_t length = strlen(bytes);
+    size_t room = sizeof t->text - 4 - t->used; /* "..." and the NUL */
+    if (t->cut)
+        return;
+    if (length > room) {
+        length = room;
+        while (length > 0 && ((unsigned char)bytes[length] & 0xC0) == 0x80)
+            length--;   /* not inside a UTF-8 sequence */
+        t->cut = 1;
     }
-    return NULL;
+    memcpy(t->text + t->used, bytes, length);
+    t->used += length;
+    strcpy(t->text + t->used, t->cut ? "..." : "");
+}
+
+static int is_operator(const ks_explain_node *node)
+{
+    return node->item < 0 && node->text && node->child_count > 0 &&
+           !((node->text[0] >= 'a' && node->text[0] <= 'z') ||
+             (node->text[0] >= 'A' && node->text[0] <= 'Z'));
+}
+
+/* How tightly an operator binds: + and - 1, * and / 2, ^ 3, a sign 4,
+ * any other (a comparison) 0. */
+static int binding_of(const ks_explain_node *node)
+{
+    if (!is_operator(node))
+        return 5;
+    if (node->child_count == 1)
+        return 4;
+    const char *op = node->text;
+    return strcmp(op, "+") == 0 || strcmp(op, "-") == 0   ? 1
+           : strcmp(op, "*") == 0 || strcmp(op, "/") == 0 ? 2
+           : strcmp(op, "^") == 0                         ? 3
+                                                          : 0;
+}
+
+/* Whether operand i of `parent` needs parentheses to read as the tree
+ * does: it binds more loosely, or as tightly on the side that
+ * associates the other way. */
+static int needs_parentheses(const ks_explain_node *parent, int i)
+{
+    const ks_explain_node *child = parent->children[i];
+    int outer = binding_of(parent), inner = binding_of(child);
+    if (inner != outer)
+        return inner < outer;
+    return outer == 3 ? i == 0 : i > 0;
+}
+
+static void term_render(const bridge_walk *w, term_text *t,
+                        const ks_explain_node *node, int nested)
+{
+    if (node->item >= 0) {
+        term_put(t, label_of(w, node->item));
+        return;
+    }
+    const char *text = node->text ? node->text : "?";
+    if (node->child_count == 0) {
+        term_put(t, text);
+        return;
+    }
+    if (!is_operator(node)) { /* a function and its arguments */
+        term_put(t, text);
+        term_put(t, "(");
+        for (int i = 0; i < node->child_count; i++) {
+            term_put(t, i > 0 ? ", " : "");
+            term_render(w, t, node->children[i], 0);
+        }
+        term_put(t, ")");
+        return;
+    }
+    term_put(t, nested ? "(" : "");
+    if (node->child_count == 1)
+        term_put(t, text);
+    for (int i = 0; i < node->child_count; i++) {
+        if (i > 0) {
+            term_put(t, " ");
+            term_put(t, text);
+            term_put(t, " ");
+        }
+        term_render(w, t, node->children[i], needs_parentheses(node, i));
+    }
+    term_put(t, nested ? ")" : "");
 }
 
 static ks_status walk_other(bridge_walk *w, const ks_explain_node *a,
@@ -144,11 +226,9 @@ static ks_status walk_other(bridge_walk *w, const ks_explain_node *a,
         return status;
     if (va == vb)
         return KS_OK;   /* a constant */
-    const ks_explain_node *cell = first_cell(b);
-    char label[300];
-    snprintf(label, sizeof label, "%s (%s)", b->text ? b->text : "term",
-             cell ? label_of(w, cell->item) : "constant");
-    return add_step(w, label, sign * (vb - va));
+    term_text label = { "", 0, 0 };
+    term_render(w, &label, b, 0);
+    return add_step(w, label.text, sign * (vb - va));
 }
 
 static ks_status walk_expr(bridge_walk *w, const ks_explain_node *a,
@@ -187,6 +267,17 @@ static ks_status bridge_cells(ks_model *model, const char *from_cell,
     return KS_OK;
 }
 
+/* A formula that is one product or function (no + or - at its top):
+ * its root's only child, computed; NULL for an input or a summary. */
+static const ks_explain_node *formula_term(const ks_explain_node *root)
+{
+    if (root->child_count != 1 || root->children[0]->item >= 0 ||
+        root->children[0]->child_count == 0 ||
+        root->value.provenance != KS_PROV_COMPUTED)
+        return NULL;
+    return root->children[0];
+}
+
 static ks_status walk_roots(bridge_walk *w, ks_explain_node *ta,
                             ks_explain_node *tb, int depth, double *va,
                             double *vb)
@@ -198,12 +289,14 @@ static ks_status walk_roots(bridge_walk *w, ks_explain_node *ta,
         return status;
     const ks_explain_node *fa = linear_formula(ta);
     const ks_explain_node *fb = linear_formula(tb);
+    if (!fa && !fb && formula_term(ta) && formula_term(tb))
+        return walk_other(w, formula_term(ta), formula_term(tb), 1);
     if (!fa || !fb || strcmp(fa->text, fb->text) != 0 ||
         fa->child_count != fb->child_count)
         return ks_error_set(w->err, KS_EINVAL, "bridge: %s and %s are not "
-                            "the same sum or difference of terms (a "
-                            "bridge walks the item's formula of + and -)",
-                            ta->text, tb->text);
+                            "the same formula of terms (a bridge walks the "
+                            "item's formula: + and -, or one product or "
+                            "function as one step)", ta->text, tb->text);
     return walk_expr(w, fa, fb, 1, depth);
 }
 
