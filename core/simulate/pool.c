@@ -87,6 +87,9 @@ static void *pool_main(void *argument)
     pool_thread *self = argument;
     ks_sim_pool *pool = self->pool;
     uint64_t seen_job = 0, seen_nudge = 0;
+    /* A pool is started just before it is needed (a script starts it,
+     * then opens its model and simulates): the new thread spins first. */
+    pool_spin(pool, seen_job);
     pthread_mutex_lock(&pool->lock);
     for (;;) {
         while (!atomic_load(&pool->shutdown) && pool->job == seen_job &&
