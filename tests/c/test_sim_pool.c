@@ -150,7 +150,7 @@ static void assert_same_run(ks_model *model, ks_sim_spec *spec,
     free(got);
 }
 
-/* ---- bounds ----------------------------------------------------------------- */
+/* ---- bounds -------------------------------------------------------------- */
 
 static void test_pool_bounds(void **state)
 {
@@ -192,7 +192,7 @@ static void test_pool_new_out_of_memory(void **state)
     }
 }
 
-/* ---- the same bits ------------------------------------------------------------ */
+/* ---- the same bits ------------------------------------------------------- */
 
 static void test_pool_same_bits(void **state)
 {
@@ -267,7 +267,7 @@ static void test_pool_rounds_and_keep(void **state)
     ks_model_free(model);
 }
 
-/* ---- one pool, two callers at once ------------------------------------------ */
+/* ---- one pool, two callers at once --------------------------------------- */
 
 typedef struct caller {
     ks_sim_pool *pool;
@@ -330,7 +330,7 @@ static void test_pool_shared(void **state)
     free(expected);
 }
 
-/* ---- stops and failures on a pool ------------------------------------------- */
+/* ---- stops and failures on a pool ---------------------------------------- */
 
 /* The interrupt poll, asked from every thread of the run: atomics only. */
 typedef struct shared_poll {
