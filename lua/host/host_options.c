@@ -163,6 +163,10 @@ int host_option_choice(const host_options *options, const char *option,
                  choices[i]);
     }
     const char *nearest = ks_suggest(value, strlen(value), choices, count);
+    if (nearest && ks_edit_distance(value, strlen(value), nearest,
+                                    strlen(nearest), 8) >=
+                       (int)strlen(nearest))
+        nearest = NULL; /* 'xml' is not a typo of 'md' */
     host_usage_error(options->command, "%s must be %s, got '%s'%s%s%s",
                      option, list, value, nearest ? " (did you mean '" : "",
                      nearest ? nearest : "", nearest ? "'?)" : "");

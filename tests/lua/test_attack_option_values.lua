@@ -68,4 +68,8 @@ usage("export tests/data/tiny --format xslx",
       "got 'xslx' (did you mean 'xlsx'?)")
 usage("score tests/data/tiny x.lua --actuals a.csv --format cvs",
       "got 'cvs' (did you mean 'csv'?)")
+-- a value that is no typo of a short choice gets no suggestion
+local code, _, err = check.run(program, "show tests/data/tiny --format xml")
+check.eq(code, 2, "show --format xml")
+assert(err:find("got 'xml'\n", 1, true), "no suggestion for xml: " .. err)
 check.cleanup()
