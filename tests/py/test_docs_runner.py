@@ -25,6 +25,20 @@ def check(condition, what):
         FAILURES.append(what)
 
 
+def check_progress_bars():
+    """A simulation's progress bar is taken out, bars and their newline,
+    and nothing that only looks like one."""
+    bar = lambda done: "\rsimulate [%s%s] %3d%% %d/1000 trials" % (
+        "#" * (done * 40 // 1000), "." * (40 - done * 40 // 1000),
+        done * 100 // 1000, done)
+    text = "before\n" + bar(370) + bar(990) + bar(1000) + "\nrev mean 1\n"
+    check(test_docs.without_progress(text) == "before\nrev mean 1\n",
+          "progress bars and their newline are taken out")
+    kept = "simulate [##] 5% 1/20 trials\nsimulate took 2 s\n"
+    check(test_docs.without_progress(kept) == kept,
+          "text like a bar but not one is kept")
+
+
 def check_matching():
     m = test_docs.matches
     check(m(["a", "b"], ["a", "b"]), "equal lines match")
@@ -245,6 +259,7 @@ def main(argv):
         print("usage: test_docs_runner.py KESSAN_PROGRAM [BUILD_DIR]", file=sys.stderr)
         return 2
     KESSAN = os.path.abspath(argv[1])
+    check_progress_bars()
     check_matching()
     check_page()
     check_elided_update()
