@@ -159,12 +159,18 @@ void svg_attr_number(ks_chart_svg *svg, const char *name, double x)
     svg_puts(svg, "\"");
 }
 
+/* A figure the picture stands for, as data: the shortest text that reads
+ * back as the same double (ks_format_data); not finite: nan, inf, -inf */
 void svg_attr_value(ks_chart_svg *svg, const char *name, double x)
 {
+    char text[KS_DATA_NUMBER_MAX];
     if (isnan(x))
-        svg_printf(svg, " %s=\"nan\"", name);
-    else
-        svg_printf(svg, " %s=\"%.17g\"", name, x);
+        strcpy(text, "nan");
+    else if (isinf(x))
+        strcpy(text, x > 0 ? "inf" : "-inf");
+    else if (ks_format_data(text, sizeof text, x) < 0)
+        strcpy(text, "nan");
+    svg_printf(svg, " %s=\"%s\"", name, text);
 }
 
 void svg_end_open(ks_chart_svg *svg)
