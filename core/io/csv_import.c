@@ -19,7 +19,6 @@
 #include "io/csv_file.h"
 #include "io/csv_import.h"
 #include "io/csv_read.h"
-#include "io/number.h"
 #include "io/xlsx_import.h"
 #include "kessan/suggest.h"
 #include "model/model.h"
@@ -434,25 +433,6 @@ static ks_status stage_input(values_reader *reader,
     return KS_OK;
 }
 
-/* A value that is no number: the reason when there is one beyond that
- * ("'1e-400' is too small for a double: it would read as 0"). */
-static ks_status refuse_number(const ks_csv_record *record,
-                               const ks_csv_field *field, ks_csv_span text,
-                               ks_error *err)
-{
-    char what[KS_MESSAGE_MAX / 2];
-    int shown = (int)(text.length > 40 ? 40 : text.length);
-    const char *more = text.length > 40 ? "..." : "";
-    const char *reason = ks_number_refusal(text.text, text.length);
-    if (reason)
-        snprintf(what, sizeof what, "'%.*s%s' %s", shown, text.text, more,
-                 reason);
-    else
-        snprintf(what, sizeof what, "expected a number like 1,234 or "
-                 "(566,520), got '%.*s%s'", shown, text.text, more);
-    return ks_csv_fail_field(err, KS_EFORMAT, record, field, what);
-}
-
 static ks_status stage_value(values_reader *reader,
                              const ks_csv_record *record,
                              const ks_csv_field *field, int item, int period,
@@ -470,7 +450,7 @@ static ks_status stage_value(values_reader *reader,
                                  "separator and a decimal point");
     if (ks_parse_number(text.text, text.length, &value.number,
                         &value.is_missing, &value.decimals) != 0)
-        return refuse_number(record, field, text, err);
+        return ks_csv_refuse_number(record, field, text, err);
     value.item = item;
     value.period = period;
     value.is_empty = text.length == 0;

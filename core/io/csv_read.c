@@ -29,11 +29,13 @@
  */
 #include <limits.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "base/alloc.h"
 #include "base/error.h"
 #include "io/csv_read.h"
+#include "io/number.h"
 #include "kessan/text.h"
 
 #define CSV_OPTIONS (CSV_STRICT | CSV_STRICT_FINI | CSV_EMPTY_IS_NULL)
@@ -684,4 +686,23 @@ ks_status ks_csv_fail_field(ks_error *err, ks_status code,
 {
     return ks_error_at(err, code, field->line, field->column, "%s:%d:%d: %s",
                        record->name, field->line, field->column, what);
+}
+
+/* A value that is no number: the reason when there is one beyond that
+ * ("'1e-400' is too small for a double: it would read as 0"). */
+ks_status ks_csv_refuse_number(const ks_csv_record *record,
+                               const ks_csv_field *field, ks_csv_span text,
+                               ks_error *err)
+{
+    char what[KS_MESSAGE_MAX / 2];
+    int shown = (int)(text.length > 40 ? 40 : text.length);
+    const char *more = text.length > 40 ? "..." : "";
+    const char *reason = ks_number_refusal(text.text, text.length);
+    if (reason)
+        snprintf(what, sizeof what, "'%.*s%s' %s", shown, text.text, more,
+                 reason);
+    else
+        snprintf(what, sizeof what, "expected a number like 1,234 or "
+                 "(566,520), got '%.*s%s'", shown, text.text, more);
+    return ks_csv_fail_field(err, KS_EFORMAT, record, field, what);
 }

@@ -127,5 +127,12 @@ int ks_csv_span_is(ks_csv_span span, const char *word);
 ks_status ks_csv_fail_field(ks_error *err, ks_status code,
                             const ks_csv_record *record,
                             const ks_csv_field *field, const char *what);
+/* Refuse a field that is no number (KS_EFORMAT): with the reason when it
+ * reads as one but is refused ("'1e-400' is too small for a double: it
+ * would read as 0", io/number.h), else "expected a number like 1,234 or
+ * (566,520), got '...'". */
+ks_status ks_csv_refuse_number(const ks_csv_record *record,
+                               const ks_csv_field *field, ks_csv_span text,
+                               ks_error *err);
 
 #endif

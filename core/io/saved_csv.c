@@ -5,7 +5,7 @@
  * such a file all or nothing (ks_import_values: no value from an empty
  * field, no computed cell of the model set unless asked; header names in
  * any case, named columns of one's own skipped, numbers refused with the
- * reason csv_import.c gives, io/number.h), and exporting
+ * reason every values file gives, ks_csv_refuse_number), and exporting
  * a model with every saved scenario (ks_export_scenarios_csv: the model's
  * inputs, then each scenario's own).
  */
@@ -21,7 +21,6 @@
 #include "io/atomic_file.h"
 #include "io/csv_export.h"
 #include "io/csv_file.h"
-#include "io/number.h"
 #include "io/saved_csv.h"
 #include "io/xlsx_import.h"
 #include "kessan/suggest.h"
@@ -193,21 +192,8 @@ static ks_status parse_value(const ks_csv_record *record,
     ks_csv_span text = ks_csv_trimmed(field);
     memset(value, 0, sizeof *value);
     if (ks_parse_number(text.text, text.length, &value->number,
-                        &value->is_missing, &value->decimals) != 0) {
-        /* why, where the number reads as one but is refused: a
-         * spreadsheet's error value, beyond a double either way */
-        char what[KS_MESSAGE_MAX / 2];
-        int shown = (int)(text.length > 40 ? 40 : text.length);
-        const char *more = text.length > 40 ? "..." : "";
-        const char *reason = ks_number_refusal(text.text, text.length);
-        if (reason)
-            snprintf(what, sizeof what, "'%.*s%s' %s", shown, text.text, more,
-                     reason);
-        else
-            snprintf(what, sizeof what, "expected a number like 1,234 or "
-                     "(566,520), got '%.*s%s'", shown, text.text, more);
-        return ks_csv_fail_field(err, KS_EFORMAT, record, field, what);
-    }
+                        &value->is_missing, &value->decimals) != 0)
+        return ks_csv_refuse_number(record, field, text, err);
     value->is_empty = text.length == 0;
     value->is_percent = memchr(text.text, '%', text.length) != NULL;
     value->line = field->line;
