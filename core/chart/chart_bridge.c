@@ -218,7 +218,7 @@ static void term_render(const bridge_walk *w, term_text *t,
 static ks_status walk_other(bridge_walk *w, const ks_explain_node *a,
                             const ks_explain_node *b, double sign)
 {
-    double va, vb;
+    double va = 0, vb = 0;
     ks_status status = number_of(w, a, &va);
     if (status == KS_OK)
         status = number_of(w, b, &vb);
