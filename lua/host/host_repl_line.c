@@ -2,7 +2,10 @@
  * host_repl_line.c -- the REPL's lines: read with GNU readline when the
  * build found it (else plainly), its history kept across sessions in a
  * bounded file ($KESSAN_HISTORY, else ~/.kessan_history: the last
- * HOST_HISTORY_MAX lines), and Tab completing what the state holds:
+ * HOST_HISTORY_MAX lines of at most HOST_HISTORY_LINE_MAX bytes, a line
+ * longer than that not kept; a file grown past what those allow, by hand
+ * or by an older version, is not read, and is replaced at the end by the
+ * session's own lines), and Tab completing what the state holds:
  * globals and keywords, the fields of a table or the methods of a handle
  * after `.` or `:` (read raw: no metamethod or function runs), and inside
  * a string the item ids and periods of the model bound to `m`
@@ -13,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <lauxlib.h>
 
@@ -26,6 +30,7 @@
 
 #define HOST_LINE_MAX 4096
 #define HOST_HISTORY_MAX 1000
+#define HOST_HISTORY_LINE_MAX 4096
 #define HOST_CANDIDATES_MAX 4096
 
 /* ---- candidates -------------------------------------------------------------- */
@@ -290,7 +295,9 @@ void host_line_begin(lua_State *L)
     rl_attempted_completion_function = host_attempt_completion;
     rl_basic_word_break_characters = " \t\n\"'`()[]{},;=+-*/%^<>~#&|";
     stifle_history(HOST_HISTORY_MAX);
-    if (*host_history_path)
+    struct stat file;
+    if (*host_history_path && stat(host_history_path, &file) == 0 &&
+        file.st_size <= (off_t)HOST_HISTORY_MAX * (HOST_HISTORY_LINE_MAX + 1))
         read_history(host_history_path);
 #endif
 }
@@ -309,7 +316,7 @@ char *host_line_read(const char *prompt)
 {
 #if defined(KESSAN_HAVE_READLINE)
     char *line = readline(prompt);
-    if (line && *line)
+    if (line && *line && strlen(line) <= HOST_HISTORY_LINE_MAX)
         add_history(line);
     return line;
 #else

@@ -77,6 +77,32 @@ def test_history_across_sessions():
     check(len([l for l in lines if l]) <= 1000, "history bounded: %d"
           % len(lines))
     check("line_1499 = 1499" in lines, "the newest kept")
+    # bounded in bytes too: a line over 4096 bytes is not kept (pasted
+    # data, a runaway paste), so 1000 lines stay a few MB at most
+    long_line = "y = '" + "z" * 5000 + "'"
+    with repl() as t:
+        t.send(long_line, "enter")
+        t.settle()
+        t.send("short_after = 1", "enter")
+        t.settle()
+        t.send("\x04")
+        t.wait_exit()
+    kept = open(HISTORY).read()
+    check(long_line not in kept and "short_after = 1" in kept,
+          "a line over 4096 bytes is not kept, the next one is")
+    # a file grown past the bound (1000 long lines, by hand or an older
+    # version) is not read, and the session's own lines replace it
+    with open(HISTORY, "w") as f:
+        for i in range(1000):
+            f.write("old_%d = '%s'\n" % (i, "w" * 4200))
+    with repl() as t:
+        t.send("after_reset = 2", "enter")
+        t.settle()
+        t.send("\x04")
+        t.wait_exit()
+    check(os.path.getsize(HISTORY) < 4096,
+          "the oversized file is replaced: %d bytes" % os.path.getsize(HISTORY))
+    check("after_reset = 2" in open(HISTORY).read(), "with the session's line")
 
 
 def test_help():
