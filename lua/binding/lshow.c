@@ -83,7 +83,7 @@ static unsigned option_with(lua_State *L)
         lua_Integer n = (lua_Integer)lua_rawlen(L, list);
         lk_check_keys(L, SHOW_ARG, list, "with", 0, NULL, n);
         for (lua_Integer i = 1; i <= n; i++) {
-            unsigned one;
+            unsigned one = 0;
             if (lua_rawgeti(L, list, i) != LUA_TSTRING ||
                 lk_has_zero(L, -1) || strchr(lua_tostring(L, -1), ',') ||
                 ks_layout_parse_with(lua_tostring(L, -1), &one) != 0 ||
