@@ -43,10 +43,14 @@ ks_status ks_xlsxin_zip_open(ks_xlsxin_zip *zip, const char *path,
     memset(zip, 0, sizeof *zip);
     zip->name = name ? name : path;
     zip->alloc = alloc;
+    ks_status status = ks_zip_library_open(&zip->zip_library, err);
+    if (status != KS_OK)
+        return status;
     int code = 0;
-    zip->zip = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &code);
+    zip->zip = zip->zip_library.open(path, ZIP_RDONLY | ZIP_CHECKCONS, &code);
     if (zip->zip)
         return KS_OK;
+    ks_zip_library_close(&zip->zip_library);
     if (code == ZIP_ER_MEMORY)
         return ks_error_set(err, KS_ENOMEM, "%s: out of memory opening the "
                             "workbook", zip->name);
@@ -57,13 +61,14 @@ ks_status ks_xlsxin_zip_open(ks_xlsxin_zip *zip, const char *path,
 void ks_xlsxin_zip_close(ks_xlsxin_zip *zip)
 {
     if (zip->zip)
-        zip_discard(zip->zip);
+        zip->zip_library.discard(zip->zip);
     zip->zip = NULL;
+    ks_zip_library_close(&zip->zip_library);
 }
 
 int ks_xlsxin_zip_has(const ks_xlsxin_zip *zip, const char *part)
 {
-    return zip_name_locate(zip->zip, part, ZIP_FL_NOCASE) >= 0;
+    return zip->zip_library.name_locate(zip->zip, part, ZIP_FL_NOCASE) >= 0;
 }
 
 /* ---- names and attributes ----------------------------------------------- */
@@ -257,23 +262,24 @@ static ks_status xml_error(ks_xlsxin_parse *parse)
 static ks_status open_part(ks_xlsxin_parse *parse, zip_file_t **file,
                            uint64_t *compressed)
 {
-    zip_int64_t index = zip_name_locate(parse->zip->zip, parse->part,
-                                        ZIP_FL_NOCASE);
+    const ks_zip_library *library = &parse->zip->zip_library;
+    zip_int64_t index = library->name_locate(parse->zip->zip, parse->part,
+                                             ZIP_FL_NOCASE);
     if (index < 0) {
         fail_part(parse, KS_EFORMAT, "missing from the workbook");
         return KS_EFORMAT;
     }
     zip_stat_t stat;
-    zip_stat_init(&stat);
+    library->stat_init(&stat);
     *compressed = 0;
-    if (zip_stat_index(parse->zip->zip, (zip_uint64_t)index, 0, &stat) == 0 &&
+    if (library->stat_index(parse->zip->zip, (zip_uint64_t)index, 0, &stat) == 0 &&
         (stat.valid & ZIP_STAT_COMP_SIZE))
         *compressed = stat.comp_size;
-    *file = zip_fopen_index(parse->zip->zip, (zip_uint64_t)index, 0);
+    *file = library->fopen_index(parse->zip->zip, (zip_uint64_t)index, 0);
     if (*file)
         return KS_OK;
-    zip_error_t *error = zip_get_error(parse->zip->zip);
-    int code = zip_error_code_zip(error);
+    zip_error_t *error = library->get_error(parse->zip->zip);
+    int code = library->error_code_zip(error);
     fail_part(parse, KS_EFORMAT,
               code == ZIP_ER_NOPASSWD || code == ZIP_ER_WRONGPASSWD
                   ? "encrypted (save the workbook without a password)"
@@ -300,7 +306,7 @@ static ks_status stream(ks_xlsxin_parse *parse, zip_file_t *file,
                          "the workbook", parse->zip->name);
             return KS_ENOMEM;
         }
-        zip_int64_t got = zip_fread(file, chunk, CHUNK);
+        zip_int64_t got = parse->zip->zip_library.fread(file, chunk, CHUNK);
         if (got < 0) {
             fail_part(parse, KS_EFORMAT, "cannot be inflated (a damaged "
                       "zip: its data does not match its checksum or "
@@ -346,7 +352,7 @@ ks_status ks_xlsxin_parse_part(ks_xlsxin_zip *zip, const char *part,
     if (status == KS_OK)
         status = stream(&job.parse, file, compressed);
     if (file)
-        zip_fclose(file);
+        zip->zip_library.fclose(file);
     XML_ParserFree(job.parse.parser);
     expat_allocator = saved;
     return status;

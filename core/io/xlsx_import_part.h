@@ -1,6 +1,6 @@
 /*
  * xlsx_import_part.h -- the XML parts of a workbook (internal): an .xlsx
- * file is a zip of XML parts, opened with libzip and each part streamed, as
+ * file is a zip of XML parts, opened with libzip (loaded then) and each part streamed, as
  * it is inflated, into an expat parser that refuses DTDs and entity
  * declarations. What is read is bounded whatever the zip's directory
  * claims: KS_XLSXIN_READ_MAX bytes inflated in all, and no part inflating
@@ -13,8 +13,7 @@
 
 #include <stdint.h>
 #include <expat.h>
-#include <zip.h>
-
+#include "io/zip_library.h"
 #include "kessan/kessan.h"
 
 #define KS_XLSXIN_READ_MAX (UINT64_C(1) << 30) /* 1 GiB inflated, all parts */
@@ -22,6 +21,7 @@
 #define KS_XLSXIN_RATIO_FLOOR (UINT64_C(1) << 24) /* 16 MiB */
 
 typedef struct ks_xlsxin_zip {
+    ks_zip_library zip_library; /* opened with the workbook (zip_library.h) */
     zip_t *zip;
     const char *name;        /* the file, as messages name it             */
     const ks_allocator *alloc;
