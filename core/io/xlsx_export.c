@@ -3,9 +3,13 @@
  * (kessan/workbook.h, docs/excel.md): which sheets there are and in what
  * order (a sheet per statement, Inputs, a sheet per saved scenario, the
  * caller's tables), where each item's row is, and the file written whole
- * or not at all.  libxlsxwriter writes a file of its own: it writes a
+ * or not at all.  The package (io/xlsx_package.h) is written to a
  * temporary file beside the target, which is then copied into place
- * through ks_atomic_write (io/atomic_file.h) and removed.
+ * through ks_atomic_write (io/atomic_file.h) and removed.  Which sheets
+ * carry comments (cells written as values) is known only once they are
+ * written, and the package's parts are named before: a pass that finds
+ * one it did not plan for is thrown away and the package written again
+ * with those sheets' comments (only models with such formulas pay it).
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -19,6 +23,7 @@
 #include "base/error.h"
 #include "io/atomic_file.h"
 #include "io/xlsx_export.h"
+#include "io/xlsx_package.h"
 #include "model/model.h"
 
 /* ---- statements --------------------------------------------------------- */
@@ -107,9 +112,7 @@ static void book_free(ks_xlsx_book *book)
     ks_mem_free(alloc, book->item_styles);
     ks_mem_free(alloc, book->periods);
     ks_mem_free(alloc, book->column);
-    for (int k = 0; k < book->name_count; k++)
-        ks_mem_free(alloc, book->names[k]);
-    ks_mem_free(alloc, book->names);
+    ks_mem_free(alloc, book->wants_comments);
     ks_xlsx_text_release(&book->scratch);
 }
 
@@ -202,109 +205,217 @@ static ks_status inputs_rows(ks_xlsx_book *book, int **rows, int **items,
     return KS_OK;
 }
 
-/* ---- the scenarios' sheets ---------------------------------------------- */
+/* ---- a pass: the sheets planned, the package written -------------------- */
 
-static ks_status write_scenario(ks_xlsx_book *book, const statements *s,
-                                ks_model *scenario, int *input_row,
-                                const char *inputs_prefix, ks_error *err)
+typedef struct book_pass {
+    statements s;
+    ks_xlsx_view view;          /* the statements' sheets                 */
+    int *input_row, *input_items, input_count;
+    char *inputs_prefix;
+    ks_model **scenarios;       /* per saved scenario, opened             */
+    ks_xlsx_view *scenario_views;
+    int scenario_count;
+} book_pass;
+
+static void pass_end(ks_xlsx_book *book, book_pass *pass)
 {
-    ks_xlsx_view view;
-    ks_status status = view_init(book, &view, scenario, 1, err);
-    char title[KS_NAME_MAX + 16];
-    snprintf(title, sizeof title, "Scenario %s", ks_model_name(scenario));
-    lxw_worksheet *sheet = NULL;
-    if (status == KS_OK)
-        status = ks_xlsx_add_sheet(book, title, &sheet, &view.prefix[0], err);
-    if (status == KS_OK) {
-        int items = ks_item_count(book->model);
-        for (int k = 0; k < items; k++) {
-            view.sheet[s->order[k]] = 0;
-            view.row[s->order[k]] = k + 1;
-        }
-        view.input_row = input_row;
-        view.inputs_prefix = inputs_prefix;
-        view.overrides_in_place = 1;
-        status = ks_xlsx_write_items(book, &view, sheet, 0,
-                                     book->names[book->name_count - 1],
-                                     s->order, items, err);
+    const ks_allocator *alloc = book->alloc;
+    for (int k = 0; k < pass->scenario_count; k++) {
+        view_free(alloc, &pass->scenario_views[k]);
+        ks_model_free(pass->scenarios[k]);
     }
-    view_free(book->alloc, &view);
-    return status;
+    ks_mem_free(alloc, pass->scenarios);
+    ks_mem_free(alloc, pass->scenario_views);
+    ks_mem_free(alloc, pass->input_row);
+    ks_mem_free(alloc, pass->input_items);
+    ks_mem_free(alloc, pass->inputs_prefix);
+    view_free(alloc, &pass->view);
+    statements_free(alloc, &pass->s);
+    for (int k = 0; k < book->name_count; k++) {
+        ks_xlsx_sheet_release(&book->sheets[k]);
+        ks_mem_free(alloc, book->names[k]);
+    }
+    ks_mem_free(alloc, book->names);
+    ks_mem_free(alloc, book->sheets);
+    book->names = NULL;
+    book->sheets = NULL;
+    book->name_count = 0;
 }
 
-static ks_status write_scenarios(ks_xlsx_book *book, const statements *s,
-                                 int *input_row, const char *inputs_prefix,
-                                 ks_error *err)
+static ks_xlsx_sheet *last_sheet(ks_xlsx_book *book)
+{
+    return &book->sheets[book->name_count - 1];
+}
+
+static ks_status plan_scenario(ks_xlsx_book *book, book_pass *pass, int k,
+                               ks_error *err)
+{
+    ks_model *scenario = NULL;
+    ks_status status = ks_saved_scenario_open(book->model, k, &scenario,
+                                              err);
+    if (status != KS_OK)
+        return status;
+    pass->scenarios[pass->scenario_count] = scenario;
+    ks_xlsx_view *view = &pass->scenario_views[pass->scenario_count++];
+    status = view_init(book, view, scenario, 1, err);
+    char title[KS_NAME_MAX + 16];
+    snprintf(title, sizeof title, "Scenario %s", ks_model_name(scenario));
+    if (status == KS_OK)
+        status = ks_xlsx_add_sheet(book, title, KS_XLSX_ITEMS_SHEET,
+                                   &view->prefix[0], err);
+    if (status != KS_OK)
+        return status;
+    int items = ks_item_count(book->model);
+    for (int i = 0; i < items; i++) {
+        view->sheet[pass->s.order[i]] = 0;
+        view->row[pass->s.order[i]] = i + 1;
+    }
+    view->input_row = pass->input_row;
+    view->inputs_prefix = pass->inputs_prefix;
+    view->overrides_in_place = 1;
+    ks_xlsx_sheet *sheet = last_sheet(book);
+    sheet->view = view;
+    sheet->items = pass->s.order;
+    sheet->count = items;
+    return KS_OK;
+}
+
+static ks_status plan_scenarios(ks_xlsx_book *book, book_pass *pass,
+                                ks_error *err)
 {
     if (ks_model_is_scenario(book->model))
         return KS_OK;
     int count = ks_saved_scenario_count(book->model);
-    for (int k = 0; k < count; k++) {
-        ks_model *scenario = NULL;
-        ks_status status = ks_saved_scenario_open(book->model, k, &scenario,
-                                                  err);
-        if (status == KS_OK)
-            status = write_scenario(book, s, scenario, input_row,
-                                    inputs_prefix, err);
-        ks_model_free(scenario);
+    pass->scenarios = ks_mem_calloc(book->alloc, (size_t)count + 1,
+                                    sizeof *pass->scenarios);
+    pass->scenario_views = ks_mem_calloc(book->alloc, (size_t)count + 1,
+                                         sizeof *pass->scenario_views);
+    if (!pass->scenarios || !pass->scenario_views)
+        return ks_error_set(err, KS_ENOMEM, "out of memory adding sheets");
+    ks_status status = KS_OK;
+    for (int k = 0; k < count && status == KS_OK; k++)
+        status = plan_scenario(book, pass, k, err);
+    return status;
+}
+
+static ks_status plan_statements(ks_xlsx_book *book, book_pass *pass,
+                                 ks_error *err)
+{
+    statements *s = &pass->s;
+    ks_status status = KS_OK;
+    for (int k = 0; k < s->count && status == KS_OK; k++) {
+        status = ks_xlsx_add_sheet(book, statement_title(s->names[k]),
+                                   KS_XLSX_ITEMS_SHEET, &pass->view.prefix[k],
+                                   err);
         if (status != KS_OK)
-            return status;
+            break;
+        ks_xlsx_sheet *sheet = last_sheet(book);
+        sheet->view = &pass->view;
+        sheet->view_sheet = k;
+        sheet->items = s->order + s->first[k];
+        sheet->count = s->size[k];
+        for (int i = 0; i < s->size[k]; i++) {
+            int item = s->order[s->first[k] + i];
+            pass->view.sheet[item] = k;
+            pass->view.row[item] = i + 1;
+        }
     }
+    return status;
+}
+
+/* Every sheet named and told what it shows, in the workbook's order: the
+ * statements, Inputs, the saved scenarios, the caller's tables. */
+static ks_status plan_book(ks_xlsx_book *book, book_pass *pass,
+                           const ks_xlsx_options *xlsx, ks_error *err)
+{
+    memset(pass, 0, sizeof *pass);
+    ks_status status = statements_of(book->model, book->alloc, &pass->s,
+                                     err);
+    if (status == KS_OK)
+        status = view_init(book, &pass->view, book->model, pass->s.count,
+                           err);
+    if (status == KS_OK)
+        status = inputs_rows(book, &pass->input_row, &pass->input_items,
+                             &pass->input_count, err);
+    if (status == KS_OK)
+        status = plan_statements(book, pass, err);
+    if (status == KS_OK)
+        status = ks_xlsx_add_sheet(book, "Inputs", KS_XLSX_INPUTS_SHEET,
+                                   &pass->inputs_prefix, err);
+    if (status != KS_OK)
+        return status;
+    last_sheet(book)->items = pass->input_items;
+    last_sheet(book)->count = pass->input_count;
+    pass->view.input_row = pass->input_row;
+    pass->view.inputs_prefix = pass->inputs_prefix;
+    status = plan_scenarios(book, pass, err);
+    for (int k = 0; xlsx && k < xlsx->table_count && status == KS_OK; k++) {
+        const ks_xlsx_table *table = &xlsx->tables[k];
+        status = ks_xlsx_add_sheet(book, table->name ? table->name : "Table",
+                                   KS_XLSX_TABLE_SHEET, NULL, err);
+        if (status == KS_OK)
+            last_sheet(book)->table = table;
+    }
+    return status;
+}
+
+/* The sheets an earlier pass found cells needing comments on get them. */
+static ks_status plan_comments(ks_xlsx_book *book, ks_error *err)
+{
+    if (!book->wants_comments) {
+        book->wants_comments = ks_mem_calloc(
+            book->alloc, (size_t)book->name_count + 1, sizeof(int));
+        book->wants_capacity = book->name_count;
+        if (!book->wants_comments)
+            return ks_error_set(err, KS_ENOMEM,
+                                "out of memory adding sheets");
+    }
+    int n = 0;
+    for (int k = 0; k < book->name_count && k < book->wants_capacity; k++)
+        if (book->wants_comments[k])
+            book->sheets[k].comment_number = ++n;
     return KS_OK;
 }
 
-/* ---- the workbook ------------------------------------------------------- */
-
-static ks_status write_book(ks_xlsx_book *book, const ks_xlsx_options *xlsx,
-                            ks_error *err)
+static ks_status write_package(ks_xlsx_book *book, const char *temporary,
+                               ks_error *err)
 {
-    statements s;
-    ks_xlsx_view view;
-    int *input_row = NULL, *input_items = NULL, input_count = 0;
-    char *inputs_prefix = NULL;
-    lxw_worksheet **sheets = NULL, *inputs = NULL;
-    ks_status status = statements_of(book->model, book->alloc, &s, err);
-    memset(&view, 0, sizeof view);
+    ks_xlsx_package package;
+    ks_status status = ks_xlsx_package_open(&package, book->alloc, temporary,
+                                            err);
     if (status == KS_OK)
-        status = view_init(book, &view, book->model, s.count, err);
+        status = ks_xlsx_add_book_parts(book, &package, err);
+    for (int k = 0; k < book->name_count && status == KS_OK; k++)
+        status = ks_xlsx_add_sheet_parts(&book->sheets[k], &package, err);
     if (status == KS_OK)
-        status = inputs_rows(book, &input_row, &input_items, &input_count,
-                             err);
-    if (status == KS_OK &&
-        !(sheets = ks_mem_calloc(book->alloc, (size_t)s.count + 1,
-                                 sizeof *sheets)))
-        status = ks_error_set(err, KS_ENOMEM, "out of memory adding sheets");
-    for (int k = 0; k < s.count && status == KS_OK; k++) {
-        status = ks_xlsx_add_sheet(book, statement_title(s.names[k]),
-                                   &sheets[k], &view.prefix[k], err);
-        for (int i = 0; i < s.size[k]; i++) {
-            int item = s.order[s.first[k] + i];
-            view.sheet[item] = k;
-            view.row[item] = i + 1;
-        }
-    }
+        status = ks_xlsx_add_styles_part(book, &package, err);
     if (status == KS_OK)
-        status = ks_xlsx_add_sheet(book, "Inputs", &inputs, &inputs_prefix,
-                                   err);
-    view.input_row = input_row;
-    view.inputs_prefix = inputs_prefix;
-    for (int k = 0; k < s.count && status == KS_OK; k++)
-        status = ks_xlsx_write_items(book, &view, sheets[k], k,
-                                     book->names[k], s.order + s.first[k],
-                                     s.size[k], err);
+        status = ks_xlsx_package_close(&package, err);
+    ks_xlsx_package_end(&package);
+    return status;
+}
+
+static void report_reset(ks_xlsx_report *report)
+{
+    ks_xlsx_report_release(report);
+    report->formulas = report->values = 0;
+    report->sheets = 0;
+}
+
+/* One pass over the workbook into `temporary`. */
+static ks_status write_book(ks_xlsx_book *book, const ks_xlsx_options *xlsx,
+                            const char *temporary, ks_error *err)
+{
+    book_pass pass;
+    report_reset(book->report);
+    ks_xlsx_styles_init(&book->styles);
+    book->retry = 0;
+    ks_status status = plan_book(book, &pass, xlsx, err);
     if (status == KS_OK)
-        status = ks_xlsx_write_inputs(book, inputs, input_items, input_count,
-                                      err);
+        status = plan_comments(book, err);
     if (status == KS_OK)
-        status = write_scenarios(book, &s, input_row, inputs_prefix, err);
-    for (int k = 0; xlsx && k < xlsx->table_count && status == KS_OK; k++)
-        status = ks_xlsx_write_table(book, &xlsx->tables[k], err);
-    ks_mem_free(book->alloc, sheets);
-    ks_mem_free(book->alloc, input_row);
-    ks_mem_free(book->alloc, input_items);
-    ks_mem_free(book->alloc, inputs_prefix);
-    view_free(book->alloc, &view);
-    statements_free(book->alloc, &s);
+        status = write_package(book, temporary, err);
+    pass_end(book, &pass);
     return status;
 }
 
@@ -380,22 +491,10 @@ ks_status ks_export_xlsx_with(ks_model *model, const char *path,
         return status;
     ks_xlsx_book book;
     status = book_init(&book, model, report, err);
-    lxw_workbook_options options = { .constant_memory = LXW_TRUE };
-    if (status == KS_OK) {
-        book.workbook = workbook_new_opt(temporary, &options);
-        if (!book.workbook)
-            status = ks_error_set(err, KS_ENOMEM,
-                                  "%s: cannot start a workbook", path);
-    }
-    if (status == KS_OK) {
-        ks_xlsx_styles_init(&book.styles, book.workbook);
-        status = write_book(&book, xlsx, err);
-    }
-    if (book.workbook) {
-        lxw_error closed = workbook_close(book.workbook);
-        if (status == KS_OK && closed != LXW_NO_ERROR)
-            status = ks_xlsx_failure(closed, path, err);
-    }
+    if (status == KS_OK)
+        status = write_book(&book, xlsx, temporary, err);
+    if (status != KS_OK && book.retry == KS_XLSX_RETRY_ASKED)
+        status = write_book(&book, xlsx, temporary, err);
     if (status == KS_OK)
         status = ks_atomic_write(book.alloc, path, copy_file, temporary, err);
     remove(temporary);

@@ -12,14 +12,19 @@
  *                          the Inputs sheet, a time summary, an implied
  *                          quarter, a formula
  *   xlsx_export_formats.c  number formats and styles
- *   xlsx_export_text.c     formula text: numbers, A1 references
- *   xlsx_export_whatif.c   data tables, tornado and simulation sheets
+ *   xlsx_export_text.c     text as XML and formulas: numbers, A1
+ *                          references, escaped labels
+ *   xlsx_export_parts.c    the package's small parts: workbook, rels,
+ *                          content types, properties, comments and their
+ *                          VML drawings
+ *   xlsx_package.c         the zip package, each part deflated as it is
+ *                          produced (xlsx_package.h)
  */
 #ifndef KS_XLSX_EXPORT_H
 #define KS_XLSX_EXPORT_H
 
 #include <stddef.h>
-#include <xlsxwriter.h>
+#include <string.h>
 
 #include "kessan/workbook.h"
 
@@ -43,8 +48,35 @@ typedef struct ks_xlsx_text {
 
 void ks_xlsx_text_init(ks_xlsx_text *text, const ks_allocator *alloc);
 void ks_xlsx_text_release(ks_xlsx_text *text);
+/* Room for `length` more bytes and a NUL (sets `failed` when none). */
+void ks_xlsx_reserve(ks_xlsx_text *text, size_t length);
+static inline void ks_xlsx_put_bytes(ks_xlsx_text *text, const char *bytes,
+                                     size_t length)
+{
+    if (text->length + length >= text->capacity) {
+        ks_xlsx_reserve(text, length);
+        if (text->failed)
+            return;
+    }
+    memcpy(text->data + text->length, bytes, length);
+    text->length += length;
+    text->data[text->length] = '\0';
+}
 void ks_xlsx_put(ks_xlsx_text *text, const char *bytes);
+/* A number in a formula (shortest text that reads back the same,
+ * negative in parentheses). */
 void ks_xlsx_put_number(ks_xlsx_text *text, double number);
+/* A number as a cell's value <v>: text that reads back as the same
+ * double (a short decimal when there is one, else 17 digits). */
+void ks_xlsx_put_value(ks_xlsx_text *text, double number);
+void ks_xlsx_put_int(ks_xlsx_text *text, long number);
+/* `bytes` as XML character data or an attribute's value: & < > "
+ * escaped; the text is to be ks_xlsx_xml_safe already. */
+void ks_xlsx_put_escaped(ks_xlsx_text *text, const char *bytes,
+                         size_t length);
+/* The same as an element's character data: & < > escaped. */
+void ks_xlsx_put_content(ks_xlsx_text *text, const char *bytes,
+                         size_t length);
 /* "C5", or "'Income statement'!C5" when on another sheet than `here`. */
 void ks_xlsx_put_cell(ks_xlsx_text *text, const char *sheet_prefix,
                       int row, int column);
@@ -156,31 +188,84 @@ typedef enum ks_xlsx_role {
 #define KS_XLSX_DECIMALS_MAX 6
 #define KS_XLSX_DEPTH_MAX 8
 
+/* A cell format (an <xf> of styles.xml): its number format, font,
+ * fill, border and alignment. */
+typedef struct ks_xlsx_xf {
+    char number_format[40]; /* "" : General                               */
+    unsigned char bold, blue, fill, header;
+    unsigned char indent;
+} ks_xlsx_xf;
+
+#define KS_XLSX_XF_MAX                                                       \
+    (KS_XLSX_ROLES * 2 * 2 * (KS_XLSX_DECIMALS_MAX + 1) +                    \
+     2 * (KS_XLSX_DEPTH_MAX + 1) + 4)
+
+/* The formats cells use, each made (given an index, 0 being the default
+ * one) when first asked for: styles.xml is written from them once the
+ * sheets are. */
 typedef struct ks_xlsx_styles {
-    lxw_workbook *workbook;
-    lxw_format *value[KS_XLSX_ROLES][2][2][KS_XLSX_DECIMALS_MAX + 1];
-    lxw_format *label[2][KS_XLSX_DEPTH_MAX + 1];
-    lxw_format *header;
-    lxw_format *title;
+    ks_xlsx_xf xf[KS_XLSX_XF_MAX];
+    int count;
+    /* index + 1 when made, else 0 */
+    int value[KS_XLSX_ROLES][2][2][KS_XLSX_DECIMALS_MAX + 1];
+    int label[2][KS_XLSX_DEPTH_MAX + 1];
+    int header;
 } ks_xlsx_styles;
 
 /* Per item of the model into styles[] (ks_item_count entries). */
 ks_status ks_xlsx_item_styles(ks_model *model, ks_xlsx_item_style *styles,
                               ks_error *err);
-/* The format of a figure of an item with `style` holding `number`. */
-lxw_format *ks_xlsx_value_format(ks_xlsx_styles *styles,
-                                 const ks_xlsx_item_style *style,
-                                 ks_xlsx_role role, double number);
-lxw_format *ks_xlsx_label_format(ks_xlsx_styles *styles,
-                                 const ks_xlsx_item_style *style);
-void ks_xlsx_styles_init(ks_xlsx_styles *styles, lxw_workbook *workbook);
+/* The format (index) of a figure of an item with `style` holding
+ * `number`. */
+int ks_xlsx_value_format(ks_xlsx_styles *styles,
+                         const ks_xlsx_item_style *style, ks_xlsx_role role,
+                         double number);
+int ks_xlsx_label_format(ks_xlsx_styles *styles,
+                         const ks_xlsx_item_style *style);
+void ks_xlsx_styles_init(ks_xlsx_styles *styles);
+/* xl/styles.xml of the formats made. */
+void ks_xlsx_styles_xml(const ks_xlsx_styles *styles, ks_xlsx_text *out);
 
 /* ---- the workbook being written (xlsx_export.c, xlsx_export_sheet.c) ---- */
 
-typedef struct ks_xlsx_book {
+typedef enum ks_xlsx_sheet_kind {
+    KS_XLSX_ITEMS_SHEET,  /* items by periods: a statement, a scenario     */
+    KS_XLSX_INPUTS_SHEET, /* the inputs, wide                              */
+    KS_XLSX_TABLE_SHEET   /* a caller's table                              */
+} ks_xlsx_sheet_kind;
+
+/* A cell written as a value with a comment saying why. */
+typedef struct ks_xlsx_comment {
+    int row, column;
+    const char *reason;
+} ks_xlsx_comment;
+
+typedef struct ks_xlsx_book ks_xlsx_book;
+
+/* One sheet of the workbook: what it shows and how far it is written. */
+typedef struct ks_xlsx_sheet {
+    ks_xlsx_book *book;
+    int number;              /* N of xl/worksheets/sheetN.xml, from 1       */
+    const char *name;        /* unique, as the workbook names it            */
+    ks_xlsx_sheet_kind kind;
+    const ks_xlsx_view *view; /* items: whose cells                         */
+    int view_sheet;          /* items: its index among the view's sheets   */
+    const int *items;        /* items or Inputs: the rows' items            */
+    int count;
+    const ks_xlsx_table *table;
+    int phase, next;         /* written so far: part, row                   */
+    ks_xlsx_text formula;    /* a cell's formula as it is built             */
+    int comment_number;      /* N of commentsN.xml when this pass writes
+                                its comments, else 0                        */
+    ks_xlsx_comment *comments;
+    size_t comment_count, comment_capacity;
+} ks_xlsx_sheet;
+
+#define KS_XLSX_RETRY_ASKED 2
+
+struct ks_xlsx_book {
     ks_model *model;
     const ks_allocator *alloc;
-    lxw_workbook *workbook;
     ks_xlsx_styles styles;
     ks_xlsx_formulas *formulas;
     ks_xlsx_item_style *item_styles; /* per item                          */
@@ -189,9 +274,16 @@ typedef struct ks_xlsx_book {
     int *column;         /* per period: its column on a statement sheet   */
     char **names;        /* the sheets' names so far                      */
     int name_count;
+    ks_xlsx_sheet *sheets; /* per name                                    */
+    int *wants_comments; /* per sheet number - 1: found a cell needing a
+                            comment (the next pass writes its part)       */
+    int wants_capacity;
+    int retry;           /* a sheet needs comments this pass did not plan
+                            for: 1; KS_XLSX_RETRY_ASKED once the pass
+                            failed for it                               */
     ks_xlsx_report *report;
     ks_xlsx_text scratch; /* text made fit for a sheet (ks_xlsx_xml_safe) */
-} ks_xlsx_book;
+};
 
 /* `text` as a sheet may hold it: an invalid UTF-8 byte, or a control
  * character XML does not allow (all below U+0020 but tab, line feed and
@@ -199,24 +291,35 @@ typedef struct ks_xlsx_book {
  * nothing, else the book's scratch text (valid until the next call). */
 const char *ks_xlsx_xml_safe(ks_xlsx_book *book, const char *text);
 
-/* A sheet named `wanted` made unique and no longer than Excel allows;
- * its quoted prefix ("'Name'!") into *prefix when prefix is not NULL. */
+/* A sheet named `wanted` made unique and no longer than Excel allows,
+ * added to the book's sheets (*sheet, valid until the next one is
+ * added: book->sheets grows); its quoted prefix ("'Name'!") into *prefix
+ * when prefix is not NULL. */
 ks_status ks_xlsx_add_sheet(ks_xlsx_book *book, const char *wanted,
-                            lxw_worksheet **sheet, char **prefix,
+                            ks_xlsx_sheet_kind kind, char **prefix,
                             ks_error *err);
-/* Items by periods: the sheet's rows are `items` (count of them), each
- * cell as the view computes it. */
-ks_status ks_xlsx_write_items(ks_xlsx_book *book, const ks_xlsx_view *view,
-                              lxw_worksheet *sheet, int sheet_index,
-                              const char *sheet_name, const int *items,
-                              int count, ks_error *err);
-/* The Inputs sheet: the model's inputs in the wide values form. */
-ks_status ks_xlsx_write_inputs(ks_xlsx_book *book, lxw_worksheet *sheet,
-                               const int *items, int count, ks_error *err);
-/* A caller's table as a sheet. */
-ks_status ks_xlsx_write_table(ks_xlsx_book *book,
-                              const ks_xlsx_table *table, ks_error *err);
-/* An error from libxlsxwriter, naming what was written. */
-ks_status ks_xlsx_failure(lxw_error error, const char *what, ks_error *err);
+/* The sheet's XML, produced piece by piece (a ks_xlsx_part_fill over a
+ * ks_xlsx_sheet). */
+ks_status ks_xlsx_sheet_fill(void *sheet, ks_xlsx_text *out, int *done,
+                             ks_error *err);
+void ks_xlsx_sheet_release(ks_xlsx_sheet *sheet);
+
+/* ---- the package's other parts (xlsx_export_parts.c) --------------------- */
+
+/* The parts known before the sheets are written, into the package:
+ * content types, the package's and the workbook's rels, the workbook,
+ * the document properties.  Sheets and comments are all named by now. */
+typedef struct ks_xlsx_package ks_xlsx_package;
+ks_status ks_xlsx_add_book_parts(ks_xlsx_book *book,
+                                 ks_xlsx_package *package, ks_error *err);
+/* A sheet, and after it its comments, VML drawing and rels when this
+ * pass writes comments for it. */
+ks_status ks_xlsx_add_sheet_parts(ks_xlsx_sheet *sheet,
+                                  ks_xlsx_package *package, ks_error *err);
+/* xl/styles.xml, written after the sheets (which make the formats); it
+ * fails the package when a sheet found a comment this pass did not plan
+ * for (book->retry: the export writes the package again). */
+ks_status ks_xlsx_add_styles_part(ks_xlsx_book *book,
+                                  ks_xlsx_package *package, ks_error *err);
 
 #endif

@@ -4,7 +4,8 @@
  * (grouped thousands, negatives in parentheses, ratios as percentages,
  * the decimals the release prints), labels indented by their depth in the
  * parent tree, totals bold, inputs blue and a scenario's own overrides
- * blue on yellow.  Formats are made once, when first asked for.
+ * blue on yellow.  Formats are made once, when first asked for, and
+ * xl/styles.xml written from those made.
  */
 #include <math.h>
 #include <stdio.h>
@@ -14,9 +15,6 @@
 #include "base/error.h"
 #include "io/xlsx_export.h"
 #include "model/model.h"
-
-#define INPUT_BLUE 0x0000FF
-#define OVERRIDE_FILL 0xFFF2CC
 
 static int is_scaled(const char *unit)
 {
@@ -71,19 +69,31 @@ ks_status ks_xlsx_item_styles(ks_model *model, ks_xlsx_item_style *styles,
     return KS_OK;
 }
 
-void ks_xlsx_styles_init(ks_xlsx_styles *styles, lxw_workbook *workbook)
+/* A format's index, made on first use (one the same as a format made
+ * before is that one: a label's plain format is the default, 0). */
+static int xf_index(ks_xlsx_styles *styles, int *slot, const ks_xlsx_xf *xf)
+{
+    if (*slot)
+        return *slot - 1;
+    for (int k = 0; k < styles->count; k++)
+        if (memcmp(&styles->xf[k], xf, sizeof *xf) == 0)
+            return (*slot = k + 1) - 1;
+    if (styles->count >= KS_XLSX_XF_MAX)
+        return 0; /* cannot happen: every slot has room */
+    styles->xf[styles->count] = *xf;
+    *slot = ++styles->count;
+    return *slot - 1;
+}
+
+void ks_xlsx_styles_init(ks_xlsx_styles *styles)
 {
     memset(styles, 0, sizeof *styles);
-    styles->workbook = workbook;
-    styles->header = workbook_add_format(workbook);
-    if (styles->header) {
-        format_set_bold(styles->header);
-        format_set_bottom(styles->header, LXW_BORDER_THIN);
-        format_set_align(styles->header, LXW_ALIGN_CENTER);
-    }
-    styles->title = workbook_add_format(workbook);
-    if (styles->title)
-        format_set_bold(styles->title);
+    styles->count = 1; /* 0: the default, General */
+    ks_xlsx_xf header;
+    memset(&header, 0, sizeof header);
+    header.bold = 1;
+    header.header = 1;
+    xf_index(styles, &styles->header, &header);
 }
 
 /* "#,##0.0;(#,##0.0)" or "0.0%;(0.0%)" */
@@ -113,44 +123,159 @@ static int decimals_of(const ks_xlsx_item_style *style, double number)
     return 0;
 }
 
-lxw_format *ks_xlsx_value_format(ks_xlsx_styles *styles,
-                                 const ks_xlsx_item_style *style,
-                                 ks_xlsx_role role, double number)
+int ks_xlsx_value_format(ks_xlsx_styles *styles,
+                         const ks_xlsx_item_style *style, ks_xlsx_role role,
+                         double number)
 {
     int decimals = decimals_of(style, number);
-    lxw_format **slot =
-        &styles->value[role][style->bold][style->percent][decimals];
+    int *slot = &styles->value[role][style->bold][style->percent][decimals];
     if (*slot)
-        return *slot;
-    lxw_format *format = workbook_add_format(styles->workbook);
-    if (!format)
-        return NULL;
-    char code[64];
-    number_format(code, sizeof code, style->percent, decimals);
-    format_set_num_format(format, code);
-    if (style->bold)
-        format_set_bold(format);
-    if (role != KS_XLSX_COMPUTED)
-        format_set_font_color(format, INPUT_BLUE);
-    if (role == KS_XLSX_OVERRIDE) {
-        format_set_pattern(format, LXW_PATTERN_SOLID);
-        format_set_bg_color(format, OVERRIDE_FILL);
-    }
-    return *slot = format;
+        return *slot - 1;
+    ks_xlsx_xf xf;
+    memset(&xf, 0, sizeof xf);
+    number_format(xf.number_format, sizeof xf.number_format, style->percent,
+                  decimals);
+    xf.bold = (unsigned char)style->bold;
+    xf.blue = role != KS_XLSX_COMPUTED;
+    xf.fill = role == KS_XLSX_OVERRIDE;
+    return xf_index(styles, slot, &xf);
 }
 
-lxw_format *ks_xlsx_label_format(ks_xlsx_styles *styles,
-                                 const ks_xlsx_item_style *style)
+int ks_xlsx_label_format(ks_xlsx_styles *styles,
+                         const ks_xlsx_item_style *style)
 {
-    lxw_format **slot = &styles->label[style->bold][style->depth];
-    if (*slot)
-        return *slot;
-    lxw_format *format = workbook_add_format(styles->workbook);
-    if (!format)
-        return NULL;
-    if (style->bold)
-        format_set_bold(format);
-    if (style->depth > 0)
-        format_set_indent(format, (uint8_t)style->depth);
-    return *slot = format;
+    ks_xlsx_xf xf;
+    memset(&xf, 0, sizeof xf);
+    xf.bold = (unsigned char)style->bold;
+    xf.indent = (unsigned char)style->depth;
+    return xf_index(styles, &styles->label[style->bold][style->depth], &xf);
+}
+
+/* ---- styles.xml --------------------------------------------------------- */
+
+/* The number formats' ids: 164 on, one per distinct code, in order. */
+static int number_format_id(const ks_xlsx_styles *styles, int k)
+{
+    if (!styles->xf[k].number_format[0])
+        return 0;
+    int id = 164;
+    for (int j = 0; j < k; j++) {
+        if (!styles->xf[j].number_format[0])
+            continue;
+        if (strcmp(styles->xf[j].number_format,
+                   styles->xf[k].number_format) == 0)
+            return number_format_id(styles, j);
+        int first = 1; /* count j only at its code's first appearance */
+        for (int i = 0; i < j && first; i++)
+            first = strcmp(styles->xf[i].number_format,
+                           styles->xf[j].number_format) != 0;
+        id += first;
+    }
+    return id;
+}
+
+static void put_number_formats(const ks_xlsx_styles *styles,
+                               ks_xlsx_text *out)
+{
+    int count = 0, last = 163;
+    for (int k = 0; k < styles->count; k++)
+        if (number_format_id(styles, k) > last) {
+            last = number_format_id(styles, k);
+            count++;
+        }
+    if (count == 0)
+        return;
+    ks_xlsx_put(out, "<numFmts count=\"");
+    ks_xlsx_put_int(out, count);
+    ks_xlsx_put(out, "\">");
+    last = 163;
+    for (int k = 0; k < styles->count; k++) {
+        int id = number_format_id(styles, k);
+        if (id <= last)
+            continue;
+        last = id;
+        ks_xlsx_put(out, "<numFmt numFmtId=\"");
+        ks_xlsx_put_int(out, id);
+        ks_xlsx_put(out, "\" formatCode=\"");
+        ks_xlsx_put_escaped(out, styles->xf[k].number_format,
+                            strlen(styles->xf[k].number_format));
+        ks_xlsx_put(out, "\"/>");
+    }
+    ks_xlsx_put(out, "</numFmts>");
+}
+
+/* Fonts: 0 plain, 1 bold, 2 blue, 3 bold blue (fontId = bold + 2 blue). */
+static const char FONTS[] =
+    "<fonts count=\"4\">"
+    "<font><sz val=\"11\"/><name val=\"Calibri\"/>"
+    "<family val=\"2\"/><scheme val=\"minor\"/></font>"
+    "<font><b/><sz val=\"11\"/><name val=\"Calibri\"/>"
+    "<family val=\"2\"/><scheme val=\"minor\"/></font>"
+    "<font><sz val=\"11\"/><color rgb=\"FF0000FF\"/><name val=\"Calibri\"/>"
+    "<family val=\"2\"/><scheme val=\"minor\"/></font>"
+    "<font><b/><sz val=\"11\"/><color rgb=\"FF0000FF\"/>"
+    "<name val=\"Calibri\"/><family val=\"2\"/><scheme val=\"minor\"/>"
+    "</font></fonts>"
+    "<fills count=\"3\"><fill><patternFill patternType=\"none\"/></fill>"
+    "<fill><patternFill patternType=\"gray125\"/></fill>"
+    "<fill><patternFill patternType=\"solid\"><fgColor rgb=\"FFFFF2CC\"/>"
+    "<bgColor indexed=\"64\"/></patternFill></fill></fills>"
+    "<borders count=\"2\"><border><left/><right/><top/><bottom/><diagonal/>"
+    "</border><border><left/><right/><top/><bottom style=\"thin\">"
+    "<color auto=\"1\"/></bottom><diagonal/></border></borders>"
+    "<cellStyleXfs count=\"1\"><xf numFmtId=\"0\" fontId=\"0\" "
+    "fillId=\"0\" borderId=\"0\"/></cellStyleXfs>";
+
+static void put_xf(const ks_xlsx_styles *styles, int k, ks_xlsx_text *out)
+{
+    const ks_xlsx_xf *xf = &styles->xf[k];
+    int font = xf->bold + 2 * xf->blue;
+    ks_xlsx_put(out, "<xf numFmtId=\"");
+    ks_xlsx_put_int(out, number_format_id(styles, k));
+    ks_xlsx_put(out, "\" fontId=\"");
+    ks_xlsx_put_int(out, font);
+    ks_xlsx_put(out, xf->fill ? "\" fillId=\"2\"" : "\" fillId=\"0\"");
+    ks_xlsx_put(out, xf->header ? " borderId=\"1\" xfId=\"0\""
+                                : " borderId=\"0\" xfId=\"0\"");
+    if (xf->number_format[0])
+        ks_xlsx_put(out, " applyNumberFormat=\"1\"");
+    if (font)
+        ks_xlsx_put(out, " applyFont=\"1\"");
+    if (xf->fill)
+        ks_xlsx_put(out, " applyFill=\"1\"");
+    if (xf->header)
+        ks_xlsx_put(out, " applyBorder=\"1\"");
+    if (!xf->header && !xf->indent) {
+        ks_xlsx_put(out, "/>");
+        return;
+    }
+    ks_xlsx_put(out, " applyAlignment=\"1\">");
+    if (xf->header) {
+        ks_xlsx_put(out, "<alignment horizontal=\"center\"/></xf>");
+        return;
+    }
+    ks_xlsx_put(out, "<alignment horizontal=\"left\" indent=\"");
+    ks_xlsx_put_int(out, xf->indent);
+    ks_xlsx_put(out, "\"/></xf>");
+}
+
+void ks_xlsx_styles_xml(const ks_xlsx_styles *styles, ks_xlsx_text *out)
+{
+    ks_xlsx_put(out, "<?xml version=\"1.0\" encoding=\"UTF-8\" "
+                     "standalone=\"yes\"?>\n<styleSheet xmlns=\""
+                     "http://schemas.openxmlformats.org/spreadsheetml/2006/"
+                     "main\">");
+    put_number_formats(styles, out);
+    ks_xlsx_put(out, FONTS);
+    ks_xlsx_put(out, "<cellXfs count=\"");
+    ks_xlsx_put_int(out, styles->count);
+    ks_xlsx_put(out, "\">");
+    for (int k = 0; k < styles->count; k++)
+        put_xf(styles, k, out);
+    ks_xlsx_put(out, "</cellXfs><cellStyles count=\"1\"><cellStyle "
+                     "name=\"Normal\" xfId=\"0\" builtinId=\"0\"/>"
+                     "</cellStyles><dxfs count=\"0\"/><tableStyles "
+                     "count=\"0\" defaultTableStyle=\"TableStyleMedium9\" "
+                     "defaultPivotStyle=\"PivotStyleLight16\"/>"
+                     "</styleSheet>");
 }

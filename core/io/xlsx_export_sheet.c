@@ -1,14 +1,19 @@
 /*
- * xlsx_export_sheet.c -- the sheets of the workbook export: sheet names
- * (unique, at most 31 characters, none of []:*?/\), a sheet of items by
- * periods (header row of period ids; English label, Japanese label and id
- * in columns A-C, indented and bold as `kessan show` prints them; each
- * cell an input, a formula with kessan's value cached, or empty), the
- * Inputs sheet in the wide values form, and a caller's table.  Rows are
- * written in order, so that libxlsxwriter may keep one row in memory.
+ * xlsx_export_sheet.c -- the sheets of the workbook export as XML: sheet
+ * names (unique, at most 31 characters, none of []:*?/\\), a sheet of
+ * items by periods (header row of period ids; English label, Japanese
+ * label and id in columns A-C, indented and bold as `kessan show` prints
+ * them; each cell an input, a formula with kessan's value cached, or
+ * empty), the Inputs sheet in the wide values form, and a caller's
+ * table.  A sheet is produced a few rows at a time as the package
+ * deflates it (xlsx_package.h), in the order a worksheet's elements go:
+ * dimension, sheetViews, sheetFormatPr, cols, sheetData, pageMargins,
+ * legacyDrawing.
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/alloc.h"
 #include "base/error.h"
@@ -17,14 +22,10 @@
 
 #define SHEET_NAME_MAX 31
 #define INTERRUPT_ROWS 256
-
-ks_status ks_xlsx_failure(lxw_error error, const char *what, ks_error *err)
-{
-    if (error == LXW_ERROR_MEMORY_MALLOC_FAILED)
-        return ks_error_set(err, KS_ENOMEM, "out of memory writing %s", what);
-    return ks_error_set(err, KS_EIO, "writing %s: %s", what,
-                        lxw_strerror(error));
-}
+/* The most a cell's text holds (characters; counted here in bytes). */
+#define CELL_TEXT_MAX 32767
+/* What one call produces before the package deflates it. */
+#define PIECE_BYTES 65536
 
 /* ---- names -------------------------------------------------------------- */
 
@@ -85,7 +86,7 @@ static ks_status sheet_prefix(ks_xlsx_book *book, const char *name,
 }
 
 ks_status ks_xlsx_add_sheet(ks_xlsx_book *book, const char *wanted,
-                            lxw_worksheet **sheet, char **prefix,
+                            ks_xlsx_sheet_kind kind, char **prefix,
                             ks_error *err)
 {
     char clean[4 * SHEET_NAME_MAX + 1], name[4 * SHEET_NAME_MAX + 16];
@@ -103,33 +104,75 @@ ks_status ks_xlsx_add_sheet(ks_xlsx_book *book, const char *wanted,
     if (name[strlen(name) - 1] == '\'') /* shortened to end in one */
         name[strlen(name) - 1] = '_';
     char *copy = ks_mem_strdup(book->alloc, name);
+    size_t capacity = (size_t)book->name_count;
     if (!copy || ks_mem_grow(book->alloc, (void **)&book->names,
-                             &(size_t){ (size_t)book->name_count },
-                             (size_t)book->name_count + 1,
-                             sizeof *book->names) != 0) {
+                             &capacity, capacity + 1,
+                             sizeof *book->names) != 0 ||
+        ks_mem_grow(book->alloc, (void **)&book->sheets,
+                    &(size_t){ (size_t)book->name_count },
+                    (size_t)book->name_count + 1, sizeof *book->sheets) != 0) {
         ks_mem_free(book->alloc, copy);
         return ks_error_set(err, KS_ENOMEM, "out of memory naming sheets");
     }
+    ks_xlsx_sheet *sheet = &book->sheets[book->name_count];
+    memset(sheet, 0, sizeof *sheet);
+    sheet->book = book;
+    sheet->number = book->name_count + 1;
+    sheet->name = copy;
+    sheet->kind = kind;
+    ks_xlsx_text_init(&sheet->formula, book->alloc);
     book->names[book->name_count++] = copy;
-    *sheet = workbook_add_worksheet(book->workbook, copy);
-    if (!*sheet)
-        return ks_error_set(err, KS_EINVAL, "cannot add a sheet named '%s'",
-                            copy);
     book->report->sheets++;
     return prefix ? sheet_prefix(book, copy, prefix, err) : KS_OK;
 }
 
-/* ---- items by periods --------------------------------------------------- */
+/* ---- cells ------------------------------------------------------------- */
 
-static void period_header(ks_xlsx_book *book, lxw_worksheet *sheet,
-                          int first_column)
+static void put(ks_xlsx_text *out, const char *text)
 {
-    for (int k = 0; k < book->period_count; k++) {
-        char id[16];
-        ks_period_id(book->model, book->periods[k], id, sizeof id);
-        worksheet_write_string(sheet, 0, (lxw_col_t)(first_column + k), id,
-                               book->styles.header);
+    ks_xlsx_put(out, text);
+}
+
+/* <c r="D5" s="3" */
+static void cell_start(ks_xlsx_text *out, int row, int column, int style)
+{
+    ks_xlsx_put_bytes(out, "<c r=\"", 6);
+    ks_xlsx_put_column(out, column);
+    ks_xlsx_put_int(out, row + 1);
+    if (style) {
+        ks_xlsx_put_bytes(out, "\" s=\"", 5);
+        ks_xlsx_put_int(out, style);
     }
+    ks_xlsx_put_bytes(out, "\"", 1);
+}
+
+/* At most CELL_TEXT_MAX bytes of `text`, not cutting a UTF-8 sequence. */
+static size_t cell_text_length(const char *text)
+{
+    return utf8_prefix(text, CELL_TEXT_MAX);
+}
+
+/* A string cell (text already ks_xlsx_xml_safe). */
+static void put_string(ks_xlsx_text *out, int row, int column, int style,
+                       const char *text)
+{
+    size_t length = cell_text_length(text);
+    cell_start(out, row, column, style);
+    int keep = length > 0 && (strchr(" \t\n\r", text[0]) ||
+                              strchr(" \t\n\r", text[length - 1]));
+    put(out, keep ? " t=\"inlineStr\"><is><t xml:space=\"preserve\">"
+                  : " t=\"inlineStr\"><is><t>");
+    ks_xlsx_put_content(out, text, length);
+    ks_xlsx_put_bytes(out, "</t></is></c>", 13);
+}
+
+static void put_number_cell(ks_xlsx_text *out, int row, int column,
+                            int style, double number)
+{
+    cell_start(out, row, column, style);
+    ks_xlsx_put_bytes(out, "><v>", 4);
+    ks_xlsx_put_value(out, number);
+    ks_xlsx_put_bytes(out, "</v></c>", 8);
 }
 
 /* Excel's error for kessan's, as the cached result of a formula that
@@ -143,6 +186,26 @@ static const char *error_text(const ks_value *value)
         return "#REF!";
     return "#NUM!";
 }
+
+static void put_formula_cell(ks_xlsx_text *out, int row, int column,
+                             int style, const char *formula,
+                             const ks_value *value)
+{
+    cell_start(out, row, column, style);
+    if (value->kind == KS_NUMBER)
+        ks_xlsx_put_bytes(out, "><f>", 4);
+    else
+        put(out, " t=\"str\"><f>");
+    ks_xlsx_put_content(out, formula, strlen(formula));
+    ks_xlsx_put_bytes(out, "</f><v>", 7);
+    if (value->kind == KS_NUMBER)
+        ks_xlsx_put_value(out, value->number);
+    else if (value->kind == KS_ERROR)
+        put(out, error_text(value));
+    ks_xlsx_put_bytes(out, "</v></c>", 8);
+}
+
+/* ---- what the export could not write as a formula ----------------------- */
 
 static ks_status note_unexpressed(ks_xlsx_book *book, const char *sheet_name,
                                   int item, int period, int row, int column,
@@ -173,194 +236,353 @@ static ks_status note_unexpressed(ks_xlsx_book *book, const char *sheet_name,
     return KS_OK;
 }
 
-static ks_status write_cell(ks_xlsx_book *book, lxw_worksheet *sheet,
-                            const char *sheet_name, int row, int column,
-                            int item, int period, const ks_xlsx_cell *cell,
-                            const char *formula, ks_error *err)
+/* The cell's comment, kept for the sheet's comments part; or, when this
+ * pass writes none for the sheet, the book told to write the package
+ * again with one. */
+static ks_status add_comment(ks_xlsx_sheet *sheet, int row, int column,
+                             const char *reason, ks_error *err)
 {
+    ks_xlsx_book *book = sheet->book;
+    if (!sheet->comment_number) {
+        book->wants_comments[sheet->number - 1] = 1;
+        book->retry = 1;
+        return KS_OK;
+    }
+    if (ks_mem_grow(book->alloc, (void **)&sheet->comments,
+                    &sheet->comment_capacity, sheet->comment_count + 1,
+                    sizeof *sheet->comments) != 0)
+        return ks_error_set(err, KS_ENOMEM, "out of memory writing comments");
+    ks_xlsx_comment *comment = &sheet->comments[sheet->comment_count++];
+    comment->row = row;
+    comment->column = column;
+    comment->reason = reason;
+    return KS_OK;
+}
+
+/* ---- items by periods --------------------------------------------------- */
+
+static ks_status write_cell(ks_xlsx_sheet *sheet, ks_xlsx_text *out,
+                            int row, int column, int item, int period,
+                            const ks_xlsx_cell *cell, ks_error *err)
+{
+    ks_xlsx_book *book = sheet->book;
     const ks_xlsx_item_style *style = &book->item_styles[item];
     ks_xlsx_role role = cell->is_override ? KS_XLSX_OVERRIDE
                         : cell->is_input  ? KS_XLSX_INPUT
                                           : KS_XLSX_COMPUTED;
     double number = cell->value.kind == KS_NUMBER ? cell->value.number : 0;
-    lxw_format *format = ks_xlsx_value_format(&book->styles, style, role,
-                                              number);
-    lxw_row_t r = (lxw_row_t)row;
-    lxw_col_t c = (lxw_col_t)column;
-    lxw_error error = LXW_NO_ERROR;
+    int format = ks_xlsx_value_format(&book->styles, style, role, number);
     if (cell->kind == KS_XLSX_NUMBER) {
-        error = worksheet_write_number(sheet, r, c, number, format);
+        put_number_cell(out, row, column, format, number);
         book->report->values++;
     } else if (cell->kind == KS_XLSX_FORMULA) {
-        if (cell->value.kind == KS_NUMBER)
-            error = worksheet_write_formula_num(sheet, r, c, formula, format,
-                                                number);
-        else
-            error = worksheet_write_formula_str(
-                sheet, r, c, formula, format,
-                cell->value.kind == KS_ERROR ? error_text(&cell->value) : "");
+        put_formula_cell(out, row, column, format, sheet->formula.data,
+                         &cell->value);
         book->report->formulas++;
     } else if (cell->unexpressed && cell->value.kind == KS_ERROR) {
-        error = worksheet_write_string(sheet, r, c, error_text(&cell->value),
-                                       format);
+        put_string(out, row, column, format, error_text(&cell->value));
     }
-    if (error != LXW_NO_ERROR)
-        return ks_xlsx_failure(error, "a cell", err);
     if (!cell->unexpressed)
         return KS_OK;
-    char comment[512];
-    snprintf(comment, sizeof comment,
-             "kessan's value, not a formula: %s", cell->unexpressed);
-    error = worksheet_write_comment(sheet, r, c, comment);
-    if (error != LXW_NO_ERROR)
-        return ks_xlsx_failure(error, "a comment", err);
-    return note_unexpressed(book, sheet_name, item, period, row, column,
+    ks_status status = add_comment(sheet, row, column, cell->unexpressed,
+                                   err);
+    if (status != KS_OK)
+        return status;
+    return note_unexpressed(book, sheet->name, item, period, row, column,
                             cell->unexpressed, err);
 }
 
-static void item_labels(ks_xlsx_book *book, lxw_worksheet *sheet, int row,
+static void item_labels(ks_xlsx_book *book, ks_xlsx_text *out, int row,
                         int item)
 {
     ks_item_info info;
     ks_item_get(book->model, item, &info);
-    lxw_format *format = ks_xlsx_label_format(&book->styles,
-                                              &book->item_styles[item]);
-    worksheet_write_string(sheet, (lxw_row_t)row, 0,
-                           ks_xlsx_xml_safe(book, info.label && info.label[0]
-                                                      ? info.label
-                                                      : info.id),
-                           format);
+    int format = ks_xlsx_label_format(&book->styles,
+                                      &book->item_styles[item]);
+    put_string(out, row, 0,
+               format, ks_xlsx_xml_safe(book, info.label && info.label[0]
+                                                  ? info.label
+                                                  : info.id));
     if (info.label_ja && info.label_ja[0])
-        worksheet_write_string(sheet, (lxw_row_t)row, 1,
-                               ks_xlsx_xml_safe(book, info.label_ja), format);
-    worksheet_write_string(sheet, (lxw_row_t)row, 2, info.id, NULL);
+        put_string(out, row, 1, format,
+                   ks_xlsx_xml_safe(book, info.label_ja));
+    put_string(out, row, 2, 0, ks_xlsx_xml_safe(book, info.id));
 }
 
-static void items_layout(ks_xlsx_book *book, lxw_worksheet *sheet)
+static ks_status items_row(ks_xlsx_sheet *sheet, ks_xlsx_text *out,
+                           ks_error *err)
 {
-    worksheet_write_string(sheet, 0, 0, "Label", book->styles.header);
-    worksheet_write_string(sheet, 0, 1, "\xe9\xa0\x85\xe7\x9b\xae",
-                           book->styles.header); /* 項目 */
-    worksheet_write_string(sheet, 0, 2, "id", book->styles.header);
-    period_header(book, sheet, KS_XLSX_FIRST_PERIOD_COLUMN);
-    worksheet_set_column(sheet, 0, 0, 36, NULL);
-    worksheet_set_column(sheet, 1, 1, 20, NULL);
-    worksheet_set_column(sheet, 2, 2, 16, NULL);
-    worksheet_set_column(sheet, KS_XLSX_FIRST_PERIOD_COLUMN,
-                         (lxw_col_t)(KS_XLSX_FIRST_PERIOD_COLUMN +
-                                     book->period_count - 1),
-                         13, NULL);
-    worksheet_freeze_panes(sheet, 1, KS_XLSX_FIRST_PERIOD_COLUMN);
-}
-
-ks_status ks_xlsx_write_items(ks_xlsx_book *book, const ks_xlsx_view *view,
-                              lxw_worksheet *sheet, int sheet_index,
-                              const char *sheet_name, const int *items,
-                              int count, ks_error *err)
-{
-    items_layout(book, sheet);
-    ks_xlsx_text text;
-    ks_xlsx_text_init(&text, book->alloc);
-    ks_status status = KS_OK;
-    for (int k = 0; k < count && status == KS_OK; k++) {
-        int item = items[k], row = view->row[item];
-        if (k % INTERRUPT_ROWS == 0 &&
-            (status = ks_check_interrupt(book->alloc, err,
-                                         "writing a workbook")) != KS_OK)
-            break;
-        item_labels(book, sheet, row, item);
-        if (book->scratch.failed)
-            status = ks_error_set(err, KS_ENOMEM,
-                                  "out of memory writing a workbook's labels");
-        for (int p = 0; p < book->period_count && status == KS_OK; p++) {
-            int period = book->periods[p];
-            ks_xlsx_cell cell;
-            status = ks_xlsx_cell_of(view, sheet_index, item, period,
-                                     &text, &cell, err);
-            if (status == KS_OK)
-                status = write_cell(book, sheet, sheet_name, row,
-                                    view->column[period], item, period,
-                                    &cell, text.data, err);
-        }
+    ks_xlsx_book *book = sheet->book;
+    const ks_xlsx_view *view = sheet->view;
+    int item = sheet->items[sheet->next], row = view->row[item];
+    ks_xlsx_put_bytes(out, "<row r=\"", 8);
+    ks_xlsx_put_int(out, row + 1);
+    ks_xlsx_put_bytes(out, "\">", 2);
+    item_labels(book, out, row, item);
+    if (book->scratch.failed)
+        return ks_error_set(err, KS_ENOMEM,
+                            "out of memory writing a workbook's labels");
+    for (int p = 0; p < book->period_count; p++) {
+        int period = book->periods[p];
+        ks_xlsx_cell cell;
+        ks_status status = ks_xlsx_cell_of(view, sheet->view_sheet, item,
+                                           period, &sheet->formula, &cell,
+                                           err);
+        if (status == KS_OK)
+            status = write_cell(sheet, out, row, view->column[period], item,
+                                period, &cell, err);
+        if (status != KS_OK)
+            return status;
     }
-    ks_xlsx_text_release(&text);
-    return status;
+    ks_xlsx_put_bytes(out, "</row>", 6);
+    return KS_OK;
 }
 
 /* ---- the Inputs sheet --------------------------------------------------- */
 
-ks_status ks_xlsx_write_inputs(ks_xlsx_book *book, lxw_worksheet *sheet,
-                               const int *items, int count, ks_error *err)
+static ks_status inputs_row(ks_xlsx_sheet *sheet, ks_xlsx_text *out,
+                            ks_error *err)
 {
-    worksheet_write_string(sheet, 0, 0, "item", book->styles.header);
-    period_header(book, sheet, KS_XLSX_INPUTS_FIRST_COLUMN);
-    worksheet_set_column(sheet, 0, 0, 24, NULL);
-    worksheet_freeze_panes(sheet, 1, KS_XLSX_INPUTS_FIRST_COLUMN);
-    for (int k = 0; k < count; k++) {
-        int item = items[k];
-        lxw_row_t row = (lxw_row_t)(k + 1);
-        ks_item_info info;
-        ks_item_get(book->model, item, &info);
-        worksheet_write_string(sheet, row, 0, info.id, NULL);
-        for (int p = 0; p < book->period_count; p++) {
-            int period = book->periods[p];
-            if (!ks_is_input(book->model, item, period))
-                continue;
-            ks_value value;
-            ks_status status = ks_get(book->model, item, period, &value, err);
-            if (status != KS_OK)
-                return status;
-            lxw_col_t column = (lxw_col_t)(KS_XLSX_INPUTS_FIRST_COLUMN + p);
-            lxw_error error;
-            if (value.kind == KS_NUMBER)
-                error = worksheet_write_number(
-                    sheet, row, column, value.number,
-                    ks_xlsx_value_format(&book->styles,
-                                         &book->item_styles[item],
-                                         KS_XLSX_INPUT, value.number));
-            else
-                error = worksheet_write_string(sheet, row, column, "-", NULL);
-            if (error != LXW_NO_ERROR)
-                return ks_xlsx_failure(error, "the Inputs sheet", err);
-            book->report->values++;
-        }
+    ks_xlsx_book *book = sheet->book;
+    int item = sheet->items[sheet->next], row = sheet->next + 1;
+    ks_item_info info;
+    ks_item_get(book->model, item, &info);
+    ks_xlsx_put_bytes(out, "<row r=\"", 8);
+    ks_xlsx_put_int(out, row + 1);
+    ks_xlsx_put_bytes(out, "\">", 2);
+    put_string(out, row, 0, 0, ks_xlsx_xml_safe(book, info.id));
+    for (int p = 0; p < book->period_count; p++) {
+        int period = book->periods[p];
+        if (!ks_is_input(book->model, item, period))
+            continue;
+        ks_value value;
+        ks_status status = ks_get(book->model, item, period, &value, err);
+        if (status != KS_OK)
+            return status;
+        int column = KS_XLSX_INPUTS_FIRST_COLUMN + p;
+        if (value.kind == KS_NUMBER)
+            put_number_cell(out, row, column,
+                            ks_xlsx_value_format(&book->styles,
+                                                 &book->item_styles[item],
+                                                 KS_XLSX_INPUT, value.number),
+                            value.number);
+        else
+            put_string(out, row, column, 0, "-");
+        book->report->values++;
     }
+    ks_xlsx_put_bytes(out, "</row>", 6);
     return KS_OK;
 }
 
 /* ---- a caller's table --------------------------------------------------- */
 
-ks_status ks_xlsx_write_table(ks_xlsx_book *book, const ks_xlsx_table *table,
-                              ks_error *err)
+static ks_status table_row(ks_xlsx_sheet *sheet, ks_xlsx_text *out,
+                           ks_error *err)
 {
-    lxw_worksheet *sheet;
-    ks_status status = ks_xlsx_add_sheet(
-        book, table->name ? table->name : "Table", &sheet, NULL, err);
-    if (status != KS_OK)
-        return status;
-    worksheet_set_column(sheet, 0, 0, 24, NULL);
-    for (int r = 0; r < table->rows; r++) {
-        for (int c = 0; c < table->columns; c++) {
-            const ks_xlsx_table_cell *cell =
-                &table->cells[(size_t)r * (size_t)table->columns + (size_t)c];
-            lxw_format *format = r == 0 ? book->styles.header : NULL;
-            lxw_error error = LXW_NO_ERROR;
-            if (cell->text)
-                error = worksheet_write_string(
-                    sheet, (lxw_row_t)r, (lxw_col_t)c,
-                    ks_xlsx_xml_safe(book, cell->text), format);
-            else if (cell->number == cell->number &&
-                     cell->number - cell->number == 0)
-                error = worksheet_write_number(sheet, (lxw_row_t)r,
-                                               (lxw_col_t)c, cell->number,
-                                               format);
-            if (error != LXW_NO_ERROR)
-                return ks_xlsx_failure(error, "a table", err);
-            if (book->scratch.failed)
-                return ks_error_set(err, KS_ENOMEM,
-                                    "out of memory writing a table");
-            book->report->values++;
-        }
+    ks_xlsx_book *book = sheet->book;
+    const ks_xlsx_table *table = sheet->table;
+    int r = sheet->next, format = r == 0 ? book->styles.header - 1 : 0;
+    ks_xlsx_put_bytes(out, "<row r=\"", 8);
+    ks_xlsx_put_int(out, r + 1);
+    ks_xlsx_put_bytes(out, "\">", 2);
+    for (int c = 0; c < table->columns; c++) {
+        const ks_xlsx_table_cell *cell =
+            &table->cells[(size_t)r * (size_t)table->columns + (size_t)c];
+        if (cell->text)
+            put_string(out, r, c, format,
+                       ks_xlsx_xml_safe(book, cell->text));
+        else if (isfinite(cell->number))
+            put_number_cell(out, r, c, format, cell->number);
+        if (book->scratch.failed)
+            return ks_error_set(err, KS_ENOMEM,
+                                "out of memory writing a table");
+        book->report->values++;
     }
+    ks_xlsx_put_bytes(out, "</row>", 6);
     return KS_OK;
+}
+
+/* ---- the sheet's frame -------------------------------------------------- */
+
+static const char WORKSHEET[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+    "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/"
+    "main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+    "relationships\">";
+
+static void put_address(ks_xlsx_text *out, int row, int column)
+{
+    ks_xlsx_put_column(out, column);
+    ks_xlsx_put_int(out, row + 1);
+}
+
+/* Frozen: the header row and the columns before `columns`. */
+static void put_frozen_view(ks_xlsx_text *out, int columns, int first)
+{
+    put(out, first ? "<sheetViews><sheetView tabSelected=\"1\" "
+                     "workbookViewId=\"0\"><pane xSplit=\""
+                   : "<sheetViews><sheetView workbookViewId=\"0\">"
+                     "<pane xSplit=\"");
+    ks_xlsx_put_int(out, columns);
+    put(out, "\" ySplit=\"1\" topLeftCell=\"");
+    put_address(out, 1, columns);
+    put(out, "\" activePane=\"bottomRight\" state=\"frozen\"/>"
+             "<selection pane=\"topRight\" activeCell=\"");
+    put_address(out, 0, columns);
+    put(out, "\" sqref=\"");
+    put_address(out, 0, columns);
+    put(out, "\"/><selection pane=\"bottomLeft\" activeCell=\"A2\" "
+             "sqref=\"A2\"/><selection pane=\"bottomRight\"/>"
+             "</sheetView></sheetViews>");
+}
+
+/* <col> of columns first..last (0-based), `width` characters wide. */
+static void put_column_width(ks_xlsx_text *out, int first, int last,
+                             int width)
+{
+    if (last < first)
+        return;
+    put(out, "<col min=\"");
+    ks_xlsx_put_int(out, first + 1);
+    put(out, "\" max=\"");
+    ks_xlsx_put_int(out, last + 1);
+    put(out, "\" width=\"");
+    ks_xlsx_put_int(out, width);
+    put(out, ".7109375\" customWidth=\"1\"/>");
+}
+
+static void put_header_cells(ks_xlsx_sheet *sheet, ks_xlsx_text *out,
+                             int first_column)
+{
+    ks_xlsx_book *book = sheet->book;
+    for (int k = 0; k < book->period_count; k++) {
+        char id[16];
+        ks_period_id(book->model, book->periods[k], id, sizeof id);
+        put_string(out, 0, first_column + k, book->styles.header - 1, id);
+    }
+}
+
+static void put_head(ks_xlsx_sheet *sheet, ks_xlsx_text *out)
+{
+    ks_xlsx_book *book = sheet->book;
+    int header = book->styles.header - 1;
+    int last_row = sheet->count, last_column;
+    if (sheet->kind == KS_XLSX_ITEMS_SHEET)
+        last_column = KS_XLSX_FIRST_PERIOD_COLUMN + book->period_count - 1;
+    else if (sheet->kind == KS_XLSX_INPUTS_SHEET)
+        last_column = KS_XLSX_INPUTS_FIRST_COLUMN + book->period_count - 1;
+    else {
+        last_row = sheet->table->rows - 1;
+        last_column = sheet->table->columns - 1;
+    }
+    put(out, WORKSHEET);
+    put(out, "<dimension ref=\"A1");
+    if (last_row > 0 || last_column > 0) {
+        put(out, ":");
+        put_address(out, last_row > 0 ? last_row : 0,
+                    last_column > 0 ? last_column : 0);
+    }
+    put(out, "\"/>");
+    if (sheet->kind == KS_XLSX_TABLE_SHEET)
+        put(out, sheet->number == 1
+                     ? "<sheetViews><sheetView tabSelected=\"1\" "
+                       "workbookViewId=\"0\"/></sheetViews>"
+                     : "<sheetViews><sheetView workbookViewId=\"0\"/>"
+                       "</sheetViews>");
+    else
+        put_frozen_view(out,
+                        sheet->kind == KS_XLSX_ITEMS_SHEET
+                            ? KS_XLSX_FIRST_PERIOD_COLUMN
+                            : KS_XLSX_INPUTS_FIRST_COLUMN,
+                        sheet->number == 1);
+    put(out, "<sheetFormatPr defaultRowHeight=\"15\"/><cols>");
+    if (sheet->kind == KS_XLSX_ITEMS_SHEET) {
+        put_column_width(out, 0, 0, 36);
+        put_column_width(out, 1, 1, 20);
+        put_column_width(out, 2, 2, 16);
+        put_column_width(out, KS_XLSX_FIRST_PERIOD_COLUMN, last_column, 13);
+    } else {
+        put_column_width(out, 0, 0, 24);
+    }
+    put(out, "</cols><sheetData>");
+    if (sheet->kind == KS_XLSX_ITEMS_SHEET) {
+        put(out, "<row r=\"1\">");
+        put_string(out, 0, 0, header, "Label");
+        put_string(out, 0, 1, header, "\xe9\xa0\x85\xe7\x9b\xae"); /* 項目 */
+        put_string(out, 0, 2, header, "id");
+        put_header_cells(sheet, out, KS_XLSX_FIRST_PERIOD_COLUMN);
+        put(out, "</row>");
+    } else if (sheet->kind == KS_XLSX_INPUTS_SHEET) {
+        put(out, "<row r=\"1\">");
+        put_string(out, 0, 0, header, "item");
+        put_header_cells(sheet, out, KS_XLSX_INPUTS_FIRST_COLUMN);
+        put(out, "</row>");
+    }
+}
+
+static void put_tail(ks_xlsx_sheet *sheet, ks_xlsx_text *out)
+{
+    put(out, "</sheetData><pageMargins left=\"0.7\" right=\"0.7\" "
+             "top=\"0.75\" bottom=\"0.75\" header=\"0.3\" "
+             "footer=\"0.3\"/>");
+    if (sheet->comment_number)
+        put(out, "<legacyDrawing r:id=\"rId1\"/>");
+    put(out, "</worksheet>");
+}
+
+static int row_count(const ks_xlsx_sheet *sheet)
+{
+    return sheet->kind == KS_XLSX_TABLE_SHEET ? sheet->table->rows
+                                              : sheet->count;
+}
+
+static ks_status next_row(ks_xlsx_sheet *sheet, ks_xlsx_text *out,
+                          ks_error *err)
+{
+    if (sheet->kind == KS_XLSX_ITEMS_SHEET)
+        return items_row(sheet, out, err);
+    if (sheet->kind == KS_XLSX_INPUTS_SHEET)
+        return inputs_row(sheet, out, err);
+    return table_row(sheet, out, err);
+}
+
+ks_status ks_xlsx_sheet_fill(void *context, ks_xlsx_text *out, int *done,
+                             ks_error *err)
+{
+    ks_xlsx_sheet *sheet = context;
+    if (sheet->phase == 0) {
+        put_head(sheet, out);
+        sheet->phase = 1;
+        sheet->next = 0;
+    }
+    size_t start = out->length;
+    while (sheet->next < row_count(sheet) &&
+           out->length - start < PIECE_BYTES && !out->failed) {
+        if (sheet->next % INTERRUPT_ROWS == 0) {
+            ks_status status = ks_check_interrupt(sheet->book->alloc, err,
+                                                  "writing a workbook");
+            if (status != KS_OK)
+                return status;
+        }
+        ks_status status = next_row(sheet, out, err);
+        if (status != KS_OK)
+            return status;
+        sheet->next++;
+    }
+    if (sheet->next < row_count(sheet))
+        return KS_OK;
+    put_tail(sheet, out);
+    *done = 1;
+    return KS_OK;
+}
+
+void ks_xlsx_sheet_release(ks_xlsx_sheet *sheet)
+{
+    const ks_allocator *alloc = sheet->book ? sheet->book->alloc : NULL;
+    if (!alloc)
+        return;
+    ks_xlsx_text_release(&sheet->formula);
+    ks_mem_free(alloc, sheet->comments);
+    sheet->comments = NULL;
+    sheet->comment_count = sheet->comment_capacity = 0;
 }

@@ -3,6 +3,7 @@
  * (io/xlsx_export.h): formulas (appending, numbers as Excel reads them,
  * A1 cell references), and labels made fit for a sheet's XML.
  */
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -22,18 +23,18 @@ void ks_xlsx_text_release(ks_xlsx_text *text)
     memset(text, 0, sizeof *text);
 }
 
-static void put_bytes(ks_xlsx_text *text, const char *bytes, size_t length)
+void ks_xlsx_reserve(ks_xlsx_text *text, size_t length)
 {
     if (text->failed)
         return;
     if (ks_mem_grow(text->alloc, (void **)&text->data, &text->capacity,
-                    text->length + length + 1, 1) != 0) {
+                    text->length + length + 1, 1) != 0)
         text->failed = 1;
-        return;
-    }
-    memcpy(text->data + text->length, bytes, length);
-    text->length += length;
-    text->data[text->length] = '\0';
+}
+
+static void put_bytes(ks_xlsx_text *text, const char *bytes, size_t length)
+{
+    ks_xlsx_put_bytes(text, bytes, length);
 }
 
 void ks_xlsx_put(ks_xlsx_text *text, const char *bytes)
@@ -58,6 +59,110 @@ void ks_xlsx_put_number(ks_xlsx_text *text, double number)
     put_bytes(text, buf, (size_t)length);
     if (number < 0)
         put_bytes(text, ")", 1);
+}
+
+void ks_xlsx_put_int(ks_xlsx_text *text, long number)
+{
+    char digits[24];
+    int n = sizeof digits;
+    unsigned long magnitude = number < 0 ? 0UL - (unsigned long)number
+                                         : (unsigned long)number;
+    do {
+        digits[--n] = (char)('0' + magnitude % 10);
+        magnitude /= 10;
+    } while (magnitude);
+    if (number < 0)
+        digits[--n] = '-';
+    put_bytes(text, digits + n, sizeof digits - (size_t)n);
+}
+
+/* Powers of ten a double holds exactly. */
+static const double POWERS[] = { 1e0,  1e1,  1e2,  1e3,  1e4,  1e5,
+                                 1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                 1e12, 1e13, 1e14, 1e15 };
+
+/* `number` as an integer n over 10^places, n below 2^53: then the
+ * decimal text of n/10^places reads back as the same double, since both
+ * are exact and division rounds as strtod does.  -1 when none with at
+ * most `max` places. */
+static int decimal_places(double number, double *scaled, int max)
+{
+    for (int places = 0; places <= max; places++) {
+        double n = number * POWERS[places];
+        if (!(n > -9007199254740992.0 && n < 9007199254740992.0))
+            return -1;
+        double whole = rint(n); /* the product is within half of it */
+        if (whole / POWERS[places] == number) {
+            *scaled = whole;
+            return places;
+        }
+    }
+    return -1;
+}
+
+void ks_xlsx_put_value(ks_xlsx_text *text, double number)
+{
+    double scaled;
+    int places = decimal_places(number, &scaled, 15);
+    if (places < 0) {
+        char buf[32];
+        int length = ks_snprintf_c(buf, sizeof buf, "%.17g", number);
+        put_bytes(text, buf, length > 0 ? (size_t)length : 0);
+        return;
+    }
+    char digits[40];
+    int n = sizeof digits;
+    unsigned long long magnitude = (unsigned long long)(scaled < 0 ? -scaled
+                                                                   : scaled);
+    for (int k = 0; k < places; k++) {
+        digits[--n] = (char)('0' + magnitude % 10);
+        magnitude /= 10;
+    }
+    if (places > 0)
+        digits[--n] = '.';
+    do {
+        digits[--n] = (char)('0' + magnitude % 10);
+        magnitude /= 10;
+    } while (magnitude);
+    if (scaled < 0)
+        digits[--n] = '-';
+    put_bytes(text, digits + n, sizeof digits - (size_t)n);
+}
+
+static void put_xml(ks_xlsx_text *text, const char *bytes, size_t length,
+                    int quotes)
+{
+    size_t from = 0;
+    for (size_t at = 0; at < length; at++) {
+        const char *entity;
+        switch (bytes[at]) {
+        case '&': entity = "&amp;"; break;
+        case '<': entity = "&lt;"; break;
+        case '>': entity = "&gt;"; break;
+        case '"':
+            if (!quotes)
+                continue;
+            entity = "&quot;";
+            break;
+        default: continue;
+        }
+        put_bytes(text, bytes + from, at - from);
+        ks_xlsx_put(text, entity);
+        from = at + 1;
+    }
+    put_bytes(text, bytes + from, length - from);
+}
+
+void ks_xlsx_put_escaped(ks_xlsx_text *text, const char *bytes,
+                         size_t length)
+{
+    put_xml(text, bytes, length, 1);
+}
+
+void ks_xlsx_put_content(ks_xlsx_text *text, const char *bytes,
+                         size_t length)
+{
+    put_xml(text, bytes, length, 0);
 }
 
 void ks_xlsx_put_column(ks_xlsx_text *text, int column)

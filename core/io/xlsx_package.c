@@ -1,0 +1,202 @@
+/*
+ * xlsx_package.c -- a workbook's zip package written through libzip
+ * (xlsx_package.h): each part a libzip source function that asks its
+ * producer for the next piece whenever libzip reads past what it has,
+ * deflated at the level its part was added with.  libzip writes the
+ * archive to a temporary file beside the path and renames it into place
+ * when closed, and removes it when discarded.
+ */
+#include <string.h>
+
+#include "base/alloc.h"
+#include "base/error.h"
+#include "io/xlsx_package.h"
+
+struct ks_xlsx_part {
+    ks_xlsx_package *package;
+    ks_xlsx_part_fill fill;
+    void *context;
+    ks_xlsx_text buffer;   /* produced, not yet read from `at` on         */
+    size_t at;
+    int done;
+    zip_error_t error;     /* what this source tells libzip went wrong    */
+};
+
+/* ---- the source --------------------------------------------------------- */
+
+static zip_int64_t part_failed(ks_xlsx_part *part, ks_status status,
+                               const ks_error *err)
+{
+    ks_xlsx_package *package = part->package;
+    if (package->failed == KS_OK) {
+        package->failed = status;
+        package->failure = *err;
+    }
+    package->zip.error_set(&part->error,
+                           status == KS_ENOMEM ? ZIP_ER_MEMORY
+                                               : ZIP_ER_INTERNAL,
+                           0);
+    return -1;
+}
+
+/* Produce until `wanted` bytes are ready or the part is whole. */
+static zip_int64_t part_read(ks_xlsx_part *part, char *data, size_t wanted)
+{
+    ks_xlsx_text *buffer = &part->buffer;
+    if (part->at > 0 && buffer->length - part->at < wanted) {
+        memmove(buffer->data, buffer->data + part->at,
+                buffer->length - part->at);
+        buffer->length -= part->at;
+        part->at = 0;
+    }
+    while (!part->done && buffer->length - part->at < wanted) {
+        ks_error err;
+        memset(&err, 0, sizeof err);
+        ks_status status = part->fill(part->context, buffer, &part->done,
+                                      &err);
+        if (status == KS_OK && buffer->failed)
+            status = ks_error_set(&err, KS_ENOMEM,
+                                  "out of memory writing a workbook");
+        if (status != KS_OK)
+            return part_failed(part, status, &err);
+    }
+    size_t available = buffer->length - part->at;
+    size_t n = available < wanted ? available : wanted;
+    if (n > 0)
+        memcpy(data, buffer->data + part->at, n);
+    part->at += n;
+    if (part->at == buffer->length)
+        part->at = buffer->length = 0;
+    return (zip_int64_t)n;
+}
+
+static zip_int64_t part_source(void *userdata, void *data, zip_uint64_t length,
+                               zip_source_cmd_t command)
+{
+    ks_xlsx_part *part = userdata;
+    ks_zip_library *zip = &part->package->zip;
+    switch (command) {
+    case ZIP_SOURCE_OPEN:
+        part->at = part->buffer.length = 0;
+        part->done = 0;
+        return 0;
+    case ZIP_SOURCE_READ:
+        return part_read(part, data, (size_t)length);
+    case ZIP_SOURCE_CLOSE:
+    case ZIP_SOURCE_FREE:
+        return 0;
+    case ZIP_SOURCE_STAT:
+        if (length < sizeof(zip_stat_t))
+            return -1;
+        zip->stat_init(data);
+        return sizeof(zip_stat_t);
+    case ZIP_SOURCE_ERROR:
+        return zip->error_to_data(&part->error, data, length);
+    case ZIP_SOURCE_SUPPORTS:
+        return zip->source_make_command_bitmap(
+            ZIP_SOURCE_OPEN, ZIP_SOURCE_READ, ZIP_SOURCE_CLOSE,
+            ZIP_SOURCE_STAT, ZIP_SOURCE_ERROR, ZIP_SOURCE_FREE, -1);
+    default:
+        zip->error_set(&part->error, ZIP_ER_OPNOTSUPP, 0);
+        return -1;
+    }
+}
+
+/* ---- the package -------------------------------------------------------- */
+
+static ks_status zip_failure(ks_xlsx_package *package, const char *what,
+                             ks_error *err)
+{
+    zip_error_t *error = package->zip.get_error(package->archive);
+    if (package->zip.error_code_zip(error) == ZIP_ER_MEMORY)
+        return ks_error_set(err, KS_ENOMEM, "out of memory writing %s",
+                            package->path);
+    return ks_error_set(err, KS_EIO, "%s: %s: %s", package->path, what,
+                        package->zip.error_strerror(error));
+}
+
+ks_status ks_xlsx_package_open(ks_xlsx_package *package,
+                               const ks_allocator *alloc, const char *path,
+                               ks_error *err)
+{
+    memset(package, 0, sizeof *package);
+    package->alloc = alloc;
+    package->path = path;
+    ks_status status = ks_zip_library_open(&package->zip, err);
+    if (status != KS_OK)
+        return status;
+    int code = 0;
+    package->archive = package->zip.open(path, ZIP_CREATE | ZIP_TRUNCATE,
+                                         &code);
+    if (package->archive)
+        return KS_OK;
+    zip_error_t error;
+    memset(&error, 0, sizeof error);
+    package->zip.error_set(&error, code, 0);
+    if (code == ZIP_ER_MEMORY)
+        return ks_error_set(err, KS_ENOMEM, "out of memory writing %s", path);
+    return ks_error_set(err, KS_EIO, "%s: cannot write a workbook: %s", path,
+                        package->zip.error_strerror(&error));
+}
+
+ks_status ks_xlsx_package_add(ks_xlsx_package *package, const char *name,
+                              ks_xlsx_part_fill fill, void *context,
+                              int level, ks_error *err)
+{
+    ks_xlsx_part *part = ks_mem_calloc(package->alloc, 1, sizeof *part);
+    if (!part || ks_mem_grow(package->alloc, (void **)&package->parts,
+                             &package->part_capacity, package->part_count + 1,
+                             sizeof *package->parts) != 0) {
+        ks_mem_free(package->alloc, part);
+        return ks_error_set(err, KS_ENOMEM, "out of memory writing %s",
+                            package->path);
+    }
+    package->parts[package->part_count++] = part;
+    part->package = package;
+    part->fill = fill;
+    part->context = context;
+    ks_xlsx_text_init(&part->buffer, package->alloc);
+    zip_source_t *source = package->zip.source_function(
+        package->archive, part_source, part);
+    if (!source)
+        return zip_failure(package, name, err);
+    zip_int64_t index = package->zip.file_add(package->archive, name, source,
+                                              ZIP_FL_ENC_UTF_8);
+    if (index < 0) {
+        package->zip.source_free(source);
+        return zip_failure(package, name, err);
+    }
+    if (package->zip.set_file_compression(package->archive,
+                                          (zip_uint64_t)index, ZIP_CM_DEFLATE,
+                                          (zip_uint32_t)level) != 0)
+        return zip_failure(package, name, err);
+    return KS_OK;
+}
+
+ks_status ks_xlsx_package_close(ks_xlsx_package *package, ks_error *err)
+{
+    if (package->zip.close(package->archive) == 0) {
+        package->archive = NULL;
+        return KS_OK;
+    }
+    if (package->failed != KS_OK) {
+        *err = package->failure;
+        return package->failed;
+    }
+    return zip_failure(package, "cannot write the workbook", err);
+}
+
+void ks_xlsx_package_end(ks_xlsx_package *package)
+{
+    if (package->archive)
+        package->zip.discard(package->archive);
+    package->archive = NULL;
+    for (size_t k = 0; k < package->part_count; k++) {
+        ks_xlsx_text_release(&package->parts[k]->buffer);
+        ks_mem_free(package->alloc, package->parts[k]);
+    }
+    ks_mem_free(package->alloc, package->parts);
+    package->parts = NULL;
+    package->part_count = package->part_capacity = 0;
+    ks_zip_library_close(&package->zip);
+}

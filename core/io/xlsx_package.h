@@ -1,0 +1,61 @@
+/*
+ * xlsx_package.h -- the zip package of a workbook as it is written
+ * (internal): parts added by name, each produced piece by piece while
+ * libzip deflates it (io/zip_library.h), so that no part is held whole.
+ * libzip writes when the package is closed, part after part in the order
+ * they were added: a part's producer runs then, after every part added
+ * before it has been produced.
+ *
+ *     ks_xlsx_package package;
+ *     status = ks_xlsx_package_open(&package, alloc, path, err);
+ *     ... ks_xlsx_package_add(&package, "xl/workbook.xml", fill, context,
+ *                             level, err) ...
+ *     if (status == KS_OK) status = ks_xlsx_package_close(&package, err);
+ *     ks_xlsx_package_end(&package);
+ */
+#ifndef KS_XLSX_PACKAGE_H
+#define KS_XLSX_PACKAGE_H
+
+#include "io/xlsx_export.h"
+#include "io/zip_library.h"
+
+/* Append the next piece of a part to `out` (which holds what is not yet
+ * deflated; append, never rewrite); set *done once the part is whole.
+ * An error stops the package: nothing is written at its path. */
+typedef ks_status (*ks_xlsx_part_fill)(void *context, ks_xlsx_text *out,
+                                       int *done, ks_error *err);
+
+typedef struct ks_xlsx_part ks_xlsx_part;
+
+typedef struct ks_xlsx_package {
+    const ks_allocator *alloc;
+    const char *path;         /* as given: what messages name             */
+    ks_zip_library zip;
+    zip_t *archive;           /* NULL once closed or discarded            */
+    ks_xlsx_part **parts;     /* what each added part's source reads      */
+    size_t part_count, part_capacity;
+    ks_error failure;         /* a producer's error, once one failed      */
+    ks_status failed;         /* its status, or KS_OK                     */
+} ks_xlsx_package;
+
+/* Deflate levels: the sheets' bulk fast, the small parts smaller. */
+#define KS_XLSX_LEVEL_BULK 1
+#define KS_XLSX_LEVEL_SMALL 6
+
+/* Open libzip and start a package at `path` (truncated when it is one
+ * already); ks_xlsx_package_end is to be called whatever this returns. */
+ks_status ks_xlsx_package_open(ks_xlsx_package *package,
+                               const ks_allocator *alloc, const char *path,
+                               ks_error *err);
+/* A part named `name`, produced by `fill` (with `context`, which must
+ * live until the package is closed) and deflated at `level`. */
+ks_status ks_xlsx_package_add(ks_xlsx_package *package, const char *name,
+                              ks_xlsx_part_fill fill, void *context,
+                              int level, ks_error *err);
+/* Produce and write every part: the file at the path is whole, or (on
+ * any error, a producer's first) not there. */
+ks_status ks_xlsx_package_close(ks_xlsx_package *package, ks_error *err);
+/* Discard what was not closed, free the parts and close libzip. */
+void ks_xlsx_package_end(ks_xlsx_package *package);
+
+#endif
