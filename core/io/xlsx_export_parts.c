@@ -245,7 +245,7 @@ ks_status ks_xlsx_add_book_parts(ks_xlsx_book *book,
     for (size_t k = 0; k < sizeof parts / sizeof parts[0]; k++) {
         ks_status status = ks_xlsx_package_add(package, parts[k].name,
                                                parts[k].fill, book,
-                                               KS_XLSX_LEVEL_SMALL, err);
+                                               KS_XLSX_LEVEL_SMALL, 0, err);
         if (status != KS_OK)
             return status;
     }
@@ -358,22 +358,22 @@ ks_status ks_xlsx_add_sheet_parts(ks_xlsx_sheet *sheet,
     char name[64];
     snprintf(name, sizeof name, "xl/worksheets/sheet%d.xml", sheet->number);
     ks_status status = ks_xlsx_package_add(package, name, ks_xlsx_sheet_fill,
-                                           sheet, KS_XLSX_LEVEL_BULK, err);
+                                           sheet, KS_XLSX_LEVEL_BULK, 1, err);
     if (status != KS_OK || !sheet->comment_number)
         return status;
     int n = sheet->comment_number;
     snprintf(name, sizeof name, "xl/comments%d.xml", n);
     status = ks_xlsx_package_add(package, name, comments, sheet,
-                                 KS_XLSX_LEVEL_SMALL, err);
+                                 KS_XLSX_LEVEL_SMALL, 0, err);
     snprintf(name, sizeof name, "xl/drawings/vmlDrawing%d.vml", n);
     if (status == KS_OK)
         status = ks_xlsx_package_add(package, name, vml_drawing, sheet,
-                                     KS_XLSX_LEVEL_SMALL, err);
+                                     KS_XLSX_LEVEL_SMALL, 0, err);
     snprintf(name, sizeof name, "xl/worksheets/_rels/sheet%d.xml.rels",
              sheet->number);
     if (status == KS_OK)
         status = ks_xlsx_package_add(package, name, sheet_rels, sheet,
-                                     KS_XLSX_LEVEL_SMALL, err);
+                                     KS_XLSX_LEVEL_SMALL, 0, err);
     return status;
 }
 
@@ -397,5 +397,5 @@ ks_status ks_xlsx_add_styles_part(ks_xlsx_book *book,
                                   ks_xlsx_package *package, ks_error *err)
 {
     return ks_xlsx_package_add(package, "xl/styles.xml", styles, book,
-                               KS_XLSX_LEVEL_SMALL, err);
+                               KS_XLSX_LEVEL_SMALL, 0, err);
 }

@@ -5,12 +5,24 @@
  * deflated at the level its part was added with.  libzip writes the
  * archive to a temporary file beside the path and renames it into place
  * when closed, and removes it when discarded.
+ *
+ * A part added `ahead` is produced on a thread of its own while libzip
+ * deflates what it produced before: two buffers, the producer filling
+ * one while libzip reads the other, swapped under a mutex.  The producer
+ * is the only thread that touches the model and allocates while the
+ * part is written (libzip deflates with its own malloc); it is joined
+ * when the part ends, before any later part is produced.
  */
+#include <pthread.h>
 #include <string.h>
 
 #include "base/alloc.h"
 #include "base/error.h"
 #include "io/xlsx_package.h"
+
+/* What one piece handed over holds at least (the producer's last may
+ * hold less). */
+#define PIECE_BYTES 65536
 
 struct ks_xlsx_part {
     ks_xlsx_package *package;
@@ -20,6 +32,17 @@ struct ks_xlsx_part {
     size_t at;
     int done;
     zip_error_t error;     /* what this source tells libzip went wrong    */
+    /* produced ahead, on a thread */
+    int ahead;             /* asked for                                   */
+    int running;           /* the thread started and is not joined        */
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    ks_xlsx_text work;     /* the producer's piece as it grows            */
+    ks_xlsx_text ready;    /* a piece handed over, when has_ready         */
+    int has_ready, ready_done, stop;
+    ks_status ready_status;
+    ks_error ready_error;
 };
 
 /* ---- the source --------------------------------------------------------- */
@@ -39,9 +62,125 @@ static zip_int64_t part_failed(ks_xlsx_part *part, ks_status status,
     return -1;
 }
 
+/* ---- producing ahead ---------------------------------------------------- */
+
+static void *produce_ahead(void *context)
+{
+    ks_xlsx_part *part = context;
+    int done = 0;
+    ks_status status = KS_OK;
+    ks_error err;
+    memset(&err, 0, sizeof err);
+    while (status == KS_OK && !done) {
+        while (status == KS_OK && !done && part->work.length < PIECE_BYTES) {
+            status = part->fill(part->context, &part->work, &done, &err);
+            if (status == KS_OK && part->work.failed)
+                status = ks_error_set(&err, KS_ENOMEM,
+                                      "out of memory writing a workbook");
+        }
+        pthread_mutex_lock(&part->lock);
+        while (part->has_ready && !part->stop)
+            pthread_cond_wait(&part->changed, &part->lock);
+        int stop = part->stop;
+        if (!stop) {
+            ks_xlsx_text spare = part->ready;
+            part->ready = part->work;
+            part->work = spare;
+            part->work.length = 0;
+            part->has_ready = 1;
+            part->ready_done = done || status != KS_OK;
+            part->ready_status = status;
+            part->ready_error = err;
+            pthread_cond_signal(&part->changed);
+        }
+        pthread_mutex_unlock(&part->lock);
+        if (stop)
+            break;
+    }
+    return NULL;
+}
+
+static void stop_ahead(ks_xlsx_part *part)
+{
+    if (!part->running)
+        return;
+    pthread_mutex_lock(&part->lock);
+    part->stop = 1;
+    pthread_cond_signal(&part->changed);
+    pthread_mutex_unlock(&part->lock);
+    pthread_join(part->thread, NULL);
+    pthread_cond_destroy(&part->changed);
+    pthread_mutex_destroy(&part->lock);
+    part->running = 0;
+}
+
+static void start_ahead(ks_xlsx_part *part)
+{
+    part->stop = part->has_ready = part->ready_done = 0;
+    part->ready_status = KS_OK;
+    if (pthread_mutex_init(&part->lock, NULL) != 0)
+        return;
+    if (pthread_cond_init(&part->changed, NULL) != 0) {
+        pthread_mutex_destroy(&part->lock);
+        return;
+    }
+    if (pthread_create(&part->thread, NULL, produce_ahead, part) != 0) {
+        pthread_cond_destroy(&part->changed);
+        pthread_mutex_destroy(&part->lock);
+        return; /* produced in turn with the reads instead */
+    }
+    part->running = 1;
+}
+
+/* The buffer read so far exchanged for the next piece handed over. */
+static zip_int64_t take_piece(ks_xlsx_part *part)
+{
+    pthread_mutex_lock(&part->lock);
+    while (!part->has_ready)
+        pthread_cond_wait(&part->changed, &part->lock);
+    ks_xlsx_text spare = part->buffer;
+    part->buffer = part->ready;
+    part->ready = spare;
+    part->ready.length = 0;
+    part->at = 0;
+    part->has_ready = 0;
+    part->done = part->ready_done;
+    ks_status status = part->ready_status;
+    ks_error err = part->ready_error;
+    pthread_cond_signal(&part->changed);
+    pthread_mutex_unlock(&part->lock);
+    if (part->done)
+        stop_ahead(part);
+    return status == KS_OK ? 0 : part_failed(part, status, &err);
+}
+
+static zip_int64_t read_ahead(ks_xlsx_part *part, char *data, size_t wanted)
+{
+    size_t n = 0;
+    while (n < wanted) {
+        if (part->at == part->buffer.length) {
+            if (part->done)
+                break;
+            if (take_piece(part) < 0)
+                return -1;
+            continue;
+        }
+        size_t available = part->buffer.length - part->at;
+        size_t take = available < wanted - n ? available : wanted - n;
+        memcpy((char *)data + n, part->buffer.data + part->at, take);
+        part->at += take;
+        n += take;
+    }
+    return (zip_int64_t)n;
+}
+
+/* ---- producing in turn -------------------------------------------------- */
+
 /* Produce until `wanted` bytes are ready or the part is whole. */
 static zip_int64_t part_read(ks_xlsx_part *part, char *data, size_t wanted)
 {
+    if (part->running)
+        return read_ahead(part, data, wanted);
     ks_xlsx_text *buffer = &part->buffer;
     if (part->at > 0 && buffer->length - part->at < wanted) {
         memmove(buffer->data, buffer->data + part->at,
@@ -79,11 +218,15 @@ static zip_int64_t part_source(void *userdata, void *data, zip_uint64_t length,
     case ZIP_SOURCE_OPEN:
         part->at = part->buffer.length = 0;
         part->done = 0;
+        stop_ahead(part); /* opened again: the earlier producer ends */
+        if (part->ahead)
+            start_ahead(part);
         return 0;
     case ZIP_SOURCE_READ:
         return part_read(part, data, (size_t)length);
     case ZIP_SOURCE_CLOSE:
     case ZIP_SOURCE_FREE:
+        stop_ahead(part);
         return 0;
     case ZIP_SOURCE_STAT:
         if (length < sizeof(zip_stat_t))
@@ -141,7 +284,7 @@ ks_status ks_xlsx_package_open(ks_xlsx_package *package,
 
 ks_status ks_xlsx_package_add(ks_xlsx_package *package, const char *name,
                               ks_xlsx_part_fill fill, void *context,
-                              int level, ks_error *err)
+                              int level, int ahead, ks_error *err)
 {
     ks_xlsx_part *part = ks_mem_calloc(package->alloc, 1, sizeof *part);
     if (!part || ks_mem_grow(package->alloc, (void **)&package->parts,
@@ -155,7 +298,10 @@ ks_status ks_xlsx_package_add(ks_xlsx_package *package, const char *name,
     part->package = package;
     part->fill = fill;
     part->context = context;
+    part->ahead = ahead;
     ks_xlsx_text_init(&part->buffer, package->alloc);
+    ks_xlsx_text_init(&part->work, package->alloc);
+    ks_xlsx_text_init(&part->ready, package->alloc);
     zip_source_t *source = package->zip.source_function(
         package->archive, part_source, part);
     if (!source)
@@ -192,7 +338,10 @@ void ks_xlsx_package_end(ks_xlsx_package *package)
         package->zip.discard(package->archive);
     package->archive = NULL;
     for (size_t k = 0; k < package->part_count; k++) {
+        stop_ahead(package->parts[k]);
         ks_xlsx_text_release(&package->parts[k]->buffer);
+        ks_xlsx_text_release(&package->parts[k]->work);
+        ks_xlsx_text_release(&package->parts[k]->ready);
         ks_mem_free(package->alloc, package->parts[k]);
     }
     ks_mem_free(package->alloc, package->parts);

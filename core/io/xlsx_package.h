@@ -48,10 +48,13 @@ ks_status ks_xlsx_package_open(ks_xlsx_package *package,
                                const ks_allocator *alloc, const char *path,
                                ks_error *err);
 /* A part named `name`, produced by `fill` (with `context`, which must
- * live until the package is closed) and deflated at `level`. */
+ * live until the package is closed) and deflated at `level`; `ahead`:
+ * produced on a thread of its own while what it produced is deflated
+ * (`fill` then may touch nothing another part's producer reads before
+ * this part ends). */
 ks_status ks_xlsx_package_add(ks_xlsx_package *package, const char *name,
                               ks_xlsx_part_fill fill, void *context,
-                              int level, ks_error *err);
+                              int level, int ahead, ks_error *err);
 /* Produce and write every part: the file at the path is whole, or (on
  * any error, a producer's first) not there. */
 ks_status ks_xlsx_package_close(ks_xlsx_package *package, ks_error *err);
