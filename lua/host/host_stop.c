@@ -16,7 +16,11 @@
  *    handler, which Lua runs with hooks off; a long C function of Lua's
  *    own libraries) ends the process HOST_STOP_GRACE seconds after the
  *    stop, with a message and exit status 1.  It watches the closing of
- *    the state too: finalizers run within the script's time.
+ *    the state too: finalizers run within the script's time.  One thread
+ *    serves every call and the closing: started at the first call, parked
+ *    between calls, joined when the stop is freed (a thread started and
+ *    joined per call cost each script's end a thread's start and a
+ *    wait for it to wake and end).
  * The poll is called from the core's worker threads: atomics and the
  * clock only.
  */
@@ -56,7 +60,10 @@ struct host_stop {
     int has_watchdog;
     pthread_mutex_t tick_lock;     /* the watchdog's tick waits on ...    */
     pthread_cond_t tick_end;       /* ... this, so the end need not wait
-                                      for the tick                        */
+                                      for the tick; it parks on it too    */
+    /* under tick_lock */
+    unsigned long armed;           /* calls armed so far                  */
+    int quit;                      /* the watchdog ends                   */
     struct sigaction old_int, old_alarm;
     char ended_timeout[160];       /* written by the watchdog at the end  */
 };
@@ -289,25 +296,40 @@ static void host_end_process(host_stop *stop)
     _exit(HOST_EXIT_FAILURE);
 }
 
-/* One tick, cut short when the watching ends (host_stop_end). */
-static void host_watchdog_tick(host_stop *stop)
+/* Wait, holding tick_lock, until the watching of call `armed` ends, the
+ * stop is freed or one tick has passed. */
+static void host_watchdog_tick(host_stop *stop, unsigned long armed)
 {
     long long until = host_now_ns() + HOST_WATCHDOG_TICK_NS;
     struct timespec at = {(time_t)(until / 1000000000LL),
                           (long)(until % 1000000000LL)};
-    pthread_mutex_lock(&stop->tick_lock);
-    if (atomic_load(&stop->watching))
+    if (atomic_load(&stop->watching) && stop->armed == armed && !stop->quit)
         pthread_cond_timedwait(&stop->tick_end, &stop->tick_lock, &at);
-    pthread_mutex_unlock(&stop->tick_lock);
 }
 
+/* The watchdog acts only under tick_lock and only while the call it was
+ * armed for is watched: host_stop_end, which takes the lock to end the
+ * watching, can then put the signal handlers back at once. */
 static void *host_watchdog(void *data)
 {
     host_stop *stop = data;
+    unsigned long armed = 0;
     int nudged = 0;
     long long stopped_at = 0;
-    while (atomic_load(&stop->watching)) {
-        host_watchdog_tick(stop);
+    pthread_mutex_lock(&stop->tick_lock);
+    for (;;) {
+        while (!stop->quit && !atomic_load(&stop->watching))
+            pthread_cond_wait(&stop->tick_end, &stop->tick_lock);
+        if (stop->quit)
+            break;
+        if (armed != stop->armed) { /* a new call: watched afresh */
+            armed = stop->armed;
+            nudged = 0;
+            stopped_at = 0;
+        }
+        host_watchdog_tick(stop, armed);
+        if (stop->quit || !atomic_load(&stop->watching) || armed != stop->armed)
+            continue;
         long long now = host_now_ns();
         if (!nudged && host_stop_poll(stop)) {
             nudged = 1;
@@ -317,11 +339,28 @@ static void *host_watchdog(void *data)
             continue;
         if (stopped_at == 0)
             stopped_at = now;
-        else if (now - stopped_at >= stop->grace_ns &&
-                 atomic_load(&stop->watching))
+        else if (now - stopped_at >= stop->grace_ns)
             host_end_process(stop);
     }
+    pthread_mutex_unlock(&stop->tick_lock);
     return NULL;
+}
+
+/* Start the watchdog if it is not running yet; 0 when it runs. */
+static int host_watchdog_start(host_stop *stop)
+{
+    if (stop->has_watchdog)
+        return 0;
+    /* the signals are the caller's: the watchdog is born blocking them */
+    sigset_t blocked, before;
+    sigemptyset(&blocked);
+    sigaddset(&blocked, SIGINT);
+    sigaddset(&blocked, SIGALRM);
+    pthread_sigmask(SIG_BLOCK, &blocked, &before);
+    stop->has_watchdog =
+        pthread_create(&stop->watchdog, NULL, host_watchdog, stop) == 0;
+    pthread_sigmask(SIG_SETMASK, &before, NULL);
+    return stop->has_watchdog ? 0 : -1;
 }
 
 /* ---- the life of a stop ------------------------------------------------- */
@@ -353,6 +392,13 @@ void host_stop_free(host_stop *stop)
 {
     if (!stop)
         return;
+    if (stop->has_watchdog) {
+        pthread_mutex_lock(&stop->tick_lock);
+        stop->quit = 1;
+        pthread_cond_broadcast(&stop->tick_end);
+        pthread_mutex_unlock(&stop->tick_lock);
+        pthread_join(stop->watchdog, NULL);
+    }
     pthread_cond_destroy(&stop->tick_end);
     pthread_mutex_destroy(&stop->tick_lock);
     free(stop);
@@ -382,19 +428,13 @@ static int host_stop_arm(host_stop *stop, lua_State *L, long long deadline,
     host_signal_stop = stop;
     host_handle(SIGALRM, host_on_alarm, &stop->old_alarm);
     host_handle(SIGINT, host_on_interrupt, &stop->old_int);
+    pthread_mutex_lock(&stop->tick_lock);
+    stop->armed++;
     atomic_store(&stop->watching, 1);
-    /* the signals are the caller's: the watchdog is born blocking them */
-    sigset_t blocked, before;
-    sigemptyset(&blocked);
-    sigaddset(&blocked, SIGINT);
-    sigaddset(&blocked, SIGALRM);
-    pthread_sigmask(SIG_BLOCK, &blocked, &before);
-    stop->has_watchdog =
-        pthread_create(&stop->watchdog, NULL, host_watchdog, stop) == 0;
-    pthread_sigmask(SIG_SETMASK, &before, NULL);
-    if (stop->has_watchdog || deadline == 0)
+    pthread_cond_broadcast(&stop->tick_end);
+    pthread_mutex_unlock(&stop->tick_lock);
+    if (host_watchdog_start(stop) == 0 || deadline == 0)
         return 0; /* without a timeout, Ctrl-C does without the watchdog */
-    atomic_store(&stop->watching, 0);
     host_stop_end(stop, L);
     return -1;
 }
@@ -422,13 +462,11 @@ int host_stop_begin_close(host_stop *stop)
 
 void host_stop_end(host_stop *stop, lua_State *L)
 {
+    /* once the lock is let go the watchdog sees the end before it acts */
     pthread_mutex_lock(&stop->tick_lock);
     atomic_store(&stop->watching, 0);
-    pthread_cond_signal(&stop->tick_end);
+    pthread_cond_broadcast(&stop->tick_end);
     pthread_mutex_unlock(&stop->tick_lock);
-    if (stop->has_watchdog)
-        pthread_join(stop->watchdog, NULL);
-    stop->has_watchdog = 0;
     sigaction(SIGINT, &stop->old_int, NULL);
     sigaction(SIGALRM, &stop->old_alarm, NULL);
     host_signal_stop = NULL;
