@@ -32,6 +32,11 @@
  * nesting of functions. */
 #define KS_XLSX_FORMULA_MAX 8192
 #define KS_XLSX_NESTING_MAX 64
+/* ... and the most arguments a function takes. */
+#define KS_XLSX_ARGUMENTS_MAX 255
+/* ks_xlsx_formula_translate's answer for a formula that passes min or max
+ * more arguments than that. */
+#define KS_XLSX_TOO_MANY_ARGUMENTS 1000000
 /* The first period's column on a statement or scenario sheet (A label,
  * B Japanese label, C id), and on the Inputs sheet (A id). */
 #define KS_XLSX_FIRST_PERIOD_COLUMN 3
@@ -138,7 +143,9 @@ ks_status ks_xlsx_cell_of(const ks_xlsx_view *view, int sheet,
 /* The formula of `item` at `period` translated (xlsx_export_formula.c):
  * written into `text` as an expression that is "" where kessan's value is
  * missing; `fallback` (may be NULL) is what a missing result becomes
- * instead of "".  Returns the deepest function nesting used. */
+ * instead of "".  Returns the deepest function nesting used, or
+ * KS_XLSX_TOO_MANY_ARGUMENTS (sum's arguments past Excel's 255 are a
+ * nested SUM; AND and OR likewise). */
 typedef struct ks_xlsx_formula ks_xlsx_formula;
 int ks_xlsx_formula_translate(const ks_xlsx_view *view,
                               const ks_xlsx_formula *formula, int sheet,

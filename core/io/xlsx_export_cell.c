@@ -13,8 +13,9 @@
  *     (xlsx_export_formula.c), falling back, where the formula gives
  *     missing, on what the item's own inputs of the year imply.
  *
- * A formula longer than Excel holds, or nested deeper, is written as its
- * value, and the cell says why (`unexpressed`).
+ * A formula longer than Excel holds, nested deeper, or passing min or
+ * max more arguments than a function takes, is written as its value, and
+ * the cell says why (`unexpressed`).
  */
 #include <string.h>
 
@@ -309,6 +310,10 @@ ks_status ks_xlsx_cell_of(const ks_xlsx_view *view, int sheet,
         if (written && text->length > KS_XLSX_FORMULA_MAX - 1)
             cell->unexpressed = "the formula is longer than the 8,192 "
                                 "characters a spreadsheet formula holds";
+        else if (written && deepest >= KS_XLSX_TOO_MANY_ARGUMENTS)
+            cell->unexpressed = "the formula passes min or max more than "
+                                "the 255 arguments a spreadsheet function "
+                                "takes";
         else if (written && deepest > KS_XLSX_NESTING_MAX)
             cell->unexpressed = "the formula nests functions deeper than "
                                 "the 64 levels a spreadsheet allows";

@@ -120,6 +120,7 @@ typedef struct translation {
     int period;  /* the cell's period                                    */
     ks_xlsx_text *out;
     int depth, deepest; /* nesting of functions, for Excel's limit       */
+    int too_many;       /* min or max given more arguments than Excel's  */
 } translation;
 
 static const ks_ast_node *node_at(const translation *t, int index)
@@ -236,6 +237,28 @@ static void leave(translation *t)
     t->depth--;
 }
 
+/* Before an argument (not the first) of a list written as `function`:
+ * the comma, and once the call holds all but one of the arguments Excel
+ * takes, a call of the same function nested for the rest -- the same
+ * value whatever the grouping for SUM, AND and OR.  *count: arguments in
+ * the innermost call so far; *nested: calls opened, for close_arguments. */
+static void next_argument(translation *t, const char *function, int *count,
+                          int *nested)
+{
+    ks_xlsx_put(t->out, ",");
+    if (*count < KS_XLSX_ARGUMENTS_MAX - 1)
+        return;
+    enter(t, function);
+    ++*nested;
+    *count = 0;
+}
+
+static void close_arguments(translation *t, int nested)
+{
+    while (nested-- > 0)
+        leave(t);
+}
+
 /* S of a node, what its parent tests: an error when it is one (kessan:
  * an error operand wins over a missing one, wherever it began), TRUE
  * when missing, FALSE when a number.  M says so for a node that can be
@@ -294,20 +317,22 @@ static int or_terms(const translation *t, int index)
     return count;
 }
 
-static void emit_or_terms(translation *t, int index, int *first)
+static void emit_or_terms(translation *t, int index, int *first,
+                          int *count, int *nested)
 {
     for (int child = node_at(t, index)->first_child; child >= 0;
          child = node_at(t, child)->next) {
         if (!needs_state(t, child))
             continue;
         if (is_or_node(t, child) && can_miss(t, child)) {
-            emit_or_terms(t, child, first);
+            emit_or_terms(t, child, first, count, nested);
             continue;
         }
         if (!*first)
-            ks_xlsx_put(t->out, ",");
+            next_argument(t, "OR(", count, nested);
         *first = 0;
         emit_state(t, child);
+        ++*count;
     }
 }
 
@@ -316,7 +341,7 @@ static void emit_or_terms(translation *t, int index, int *first)
 static void emit_every(translation *t, int index)
 {
     const ks_ast_node *node = node_at(t, index);
-    int first = 1, count = 0;
+    int first = 1, count = 0, written = 0, nested = 0;
     for (int child = node->first_child; child >= 0;
          child = node_at(t, child)->next)
         count += needs_state(t, child);
@@ -327,10 +352,12 @@ static void emit_every(translation *t, int index)
         if (!needs_state(t, child))
             continue;
         if (!first)
-            ks_xlsx_put(t->out, ",");
+            next_argument(t, "AND(", &written, &nested);
         first = 0;
         emit_state(t, child);
+        written++;
     }
+    close_arguments(t, nested);
     if (count > 1)
         leave(t);
 }
@@ -375,13 +402,14 @@ static void emit_missing(translation *t, int index)
         emit_every(t, index);
         return;
     }
-    int first = 1;
+    int first = 1, count = 0, nested = 0;
     if (or_terms(t, index) > 1) {
         enter(t, "OR(");
-        emit_or_terms(t, index, &first);
+        emit_or_terms(t, index, &first, &count, &nested);
+        close_arguments(t, nested);
         leave(t);
     } else {
-        emit_or_terms(t, index, &first);
+        emit_or_terms(t, index, &first, &count, &nested);
     }
 }
 
@@ -462,11 +490,21 @@ static void emit_call(translation *t, const ks_ast_node *node)
                 ks_xlsx_put(t->out, "0");
         }
     } else {
+        /* SUM nests; MIN and MAX of a group whose references are all
+         * empty would give 0, so past the limit they are not written */
+        int count = 0, nested = 0;
         for (int child = first; child >= 0; child = node_at(t, child)->next) {
-            if (child != first)
+            if (child != first && node->op != KS_FN_SUM &&
+                count >= KS_XLSX_ARGUMENTS_MAX)
+                t->too_many = 1;
+            if (child != first && node->op == KS_FN_SUM)
+                next_argument(t, "SUM(", &count, &nested);
+            else if (child != first)
                 ks_xlsx_put(t->out, ",");
             emit_argument(t, child, node->op);
+            count++;
         }
+        close_arguments(t, nested);
     }
     leave(t);
 }
@@ -526,7 +564,7 @@ int ks_xlsx_formula_sure(const ks_xlsx_view *view,
                          const ks_xlsx_formula *formula, int period,
                          int depth)
 {
-    translation t = { view, &formula->ast, -1, period, NULL, 0, 0 };
+    translation t = { view, &formula->ast, -1, period, NULL, 0, 0, 0 };
     return node_sure(&t, formula->ast.root, depth);
 }
 
@@ -535,11 +573,11 @@ int ks_xlsx_formula_translate(const ks_xlsx_view *view,
                               int period, const char *fallback,
                               ks_xlsx_text *text)
 {
-    translation t = { view, &formula->ast, sheet, period, text, 0, 0 };
+    translation t = { view, &formula->ast, sheet, period, text, 0, 0, 0 };
     int root = formula->ast.root;
     if (!can_miss(&t, root)) {
         emit_value(&t, root);
-        return t.deepest;
+        return t.too_many ? KS_XLSX_TOO_MANY_ARGUMENTS : t.deepest;
     }
     enter(&t, "IF(");
     emit_missing(&t, root);
@@ -548,5 +586,5 @@ int ks_xlsx_formula_translate(const ks_xlsx_view *view,
     ks_xlsx_put(text, ",");
     emit_value(&t, root);
     leave(&t);
-    return t.deepest;
+    return t.too_many ? KS_XLSX_TOO_MANY_ARGUMENTS : t.deepest;
 }

@@ -4,8 +4,11 @@
  * every poll, give ENOMEM or EINTERRUPTED, leak nothing and leave no
  * file (neither the target nor a temporary) in the directory; a
  * directory, a missing directory and an empty path are refused naming the
- * path; a table of one's own goes through.  What the workbook holds is
- * checked through LibreOffice (tests/py/test_xlsx_export*.py).
+ * path; a table of one's own goes through.  The numbers a workbook
+ * holds read back as the same doubles: the printer's text for a million
+ * doubles of every kind, and awkward inputs exported and imported back
+ * bit for bit.  What the workbook holds is checked through LibreOffice
+ * (tests/py/test_xlsx_export*.py).
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -23,6 +26,7 @@
 
 #include "../support/dir_entries.h"
 #include "../support/test_alloc.h"
+#include "io/xlsx_export.h"
 #include "kessan/kessan.h"
 #include "kessan/workbook.h"
 
@@ -151,9 +155,125 @@ static void test_bad_paths(void **state)
     ks_model_free(model);
 }
 
+/* ---- numbers read back as written -------------------------------------- */
+
+static const char *value_text(ks_xlsx_text *text, double number)
+{
+    text->length = 0;
+    ks_xlsx_put_value(text, number);
+    assert_false(text->failed);
+    return text->data;
+}
+
+static void assert_reads_back(ks_xlsx_text *text, double number)
+{
+    const char *written = value_text(text, number);
+    double back = strtod(written, NULL);
+    if (back != number || (back == 0 && number == 0 && written[0] == '-'))
+        fail_msg("%.17g written as %s reads back as %.17g", number, written,
+                 back);
+}
+
+static uint64_t next_random(uint64_t *state)
+{
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    return *state;
+}
+
+static void test_values_read_back(void **state)
+{
+    (void)state;
+    ks_xlsx_text text;
+    ks_xlsx_text_init(&text, NULL);
+    /* short where a short decimal is the number */
+    static const struct { double number; const char *text; } shortest[] = {
+        { 0, "0" },           { 1, "1" },         { -7, "-7" },
+        { 0.1, "0.1" },       { -0.05, "-0.05" }, { 1234.5, "1234.5" },
+        { 1e-7, "0.0000001" }, { 2810, "2810" },  { 0.3, "0.3" },
+        { 123456789.125, "123456789.125" },
+        { 9007199254740991.0, "9007199254740991" },
+    };
+    for (size_t k = 0; k < sizeof shortest / sizeof shortest[0]; k++)
+        assert_string_equal(value_text(&text, shortest[k].number),
+                            shortest[k].text);
+    /* exact whatever the number */
+    static const double awkward[] = {
+        1.0 / 3, 2.0 / 3, 0.1 + 0.2, 5e-324, 2.2250738585072014e-308,
+        1.7976931348623157e308, -1.7976931348623157e308, 9007199254740993.0,
+        18014398509481988.0, 1e22, 1e23, 123456.78901234567, 4.35e-5,
+        -987654321.0987654, 1e15 + 0.5, 0.000123456789012345678,
+    };
+    for (size_t k = 0; k < sizeof awkward / sizeof awkward[0]; k++)
+        assert_reads_back(&text, awkward[k]);
+    uint64_t seed = 0x9E3779B97F4A7C15u;
+    for (int k = 0; k < 1000000; k++) {
+        uint64_t bits = next_random(&seed);
+        double number;
+        if (k % 2) { /* any bits: every exponent */
+            memcpy(&number, &bits, sizeof number);
+            if (number != number || number - number != 0)
+                continue;
+        } else { /* figures: a few decimals, scaled */
+            number = (double)(int64_t)(bits % 2000000000000u - 1000000000000)
+                     / (double)(1u << (bits >> 60));
+        }
+        assert_reads_back(&text, number);
+    }
+    ks_xlsx_text_release(&text);
+}
+
+/* Inputs set to doubles no short decimal holds come back bit for bit
+ * from the exported workbook's Inputs sheet. */
+static void test_awkward_inputs_round_trip(void **state)
+{
+    (void)state;
+    ks_model *model = NULL, *back = NULL;
+    ks_error err;
+    assert_int_equal(ks_model_open(SCENARIOS, NULL, &model, &err), KS_OK);
+    static const double awkward[] = { 1.0 / 3, 0.1 + 0.2, -2.0 / 7, 1e-300,
+                                      123456789.01234567, 4.35e-5 };
+    int set = 0;
+    for (int i = 0; i < ks_item_count(model) && set < 6; i++)
+        for (int p = 0; p < ks_period_count(model) && set < 6; p++)
+            if (ks_is_input(model, i, p)) {
+                assert_int_equal(ks_set(model, i, p, awkward[set], &err),
+                                 KS_OK);
+                set++;
+            }
+    assert_int_equal(set, 6);
+    if (ks_export_xlsx(model, target, NULL, &err) != KS_OK)
+        fail_msg("%s", err.message);
+    assert_int_equal(ks_model_open(SCENARIOS, NULL, &back, &err), KS_OK);
+    ks_import_options options = { .provenance = KS_PROV_OVERRIDDEN,
+                                  .override = 1, .sheet = "Inputs" };
+    if (ks_import_values_with(back, target, &options, &err) != KS_OK)
+        fail_msg("%s", err.message);
+    int compared = 0;
+    for (int i = 0; i < ks_item_count(model); i++)
+        for (int p = 0; p < ks_period_count(model); p++) {
+            if (!ks_is_input(model, i, p))
+                continue;
+            ks_value x, y;
+            assert_int_equal(ks_get(model, i, p, &x, NULL), KS_OK);
+            assert_int_equal(ks_get(back, i, p, &y, NULL), KS_OK);
+            assert_int_equal(x.kind, y.kind);
+            if (x.kind == KS_NUMBER)
+                assert_memory_equal(&x.number, &y.number, sizeof x.number);
+            compared++;
+        }
+    assert_true(compared >= set);
+    unlink(target);
+    ks_model_free(back);
+    ks_model_free(model);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_values_read_back),
+        cmocka_unit_test(test_awkward_inputs_round_trip),
         cmocka_unit_test(test_every_failed_allocation),
         cmocka_unit_test(test_every_interrupt),
         cmocka_unit_test(test_bad_paths),
