@@ -14,10 +14,7 @@ package.path = "tests/lua/?.lua;" .. package.path
 local check = require "check"
 local kessan = require "kessan"
 
-local function bits(v, why)
-  if v == nil then return "nil " .. tostring(why) end
-  return string.format("%a", v)
-end
+local bits = require("promise").bits
 
 local function picture(m, s)
   local out = {}

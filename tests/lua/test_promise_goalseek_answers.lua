@@ -13,10 +13,7 @@ package.path = "tests/lua/?.lua;" .. package.path
 local check = require "check"
 local kessan = require "kessan"
 
-local function bits(v, why)
-  if v == nil then return "nil " .. tostring(why) end
-  return string.format("%a", v)
-end
+local bits = require("promise").bits
 
 local function constant()
   local pick = math.random(6)

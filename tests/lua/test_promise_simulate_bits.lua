@@ -18,12 +18,7 @@ local check = require "check"
 local kessan = require "kessan"
 
 local m = assert(kessan.open("tests/data/tiny"))
-local function bits(x)
-  if x == nil then return "nil" end
-  if type(x) ~= "number" then return tostring(x) end
-  if x ~= x then return "nan" end
-  return string.format("%a", x)
-end
+local bits = require("promise").bits
 
 -- ---- the same bits whatever the thread count -------------------------------
 
