@@ -90,6 +90,20 @@ ks_status ks_xlsxin_read_records(const ks_allocator *alloc, const char *path,
                                ks_csv_record_fn on_record, void *user_data,
                                ks_error *err)
 {
+    return ks_xlsxin_read_records_with(alloc, path, name, sheet,
+                                       KS_XLSXIN_SPLIT_SIZE, on_record,
+                                       user_data, NULL, err);
+}
+
+ks_status ks_xlsxin_read_records_with(const ks_allocator *alloc,
+                                      const char *path, const char *name,
+                                      const char *sheet, uint64_t split_size,
+                                      ks_csv_record_fn on_record,
+                                      void *user_data, int *halves,
+                                      ks_error *err)
+{
+    if (halves)
+        *halves = 0;
     ks_xlsxin_book book;
     ks_status status = ks_xlsxin_book_open(&book, path, name, alloc, err);
     if (status != KS_OK)
@@ -97,8 +111,8 @@ ks_status ks_xlsxin_read_records(const ks_allocator *alloc, const char *path,
     size_t index = 0;
     status = choose_sheet(&book, sheet, &index, err);
     if (status == KS_OK)
-        status = ks_xlsxin_sheet_records(&book, index, on_record, user_data,
-                                       err);
+        status = ks_xlsxin_sheet_read(&book, index, split_size, on_record,
+                                      user_data, halves, err);
     ks_xlsxin_book_close(&book);
     return status;
 }

@@ -9,6 +9,8 @@
 #ifndef KS_XLSXIN_IMPORT_H
 #define KS_XLSXIN_IMPORT_H
 
+#include <stdint.h>
+
 #include "io/csv_read.h"
 #include "kessan/kessan.h"
 
@@ -27,6 +29,17 @@ ks_status ks_xlsxin_read_records(const ks_allocator *alloc, const char *path,
                                const char *name, const char *sheet,
                                ks_csv_record_fn on_record, void *user_data,
                                ks_error *err);
+
+/* The same, a sheet read in two halves at once when its part inflates to
+ * at least `split_size` bytes (0: never; ks_xlsxin_sheet_read): for the
+ * tests and the fuzzing harness, which split small sheets; *halves as
+ * there). */
+ks_status ks_xlsxin_read_records_with(const ks_allocator *alloc,
+                                      const char *path, const char *name,
+                                      const char *sheet, uint64_t split_size,
+                                      ks_csv_record_fn on_record,
+                                      void *user_data, int *halves,
+                                      ks_error *err);
 
 /* The refusal of an OLE container: "name: an encrypted workbook ..." */
 ks_status ks_xlsxin_refuse_encrypted(const char *name, ks_error *err);

@@ -41,6 +41,7 @@ ks_status ks_xlsxin_zip_open(ks_xlsxin_zip *zip, const char *path,
                            ks_error *err)
 {
     memset(zip, 0, sizeof *zip);
+    zip->path = path;
     zip->name = name ? name : path;
     zip->alloc = alloc;
     ks_status status = ks_zip_library_open(&zip->zip_library, err);
@@ -155,10 +156,25 @@ typedef struct parse_job {
     const ks_xlsxin_handlers *handlers;
 } parse_job;
 
+/* Remember the raw names of the elements open at depths 1 and 2. */
+static void note_open(ks_xlsxin_parse *parse, const char *name)
+{
+    if (parse->depth > 2)
+        return;
+    char *room = parse->open[parse->depth - 1];
+    size_t length = strlen(name);
+    if (length >= KS_XLSXIN_OPEN_NAME_MAX)
+        length = 0;
+    memcpy(room, name, length);
+    room[length] = '\0';
+}
+
 static void start_element(void *data, const char *name,
                           const char **attributes)
 {
     parse_job *job = data;
+    job->parse.depth++;
+    note_open(&job->parse, name);
     if (!job->parse.stopped && job->handlers->start)
         job->handlers->start(&job->parse, ks_xlsxin_local(name), attributes);
 }
@@ -168,6 +184,7 @@ static void end_element(void *data, const char *name)
     parse_job *job = data;
     if (!job->parse.stopped && job->handlers->end)
         job->handlers->end(&job->parse, ks_xlsxin_local(name));
+    job->parse.depth--;
 }
 
 static void character_data(void *data, const char *text, int length)
@@ -289,34 +306,54 @@ static ks_status open_part(ks_xlsxin_parse *parse, zip_file_t **file,
     return KS_EFORMAT;
 }
 
-/* Inflate the part straight into expat's buffer, a chunk at a time. */
-static ks_status stream(ks_xlsxin_parse *parse, zip_file_t *file,
-                        uint64_t compressed)
+static ks_status interrupted(ks_xlsxin_parse *parse)
 {
-    uint64_t inflated = 0;
+    ks_error_set(parse->err, KS_EINTERRUPTED, "interrupted while reading "
+                 "%s", parse->zip->name);
+    return KS_EINTERRUPTED;
+}
+
+/* Inflate up to `size` bytes of the part into `into`, counting them
+ * against the bounds: the count (0 at its end), or -1 with the error
+ * reported. */
+static zip_int64_t inflate_chunk(ks_xlsxin_parse *parse, zip_file_t *file,
+                                void *into, zip_uint64_t size,
+                                uint64_t *inflated, uint64_t compressed)
+{
+    zip_int64_t got = parse->zip->zip_library.fread(file, into, size);
+    if (got < 0) {
+        fail_part(parse, KS_EFORMAT, "cannot be inflated (a damaged "
+                  "zip: its data does not match its checksum or "
+                  "size)");
+        return -1;
+    }
+    *inflated += (uint64_t)got;
+    parse->zip->read_total += (uint64_t)got;
+    if (check_bounds(parse, *inflated, compressed) != KS_OK)
+        return -1;
+    return got;
+}
+
+/* Inflate the rest of the part straight into expat's buffer, a chunk at a
+ * time (`inflated` bytes of it already read). */
+static ks_status stream(ks_xlsxin_parse *parse, zip_file_t *file,
+                        uint64_t compressed, uint64_t inflated,
+                        const atomic_int *abandon)
+{
     for (;;) {
-        if (ks_interrupted(parse->zip->alloc)) {
-            ks_error_set(parse->err, KS_EINTERRUPTED, "interrupted while "
-                         "reading %s", parse->zip->name);
-            return KS_EINTERRUPTED;
-        }
+        if (ks_interrupted(parse->zip->alloc) ||
+            (abandon && atomic_load(abandon)))
+            return interrupted(parse);
         void *chunk = XML_GetBuffer(parse->parser, CHUNK);
         if (!chunk) {
             ks_error_set(parse->err, KS_ENOMEM, "%s: out of memory reading "
                          "the workbook", parse->zip->name);
             return KS_ENOMEM;
         }
-        zip_int64_t got = parse->zip->zip_library.fread(file, chunk, CHUNK);
-        if (got < 0) {
-            fail_part(parse, KS_EFORMAT, "cannot be inflated (a damaged "
-                      "zip: its data does not match its checksum or "
-                      "size)");
-            return KS_EFORMAT;
-        }
-        inflated += (uint64_t)got;
-        parse->zip->read_total += (uint64_t)got;
-        if (check_bounds(parse, inflated, compressed) != KS_OK)
-            return KS_EFORMAT;
+        zip_int64_t got = inflate_chunk(parse, file, chunk, CHUNK, &inflated,
+                                        compressed);
+        if (got < 0)
+            return parse->status;
         int last = got == 0;
         if (XML_ParseBuffer(parse->parser, (int)got, last)
                 == XML_STATUS_ERROR)
@@ -328,9 +365,81 @@ static ks_status stream(ks_xlsxin_parse *parse, zip_file_t *file,
     }
 }
 
-ks_status ks_xlsxin_parse_part(ks_xlsxin_zip *zip, const char *part,
-                             const ks_xlsxin_handlers *handlers, void *user,
-                             ks_error *err)
+/* Where "<row" begins an element in bytes[start, size), or -1. */
+static long find_row(const char *bytes, size_t start, size_t size)
+{
+    for (size_t at = start; at + 5 <= size; at++) {
+        const char *hit = memchr(bytes + at, '<', size - 4 - at);
+        if (!hit)
+            return -1;
+        at = (size_t)(hit - bytes);
+        if (memcmp(hit + 1, "row", 3) == 0 &&
+            strchr(" \t\r\n>/", hit[4]) && hit[4] != '\0')
+            return (long)at;
+    }
+    return -1;
+}
+
+/* Give expat `size` bytes at once (not the last). */
+static ks_status parse_bytes(ks_xlsxin_parse *parse, const char *bytes,
+                             size_t size)
+{
+    if (XML_Parse(parse->parser, bytes, (int)size, 0) == XML_STATUS_ERROR)
+        return parse->stopped ? parse->status : xml_error(parse);
+    return parse->stopped ? parse->status : KS_OK;
+}
+
+/* Inflate (without parsing) up to the first row at or after
+ * resume->from; parse from there, after the prefix. */
+static ks_status stream_from(ks_xlsxin_parse *parse, zip_file_t *file,
+                             uint64_t compressed,
+                             const ks_xlsxin_resume *resume, int *told)
+{
+    char *chunk = ks_mem_alloc(parse->zip->alloc, CHUNK);
+    if (!chunk) {
+        ks_error_set(parse->err, KS_ENOMEM, "%s: out of memory reading "
+                     "the workbook", parse->zip->name);
+        return KS_ENOMEM;
+    }
+    uint64_t inflated = 0;
+    ks_status status = KS_EFORMAT;
+    for (;;) {
+        if (ks_interrupted(parse->zip->alloc) ||
+            (resume->abandon && atomic_load(resume->abandon))) {
+            status = interrupted(parse);
+            break;
+        }
+        uint64_t base = inflated;
+        zip_int64_t got = inflate_chunk(parse, file, chunk, CHUNK, &inflated,
+                                        compressed);
+        if (got <= 0) {
+            status = got < 0 ? parse->status : KS_EFORMAT;
+            break;
+        }
+        if (inflated <= resume->from)
+            continue;
+        size_t start = resume->from > base ? (size_t)(resume->from - base)
+                                           : 0;
+        long at = find_row(chunk, start, (size_t)got);
+        if (at < 0)
+            continue;
+        resume->found(resume->found_data, base + (uint64_t)at);
+        *told = 1;
+        status = parse_bytes(parse, resume->prefix, strlen(resume->prefix));
+        if (status == KS_OK)
+            status = parse_bytes(parse, chunk + at, (size_t)got - (size_t)at);
+        if (status == KS_OK)
+            status = stream(parse, file, compressed, inflated,
+                            resume->abandon);
+        break;
+    }
+    ks_mem_free(parse->zip->alloc, chunk);
+    return status;
+}
+
+static ks_status parse_part(ks_xlsxin_zip *zip, const char *part,
+                            const ks_xlsxin_handlers *handlers, void *user,
+                            const ks_xlsxin_resume *resume, ks_error *err)
 {
     const ks_allocator *saved = expat_allocator;
     expat_allocator = zip->alloc;
@@ -342,18 +451,58 @@ ks_status ks_xlsxin_parse_part(ks_xlsxin_zip *zip, const char *part,
     job.parse.user = user;
     job.parse.err = err;
     job.parse.parser = new_parser(&job);
-    if (!job.parse.parser) {
-        expat_allocator = saved;
-        return ks_error_set(err, KS_ENOMEM, "%s: out of memory", zip->name);
-    }
+    int told = 0;
+    ks_status status = KS_OK;
+    if (!job.parse.parser)
+        status = ks_error_set(err, KS_ENOMEM, "%s: out of memory", zip->name);
     zip_file_t *file = NULL;
     uint64_t compressed = 0;
-    ks_status status = open_part(&job.parse, &file, &compressed);
     if (status == KS_OK)
-        status = stream(&job.parse, file, compressed);
+        status = open_part(&job.parse, &file, &compressed);
+    if (status == KS_OK)
+        status = resume ? stream_from(&job.parse, file, compressed, resume,
+                                      &told)
+                        : stream(&job.parse, file, compressed, 0, NULL);
+    if (resume && !told)
+        resume->found(resume->found_data, UINT64_MAX);
     if (file)
         zip->zip_library.fclose(file);
-    XML_ParserFree(job.parse.parser);
+    if (job.parse.parser)
+        XML_ParserFree(job.parse.parser);
     expat_allocator = saved;
     return status;
+}
+
+ks_status ks_xlsxin_parse_part(ks_xlsxin_zip *zip, const char *part,
+                             const ks_xlsxin_handlers *handlers, void *user,
+                             ks_error *err)
+{
+    return parse_part(zip, part, handlers, user, NULL, err);
+}
+
+ks_status ks_xlsxin_parse_part_from(ks_xlsxin_zip *zip, const char *part,
+                                    const ks_xlsxin_handlers *handlers,
+                                    void *user, const ks_xlsxin_resume *resume,
+                                    ks_error *err)
+{
+    return parse_part(zip, part, handlers, user, resume, err);
+}
+
+uint64_t ks_xlsxin_part_size(const ks_xlsxin_zip *zip, const char *part)
+{
+    const ks_zip_library *library = &zip->zip_library;
+    zip_int64_t index = library->name_locate(zip->zip, part, ZIP_FL_NOCASE);
+    zip_stat_t stat;
+    library->stat_init(&stat);
+    if (index < 0 ||
+        library->stat_index(zip->zip, (zip_uint64_t)index, 0, &stat) != 0 ||
+        !(stat.valid & ZIP_STAT_SIZE))
+        return 0;
+    return stat.size;
+}
+
+uint64_t ks_xlsxin_offset(const ks_xlsxin_parse *parse)
+{
+    XML_Index index = XML_GetCurrentByteIndex(parse->parser);
+    return index < 0 ? 0 : (uint64_t)index;
 }

@@ -11,6 +11,7 @@
 #ifndef KS_XLSXIN_IMPORT_PART_H
 #define KS_XLSXIN_IMPORT_PART_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 #include <expat.h>
 #include "io/zip_library.h"
@@ -23,6 +24,7 @@
 typedef struct ks_xlsxin_zip {
     ks_zip_library zip_library; /* opened with the workbook (zip_library.h) */
     zip_t *zip;
+    const char *path;        /* as opened (the caller's, while it is open) */
     const char *name;        /* the file, as messages name it             */
     const ks_allocator *alloc;
     uint64_t read_total;     /* inflated bytes read so far, all parts     */
@@ -47,6 +49,8 @@ typedef struct ks_xlsxin_handlers {
     void (*text)(ks_xlsxin_parse *parse, const char *text, int length);
 } ks_xlsxin_handlers;
 
+#define KS_XLSXIN_OPEN_NAME_MAX 64
+
 struct ks_xlsxin_parse {
     XML_Parser parser;
     ks_xlsxin_zip *zip;
@@ -55,6 +59,10 @@ struct ks_xlsxin_parse {
     ks_error *err;
     ks_status status;        /* set by ks_xlsxin_stop                      */
     int stopped;
+    int depth;               /* elements open, the one just begun counted */
+    /* the raw names (prefix and all) of the elements open at depths 1 and
+     * 2 ("" when longer than the room here) */
+    char open[2][KS_XLSXIN_OPEN_NAME_MAX];
 };
 
 /* Stop the parse from a handler: with KS_OK an early, clean end (the
@@ -66,6 +74,38 @@ void ks_xlsxin_stop(ks_xlsxin_parse *parse, ks_status status);
 ks_status ks_xlsxin_parse_part(ks_xlsxin_zip *zip, const char *part,
                              const ks_xlsxin_handlers *handlers, void *user,
                              ks_error *err);
+
+/* The part's size inflated as the zip's directory claims it (a hint
+ * only, never a bound), 0 when it does not say or there is no such part. */
+uint64_t ks_xlsxin_part_size(const ks_xlsxin_zip *zip, const char *part);
+
+/* The offset in the part's inflated bytes of the event being handled
+ * (inside a handler: where its token begins). */
+uint64_t ks_xlsxin_offset(const ks_xlsxin_parse *parse);
+
+/*
+ * A parse that begins in the middle of a part (xlsx_import_sheet.c reads
+ * a large sheet in two halves at once): the part is inflated from its
+ * start but parsed only from the first "<row" (followed by a space, '>'
+ * or '/') at or after inflated offset `from`; `found` is told that offset,
+ * or UINT64_MAX when there is none (called exactly once, whatever
+ * happens), and expat is first given `prefix` (the start tags of the
+ * elements open there).  `abandon`, set from another thread, stops the
+ * parse (KS_EINTERRUPTED).  Offsets and bounds count the bytes inflated
+ * from the part's start.
+ */
+typedef struct ks_xlsxin_resume {
+    uint64_t from;
+    const char *prefix;
+    void (*found)(void *data, uint64_t offset);
+    void *found_data;
+    const atomic_int *abandon;
+} ks_xlsxin_resume;
+
+ks_status ks_xlsxin_parse_part_from(ks_xlsxin_zip *zip, const char *part,
+                                    const ks_xlsxin_handlers *handlers,
+                                    void *user, const ks_xlsxin_resume *resume,
+                                    ks_error *err);
 
 /* The value of attribute `name` (no prefix compared), or NULL. */
 const char *ks_xlsxin_attribute(const char **attributes, const char *name);

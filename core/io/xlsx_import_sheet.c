@@ -6,13 +6,30 @@
  * first to its last (further when a row reaches further).  Cell
  * references are checked (a column A..XFD, the row's own number, left to
  * right); rows without a reference follow the one before, as do cells.
+ *
+ * A large sheet is read in two halves at once (ks_xlsxin_sheet_read):
+ * this thread parses the part from its start, another inflates it too
+ * but parses only from the first "<row" past about its middle, after the
+ * start tags of the elements open there.  Both keep their rows; when this
+ * thread meets a row start tag exactly where the other began, inside
+ * <sheetData> under the same names, the two parses are the one parse
+ * split in two, and the kept rows are handed over in order.  Anything
+ * else (an error in either half, a row where none was expected) and the
+ * sheet is read again from its start by one parse, as a small one is:
+ * every message is the one-parse message.
  */
+#define _POSIX_C_SOURCE 200809L
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "base/alloc.h"
 #include "base/error.h"
 #include "io/xlsx_import_sheet.h"
+#include "io/xlsx_import_split.h"
 
 enum cell_type { CELL_NUMBER, CELL_SHARED, CELL_BOOLEAN, CELL_TEXT };
 
@@ -22,8 +39,27 @@ typedef struct cell {
     int has_value;
 } cell;
 
+/* Rows kept to be handed over later (a sheet read in two halves). */
+typedef struct kept_row {
+    int row;
+    size_t first_cell, cell_count;
+} kept_row;
+
+typedef struct row_keep {
+    kept_row *rows;
+    size_t row_count, row_capacity;
+    cell *cells;             /* their offsets into bytes                  */
+    size_t cell_count, cell_capacity;
+    char *bytes;
+    size_t byte_count, byte_capacity;
+} row_keep;
+
+typedef struct split_read split_read;
+
 typedef struct sheet_reader {
     ks_xlsxin_book *book;
+    const ks_allocator *alloc;
+    const char *name;        /* the file, as messages name it             */
     const char *sheet;
     ks_csv_record_fn on_record;
     void *user_data;
@@ -45,6 +81,14 @@ typedef struct sheet_reader {
     int width;               /* the header's last column with a value     */
     int records;
     size_t cells_read;
+    row_keep *keep;          /* not NULL: rows are kept, not handed over  */
+    split_read *split;       /* the first half of a split read            */
+    /* held around on_record while another thread may allocate: the
+     * model's allocator, which on_record uses, is called by one thread at
+     * a time */
+    pthread_mutex_t *record_lock;
+    int first_row;           /* the first row's number (the second half
+                                needs it written: r="...")              */
 } sheet_reader;
 
 /* ---- positions ---------------------------------------------------------- */
@@ -98,22 +142,33 @@ void ks_xlsxin_where(const char *name, const char *sheet, int row, int column,
              cell_name);
 }
 
+static ks_status row_error(const sheet_reader *reader, ks_error *err,
+                           ks_status code, int row, int column,
+                           const char *what)
+{
+    char where[300];
+    ks_xlsxin_where(reader->name, reader->sheet, row, column, where,
+                    sizeof where);
+    return ks_error_at(err, code, row, column, "%s: %s", where, what);
+}
+
 static void fail_at(ks_xlsxin_parse *parse, ks_status code, int column,
                     const char *what)
 {
     sheet_reader *reader = parse->user;
-    char where[300];
-    ks_xlsxin_where(parse->zip->name, reader->sheet, reader->row, column,
-                    where, sizeof where);
-    ks_error_at(parse->err, code, reader->row, column, "%s: %s", where, what);
-    ks_xlsxin_stop(parse, code);
+    ks_xlsxin_stop(parse, row_error(reader, parse->err, code, reader->row,
+                                    column, what));
+}
+
+static ks_status out_of_memory(const sheet_reader *reader, ks_error *err)
+{
+    return ks_error_set(err, KS_ENOMEM, "%s: out of memory reading the "
+                        "workbook", reader->name);
 }
 
 static void fail_memory(ks_xlsxin_parse *parse)
 {
-    ks_error_set(parse->err, KS_ENOMEM, "%s: out of memory reading the "
-                 "workbook", parse->zip->name);
-    ks_xlsxin_stop(parse, KS_ENOMEM);
+    ks_xlsxin_stop(parse, out_of_memory(parse->user, parse->err));
 }
 
 /* ---- references --------------------------------------------------------- */
@@ -193,6 +248,8 @@ static void start_row(ks_xlsxin_parse *parse, const char **attributes)
         fail_at(parse, KS_EFORMAT, 0, what);
         return;
     }
+    if (reader->first_row == 0)
+        reader->first_row = r ? (int)row : -1;
     reader->row = (int)row;
     reader->in_row = 1;
     reader->column = 0;
@@ -203,69 +260,148 @@ static void start_row(ks_xlsxin_parse *parse, const char **attributes)
 static int grow_fields(sheet_reader *reader, size_t count)
 {
     return count > reader->field_capacity &&
-           ks_mem_grow(reader->book->zip.alloc, (void **)&reader->fields,
+           ks_mem_grow(reader->alloc, (void **)&reader->fields,
                        &reader->field_capacity, count,
                        sizeof *reader->fields) != 0;
 }
 
-static void refuse_left_of_table(ks_xlsxin_parse *parse, int column)
+static ks_status refuse_left_of_table(const sheet_reader *reader,
+                                      ks_error *err, int row, int column)
 {
-    sheet_reader *reader = parse->user;
     char first[24], what[160];
     ks_xlsxin_cell_name(reader->first, 1, first, sizeof first);
     first[strcspn(first, "0123456789")] = '\0';
     snprintf(what, sizeof what, "a value left of the table (its header "
              "begins in column %s)", first);
-    fail_at(parse, KS_EFORMAT, column, what);
+    return row_error(reader, err, KS_EFORMAT, row, column, what);
 }
 
-/* A row with a value: its fields from the table's first column to the
- * header's reach, or further when the row reaches further. */
-static void end_row(ks_xlsxin_parse *parse)
+/* The first and the last column of a row's cells with a value (0, 0:
+ * none). */
+static void row_reach(const cell *cells, size_t count, int *start, int *reach)
 {
-    sheet_reader *reader = parse->user;
-    reader->in_row = 0;
-    int reach = 0, start = 0;
-    for (size_t i = 0; i < reader->cell_count; i++)
-        if (reader->cells[i].length > 0) {
-            reach = reader->cells[i].column;
-            if (start == 0)
-                start = reach;
+    *start = *reach = 0;
+    for (size_t i = 0; i < count; i++)
+        if (cells[i].length > 0) {
+            *reach = cells[i].column;
+            if (*start == 0)
+                *start = *reach;
         }
+}
+
+/* A row with a value, handed over: its fields from the table's first
+ * column to the header's reach, or further when the row reaches further. */
+static ks_status hand_over(sheet_reader *reader, int row, const cell *cells,
+                           size_t cell_count, const char *bytes,
+                           ks_error *err)
+{
+    int start, reach;
+    row_reach(cells, cell_count, &start, &reach);
     if (reach == 0)
-        return; /* a row with no value, like a blank line */
+        return KS_OK; /* a row with no value, like a blank line */
     if (reader->width == 0) {
         reader->first = start;
         reader->width = reach;
     }
-    if (start < reader->first) {
-        refuse_left_of_table(parse, start);
-        return;
-    }
+    if (start < reader->first)
+        return refuse_left_of_table(reader, err, row, start);
     int last = reach > reader->width ? reach : reader->width;
     int count = last - reader->first + 1;
-    if (grow_fields(reader, (size_t)count)) {
-        fail_memory(parse);
-        return;
-    }
+    if (grow_fields(reader, (size_t)count))
+        return out_of_memory(reader, err);
     for (int c = 0; c < count; c++)
-        reader->fields[c] = (ks_csv_field){ "", 0, reader->row,
-                                            reader->first + c, 1 };
-    for (size_t i = 0; i < reader->cell_count; i++) {
-        const cell *x = &reader->cells[i];
+        reader->fields[c] = (ks_csv_field){ "", 0, row, reader->first + c,
+                                            1 };
+    for (size_t i = 0; i < cell_count; i++) {
+        const cell *x = &cells[i];
         if (x->column < reader->first)
             continue; /* no value there: checked above */
         reader->fields[x->column - reader->first] = (ks_csv_field){
-            reader->bytes + x->offset, x->length, reader->row, x->column,
-            !x->has_value
+            bytes + x->offset, x->length, row, x->column, !x->has_value
         };
     }
-    ks_csv_record record = { parse->zip->name, reader->fields, count,
-                             reader->row, ++reader->records, ',' };
-    ks_status status = reader->on_record(reader->user_data, &record,
-                                         parse->err);
+    ks_csv_record record = { reader->name, reader->fields, count, row,
+                             ++reader->records, ',' };
+    if (!reader->record_lock)
+        return reader->on_record(reader->user_data, &record, err);
+    pthread_mutex_lock(reader->record_lock);
+    ks_status status = reader->on_record(reader->user_data, &record, err);
+    pthread_mutex_unlock(reader->record_lock);
+    return status;
+}
+
+/* Rows kept by one half of a split read: at most this many bytes. */
+#define KEEP_MAX ((size_t)256 << 20)
+
+/* Keep the row just read (one with a value) to hand it over later. */
+static ks_status keep_row(sheet_reader *reader, ks_error *err)
+{
+    row_keep *keep = reader->keep;
+    size_t kept = keep->byte_count + keep->cell_count * sizeof(cell) +
+                  keep->row_count * sizeof(kept_row);
+    if (kept > KEEP_MAX ||
+        ks_mem_grow(reader->alloc, (void **)&keep->rows, &keep->row_capacity,
+                    keep->row_count + 1, sizeof *keep->rows) != 0 ||
+        ks_mem_grow(reader->alloc, (void **)&keep->cells,
+                    &keep->cell_capacity,
+                    keep->cell_count + reader->cell_count,
+                    sizeof *keep->cells) != 0 ||
+        ks_mem_grow(reader->alloc, (void **)&keep->bytes,
+                    &keep->byte_capacity,
+                    keep->byte_count + reader->byte_count, 1) != 0)
+        return out_of_memory(reader, err);
+    keep->rows[keep->row_count++] = (kept_row){ reader->row, keep->cell_count,
+                                                reader->cell_count };
+    for (size_t i = 0; i < reader->cell_count; i++) {
+        cell x = reader->cells[i];
+        x.offset += keep->byte_count;
+        keep->cells[keep->cell_count++] = x;
+    }
+    if (reader->byte_count > 0)
+        memcpy(keep->bytes + keep->byte_count, reader->bytes,
+               reader->byte_count);
+    keep->byte_count += reader->byte_count;
+    return KS_OK;
+}
+
+static void end_row(ks_xlsxin_parse *parse)
+{
+    sheet_reader *reader = parse->user;
+    reader->in_row = 0;
+    int start, reach;
+    row_reach(reader->cells, reader->cell_count, &start, &reach);
+    if (reach == 0)
+        return;
+    ks_status status = reader->keep
+                           ? keep_row(reader, parse->err)
+                           : hand_over(reader, reader->row, reader->cells,
+                                       reader->cell_count, reader->bytes,
+                                       parse->err);
     if (status != KS_OK)
         ks_xlsxin_stop(parse, status);
+}
+
+/* Hand the kept rows over, in order. */
+static ks_status hand_over_kept(sheet_reader *reader, const row_keep *keep,
+                                ks_error *err)
+{
+    for (size_t i = 0; i < keep->row_count; i++) {
+        const kept_row *row = &keep->rows[i];
+        ks_status status = hand_over(reader, row->row,
+                                     keep->cells + row->first_cell,
+                                     row->cell_count, keep->bytes, err);
+        if (status != KS_OK)
+            return status;
+    }
+    return KS_OK;
+}
+
+static void free_keep(const ks_allocator *alloc, row_keep *keep)
+{
+    ks_mem_free(alloc, keep->rows);
+    ks_mem_free(alloc, keep->cells);
+    ks_mem_free(alloc, keep->bytes);
+    memset(keep, 0, sizeof *keep);
 }
 
 /* ---- cells -------------------------------------------------------------- */
@@ -281,10 +417,28 @@ static enum cell_type type_of(const char *t)
     return CELL_TEXT; /* str, inlineStr, e (an error's text), d (a date) */
 }
 
+/* A cell's attributes r and t (the first of each, whatever its prefix),
+ * in one pass: a sheet has millions of cells. */
+static void cell_attributes(const char **attributes, const char **r,
+                            const char **t)
+{
+    *r = *t = NULL;
+    for (size_t i = 0; attributes[i]; i += 2) {
+        const char *name = ks_xlsxin_local(attributes[i]);
+        if (name[0] == '\0' || name[1] != '\0')
+            continue;
+        if (name[0] == 'r' && !*r)
+            *r = attributes[i + 1];
+        else if (name[0] == 't' && !*t)
+            *t = attributes[i + 1];
+    }
+}
+
 static void start_cell(ks_xlsxin_parse *parse, const char **attributes)
 {
     sheet_reader *reader = parse->user;
-    const char *r = ks_xlsxin_attribute(attributes, "r");
+    const char *r, *t;
+    cell_attributes(attributes, &r, &t);
     int column = reader->column + 1, row = reader->row;
     if (r && read_reference(r, &column, &row) != 0) {
         refuse_reference(parse, r);
@@ -308,7 +462,7 @@ static void start_cell(ks_xlsxin_parse *parse, const char **attributes)
         return;
     }
     if (reader->cell_count == reader->cell_capacity &&
-        ks_mem_grow(reader->book->zip.alloc, (void **)&reader->cells,
+        ks_mem_grow(reader->alloc, (void **)&reader->cells,
                     &reader->cell_capacity, reader->cell_count + 1,
                     sizeof *reader->cells) != 0) {
         fail_memory(parse);
@@ -316,7 +470,7 @@ static void start_cell(ks_xlsxin_parse *parse, const char **attributes)
     }
     reader->column = column;
     reader->cell_open = 1;
-    reader->type = type_of(ks_xlsxin_attribute(attributes, "t"));
+    reader->type = type_of(t);
     reader->cells[reader->cell_count++] =
         (cell){ column, reader->byte_count, 0, 0 };
 }
@@ -328,7 +482,7 @@ static int append(sheet_reader *reader, const char *text, size_t length)
     if (reader->byte_count + length + 1 > KS_XLSXIN_ROW_TEXT_MAX)
         return -2;
     if (reader->byte_count + length + 1 > reader->byte_capacity &&
-        ks_mem_grow(reader->book->zip.alloc, (void **)&reader->bytes,
+        ks_mem_grow(reader->alloc, (void **)&reader->bytes,
                     &reader->byte_capacity, reader->byte_count + length + 1,
                     1) != 0)
         return -1;
@@ -409,12 +563,17 @@ static int is_name(const char *name, const char *word)
     return *name == *word;
 }
 
+static void split_begin(ks_xlsxin_parse *parse, split_read *split);
+static int split_at_cut(ks_xlsxin_parse *parse, sheet_reader *reader);
+
 static void on_start(ks_xlsxin_parse *parse, const char *name,
                      const char **attributes)
 {
     sheet_reader *reader = parse->user;
     if (!reader->in_data) {
         reader->in_data = is_name(name, "sheetData");
+        if (reader->in_data && reader->split)
+            split_begin(parse, reader->split);
         return;
     }
     if (reader->cell_open) {
@@ -432,9 +591,10 @@ static void on_start(ks_xlsxin_parse *parse, const char *name,
         }
         return;
     }
-    if (is_name(name, "row"))
-        start_row(parse, attributes);
-    else if (is_name(name, "c") && reader->in_row)
+    if (is_name(name, "row")) {
+        if (!reader->split || !split_at_cut(parse, reader))
+            start_row(parse, attributes);
+    } else if (is_name(name, "c") && reader->in_row)
         start_cell(parse, attributes);
 }
 
@@ -476,23 +636,238 @@ static void on_text(ks_xlsxin_parse *parse, const char *text, int length)
         fail_append(parse, code, x->column);
 }
 
+static const ks_xlsxin_handlers sheet_handlers = { on_start, on_end,
+                                                   on_text };
+
+static void reader_init(sheet_reader *reader, ks_xlsxin_book *book,
+                        size_t index, const ks_allocator *alloc,
+                        ks_csv_record_fn on_record, void *user_data)
+{
+    memset(reader, 0, sizeof *reader);
+    reader->book = book;
+    reader->alloc = alloc;
+    reader->name = book->zip.name;
+    reader->sheet = book->sheets[index].name;
+    reader->on_record = on_record;
+    reader->user_data = user_data;
+}
+
+static void reader_free(sheet_reader *reader)
+{
+    ks_mem_free(reader->alloc, reader->cells);
+    ks_mem_free(reader->alloc, reader->bytes);
+    ks_mem_free(reader->alloc, reader->fields);
+    reader->cells = NULL;
+    reader->bytes = NULL;
+    reader->fields = NULL;
+    reader->cell_capacity = reader->byte_capacity = 0;
+    reader->field_capacity = 0;
+}
+
 ks_status ks_xlsxin_sheet_records(ks_xlsxin_book *book, size_t index,
                                 ks_csv_record_fn on_record, void *user_data,
                                 ks_error *err)
 {
-    static const ks_xlsxin_handlers handlers = { on_start, on_end, on_text };
     sheet_reader reader;
-    memset(&reader, 0, sizeof reader);
-    reader.book = book;
-    reader.sheet = book->sheets[index].name;
-    reader.on_record = on_record;
-    reader.user_data = user_data;
+    reader_init(&reader, book, index, book->zip.alloc, on_record, user_data);
     ks_status status = ks_xlsxin_parse_part(&book->zip,
                                           book->sheets[index].part,
-                                          &handlers, &reader, err);
-    const ks_allocator *alloc = book->zip.alloc;
-    ks_mem_free(alloc, reader.cells);
-    ks_mem_free(alloc, reader.bytes);
-    ks_mem_free(alloc, reader.fields);
+                                          &sheet_handlers, &reader, err);
+    reader_free(&reader);
+    return status;
+}
+
+/* ---- a sheet read in two halves at once --------------------------------- */
+
+struct split_read {
+    ks_xlsxin_book *book;
+    size_t index;
+    ks_xlsxin_serial_alloc *serial; /* both threads allocate through it   */
+    uint64_t from;              /* the second half: the first row after   */
+    ks_xlsxin_cut cut;
+    atomic_int abandon;         /* the second half is not wanted: stop    */
+    char open[2][KS_XLSXIN_OPEN_NAME_MAX]; /* open where the second begins */
+    char prefix[2 * KS_XLSXIN_OPEN_NAME_MAX + 8];
+    int started, joined;
+    int settled;                /* the first half no longer looks for it  */
+    int used;                   /* its rows were handed over              */
+    pthread_t thread;
+    /* the second half's, read by the first thread once it has joined */
+    sheet_reader second;
+    row_keep second_rows;
+    ks_status second_status;
+    ks_error second_err;
+    uint64_t read_before;       /* the workbook's inflated bytes before   */
+    uint64_t second_read;       /* ... and after the second half          */
+};
+
+static void post_cut(void *data, uint64_t offset)
+{
+    split_read *split = data;
+    ks_xlsxin_cut_post(&split->cut, offset);
+}
+
+static void *read_second_half(void *data)
+{
+    split_read *split = data;
+    const ks_xlsxin_zip *book_zip = &split->book->zip;
+    ks_xlsxin_zip zip;
+    ks_status status = ks_xlsxin_zip_open(&zip, book_zip->path,
+                                          book_zip->name,
+                                          &split->serial->allocator,
+                                          &split->second_err);
+    if (status != KS_OK) {
+        ks_xlsxin_cut_post(&split->cut, UINT64_MAX);
+        split->second_status = status;
+        return NULL;
+    }
+    zip.read_total = split->read_before; /* the bounds count all parts */
+    ks_xlsxin_resume resume = { split->from, split->prefix, post_cut, split,
+                                &split->abandon };
+    status = ks_xlsxin_parse_part_from(&zip, split->book->sheets[split->index]
+                                                 .part,
+                                       &sheet_handlers, &split->second,
+                                       &resume, &split->second_err);
+    split->second_read = zip.read_total;
+    ks_xlsxin_zip_close(&zip);
+    split->second_status = status;
+    return NULL;
+}
+
+static void split_join(split_read *split, int wanted)
+{
+    if (!split->started || split->joined)
+        return;
+    if (!wanted)
+        atomic_store(&split->abandon, 1);
+    pthread_join(split->thread, NULL);
+    split->joined = 1;
+}
+
+/* The first half reads on alone. */
+static void split_settle(split_read *split)
+{
+    split->settled = 1;
+    split_join(split, 0);
+}
+
+/* <sheetData> begins in the first half: start the second, in the same
+ * elements. */
+static void split_begin(ks_xlsxin_parse *parse, split_read *split)
+{
+    if (split->started || split->settled)
+        return;
+    if (parse->depth != 2 || !parse->open[0][0] || !parse->open[1][0]) {
+        split->settled = 1;
+        return;
+    }
+    memcpy(split->open, parse->open, sizeof split->open);
+    snprintf(split->prefix, sizeof split->prefix, "<%s><%s>",
+             split->open[0], split->open[1]);
+    if (pthread_create(&split->thread, NULL, read_second_half, split) != 0) {
+        split->settled = 1;
+        return;
+    }
+    split->started = 1;
+}
+
+/* Whether the second half read what the first would have read from the
+ * row it begins with. */
+static int halves_agree(const split_read *split, const sheet_reader *first)
+{
+    const sheet_reader *second = &split->second;
+    return split->second_status == KS_OK && second->first_row > first->row &&
+           first->cells_read + second->cells_read <= KS_XLSXIN_CELLS_MAX;
+}
+
+/* A row begins in the first half: where the second half begins, its rows
+ * are handed over and the first stops (1); else the first reads on (0),
+ * alone once the second can no longer be used. */
+static int split_at_cut(ks_xlsxin_parse *parse, sheet_reader *reader)
+{
+    split_read *split = reader->split;
+    if (split->settled || !split->started)
+        return 0;
+    uint64_t at = ks_xlsxin_offset(parse);
+    if (at < split->from)
+        return 0;
+    uint64_t cut = ks_xlsxin_cut_wait(&split->cut);
+    if (cut != UINT64_MAX && at < cut)
+        return 0;
+    if (at != cut || parse->depth != 3 || !reader->in_data ||
+        reader->in_row || strcmp(parse->open[0], split->open[0]) != 0 ||
+        strcmp(parse->open[1], split->open[1]) != 0) {
+        split_settle(split);
+        return 0;
+    }
+    split_join(split, 1);
+    split->settled = 1;
+    if (!halves_agree(split, reader)) {
+        free_keep(&split->serial->allocator, &split->second_rows);
+        return 0;
+    }
+    split->used = 1;
+    parse->zip->read_total = split->second_read;
+    ks_xlsxin_stop(parse, hand_over_kept(reader, &split->second_rows,
+                                         parse->err));
+    return 1;
+}
+
+static ks_status read_split(ks_xlsxin_book *book, size_t index,
+                            uint64_t size, ks_xlsxin_serial_alloc *serial,
+                            sheet_reader *first, int *halves, ks_error *err)
+{
+    split_read split;
+    memset(&split, 0, sizeof split);
+    if (ks_xlsxin_cut_init(&split.cut) != 0)
+        return ks_xlsxin_sheet_records(book, index, first->on_record,
+                                       first->user_data, err);
+    split.book = book;
+    split.index = index;
+    split.serial = serial;
+    split.from = size / 100 * KS_XLSXIN_SPLIT_PERCENT;
+    split.read_before = book->zip.read_total;
+    atomic_init(&split.abandon, 0);
+    reader_init(&split.second, book, index, &serial->allocator, NULL, NULL);
+    split.second.keep = &split.second_rows;
+    first->split = &split;
+    first->record_lock = &serial->lock;
+    const ks_allocator *own = book->zip.alloc;
+    book->zip.alloc = &serial->allocator;
+    ks_status status = ks_xlsxin_parse_part(&book->zip,
+                                            book->sheets[index].part,
+                                            &sheet_handlers, first, err);
+    split_join(&split, 0);
+    book->zip.alloc = own;
+    free_keep(&serial->allocator, &split.second_rows);
+    reader_free(&split.second);
+    ks_xlsxin_cut_destroy(&split.cut);
+    if (halves)
+        *halves = split.used;
+    return status;
+}
+
+ks_status ks_xlsxin_sheet_read(ks_xlsxin_book *book, size_t index,
+                               uint64_t split_size,
+                               ks_csv_record_fn on_record, void *user_data,
+                               int *halves, ks_error *err)
+{
+    if (halves)
+        *halves = 0;
+    uint64_t size = ks_xlsxin_part_size(&book->zip, book->sheets[index].part);
+    if (split_size == 0 || size < split_size || !book->zip.path)
+        return ks_xlsxin_sheet_records(book, index, on_record, user_data,
+                                       err);
+    ks_xlsxin_serial_alloc serial;
+    if (ks_xlsxin_serial_alloc_init(&serial, book->zip.alloc) != 0)
+        return ks_xlsxin_sheet_records(book, index, on_record, user_data,
+                                       err);
+    sheet_reader first;
+    reader_init(&first, book, index, &serial.allocator, on_record,
+                user_data);
+    ks_status status = read_split(book, index, size, &serial, &first, halves,
+                                  err);
+    reader_free(&first);
+    ks_xlsxin_serial_alloc_destroy(&serial);
     return status;
 }

@@ -15,6 +15,7 @@
 #define KS_XLSXIN_IMPORT_SHEET_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "io/csv_read.h"
 #include "io/xlsx_import_book.h"
@@ -29,6 +30,19 @@
 ks_status ks_xlsxin_sheet_records(ks_xlsxin_book *book, size_t index,
                                 ks_csv_record_fn on_record, void *user_data,
                                 ks_error *err);
+
+/* Read sheet `index` as ks_xlsxin_sheet_records does, in two halves at
+ * once (two threads) when its part inflates to at least `split_size`
+ * bytes as the zip says (0: never): the records, their order and every
+ * message are the same.  The second half begins at the first row past
+ * KS_XLSXIN_SPLIT_PERCENT of the part.  *halves (unless NULL): 1 when it
+ * was read so, 0 when by one parse. */
+#define KS_XLSXIN_SPLIT_SIZE (UINT64_C(8) << 20)
+#define KS_XLSXIN_SPLIT_PERCENT 48
+ks_status ks_xlsxin_sheet_read(ks_xlsxin_book *book, size_t index,
+                               uint64_t split_size,
+                               ks_csv_record_fn on_record, void *user_data,
+                               int *halves, ks_error *err);
 
 /* "B7" for column 2, row 7 (size >= 16). */
 void ks_xlsxin_cell_name(int column, int row, char *out, size_t size);

@@ -37,20 +37,61 @@ static void fail(const char *what, const ks_error *err)
 }
 
 typedef struct timings {
-    double *cpu, *wall;
+    double *cpu, *process, *wall;
     int count;
 } timings;
 
+static void timings_new(timings *t, int repeat)
+{
+    t->cpu = calloc((size_t)repeat, sizeof(double));
+    t->process = calloc((size_t)repeat, sizeof(double));
+    t->wall = calloc((size_t)repeat, sizeof(double));
+    t->count = repeat;
+    if (!t->cpu || !t->process || !t->wall)
+        exit(1);
+}
+
+static void timings_free(timings *t)
+{
+    free(t->cpu);
+    free(t->process);
+    free(t->wall);
+}
+
+typedef struct clocks {
+    double cpu, process, wall;
+} clocks;
+
+static clocks clocks_now(void)
+{
+    return (clocks){ clock_of(CLOCK_THREAD_CPUTIME_ID),
+                     clock_of(CLOCK_PROCESS_CPUTIME_ID),
+                     clock_of(CLOCK_MONOTONIC) };
+}
+
+static void record_since(timings *t, int i, clocks start)
+{
+    clocks end = clocks_now();
+    t->cpu[i] = end.cpu - start.cpu;
+    t->process[i] = end.process - start.process;
+    t->wall[i] = end.wall - start.wall;
+}
+
 static void print_timings(const char *what, timings *t, double cells)
 {
-    qsort(t->cpu, (size_t)t->count, sizeof *t->cpu, by_value);
-    qsort(t->wall, (size_t)t->count, sizeof *t->wall, by_value);
+    size_t n = (size_t)t->count;
+    qsort(t->cpu, n, sizeof *t->cpu, by_value);
+    qsort(t->process, n, sizeof *t->process, by_value);
+    qsort(t->wall, n, sizeof *t->wall, by_value);
     double best = t->cpu[0], median = t->cpu[t->count / 2];
-    printf("%-34s cpu best %.4f s, median %.4f s; wall best %.4f s",
-           what, best, median, t->wall[0]);
+    printf("%-34s cpu best %.4f s, median %.4f s; process cpu best %.4f s; "
+           "wall best %.4f s, median %.4f s", what, best, median,
+           t->process[0], t->wall[0], t->wall[t->count / 2]);
     if (cells > 0)
-        printf("; %.2fM cells/s (best cpu), %.2fM (median)",
-               cells / best * 1e-6, cells / median * 1e-6);
+        printf("; %.2fM cells/s (best cpu), %.2fM (median); %.2fM (best "
+               "process cpu); %.2fM (best wall)", cells / best * 1e-6,
+               cells / median * 1e-6, cells / t->process[0] * 1e-6,
+               cells / t->wall[0] * 1e-6);
     printf("\n");
 }
 
@@ -60,19 +101,15 @@ static void bench_import(const char *chart, const char *values, int repeat)
     ks_model *model = NULL;
     if (ks_model_open(chart, NULL, &model, &err) != KS_OK)
         fail(chart, &err);
-    timings t = { calloc((size_t)repeat, sizeof(double)),
-                  calloc((size_t)repeat, sizeof(double)), repeat };
-    if (!t.cpu || !t.wall)
-        exit(1);
+    timings t;
+    timings_new(&t, repeat);
     ks_import_options options = { .provenance = KS_PROV_REPORTED,
                                   .override = 1 };
     for (int i = 0; i < repeat; i++) {
-        double cpu = clock_of(CLOCK_THREAD_CPUTIME_ID);
-        double wall = clock_of(CLOCK_MONOTONIC);
+        clocks start = clocks_now();
         if (ks_import_values_with(model, values, &options, &err) != KS_OK)
             fail(values, &err);
-        t.wall[i] = clock_of(CLOCK_MONOTONIC) - wall;
-        t.cpu[i] = clock_of(CLOCK_THREAD_CPUTIME_ID) - cpu;
+        record_since(&t, i, start);
     }
     int inputs = 0;
     for (int item = 0; item < ks_item_count(model); item++)
@@ -81,31 +118,25 @@ static void bench_import(const char *chart, const char *values, int repeat)
     char what[64];
     snprintf(what, sizeof what, "import (%d inputs)", inputs);
     print_timings(what, &t, inputs);
-    free(t.cpu);
-    free(t.wall);
+    timings_free(&t);
     ks_model_free(model);
 }
 
 static void bench_open(const char *directory, int repeat)
 {
-    timings t = { calloc((size_t)repeat, sizeof(double)),
-                  calloc((size_t)repeat, sizeof(double)), repeat };
-    if (!t.cpu || !t.wall)
-        exit(1);
+    timings t;
+    timings_new(&t, repeat);
     for (int i = 0; i < repeat; i++) {
         ks_error err;
         ks_model *model = NULL;
-        double cpu = clock_of(CLOCK_THREAD_CPUTIME_ID);
-        double wall = clock_of(CLOCK_MONOTONIC);
+        clocks start = clocks_now();
         if (ks_model_open(directory, NULL, &model, &err) != KS_OK)
             fail(directory, &err);
-        t.wall[i] = clock_of(CLOCK_MONOTONIC) - wall;
-        t.cpu[i] = clock_of(CLOCK_THREAD_CPUTIME_ID) - cpu;
+        record_since(&t, i, start);
         ks_model_free(model);
     }
     print_timings("ks_model_open", &t, 0);
-    free(t.cpu);
-    free(t.wall);
+    timings_free(&t);
 }
 
 int main(int argc, char **argv)

@@ -25,6 +25,8 @@
 #include "../support/model_cells.h"
 #include "../support/test_files.h"
 #include "../support/xlsx_parts.h"
+#include "base/error.h"
+#include "io/xlsx_import.h"
 #include "kessan/kessan.h"
 #include "kessan/workbook.h"
 
@@ -602,6 +604,188 @@ static void test_zip_bomb(void **state)
                    "inflates more than 200 times its compressed size");
 }
 
+/* ---- a large sheet read in two halves ------------------------------------ */
+
+/* What a reader handed over, as text: each record's row, number and
+ * fields (their positions, text and whether empty). */
+typedef struct record_log {
+    char *text;
+    size_t length, capacity;
+    int refuse;              /* refuse this record (its number; 0: none) */
+} record_log;
+
+static void log_text(record_log *log, const char *text)
+{
+    size_t length = strlen(text);
+    if (log->length + length + 1 > log->capacity) {
+        log->capacity = (log->length + length + 1) * 2;
+        log->text = realloc(log->text, log->capacity);
+        assert_non_null(log->text);
+    }
+    memcpy(log->text + log->length, text, length + 1);
+    log->length += length;
+}
+
+static ks_status log_record(void *user_data, const ks_csv_record *record,
+                            ks_error *err)
+{
+    record_log *log = user_data;
+    char piece[256];
+    snprintf(piece, sizeof piece, "%s %d #%d:", record->name, record->line,
+             record->number);
+    log_text(log, piece);
+    for (int i = 0; i < record->count; i++) {
+        const ks_csv_field *field = &record->fields[i];
+        snprintf(piece, sizeof piece, " %d,%d%s'%.*s'", field->line,
+                 field->column, field->is_null ? "(null)" : "",
+                 (int)field->length, field->text);
+        log_text(log, piece);
+    }
+    log_text(log, "\n");
+    if (record->number == log->refuse)
+        return ks_error_at(err, KS_EINVAL, record->line, 0, "record %d "
+                           "refused", record->number);
+    return KS_OK;
+}
+
+/* Read the workbook by one parse and in two halves (every sheet split,
+ * whatever its size): the same records and the same end.  Returns
+ * whether the halves were used. */
+static int read_both_ways(const char *path, int refuse)
+{
+    record_log one = { NULL, 0, 0, refuse }, two = { NULL, 0, 0, refuse };
+    ks_error err_one, err_two;
+    int halves_one = -1, halves_two = -1;
+    ks_status got_one = ks_xlsxin_read_records_with(NULL, path, path, NULL,
+                                                    0, log_record, &one,
+                                                    &halves_one, &err_one);
+    ks_status got_two = ks_xlsxin_read_records_with(NULL, path, path, NULL,
+                                                    1, log_record, &two,
+                                                    &halves_two, &err_two);
+    assert_int_equal(halves_one, 0);
+    assert_int_equal(got_one, got_two);
+    if (got_one != KS_OK)
+        assert_string_equal(err_one.message, err_two.message);
+    assert_non_null(one.text);
+    assert_string_equal(one.text, two.text);
+    free(one.text);
+    free(two.text);
+    return halves_two;
+}
+
+/* A long-layout sheet of `rows` rows; `change` (may be NULL) rewrites
+ * rows `at` to `at + span`: it gets the row's number and writes what
+ * stands in its place. */
+typedef void (*row_change)(int row, char *out, size_t size);
+
+static char *long_sheet(int rows, int at, int span, row_change change,
+                        int references)
+{
+    size_t size = (size_t)rows * 400 + 4096;
+    char *xml = malloc(size);
+    assert_non_null(xml);
+    size_t used = (size_t)snprintf(xml, size, "%s", SHEET_OPEN
+                                   "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\">"
+                                   "<is><t>item</t></is></c><c r=\"B1\" "
+                                   "t=\"s\"><v>0</v></c><c r=\"C1\" "
+                                   "t=\"inlineStr\"><is><t>value</t></is></c>"
+                                   "</row>");
+    for (int row = 2; row <= rows; row++) {
+        char line[360];
+        if (change && row >= at && row <= at + span)
+            change(row, line, sizeof line);
+        else if (references)
+            snprintf(line, sizeof line, "<row r=\"%d\"><c r=\"A%d\" t=\"s\">"
+                     "<v>1</v></c><c r=\"B%d\" t=\"inlineStr\"><is><t>%dQ%02d"
+                     "</t></is></c><c r=\"C%d\"><v>%d.5</v></c></row>", row,
+                     row, row, row % 4 + 1, row % 100, row, row * 7);
+        else
+            snprintf(line, sizeof line, "<row><c t=\"s\"><v>1</v></c><c "
+                     "t=\"inlineStr\"><is><t>%dQ%02d</t></is></c><c><v>%d.5"
+                     "</v></c></row>", row % 4 + 1, row % 100, row * 7);
+        used += (size_t)snprintf(xml + used, size - used, "%s", line);
+    }
+    snprintf(xml + used, size - used, "%s", SHEET_CLOSE);
+    return xml;
+}
+
+static void write_long(const char *path, char *xml)
+{
+    const char *names[] = { "Inputs" };
+    const char *sheets[] = { xml };
+    write_book(path, names, sheets, 1, "<si><t>period</t></si><si><t>sales"
+               "</t></si>");
+    free(xml);
+}
+
+static void bad_reference(int row, char *out, size_t size)
+{
+    snprintf(out, size, "<row r=\"%d\"><c r=\"A%d\"><v>1</v></c><c r=\"A%d\">"
+             "<v>2</v></c></row>", row, row, row);
+}
+
+/* Rows that are not there: in a comment, in a CDATA section. */
+static void commented_row(int row, char *out, size_t size)
+{
+    snprintf(out, size, "<!-- <row r=\"%d\"><c r=\"C%d\"><v>9</v></c>"
+             "</row> -->", row, row);
+}
+
+static void cdata_row(int row, char *out, size_t size)
+{
+    snprintf(out, size, "<![CDATA[<row r=\"%d\"><c r=\"C%d\"><v>9</v></c>"
+             "</row>]]>", row, row);
+}
+
+static void not_well_formed(int row, char *out, size_t size)
+{
+    snprintf(out, size, "<row r=\"%d\"><c r=\"A%d\"><v>1</v></row>", row, row);
+}
+
+static void row_out_of_order(int row, char *out, size_t size)
+{
+    snprintf(out, size, "<row r=\"%d\"><c r=\"A%d\"><v>1</v></c></row>",
+             row - 5, row - 5);
+}
+
+static void shared_out_of_range(int row, char *out, size_t size)
+{
+    snprintf(out, size, "<row r=\"%d\"><c r=\"A%d\" t=\"s\"><v>9</v></c>"
+             "</row>", row, row);
+}
+
+static void test_split_reads_as_one(void **state)
+{
+    (void)state;
+    const char *path = TMP "/halves.xlsx";
+    /* a plain sheet, and one whose rows give no number: both halves */
+    write_long(path, long_sheet(3000, 0, 0, NULL, 1));
+    assert_int_equal(read_both_ways(path, 0), 1);
+    write_long(path, long_sheet(3000, 0, 0, NULL, 0));
+    assert_int_equal(read_both_ways(path, 0), 0); /* its numbers unknown */
+    /* a record refused in either half: the same records before it (in
+     * the first, the second half is not waited for) */
+    write_long(path, long_sheet(3000, 0, 0, NULL, 1));
+    assert_int_equal(read_both_ways(path, 100), 0);
+    assert_int_equal(read_both_ways(path, 2900), 1);
+    /* the middle of the sheet all comments or CDATA that look like rows:
+     * no half begins there */
+    write_long(path, long_sheet(3000, 1000, 1000, commented_row, 1));
+    assert_int_equal(read_both_ways(path, 0), 0);
+    write_long(path, long_sheet(3000, 1000, 1000, cdata_row, 1));
+    assert_int_equal(read_both_ways(path, 0), 0);
+    /* defects near the middle, early and late: the one-parse message */
+    int places[] = { 50, 1400, 1450, 1500, 1550, 2990 };
+    row_change changes[] = { bad_reference, commented_row, cdata_row,
+                             not_well_formed, row_out_of_order,
+                             shared_out_of_range };
+    for (size_t c = 0; c < sizeof changes / sizeof changes[0]; c++)
+        for (size_t p = 0; p < sizeof places / sizeof places[0]; p++) {
+            write_long(path, long_sheet(3000, places[p], 0, changes[c], 1));
+            read_both_ways(path, 0);
+        }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -614,6 +798,7 @@ int main(void)
         cmocka_unit_test(test_a_million_columns),
         cmocka_unit_test(test_shared_string_repeated),
         cmocka_unit_test(test_zip_bomb),
+        cmocka_unit_test(test_split_reads_as_one),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,7 +13,10 @@
  * The second byte also picks the sheet asked for: none, "Inputs", or
  * "inputs" (another case).  Each workbook goes to a small model; a failed
  * import must leave every cell as it was, its error a complete message,
- * and nothing may leak (the allocator counts live blocks).
+ * and nothing may leak (the allocator counts live blocks).  Then its
+ * records are read twice, by one parse and in two halves at once (as a
+ * large sheet is read, here whatever the sheet's size): the same records,
+ * the same status and message (and under a failing allocator, no leak).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -24,7 +27,74 @@
 
 #include "../support/fuzz_scratch.h"
 #include "../support/test_alloc.h"
+#include "io/xlsx_import.h"
 #include "kessan/kessan.h"
+
+/* ---- one parse against two halves ----------------------------------------- */
+
+typedef struct record_hash {
+    uint64_t hash;           /* FNV-1a over every record handed over      */
+    long records;
+} record_hash;
+
+static void hash_bytes(record_hash *h, const void *bytes, size_t length)
+{
+    const unsigned char *at = bytes;
+    for (size_t i = 0; i < length; i++)
+        h->hash = (h->hash ^ at[i]) * UINT64_C(0x100000001b3);
+}
+
+static ks_status hash_record(void *user_data, const ks_csv_record *record,
+                             ks_error *err)
+{
+    (void)err;
+    record_hash *h = user_data;
+    int head[3] = { record->line, record->number, record->count };
+    hash_bytes(h, head, sizeof head);
+    hash_bytes(h, record->name, strlen(record->name));
+    for (int i = 0; i < record->count; i++) {
+        const ks_csv_field *field = &record->fields[i];
+        int where[3] = { field->line, field->column, field->is_null };
+        hash_bytes(h, where, sizeof where);
+        hash_bytes(h, &field->length, sizeof field->length);
+        hash_bytes(h, field->text, field->length + 1); /* its NUL too */
+    }
+    h->records++;
+    return KS_OK;
+}
+
+static void read_both_ways(const char *path, const char *sheet,
+                           long fail_from)
+{
+    test_alloc count = { 0 };
+    ks_allocator alloc = test_allocator(&count);
+    record_hash one = { UINT64_C(0xcbf29ce484222325), 0 }, two = one;
+    ks_error err_one, err_two;
+    ks_status got_one = ks_xlsxin_read_records_with(&alloc, path, path, sheet,
+                                                    0, hash_record, &one,
+                                                    NULL, &err_one);
+    test_alloc_arm(&count, fail_from, 1);
+    ks_status got_two = ks_xlsxin_read_records_with(&alloc, path, path, sheet,
+                                                    1, hash_record, &two,
+                                                    NULL, &err_two);
+    test_alloc_disarm(&count);
+    if (count.live != 0) {
+        fprintf(stderr, "%ld blocks leaked reading in halves\n", count.live);
+        abort();
+    }
+    if (fail_from > 0)
+        return; /* the halves allocate otherwise: another failure */
+    if (got_one != got_two || one.hash != two.hash ||
+        one.records != two.records ||
+        (got_one != KS_OK && strcmp(err_one.message, err_two.message) != 0)) {
+        fprintf(stderr, "two halves read otherwise than one parse: %s '%s' "
+                "(%ld records) against %s '%s' (%ld)\n",
+                ks_status_name(got_one), got_one ? err_one.message : "",
+                one.records, ks_status_name(got_two),
+                got_two ? err_two.message : "", two.records);
+        abort();
+    }
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -200,6 +270,72 @@ static void fuzz_import(const char *path, const char *sheet, long fail_from)
     }
 }
 
+/* ---- one parse against two halves ----------------------------------------- */
+
+typedef struct record_hash {
+    uint64_t hash;           /* FNV-1a over every record handed over      */
+    long records;
+} record_hash;
+
+static void hash_bytes(record_hash *h, const void *bytes, size_t length)
+{
+    const unsigned char *at = bytes;
+    for (size_t i = 0; i < length; i++)
+        h->hash = (h->hash ^ at[i]) * UINT64_C(0x100000001b3);
+}
+
+static ks_status hash_record(void *user_data, const ks_csv_record *record,
+                             ks_error *err)
+{
+    (void)err;
+    record_hash *h = user_data;
+    int head[3] = { record->line, record->number, record->count };
+    hash_bytes(h, head, sizeof head);
+    hash_bytes(h, record->name, strlen(record->name));
+    for (int i = 0; i < record->count; i++) {
+        const ks_csv_field *field = &record->fields[i];
+        int where[3] = { field->line, field->column, field->is_null };
+        hash_bytes(h, where, sizeof where);
+        hash_bytes(h, &field->length, sizeof field->length);
+        hash_bytes(h, field->text, field->length + 1); /* its NUL too */
+    }
+    h->records++;
+    return KS_OK;
+}
+
+static void read_both_ways(const char *path, const char *sheet,
+                           long fail_from)
+{
+    test_alloc count = { 0 };
+    ks_allocator alloc = test_allocator(&count);
+    record_hash one = { UINT64_C(0xcbf29ce484222325), 0 }, two = one;
+    ks_error err_one, err_two;
+    ks_status got_one = ks_xlsxin_read_records_with(&alloc, path, path, sheet,
+                                                    0, hash_record, &one,
+                                                    NULL, &err_one);
+    test_alloc_arm(&count, fail_from, 1);
+    ks_status got_two = ks_xlsxin_read_records_with(&alloc, path, path, sheet,
+                                                    1, hash_record, &two,
+                                                    NULL, &err_two);
+    test_alloc_disarm(&count);
+    if (count.live != 0) {
+        fprintf(stderr, "%ld blocks leaked reading in halves\n", count.live);
+        abort();
+    }
+    if (fail_from > 0)
+        return; /* the halves allocate otherwise: another failure */
+    if (got_one != got_two || one.hash != two.hash ||
+        one.records != two.records ||
+        (got_one != KS_OK && strcmp(err_one.message, err_two.message) != 0)) {
+        fprintf(stderr, "two halves read otherwise than one parse: %s '%s' "
+                "(%ld records) against %s '%s' (%ld)\n",
+                ks_status_name(got_one), got_one ? err_one.message : "",
+                one.records, ks_status_name(got_two),
+                got_two ? err_two.message : "", two.records);
+        abort();
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static char path[FUZZ_PATH_MAX];
@@ -212,8 +348,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int mode = data[0] % 3;
     int written = mode == 0 ? write_raw(path, data + 2, size - 2)
                             : write_parts(path, data + 2, size - 2);
-    if (written == 0)
+    if (written == 0) {
         fuzz_import(path, sheet, mode == 2 ? 1 + data[1] % 200 : 0);
+        read_both_ways(path, sheet, mode == 2 ? 1 + data[1] % 200 : 0);
+    }
     unlink(path);
     return 0;
 }
