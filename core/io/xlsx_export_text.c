@@ -61,19 +61,33 @@ void ks_xlsx_put_number(ks_xlsx_text *text, double number)
         put_bytes(text, ")", 1);
 }
 
-void ks_xlsx_put_int(ks_xlsx_text *text, long number)
+/* The digits of `magnitude`, the last `places` of them after a decimal
+ * point (with a 0 before it), signed. */
+static void put_digits(ks_xlsx_text *text, unsigned long long magnitude,
+                       int places, int negative)
 {
-    char digits[24];
+    char digits[48];
     int n = sizeof digits;
-    unsigned long magnitude = number < 0 ? 0UL - (unsigned long)number
-                                         : (unsigned long)number;
+    for (int k = 0; k < places; k++) {
+        digits[--n] = (char)('0' + magnitude % 10);
+        magnitude /= 10;
+    }
+    if (places > 0)
+        digits[--n] = '.';
     do {
         digits[--n] = (char)('0' + magnitude % 10);
         magnitude /= 10;
     } while (magnitude);
-    if (number < 0)
+    if (negative)
         digits[--n] = '-';
     put_bytes(text, digits + n, sizeof digits - (size_t)n);
+}
+
+void ks_xlsx_put_int(ks_xlsx_text *text, long number)
+{
+    unsigned long magnitude = number < 0 ? 0UL - (unsigned long)number
+                                         : (unsigned long)number;
+    put_digits(text, magnitude, 0, number < 0);
 }
 
 /* Powers of ten a double holds exactly. */
@@ -110,23 +124,8 @@ void ks_xlsx_put_value(ks_xlsx_text *text, double number)
         put_bytes(text, buf, length > 0 ? (size_t)length : 0);
         return;
     }
-    char digits[40];
-    int n = sizeof digits;
-    unsigned long long magnitude = (unsigned long long)(scaled < 0 ? -scaled
-                                                                   : scaled);
-    for (int k = 0; k < places; k++) {
-        digits[--n] = (char)('0' + magnitude % 10);
-        magnitude /= 10;
-    }
-    if (places > 0)
-        digits[--n] = '.';
-    do {
-        digits[--n] = (char)('0' + magnitude % 10);
-        magnitude /= 10;
-    } while (magnitude);
-    if (scaled < 0)
-        digits[--n] = '-';
-    put_bytes(text, digits + n, sizeof digits - (size_t)n);
+    put_digits(text, (unsigned long long)(scaled < 0 ? -scaled : scaled),
+               places, scaled < 0);
 }
 
 static void put_xml(ks_xlsx_text *text, const char *bytes, size_t length,

@@ -100,31 +100,16 @@ def write_hostile_model(directory):
 
 def write_near_limit_model(directory, inputs=450):
     """Sums of more and more inputs on another sheet: their formulas run
-    from short to past Excel's 8,192 characters."""
-    os.makedirs(directory)
-    with open(os.path.join(directory, "settings.csv"), "w") as f:
-        f.write("key,value\nfiscal_year_end_month,3\nfirst_year,2001\n"
-                "last_year,2001\n")
+    from short to past Excel's 8,192 characters; min and max past the 255
+    arguments a function takes, and at it."""
     ids = ["a%d" % k for k in range(inputs)]
-    with open(os.path.join(directory, "items.csv"), "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["id", "label", "statement", "rule", "formula"])
-        for iid in ids:
-            w.writerow([iid, iid, "is", "sum", ""])
-        for n in range(250, inputs + 1, 5):
-            w.writerow(["sum_%d" % n, "Sum of %d" % n, "kpi", "formula",
-                        "sum(%s)" % ", ".join(ids[:n])])
-        # min and max past the 255 arguments a function takes; at it
-        w.writerow(["min_300", "Min of 300", "kpi", "formula",
-                    "min(%s)" % ", ".join(ids[:300])])
-        w.writerow(["max_255", "Max of 255", "kpi", "formula",
-                    "max(%s)" % ", ".join(ids[:255])])
-    with open(os.path.join(directory, "values.csv"), "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["item", "period", "value"])
-        for k, iid in enumerate(ids):
-            for q in range(1, 5):
-                w.writerow([iid, "%dQ01" % q, k + q])
+    formulas = [("sum_%d" % n, "Sum of %d" % n, "sum(%s)" % ", ".join(ids[:n]))
+                for n in range(250, inputs + 1, 5)]
+    formulas.append(("min_300", "Min of 300",
+                     "min(%s)" % ", ".join(ids[:300])))
+    formulas.append(("max_255", "Max of 255",
+                     "max(%s)" % ", ".join(ids[:255])))
+    sheets_test.write_sums_model(directory, inputs, formulas, last_year=2001)
 
 
 # ---- the package ---------------------------------------------------------------

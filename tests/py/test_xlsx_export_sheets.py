@@ -129,31 +129,40 @@ print("refused")
 '''
 
 
-def write_limits_model(directory, inputs=450, depth=70):
-    """A model with a sum too long for a spreadsheet formula once its
-    references name another sheet, and a formula nested too deep."""
+def write_sums_model(directory, inputs, formulas, last_year=2002):
+    """Inputs a0, a1, ... on the income statement, a number each quarter
+    from 2001 to last_year, and `formulas` ((id, label, formula), ...)
+    on the KPI sheet."""
     os.makedirs(directory)
     with open(os.path.join(directory, "settings.csv"), "w") as f:
         f.write("key,value\nfiscal_year_end_month,3\nfirst_year,2001\n"
-                "last_year,2002\n")
+                "last_year,%d\n" % last_year)
     ids = ["a%d" % k for k in range(inputs)]
     with open(os.path.join(directory, "items.csv"), "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["id", "label", "statement", "rule", "formula"])
         for iid in ids:
             w.writerow([iid, "Input " + iid, "is", "sum", ""])
-        w.writerow(["total", "Total", "kpi", "formula",
-                    "sum(%s)" % ", ".join(ids)])
-        w.writerow(["deep", "Deep", "kpi", "formula",
-                    "abs(" * depth + "a1 - a2 / a3" + ")" * depth])
-        w.writerow(["after", "After", "kpi", "formula", "total / deep"])
+        for fid, label, formula in formulas:
+            w.writerow([fid, label, "kpi", "formula", formula])
     with open(os.path.join(directory, "values.csv"), "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["item", "period", "value"])
         for k, iid in enumerate(ids):
             for q in range(1, 5):
-                for y in (1, 2):
-                    w.writerow([iid, "%dQ0%d" % (q, y), 100 + k + q * y])
+                for y in range(1, last_year - 2000 + 1):
+                    w.writerow([iid, "%dQ%02d" % (q, y), 100 + k + q * y])
+    return ids
+
+
+def write_limits_model(directory, inputs=450, depth=70):
+    """A model with a sum too long for a spreadsheet formula once its
+    references name another sheet, and a formula nested too deep."""
+    ids = ["a%d" % k for k in range(inputs)]
+    write_sums_model(directory, inputs, [
+        ("total", "Total", "sum(%s)" % ", ".join(ids)),
+        ("deep", "Deep", "abs(" * depth + "a1 - a2 / a3" + ")" * depth),
+        ("after", "After", "total / deep")])
 
 
 def run_lua(kessan, script, *args):
