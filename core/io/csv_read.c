@@ -5,14 +5,17 @@
  * libcsv reports fields and rows but not where they are, and it skips blank
  * rows.  Two ways of reading keep track of positions:
  *
- * - Whole lines holding no quote, NUL or invalid UTF-8 (checked eight bytes
- *   at a time) are split here without libcsv, as libcsv splits them: a
- *   row's fields are found in one pass, the row is copied once and cut at
- *   each delimiter, a field begins past the one before, CR, LF and CRLF
- *   end a row, blank lines are skipped, an empty field is null.  Without
- *   quotes there is nothing else to decide, and libcsv's byte-at-a-time
- *   state machine was most of an import's time.
- * - Anything else (a line with a quote, a field across chunks, bad bytes)
+ * - Whole lines holding no NUL or invalid UTF-8 (checked eight bytes at a
+ *   time), whose quotes only enclose whole fields holding no quote, CR or
+ *   LF ("3,404,016", as spreadsheets write numbers with separators), are
+ *   split here without libcsv, as libcsv splits them: a row's fields are
+ *   found in one pass, the row is copied once and cut at each delimiter,
+ *   a field begins past the one before (at its opening quote), CR, LF and
+ *   CRLF end a row, blank lines are skipped, an empty field is null
+ *   unless quoted.  There is nothing else to decide on such lines, and
+ *   libcsv's byte-at-a-time state machine was most of an import's time.
+ * - Anything else (a doubled or stray quote, a quoted line break, a field
+ *   across chunks, bad bytes)
  *   is scanned byte by byte -- counting lines and columns, checking UTF-8,
  *   refusing NUL bytes -- and libcsv gets runs of ordinary bytes plus each
  *   delimiter, CR and LF on its own, so every callback happens while one
@@ -347,9 +350,49 @@ static int word_needs_care(uint64_t word)
     return ((zero | quote | word) & BYTES_OF(0x80)) != 0;
 }
 
+/* Whether a byte ends a field of a clean line: the delimiter, CR, LF. */
+static int ends_field(const ks_csv_reader *reader, unsigned char c)
+{
+    return c == reader->delimiter || c == '\n' || c == '\r';
+}
+
+/* A quote at bytes[at] that opens a simple quoted field -- at the start
+ * of a line or just after a delimiter, closed by the next quote before
+ * any CR, LF or NUL, and followed by the delimiter, CR or LF -- gives the
+ * position past its closing quote; anything else 0.  Its bytes are
+ * checked as UTF-8 (*ascii cleared when one is not ASCII). */
+static size_t simple_quoted(const ks_csv_reader *reader,
+                            const unsigned char *bytes, size_t size,
+                            size_t at, int *ascii)
+{
+    if (at > 0 && bytes[at - 1] != reader->delimiter &&
+        bytes[at - 1] != '\n' && bytes[at - 1] != '\r')
+        return 0;
+    for (size_t i = at + 1; i < size;) {
+        unsigned char c = bytes[i];
+        if (c == '"')
+            return i + 1 < size && ends_field(reader, bytes[i + 1]) ? i + 1
+                                                                    : 0;
+        if (c == '\r' || c == '\n' || c == '\0')
+            return 0;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t length = ks_utf8_decode((const char *)bytes + i, size - i, NULL);
+        if (length == 0)
+            return 0;
+        *ascii = 0;
+        i += length;
+    }
+    return 0;
+}
+
 /* How many bytes at the start are whole lines (ending in LF) holding no
- * quote, NUL or invalid UTF-8; *ascii tells whether all are ASCII. */
-static size_t clean_lines(const unsigned char *bytes, size_t size, int *ascii)
+ * NUL, invalid UTF-8 or quote but those of simple quoted fields; *ascii
+ * tells whether all are ASCII. */
+static size_t clean_lines(const ks_csv_reader *reader,
+                          const unsigned char *bytes, size_t size, int *ascii)
 {
     size_t at = 0;
     *ascii = 1;
@@ -363,7 +406,14 @@ static size_t clean_lines(const unsigned char *bytes, size_t size, int *ascii)
             }
         }
         unsigned char c = bytes[at];
-        if (c == '"' || c == '\0')
+        if (c == '"') {
+            size_t past = simple_quoted(reader, bytes, size, at, ascii);
+            if (past == 0)
+                break;
+            at = past;
+            continue;
+        }
+        if (c == '\0')
             break;
         if (c < 0x80) {
             at++;
@@ -380,30 +430,38 @@ static size_t clean_lines(const unsigned char *bytes, size_t size, int *ascii)
     return at;
 }
 
-/* Whether a byte ends a field of a clean line: the delimiter, CR, LF. */
-static int ends_field(const ks_csv_reader *reader, unsigned char c)
-{
-    return c == reader->delimiter || c == '\n' || c == '\r';
-}
-
 /* A row of a clean run, from `row` up to the CR or LF that ends it: its
- * fields are found in one pass (offsets kept in reader->pending), then
- * the row is copied once, cut at each delimiter and handed over.  *length
- * is the row's length. */
+ * fields are found in one pass (offsets and columns kept in
+ * reader->pending; a quoted field's text is between its quotes), then the
+ * row is copied once, cut at the end of each field and handed over.
+ * *length is the row's length. */
 static ks_status split_row(ks_csv_reader *reader, const unsigned char *row,
                            int line, int ascii, size_t *length)
 {
-    size_t count = 0, start = 0, at = 0;
-    for (;; at++) {
-        if (!ends_field(reader, row[at]))
-            continue;
+    size_t count = 0, start = 0, at;
+    int column = 1;
+    for (;;) {
+        int quoted = row[start] == '"';
+        size_t offset = start + (size_t)quoted, end = offset;
+        if (quoted) {
+            while (row[end] != '"') /* clean_lines found it on this line */
+                end++;
+            at = end + 1;
+        } else {
+            while (!ends_field(reader, row[end]))
+                end++;
+            at = end;
+        }
         if (count == reader->pending_capacity &&
             ks_mem_grow(reader->alloc, (void **)&reader->pending,
                         &reader->pending_capacity, count + 1,
                         sizeof *reader->pending) != 0)
             return fail_memory(reader);
-        reader->pending[count++] = (ks_csv_pending){ start, at - start,
-                                                     { line, 0 }, 0 };
+        reader->pending[count++] = (ks_csv_pending){
+            offset, end - offset, { line, column }, !quoted && end == offset
+        };
+        column += (ascii ? (int)(at - start)
+                         : count_columns(row + start, at - start)) + 1;
         if (row[at] != reader->delimiter)
             break;
         start = at + 1;
@@ -419,16 +477,13 @@ static ks_status split_row(ks_csv_reader *reader, const unsigned char *row,
         return fail_memory(reader);
     char *bytes = reader->bytes;
     memcpy(bytes, row, at);
-    int column = 1;
     for (size_t i = 0; i < count; i++) {
         const ks_csv_pending *field = &reader->pending[i];
         bytes[field->offset + field->length] = '\0';
         reader->fields[i] = (ks_csv_field){ bytes + field->offset,
-                                            field->length, line, column,
-                                            field->length == 0 };
-        column += ascii ? (int)field->length + 1
-                        : count_columns(row + field->offset, field->length)
-                              + 1;
+                                            field->length, line,
+                                            field->start.column,
+                                            field->is_null };
     }
     ks_csv_record record = { reader->name, reader->fields, (int)count, line,
                              ++reader->record_count, (char)reader->delimiter };
@@ -440,10 +495,11 @@ static ks_status split_row(ks_csv_reader *reader, const unsigned char *row,
 }
 
 /*
- * Whole clean lines (holding no quote, NUL or invalid UTF-8, the last
- * ending in LF), the reader at the start of a row and a line: split here
- * without libcsv, as libcsv would split them -- a CR, an LF or CRLF ends a
- * row, blank lines are skipped, an empty field is null, spaces are kept.
+ * Whole clean lines (holding no NUL, invalid UTF-8 or quote but those of
+ * simple quoted fields, the last ending in LF), the reader at the start of
+ * a row and a line: split here without libcsv, as libcsv would split them
+ * -- a CR, an LF or CRLF ends a row, blank lines are skipped, an empty
+ * field is null unless quoted, spaces are kept.
  */
 static ks_status feed_lines(ks_csv_reader *reader, const unsigned char *bytes,
                             size_t size, int ascii)
@@ -480,7 +536,7 @@ static ks_status feed_delimited(ks_csv_reader *reader,
         size_t clean = 0;
         if (!reader->row_begun && reader->utf8_needed == 0 &&
             reader->at.column == 1 && reader->at.line < INT_MAX / 2)
-            clean = clean_lines(bytes, size, &ascii);
+            clean = clean_lines(reader, bytes, size, &ascii);
         if (clean > 0) {
             if (feed_lines(reader, bytes, clean, ascii) != KS_OK)
                 return reader->status;
