@@ -14,6 +14,7 @@
  * when the part ends, before any later part is produced.
  */
 #include <pthread.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "base/alloc.h"
@@ -23,6 +24,9 @@
 /* What one piece handed over holds at least (the producer's last may
  * hold less). */
 #define PIECE_BYTES 65536
+/* The size a part produced ahead tells libzip: under the 4 GB where a
+ * zip entry needs the Zip64 form, with room for deflate's growth. */
+#define KS_XLSX_PART_MAX 4000000000u
 
 struct ks_xlsx_part {
     ks_xlsx_package *package;
@@ -31,6 +35,7 @@ struct ks_xlsx_part {
     ks_xlsx_text buffer;   /* produced, not yet read from `at` on         */
     size_t at;
     int done;
+    int whole;             /* produced whole (its size told to libzip)    */
     zip_error_t error;     /* what this source tells libzip went wrong    */
     /* produced ahead, on a thread */
     int ahead;             /* asked for                                   */
@@ -199,6 +204,8 @@ static zip_int64_t part_read(ks_xlsx_part *part, char *data, size_t wanted)
         if (status != KS_OK)
             return part_failed(part, status, &err);
     }
+    if (!data)
+        return 0; /* produced whole, to be read later */
     size_t available = buffer->length - part->at;
     size_t n = available < wanted ? available : wanted;
     if (n > 0)
@@ -209,6 +216,32 @@ static zip_int64_t part_read(ks_xlsx_part *part, char *data, size_t wanted)
     return (zip_int64_t)n;
 }
 
+/* libzip writes a part's local header before its data, in the Zip64
+ * form (which some readers of workbooks refuse) when it is not told the
+ * size.  A part produced in turn is produced whole here, and its size
+ * told.  A part produced ahead is told it is under 4 GB: libzip takes
+ * the size told only to choose the header's form and writes the sizes it
+ * counted; a part that grows past that fails the package (libzip finds
+ * the header's form wrong) rather than be written in the other form. */
+static zip_int64_t part_stat(ks_xlsx_part *part, zip_stat_t *stat)
+{
+    part->package->zip.stat_init(stat);
+    stat->valid |= ZIP_STAT_SIZE;
+    if (part->ahead) {
+        stat->size = KS_XLSX_PART_MAX;
+        return sizeof *stat;
+    }
+    if (!part->whole) {
+        part->at = part->buffer.length = 0;
+        part->done = 0;
+        if (part_read(part, NULL, SIZE_MAX) < 0)
+            return -1;
+        part->whole = 1;
+    }
+    stat->size = part->buffer.length;
+    return sizeof *stat;
+}
+
 static zip_int64_t part_source(void *userdata, void *data, zip_uint64_t length,
                                zip_source_cmd_t command)
 {
@@ -216,7 +249,10 @@ static zip_int64_t part_source(void *userdata, void *data, zip_uint64_t length,
     ks_zip_library *zip = &part->package->zip;
     switch (command) {
     case ZIP_SOURCE_OPEN:
-        part->at = part->buffer.length = 0;
+        part->at = 0;
+        if (part->whole)
+            return 0; /* produced whole when libzip asked its size */
+        part->buffer.length = 0;
         part->done = 0;
         stop_ahead(part); /* opened again: the earlier producer ends */
         if (part->ahead)
@@ -231,8 +267,7 @@ static zip_int64_t part_source(void *userdata, void *data, zip_uint64_t length,
     case ZIP_SOURCE_STAT:
         if (length < sizeof(zip_stat_t))
             return -1;
-        zip->stat_init(data);
-        return sizeof(zip_stat_t);
+        return part_stat(part, data);
     case ZIP_SOURCE_ERROR:
         return zip->error_to_data(&part->error, data, length);
     case ZIP_SOURCE_SUPPORTS:

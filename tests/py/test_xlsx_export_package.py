@@ -2,7 +2,8 @@
 # spreadsheet reads it: every part well-formed XML (xmllint), the zip's
 # entries exactly the OOXML parts expected (content types naming each,
 # every relationship's target there, a worksheet's elements in the order
-# the schema wants), on workbooks made to be hard: labels with XML's
+# the schema wants, every cell's format in styles.xml, no entry in the
+# Zip64 form), on workbooks made to be hard: labels with XML's
 # special characters, control characters, CJK, leading and trailing
 # spaces, a label longer than a cell holds; a statement whose sheet name
 # needs quoting in the formulas that refer to it; sums whose formulas come
@@ -18,6 +19,7 @@ import html
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -147,11 +149,54 @@ def check_worksheet_order(stem, name, text):
              (stem, name, top))
 
 
+def check_local_headers(path, zf, stem):
+    """Plain zip entries: no Zip64 form, which some readers refuse, in a
+    workbook far below 4 GB."""
+    with open(path, "rb") as f:
+        data = f.read()
+    for info in zf.infolist():
+        at = info.header_offset
+        version, name_length, extra_length = (
+            struct.unpack("<H", data[at + 4:at + 6])[0],
+            *struct.unpack("<HH", data[at + 26:at + 30]))
+        extra = data[at + 30 + name_length:at + 30 + name_length +
+                     extra_length]
+        fields = []
+        while len(extra) >= 4:
+            field, length = struct.unpack("<HH", extra[:4])
+            fields.append(field)
+            extra = extra[4 + length:]
+        if version > 20 or 1 in fields:
+            fail("%s: %s in the Zip64 form (version %d, extra fields %s)" %
+                 (stem, info.filename, version, fields))
+
+
+def check_styles(zf, stem, sheets):
+    """Every cell's format is one styles.xml has."""
+    styles = zf.read("xl/styles.xml").decode()
+    count = int(re.search(r'<cellXfs count="(\d+)"', styles).group(1))
+    if styles.count("<xf ") - 1 != count:  # and the cellStyleXfs one
+        fail("%s: cellXfs says %d formats, holds %d" %
+             (stem, count, styles.count("<xf ") - 1))
+    used = set()
+    for _, member in sheets:
+        used |= set(int(n) for n in re.findall(r' s="(\d+)"',
+                                               zf.read(member).decode()))
+    if used and max(used) >= count:
+        fail("%s: a cell of format %d, styles.xml has %d" %
+             (stem, max(used), count))
+    codes = re.findall(r'numFmtId="(\d+)" formatCode', styles)
+    for fmt in re.findall(r'<xf numFmtId="(\d+)"', styles):
+        if int(fmt) >= 164 and fmt not in codes:
+            fail("%s: number format %s used, not defined" % (stem, fmt))
+
+
 def check_package(path, work, stem, comment_sheets):
     """The parts a workbook of its sheets must have, and no others."""
     with zipfile.ZipFile(path) as zf:
         if zf.testzip() is not None:
             fail("%s: a damaged zip entry" % stem)
+        check_local_headers(path, zf, stem)
         names = zf.namelist()
         if len(set(names)) != len(names):
             fail("%s: a part twice: %s" % (stem, names))
@@ -190,6 +235,7 @@ def check_package(path, work, stem, comment_sheets):
                          (stem, rels, target))
         for name, member in sheets:
             check_worksheet_order(stem, name, zf.read(member).decode())
+        check_styles(zf, stem, sheets)
     return sheets
 
 
