@@ -1,7 +1,8 @@
 /*
  * xlsx_import_part.c -- a workbook's XML parts (xlsx_import_part.h):
  * libzip inflates a part a chunk at a time, straight into expat's buffer,
- * so no part is ever held whole.  The bounds count the bytes actually
+ * so no part is ever held whole (a parse from the middle of a part
+ * inflates what comes before into a chunk of its own, unparsed).  The bounds count the bytes actually
  * inflated, never the sizes the zip's directory claims.  expat is told to
  * refuse a document type declaration the moment it begins (before an
  * internal subset could declare an entity), so no entity is ever

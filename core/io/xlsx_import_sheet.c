@@ -8,15 +8,16 @@
  * right); rows without a reference follow the one before, as do cells.
  *
  * A large sheet is read in two halves at once (ks_xlsxin_sheet_read):
- * this thread parses the part from its start, another inflates it too
- * but parses only from the first "<row" past about its middle, after the
- * start tags of the elements open there.  Both keep their rows; when this
- * thread meets a row start tag exactly where the other began, inside
- * <sheetData> under the same names, the two parses are the one parse
- * split in two, and the kept rows are handed over in order.  Anything
- * else (an error in either half, a row where none was expected) and the
- * sheet is read again from its start by one parse, as a small one is:
- * every message is the one-parse message.
+ * this thread parses the part from its start and hands its rows over as
+ * it goes; another inflates the part too but parses only from the first
+ * "<row" past about its middle, after the start tags of the elements
+ * open there, and keeps its rows.  When this thread meets a row start tag
+ * exactly where the other began, inside <sheetData> under the same names,
+ * the two parses are the one parse split in two: it waits for the other,
+ * hands the kept rows over and stops.  Anything else (an error in the
+ * second half, its first row without a number, the middle in a comment)
+ * and this thread reads on alone, as it does a small sheet: the records
+ * and every message are one reading's.
  */
 #define _POSIX_C_SOURCE 200809L
 
