@@ -5,8 +5,8 @@
  * tasks round by round (the caller spinning for their end before it
  * sleeps), and joined when the pool is freed.  Every spin yields its CPU
  * to any other thread that wants it (ours or another process's), so that
- * spinning keeps an idle CPU awake without ever delaying work.  No state
- * outside the pool object.
+ * spinning keeps an idle CPU awake without holding off the work it waits
+ * for.  No state outside the pool object.
  */
 #define _POSIX_C_SOURCE 200809L
 

@@ -63,6 +63,7 @@ struct host_stop {
                                       for the tick; it parks on it too    */
     /* under tick_lock */
     unsigned long armed;           /* calls armed so far                  */
+    int parked;                    /* the watchdog waits for a call       */
     int quit;                      /* the watchdog ends                   */
     struct sigaction old_int, old_alarm;
     char ended_timeout[160];       /* written by the watchdog at the end  */
@@ -309,7 +310,10 @@ static void host_watchdog_tick(host_stop *stop, unsigned long armed)
 
 /* The watchdog acts only under tick_lock and only while the call it was
  * armed for is watched: host_stop_end, which takes the lock to end the
- * watching, can then put the signal handlers back at once. */
+ * watching, can then put the signal handlers back at once.  The end does
+ * not wake it: it notices at the end of its tick and parks, and a call
+ * armed before then is watched from that tick on (so the end of a call
+ * and the closing after it cost no wake-ups, only the stop's end). */
 static void *host_watchdog(void *data)
 {
     host_stop *stop = data;
@@ -318,8 +322,10 @@ static void *host_watchdog(void *data)
     long long stopped_at = 0;
     pthread_mutex_lock(&stop->tick_lock);
     for (;;) {
+        stop->parked = 1;
         while (!stop->quit && !atomic_load(&stop->watching))
             pthread_cond_wait(&stop->tick_end, &stop->tick_lock);
+        stop->parked = 0;
         if (stop->quit)
             break;
         if (armed != stop->armed) { /* a new call: watched afresh */
@@ -395,8 +401,8 @@ void host_stop_free(host_stop *stop)
     if (stop->has_watchdog) {
         pthread_mutex_lock(&stop->tick_lock);
         stop->quit = 1;
-        pthread_cond_broadcast(&stop->tick_end);
         pthread_mutex_unlock(&stop->tick_lock);
+        pthread_cond_broadcast(&stop->tick_end);
         pthread_join(stop->watchdog, NULL);
     }
     pthread_cond_destroy(&stop->tick_end);
@@ -431,8 +437,10 @@ static int host_stop_arm(host_stop *stop, lua_State *L, long long deadline,
     pthread_mutex_lock(&stop->tick_lock);
     stop->armed++;
     atomic_store(&stop->watching, 1);
-    pthread_cond_broadcast(&stop->tick_end);
+    int parked = stop->parked;
     pthread_mutex_unlock(&stop->tick_lock);
+    if (parked)
+        pthread_cond_broadcast(&stop->tick_end);
     if (host_watchdog_start(stop) == 0 || deadline == 0)
         return 0; /* without a timeout, Ctrl-C does without the watchdog */
     host_stop_end(stop, L);
@@ -465,7 +473,6 @@ void host_stop_end(host_stop *stop, lua_State *L)
     /* once the lock is let go the watchdog sees the end before it acts */
     pthread_mutex_lock(&stop->tick_lock);
     atomic_store(&stop->watching, 0);
-    pthread_cond_broadcast(&stop->tick_end);
     pthread_mutex_unlock(&stop->tick_lock);
     sigaction(SIGINT, &stop->old_int, NULL);
     sigaction(SIGALRM, &stop->old_alarm, NULL);
