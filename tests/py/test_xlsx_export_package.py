@@ -8,7 +8,7 @@
 # spaces, a label longer than a cell holds; a statement whose sheet name
 # needs quoting in the formulas that refer to it; sums whose formulas come
 # near Excel's 8,192 characters and past it (written as values, with
-# comments).  LibreOffice then recalculates the hostile workbooks (cached
+# comments, on two sheets: the KPI statement and a saved scenario's).  LibreOffice then recalculates the hostile workbooks (cached
 # values overwritten first) and must show kessan's values and the labels
 # as written.  An export to a path that cannot be written fails naming
 # it and leaves nothing behind.
@@ -112,6 +112,20 @@ def write_near_limit_model(directory, inputs=450):
     formulas.append(("max_255", "Max of 255",
                      "max(%s)" % ", ".join(ids[:255])))
     sheets_test.write_sums_model(directory, inputs, formulas, last_year=2001)
+
+
+def add_scenario(directory, name, item, period, value):
+    """A saved scenario overriding one input (values.csv's scenario
+    column): its sheet holds the model's formulas too."""
+    path = os.path.join(directory, "values.csv")
+    with open(path, newline="") as f:
+        rows = list(csv.reader(f))
+    rows[0].append("scenario")
+    for row in rows[1:]:
+        row.append("")
+    rows.append([item, period, str(value), name])
+    with open(path, "w", newline="") as f:
+        csv.writer(f).writerows(rows)
 
 
 # ---- the package ---------------------------------------------------------------
@@ -371,10 +385,11 @@ def main():
         write_near_limit_model(near)
         limits = os.path.join(work, "limits-model")
         sheets_test.write_limits_model(limits)
+        add_scenario(limits, "high", "a1", "1Q01", 5000)
         models = []
         for stem, model, comments in (
                 ("hostile", hostile, []), ("near", near, ["KPI"]),
-                ("limits", limits, ["KPI"]),
+                ("limits", limits, ["KPI", "Scenario high"]),
                 ("acme", "examples/acme", []),
                 ("scenarios", "tests/data/scenarios", [])):
             plain = os.path.join(work, stem + "-plain.xlsx")
