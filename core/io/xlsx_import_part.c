@@ -489,17 +489,20 @@ ks_status ks_xlsxin_parse_part_from(ks_xlsxin_zip *zip, const char *part,
     return parse_part(zip, part, handlers, user, resume, err);
 }
 
-uint64_t ks_xlsxin_part_size(const ks_xlsxin_zip *zip, const char *part)
+int ks_xlsxin_part_info_of(const ks_xlsxin_zip *zip, const char *part,
+                           ks_xlsxin_part_info *info)
 {
     const ks_zip_library *library = &zip->zip_library;
     zip_int64_t index = library->name_locate(zip->zip, part, ZIP_FL_NOCASE);
     zip_stat_t stat;
     library->stat_init(&stat);
+    zip_uint64_t needed = ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE | ZIP_STAT_CRC;
     if (index < 0 ||
         library->stat_index(zip->zip, (zip_uint64_t)index, 0, &stat) != 0 ||
-        !(stat.valid & ZIP_STAT_SIZE))
-        return 0;
-    return stat.size;
+        (stat.valid & needed) != needed)
+        return -1;
+    *info = (ks_xlsxin_part_info){ stat.size, stat.comp_size, stat.crc };
+    return 0;
 }
 
 uint64_t ks_xlsxin_offset(const ks_xlsxin_parse *parse)

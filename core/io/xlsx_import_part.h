@@ -75,9 +75,16 @@ ks_status ks_xlsxin_parse_part(ks_xlsxin_zip *zip, const char *part,
                              const ks_xlsxin_handlers *handlers, void *user,
                              ks_error *err);
 
-/* The part's size inflated as the zip's directory claims it (a hint
- * only, never a bound), 0 when it does not say or there is no such part. */
-uint64_t ks_xlsxin_part_size(const ks_xlsxin_zip *zip, const char *part);
+/* A part as the zip's directory describes it (a hint, never a bound). */
+typedef struct ks_xlsxin_part_info {
+    uint64_t size;           /* inflated                                  */
+    uint64_t compressed;
+    uint32_t crc;            /* what its inflated bytes must check to     */
+} ks_xlsxin_part_info;
+
+/* 0, or -1 when there is no such part or the directory does not say. */
+int ks_xlsxin_part_info_of(const ks_xlsxin_zip *zip, const char *part,
+                           ks_xlsxin_part_info *info);
 
 /* The offset in the part's inflated bytes of the event being handled
  * (inside a handler: where its token begins). */

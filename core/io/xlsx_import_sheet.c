@@ -684,6 +684,7 @@ struct split_read {
     ks_xlsxin_book *book;
     size_t index;
     ks_xlsxin_serial_alloc *serial; /* both threads allocate through it   */
+    ks_xlsxin_part_info part;   /* the sheet, as the first thread sees it */
     uint64_t from;              /* the second half: the first row after   */
     ks_xlsxin_cut cut;
     atomic_int abandon;         /* the second half is not wanted: stop    */
@@ -722,13 +723,25 @@ static void *read_second_half(void *data)
         split->second_status = status;
         return NULL;
     }
+    /* the file opened again must be the one the first thread reads (not
+     * one saved over it since) */
+    const char *part = split->book->sheets[split->index].part;
+    ks_xlsxin_part_info info;
+    if (ks_xlsxin_part_info_of(&zip, part, &info) != 0 ||
+        info.size != split->part.size ||
+        info.compressed != split->part.compressed ||
+        info.crc != split->part.crc) {
+        ks_xlsxin_zip_close(&zip);
+        ks_xlsxin_cut_post(&split->cut, UINT64_MAX);
+        split->second_status = KS_EFORMAT;
+        return NULL;
+    }
     zip.read_total = split->read_before; /* the bounds count all parts */
     ks_xlsxin_resume resume = { split->from, split->prefix, post_cut, split,
                                 &split->abandon };
-    status = ks_xlsxin_parse_part_from(&zip, split->book->sheets[split->index]
-                                                 .part,
-                                       &sheet_handlers, &split->second,
-                                       &resume, &split->second_err);
+    status = ks_xlsxin_parse_part_from(&zip, part, &sheet_handlers,
+                                       &split->second, &resume,
+                                       &split->second_err);
     split->second_read = zip.read_total;
     ks_xlsxin_zip_close(&zip);
     split->second_status = status;
@@ -815,18 +828,20 @@ static int split_at_cut(ks_xlsxin_parse *parse, sheet_reader *reader)
 }
 
 static ks_status read_split(ks_xlsxin_book *book, size_t index,
-                            uint64_t size, ks_xlsxin_serial_alloc *serial,
+                            const ks_xlsxin_part_info *part,
+                            ks_xlsxin_serial_alloc *serial,
                             sheet_reader *first, int *halves, ks_error *err)
 {
     split_read split;
     memset(&split, 0, sizeof split);
+    split.part = *part;
     if (ks_xlsxin_cut_init(&split.cut) != 0)
         return ks_xlsxin_sheet_records(book, index, first->on_record,
                                        first->user_data, err);
     split.book = book;
     split.index = index;
     split.serial = serial;
-    split.from = size / 100 * KS_XLSXIN_SPLIT_PERCENT;
+    split.from = part->size / 100 * KS_XLSXIN_SPLIT_PERCENT;
     split.read_before = book->zip.read_total;
     atomic_init(&split.abandon, 0);
     reader_init(&split.second, book, index, &serial->allocator, NULL, NULL);
@@ -855,8 +870,11 @@ ks_status ks_xlsxin_sheet_read(ks_xlsxin_book *book, size_t index,
 {
     if (halves)
         *halves = 0;
-    uint64_t size = ks_xlsxin_part_size(&book->zip, book->sheets[index].part);
-    if (split_size == 0 || size < split_size || !book->zip.path)
+    ks_xlsxin_part_info part;
+    if (split_size == 0 || !book->zip.path ||
+        ks_xlsxin_part_info_of(&book->zip, book->sheets[index].part,
+                               &part) != 0 ||
+        part.size < split_size)
         return ks_xlsxin_sheet_records(book, index, on_record, user_data,
                                        err);
     ks_xlsxin_serial_alloc serial;
@@ -866,8 +884,8 @@ ks_status ks_xlsxin_sheet_read(ks_xlsxin_book *book, size_t index,
     sheet_reader first;
     reader_init(&first, book, index, &serial.allocator, on_record,
                 user_data);
-    ks_status status = read_split(book, index, size, &serial, &first, halves,
-                                  err);
+    ks_status status = read_split(book, index, &part, &serial, &first,
+                                  halves, err);
     reader_free(&first);
     ks_xlsxin_serial_alloc_destroy(&serial);
     return status;
