@@ -38,7 +38,7 @@ ks_status ks_xlsxin_sheet_records(ks_xlsxin_book *book, size_t index,
  * KS_XLSXIN_SPLIT_PERCENT of the part.  *halves (unless NULL): 1 when it
  * was read so, 0 when by one parse. */
 #define KS_XLSXIN_SPLIT_SIZE (UINT64_C(8) << 20)
-#define KS_XLSXIN_SPLIT_PERCENT 51
+#define KS_XLSXIN_SPLIT_PERCENT 53
 ks_status ks_xlsxin_sheet_read(ks_xlsxin_book *book, size_t index,
                                uint64_t split_size,
                                ks_csv_record_fn on_record, void *user_data,
