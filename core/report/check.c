@@ -50,20 +50,26 @@ const char *ks_check_kind_name(ks_check_kind kind)
 
 /* Units of the last digit, rounded half away from zero.  The nudge keeps
  * a binary 7.3499999... that stands for a decimal 7.35 rounding up. */
-static double round_units(double value, int decimals)
+/* `value` rounded half away from zero to `decimals` decimals on its
+ * shortest decimal text (ks_round_decimal): as a figure, or in units of
+ * the last decimal (1.005 at 2 -> 101, 1234567890.1234 at 3 ->
+ * 1234567890123). */
+static double round_units(double value, int decimals, int in_units)
 {
-    /* 10^decimals stays finite (and nonzero) */
     decimals = decimals > 308 ? 308 : decimals < -307 ? -307 : decimals;
-    double units = fabs(value) * pow(10.0, decimals);
-    if (!(units < 0x1p52)) /* whole already (or not a finite number) */
-        return value < 0 ? -units : units;
-    double rounded = floor(units + 0.5 + units * 1e-13 + 1e-9);
-    return value < 0 ? -rounded : rounded;
+    int unit_power = in_units ? 0 : -decimals;
+    ks_rounded_decimal rounded;
+    if (ks_round_decimal(value, decimals, &rounded) < 0)
+        return value; /* not a finite number: as it is */
+    char text[sizeof rounded.digits + 16];
+    ks_snprintf_c(text, sizeof text, "%s%se%d", rounded.negative ? "-" : "",
+                  rounded.digits, rounded.zeros + unit_power);
+    return ks_strtod_c(text, NULL);
 }
 
 double ks_round_half_away(double value, int decimals)
 {
-    return round_units(value, decimals) / pow(10.0, decimals);
+    return round_units(value, decimals, 0);
 }
 
 /* The difference of two whole numbers of units, as an integer: beyond
@@ -75,7 +81,8 @@ long long ks_check_units_off(double value, double printed, int decimals)
 {
     if (value == printed)
         return 0; /* also where their units overflow */
-    double off = round_units(printed, decimals) - round_units(value, decimals);
+    double off = round_units(printed, decimals, 1) -
+                 round_units(value, decimals, 1);
     if (off == 0)
         return 0;
     if (off != off || off >= UNITS_OFF_MAX)

@@ -106,7 +106,9 @@ const char *ks_check_status_name(ks_check_status status);
 const char *ks_check_kind_name(ks_check_kind kind);
 
 /*
- * Round half away from zero to `decimals` digits after the point, and
+ * Round half away from zero to `decimals` digits after the point, on the
+ * value's shortest decimal text (ks_round_decimal, never in binary: 1.005
+ * at 2 is 1.01, 1234567890.1234 at 3 is 1234567890.123), and
  * compare a value with a printed figure at its precision: the number of
  * units of the last printed digit by which `printed` exceeds `value`
  * rounded (0: ties).  A difference beyond 2^62 units, or one of two

@@ -103,8 +103,13 @@ typedef struct ks_number_style {
  * decimals a release prints the figure with) overrides the unit's. */
 ks_number_style ks_number_style_for_unit(const char *unit, int decimals);
 
-/* `value` for people, into buf.  Returns the length, or -1 (buf holds as
- * much as fits) when it does not fit; 48 bytes always do. */
+/* `value` for people, into buf.  A figure rounds half away from zero on
+ * the decimal one reads, the shortest text that reads back as the double
+ * (ks_format_data), by its digits: 2.675 to two decimals is 2.68, 1e15
+ * whole is 1,000,000,000,000,000 (a percentage: the same digits two places
+ * on).  From 1e21 on: scientific, 15 significant digits.  Returns the
+ * length, or -1 (buf holds as much as fits) when it does not fit; 48
+ * bytes always do. */
 int ks_format_display(char *buf, size_t size, double value,
                       const ks_number_style *style);
 
@@ -118,6 +123,18 @@ int ks_format_display(char *buf, size_t size, double value,
  */
 #define KS_DATA_NUMBER_MAX 32
 int ks_format_data(char *buf, size_t size, double value);
+
+/* `value` rounded half away from zero to `decimals` decimals (negative: to
+ * tens, hundreds...) on its shortest text's digits, never in binary:
+ * the rounded figure is `digits` followed by `zeros` zeros, in units of
+ * 10^-decimals, with the value's sign (1.005, 2 -> "101", 0; 1e15, 0 ->
+ * "1", 15; 0.4, 0 -> "0").  -1 when `value` is not a finite number. */
+typedef struct ks_rounded_decimal {
+    char digits[24]; /* no sign, no leading zero; "0" when none */
+    int zeros;
+    int negative;    /* the value's sign bit */
+} ks_rounded_decimal;
+int ks_round_decimal(double value, int decimals, ks_rounded_decimal *out);
 
 /* ---- sinks -------------------------------------------------------------- */
 
