@@ -1,7 +1,8 @@
 /*
  * host_sandbox.c -- what --sandbox takes away and what it puts in its
- * place.  Gone: os, io, debug, dofile, loadfile, package.loadlib and the
- * C searchers (package.cpath emptied).  Replaced: `load`, which takes text
+ * place.  Gone: os, io, debug, dofile, loadfile, package.loadlib,
+ * package.searchpath (it opens any file it is given a template for) and
+ * the C searchers (package.cpath emptied).  Replaced: `load`, which takes text
  * chunks only, and require's Lua-file searcher, which loads text only and
  * only files inside the directories the sandbox allows.  Every way a
  * sandboxed script has into lua_load is one of these two (the repl
@@ -113,7 +114,8 @@ static void host_remove_globals(lua_State *L)
     lua_pop(L, 2);
 }
 
-/* Keep the preload searcher, replace the Lua one, drop the C ones. */
+/* Keep the preload searcher, replace the Lua one, drop the C ones and
+ * the functions that load or probe files by name. */
 static void host_replace_searchers(lua_State *L, int paths)
 {
     if (lua_getglobal(L, "package") != LUA_TTABLE)
@@ -123,6 +125,8 @@ static void host_replace_searchers(lua_State *L, int paths)
     lua_setfield(L, package, "cpath");
     lua_pushnil(L);
     lua_setfield(L, package, "loadlib");
+    lua_pushnil(L);
+    lua_setfield(L, package, "searchpath");
     if (lua_getfield(L, package, "searchers") != LUA_TTABLE)
         luaL_error(L, "the sandbox found no package.searchers");
     int searchers = lua_gettop(L);
