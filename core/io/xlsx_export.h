@@ -7,6 +7,7 @@
  *                          the report
  *   xlsx_export_sheet.c    a sheet of items by periods: headers, labels,
  *                          rows; the Inputs sheet
+ *   xlsx_export_names.c    sheet names as Excel takes them, unique
  *   xlsx_export_formula.c  a kessan formula as an Excel formula
  *   xlsx_export_cell.c     what one cell holds: an input, a reference to
  *                          the Inputs sheet, a time summary, an implied
@@ -297,6 +298,10 @@ struct ks_xlsx_book {
  * carriage return), replaced by U+FFFD; `text` itself when it needs
  * nothing, else the book's scratch text (valid until the next call). */
 const char *ks_xlsx_xml_safe(ks_xlsx_book *book, const char *text);
+/* The bytes of the first characters of `text` (valid UTF-8) that make at
+ * most `max` of the characters Excel counts (UTF-16 code units: one past
+ * U+FFFF counts two). */
+size_t ks_xlsx_text_prefix(const char *text, size_t max);
 
 /* A sheet named `wanted` made unique and no longer than Excel allows,
  * added to the book's sheets (*sheet, valid until the next one is

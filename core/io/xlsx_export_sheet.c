@@ -1,11 +1,10 @@
 /*
- * xlsx_export_sheet.c -- the sheets of the workbook export as XML: sheet
- * names (unique, at most 31 characters, none of []:*?/\\), a sheet of
- * items by periods (header row of period ids; English label, Japanese
- * label and id in columns A-C, indented and bold as `kessan show` prints
- * them; each cell an input, a formula with kessan's value cached, or
- * empty), the Inputs sheet in the wide values form, and a caller's
- * table.  A sheet is produced a few rows at a time as the package
+ * xlsx_export_sheet.c -- the sheets of the workbook export as XML (their
+ * names are xlsx_export_names.c's): a sheet of items by periods (header
+ * row of period ids; English label, Japanese label and id in columns A-C,
+ * indented and bold as `kessan show` prints them; each cell an input, a
+ * formula with kessan's value cached, or empty), the Inputs sheet in the
+ * wide values form, and a caller's table.  A sheet is produced a few rows at a time as the package
  * deflates it (xlsx_package.h), in the order a worksheet's elements go:
  * dimension, sheetViews, sheetFormatPr, cols, sheetData, pageMargins,
  * legacyDrawing.
@@ -13,118 +12,17 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "base/alloc.h"
 #include "base/error.h"
 #include "io/xlsx_export.h"
 #include "kessan/text.h"
 
-#define SHEET_NAME_MAX 31
 #define INTERRUPT_ROWS 256
-/* The most a cell's text holds (characters; counted here in bytes). */
+/* The most a cell's text holds (characters: UTF-16 code units). */
 #define CELL_TEXT_MAX 32767
 /* What one call produces before the package deflates it. */
 #define PIECE_BYTES 65536
-
-/* ---- names -------------------------------------------------------------- */
-
-/* At most `max` bytes of `text`, not cutting a UTF-8 sequence. */
-static size_t utf8_prefix(const char *text, size_t max)
-{
-    size_t length = strlen(text);
-    if (length <= max)
-        return length;
-    while (max > 0 && ((unsigned char)text[max] & 0xC0) == 0x80)
-        max--;
-    return max;
-}
-
-static int name_taken(const ks_xlsx_book *book, const char *name)
-{
-    for (int k = 0; k < book->name_count; k++)
-        if (strcasecmp(book->names[k], name) == 0)
-            return 1;
-    return 0;
-}
-
-/* A sheet name a spreadsheet takes: none of []:*?/\, not empty, no
- * apostrophe first or last. */
-static void clean_name(const char *wanted, char *out, size_t size)
-{
-    size_t n = 0;
-    for (const char *c = wanted; *c && n + 1 < size; c++)
-        out[n++] = strchr("[]:*?/\\", *c) ? '_' : *c;
-    out[n] = '\0';
-    if (n == 0)
-        snprintf(out, size, "Sheet");
-    if (out[0] == '\'')
-        out[0] = '_';
-    if (out[strlen(out) - 1] == '\'')
-        out[strlen(out) - 1] = '_';
-}
-
-static ks_status sheet_prefix(ks_xlsx_book *book, const char *name,
-                              char **prefix, ks_error *err)
-{
-    size_t length = strlen(name);
-    char *text = ks_mem_alloc(book->alloc, length * 2 + 4);
-    if (!text)
-        return ks_error_set(err, KS_ENOMEM, "out of memory naming sheets");
-    size_t n = 0;
-    text[n++] = '\'';
-    for (const char *c = name; *c; c++) {
-        text[n++] = *c;
-        if (*c == '\'')
-            text[n++] = '\'';
-    }
-    text[n++] = '\'';
-    text[n++] = '!';
-    text[n] = '\0';
-    *prefix = text;
-    return KS_OK;
-}
-
-ks_status ks_xlsx_add_sheet(ks_xlsx_book *book, const char *wanted,
-                            ks_xlsx_sheet_kind kind, char **prefix,
-                            ks_error *err)
-{
-    char clean[4 * SHEET_NAME_MAX + 1], name[4 * SHEET_NAME_MAX + 16];
-    clean_name(ks_xlsx_xml_safe(book, wanted), clean, sizeof clean);
-    if (book->scratch.failed)
-        return ks_error_set(err, KS_ENOMEM, "out of memory naming sheets");
-    size_t keep = utf8_prefix(clean, SHEET_NAME_MAX);
-    snprintf(name, sizeof name, "%.*s", (int)keep, clean);
-    for (int n = 2; name_taken(book, name); n++) {
-        char suffix[16];
-        int length = snprintf(suffix, sizeof suffix, " (%d)", n);
-        keep = utf8_prefix(clean, SHEET_NAME_MAX - (size_t)length);
-        snprintf(name, sizeof name, "%.*s%s", (int)keep, clean, suffix);
-    }
-    if (name[strlen(name) - 1] == '\'') /* shortened to end in one */
-        name[strlen(name) - 1] = '_';
-    char *copy = ks_mem_strdup(book->alloc, name);
-    size_t capacity = (size_t)book->name_count;
-    if (!copy || ks_mem_grow(book->alloc, (void **)&book->names,
-                             &capacity, capacity + 1,
-                             sizeof *book->names) != 0 ||
-        ks_mem_grow(book->alloc, (void **)&book->sheets,
-                    &(size_t){ (size_t)book->name_count },
-                    (size_t)book->name_count + 1, sizeof *book->sheets) != 0) {
-        ks_mem_free(book->alloc, copy);
-        return ks_error_set(err, KS_ENOMEM, "out of memory naming sheets");
-    }
-    ks_xlsx_sheet *sheet = &book->sheets[book->name_count];
-    memset(sheet, 0, sizeof *sheet);
-    sheet->book = book;
-    sheet->number = book->name_count + 1;
-    sheet->name = copy;
-    sheet->kind = kind;
-    ks_xlsx_text_init(&sheet->formula, book->alloc);
-    book->names[book->name_count++] = copy;
-    book->report->sheets++;
-    return prefix ? sheet_prefix(book, copy, prefix, err) : KS_OK;
-}
 
 /* ---- cells ------------------------------------------------------------- */
 
@@ -146,10 +44,10 @@ static void cell_start(ks_xlsx_text *out, int row, int column, int style)
     ks_xlsx_put_bytes(out, "\"", 1);
 }
 
-/* At most CELL_TEXT_MAX bytes of `text`, not cutting a UTF-8 sequence. */
+/* The bytes of `text` a cell holds. */
 static size_t cell_text_length(const char *text)
 {
-    return utf8_prefix(text, CELL_TEXT_MAX);
+    return ks_xlsx_text_prefix(text, CELL_TEXT_MAX);
 }
 
 /* A string cell (text already ks_xlsx_xml_safe). */

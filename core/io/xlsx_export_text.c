@@ -187,6 +187,22 @@ void ks_xlsx_put_cell(ks_xlsx_text *text, const char *sheet_prefix, int row,
     put_bytes(text, digits, (size_t)length);
 }
 
+size_t ks_xlsx_text_prefix(const char *text, size_t max)
+{
+    size_t size = strlen(text), at = 0, units = 0;
+    if (size <= max)
+        return size; /* no more units than bytes */
+    while (at < size) {
+        uint32_t code = 0;
+        size_t length = ks_utf8_decode(text + at, size - at, &code);
+        units += code > 0xFFFF ? 2 : 1;
+        if (units > max)
+            break;
+        at += length ? length : 1;
+    }
+    return at;
+}
+
 /* The length of the character at text[0] a sheet may hold, or 0. */
 static size_t xml_char(const char *text, size_t size)
 {

@@ -275,9 +275,16 @@ static void entry_rows(lua_State *L, int entry, int list, int k)
     } else if (lua_istable(L, entry) &&
                lua_getfield(L, entry, "rows") == LUA_TTABLE) {
         lua_replace(L, rows);
+        /* the name from __index may be a string nothing else holds: into
+         * the list before it leaves the stack */
         lua_getfield(L, entry, "name");
-        name = lua_isstring(L, -1) ? lua_tostring(L, -1) : "Table";
-        lua_pop(L, 1);
+        if (!lua_isstring(L, -1)) {
+            lua_pop(L, 1);
+            lua_pushliteral(L, "Table");
+        }
+        lua_tostring(L, -1); /* a number as its text */
+        lua_rawseti(L, list, 2 * k - 1);
+        name = NULL;
     } else {
         luaL_error(L, "sheets[%d]: a data table, tornado, simulation or "
                       "{name =, rows = {...}} expected, got %s",
@@ -285,13 +292,18 @@ static void entry_rows(lua_State *L, int entry, int list, int k)
         return;
     }
     lua_settop(L, rows);
-    lua_pushstring(L, name);
-    lua_rawseti(L, list, 2 * k - 1);
+    if (name) {
+        lua_pushstring(L, name);
+        lua_rawseti(L, list, 2 * k - 1);
+    }
     lua_rawseti(L, list, 2 * k);
 }
 
 /* The rows at `rows` as a table of cells in a userdata (left on the
- * stack); texts point into the rows' strings, which the caller keeps. */
+ * stack); texts point into strings the userdata keeps (its user value, a
+ * list of them): a row's __index may hand out a string nothing else
+ * holds, or a __len drop one the row held, and the collector steps on
+ * while the cells are read. */
 static void fill_table(lua_State *L, int rows, const char *name,
                        ks_xlsx_table *table)
 {
@@ -309,7 +321,12 @@ static void fill_table(lua_State *L, int rows, const char *name,
                    name);
     size_t cells = (size_t)count * (size_t)width;
     ks_xlsx_table_cell *cell = lua_newuserdatauv(
-        L, (cells ? cells : 1) * sizeof *cell, 0);
+        L, (cells ? cells : 1) * sizeof *cell, 1);
+    lua_newtable(L); /* the texts, kept */
+    int texts = lua_gettop(L);
+    lua_Integer kept = 0;
+    lua_pushvalue(L, texts);
+    lua_setiuservalue(L, texts - 1, 1);
     for (lua_Integer r = 1; r <= count; r++) {
         lua_geti(L, rows, r);
         for (lua_Integer c = 1; c <= width; c++) {
@@ -319,9 +336,11 @@ static void fill_table(lua_State *L, int rows, const char *name,
             at->number = 0.0 / 0.0;
             if (type == LUA_TNUMBER)
                 at->number = lua_tonumber(L, -1);
-            else if (type == LUA_TSTRING)
-                at->text = lua_tostring(L, -1); /* kept by the row */
-            else if (type != LUA_TNIL)
+            else if (type == LUA_TSTRING) {
+                at->text = lua_tostring(L, -1);
+                lua_pushvalue(L, -1);
+                lua_rawseti(L, texts, ++kept);
+            } else if (type != LUA_TNIL)
                 luaL_error(L, "sheet '%s': row %d, column %d: a number or "
                               "string expected, got %s",
                            name, (int)r, (int)c, luaL_typename(L, -1));
@@ -329,6 +348,7 @@ static void fill_table(lua_State *L, int rows, const char *name,
         }
         lua_pop(L, 1);
     }
+    lua_pop(L, 1); /* the texts: held by the userdata */
     table->name = name;
     table->rows = (int)count;
     table->columns = (int)width;

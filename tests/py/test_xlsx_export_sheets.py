@@ -87,6 +87,19 @@ assert(m:export(arg[1], {format = "xlsx", sheets = {
   {name = long, rows = {{3}}},
   {name = long, rows = {{4}}},
   {name = "", rows = {{5}}},
+  -- cut at 31 characters to end in an apostrophe, mended to '_': it must
+  -- still differ from the name it then looks like
+  {name = string.rep("x", 30) .. "_", rows = {{6}}},
+  {name = string.rep("x", 30) .. "'more", rows = {{7}}},
+  -- the same to Excel, which compares names without regard to case
+  {name = "Ärger", rows = {{8}}},
+  {name = "äRGER", rows = {{9}}},
+  {name = "Σ итог", rows = {{10}}},
+  {name = "σ ИТОГ", rows = {{11}}},
+  -- a name Excel keeps for itself
+  {name = "history", rows = {{12}}},
+  -- characters past U+FFFF count two
+  {name = string.rep("😀", 16), rows = {{13}}},
 }}))
 '''
 
@@ -264,14 +277,18 @@ def check_names(kessan, work):
     run_lua(kessan, script, path)
     with zipfile.ZipFile(path) as zf:
         names = [name for name, _ in base.sheet_files(zf)]
-    made = names[-5:]
+    made = names[-13:]
     long = "売上高" * 12
-    want = ["_Bad_name_1__", "inputs (2)", long[:10], long[:9] + " (2)",
-            "Sheet"]
+    want = ["_Bad_name_1__", "inputs (2)", long[:31], long[:27] + " (2)",
+            "Sheet", "x" * 30 + "_", "x" * 27 + " (2)", "Ärger",
+            "äRGER (2)", "Σ итог", "σ ИТОГ (2)", "history (2)", "😀" * 15]
     if made != want:
         base.fail("sheet names %r, expected %r" % (made, want))
-    if len(set(n.lower() for n in names)) != len(names):
+    if len(set(n.casefold() for n in names)) != len(names):
         base.fail("sheet names not unique: %r" % names)
+    for name in names:
+        if len(name.encode("utf-16-le")) // 2 > 31:
+            base.fail("sheet name %r: more than 31 characters" % name)
 
 
 def check_stdout(kessan):
