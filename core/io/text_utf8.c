@@ -45,6 +45,17 @@ size_t ks_utf8_decode(const char *text, size_t size, uint32_t *code_point)
     return length;
 }
 
+size_t ks_utf8_invalid_at(const char *text, size_t size)
+{
+    for (size_t at = 0; at < size;) {
+        size_t length = ks_utf8_decode(text + at, size - at, NULL);
+        if (length == 0)
+            return at;
+        at += length;
+    }
+    return size;
+}
+
 typedef struct code_range {
     uint32_t first, last;
 } code_range;

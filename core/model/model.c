@@ -13,6 +13,7 @@
 #include "base/error.h"
 #include "formula/value_rules.h"
 #include "kessan/suggest.h"
+#include "kessan/text.h"
 #include "model/model_internal.h"
 
 /* ---- creation and release ----------------------------------------------- */
@@ -401,6 +402,31 @@ static char *copy_or_null(const ks_allocator *alloc, const char *text,
     return copy;
 }
 
+/* Refuses an item's text that is not valid UTF-8: label, label_ja, unit,
+ * statement, parent (files and workbooks kessan writes are UTF-8). */
+static ks_status check_item_texts(const char *id, const ks_item_info *info,
+                                  ks_error *err)
+{
+    if (!info)
+        return KS_OK;
+    const char *names[] = { "label", "label_ja", "unit", "statement",
+                            "parent" };
+    const char *texts[] = { info->label, info->label_ja, info->unit,
+                            info->statement, info->parent };
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        if (!texts[i])
+            continue;
+        size_t length = strlen(texts[i]);
+        size_t invalid = ks_utf8_invalid_at(texts[i], length);
+        if (invalid < length)
+            return ks_error_set(err, KS_EINVAL,
+                                "item '%s': %s is not valid UTF-8 (byte %zu "
+                                "is 0x%02X)", id, names[i], invalid + 1,
+                                (unsigned char)texts[i][invalid]);
+    }
+    return KS_OK;
+}
+
 /* Add an item (no formula); the caller has checked the id is new. */
 static ks_status add_item(ks_model *model, const char *id,
                           const ks_item_info *info, ks_rule default_rule,
@@ -408,6 +434,9 @@ static ks_status add_item(ks_model *model, const char *id,
 {
     ks_book *book = model->book;
     const ks_allocator *alloc = &model->alloc;
+    ks_status valid = check_item_texts(id, info, err);
+    if (valid != KS_OK)
+        return valid;
     if (book->item_count == book->item_capacity &&
         grow_cells(alloc, book, book->item_capacity
                                     ? book->item_capacity +

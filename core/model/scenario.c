@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "base/error.h"
+#include "kessan/text.h"
 #include "model/model_internal.h"
 
 static void store_overlay(void *ud, uint64_t cell, double value, uint8_t prov)
@@ -126,6 +127,12 @@ static ks_status scenario_create(ks_model *base, const char *name,
         return ks_error_set(err, KS_EINVAL,
                             "scenario name '%.40s...' is too long (%zu "
                             "bytes; at most %d)", name, length, KS_NAME_MAX);
+    size_t invalid = ks_utf8_invalid_at(name, length);
+    if (invalid < length)
+        return ks_error_set(err, KS_EINVAL,
+                            "scenario name is not valid UTF-8 (byte %zu is "
+                            "0x%02X; values files are UTF-8)", invalid + 1,
+                            (unsigned char)name[invalid]);
     ks_model *scenario = ks_mem_calloc(&base->alloc, 1, sizeof *scenario);
     char *copy = ks_mem_strdup(&base->alloc, name);
     if (!scenario || !copy) {

@@ -35,6 +35,10 @@ extern "C" {
  * surrogate, beyond U+10FFFF) or cut off by the end. */
 size_t ks_utf8_decode(const char *text, size_t size, uint32_t *code_point);
 
+/* The offset of the first byte of `text` that begins no valid UTF-8
+ * sequence (ks_utf8_decode), or `size` when the whole text is valid. */
+size_t ks_utf8_invalid_at(const char *text, size_t size);
+
 /* Display width of a code point: 2 for East Asian wide and fullwidth forms
  * (CJK, kana, hangul, fullwidth ASCII, emoji), 0 for controls, combining
  * marks, zero-width spaces and joiners and variation selectors, else 1. */
