@@ -17,6 +17,9 @@
 
 int ks_sim_find_draw(const sim_plan *plan, int item, int period)
 {
+    /* most cells a plan asks about are of items with no draw at all */
+    if (plan->item_drawn && !plan->item_drawn[item])
+        return -1;
     for (int d = 0; d < plan->draw_count; d++)
         if (plan->draws[d].item == item && plan->draws[d].period == period)
             return d;
@@ -498,6 +501,7 @@ void ks_sim_plan_free(sim_plan *plan)
         ks_mem_free(alloc, plan->draws[d].pert_quantiles);
     }
     ks_mem_free(alloc, plan->draws);
+    ks_mem_free(alloc, plan->item_drawn);
     ks_mem_free(alloc, plan->group);
     ks_mem_free(alloc, plan->cholesky);
     ks_mem_free(alloc, plan->outputs);
@@ -540,7 +544,9 @@ ks_status ks_sim_plan_prepare(sim_plan *plan, ks_model *model,
                                   sizeof *plan->outputs);
     plan->slot_of = ks_mem_alloc(alloc, plan->cell_count * sizeof *plan->slot_of);
     plan->values = ks_mem_alloc(alloc, plan->cell_count * sizeof *plan->values);
-    if (!plan->draws || !plan->outputs || !plan->slot_of || !plan->values)
+    plan->item_drawn = ks_mem_calloc(alloc, (size_t)book->item_count + 1, 1);
+    if (!plan->draws || !plan->outputs || !plan->slot_of || !plan->values ||
+        !plan->item_drawn)
         return ks_error_set(err, KS_ENOMEM, "simulate: out of memory");
     for (size_t c = 0; c < plan->cell_count; c++) {
         uint8_t prov;
@@ -551,6 +557,7 @@ ks_status ks_sim_plan_prepare(sim_plan *plan, ks_model *model,
         plan->draw_count = d + 1;
         if (status != KS_OK)
             return status;
+        plan->item_drawn[plan->draws[d].item] = 1;
     }
     for (int o = 0; o < spec->output_count; o++) {
         status = ks_sim_resolve_cell(model, spec->outputs[o], "output",

@@ -177,6 +177,7 @@ typedef struct sim_plan {
     int slot_count;
     sim_draw *draws;
     int draw_count;
+    uint8_t *item_drawn; /* per item: 1 when a draw so far is of it   */
     int *group;         /* draw indexes of the correlated group       */
     double *cholesky;   /* group_size^2, lower triangle               */
     int group_size;
