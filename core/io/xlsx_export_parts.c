@@ -279,13 +279,14 @@ static ks_status comments(void *context, ks_xlsx_text *out, int *done,
     return KS_OK;
 }
 
-/* A hidden note's shape, anchored right of and above its cell. */
-static void put_note_shape(ks_xlsx_text *out, int drawing, size_t k,
+/* A hidden note's shape, anchored right of and above its cell; its id
+ * the k-th from the drawing's first block. */
+static void put_note_shape(ks_xlsx_text *out, int block, size_t k,
                            const ks_xlsx_comment *comment)
 {
     int top = comment->row > 0 ? comment->row - 1 : 0;
     put(out, "<v:shape id=\"_x0000_s");
-    ks_xlsx_put_int(out, 1024L * drawing + (long)k + 1);
+    ks_xlsx_put_int(out, 1024L * block + (long)k + 1);
     put(out, "\" type=\"#_x0000_t202\" style=\"position:absolute;"
              "margin-left:");
     ks_xlsx_put_int(out, 72L * (comment->column + 1));
@@ -314,22 +315,47 @@ static void put_note_shape(ks_xlsx_text *out, int drawing, size_t k,
     put(out, "</x:Column></x:ClientData></v:shape>");
 }
 
+/* The blocks of 1,024 shape ids a drawing of `comments` notes takes
+ * (ids block * 1024 + 1 on). */
+static int shape_blocks(size_t comments)
+{
+    return (int)(comments / 1024) + 1;
+}
+
+/* A drawing's first block: after every block of the drawings before it
+ * (their sheets are written, their comments known), so that no shape id
+ * is another drawing's, as Excel wants. */
+static int first_shape_block(const ks_xlsx_sheet *sheet)
+{
+    const ks_xlsx_book *book = sheet->book;
+    int block = 1;
+    for (int k = 0; k < sheet->number - 1 && k < book->name_count; k++)
+        if (book->sheets[k].comment_number)
+            block += shape_blocks(book->sheets[k].comment_count);
+    return block;
+}
+
 static ks_status vml_drawing(void *context, ks_xlsx_text *out, int *done,
                              ks_error *err)
 {
     (void)err;
     ks_xlsx_sheet *sheet = context;
+    int block = first_shape_block(sheet);
     put(out, "<xml xmlns:v=\"urn:schemas-microsoft-com:vml\" xmlns:o=\"urn:"
              "schemas-microsoft-com:office:office\" xmlns:x=\"urn:schemas-"
              "microsoft-com:office:excel\"><o:shapelayout v:ext=\"edit\">"
              "<o:idmap v:ext=\"edit\" data=\"");
-    ks_xlsx_put_int(out, sheet->comment_number);
+    for (int b = 0; b < shape_blocks(sheet->comment_count); b++) {
+        if (b)
+            put(out, ",");
+        ks_xlsx_put_int(out, block + b);
+    }
     put(out, "\"/></o:shapelayout><v:shapetype id=\"_x0000_t202\" "
              "coordsize=\"21600,21600\" o:spt=\"202\" path=\"m,l,21600r21600,"
              "l21600,xe\"><v:stroke joinstyle=\"miter\"/><v:path "
              "gradientshapeok=\"t\" o:connecttype=\"rect\"/></v:shapetype>");
     for (size_t k = 0; k < sheet->comment_count; k++)
-        put_note_shape(out, sheet->comment_number, k, &sheet->comments[k]);
+        put_note_shape(out, block, k, &sheet->comments[k]);
     put(out, "</xml>");
     *done = 1;
     return KS_OK;

@@ -8,7 +8,10 @@
 # spaces, a label longer than a cell holds; a statement whose sheet name
 # needs quoting in the formulas that refer to it; sums whose formulas come
 # near Excel's 8,192 characters and past it (written as values, with
-# comments, on two sheets: the KPI statement and a saved scenario's).  LibreOffice then recalculates the hostile workbooks (cached
+# comments, on two sheets: the KPI statement and a saved scenario's),
+# and notes past the 1,024 shape ids of a drawing's first block on two
+# sheets (each shape id the workbook's only one, in a block its drawing
+# claims).  LibreOffice then recalculates the hostile workbooks (cached
 # values overwritten first) and must show kessan's values and the labels
 # as written.  An export to a path that cannot be written fails naming
 # it and leaves nothing behind.
@@ -205,6 +208,38 @@ def check_styles(zf, stem, sheets):
             fail("%s: number format %s used, not defined" % (stem, fmt))
 
 
+def check_shape_ids(zf, stem):
+    """Every note's shape id is its own in the workbook and in a block of
+    1,024 ids its drawing's idmap claims (Excel's rule)."""
+    seen = set()
+    for name in [n for n in zf.namelist() if n.endswith(".vml")]:
+        text = zf.read(name).decode()
+        blocks = set(int(b) for b in re.search(
+            r'<o:idmap v:ext="edit" data="([\d,]+)"', text).group(1)
+            .split(","))
+        for shape in re.findall(r'<v:shape id="_x0000_s(\d+)"', text):
+            shape = int(shape)
+            if shape in seen:
+                fail("%s: %s: shape id %d twice" % (stem, name, shape))
+            if shape // 1024 not in blocks:
+                fail("%s: %s: shape id %d outside its blocks %s" %
+                     (stem, name, shape, sorted(blocks)))
+            seen.add(shape)
+
+
+def write_many_notes_model(directory):
+    """Two formulas nested too deep over 70 years: 1,120 cells written as
+    values with a note each on the KPI sheet and on a scenario's, more
+    than the 1,024 shape ids of a drawing's first block."""
+    deep = "a0"
+    for _ in range(70):
+        deep = "abs(%s)" % deep
+    sheets_test.write_sums_model(directory, 3, [
+        ("deep", "Deep", deep), ("deep2", "Deep 2", deep.replace("a0", "a2"))
+    ], last_year=2070)
+    add_scenario(directory, "high", "a1", "1Q01", 5000)
+
+
 def check_package(path, work, stem, comment_sheets):
     """The parts a workbook of its sheets must have, and no others."""
     with zipfile.ZipFile(path) as zf:
@@ -250,6 +285,7 @@ def check_package(path, work, stem, comment_sheets):
         for name, member in sheets:
             check_worksheet_order(stem, name, zf.read(member).decode())
         check_styles(zf, stem, sheets)
+        check_shape_ids(zf, stem)
     return sheets
 
 
@@ -386,10 +422,13 @@ def main():
         limits = os.path.join(work, "limits-model")
         sheets_test.write_limits_model(limits)
         add_scenario(limits, "high", "a1", "1Q01", 5000)
+        many = os.path.join(work, "many-notes-model")
+        write_many_notes_model(many)
         models = []
         for stem, model, comments in (
                 ("hostile", hostile, []), ("near", near, ["KPI"]),
                 ("limits", limits, ["KPI", "Scenario high"]),
+                ("many", many, ["KPI", "Scenario high"]),
                 ("acme", "examples/acme", []),
                 ("scenarios", "tests/data/scenarios", [])):
             plain = os.path.join(work, stem + "-plain.xlsx")
