@@ -110,6 +110,17 @@ static ks_status check_count(const ks_csv_record *record, int expected,
                        record->name, record->line, expected, record->count);
 }
 
+/* The text of a column without the spaces and tabs around it, as a new
+ * string ("" when the column is absent); NULL when out of memory. */
+static char *trimmed_text(const ks_allocator *alloc,
+                          const ks_csv_record *record, int column)
+{
+    if (column < 0)
+        return ks_mem_strdup(alloc, "");
+    ks_csv_span span = ks_csv_trimmed(&record->fields[column]);
+    return ks_mem_strndup(alloc, span.text, span.length);
+}
+
 /* The text of an optional column ("" when the column is absent). */
 static const char *column_text(const ks_csv_record *record, int column)
 {
@@ -188,17 +199,20 @@ static ks_status on_setting(void *user_data, const ks_csv_record *record,
         return status;
     const ks_csv_field *key = &record->fields[stage->columns[0]];
     const ks_csv_field *value = &record->fields[stage->columns[1]];
+    ks_csv_span name = ks_csv_trimmed(key); /* a key is an id: trimmed */
     for (size_t i = 0; i < stage->count; i++)
-        if (strcmp(stage->entries[i].key, key->text) == 0)
+        if (strlen(stage->entries[i].key) == name.length &&
+            memcmp(stage->entries[i].key, name.text, name.length) == 0)
             return ks_error_at(err, KS_EDUP, key->line, key->column,
-                               "%s:%d:%d: key '%.64s' again (first on line "
+                               "%s:%d:%d: key '%.*s' again (first on line "
                                "%d)", record->name, key->line, key->column,
-                               key->text, stage->entries[i].line);
+                               name.length > 64 ? 64 : (int)name.length,
+                               name.text, stage->entries[i].line);
     if (ks_mem_grow(stage->alloc, (void **)&stage->entries, &stage->capacity,
                     stage->count + 1, sizeof *stage->entries) != 0)
         return out_of_memory(record->name, err);
     setting *entry = &stage->entries[stage->count];
-    entry->key = ks_mem_strdup(stage->alloc, key->text);
+    entry->key = ks_mem_strndup(stage->alloc, name.text, name.length);
     entry->value = ks_mem_strdup(stage->alloc, value->text);
     entry->line = key->line;
     entry->column = value->column;
@@ -358,19 +372,33 @@ static ks_status store_note(items_reader *reader, const char *id,
     return status;
 }
 
-static ks_status read_item_row(items_reader *reader,
-                               const ks_csv_record *record, ks_error *err)
+/* The columns of a row that hold ids (and a unit): trimmed copies. */
+typedef struct item_ids {
+    char *id, *unit, *statement, *parent;
+} item_ids;
+
+static void item_ids_free(const ks_allocator *alloc, item_ids *ids)
+{
+    ks_mem_free(alloc, ids->id);
+    ks_mem_free(alloc, ids->unit);
+    ks_mem_free(alloc, ids->statement);
+    ks_mem_free(alloc, ids->parent);
+}
+
+static ks_status add_item_row(items_reader *reader,
+                              const ks_csv_record *record,
+                              const item_ids *ids, ks_error *err)
 {
     const int *col = reader->columns;
+    const ks_csv_field *id = &record->fields[col[ITEM_ID]];
     ks_item_info info;
     memset(&info, 0, sizeof info);
-    const ks_csv_field *id = &record->fields[col[ITEM_ID]];
-    info.id = id->text;
+    info.id = ids->id;
     info.label = column_text(record, col[ITEM_LABEL]);
     info.label_ja = column_text(record, col[ITEM_LABEL_JA]);
-    info.unit = column_text(record, col[ITEM_UNIT]);
-    info.statement = column_text(record, col[ITEM_STATEMENT]);
-    info.parent = column_text(record, col[ITEM_PARENT]);
+    info.unit = ids->unit;
+    info.statement = ids->statement;
+    info.parent = ids->parent;
     ks_status status = parse_rule(
         record, col[ITEM_RULE] >= 0 ? &record->fields[col[ITEM_RULE]] : NULL,
         &info.rule, err);
@@ -382,7 +410,7 @@ static ks_status read_item_row(items_reader *reader,
     status = ks_item_add(reader->model, &info, &index, err);
     if (status != KS_OK)
         return prefix_field(err, status, record, id);
-    if (info.parent && *info.parent) {
+    if (*info.parent) {
         if (ks_mem_grow(reader->alloc, (void **)&reader->parents,
                         &reader->parent_capacity, reader->parent_count + 1,
                         sizeof *reader->parents) != 0)
@@ -393,11 +421,30 @@ static ks_status read_item_row(items_reader *reader,
     }
     const char *formula = column_text(record, col[ITEM_FORMULA]);
     if (*formula)
-        status = keep_formula(reader, id->text, formula, record->line,
+        status = keep_formula(reader, ids->id, formula, record->line,
                               record->name, err);
     const char *note = column_text(record, col[ITEM_NOTE]);
     if (status == KS_OK && *note)
-        status = store_note(reader, id->text, note, err);
+        status = store_note(reader, ids->id, note, err);
+    return status;
+}
+
+/* A row of items.csv; the spaces around its ids, unit and rule are not
+ * theirs (docs/formats.md), a label's and a note's are. */
+static ks_status read_item_row(items_reader *reader,
+                               const ks_csv_record *record, ks_error *err)
+{
+    const int *col = reader->columns;
+    item_ids ids = {
+        trimmed_text(reader->alloc, record, col[ITEM_ID]),
+        trimmed_text(reader->alloc, record, col[ITEM_UNIT]),
+        trimmed_text(reader->alloc, record, col[ITEM_STATEMENT]),
+        trimmed_text(reader->alloc, record, col[ITEM_PARENT]),
+    };
+    ks_status status = ids.id && ids.unit && ids.statement && ids.parent
+                           ? add_item_row(reader, record, &ids, err)
+                           : out_of_memory(record->name, err);
+    item_ids_free(reader->alloc, &ids);
     return status;
 }
 
