@@ -504,8 +504,8 @@ static ks_status define_one_by_one(items_reader *reader, const char *name,
         ks_status status = ks_define(reader->model, pending->id,
                                      pending->formula, NULL, err);
         if (status != KS_OK) {
-            ks_error_prefix(err, "%s:%d: formula of '%s'", name,
-                            pending->line, pending->id);
+            /* ks_define's message names the formula ("formula of ...") */
+            ks_error_prefix(err, "%s:%d", name, pending->line);
             return status;
         }
     }
@@ -531,8 +531,8 @@ static ks_status define_formulas(items_reader *reader, const char *name,
                                      pending->formula, NULL, err);
         if (status != KS_OK) {
             ks_model_end_batch(reader->model, NULL);
-            ks_error_prefix(err, "%s:%d: formula of '%s'", name,
-                            pending->line, pending->id);
+            /* ks_define's message names the formula ("formula of ...") */
+            ks_error_prefix(err, "%s:%d", name, pending->line);
             return status;
         }
     }

@@ -182,10 +182,14 @@ static const open_case open_cases[] = {
       "settings.csv:1:11: unknown column 'x'" },
     { "items.csv", "id,label,rule,formula\nrev.total,Revenue,sum,\n"
       "op_income,Op,sum,rev.total - cost.totl\ncost.total,Costs,,\n",
-      KS_EUNKNOWN, "items.csv:3: formula of 'op_income': " },
+      KS_EUNKNOWN, "items.csv:3: formula of 'op_income': column 13: "
+      "unknown item 'cost.totl'" },
     { "items.csv", "id,label,rule,formula\nrev.total,Revenue,sum,\n"
       "op_income,Op,sum,rev.total - * 2\n", KS_ESYNTAX,
-      "items.csv:3: formula of 'op_income': " },
+      "items.csv:3: formula of 'op_income': column 13: expected" },
+    { "items.csv", "id,label,rule,formula\nrev.total,Revenue,sum,cyc.b\n"
+      "cyc.b,B,sum,rev.total\n", KS_ECYCLE,
+      "items.csv:3: formula of 'cyc.b' would make a cycle: " },
     { "items.csv", "id,label,rule\nrev.total,Revenue,flow\n", KS_EFORMAT,
       "items.csv:2:19: rule must be sum, last or formula, got 'flow'" },
     { "items.csv", "id,label\nrev.total,Revenue\nrev.total,Again\n", KS_EDUP,
