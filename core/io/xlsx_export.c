@@ -13,6 +13,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +106,22 @@ static ks_status statements_of(ks_model *model, const ks_allocator *alloc,
 
 /* ---- the book ----------------------------------------------------------- */
 
+/* SOURCE_DATE_EPOCH (seconds since 1970, as reproducible builds set it)
+ * when it is one from 1980 on, a zip's first year; else now. */
+static time_t written_time(void)
+{
+    const char *epoch = getenv("SOURCE_DATE_EPOCH");
+    if (epoch && epoch[0] >= '0' && epoch[0] <= '9') {
+        char *end;
+        errno = 0;
+        long long seconds = strtoll(epoch, &end, 10);
+        if (!*end && errno == 0 && seconds >= 315532800LL &&
+            seconds <= 4102444799LL) /* 1980-01-01 .. 2099-12-31 */
+            return (time_t)seconds;
+    }
+    return time(NULL);
+}
+
 static void book_free(ks_xlsx_book *book)
 {
     const ks_allocator *alloc = book->alloc;
@@ -123,6 +140,7 @@ static ks_status book_init(ks_xlsx_book *book, ks_model *model,
     book->model = model;
     book->alloc = ks_model_allocator(model);
     book->report = report;
+    book->written = written_time();
     ks_xlsx_text_init(&book->scratch, book->alloc);
     book->period_count = ks_period_count(model);
     size_t periods = (size_t)book->period_count + 1;
@@ -382,7 +400,7 @@ static ks_status write_package(ks_xlsx_book *book, const char *temporary,
 {
     ks_xlsx_package package;
     ks_status status = ks_xlsx_package_open(&package, book->alloc, temporary,
-                                            err);
+                                            book->written, err);
     if (status == KS_OK)
         status = ks_xlsx_add_book_parts(book, &package, err);
     for (int k = 0; k < book->name_count && status == KS_OK; k++)

@@ -26,6 +26,7 @@
 
 #include <stddef.h>
 #include <string.h>
+#include <time.h>
 
 #include "kessan/workbook.h"
 
@@ -274,6 +275,8 @@ typedef struct ks_xlsx_sheet {
 struct ks_xlsx_book {
     ks_model *model;
     const ks_allocator *alloc;
+    time_t written;      /* the time the workbook says it was written:
+                            SOURCE_DATE_EPOCH's when set, else now       */
     ks_xlsx_styles styles;
     ks_xlsx_formulas *formulas;
     ks_xlsx_item_style *item_styles; /* per item                          */

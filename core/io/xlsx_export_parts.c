@@ -176,10 +176,10 @@ static ks_status workbook(void *context, ks_xlsx_text *out, int *done,
 static ks_status core_properties(void *context, ks_xlsx_text *out,
                                  int *done, ks_error *err)
 {
-    (void)context;
     (void)err;
+    const ks_xlsx_book *book = context;
     char now[32] = "1980-01-01T00:00:00Z";
-    time_t seconds = time(NULL);
+    time_t seconds = book->written;
     struct tm utc;
     if (gmtime_r(&seconds, &utc))
         strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &utc);

@@ -295,11 +295,12 @@ static ks_status zip_failure(ks_xlsx_package *package, const char *what,
 
 ks_status ks_xlsx_package_open(ks_xlsx_package *package,
                                const ks_allocator *alloc, const char *path,
-                               ks_error *err)
+                               time_t written, ks_error *err)
 {
     memset(package, 0, sizeof *package);
     package->alloc = alloc;
     package->path = path;
+    package->written = written;
     ks_status status = ks_zip_library_open(&package->zip, err);
     if (status != KS_OK)
         return status;
@@ -349,7 +350,9 @@ ks_status ks_xlsx_package_add(ks_xlsx_package *package, const char *name,
     }
     if (package->zip.set_file_compression(package->archive,
                                           (zip_uint64_t)index, ZIP_CM_DEFLATE,
-                                          (zip_uint32_t)level) != 0)
+                                          (zip_uint32_t)level) != 0 ||
+        package->zip.file_set_mtime(package->archive, (zip_uint64_t)index,
+                                    package->written, 0) != 0)
         return zip_failure(package, name, err);
     return KS_OK;
 }

@@ -7,7 +7,7 @@
  * before it has been produced.
  *
  *     ks_xlsx_package package;
- *     status = ks_xlsx_package_open(&package, alloc, path, err);
+ *     status = ks_xlsx_package_open(&package, alloc, path, written, err);
  *     ... ks_xlsx_package_add(&package, "xl/workbook.xml", fill, context,
  *                             level, err) ...
  *     if (status == KS_OK) status = ks_xlsx_package_close(&package, err);
@@ -30,6 +30,7 @@ typedef struct ks_xlsx_part ks_xlsx_part;
 typedef struct ks_xlsx_package {
     const ks_allocator *alloc;
     const char *path;         /* as given: what messages name             */
+    time_t written;           /* every entry's modification time          */
     ks_zip_library zip;
     zip_t *archive;           /* NULL once closed or discarded            */
     ks_xlsx_part **parts;     /* what each added part's source reads      */
@@ -43,10 +44,11 @@ typedef struct ks_xlsx_package {
 #define KS_XLSX_LEVEL_SMALL 6
 
 /* Open libzip and start a package at `path` (truncated when it is one
- * already); ks_xlsx_package_end is to be called whatever this returns. */
+ * already), each entry dated `written`; ks_xlsx_package_end is to be
+ * called whatever this returns. */
 ks_status ks_xlsx_package_open(ks_xlsx_package *package,
                                const ks_allocator *alloc, const char *path,
-                               ks_error *err);
+                               time_t written, ks_error *err);
 /* A part named `name`, produced by `fill` (with `context`, which must
  * live until the package is closed) and deflated at `level`; `ahead`:
  * produced on a thread of its own while what it produced is deflated

@@ -14,7 +14,8 @@
 # claims).  LibreOffice then recalculates the hostile workbooks (cached
 # values overwritten first) and must show kessan's values and the labels
 # as written.  An export to a path that cannot be written fails naming
-# it and leaves nothing behind.
+# it and leaves nothing behind.  SOURCE_DATE_EPOCH set, two exports of a
+# model are byte-identical, dated as it says.
 #
 #     python3 tests/py/test_xlsx_export_package.py KESSAN_PROGRAM BUILD_DIR
 import csv
@@ -404,6 +405,60 @@ def check_unwritable(kessan, work):
     print("unwritable paths refused, nothing left")
 
 
+def check_reproducible(kessan, work):
+    """With SOURCE_DATE_EPOCH set, the same model exports byte for byte
+    the same workbook, dated then (core.xml and every zip entry); without
+    it, dated the time of writing, the same in both."""
+    import calendar
+    import time
+
+    def export_at(path, epoch):
+        env = dict(os.environ, TZ="UTC")
+        env.pop("SOURCE_DATE_EPOCH", None)
+        if epoch is not None:
+            env["SOURCE_DATE_EPOCH"] = str(epoch)
+        result = subprocess.run([kessan, "export", "tests/data/scenarios",
+                                 "--format", "xlsx", "--out", path],
+                                capture_output=True, text=True, env=env,
+                                timeout=60)
+        if result.returncode != 0:
+            fail("export with SOURCE_DATE_EPOCH=%s: %s" %
+                 (epoch, result.stderr))
+
+    def dates(path):
+        with zipfile.ZipFile(path) as zf:
+            core = zf.read("docProps/core.xml").decode()
+            stamps = set(re.findall(r"(\d{4}-\d\d-\d\dT[\d:]+)Z", core))
+            entries = set(info.date_time for info in zf.infolist())
+        if len(stamps) != 1 or len(entries) != 1:
+            fail("%s: dated %s, entries %s" % (path, stamps, entries))
+        stamp = calendar.timegm(time.strptime(stamps.pop(),
+                                              "%Y-%m-%dT%H:%M:%S"))
+        entry = calendar.timegm(entries.pop() + (0, 0, 0))
+        return stamp, entry
+
+    epoch = 1700000001
+    first, second = (os.path.join(work, n) for n in ("r1.xlsx", "r2.xlsx"))
+    export_at(first, epoch)
+    time.sleep(1.1)
+    export_at(second, epoch)
+    with open(first, "rb") as a, open(second, "rb") as b:
+        if a.read() != b.read():
+            fail("SOURCE_DATE_EPOCH set: two exports differ")
+    stamp, entry = dates(first)
+    if stamp != epoch or entry != epoch - epoch % 2:  # DOS time: 2 s
+        fail("SOURCE_DATE_EPOCH=%d: dated %d, entries %d" %
+             (epoch, stamp, entry))
+    before = int(time.time())
+    export_at(first, None)
+    after = time.time()
+    stamp, entry = dates(first)
+    if not before <= stamp <= after or abs(entry - stamp) > 2:
+        fail("dated %d, entries %d, written between %d and %d" %
+             (stamp, entry, before, after))
+    print("SOURCE_DATE_EPOCH: byte-identical exports, dated as it says")
+
+
 def main():
     if len(sys.argv) < 3:
         fail("usage: test_xlsx_export_package.py KESSAN BUILD_DIR")
@@ -441,6 +496,7 @@ def main():
         print("packages: parts as expected, every part well-formed")
         check_recalculated(kessan, soffice, work, models)
         check_unwritable(kessan, work)
+        check_reproducible(kessan, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
