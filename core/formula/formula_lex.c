@@ -182,7 +182,13 @@ void ks_lex_next(const char *source, size_t length, size_t *position,
     }
     token->kind = one_char_operator(c);
     token->length = 1;
-    *position = at + 1;
+    if (token->kind == KS_TK_BAD_CHAR) {
+        /* a character, not a byte of it: its whole UTF-8 sequence */
+        size_t sequence = ks_utf8_decode(source + at, length - at, NULL);
+        if (sequence > 1)
+            token->length = sequence;
+    }
+    *position = at + token->length;
 }
 
 void ks_lex_period(const char *source, size_t length, size_t *position,

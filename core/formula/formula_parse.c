@@ -11,6 +11,7 @@
 #include "base/error.h"
 #include "formula/formula_ast.h"
 #include "kessan/suggest.h"
+#include "kessan/text.h"
 
 const char *const ks_binop_names[KS_BIN_COUNT] = {
     "+", "-", "*", "/", "^", "<", "<=", ">", ">=", "==", "~="
@@ -41,15 +42,36 @@ typedef struct parser {
 
 static int column_of(size_t offset) { return (int)offset + 1; }
 
-/* "end of formula" or the token's text in quotes, into buf. */
+#define TOKEN_SHOWN_MAX 32
+
+/* How many of `length` bytes of text to show, at most `max`, cut between
+ * two characters rather than inside one's UTF-8 sequence. */
+static size_t shown_length(const char *text, size_t length, size_t max)
+{
+    if (length <= max)
+        return length;
+    size_t shown = max;
+    while (shown > 0 && ((unsigned char)text[shown] & 0xC0) == 0x80)
+        shown--; /* text[shown] continues a character: cut before it */
+    return shown;
+}
+
+/* "end of formula", the token's text in quotes (at most TOKEN_SHOWN_MAX
+ * bytes, cut between characters), or "byte 0xFF" for a byte that is no
+ * UTF-8, into buf. */
 static const char *describe(const parser *p, const ks_token *token,
                             char *buf, size_t size)
 {
     if (token->kind == KS_TK_END)
         return "end of formula";
-    int shown = token->length > 32 ? 32 : (int)token->length;
-    snprintf(buf, size, "'%.*s%s'", shown, p->source + token->start,
-             token->length > 32 ? "..." : "");
+    const char *text = p->source + token->start;
+    if (ks_utf8_invalid_at(text, token->length) == 0) {
+        snprintf(buf, size, "byte 0x%02X", (unsigned char)text[0]);
+        return buf;
+    }
+    size_t shown = shown_length(text, token->length, TOKEN_SHOWN_MAX);
+    snprintf(buf, size, "'%.*s%s'", (int)shown, text,
+             shown < token->length ? "..." : "");
     return buf;
 }
 
@@ -66,7 +88,8 @@ static ks_status out_of_memory(parser *p)
 {
     return ks_error_set(p->err, KS_ENOMEM,
                         "out of memory while compiling formula '%.*s'",
-                        p->length > 64 ? 64 : (int)p->length, p->source);
+                        (int)shown_length(p->source, p->length, 64),
+                        p->source);
 }
 
 /* ---- building the tree ------------------------------------------------------ */
