@@ -80,7 +80,10 @@ typedef struct ks_allocator {
      * row, iteration or scenario.  Returning nonzero stops the call within
      * 50 ms with KS_EINTERRUPTED ("interrupted"), the model as it was and
      * nothing leaked.  It may be called from the simulation's worker
-     * threads at once, so it must be thread-safe (read a flag or a clock).
+     * threads and from the second thread that reads a large workbook
+     * sheet, at once, so it must be thread-safe (read a flag or a
+     * clock).  realloc_fn may also be called from those threads, but
+     * never from two at a time: the core serialises its calls.
      */
     int (*interrupted)(void *interrupt_data);
     void *interrupt_data;
