@@ -443,7 +443,8 @@ static ks_status make_system_temporary(const char *path, char *buf,
                                        size_t size, ks_error *err)
 {
     const char *tmp = getenv("TMPDIR");
-    snprintf(buf, size, "%s/kessan-xlsx-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+    snprintf(buf, size, "%s/kessan-xlsx.tmp.XXXXXX",
+             tmp && tmp[0] ? tmp : "/tmp");
     int fd = mkstemp(buf);
     if (fd < 0)
         return ks_io_failure(path, "cannot make a temporary file", err);
@@ -453,7 +454,10 @@ static ks_status make_system_temporary(const char *path, char *buf,
 
 /* A temporary file beside `path` (or in the system's temporary directory
  * when that directory takes none, or `path` is no regular file: a FIFO,
- * /dev/stdout): its name into buf. */
+ * /dev/stdout): its name into buf.  Its name holds ".tmp." as every
+ * temporary kessan writes does (io/atomic_file.c), and so does libzip's
+ * beside it (the name and a suffix), so that one left by a process
+ * killed mid-write is known for one. */
 static ks_status make_temporary(const char *path, char *buf, size_t size,
                                 ks_error *err)
 {
@@ -465,7 +469,7 @@ static ks_status make_temporary(const char *path, char *buf, size_t size,
     const char *dir = slash ? (slash == path ? "/" : path) : ".";
     if (slash == path)
         dir_length = 1;
-    if (snprintf(buf, size, "%.*s/.kessan-xlsx-XXXXXX", dir_length, dir) <
+    if (snprintf(buf, size, "%.*s/.kessan-xlsx.tmp.XXXXXX", dir_length, dir) <
         (int)size) {
         int fd = mkstemp(buf);
         if (fd >= 0) {

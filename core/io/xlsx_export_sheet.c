@@ -18,7 +18,6 @@
 #include "io/xlsx_export.h"
 #include "kessan/text.h"
 
-#define INTERRUPT_ROWS 256
 /* The most a cell's text holds (characters: UTF-16 code units). */
 #define CELL_TEXT_MAX 32767
 /* What one call produces before the package deflates it. */
@@ -456,13 +455,11 @@ ks_status ks_xlsx_sheet_fill(void *context, ks_xlsx_text *out, int *done,
     size_t start = out->length;
     while (sheet->next < row_count(sheet) &&
            out->length - start < PIECE_BYTES && !out->failed) {
-        if (sheet->next % INTERRUPT_ROWS == 0) {
-            ks_status status = ks_check_interrupt(sheet->book->alloc, err,
-                                                  "writing a workbook");
-            if (status != KS_OK)
-                return status;
-        }
-        ks_status status = next_row(sheet, out, err);
+        /* every row: one of 800 periods of long sums is megabytes */
+        ks_status status = ks_check_interrupt(sheet->book->alloc, err,
+                                              "writing a workbook");
+        if (status == KS_OK)
+            status = next_row(sheet, out, err);
         if (status != KS_OK)
             return status;
         sheet->next++;
