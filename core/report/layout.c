@@ -697,6 +697,10 @@ ks_status ks_layout_render(ks_model *model, const ks_layout_options *options,
 {
     if (!model || !options || !options->statement || !out)
         return ks_error_set(err, KS_EINVAL, "show: no model or statement");
+    if (options->periods && (options->period_count < 1 ||
+                             options->period_count > KS_LAYOUT_PERIODS_MAX))
+        return ks_error_set(err, KS_EINVAL, "show: 1 to %d periods, got %d",
+                            KS_LAYOUT_PERIODS_MAX, options->period_count);
     table t;
     memset(&t, 0, sizeof t);
     t.model = model;
@@ -724,8 +728,9 @@ ks_status ks_layout_render(ks_model *model, const ks_layout_options *options,
 int ks_layout_parse_with(const char *list, unsigned *with)
 {
     *with = 0;
-    const char *at = list;
-    while (at && *at) {
+    if (!list)
+        return -1;
+    for (const char *at = list;; at++) {
         size_t length = strcspn(at, ",");
         if (length == 3 && strncmp(at, "pct", 3) == 0)
             *with |= KS_LAYOUT_PCT;
@@ -733,11 +738,10 @@ int ks_layout_parse_with(const char *list, unsigned *with)
             *with |= KS_LAYOUT_YOY;
         else if (length == 3 && strncmp(at, "qoq", 3) == 0)
             *with |= KS_LAYOUT_QOQ;
-        else if (length != 0)
-            return -1;
+        else
+            return -1; /* unknown, or an empty list or entry */
         at += length;
-        if (*at == ',')
-            at++;
+        if (!*at)
+            return 0;
     }
-    return 0;
 }

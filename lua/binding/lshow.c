@@ -143,9 +143,10 @@ static int *option_periods(lua_State *L, ks_model *model, int *count)
         lk_check_keys(L, SHOW_ARG, list, "periods", 0, NULL,
                       (lua_Integer)lua_rawlen(L, list));
     lua_Integer n = (lua_Integer)lua_rawlen(L, list);
-    if (n < 1 || n > 1000)
-        luaL_argerror(L, SHOW_ARG, "field 'periods': 1 to 1000 periods "
-                                   "expected");
+    if (n < 1 || n > KS_LAYOUT_PERIODS_MAX)
+        luaL_argerror(L, SHOW_ARG, lua_pushfstring(L, "field 'periods': 1 "
+                      "to %d periods expected, got %d", KS_LAYOUT_PERIODS_MAX,
+                      (int)n));
     int *periods = lua_newuserdatauv(L, (size_t)n * sizeof *periods, 0);
     for (lua_Integer i = 1; i <= n; i++) {
         lua_rawgeti(L, list, i);

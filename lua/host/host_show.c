@@ -16,7 +16,7 @@
 #include "kessan/kessan.h"
 #include "kessan/layout.h"
 
-#define PERIODS_MAX 64
+#define PERIODS_MAX KS_LAYOUT_PERIODS_MAX
 
 typedef struct host_show_args {
     const char *model;
@@ -147,7 +147,7 @@ static int take_option(const host_options *options, int next,
     else if (next == SHOW_WITH) {
         if (ks_layout_parse_with(value, &o->with) != 0) {
             host_usage_error(&host_show_command, "--with takes pct, yoy "
-                             "and qoq, got '%s'", value);
+                             "and qoq (no empty entry), got '%s'", value);
             return -1;
         }
     } else if (next == SHOW_CURRENCY)

@@ -220,6 +220,11 @@ static void test_what_render_refuses(void **state)
     ks_layout_options nameless = options;
     nameless.statement = NULL;
     expect_refused(s.model, &nameless, "show: no model or statement");
+    ks_layout_options too_many = options;
+    too_many.period_count = KS_LAYOUT_PERIODS_MAX + 1;
+    expect_refused(s.model, &too_many, "show: 1 to 64 periods, got 65");
+    too_many.period_count = 0;
+    expect_refused(s.model, &too_many, "show: 1 to 64 periods, got 0");
     ks_error err;
     assert_int_equal(ks_layout_render(s.model, &options, NULL, &err),
                      KS_EINVAL);
@@ -245,12 +250,13 @@ static void test_column_names(void **state)
     assert_int_equal(with, KS_LAYOUT_PCT | KS_LAYOUT_YOY | KS_LAYOUT_QOQ);
     assert_int_equal(ks_layout_parse_with("qoq", &with), 0);
     assert_int_equal(with, KS_LAYOUT_QOQ);
-    assert_int_equal(ks_layout_parse_with(",yoy,,", &with), 0);
-    assert_int_equal(with, KS_LAYOUT_YOY);
-    assert_int_equal(ks_layout_parse_with("", &with), 0);
-    assert_int_equal(with, 0);
-    assert_int_equal(ks_layout_parse_with(NULL, &with), 0);
-    assert_int_equal(with, 0);
+    /* an empty list or entry is refused, as --periods refuses one */
+    assert_int_equal(ks_layout_parse_with(",yoy,,", &with), -1);
+    assert_int_equal(ks_layout_parse_with("yoy,", &with), -1);
+    assert_int_equal(ks_layout_parse_with("pct,,yoy", &with), -1);
+    assert_int_equal(ks_layout_parse_with(",", &with), -1);
+    assert_int_equal(ks_layout_parse_with("", &with), -1);
+    assert_int_equal(ks_layout_parse_with(NULL, &with), -1);
     assert_int_equal(ks_layout_parse_with("pct,yo", &with), -1);
     assert_int_equal(ks_layout_parse_with("pcts", &with), -1);
     assert_int_equal(ks_layout_parse_with("PCT", &with), -1);

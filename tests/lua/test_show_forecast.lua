@@ -117,7 +117,9 @@ check.raises("field 'with': entry 2: 'pct', 'yoy' or 'qoq' expected", s.show, s,
              { with = { "pct", "eps" } })
 check.raises("field 'with': pct, yoy and qoq expected, got 'pct,eps'", s.show, s, "is",
              { with = "pct,eps" })
-check.raises("field 'periods': 1 to 1000 periods expected", s.show, s, "is", { periods = {} })
+check.raises("field 'periods': 1 to 64 periods expected, got 0", s.show, s, "is", { periods = {} })
+check.raises("field 'with': pct, yoy and qoq expected, got 'pct,,yoy'", s.show, s, "is",
+             { with = "pct,,yoy" })
 check.raises("bad period '5Q03'", s.show, s, "is", { periods = { "5Q03" } })
 check.raises("bad period ''", s.show, s, "is", { periods = "3Q02," })
 check.raises("show: unknown statement 'pl'", s.show, s, "pl")

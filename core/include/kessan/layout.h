@@ -32,12 +32,15 @@ enum {
     KS_LAYOUT_QOQ = 4  /* change against the previous quarter             */
 };
 
+/* The most columns of periods a statement is laid out with. */
+#define KS_LAYOUT_PERIODS_MAX 64
+
 typedef struct ks_layout_options {
     const char *statement;   /* "is", "bs", "cf", "kpi", ...              */
     const int *periods;      /* period indexes in column order; NULL: the
                                 periods the statement's figures are printed
                                 for, latest quarter first                  */
-    int period_count;
+    int period_count;        /* 1 to KS_LAYOUT_PERIODS_MAX with periods   */
     unsigned with;           /* KS_LAYOUT_PCT | KS_LAYOUT_YOY | ...        */
     const char *currency;    /* NULL: the model's; "USD": money at the
                                 settings' rate.USD (JPY per USD)           */
@@ -56,14 +59,16 @@ void ks_layout_text_init(ks_layout_text *text, const ks_allocator *alloc);
 void ks_layout_text_release(ks_layout_text *text);
 
 /*
- * Lay out a statement into `out` (appended).  Errors: an unknown statement
+ * Lay out a statement into `out` (appended).  Errors: more periods than
+ * KS_LAYOUT_PERIODS_MAX (or none, when a list is given), an unknown statement
  * (naming the model's statements), a currency other than the model's or
  * USD, USD without a positive rate.USD, memory.
  */
 ks_status ks_layout_render(ks_model *model, const ks_layout_options *options,
                            ks_layout_text *out, ks_error *err);
 
-/* Parse "pct,yoy,qoq" into KS_LAYOUT_* bits; -1 on an unknown name. */
+/* Parse "pct,yoy,qoq" into KS_LAYOUT_* bits; -1 on an unknown name, an
+ * empty list or an empty entry ("pct,,yoy", "yoy,"). */
 int ks_layout_parse_with(const char *list, unsigned *with);
 
 #endif
