@@ -25,6 +25,7 @@
  * zip_ prefix, parameter list). */
 #define KS_ZIP_FUNCTIONS(X)                                                  \
     X(zip_t *, open, (const char *, int, int *))                             \
+    X(zip_t *, fdopen, (int, int, int *))                                    \
     X(int, close, (zip_t *))                                                 \
     X(void, discard, (zip_t *))                                              \
     X(zip_int64_t, name_locate, (zip_t *, const char *, zip_flags_t))        \
