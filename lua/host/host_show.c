@@ -147,7 +147,7 @@ static int take_option(const host_options *options, int next,
     else if (next == SHOW_WITH) {
         if (ks_layout_parse_with(value, &o->with) != 0) {
             host_usage_error(&host_show_command, "--with takes pct, yoy "
-                             "and qoq (no empty entry), got '%s'", value);
+                             "and qoq, got '%s'", value);
             return -1;
         }
     } else if (next == SHOW_CURRENCY)
