@@ -86,9 +86,26 @@ host_stop *host_stop_of(lua_State *L)
 
 /* ---- options ------------------------------------------------------------ */
 
+/* Whether `text` is a number written in decimal digits with at most one
+ * point inside them ("64", "0.5"): no sign, space, exponent, hex, inf. */
+static int host_plain_decimal(const char *text)
+{
+    size_t whole = strspn(text, "0123456789");
+    if (whole == 0)
+        return 0;
+    if (text[whole] == '\0')
+        return 1;
+    if (text[whole] != '.')
+        return 0;
+    size_t fraction = strspn(text + whole + 1, "0123456789");
+    return fraction > 0 && text[whole + 1 + fraction] == '\0';
+}
+
 static int host_parse_number(const char *text, double minimum,
                              double *out)
 {
+    if (!host_plain_decimal(text))
+        return -1;
     char *end;
     errno = 0;
     double value = strtod(text, &end);
