@@ -73,14 +73,15 @@ static void put_number_cell(ks_xlsx_text *out, int row, int column,
 }
 
 /* Excel's error for kessan's, as the cached result of a formula that
- * gives one (recalculation gives the real one). */
+ * gives one: the error the formula gives when recalculated (an offset to
+ * no period is NA()). */
 static const char *error_text(const ks_value *value)
 {
     const char *what = value->error ? value->error : "";
     if (strncmp(what, "division by zero", 16) == 0)
         return "#DIV/0!";
     if (strncmp(what, "offset", 6) == 0)
-        return "#REF!";
+        return "#N/A";
     return "#NUM!";
 }
 
@@ -91,8 +92,10 @@ static void put_formula_cell(ks_xlsx_text *out, int row, int column,
     cell_start(out, row, column, style);
     if (value->kind == KS_NUMBER)
         ks_xlsx_put_bytes(out, "><f>", 4);
+    else if (value->kind == KS_ERROR)
+        put(out, " t=\"e\"><f>"); /* an error value, not its text */
     else
-        put(out, " t=\"str\"><f>");
+        put(out, " t=\"str\"><f>"); /* "": missing */
     ks_xlsx_put_content(out, formula, strlen(formula));
     ks_xlsx_put_bytes(out, "</f><v>", 7);
     if (value->kind == KS_NUMBER)

@@ -267,7 +267,7 @@ def rewrite(src, dst, edit):
             zout.writestr(info, data)
 
 
-FORMULA_CACHE = re.compile(r'(<c r="[A-Z]+\d+"[^>]*?)( t="str")?(>\s*<f>[^<]*'
+FORMULA_CACHE = re.compile(r'(<c r="[A-Z]+\d+"[^>]*?)( t="(?:str|e)")?(>\s*<f>[^<]*'
                            r'</f>\s*)<v>[^<]*</v>')
 
 

@@ -12,6 +12,7 @@
 #     python3 tests/py/test_xlsx_export_sheets.py KESSAN_PROGRAM BUILD_DIR
 import csv
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -291,6 +292,59 @@ def check_names(kessan, work):
             base.fail("sheet name %r: more than 31 characters" % name)
 
 
+ERRORS_LUA = r'''
+-- items whose every cell is an error of one kind: print each item's row
+local kessan = require "kessan"
+local m = assert(kessan.open("tests/data/tiny"))
+m:define("e.div", "rev.a / 0", {statement = "kpi"})
+m:define("e.offset", "rev.a[-8]", {statement = "kpi"})
+m:define("e.pow", "(0 - rev.a) ^ 0.5", {statement = "kpi"})
+for _, id in ipairs{"e.div", "e.offset", "e.pow"} do
+  local _, why = m:get(id, "1Q01")
+  print(id, why)
+end
+assert(m:export(arg[1], {format = "xlsx"}))
+'''
+
+
+def check_error_cache(kessan, work):
+    """A formula giving an error caches it as an error value (t="e"), the
+    one the formula gives when recalculated: #DIV/0! for a division by
+    zero, #N/A for an offset to no period (NA()), #NUM! otherwise; a
+    missing result is "" (t="str")."""
+    script = os.path.join(work, "errors.lua")
+    with open(script, "w") as f:
+        f.write(ERRORS_LUA)
+    path = os.path.join(work, "errors.xlsx")
+    out = run_lua(kessan, script, path)
+    want = {"e.div": "#DIV/0!", "e.offset": "#N/A", "e.pow": "#NUM!"}
+    for line in out.splitlines():  # kessan's reason, that it is one
+        item, why = line.split("\t", 1)
+        if why in ("nil", ""):
+            base.fail("%s@1Q01 is no error in kessan: %s" % (item, why))
+    with zipfile.ZipFile(path) as zf:
+        member = dict(base.sheet_files(zf))["KPI"]
+        text = zf.read(member).decode()
+    seen = set()
+    for row in re.findall(r"<row [^>]*>.*?</row>", text):
+        ids = re.findall(r"<t>(e\.\w+)</t>", row)
+        if not ids:
+            continue
+        cells = re.findall(r'<c r="[A-Z]+\d+"[^>]*?( t="\w+")?><f>[^<]*</f>'
+                           r'<v>([^<]*)</v>', row)
+        for kind, value in cells:
+            if kind == ' t="str"' and value == "":
+                continue  # missing where the operand is
+            if kind != ' t="e"' or value != want[ids[0]]:
+                base.fail("%s: cached as%s %r, expected the error %s" %
+                          (ids[0], kind or " a number", value,
+                           want[ids[0]]))
+            seen.add(ids[0])
+    if seen != set(want):
+        base.fail("formula cells of %s not found" % (set(want) - seen))
+    print("errors cached as the errors the formulas give")
+
+
 def check_stdout(kessan):
     """A workbook written to standard output (no temporary beside it) is
     a whole one."""
@@ -327,6 +381,7 @@ def main():
         profile = base.make_profile(os.path.join(work, "profile"), 0)
         check_hostile(kessan, work)
         check_names(kessan, work)
+        check_error_cache(kessan, work)
         check_stdout(kessan)
         check_sheets(kessan, soffice, work, profile)
         check_limits(kessan, soffice, work, profile)
