@@ -9,8 +9,13 @@
  * expanded; parameter entities are off.  expat allocates through the
  * model's allocator.
  */
+#define _POSIX_C_SOURCE 200809L
+
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/alloc.h"
 #include "base/error.h"
@@ -37,7 +42,46 @@ static const char *zip_reason(int code)
     }
 }
 
-ks_status ks_xlsxin_zip_open(ks_xlsxin_zip *zip, const char *path,
+/* The regular file at `path`, opened without waiting (a FIFO never
+ * holds the open up) and described in *info: its descriptor, or -1. */
+static int open_regular(const char *path, struct stat *info)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    if (fstat(fd, info) == 0 && S_ISREG(info->st_mode))
+        return fd;
+    close(fd);
+    return -1;
+}
+
+/* libzip reads the zip from `fd` (which it owns once open), noting which
+ * file that is; code: libzip's reason when it cannot. */
+static int open_descriptor(ks_xlsxin_zip *zip, int fd,
+                           const struct stat *info, int *code)
+{
+    zip->zip = zip->zip_library.fdopen(fd, ZIP_RDONLY | ZIP_CHECKCONS, code);
+    if (!zip->zip) {
+        close(fd);
+        return -1;
+    }
+    zip->identified = 1;
+    zip->device = info->st_dev;
+    zip->inode = info->st_ino;
+    return 0;
+}
+
+static ks_status open_failed(ks_xlsxin_zip *zip, int code, ks_error *err)
+{
+    ks_zip_library_close(&zip->zip_library);
+    if (code == ZIP_ER_MEMORY)
+        return ks_error_set(err, KS_ENOMEM, "%s: out of memory opening the "
+                            "workbook", zip->name);
+    return ks_error_set(err, KS_EFORMAT, "%s: not a readable workbook (%s)",
+                        zip->name, zip_reason(code));
+}
+
+static ks_status zip_begin(ks_xlsxin_zip *zip, const char *path,
                            const char *name, const ks_allocator *alloc,
                            ks_error *err)
 {
@@ -45,19 +89,46 @@ ks_status ks_xlsxin_zip_open(ks_xlsxin_zip *zip, const char *path,
     zip->path = path;
     zip->name = name ? name : path;
     zip->alloc = alloc;
-    ks_status status = ks_zip_library_open(&zip->zip_library, err);
+    return ks_zip_library_open(&zip->zip_library, err);
+}
+
+ks_status ks_xlsxin_zip_open(ks_xlsxin_zip *zip, const char *path,
+                           const char *name, const ks_allocator *alloc,
+                           ks_error *err)
+{
+    ks_status status = zip_begin(zip, path, name, alloc, err);
     if (status != KS_OK)
         return status;
     int code = 0;
-    zip->zip = zip->zip_library.open(path, ZIP_RDONLY | ZIP_CHECKCONS, &code);
-    if (zip->zip)
+    struct stat info;
+    int fd = open_regular(path, &info);
+    if (fd >= 0 && open_descriptor(zip, fd, &info, &code) == 0)
         return KS_OK;
-    ks_zip_library_close(&zip->zip_library);
-    if (code == ZIP_ER_MEMORY)
-        return ks_error_set(err, KS_ENOMEM, "%s: out of memory opening the "
-                            "workbook", zip->name);
-    return ks_error_set(err, KS_EFORMAT, "%s: not a readable workbook (%s)",
-                        zip->name, zip_reason(code));
+    if (fd < 0) /* not a regular file: libzip says what it is not */
+        zip->zip = zip->zip_library.open(path, ZIP_RDONLY | ZIP_CHECKCONS,
+                                         &code);
+    return zip->zip ? KS_OK : open_failed(zip, code, err);
+}
+
+ks_status ks_xlsxin_zip_reopen(ks_xlsxin_zip *zip, const ks_xlsxin_zip *first,
+                               const ks_allocator *alloc, ks_error *err)
+{
+    ks_status status = zip_begin(zip, first->path, first->name, alloc, err);
+    if (status != KS_OK)
+        return status;
+    struct stat info;
+    int fd = first->identified ? open_regular(first->path, &info) : -1;
+    if (fd < 0 || info.st_dev != first->device ||
+        info.st_ino != first->inode) {
+        if (fd >= 0)
+            close(fd);
+        ks_zip_library_close(&zip->zip_library);
+        return ks_error_set(err, KS_EIO, "%s: no longer the file opened",
+                            zip->name);
+    }
+    int code = 0;
+    return open_descriptor(zip, fd, &info, &code) == 0
+               ? KS_OK : open_failed(zip, code, err);
 }
 
 void ks_xlsxin_zip_close(ks_xlsxin_zip *zip)

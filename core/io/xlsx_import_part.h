@@ -13,6 +13,7 @@
 
 #include <stdatomic.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <expat.h>
 #include "io/zip_library.h"
 #include "kessan/kessan.h"
@@ -28,6 +29,9 @@ typedef struct ks_xlsxin_zip {
     const char *name;        /* the file, as messages name it             */
     const ks_allocator *alloc;
     uint64_t read_total;     /* inflated bytes read so far, all parts     */
+    int identified;          /* a regular file, opened as device, inode:  */
+    dev_t device;
+    ino_t inode;
 } ks_xlsxin_zip;
 
 /* Open the workbook at `path`; a file that is no zip, or a damaged one:
@@ -35,6 +39,13 @@ typedef struct ks_xlsxin_zip {
 ks_status ks_xlsxin_zip_open(ks_xlsxin_zip *zip, const char *path,
                            const char *name, const ks_allocator *alloc,
                            ks_error *err);
+/* The workbook `first` holds open, opened again for another thread (a
+ * reader of its own): by its path, but only when the path still leads to
+ * the very file `first` opened (the same device and inode, a regular
+ * file; never waiting on a FIFO put in its place); else KS_EIO "name: no
+ * longer the file opened". */
+ks_status ks_xlsxin_zip_reopen(ks_xlsxin_zip *zip, const ks_xlsxin_zip *first,
+                               const ks_allocator *alloc, ks_error *err);
 void ks_xlsxin_zip_close(ks_xlsxin_zip *zip);
 /* Whether the zip holds a part (a name without the leading '/'). */
 int ks_xlsxin_zip_has(const ks_xlsxin_zip *zip, const char *part);

@@ -714,17 +714,17 @@ static void *read_second_half(void *data)
     split_read *split = data;
     const ks_xlsxin_zip *book_zip = &split->book->zip;
     ks_xlsxin_zip zip;
-    ks_status status = ks_xlsxin_zip_open(&zip, book_zip->path,
-                                          book_zip->name,
-                                          &split->serial->allocator,
-                                          &split->second_err);
+    ks_status status = ks_xlsxin_zip_reopen(&zip, book_zip,
+                                            &split->serial->allocator,
+                                            &split->second_err);
     if (status != KS_OK) {
         ks_xlsxin_cut_post(&split->cut, UINT64_MAX);
         split->second_status = status;
         return NULL;
     }
-    /* the file opened again must be the one the first thread reads (not
-     * one saved over it since) */
+    /* the file opened again is the one the first thread reads (the same
+     * inode: ks_xlsxin_zip_reopen), and must still describe the sheet as
+     * it did (not rewritten in place since) */
     const char *part = split->book->sheets[split->index].part;
     ks_xlsxin_part_info info;
     if (ks_xlsxin_part_info_of(&zip, part, &info) != 0 ||
@@ -871,7 +871,7 @@ ks_status ks_xlsxin_sheet_read(ks_xlsxin_book *book, size_t index,
     if (halves)
         *halves = 0;
     ks_xlsxin_part_info part;
-    if (split_size == 0 || !book->zip.path ||
+    if (split_size == 0 || !book->zip.path || !book->zip.identified ||
         ks_xlsxin_part_info_of(&book->zip, book->sheets[index].part,
                                &part) != 0 ||
         part.size < split_size)

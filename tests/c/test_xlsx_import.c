@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <xlsxwriter.h>
@@ -27,6 +28,8 @@
 #include "../support/xlsx_parts.h"
 #include "base/error.h"
 #include "io/xlsx_import.h"
+#include "io/xlsx_import_book.h"
+#include "io/xlsx_import_sheet.h"
 #include "kessan/kessan.h"
 #include "kessan/workbook.h"
 
@@ -820,6 +823,186 @@ static void test_split_reads_as_one(void **state)
         }
 }
 
+/* ---- the file replaced between the two halves' opens -------------------- */
+
+/* CRC-32 (zip's), and the same register run without its first and last
+ * inversion: what a change of bytes adds to a message of the same length. */
+static uint32_t crc_run(uint32_t crc, const unsigned char *bytes, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        crc ^= bytes[i];
+        for (int bit = 0; bit < 8; bit++)
+            crc = crc >> 1 ^ (0xEDB88320u & (0u - (crc & 1)));
+    }
+    return crc;
+}
+
+static uint32_t crc32_of(const unsigned char *bytes, size_t n)
+{
+    return ~crc_run(0xFFFFFFFFu, bytes, n);
+}
+
+/* Flip some of the `count` padding bytes at `pad` ('A' to 'B') so that
+ * `bytes` check to `want`: a forged checksum. */
+static void forge_crc(unsigned char *bytes, size_t n, size_t pad, int count,
+                      uint32_t want)
+{
+    uint32_t basis[32] = { 0 };
+    uint64_t flips[32] = { 0 };
+    for (int i = 0; i < count; i++) {
+        unsigned char change[128] = { 0x03 };
+        assert_true(n - pad - (size_t)i <= sizeof change);
+        uint32_t adds = crc_run(0, change, n - pad - (size_t)i);
+        uint64_t which = UINT64_C(1) << i;
+        for (int b = 31; b >= 0 && adds; b--) {
+            if (!(adds >> b & 1))
+                continue;
+            if (!basis[b]) {
+                basis[b] = adds;
+                flips[b] = which;
+                break;
+            }
+            adds ^= basis[b];
+            which ^= flips[b];
+        }
+    }
+    uint32_t missing = crc32_of(bytes, n) ^ want;
+    uint64_t which = 0;
+    for (int b = 31; b >= 0; b--)
+        if (missing >> b & 1) {
+            assert_true(basis[b] != 0);
+            missing ^= basis[b];
+            which ^= flips[b];
+        }
+    for (int i = 0; i < count; i++)
+        if (which >> i & 1)
+            bytes[pad + (size_t)i] ^= 0x03;
+    assert_int_equal(crc32_of(bytes, n), want);
+}
+
+/* A workbook whose sheet is `xml`, stored (not deflated): its directory
+ * gives the sheet's size, compressed size and checksum. */
+static void write_stored(const char *path, const char *xml)
+{
+    const char *names[] = { "Inputs" };
+    const char *sheets[] = { xml };
+    write_book(path, names, sheets, 1, "<si><t>period</t></si><si><t>sales"
+               "</t></si>");
+    int code = 0;
+    zip_t *zip = zip_open(path, 0, &code);
+    assert_non_null(zip);
+    zip_int64_t index = zip_name_locate(zip, "xl/worksheets/sheet1.xml", 0);
+    assert_true(index >= 0);
+    assert_int_equal(zip_set_file_compression(zip, (zip_uint64_t)index,
+                                              ZIP_CM_STORE, 0), 0);
+    assert_int_equal(zip_close(zip), 0);
+}
+
+#define PAD 64
+
+/* The long sheet with a comment of PAD letters after its root. */
+static char *padded_sheet(void)
+{
+    char *xml = long_sheet(3000, 0, 0, NULL, 1);
+    strcat(xml, "<!--");
+    size_t at = strlen(xml);
+    memset(xml + at, 'A', PAD);
+    strcpy(xml + at + PAD, "-->");
+    return xml;
+}
+
+/* Another workbook whose directory describes its sheet as `path`'s does
+ * (sizes, checksum), with another value in its second half. */
+static void write_forged(const char *path)
+{
+    char *xml = padded_sheet();
+    size_t n = strlen(xml);
+    uint32_t want = crc32_of((const unsigned char *)xml, n);
+    char *value = strstr(xml, "<v>17500.5</v>"); /* row 2500, C */
+    assert_non_null(value);
+    value[8] = '9';
+    forge_crc((unsigned char *)xml, n, n - 3 - PAD, PAD, want);
+    write_stored(path, xml);
+    free(xml);
+}
+
+static const char *swap_path;
+
+static void swap_forged(const char *path)
+{
+    write_forged(TMP "/forged.xlsx");
+    assert_int_equal(rename(TMP "/forged.xlsx", path), 0);
+}
+
+static void swap_fifo(const char *path)
+{
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(mkfifo(path, 0600), 0);
+}
+
+static void swap_copy_link(const char *path)
+{
+    assert_int_equal(rename(path, TMP "/moved.xlsx"), 0);
+    write_stored(TMP "/copy.xlsx", swap_path);
+    assert_int_equal(symlink(TMP "/copy.xlsx", path), 0);
+}
+
+static void swap_directory(const char *path)
+{
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(mkdir(path, 0700), 0);
+}
+
+/* Open the workbook at `path`, let `swap` replace the file, then read its
+ * sheet in two halves: the records of the workbook as it was opened, read
+ * by one thread (the second open is not the first's file), in time. */
+static void read_after_swap(const char *path, void (*swap)(const char *path))
+{
+    record_log one = { NULL, 0, 0, 0 }, two = { NULL, 0, 0, 0 };
+    ks_error err_one, err_two;
+    ks_status got_one = ks_xlsxin_read_records_with(NULL, path, path, NULL,
+                                                    0, log_record, &one,
+                                                    NULL, &err_one);
+    ks_xlsxin_book book;
+    assert_int_equal(ks_xlsxin_book_open(&book, path, path, NULL, &err_two),
+                     KS_OK);
+    swap(path);
+    alarm(60); /* a half waiting on a FIFO for ever: killed, a failure */
+    int halves = -1;
+    ks_status got_two = ks_xlsxin_sheet_read(&book, 0, 1, log_record, &two,
+                                             &halves, &err_two);
+    alarm(0);
+    ks_xlsxin_book_close(&book);
+    assert_int_equal(got_one, KS_OK);
+    assert_int_equal(got_two, KS_OK);
+    assert_string_equal(one.text, two.text);
+    assert_int_equal(halves, 0);
+    free(one.text);
+    free(two.text);
+}
+
+static void test_second_open_is_the_first_file(void **state)
+{
+    (void)state;
+    const char *path = TMP "/swapped.xlsx";
+    char *xml = padded_sheet();
+    swap_path = xml;
+    void (*swaps[])(const char *) = { swap_forged, swap_fifo,
+                                      swap_copy_link, swap_directory };
+    for (size_t s = 0; s < sizeof swaps / sizeof swaps[0]; s++) {
+        remove(path);
+        rmdir(path);
+        write_stored(path, xml);
+        assert_int_equal(read_both_ways(path, 0), 1); /* split when left */
+        read_after_swap(path, swaps[s]);
+    }
+    remove(path);
+    rmdir(path);
+    remove(TMP "/moved.xlsx");
+    remove(TMP "/copy.xlsx");
+    free(xml);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -833,6 +1016,7 @@ int main(void)
         cmocka_unit_test(test_shared_string_repeated),
         cmocka_unit_test(test_zip_bomb),
         cmocka_unit_test(test_split_reads_as_one),
+        cmocka_unit_test(test_second_open_is_the_first_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
