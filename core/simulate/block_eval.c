@@ -307,7 +307,7 @@ static void draw_cell(sim_worker *worker, int d, double *out)
     const sim_plan *plan = worker->plan;
     const sim_draw *draw = &plan->draws[d];
     if (plan->sampling != KS_SIM_LATIN_HYPERCUBE) {
-        ks_sim_draw_lanes(draw, &worker->draw_rngs[d], &plan->zig, out,
+        ks_sim_draw_lanes(draw, &worker->draw_rngs[d], plan->zig, out,
                           worker->n);
         return;
     }
@@ -331,7 +331,7 @@ static void draw_gaussian_group(sim_worker *worker)
                             worker->trial, z, n);
             ks_normal_quantiles(z, z, n, 0.0, 1.0);
         } else {
-            ks_rng_normals(&worker->draw_rngs[d], &plan->zig, z, n, 0.0, 1.0);
+            ks_rng_normals(&worker->draw_rngs[d], plan->zig, z, n, 0.0, 1.0);
         }
     }
     for (int j = 0; j < g; j++) {

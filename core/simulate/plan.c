@@ -597,6 +597,6 @@ ks_status ks_sim_plan_prepare(sim_plan *plan, ks_model *model,
         output->constant = ks_is_number(plan->values[cell]) ? plan->values[cell]
                                                             : NAN;
     }
-    ks_ziggurat_init(&plan->zig);
+    plan->zig = &ks_ziggurat_standard;
     return KS_OK;
 }

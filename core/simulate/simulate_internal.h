@@ -183,7 +183,7 @@ typedef struct sim_plan {
     int group_size;
     sim_output *outputs;
     int output_count;
-    ks_ziggurat zig;
+    const ks_ziggurat *zig; /* the normals' tables: &ks_ziggurat_standard */
     int64_t trials;
     uint64_t seed;
     ks_sim_sampling sampling;
