@@ -78,6 +78,11 @@ static void aux_push_result(lua_State *L, const ks_check_result *r)
 
 int lk_check(lua_State *L)
 {
+    static const char *const no_options[] = { NULL };
+    if (!lua_isnoneornil(L, 2)) { /* it takes none: any is refused */
+        luaL_checktype(L, 2, LUA_TTABLE);
+        lk_check_options(L, 2, no_options);
+    }
     lua_settop(L, 1);
     ks_model *model = lk_pin_model(L, 1); /* building the table may run Lua */
     lk_report_box *box = aux_new_box(L);

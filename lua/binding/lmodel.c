@@ -708,9 +708,11 @@ static int m_extend(lua_State *L)
     lk_check_options(L, 2, known);
     aux_check_changeable(L, 1, handle);
     int type = lk_rawfield(L, 2, "last_year");
-    if (type == LUA_TNUMBER && lua_isinteger(L, -1)) {
-        lua_Integer year = lua_tointeger(L, -1);
-        if (year < 1000 || year > 9999)
+    int whole = 0; /* an integer, or a float with a whole value (2004.0) */
+    lua_Integer year = type == LUA_TNUMBER ? lua_tointegerx(L, -1, &whole)
+                                           : 0;
+    if (type == LUA_TNUMBER) {
+        if (!whole || year < 1000 || year > 9999)
             return luaL_argerror(L, 2, "field 'last_year': a fiscal year "
                                        "like 2004 or \"FY2004\" expected");
         lua_pushfstring(L, "FY%d", (int)year);
