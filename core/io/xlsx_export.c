@@ -134,12 +134,14 @@ static void book_free(ks_xlsx_book *book)
 }
 
 static ks_status book_init(ks_xlsx_book *book, ks_model *model,
-                           ks_xlsx_report *report, ks_error *err)
+                           const char *path, ks_xlsx_report *report,
+                           ks_error *err)
 {
     memset(book, 0, sizeof *book);
     book->model = model;
     book->alloc = ks_model_allocator(model);
     book->report = report;
+    book->path = path;
     book->written = written_time();
     ks_xlsx_text_init(&book->scratch, book->alloc);
     book->period_count = ks_period_count(model);
@@ -400,7 +402,7 @@ static ks_status write_package(ks_xlsx_book *book, const char *temporary,
 {
     ks_xlsx_package package;
     ks_status status = ks_xlsx_package_open(&package, book->alloc, temporary,
-                                            book->written, err);
+                                            book->path, book->written, err);
     if (status == KS_OK)
         status = ks_xlsx_add_book_parts(book, &package, err);
     for (int k = 0; k < book->name_count && status == KS_OK; k++)
@@ -512,7 +514,7 @@ ks_status ks_export_xlsx_with(ks_model *model, const char *path,
     if (status != KS_OK)
         return status;
     ks_xlsx_book book;
-    status = book_init(&book, model, report, err);
+    status = book_init(&book, model, path, report, err);
     if (status == KS_OK)
         status = write_book(&book, xlsx, temporary, err);
     if (status != KS_OK && book.retry == KS_XLSX_RETRY_ASKED)

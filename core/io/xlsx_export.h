@@ -275,6 +275,7 @@ typedef struct ks_xlsx_sheet {
 struct ks_xlsx_book {
     ks_model *model;
     const ks_allocator *alloc;
+    const char *path;    /* the workbook's, as given: what messages name */
     time_t written;      /* the time the workbook says it was written:
                             SOURCE_DATE_EPOCH's when set, else now       */
     ks_xlsx_styles styles;

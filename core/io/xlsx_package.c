@@ -294,8 +294,9 @@ static ks_status zip_failure(ks_xlsx_package *package, const char *what,
 }
 
 ks_status ks_xlsx_package_open(ks_xlsx_package *package,
-                               const ks_allocator *alloc, const char *path,
-                               time_t written, ks_error *err)
+                               const ks_allocator *alloc, const char *file,
+                               const char *path, time_t written,
+                               ks_error *err)
 {
     memset(package, 0, sizeof *package);
     package->alloc = alloc;
@@ -305,7 +306,7 @@ ks_status ks_xlsx_package_open(ks_xlsx_package *package,
     if (status != KS_OK)
         return status;
     int code = 0;
-    package->archive = package->zip.open(path, ZIP_CREATE | ZIP_TRUNCATE,
+    package->archive = package->zip.open(file, ZIP_CREATE | ZIP_TRUNCATE,
                                          &code);
     if (package->archive)
         return KS_OK;

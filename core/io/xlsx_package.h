@@ -7,7 +7,8 @@
  * before it has been produced.
  *
  *     ks_xlsx_package package;
- *     status = ks_xlsx_package_open(&package, alloc, path, written, err);
+ *     status = ks_xlsx_package_open(&package, alloc, file, path, written,
+ *                                   err);
  *     ... ks_xlsx_package_add(&package, "xl/workbook.xml", fill, context,
  *                             level, err) ...
  *     if (status == KS_OK) status = ks_xlsx_package_close(&package, err);
@@ -29,7 +30,8 @@ typedef struct ks_xlsx_part ks_xlsx_part;
 
 typedef struct ks_xlsx_package {
     const ks_allocator *alloc;
-    const char *path;         /* as given: what messages name             */
+    const char *path;         /* what messages name (the file written is
+                                 a temporary for it)                      */
     time_t written;           /* every entry's modification time          */
     ks_zip_library zip;
     zip_t *archive;           /* NULL once closed or discarded            */
@@ -43,12 +45,13 @@ typedef struct ks_xlsx_package {
 #define KS_XLSX_LEVEL_BULK 1
 #define KS_XLSX_LEVEL_SMALL 6
 
-/* Open libzip and start a package at `path` (truncated when it is one
- * already), each entry dated `written`; ks_xlsx_package_end is to be
- * called whatever this returns. */
+/* Open libzip and start a package in `file` (truncated when it is one
+ * already), each entry dated `written`, its messages naming `path`;
+ * ks_xlsx_package_end is to be called whatever this returns. */
 ks_status ks_xlsx_package_open(ks_xlsx_package *package,
-                               const ks_allocator *alloc, const char *path,
-                               time_t written, ks_error *err);
+                               const ks_allocator *alloc, const char *file,
+                               const char *path, time_t written,
+                               ks_error *err);
 /* A part named `name`, produced by `fill` (with `context`, which must
  * live until the package is closed) and deflated at `level`; `ahead`:
  * produced on a thread of its own while what it produced is deflated

@@ -403,6 +403,31 @@ def check_unwritable(kessan, work):
     if os.path.exists("/proc/kessan-cannot-write.xlsx"):
         fail("a failed export left a file in /proc")
     print("unwritable paths refused, nothing left")
+    check_file_size_limit(kessan, work, script)
+
+
+def check_file_size_limit(kessan, work, script):
+    """A package that cannot be written whole (a file size limit: the
+    write fails part way, as on a full disk) fails naming the workbook's
+    path, not the temporary's, and leaves nothing beside it."""
+    import resource
+    import signal
+    folder = os.path.join(work, "limited")
+    os.makedirs(folder)
+    path = os.path.join(folder, "book.xlsx")
+
+    def limit():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+    result = subprocess.run([kessan, "run", script, path],
+                            capture_output=True, text=True, timeout=120,
+                            preexec_fn=limit)
+    if result.returncode != 0 or "refused: " + path not in result.stdout:
+        fail("a write failing part way: %s%s" % (result.stdout,
+                                                 result.stderr))
+    if os.listdir(folder):
+        fail("a write failing part way left %s" % os.listdir(folder))
+    print("a write failing part way refused naming the workbook")
 
 
 def check_reproducible(kessan, work):
