@@ -24,6 +24,7 @@
 #include <xlsxwriter.h>
 
 #include "../support/model_cells.h"
+#include "../support/test_alloc.h"
 #include "../support/test_files.h"
 #include "../support/xlsx_parts.h"
 #include "base/error.h"
@@ -1003,6 +1004,50 @@ static void test_second_open_is_the_first_file(void **state)
     free(xml);
 }
 
+/* Every allocation of a read in two halves refused in turn, once and for
+ * good (in either thread, in expat, in the rows kept and handed over):
+ * the records of one reading, or out of memory; nothing left allocated. */
+static void test_split_allocation_failures(void **state)
+{
+    (void)state;
+    const char *path = TMP "/halves-memory.xlsx";
+    write_long(path, long_sheet(3000, 0, 0, NULL, 1));
+    record_log one = { NULL, 0, 0, 0 };
+    ks_error err;
+    assert_int_equal(ks_xlsxin_read_records_with(NULL, path, path, NULL, 0,
+                                                 log_record, &one, NULL,
+                                                 &err), KS_OK);
+    test_alloc counts = { 0 };
+    ks_allocator alloc = test_allocator(&counts);
+    for (int for_good = 0; for_good <= 1; for_good++) {
+        int split = 0;
+        for (long n = 1;; n += n < 200 ? 1 : 7) {
+            record_log two = { NULL, 0, 0, 0 };
+            int halves = 0;
+            test_alloc_arm(&counts, n, for_good);
+            ks_status got = ks_xlsxin_read_records_with(&alloc, path, path,
+                                                        NULL, 1, log_record,
+                                                        &two, &halves, &err);
+            int failed = counts.failed;
+            test_alloc_disarm(&counts);
+            assert_int_equal(counts.live, 0);
+            if (got == KS_OK) {
+                assert_string_equal(one.text, two.text);
+                split |= halves;
+            } else {
+                assert_true(failed);
+                assert_int_equal(got, KS_ENOMEM);
+                assert_non_null(strstr(err.message, "out of memory"));
+            }
+            free(two.text);
+            if (!failed)
+                break;
+        }
+        assert_true(for_good || split); /* some reads were in two halves */
+    }
+    free(one.text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1017,6 +1062,7 @@ int main(void)
         cmocka_unit_test(test_zip_bomb),
         cmocka_unit_test(test_split_reads_as_one),
         cmocka_unit_test(test_second_open_is_the_first_file),
+        cmocka_unit_test(test_split_allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
