@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -1048,6 +1050,113 @@ static void test_split_allocation_failures(void **state)
     free(one.text);
 }
 
+/* An interrupt poll two threads may call at once: stop from poll
+ * number fire_at on. */
+typedef struct shared_poll {
+    atomic_long calls;
+    long fire_at;
+} shared_poll;
+
+static int shared_poll_fires(void *data)
+{
+    shared_poll *poll = data;
+    return atomic_fetch_add(&poll->calls, 1) + 1 >= poll->fire_at;
+}
+
+/* Interrupted at every poll in turn, in either half: one reading's
+ * records, or "interrupted" in time; nothing left allocated, the second
+ * thread joined. */
+static void test_split_interrupted(void **state)
+{
+    (void)state;
+    const char *path = TMP "/halves-interrupted.xlsx";
+    write_long(path, long_sheet(3000, 0, 0, NULL, 1));
+    record_log one = { NULL, 0, 0, 0 };
+    ks_error err;
+    assert_int_equal(ks_xlsxin_read_records_with(NULL, path, path, NULL, 0,
+                                                 log_record, &one, NULL,
+                                                 &err), KS_OK);
+    test_alloc counts = { 0 };
+    ks_allocator alloc = test_allocator(&counts);
+    alloc.interrupted = shared_poll_fires;
+    for (long k = 1;; k++) {
+        shared_poll poll = { 0, k };
+        alloc.interrupt_data = &poll;
+        record_log two = { NULL, 0, 0, 0 };
+        ks_status got = ks_xlsxin_read_records_with(&alloc, path, path, NULL,
+                                                    1, log_record, &two,
+                                                    NULL, &err);
+        assert_int_equal(counts.live, 0);
+        free(two.text);
+        if (got == KS_OK)
+            break;
+        assert_int_equal(got, KS_EINTERRUPTED);
+        assert_non_null(strstr(err.message, "interrupted"));
+    }
+    free(one.text);
+}
+
+/* Two workbooks read at once in two threads, each in two halves and each
+ * through an allocator of its own: expat's memory goes through the
+ * allocator of the read that asked for it. */
+typedef struct concurrent_read {
+    const char *path;
+    const char *expected;
+    test_alloc counts;
+    int matched;
+} concurrent_read;
+
+static void *read_repeatedly(void *data)
+{
+    concurrent_read *read = data;
+    ks_allocator alloc = test_allocator(&read->counts);
+    read->matched = 0;
+    for (int i = 0; i < 6; i++) {
+        record_log log = { NULL, 0, 0, 0 };
+        ks_error err;
+        int halves = 0;
+        ks_status got = ks_xlsxin_read_records_with(&alloc, read->path,
+                                                    read->path, NULL, 1,
+                                                    log_record, &log,
+                                                    &halves, &err);
+        read->matched += got == KS_OK && halves && log.text &&
+                         strcmp(log.text, read->expected) == 0 &&
+                         read->counts.live == 0;
+        free(log.text);
+    }
+    return NULL;
+}
+
+static void test_two_imports_at_once(void **state)
+{
+    (void)state;
+    const char *paths[2] = { TMP "/at-once-1.xlsx", TMP "/at-once-2.xlsx" };
+    write_long(paths[0], long_sheet(3000, 0, 0, NULL, 1));
+    write_long(paths[1], long_sheet(2500, 0, 0, NULL, 1));
+    record_log logs[2] = { { NULL, 0, 0, 0 }, { NULL, 0, 0, 0 } };
+    concurrent_read reads[2];
+    for (int i = 0; i < 2; i++) {
+        ks_error err;
+        assert_int_equal(ks_xlsxin_read_records_with(NULL, paths[i],
+                                                     paths[i], NULL, 0,
+                                                     log_record, &logs[i],
+                                                     NULL, &err), KS_OK);
+        reads[i] = (concurrent_read){ paths[i], logs[i].text, { 0 }, 0 };
+    }
+    pthread_t threads[2];
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(pthread_create(&threads[i], NULL, read_repeatedly,
+                                        &reads[i]), 0);
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(pthread_join(threads[i], NULL), 0);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(reads[i].matched, 6);
+        assert_int_equal(reads[i].counts.live, 0);
+        assert_true(reads[i].counts.calls > 0);
+        free(logs[i].text);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1063,6 +1172,8 @@ int main(void)
         cmocka_unit_test(test_split_reads_as_one),
         cmocka_unit_test(test_second_open_is_the_first_file),
         cmocka_unit_test(test_split_allocation_failures),
+        cmocka_unit_test(test_split_interrupted),
+        cmocka_unit_test(test_two_imports_at_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
