@@ -6,8 +6,11 @@
 # the run still gives the simulation's figures and the show the model's.
 import os
 import re
-import subprocess
 import sys
+
+# the dynamic linker's account of a command (LD_DEBUG=files)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from test_lazy_libraries import loaded  # noqa: E402
 
 KESSAN = os.path.abspath(sys.argv[1])
 BUILD = os.path.abspath(sys.argv[2])
@@ -37,26 +40,6 @@ def cache_entries():
     return entries
 
 
-def loaded(command):
-    """The shared objects the dynamic linker loaded for `command`, and
-    the command's completed process (its stderr without the linker's)."""
-    env = dict(os.environ, LD_DEBUG="files")
-    env.pop("LD_PRELOAD", None)
-    done = subprocess.run(command, env=env, capture_output=True, text=True,
-                          timeout=120)
-    names = set()
-    messages = []
-    for line in done.stderr.splitlines():
-        found = re.search(r"file=(\S+) \[\d+\];\s+(needed by|dynamically "
-                          r"loaded by)", line)
-        if found:
-            names.add(os.path.basename(found.group(1)))
-        elif not re.match(r"\s*\d+:", line):
-            messages.append(line)
-    done.stderr = "\n".join(messages)
-    return names, done
-
-
 def main():
     entries = cache_entries()
     static = [shared for variable, shared in STATIC.items()
@@ -68,7 +51,7 @@ def main():
         "check": [KESSAN, "check", "data/iij"],
     }
     for what, command in commands.items():
-        names, done = loaded(command)
+        names, done = loaded(command, os.getcwd())
         check(done.returncode == 0,
               f"{what}: exit {done.returncode}: {done.stderr[-400:]}")
         check(names, f"{what}: LD_DEBUG=files reported no object at all")
