@@ -100,7 +100,7 @@ const host_help_entry host_help_entries[] = {
       "docs/lua-api.md" },
     { "m:extend",
       "m:extend{last_year = year} -> m",
-      "Add forecast years to the calendar without editing settings.csv: year is \"FY2004\", \"FY04\" or 2004; every figure is kept, the new periods hold nothing, and m:setting(\"last_year\") follows.",
+      "Add forecast years to the calendar without editing settings.csv: year is \"FY2004\", \"FY04\" or 2004 (2004.0 too: a float with a whole value is a whole number, as for math.tointeger); every figure is kept, the new periods hold nothing, and m:setting(\"last_year\") follows.",
       "docs/lua-api.md" },
     { "m:name",
       "m:name() -> string",
