@@ -1,9 +1,10 @@
 /*
  * xlsx_export_names.c -- the workbook export's sheet names
  * (io/xlsx_export.h): none of []:*?/\, no apostrophe first or last, not
- * empty, at most the 31 characters Excel counts (UTF-16 code units), not
- * "History" (which Excel keeps for itself), and unique as Excel compares
- * them, without regard to case (ASCII, Latin-1, Latin Extended-A, Greek,
+ * empty, at most 31 bytes (Excel takes 31 characters; bytes keep every
+ * name within them and within the report's field for it,
+ * ks_xlsx_unexpressed.sheet), not "History" (which Excel keeps for
+ * itself), and unique as Excel compares them, without regard to case (ASCII, Latin-1, Latin Extended-A, Greek,
  * Cyrillic and fullwidth letters); and each sheet's quoted prefix for the
  * formulas that refer to it ("'it''s'!").
  */
@@ -16,7 +17,7 @@
 #include "io/xlsx_export.h"
 #include "kessan/text.h"
 
-#define SHEET_NAME_MAX 31
+#define SHEET_NAME_BYTES 31 /* sizeof ks_xlsx_unexpressed.sheet - 1 */
 
 /* ---- comparing as Excel does ------------------------------------------- */
 
@@ -80,12 +81,23 @@ static void clean_name(const char *wanted, char *out, size_t size)
         snprintf(out, size, "Sheet");
 }
 
+/* At most `max` bytes of `text`, not cutting a UTF-8 sequence. */
+static size_t byte_prefix(const char *text, size_t max)
+{
+    size_t length = strlen(text);
+    if (length <= max)
+        return length;
+    while (max > 0 && ((unsigned char)text[max] & 0xC0) == 0x80)
+        max--;
+    return max;
+}
+
 /* `clean` cut to leave room for `suffix`, then the suffix; an apostrophe
  * first or last becomes '_'. */
 static void make_name(char *name, size_t size, const char *clean,
                       const char *suffix)
 {
-    size_t keep = ks_xlsx_text_prefix(clean, SHEET_NAME_MAX - strlen(suffix));
+    size_t keep = byte_prefix(clean, SHEET_NAME_BYTES - strlen(suffix));
     snprintf(name, size, "%.*s%s", (int)keep, clean, suffix);
     size_t length = strlen(name);
     if (name[0] == '\'')
@@ -119,7 +131,7 @@ ks_status ks_xlsx_add_sheet(ks_xlsx_book *book, const char *wanted,
                             ks_xlsx_sheet_kind kind, char **prefix,
                             ks_error *err)
 {
-    char clean[4 * SHEET_NAME_MAX + 1], name[4 * SHEET_NAME_MAX + 16];
+    char clean[4 * SHEET_NAME_BYTES + 1], name[4 * SHEET_NAME_BYTES + 16];
     clean_name(ks_xlsx_xml_safe(book, wanted), clean, sizeof clean);
     if (book->scratch.failed)
         return ks_error_set(err, KS_ENOMEM, "out of memory naming sheets");

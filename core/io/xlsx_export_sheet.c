@@ -126,7 +126,10 @@ static ks_status note_unexpressed(ks_xlsx_book *book, const char *sheet_name,
     ks_xlsx_put_cell(&address, NULL, row, column);
     snprintf(entry->address, sizeof entry->address, "%s",
              address.data ? address.data : "");
+    int failed = address.failed;
     ks_xlsx_text_release(&address);
+    if (failed)
+        return ks_error_set(err, KS_ENOMEM, "out of memory writing a report");
     ks_item_info info;
     ks_item_get(book->model, item, &info);
     char period_id[16];

@@ -2,7 +2,8 @@
  * test_xlsx_export.c -- the workbook export (kessan/workbook.h) when
  * things go wrong: every allocation failing in turn, and an interrupt at
  * every poll, give ENOMEM or EINTERRUPTED, leak nothing and leave no
- * file (neither the target nor a temporary) in the directory; a
+ * file (neither the target nor a temporary) in the directory, also where
+ * the package is written twice (comments found as the sheets are); a
  * directory, a missing directory and an empty path are refused naming the
  * path; a table of one's own goes through.  The numbers a workbook
  * holds read back as the same doubles: the printer's text for a million
@@ -65,16 +66,40 @@ static int exists(const char *path)
     return stat(path, &info) == 0;
 }
 
-static void test_every_failed_allocation(void **state)
+/* An item whose formula nests deeper than Excel's 64: each of its cells
+ * is written as a value with a comment, which the export finds only as
+ * it writes the sheet, and so writes the package a second time. */
+static void define_too_deep(ks_model *model)
 {
-    (void)state;
+    enum { DEPTH = KS_XLSX_NESTING_MAX + 6 };
+    char formula[5 * DEPTH + 8] = "";
+    for (int k = 0; k < DEPTH; k++)
+        strcat(formula, "abs(");
+    strcat(formula, "rev.a");
+    for (int k = 0; k < DEPTH; k++)
+        strcat(formula, ")");
+    ks_item_info info = { .label = "Deep", .statement = "kpi",
+                          .rule = KS_RULE_FORMULA };
+    ks_error err;
+    if (ks_define(model, "deep", formula, &info, &err) != KS_OK)
+        fail_msg("%s", err.message);
+}
+
+static void every_failed_allocation(int with_comments)
+{
     test_alloc counts = { 0 };
     ks_allocator alloc = test_allocator(&counts);
     ks_model *model = NULL;
     ks_error err;
     assert_int_equal(ks_model_open(SCENARIOS, &alloc, &model, &err), KS_OK);
+    if (with_comments)
+        define_too_deep(model);
     /* once whole first: the model computes and keeps its cells */
-    assert_int_equal(ks_export_xlsx(model, target, NULL, &err), KS_OK);
+    ks_xlsx_report whole;
+    assert_int_equal(ks_export_xlsx_with(model, target, &with_table, &whole,
+                                         &err), KS_OK);
+    assert_int_equal(whole.unexpressed_count > 0, with_comments);
+    ks_xlsx_report_release(&whole);
     unlink(target);
     long live = counts.live;
     int completed = 0;
@@ -108,9 +133,21 @@ static void test_every_failed_allocation(void **state)
     assert_int_equal(counts.live, 0);
 }
 
-static void test_every_interrupt(void **state)
+static void test_every_failed_allocation(void **state)
 {
     (void)state;
+    every_failed_allocation(0);
+}
+
+/* The same where the package is written twice (comments found). */
+static void test_every_failed_allocation_twice(void **state)
+{
+    (void)state;
+    every_failed_allocation(1);
+}
+
+static void every_interrupt(int with_comments)
+{
     test_alloc counts = { 0 };
     poll_count poll = { 0, 0 };
     ks_allocator alloc = test_allocator_polled(&counts, &poll);
@@ -118,6 +155,8 @@ static void test_every_interrupt(void **state)
     ks_error err;
     poll.fire_at = 1L << 40;
     assert_int_equal(ks_model_open(SCENARIOS, &alloc, &model, &err), KS_OK);
+    if (with_comments)
+        define_too_deep(model);
     int completed = 0;
     for (long k = 1; k < 10000 && !completed; k++) {
         poll.calls = 0;
@@ -136,6 +175,18 @@ static void test_every_interrupt(void **state)
     poll.fire_at = 1L << 40;
     ks_model_free(model);
     assert_int_equal(counts.live, 0);
+}
+
+static void test_every_interrupt(void **state)
+{
+    (void)state;
+    every_interrupt(0);
+}
+
+static void test_every_interrupt_twice(void **state)
+{
+    (void)state;
+    every_interrupt(1);
 }
 
 static void test_bad_paths(void **state)
@@ -275,7 +326,9 @@ int main(void)
         cmocka_unit_test(test_values_read_back),
         cmocka_unit_test(test_awkward_inputs_round_trip),
         cmocka_unit_test(test_every_failed_allocation),
+        cmocka_unit_test(test_every_failed_allocation_twice),
         cmocka_unit_test(test_every_interrupt),
+        cmocka_unit_test(test_every_interrupt_twice),
         cmocka_unit_test(test_bad_paths),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
