@@ -758,11 +758,20 @@ static void split_join(split_read *split, int wanted)
     split->joined = 1;
 }
 
+/* What the second half holds, given back once its rows are not to be
+ * used: the first reads on within one parse's memory. */
+static void split_release(split_read *split)
+{
+    free_keep(&split->serial->allocator, &split->second_rows);
+    reader_free(&split->second);
+}
+
 /* The first half reads on alone. */
 static void split_settle(split_read *split)
 {
     split->settled = 1;
     split_join(split, 0);
+    split_release(split);
 }
 
 /* <sheetData> begins in the first half: start the second, in the same
@@ -817,7 +826,7 @@ static int split_at_cut(ks_xlsxin_parse *parse, sheet_reader *reader)
     split_join(split, 1);
     split->settled = 1;
     if (!halves_agree(split, reader)) {
-        free_keep(&split->serial->allocator, &split->second_rows);
+        split_release(split);
         return 0;
     }
     split->used = 1;
