@@ -1260,6 +1260,185 @@ static void test_split_unused_rows_given_back(void **state)
     assert_true(budget.live_at_last <= one_parse + (64 << 10));
 }
 
+/* More places a half could begin that are not a row of the sheet's
+ * sheetData, or rows that only look like the one parse's. */
+static void row_in_instruction(int row, char *out, size_t size)
+{
+    snprintf(out, size, "<?note <row r=\"%d\"><c r=\"C%d\"><v>9</v></c>"
+             "</row> ?>", row, row);
+}
+
+static void row_in_attribute(int row, char *out, size_t size)
+{
+    snprintf(out, size, "<row r=\"%d\" x=\"<row r='%d'>\"><c r=\"A%d\"><v>1"
+             "</v></c></row>", row, row + 1, row);
+}
+
+static void row_prefixed(int row, char *out, size_t size)
+{
+    snprintf(out, size, "<x:row r=\"%d\"><x:c r=\"A%d\"><x:v>1</x:v></x:c>"
+             "</x:row>", row, row);
+}
+
+static void row_repeated(int row, char *out, size_t size)
+{
+    snprintf(out, size, "<row r=\"%d\"><c r=\"A%d\"><v>1</v></c></row>",
+             row - 1, row - 1);
+}
+
+static void row_unnumbered(int row, char *out, size_t size)
+{
+    (void)row;
+    snprintf(out, size, "<row><c><v>1</v></c><c t=\"inlineStr\"><is><t>u"
+             "</t></is></c></row>");
+}
+
+static void row_undefined_entity(int row, char *out, size_t size)
+{
+    snprintf(out, size, "<row r=\"%d\"><c r=\"A%d\" t=\"inlineStr\"><is><t>"
+             "&nbsp;</t></is></c></row>", row, row);
+}
+
+/* Rows 1000 to 2500 inside another element, open across the middle:
+ * `open` before the first, its end after the last. */
+static void wrapped(int row, char *out, size_t size, const char *open,
+                    const char *close)
+{
+    snprintf(out, size, "%s<row r=\"%d\"><c r=\"A%d\"><v>1</v></c></row>%s",
+             row == 1000 ? open : "", row, row, row == 2500 ? close : "");
+}
+
+static void rows_in_element(int row, char *out, size_t size)
+{
+    wrapped(row, out, size, "<g xmlns=\"urn:other\">", "</g>");
+}
+
+static void rows_in_sheet_data(int row, char *out, size_t size)
+{
+    wrapped(row, out, size, "<sheetData>", "</sheetData>");
+}
+
+static void rows_in_prefixed(int row, char *out, size_t size)
+{
+    wrapped(row, out, size, "<x:sheetData xmlns:x=\"urn:x\">",
+            "</x:sheetData>");
+}
+
+static void sheet_data_again(int row, char *out, size_t size)
+{
+    wrapped(row, out, size, "</sheetData><sheetData>", "");
+}
+
+static void sheet_data_closed(int row, char *out, size_t size)
+{
+    wrapped(row, out, size, "</sheetData><other>", "</other><sheetData>");
+}
+
+static void test_split_points_crafted(void **state)
+{
+    (void)state;
+    const char *path = TMP "/halves-crafted.xlsx";
+    int places[] = { 1500, 1560, 1580, 1590, 1600, 1620 };
+    row_change changes[] = { row_in_instruction, row_in_attribute,
+                             row_prefixed, row_repeated, row_unnumbered,
+                             row_undefined_entity };
+    for (size_t c = 0; c < sizeof changes / sizeof changes[0]; c++)
+        for (size_t p = 0; p < sizeof places / sizeof places[0]; p++) {
+            write_long(path, long_sheet(3000, places[p], 0, changes[c], 1));
+            read_both_ways(path, 0);
+            write_long(path, long_sheet(3000, places[p], 100, changes[c],
+                                        1));
+            read_both_ways(path, 0);
+        }
+    /* the middle inside another element, or another sheetData: no half
+     * begins there; in a sheetData begun again, one does */
+    row_change spans[] = { rows_in_element, rows_in_sheet_data,
+                           rows_in_prefixed, sheet_data_again,
+                           sheet_data_closed };
+    int split[] = { 0, 0, 0, 1, 0 };
+    for (size_t c = 0; c < sizeof spans / sizeof spans[0]; c++) {
+        write_long(path, long_sheet(3000, 1000, 1500, spans[c], 1));
+        assert_int_equal(read_both_ways(path, 0), split[c]);
+    }
+}
+
+/* The sheet's inflated size as its zip's directory and local header say,
+ * rewritten to `claimed` in a copy; the copy read both ways: whether it
+ * was read in two halves. */
+static int lie_about_size(const char *path, const char *copy,
+                          uint32_t claimed)
+{
+    struct stat info;
+    assert_int_equal(stat(path, &info), 0);
+    size_t size = (size_t)info.st_size;
+    unsigned char *whole = malloc(size);
+    assert_non_null(whole);
+    FILE *in = fopen(path, "rb");
+    assert_non_null(in);
+    assert_int_equal(fread(whole, 1, size, in), size);
+    fclose(in);
+    static const char part[] = "xl/worksheets/sheet1.xml";
+    int patched = 0;
+    for (size_t at = 0; at + 46 + 24 <= size; at++) {
+        int local = memcmp(whole + at, "PK\3\4", 4) == 0 &&
+                    memcmp(whole + at + 30, part, 24) == 0;
+        int central = memcmp(whole + at, "PK\1\2", 4) == 0 &&
+                      memcmp(whole + at + 46, part, 24) == 0;
+        if (!local && !central)
+            continue;
+        unsigned char *field = whole + at + (local ? 22 : 24);
+        for (int b = 0; b < 4; b++)
+            field[b] = (unsigned char)(claimed >> (8 * b));
+        patched++;
+    }
+    assert_int_equal(patched, 2);
+    FILE *out = fopen(copy, "wb");
+    assert_non_null(out);
+    assert_int_equal(fwrite(whole, 1, size, out), size);
+    fclose(out);
+    free(whole);
+    return read_both_ways(copy, 0);
+}
+
+/* A sheet just under, at and just over the size from which it is read in
+ * two halves; and directories that claim less or more than it inflates
+ * to: the same records and the same end. */
+static void test_split_size_edges(void **state)
+{
+    (void)state;
+    const char *path = TMP "/halves-edge.xlsx";
+    char *xml = long_sheet(3000, 0, 0, NULL, 1);
+    size_t length = strlen(xml);
+    for (int delta = -1; delta <= 1; delta++) {
+        record_log one = { NULL, 0, 0, 0 }, two = { NULL, 0, 0, 0 };
+        ks_error err;
+        int halves = -1;
+        write_long(path, long_sheet(3000, 0, 0, NULL, 1));
+        assert_int_equal(ks_xlsxin_read_records_with(NULL, path, path, NULL,
+                                                     0, log_record, &one,
+                                                     NULL, &err), KS_OK);
+        assert_int_equal(ks_xlsxin_read_records_with(
+                             NULL, path, path, NULL,
+                             (uint64_t)((long)length + delta), log_record,
+                             &two, &halves, &err), KS_OK);
+        assert_int_equal(halves, delta <= 0);
+        assert_string_equal(one.text, two.text);
+        free(one.text);
+        free(two.text);
+    }
+    free(xml);
+    write_long(path, long_sheet(3000, 0, 0, NULL, 1));
+    /* the second half begins past 53% of what the directory claims: of
+     * the sheet as it is, or past its end (then none) */
+    uint32_t claims[] = { 1, (uint32_t)length / 3, (uint32_t)length - 1,
+                          (uint32_t)length + 1, (uint32_t)length * 2,
+                          0xFFFFFFF0u };
+    int split[] = { 1, 1, 1, 1, 0, 0 };
+    for (size_t c = 0; c < sizeof claims / sizeof claims[0]; c++)
+        assert_int_equal(lie_about_size(path, TMP "/halves-lying.xlsx",
+                                        claims[c]), split[c]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1278,6 +1457,8 @@ int main(void)
         cmocka_unit_test(test_split_interrupted),
         cmocka_unit_test(test_two_imports_at_once),
         cmocka_unit_test(test_split_unused_rows_given_back),
+        cmocka_unit_test(test_split_points_crafted),
+        cmocka_unit_test(test_split_size_edges),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
