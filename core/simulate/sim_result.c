@@ -170,13 +170,20 @@ static double sorted_at(const double *sorted, int64_t n, double position)
     return fraction == 0 ? low : low + fraction * (sorted[rank + 1] - low);
 }
 
-static double sketch_rank(const ks_sim_result *result, int output, int64_t r)
+/* The values of ranks `rank` and, when count is 2, rank + 1: the last
+ * rank (and any past it) is the maximum, exactly. */
+static void sketch_ranks(const ks_sim_result *result, int output,
+                         int64_t rank, int count, double *out)
 {
     const ks_moments *m = &result->moments[output];
     int64_t n = (int64_t)m->count;
-    if (r >= n - 1)
-        return m->max;
-    return ks_sketch_rank_value(&result->sketches[output], r, m->min, m->max);
+    int below_last = 0;
+    while (below_last < count && rank + below_last < n - 1)
+        below_last++;
+    ks_sketch_rank_values(&result->sketches[output], rank, below_last,
+                          m->min, m->max, out);
+    for (int i = below_last; i < count; i++)
+        out[i] = m->max;
 }
 
 static double sketch_at(const ks_sim_result *result, int output,
@@ -185,11 +192,12 @@ static double sketch_at(const ks_sim_result *result, int output,
     int64_t n = (int64_t)result->moments[output].count;
     int64_t rank = (int64_t)floor(position);
     double fraction = position - (double)rank;
-    double low = sketch_rank(result, output, rank);
-    if (fraction == 0 || rank + 1 >= n)
-        return low;
-    double high = sketch_rank(result, output, rank + 1);
-    return low + fraction * (high - low);
+    int count = fraction == 0 || rank + 1 >= n ? 1 : 2;
+    double at[2];
+    sketch_ranks(result, output, rank, count, at);
+    if (count == 1)
+        return at[0];
+    return at[0] + fraction * (at[1] - at[0]);
 }
 
 double ks_sim_sketch_percentile(const ks_sim_result *result, int output,

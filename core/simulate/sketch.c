@@ -243,28 +243,57 @@ static double clamp(double x, double min, double max)
     return x < min ? min : x > max ? max : x;
 }
 
+/* A walk of the buckets in value order resolving ranks ranks[0] <=
+ * ranks[1] ...: each takes the value of the first bucket whose running
+ * count passes it. */
+typedef struct rank_walk {
+    const int64_t *ranks;
+    double *out;
+    int count, done;
+    int64_t before;
+    double min, max;
+} rank_walk;
+
+/* Count a bucket of value `value` holding `n`; 1 when every rank is
+ * resolved. */
+static int walk_bucket(rank_walk *walk, double value, uint32_t n)
+{
+    walk->before += n;
+    while (walk->done < walk->count &&
+           walk->ranks[walk->done] < walk->before)
+        walk->out[walk->done++] = clamp(value, walk->min, walk->max);
+    return walk->done == walk->count;
+}
+
+void ks_sketch_rank_values(const ks_sketch *sketch, int64_t r, int count,
+                           double min, double max, double *out)
+{
+    int64_t ranks[2] = { r, r + 1 };
+    rank_walk walk = { ranks, out, count, 0, 0, min, max };
+    while (walk.done < count && (ranks[walk.done] <= 0 || !sketch->counts))
+        out[walk.done++] = min;
+    if (walk.done == count)
+        return;
+    const uint32_t *positive = sketch->counts + KS_SKETCH_FIRST;
+    const uint32_t *negative = positive + sketch->pos_cap;
+    for (int64_t i = sketch->neg_cap - 1; i >= 0; i--)
+        if (walk_bucket(&walk, -representative(sketch->neg_lo + i), negative[i]))
+            return;
+    if (walk_bucket(&walk, 0, sketch->counts[KS_SKETCH_ZERO_SLOT]))
+        return;
+    for (int64_t i = 0; i < sketch->pos_cap; i++)
+        if (walk_bucket(&walk, representative(sketch->pos_lo + i), positive[i]))
+            return;
+    while (walk.done < count)
+        out[walk.done++] = max;
+}
+
 double ks_sketch_rank_value(const ks_sketch *sketch, int64_t r, double min,
                             double max)
 {
-    if (r <= 0 || !sketch->counts)
-        return min;
-    const uint32_t *positive = sketch->counts + KS_SKETCH_FIRST;
-    const uint32_t *negative = positive + sketch->pos_cap;
-    int64_t before = 0;
-    for (int64_t i = sketch->neg_cap - 1; i >= 0; i--) {
-        before += negative[i];
-        if (r < before)
-            return clamp(-representative(sketch->neg_lo + i), min, max);
-    }
-    before += sketch->counts[KS_SKETCH_ZERO_SLOT];
-    if (r < before)
-        return clamp(0, min, max);
-    for (int64_t i = 0; i < sketch->pos_cap; i++) {
-        before += positive[i];
-        if (r < before)
-            return clamp(representative(sketch->pos_lo + i), min, max);
-    }
-    return max;
+    double value;
+    ks_sketch_rank_values(sketch, r, 1, min, max, &value);
+    return value;
 }
 
 /* Whether a bucket's representative counts as below x. */

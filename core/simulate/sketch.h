@@ -124,6 +124,11 @@ double ks_sketch_bucket_value(const ks_sketch *sketch, int64_t index);
  * max, exactly. */
 double ks_sketch_rank_value(const ks_sketch *sketch, int64_t r, double min,
                             double max);
+/* The values of ranks r and, when count is 2, r + 1, in out[0 .. count):
+ * each what ks_sketch_rank_value gives, in one walk of the buckets (a
+ * percentile between two ranks walked them twice). */
+void ks_sketch_rank_values(const ks_sketch *sketch, int64_t r, int count,
+                           double min, double max, double *out);
 /* How many counted values lie in buckets whose representative is below x
  * (or at most x, `inclusive`). */
 int64_t ks_sketch_count_below(const ks_sketch *sketch, double x,
