@@ -296,6 +296,8 @@ static ks_status table_row(ks_xlsx_sheet *sheet, ks_xlsx_text *out,
                        ks_xlsx_xml_safe(book, cell->text));
         else if (isfinite(cell->number))
             put_number_cell(out, r, c, format, cell->number);
+        else
+            continue; /* empty: nothing written */
         if (book->scratch.failed)
             return ks_error_set(err, KS_ENOMEM,
                                 "out of memory writing a table");
