@@ -243,49 +243,64 @@ static double clamp(double x, double min, double max)
     return x < min ? min : x > max ? max : x;
 }
 
-/* A walk of the buckets in value order resolving ranks ranks[0] <=
- * ranks[1] ...: each takes the value of the first bucket whose running
- * count passes it. */
-typedef struct rank_walk {
-    const int64_t *ranks;
-    double *out;
-    int count, done;
-    int64_t before;
-    double min, max;
-} rank_walk;
-
-/* Count a bucket of value `value` holding `n`; 1 when every rank is
- * resolved. */
-static int walk_bucket(rank_walk *walk, double value, uint32_t n)
+/* Buckets in value order: the negative window from its largest
+ * magnitude down (order 0 .. neg_cap - 1), the zero bucket (neg_cap),
+ * the positive window up (neg_cap + 1 ..). */
+static double value_in_order(const ks_sketch *sketch, int64_t j)
 {
-    walk->before += n;
-    while (walk->done < walk->count &&
-           walk->ranks[walk->done] < walk->before)
-        walk->out[walk->done++] = clamp(value, walk->min, walk->max);
-    return walk->done == walk->count;
+    int64_t neg = sketch->neg_cap;
+    if (j < neg)
+        return -representative(sketch->neg_lo + (neg - 1 - j));
+    if (j == neg)
+        return 0;
+    return representative(sketch->pos_lo + (j - neg - 1));
+}
+
+/* From bucket `from` (in value order) on, adding each bucket's count to
+ * *before, the first bucket at which rank r is passed (r < *before); the
+ * number of buckets when none is. */
+static int64_t walk_to(const ks_sketch *sketch, int64_t r, int64_t from,
+                       int64_t *before)
+{
+    const uint32_t *positive = sketch->counts + KS_SKETCH_FIRST;
+    const uint32_t *negative = positive + sketch->pos_cap;
+    int64_t neg = sketch->neg_cap, end = neg + 1 + sketch->pos_cap;
+    int64_t passed = *before, j = from;
+    for (; j < neg; j++) {
+        passed += negative[neg - 1 - j];
+        if (r < passed)
+            break;
+    }
+    if (j == neg) {
+        passed += sketch->counts[KS_SKETCH_ZERO_SLOT];
+        if (r >= passed)
+            j++;
+    }
+    if (j > neg)
+        for (; j < end; j++) {
+            passed += positive[j - neg - 1];
+            if (r < passed)
+                break;
+        }
+    *before = passed;
+    return j;
 }
 
 void ks_sketch_rank_values(const ks_sketch *sketch, int64_t r, int count,
                            double min, double max, double *out)
 {
-    int64_t ranks[2] = { r, r + 1 };
-    rank_walk walk = { ranks, out, count, 0, 0, min, max };
-    while (walk.done < count && (ranks[walk.done] <= 0 || !sketch->counts))
-        out[walk.done++] = min;
-    if (walk.done == count)
-        return;
-    const uint32_t *positive = sketch->counts + KS_SKETCH_FIRST;
-    const uint32_t *negative = positive + sketch->pos_cap;
-    for (int64_t i = sketch->neg_cap - 1; i >= 0; i--)
-        if (walk_bucket(&walk, -representative(sketch->neg_lo + i), negative[i]))
-            return;
-    if (walk_bucket(&walk, 0, sketch->counts[KS_SKETCH_ZERO_SLOT]))
-        return;
-    for (int64_t i = 0; i < sketch->pos_cap; i++)
-        if (walk_bucket(&walk, representative(sketch->pos_lo + i), positive[i]))
-            return;
-    while (walk.done < count)
-        out[walk.done++] = max;
+    int64_t end = sketch->neg_cap + 1 + sketch->pos_cap;
+    int64_t at = -1, before = 0; /* the bucket the last rank was in */
+    for (int i = 0; i < count; i++) {
+        int64_t rank = r + i;
+        if (rank <= 0 || !sketch->counts) {
+            out[i] = min;
+            continue;
+        }
+        if (at < 0 || rank >= before)
+            at = walk_to(sketch, rank, at + 1, &before);
+        out[i] = at >= end ? max : clamp(value_in_order(sketch, at), min, max);
+    }
 }
 
 double ks_sketch_rank_value(const ks_sketch *sketch, int64_t r, double min,
