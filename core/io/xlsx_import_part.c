@@ -378,11 +378,15 @@ static ks_status open_part(ks_xlsxin_parse *parse, zip_file_t **file,
     return KS_EFORMAT;
 }
 
+ks_status ks_xlsxin_interrupted(const ks_xlsxin_zip *zip, ks_error *err)
+{
+    return ks_error_set(err, KS_EINTERRUPTED, "interrupted while reading %s",
+                        zip->name);
+}
+
 static ks_status interrupted(ks_xlsxin_parse *parse)
 {
-    ks_error_set(parse->err, KS_EINTERRUPTED, "interrupted while reading "
-                 "%s", parse->zip->name);
-    return KS_EINTERRUPTED;
+    return ks_xlsxin_interrupted(parse->zip, parse->err);
 }
 
 /* Inflate up to `size` bytes of the part into `into`, counting them

@@ -125,6 +125,10 @@ ks_status ks_xlsxin_parse_part_from(ks_xlsxin_zip *zip, const char *part,
                                     void *user, const ks_xlsxin_resume *resume,
                                     ks_error *err);
 
+/* KS_EINTERRUPTED "interrupted while reading NAME": the host asked to
+ * stop (its allocator's poll, looked at once per chunk inflated). */
+ks_status ks_xlsxin_interrupted(const ks_xlsxin_zip *zip, ks_error *err);
+
 /* The value of attribute `name` (no prefix compared), or NULL. */
 const char *ks_xlsxin_attribute(const char **attributes, const char *name);
 /* An element or attribute name without its namespace prefix. */

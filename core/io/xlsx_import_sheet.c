@@ -382,11 +382,18 @@ static void end_row(ks_xlsxin_parse *parse)
         ks_xlsxin_stop(parse, status);
 }
 
-/* Hand the kept rows over, in order. */
+/* Kept rows handed over between two looks at the host's poll: fewer than
+ * a chunk of XML holds, which is how often one parse looks. */
+#define KEPT_POLL_ROWS 64
+
+/* Hand the kept rows over, in order; the host asking to stop stops it, as
+ * it would stop one parse. */
 static ks_status hand_over_kept(sheet_reader *reader, const row_keep *keep,
                                 ks_error *err)
 {
     for (size_t i = 0; i < keep->row_count; i++) {
+        if (i % KEPT_POLL_ROWS == 0 && ks_interrupted(reader->alloc))
+            return ks_xlsxin_interrupted(&reader->book->zip, err);
         const kept_row *row = &keep->rows[i];
         ks_status status = hand_over(reader, row->row,
                                      keep->cells + row->first_cell,

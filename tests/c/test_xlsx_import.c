@@ -1439,6 +1439,56 @@ static void test_split_size_edges(void **state)
                                         claims[c]), split[c]);
 }
 
+/* A callback that asks to stop once record `at` is handed over, and
+ * counts the records handed over after it. */
+typedef struct stop_after {
+    atomic_int stop;
+    int at, after;
+} stop_after;
+
+static int stop_requested(void *data)
+{
+    stop_after *stop = data;
+    return atomic_load(&stop->stop);
+}
+
+static ks_status stop_at_record(void *user_data, const ks_csv_record *record,
+                                ks_error *err)
+{
+    (void)err;
+    stop_after *stop = user_data;
+    if (record->number > stop->at)
+        stop->after++;
+    if (record->number == stop->at)
+        atomic_store(&stop->stop, 1);
+    return KS_OK;
+}
+
+/* Asked to stop while the second half's rows are handed over: it stops
+ * as soon as one parse does (within a chunk's rows), not at the end of
+ * the rows kept. */
+static void test_split_handover_interrupted(void **state)
+{
+    (void)state;
+    const char *path = TMP "/halves-handover.xlsx";
+    write_long(path, long_sheet(6000, 0, 0, NULL, 1));
+    for (uint64_t split_size = 0; split_size <= 1; split_size++) {
+        stop_after stop = { 0, 3300, 0 };
+        ks_allocator alloc = { NULL, NULL, stop_requested, &stop };
+        ks_error err;
+        int halves = -1;
+        ks_status got = ks_xlsxin_read_records_with(&alloc, path, path, NULL,
+                                                    split_size,
+                                                    stop_at_record, &stop,
+                                                    &halves, &err);
+        assert_int_equal(got, KS_EINTERRUPTED);
+        assert_int_equal(halves, (int)split_size);
+        assert_string_equal(err.message, "interrupted while reading " TMP
+                            "/halves-handover.xlsx");
+        assert_true(stop.after < 1000); /* a 64 KB chunk: about 600 rows */
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1459,6 +1509,7 @@ int main(void)
         cmocka_unit_test(test_split_unused_rows_given_back),
         cmocka_unit_test(test_split_points_crafted),
         cmocka_unit_test(test_split_size_edges),
+        cmocka_unit_test(test_split_handover_interrupted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
