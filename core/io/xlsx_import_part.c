@@ -55,16 +55,31 @@ static int open_regular(const char *path, struct stat *info)
     return -1;
 }
 
-/* libzip reads the zip from `fd` (which it owns once open), noting which
- * file that is; code: libzip's reason when it cannot. */
+/* libzip reads the zip from the file `fd` is open on (and `fd` is
+ * closed), noting which file that is; code: libzip's reason when it
+ * cannot.  By the name /proc gives that open file, which libzip opens
+ * again close-on-exec (as it opens any name); without /proc, from
+ * zip_fdopen's duplicate of `fd`, which a child another thread starts
+ * meanwhile would inherit. */
 static int open_descriptor(ks_xlsxin_zip *zip, int fd,
                            const struct stat *info, int *code)
 {
-    zip->zip = zip->zip_library.fdopen(fd, ZIP_RDONLY | ZIP_CHECKCONS, code);
-    if (!zip->zip) {
+    char name[48];
+    struct stat named;
+    snprintf(name, sizeof name, "/proc/self/fd/%d", fd);
+    if (stat(name, &named) == 0 && named.st_dev == info->st_dev &&
+        named.st_ino == info->st_ino) {
+        zip->zip = zip->zip_library.open(name, ZIP_RDONLY | ZIP_CHECKCONS,
+                                         code);
         close(fd);
-        return -1;
+    } else {
+        zip->zip = zip->zip_library.fdopen(fd, ZIP_RDONLY | ZIP_CHECKCONS,
+                                           code);
+        if (!zip->zip)
+            close(fd);
     }
+    if (!zip->zip)
+        return -1;
     zip->identified = 1;
     zip->device = info->st_dev;
     zip->inode = info->st_ino;

@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <sys/stat.h>
@@ -1489,6 +1491,66 @@ static void test_split_handover_interrupted(void **state)
     }
 }
 
+/* The descriptors open beyond the standard three that a child started
+ * now (another thread's exec) would inherit. */
+static int inheritable_descriptors(void)
+{
+    DIR *directory = opendir("/proc/self/fd");
+    if (!directory)
+        return 0; /* no /proc: nothing to look at */
+    int count = 0;
+    struct dirent *entry;
+    while ((entry = readdir(directory)) != NULL) {
+        int fd = atoi(entry->d_name);
+        if (entry->d_name[0] == '.' || fd <= 2 || fd == dirfd(directory))
+            continue;
+        int flags = fcntl(fd, F_GETFD);
+        count += flags >= 0 && !(flags & FD_CLOEXEC);
+    }
+    closedir(directory);
+    return count;
+}
+
+typedef struct fd_watch {
+    int before, most;
+} fd_watch;
+
+static ks_status watch_descriptors(void *user_data,
+                                   const ks_csv_record *record,
+                                   ks_error *err)
+{
+    (void)err;
+    fd_watch *watch = user_data;
+    int now = inheritable_descriptors();
+    if (record->number % 100 == 1 && now > watch->most)
+        watch->most = now;
+    return KS_OK;
+}
+
+/* While a workbook is read (in two halves or not), every file it holds
+ * open is closed on exec, as libzip opens a file by name: a child another
+ * thread starts meanwhile inherits none. */
+static void test_workbook_descriptors_close_on_exec(void **state)
+{
+    (void)state;
+    const char *path = TMP "/halves-fds.xlsx";
+    write_long(path, long_sheet(3000, 0, 0, NULL, 1));
+    for (uint64_t split_size = 0; split_size <= 1; split_size++) {
+        fd_watch watch = { inheritable_descriptors(), 0 };
+        watch.most = watch.before;
+        ks_error err;
+        int halves = -1;
+        assert_int_equal(ks_xlsxin_read_records_with(NULL, path, path, NULL,
+                                                     split_size,
+                                                     watch_descriptors,
+                                                     &watch, &halves, &err),
+                         KS_OK);
+        assert_int_equal(halves, (int)split_size);
+        assert_int_equal(watch.most, watch.before);
+        assert_int_equal(inheritable_descriptors(), watch.before);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1510,6 +1572,7 @@ int main(void)
         cmocka_unit_test(test_split_points_crafted),
         cmocka_unit_test(test_split_size_edges),
         cmocka_unit_test(test_split_handover_interrupted),
+        cmocka_unit_test(test_workbook_descriptors_close_on_exec),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
