@@ -1008,6 +1008,19 @@ static void test_second_open_is_the_first_file(void **state)
     free(xml);
 }
 
+/* A long sheet of `rows` numbered rows written at `path`, and the records
+ * one parse of it hands over, as text. */
+static char *write_and_read_once(const char *path, int rows)
+{
+    write_long(path, long_sheet(rows, 0, 0, NULL, 1));
+    record_log one = { NULL, 0, 0, 0 };
+    ks_error err;
+    assert_int_equal(ks_xlsxin_read_records_with(NULL, path, path, NULL, 0,
+                                                 log_record, &one, NULL,
+                                                 &err), KS_OK);
+    return one.text;
+}
+
 /* Every allocation of a read in two halves refused in turn, once and for
  * good (in either thread, in expat, in the rows kept and handed over):
  * the records of one reading, or out of memory; nothing left allocated. */
@@ -1015,12 +1028,8 @@ static void test_split_allocation_failures(void **state)
 {
     (void)state;
     const char *path = TMP "/halves-memory.xlsx";
-    write_long(path, long_sheet(3000, 0, 0, NULL, 1));
-    record_log one = { NULL, 0, 0, 0 };
+    record_log one = { write_and_read_once(path, 3000), 0, 0, 0 };
     ks_error err;
-    assert_int_equal(ks_xlsxin_read_records_with(NULL, path, path, NULL, 0,
-                                                 log_record, &one, NULL,
-                                                 &err), KS_OK);
     test_alloc counts = { 0 };
     ks_allocator alloc = test_allocator(&counts);
     for (int for_good = 0; for_good <= 1; for_good++) {
@@ -1072,12 +1081,8 @@ static void test_split_interrupted(void **state)
 {
     (void)state;
     const char *path = TMP "/halves-interrupted.xlsx";
-    write_long(path, long_sheet(3000, 0, 0, NULL, 1));
-    record_log one = { NULL, 0, 0, 0 };
+    record_log one = { write_and_read_once(path, 3000), 0, 0, 0 };
     ks_error err;
-    assert_int_equal(ks_xlsxin_read_records_with(NULL, path, path, NULL, 0,
-                                                 log_record, &one, NULL,
-                                                 &err), KS_OK);
     test_alloc counts = { 0 };
     ks_allocator alloc = test_allocator(&counts);
     alloc.interrupted = shared_poll_fires;
@@ -1133,18 +1138,11 @@ static void test_two_imports_at_once(void **state)
 {
     (void)state;
     const char *paths[2] = { TMP "/at-once-1.xlsx", TMP "/at-once-2.xlsx" };
-    write_long(paths[0], long_sheet(3000, 0, 0, NULL, 1));
-    write_long(paths[1], long_sheet(2500, 0, 0, NULL, 1));
-    record_log logs[2] = { { NULL, 0, 0, 0 }, { NULL, 0, 0, 0 } };
+    char *expected[2] = { write_and_read_once(paths[0], 3000),
+                          write_and_read_once(paths[1], 2500) };
     concurrent_read reads[2];
-    for (int i = 0; i < 2; i++) {
-        ks_error err;
-        assert_int_equal(ks_xlsxin_read_records_with(NULL, paths[i],
-                                                     paths[i], NULL, 0,
-                                                     log_record, &logs[i],
-                                                     NULL, &err), KS_OK);
-        reads[i] = (concurrent_read){ paths[i], logs[i].text, { 0 }, 0 };
-    }
+    for (int i = 0; i < 2; i++)
+        reads[i] = (concurrent_read){ paths[i], expected[i], { 0 }, 0 };
     pthread_t threads[2];
     for (int i = 0; i < 2; i++)
         assert_int_equal(pthread_create(&threads[i], NULL, read_repeatedly,
@@ -1155,7 +1153,7 @@ static void test_two_imports_at_once(void **state)
         assert_int_equal(reads[i].matched, 6);
         assert_int_equal(reads[i].counts.live, 0);
         assert_true(reads[i].counts.calls > 0);
-        free(logs[i].text);
+        free(expected[i]);
     }
 }
 
