@@ -509,8 +509,13 @@ ks_status ks_export_xlsx_with(ks_model *model, const char *path,
     report->alloc = *ks_model_allocator(model);
     if (!path || !path[0])
         return ks_error_set(err, KS_EINVAL, "no path to export to");
+    /* the model brought up to date before any file is made: the longest
+     * recalculation is over (or interrupted) with nothing on disk */
+    ks_status status = ks_model_refresh(model, err);
+    if (status != KS_OK)
+        return status;
     char temporary[4096];
-    ks_status status = make_temporary(path, temporary, sizeof temporary, err);
+    status = make_temporary(path, temporary, sizeof temporary, err);
     if (status != KS_OK)
         return status;
     ks_xlsx_book book;
