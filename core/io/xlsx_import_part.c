@@ -42,47 +42,88 @@ static const char *zip_reason(int code)
     }
 }
 
+/* The regular file `fd` is open on, as it is now: 0, or -1. */
+static int file_id_now(int fd, ks_xlsxin_file_id *id)
+{
+    struct stat info;
+    if (fstat(fd, &info) != 0 || !S_ISREG(info.st_mode))
+        return -1;
+    *id = (ks_xlsxin_file_id){ info.st_dev, info.st_ino, info.st_size,
+                               info.st_mtim, info.st_ctim };
+    return 0;
+}
+
+static int same_time(struct timespec a, struct timespec b)
+{
+    return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
+}
+
+static int same_file(const ks_xlsxin_file_id *a, const ks_xlsxin_file_id *b)
+{
+    return a->device == b->device && a->inode == b->inode &&
+           a->size == b->size && same_time(a->modified, b->modified) &&
+           same_time(a->changed, b->changed);
+}
+
 /* The regular file at `path`, opened without waiting (a FIFO never
- * holds the open up) and described in *info: its descriptor, or -1. */
-static int open_regular(const char *path, struct stat *info)
+ * holds the open up), as it is now: its descriptor, or -1. */
+static int open_regular(const char *path, ks_xlsxin_file_id *id)
 {
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if (fd < 0)
         return -1;
-    if (fstat(fd, info) == 0 && S_ISREG(info->st_mode))
+    if (file_id_now(fd, id) == 0)
         return fd;
     close(fd);
     return -1;
 }
 
-/* libzip reads the zip from the file `fd` is open on (and `fd` is
- * closed), noting which file that is; code: libzip's reason when it
- * cannot.  By the name /proc gives that open file, which libzip opens
- * again close-on-exec (as it opens any name); without /proc, from
- * zip_fdopen's duplicate of `fd`, which a child another thread starts
- * meanwhile would inherit. */
-static int open_descriptor(ks_xlsxin_zip *zip, int fd,
-                           const struct stat *info, int *code)
+/* libzip reads the zip from the file `fd` is open on: by the name /proc
+ * gives that open file, which libzip opens again close-on-exec (as it
+ * opens any name); without /proc, from zip_fdopen's duplicate of a
+ * duplicate, which a child another thread starts meanwhile would
+ * inherit.  NULL with libzip's reason in *code. */
+static zip_t *zip_of_descriptor(ks_xlsxin_zip *zip, int fd,
+                                const ks_xlsxin_file_id *id, int *code)
 {
     char name[48];
     struct stat named;
     snprintf(name, sizeof name, "/proc/self/fd/%d", fd);
-    if (stat(name, &named) == 0 && named.st_dev == info->st_dev &&
-        named.st_ino == info->st_ino) {
-        zip->zip = zip->zip_library.open(name, ZIP_RDONLY | ZIP_CHECKCONS,
-                                         code);
-        close(fd);
-    } else {
-        zip->zip = zip->zip_library.fdopen(fd, ZIP_RDONLY | ZIP_CHECKCONS,
-                                           code);
-        if (!zip->zip)
-            close(fd);
+    if (stat(name, &named) == 0 && named.st_dev == id->device &&
+        named.st_ino == id->inode)
+        return zip->zip_library.open(name, ZIP_RDONLY | ZIP_CHECKCONS, code);
+    int copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+    if (copy < 0) {
+        *code = ZIP_ER_OPEN;
+        return NULL;
+    }
+    zip_t *opened = zip->zip_library.fdopen(copy, ZIP_RDONLY |
+                                            ZIP_CHECKCONS, code);
+    if (!opened)
+        close(copy);
+    return opened;
+}
+
+/* The zip read from `fd` (which is closed), the file noted as `id` says
+ * it was: 0; -1 with libzip's reason in *code; -2 when the file is not
+ * as `id` says once libzip has read its directory (written meanwhile). */
+static int open_descriptor(ks_xlsxin_zip *zip, int fd,
+                           const ks_xlsxin_file_id *id, int *code)
+{
+    zip->zip = zip_of_descriptor(zip, fd, id, code);
+    ks_xlsxin_file_id after;
+    int changed = zip->zip && (file_id_now(fd, &after) != 0 ||
+                               !same_file(&after, id));
+    close(fd);
+    if (changed) {
+        zip->zip_library.discard(zip->zip);
+        zip->zip = NULL;
+        return -2;
     }
     if (!zip->zip)
         return -1;
     zip->identified = 1;
-    zip->device = info->st_dev;
-    zip->inode = info->st_ino;
+    zip->file = *id;
     return 0;
 }
 
@@ -115,11 +156,12 @@ ks_status ks_xlsxin_zip_open(ks_xlsxin_zip *zip, const char *path,
     if (status != KS_OK)
         return status;
     int code = 0;
-    struct stat info;
-    int fd = open_regular(path, &info);
-    if (fd >= 0 && open_descriptor(zip, fd, &info, &code) == 0)
+    ks_xlsxin_file_id id;
+    int fd = open_regular(path, &id);
+    if (fd >= 0 && open_descriptor(zip, fd, &id, &code) == 0)
         return KS_OK;
-    if (fd < 0) /* not a regular file: libzip says what it is not */
+    if (fd < 0 || code == 0) /* not a regular file, or one written while
+                                opened: libzip by its name, as it is */
         zip->zip = zip->zip_library.open(path, ZIP_RDONLY | ZIP_CHECKCONS,
                                          &code);
     return zip->zip ? KS_OK : open_failed(zip, code, err);
@@ -131,19 +173,21 @@ ks_status ks_xlsxin_zip_reopen(ks_xlsxin_zip *zip, const ks_xlsxin_zip *first,
     ks_status status = zip_begin(zip, first->path, first->name, alloc, err);
     if (status != KS_OK)
         return status;
-    struct stat info;
-    int fd = first->identified ? open_regular(first->path, &info) : -1;
-    if (fd < 0 || info.st_dev != first->device ||
-        info.st_ino != first->inode) {
-        if (fd >= 0)
-            close(fd);
-        ks_zip_library_close(&zip->zip_library);
-        return ks_error_set(err, KS_EIO, "%s: no longer the file opened",
-                            zip->name);
+    ks_xlsxin_file_id id;
+    int fd = first->identified ? open_regular(first->path, &id) : -1;
+    if (fd >= 0 && !same_file(&id, &first->file)) {
+        close(fd);
+        fd = -1;
     }
     int code = 0;
-    return open_descriptor(zip, fd, &info, &code) == 0
-               ? KS_OK : open_failed(zip, code, err);
+    int opened = fd < 0 ? -2 : open_descriptor(zip, fd, &id, &code);
+    if (opened == 0)
+        return KS_OK;
+    if (opened == -1)
+        return open_failed(zip, code, err);
+    ks_zip_library_close(&zip->zip_library);
+    return ks_error_set(err, KS_EIO, "%s: no longer the file opened",
+                        zip->name);
 }
 
 void ks_xlsxin_zip_close(ks_xlsxin_zip *zip)

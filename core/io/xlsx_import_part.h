@@ -14,6 +14,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 #include <expat.h>
 #include "io/zip_library.h"
 #include "kessan/kessan.h"
@@ -22,6 +23,15 @@
 #define KS_XLSXIN_RATIO_MAX  200
 #define KS_XLSXIN_RATIO_FLOOR (UINT64_C(1) << 24) /* 16 MiB */
 
+/* A regular file as fstat describes it: which file, and its size and
+ * times, which any write to it changes. */
+typedef struct ks_xlsxin_file_id {
+    dev_t device;
+    ino_t inode;
+    off_t size;
+    struct timespec modified, changed;
+} ks_xlsxin_file_id;
+
 typedef struct ks_xlsxin_zip {
     ks_zip_library zip_library; /* opened with the workbook (zip_library.h) */
     zip_t *zip;
@@ -29,9 +39,8 @@ typedef struct ks_xlsxin_zip {
     const char *name;        /* the file, as messages name it             */
     const ks_allocator *alloc;
     uint64_t read_total;     /* inflated bytes read so far, all parts     */
-    int identified;          /* a regular file, opened as device, inode:  */
-    dev_t device;
-    ino_t inode;
+    int identified;          /* a regular file, as it was when opened:    */
+    ks_xlsxin_file_id file;
 } ks_xlsxin_zip;
 
 /* Open the workbook at `path`; a file that is no zip, or a damaged one:
@@ -41,9 +50,10 @@ ks_status ks_xlsxin_zip_open(ks_xlsxin_zip *zip, const char *path,
                            ks_error *err);
 /* The workbook `first` holds open, opened again for another thread (a
  * reader of its own): by its path, but only when the path still leads to
- * the very file `first` opened (the same device and inode, a regular
- * file; never waiting on a FIFO put in its place); else KS_EIO "name: no
- * longer the file opened". */
+ * the very file `first` opened, unchanged since (the same device and
+ * inode, size, modification and change times, before and after libzip
+ * reads its directory; a regular file, never waited on as a FIFO put in
+ * its place would be); else KS_EIO "name: no longer the file opened". */
 ks_status ks_xlsxin_zip_reopen(ks_xlsxin_zip *zip, const ks_xlsxin_zip *first,
                                const ks_allocator *alloc, ks_error *err);
 void ks_xlsxin_zip_close(ks_xlsxin_zip *zip);

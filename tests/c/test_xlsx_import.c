@@ -958,6 +958,82 @@ static void swap_directory(const char *path)
     assert_int_equal(mkdir(path, 0700), 0);
 }
 
+static unsigned char *read_whole(const char *path, size_t *size)
+{
+    struct stat info;
+    assert_int_equal(stat(path, &info), 0);
+    *size = (size_t)info.st_size;
+    unsigned char *whole = malloc(*size);
+    assert_non_null(whole);
+    FILE *in = fopen(path, "rb");
+    assert_non_null(in);
+    assert_int_equal(fread(whole, 1, *size, in), *size);
+    fclose(in);
+    return whole;
+}
+
+static uint32_t le32(const unsigned char *at)
+{
+    return (uint32_t)at[0] | (uint32_t)at[1] << 8 | (uint32_t)at[2] << 16 |
+           (uint32_t)at[3] << 24;
+}
+
+static void put_le32(unsigned char *at, uint32_t value)
+{
+    for (int b = 0; b < 4; b++)
+        at[b] = (unsigned char)(value >> (8 * b));
+}
+
+/* Where the record with `signature` whose name (at `name_at`) is the
+ * sheet's begins in bytes[0, size). */
+static size_t find_sheet_record(const unsigned char *bytes, size_t size,
+                                const char *signature, size_t name_at)
+{
+    static const char part[] = "xl/worksheets/sheet1.xml";
+    for (size_t at = 0; at + name_at + 24 <= size; at++)
+        if (memcmp(bytes + at, signature, 4) == 0 &&
+            memcmp(bytes + at + name_at, part, 24) == 0)
+            return at;
+    fail_msg("no %s record of the sheet", signature + 2);
+    return 0;
+}
+
+/* The same file, rewritten where it stands (its device and inode kept):
+ * the forged sheet's entry and a new directory that points the sheet at
+ * it are appended, so that libzip opening the file now reads the forged
+ * sheet, with the sizes and checksum of the first. */
+static void swap_appended(const char *path)
+{
+    write_forged(TMP "/forged.xlsx");
+    size_t forged_size, size;
+    unsigned char *forged = read_whole(TMP "/forged.xlsx", &forged_size);
+    unsigned char *whole = read_whole(path, &size);
+    size_t local = find_sheet_record(forged, forged_size, "PK\3\4", 30);
+    size_t entry = 30 + (forged[local + 26] | forged[local + 27] << 8) +
+                   (forged[local + 28] | forged[local + 29] << 8) +
+                   le32(forged + local + 18);
+    const unsigned char *end = whole + size - 22;
+    assert_int_equal(memcmp(end, "PK\5\6", 4), 0);
+    size_t directory = le32(end + 16), directory_size = le32(end + 12);
+    unsigned char *tail = malloc(directory_size + 22);
+    assert_non_null(tail);
+    memcpy(tail, whole + directory, directory_size);
+    memcpy(tail + directory_size, end, 22);
+    size_t central = find_sheet_record(tail, directory_size, "PK\1\2", 46);
+    memcpy(forged + local + 10, tail + central + 12, 4); /* its date */
+    put_le32(tail + central + 42, (uint32_t)size);
+    put_le32(tail + directory_size + 16, (uint32_t)(size + entry));
+    FILE *out = fopen(path, "ab");
+    assert_non_null(out);
+    assert_int_equal(fwrite(forged + local, 1, entry, out), entry);
+    assert_int_equal(fwrite(tail, 1, directory_size + 22, out),
+                     directory_size + 22);
+    fclose(out);
+    free(tail);
+    free(whole);
+    free(forged);
+}
+
 /* Open the workbook at `path`, let `swap` replace the file, then read its
  * sheet in two halves: the records of the workbook as it was opened, read
  * by one thread (the second open is not the first's file), in time. */
@@ -993,7 +1069,8 @@ static void test_second_open_is_the_first_file(void **state)
     char *xml = padded_sheet();
     swap_path = xml;
     void (*swaps[])(const char *) = { swap_forged, swap_fifo,
-                                      swap_copy_link, swap_directory };
+                                      swap_copy_link, swap_directory,
+                                      swap_appended };
     for (size_t s = 0; s < sizeof swaps / sizeof swaps[0]; s++) {
         remove(path);
         rmdir(path);
