@@ -1,9 +1,10 @@
 # tests/py/test_startup_libraries.py -- what a kessan process loads at
 # start (lua/CMakeLists.txt, docs/cli.md's Installing): where the build
-# found the static readline, ncursesw, libtinfo, libcsv and expat, the
-# program has them inside, and a run, a show and a check load none of
-# their shared libraries (the dynamic linker's own account, LD_DEBUG=files);
-# the run still gives the simulation's figures and the show the model's.
+# linked readline, ncursesw, libtinfo, libcsv and expat statically (its
+# cache's KESSAN_STATIC_LIBRARIES says which), a run, a show and a check
+# load none of their shared libraries (the dynamic linker's own account,
+# LD_DEBUG=files); the run still gives the simulation's figures and the
+# show the model's.
 import os
 import re
 import sys
@@ -14,14 +15,6 @@ from test_lazy_libraries import loaded  # noqa: E402
 
 KESSAN = os.path.abspath(sys.argv[1])
 BUILD = os.path.abspath(sys.argv[2])
-STATIC = {  # CMake cache variable: the shared library it replaces
-    "READLINE_STATIC_LIBRARY": "libreadline",
-    "NCURSESW_STATIC_LIBRARY": "libncursesw",
-    "TINFO_STATIC_LIBRARY": "libtinfo",
-    "CSV_STATIC_LIBRARY": "libcsv",
-    "EXPAT_STATIC_LIBRARY": "libexpat",
-}
-
 failures = []
 
 
@@ -41,9 +34,11 @@ def cache_entries():
 
 
 def main():
-    entries = cache_entries()
-    static = [shared for variable, shared in STATIC.items()
-              if entries.get(variable, "").endswith(".a")]
+    # what lua/CMakeLists.txt linked statically, by the shared library's
+    # name (libreadline, libncursesw, libtinfo, libcsv, libexpat)
+    static = [name for name in
+              cache_entries().get("KESSAN_STATIC_LIBRARIES", "").split(";")
+              if name]
     commands = {
         "run (guidance-mc)": [KESSAN, "run", "scripts/mc_guidance.lua",
                               "200", "7", "2"],
