@@ -645,15 +645,27 @@ static ks_export_cells aux_export_cells(lua_State *L, int idx)
     return cells == KS_EXPORT_ALL ? KS_EXPORT_ALL : KS_EXPORT_INPUTS;
 }
 
-/* `format = "csv" | "xlsx" | "json"`, in that order (csv when absent). */
-enum { EXPORT_CSV, EXPORT_XLSX, EXPORT_JSON };
-
-static int aux_export_format(lua_State *L, int idx)
+/* `format = "csv" | "xlsx" | "json"`; when absent, what the path's
+ * extension says (ks_file_format_of), else csv; a format the extension
+ * contradicts is refused, so that no workbook's name holds CSV text. */
+static ks_file_format aux_export_format(lua_State *L, int idx,
+                                        const char *path)
 {
     static const char *const names[] = { "csv", "xlsx", "json", NULL };
-    int format = aux_opt_choice(L, idx, "format", names,
+    static const ks_file_format formats[] = {
+        KS_FILE_CSV, KS_FILE_XLSX, KS_FILE_JSON
+    };
+    int chosen = aux_opt_choice(L, idx, "format", names,
                                 "'csv', 'xlsx' or 'json'");
-    return format < 0 ? EXPORT_CSV : format;
+    ks_file_format named = ks_file_format_of(path);
+    if (chosen < 0)
+        return named == KS_FILE_UNKNOWN ? KS_FILE_CSV : named;
+    if (named != KS_FILE_UNKNOWN && named != formats[chosen])
+        luaL_argerror(L, 2, lua_pushfstring(L, "'%s' names a .%s file, "
+                      "but format is \"%s\": change the name or the "
+                      "format", path, ks_file_format_name(named),
+                      names[chosen]));
+    return formats[chosen];
 }
 
 /* m:export(path [, {cells = "all", scenario = true, format = "json",
@@ -673,18 +685,30 @@ static int m_export(lua_State *L)
     options.with_scenario_column = aux_opt_flag(L, 3, "scenario");
     options.cells = aux_export_cells(L, 3);
     options.excel = aux_opt_flag(L, 3, "excel");
-    int format = aux_export_format(L, 3);
-    if (options.excel && format != EXPORT_CSV)
+    ks_file_format format = aux_export_format(L, 3, path);
+    if (options.excel && format != KS_FILE_CSV)
         luaL_argerror(L, 3, "field 'excel' is for format = \"csv\" (a "
                             "workbook is Excel's own)");
-    if (format == EXPORT_XLSX)
+    if (format == KS_FILE_XLSX) {
+        int top = lua_gettop(L); /* above the pin: never closed here */
+        int for_text_only = !lua_isnoneornil(L, 3) &&
+            (lk_rawfield(L, 3, "scenario") != LUA_TNIL ||
+             lk_rawfield(L, 3, "cells") != LUA_TNIL ||
+             lk_rawfield(L, 3, "inputs_only") != LUA_TNIL);
+        lua_settop(L, top);
+        if (for_text_only)
+            luaL_argerror(L, 3, "fields 'scenario', 'cells' and "
+                                "'inputs_only' are for csv and json (a "
+                                "workbook holds every cell and a sheet "
+                                "per saved scenario)");
         return lk_export_workbook(L, model, path, &options, 3);
+    }
     if (!lua_isnoneornil(L, 3) && lk_rawfield(L, 3, "sheets") != LUA_TNIL)
         luaL_argerror(L, 3, "field 'sheets' is for format = \"xlsx\"");
     lk_check_path(L, path, LK_PATH_WRITE);
     ks_error err;
     ks_status status;
-    if (format == EXPORT_JSON)
+    if (format == KS_FILE_JSON)
         status = ks_export_json(model, path, &options, &err);
     else if (options.with_scenario_column)
         status = ks_export_scenarios_csv(model, path, &options, &err);

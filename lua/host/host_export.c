@@ -28,6 +28,7 @@ typedef struct host_export_args {
     int all;
     int excel;
     export_format format;
+    int format_given;     /* --format was given; else --out's extension */
 } host_export_args;
 
 /* A workbook, with a note on standard error for each cell whose formula
@@ -114,7 +115,7 @@ static const struct option export_options[] = {
 
 static int host_export(int argc, char **argv)
 {
-    host_export_args args = { NULL, NULL, NULL, 0, 0, EXPORT_CSV };
+    host_export_args args = { NULL, NULL, NULL, 0, 0, EXPORT_CSV, 0 };
     host_options options;
     host_options_begin(&options, &host_export_command, export_options,
                        HOST_OPTIONS_ANYWHERE, argc, argv);
@@ -136,6 +137,7 @@ static int host_export(int argc, char **argv)
             if (format < 0)
                 return HOST_EXIT_USAGE;
             args.format = (export_format)format;
+            args.format_given = 1;
         }
         else if (args.model)
             return host_usage_error(&host_export_command,
@@ -147,6 +149,23 @@ static int host_export(int argc, char **argv)
         return host_options_exit(next);
     if (!args.model)
         return host_usage_error(&host_export_command, "no model given");
+    {
+        ks_file_format named = ks_file_format_of(args.out);
+        export_format from_name = named == KS_FILE_XLSX ? EXPORT_XLSX
+                                : named == KS_FILE_JSON ? EXPORT_JSON
+                                : EXPORT_CSV;
+        if (!args.format_given && named != KS_FILE_UNKNOWN)
+            args.format = from_name;
+        else if (named != KS_FILE_UNKNOWN && from_name != args.format)
+            return host_usage_error(&host_export_command, "--out %s names a "
+                                    ".%s file, but --format is %s: change "
+                                    "the name or the format", args.out,
+                                    ks_file_format_name(named),
+                                    export_formats[args.format]);
+    }
+    if (args.format == EXPORT_XLSX && args.all)
+        return host_usage_error(&host_export_command, "--all is for csv and "
+                                "json (a workbook holds every cell)");
     if (args.excel && args.format != EXPORT_CSV)
         return host_usage_error(&host_export_command, "--excel is for "
                                 "--format csv (a workbook is Excel's own)");

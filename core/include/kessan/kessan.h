@@ -385,6 +385,16 @@ typedef struct ks_export_options {
                                  of their own, which import skips         */
 } ks_export_options;
 
+/* The format a file's name says, by its extension in any case (".csv",
+ * ".xlsx", ".json"), else KS_FILE_UNKNOWN: exports take it when no format
+ * is given, and refuse a format the name contradicts. */
+typedef enum ks_file_format {
+    KS_FILE_UNKNOWN = 0, KS_FILE_CSV, KS_FILE_XLSX, KS_FILE_JSON
+} ks_file_format;
+ks_file_format ks_file_format_of(const char *path);
+/* "csv", "xlsx", "json" ("" for KS_FILE_UNKNOWN). */
+const char *ks_file_format_name(ks_file_format format);
+
 typedef struct ks_import_options {
     ks_provenance provenance; /* KS_PROV_REPORTED or KS_PROV_OVERRIDDEN;
                                  KS_PROV_NONE (0) is overridden            */
