@@ -219,8 +219,10 @@ for _, id in ipairs(tiny:items()) do
   end
 end
 back:close()
-check.raises("field 'excel' is for format = \"csv\"", tiny.export, tiny, excel,
-             { excel = true, format = "json" })
+check.raises("field 'excel' is for format = \"csv\"", tiny.export, tiny,
+             "no-extension", { excel = true, format = "json" })
+check.raises("names a .csv file, but format is \"json\"", tiny.export, tiny,
+             excel, { format = "json" })
 check.raises("field 'format': 'csv', 'xlsx' or 'json' expected, got 'yaml'", tiny.export, tiny,
              excel, { format = "yaml" })
 local json = check.tmpname(".json")
