@@ -19,6 +19,7 @@
 #include "host/host.h"
 #include "host/host_commands_report.h"
 #include "kessan/kessan.h"
+#include "kessan/suggest.h"
 
 /* The commands, in the order `kessan --help` lists them. */
 static const host_command *const host_commands[] = {
@@ -112,6 +113,23 @@ static void host_close_stdout(void)
     _exit(HOST_EXIT_FAILURE);
 }
 
+/* "unknown command 'shwo' (did you mean 'show'?)": bad usage. */
+static int host_unknown_command(const char *name)
+{
+    const char *names[sizeof host_commands / sizeof host_commands[0]];
+    int count = 0;
+    for (; host_commands[count]; count++)
+        names[count] = host_commands[count]->name;
+    const char *nearest = ks_suggest(name, strlen(name), names, count);
+    if (nearest)
+        host_error(NULL, "unknown command '%s' (did you mean '%s'? try '"
+                   HOST_PROGNAME " --help')", name, nearest);
+    else
+        host_error(NULL, "unknown command '%s' (try '" HOST_PROGNAME
+                   " --help')", name);
+    return HOST_EXIT_USAGE;
+}
+
 int main(int argc, char **argv)
 {
     /* A reader that goes away (a closed pipe, a FIFO's reader) makes a
@@ -134,18 +152,18 @@ int main(int argc, char **argv)
         return HOST_EXIT_OK;
     }
     if (strcmp(name, "help") == 0) {
-        const host_command *command = argc > 2 ? host_find(argv[2]) : NULL;
-        if (command)
-            host_print_command_help(command);
-        else
+        if (argc <= 2) {
             host_print_help();
+            return HOST_EXIT_OK;
+        }
+        const host_command *command = host_find(argv[2]);
+        if (!command)
+            return host_unknown_command(argv[2]);
+        host_print_command_help(command);
         return HOST_EXIT_OK;
     }
     const host_command *command = host_find(name);
-    if (!command) {
-        host_error(NULL, "unknown command '%s' (try '" HOST_PROGNAME
-                   " --help')", name);
-        return HOST_EXIT_USAGE;
-    }
+    if (!command)
+        return host_unknown_command(name);
     return command->main(argc - 1, argv + 1);
 }

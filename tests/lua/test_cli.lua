@@ -49,6 +49,25 @@ check.eq(code, 2, "no command")
 code, _, err = kessan("frobnicate")
 check.eq(code, 2, "unknown command")
 assert(err:find("kessan: unknown command 'frobnicate'", 1, true), err)
+-- typos of every command, directly and after help: bad usage naming the
+-- command meant; help of a command that is none is bad usage too
+for _, name in ipairs{"run", "repl", "export", "check", "show", "grid",
+                      "chart", "report", "score"} do
+  local typo = name .. name:sub(-1)
+  for _, prefix in ipairs{"", "help "} do
+    local out
+    code, out, err = kessan(prefix .. typo)
+    check.eq(code, 2, prefix .. typo)
+    check.eq(out, "", prefix .. typo .. ": nothing on standard output")
+    assert(err:find("unknown command '" .. typo .. "' (did you mean '" ..
+                    name .. "'?", 1, true), err)
+  end
+  code = kessan("help " .. name)
+  check.eq(code, 0, "help " .. name)
+end
+code, _, err = kessan("help nosuch")
+check.eq(code, 2, "help nosuch")
+assert(err:find("unknown command 'nosuch' (try", 1, true), err)
 code, _, err = kessan("run")
 check.eq(code, 2, "run without a script")
 assert(err:find("kessan: run: no script given", 1, true), err)
