@@ -122,4 +122,25 @@ function H.tamper(x)
   return true
 end
 
+-- large_workbook(kessan, items, path): a model of `items` items by the
+-- 400 quarters of 2000-2099, every cell an input, exported to the
+-- workbook `path` (an Inputs sheet of about 32 KB of XML an item, so that
+-- 300 items pass the 8 MB at which a sheet is read in two halves);
+-- returns the model
+function H.large_workbook(kessan, items, path)
+  local m = kessan.new{first_year = 2000, last_year = 2099,
+                       fiscal_year_end_month = 3}
+  local periods = {}
+  for year = 0, 99 do
+    for q = 1, 4 do periods[#periods + 1] = string.format("%dQ%02d", q, year) end
+  end
+  for k = 1, items do
+    local id = "a" .. k
+    m:define(id, "", {statement = "is", rule = "sum"})
+    for p, period in ipairs(periods) do m:set(id, period, k * 1000 + p + 0.25) end
+  end
+  assert(m:export(path, {format = "xlsx"}))
+  return m
+end
+
 return H

@@ -7,18 +7,8 @@
 -- expect: ok
 -- options: --timeout 5 --max-memory 9
 local kessan = require "kessan"
-local m = kessan.new{first_year = 2000, last_year = 2099,
-                     fiscal_year_end_month = 3}
-local periods = {}
-for year = 0, 99 do
-  for q = 1, 4 do periods[#periods + 1] = string.format("%dQ%02d", q, year) end
-end
-for k = 1, 200 do
-  local id = "a" .. k
-  m:define(id, "", {statement = "is", rule = "sum"})
-  for p, period in ipairs(periods) do m:set(id, period, k * 1000 + p + 0.25) end
-end
-assert(m:export("large.xlsx", {format = "xlsx"}))
+local H = require "hostile"
+local m = H.large_workbook(kessan, 200, "large.xlsx")
 collectgarbage()
 local refused = 0
 for room = 0, 5 do
