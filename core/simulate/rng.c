@@ -68,6 +68,28 @@ void ks_rng_seed_keyed(ks_rng *rng, uint64_t seed, uint64_t key,
 #if defined(__GNUC__)
 typedef uint64_t ways_vector __attribute__((vector_size(8 * KS_RNG_WAYS)));
 
+/* The four ways' state words into vectors, and back. */
+KS_HOT_INLINE void ways_state_load(const ks_rng *rng, ways_vector *s0,
+                                   ways_vector *s1, ways_vector *s2,
+                                   ways_vector *s3)
+{
+    memcpy(s0, rng->w[0], sizeof *s0);
+    memcpy(s1, rng->w[1], sizeof *s1);
+    memcpy(s2, rng->w[2], sizeof *s2);
+    memcpy(s3, rng->w[3], sizeof *s3);
+}
+
+KS_HOT_INLINE void ways_state_store(ks_rng *rng, const ways_vector *s0,
+                                    const ways_vector *s1,
+                                    const ways_vector *s2,
+                                    const ways_vector *s3)
+{
+    memcpy(rng->w[0], s0, sizeof *s0);
+    memcpy(rng->w[1], s1, sizeof *s1);
+    memcpy(rng->w[2], s2, sizeof *s2);
+    memcpy(rng->w[3], s3, sizeof *s3);
+}
+
 /* One step of the four streams: their next words into `result`. */
 #define XOSHIRO_STEP(result)                                                 \
     do {                                                                     \
@@ -86,10 +108,7 @@ typedef uint64_t ways_vector __attribute__((vector_size(8 * KS_RNG_WAYS)));
 KS_HOT void ks_rng_fill(ks_rng *rng, uint64_t *out, int n)
 {
     ways_vector s0, s1, s2, s3;
-    memcpy(&s0, rng->w[0], sizeof s0);
-    memcpy(&s1, rng->w[1], sizeof s1);
-    memcpy(&s2, rng->w[2], sizeof s2);
-    memcpy(&s3, rng->w[3], sizeof s3);
+    ways_state_load(rng, &s0, &s1, &s2, &s3);
     int i = 0;
     for (; i + KS_RNG_WAYS <= n; i += KS_RNG_WAYS) {
         ways_vector result;
@@ -101,10 +120,7 @@ KS_HOT void ks_rng_fill(ks_rng *rng, uint64_t *out, int n)
         XOSHIRO_STEP(result);
         memcpy(out + i, &result, (size_t)(n - i) * sizeof *out);
     }
-    memcpy(rng->w[0], &s0, sizeof s0);
-    memcpy(rng->w[1], &s1, sizeof s1);
-    memcpy(rng->w[2], &s2, sizeof s2);
-    memcpy(rng->w[3], &s3, sizeof s3);
+    ways_state_store(rng, &s0, &s1, &s2, &s3);
 }
 #else
 void ks_rng_fill(ks_rng *rng, uint64_t *out, int n)
@@ -215,6 +231,109 @@ static inline int lowest_bit(uint64_t word)
 #endif
 }
 
+/* One lane's fast draw from its word: the 52-bit magnitude becomes a
+ * double by its bits (2^52 + m, less 2^52), is scaled by its layer's
+ * width and takes the word's sign bit; *rejected is 1 when the lane
+ * missed the fast test, else 0. */
+KS_HOT_INLINE double zig_fast_lane(const ks_ziggurat *zig, uint64_t word,
+                                   uint64_t *rejected)
+{
+    uint64_t layer = word & (KS_ZIGGURAT_LAYERS - 1);
+    /* magnitudes and thresholds are below 2^52: a signed comparison */
+    *rejected = (int64_t)ZIG_MAGNITUDE(word) >= (int64_t)zig->k[layer];
+    uint64_t biased = ZIG_MAGNITUDE(word) | UINT64_C(0x4330000000000000);
+    double magnitude;
+    memcpy(&magnitude, &biased, sizeof magnitude);
+    double x = (magnitude - ZIG_SCALE) * zig->w[layer];
+    uint64_t x_bits;
+    memcpy(&x_bits, &x, sizeof x_bits);
+    x_bits ^= (word & (UINT64_C(1) << KS_ZIGGURAT_BITS))
+              << (63 - KS_ZIGGURAT_BITS);
+    memcpy(&x, &x_bits, sizeof x);
+    return x;
+}
+
+/* mean + sd * x; for a standard normal (mean +0, sd 1) without the
+ * multiply: 1 * x is x, and +0 + x is x + 0.0 (-0 becomes +0 either way). */
+KS_HOT_INLINE double shift_scale(double x, int standard, double mean,
+                                 double sd)
+{
+    return standard ? x + 0.0 : mean + sd * x;
+}
+
+#if defined(__GNUC__)
+typedef double ways_double __attribute__((vector_size(8 * KS_RNG_WAYS)));
+typedef int64_t ways_signed __attribute__((vector_size(8 * KS_RNG_WAYS)));
+
+/* zig_fast_lane on the four ways of one generator step at once (vectors
+ * passed by address: by value they would change the baseline's ABI). */
+KS_HOT_INLINE void zig_fast_ways(const ks_ziggurat *zig,
+                                 const ways_vector *words,
+                                 ways_double *draws, ways_vector *rejected)
+{
+    ways_vector word = *words;
+    ways_vector layer = word & (KS_ZIGGURAT_LAYERS - 1);
+    ways_double scale;
+    ways_signed threshold;
+    for (int way = 0; way < KS_RNG_WAYS; way++) {
+        scale[way] = zig->w[layer[way]];
+        threshold[way] = (int64_t)zig->k[layer[way]];
+    }
+    ways_vector magnitude_bits = ZIG_MAGNITUDE(word);
+    *rejected = (ways_vector)((ways_signed)magnitude_bits >= threshold) & 1;
+    ways_vector biased = magnitude_bits | UINT64_C(0x4330000000000000);
+    ways_double x = ((ways_double)biased - ZIG_SCALE) * scale;
+    ways_vector sign = (word & (UINT64_C(1) << KS_ZIGGURAT_BITS))
+                       << (63 - KS_ZIGGURAT_BITS);
+    *draws = (ways_double)((ways_vector)x ^ sign);
+}
+
+/* The fast draws of lanes [0, n) straight from the generator's steps,
+ * each step's words kept in words[] (rounded up to whole steps: the
+ * array holds KS_RNG_BLOCK_MAX) for the lanes that miss. */
+KS_HOT_INLINE void zig_fast_block(ks_rng *rng, const ks_ziggurat *zig,
+                                  uint64_t *words, double *out,
+                                  uint64_t *rejected, int n, int standard,
+                                  double mean, double sd)
+{
+    ways_vector s0, s1, s2, s3;
+    ways_state_load(rng, &s0, &s1, &s2, &s3);
+    int i = 0;
+    for (; i + KS_RNG_WAYS <= n; i += KS_RNG_WAYS) {
+        ways_vector word, missed;
+        XOSHIRO_STEP(word);
+        memcpy(words + i, &word, sizeof word);
+        /* one loop: split in two, the generator would run twice */
+        __asm__ volatile("" ::: "memory");
+        ways_double x;
+        zig_fast_ways(zig, &word, &x, &missed);
+        memcpy(rejected + i, &missed, sizeof missed);
+        x = standard ? x + 0.0 : mean + sd * x;
+        memcpy(out + i, &x, sizeof x);
+    }
+    if (i < n) {
+        ways_vector word;
+        XOSHIRO_STEP(word);
+        memcpy(words + i, &word, sizeof word);
+        for (; i < n; i++)
+            out[i] = shift_scale(zig_fast_lane(zig, words[i], &rejected[i]),
+                                 standard, mean, sd);
+    }
+    ways_state_store(rng, &s0, &s1, &s2, &s3);
+}
+#else
+KS_HOT_INLINE void zig_fast_block(ks_rng *rng, const ks_ziggurat *zig,
+                                  uint64_t *words, double *out,
+                                  uint64_t *rejected, int n, int standard,
+                                  double mean, double sd)
+{
+    ks_rng_fill(rng, words, n);
+    for (int i = 0; i < n; i++)
+        out[i] = shift_scale(zig_fast_lane(zig, words[i], &rejected[i]),
+                             standard, mean, sd);
+}
+#endif
+
 KS_HOT void ks_rng_normals(ks_rng *rng, const ks_ziggurat *zig, double *out,
                            int n, double mean, double sd)
 {
@@ -224,33 +343,13 @@ KS_HOT void ks_rng_normals(ks_rng *rng, const ks_ziggurat *zig, double *out,
         n = KS_RNG_BLOCK_MAX;
     for (int i = n; i < KS_RNG_BLOCK_MAX && i % 64 != 0; i++)
         rejected[i] = 0;
-    ks_rng_fill(rng, words, n);
-    /* the fast test on every lane, in short loops the compiler can
-     * vectorize: the 52-bit magnitude becomes a double by its bits
-     * (2^52 + m, less 2^52), the layer's scale is looked up, the draw's
-     * sign bit is set, and the lanes that miss the fast test are marked */
-    double scale[KS_RNG_BLOCK_MAX];
-    for (int i = 0; i < n; i++) {
-        uint64_t layer = words[i] & (KS_ZIGGURAT_LAYERS - 1);
-        scale[i] = zig->w[layer];
-        /* magnitudes and thresholds are below 2^52: a signed comparison */
-        rejected[i] = (int64_t)ZIG_MAGNITUDE(words[i]) >=
-                      (int64_t)zig->k[layer];
-    }
-    for (int i = 0; i < n; i++) {
-        uint64_t biased = ZIG_MAGNITUDE(words[i]) |
-                          UINT64_C(0x4330000000000000);
-        double magnitude;
-        memcpy(&magnitude, &biased, sizeof magnitude);
-        double x = (magnitude - ZIG_SCALE) * scale[i];
-        uint64_t x_bits;
-        memcpy(&x_bits, &x, sizeof x_bits);
-        /* the sign bit of the draw */
-        x_bits ^= (words[i] & (UINT64_C(1) << KS_ZIGGURAT_BITS))
-                  << (63 - KS_ZIGGURAT_BITS);
-        memcpy(&x, &x_bits, sizeof x);
-        out[i] = mean + sd * x;
-    }
+    /* the fast test on every lane as the words are generated; the
+     * standard normal (the copula's, the block machine's) in its own
+     * loop */
+    if (mean == 0.0 && !signbit(mean) && sd == 1.0)
+        zig_fast_block(rng, zig, words, out, rejected, n, 1, mean, sd);
+    else
+        zig_fast_block(rng, zig, words, out, rejected, n, 0, mean, sd);
     /* the rare lanes that missed it (about one in 230), in order, one by
      * one from the single stream: their flags packed 64 lanes to a word
      * (a vector loop), then each word's set bits taken lowest first;
