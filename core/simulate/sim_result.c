@@ -292,8 +292,10 @@ double ks_sim_prob(ks_sim_result *result, int output, ks_sim_op op, double x)
     switch (op) {
     case KS_SIM_LT: return count_below(result, output, x, 0) / n;
     case KS_SIM_LE: return count_below(result, output, x, 1) / n;
-    case KS_SIM_GT: return 1.0 - count_below(result, output, x, 1) / n;
-    default: return 1.0 - count_below(result, output, x, 0) / n;
+    /* the count above, then one division: the share is count / n
+     * rounded once, as below (1 - below / n rounds twice) */
+    case KS_SIM_GT: return (n - count_below(result, output, x, 1)) / n;
+    default: return (n - count_below(result, output, x, 0)) / n;
     }
 }
 
