@@ -37,6 +37,17 @@ ks_file_format ks_file_format_of(const char *path)
     return KS_FILE_UNKNOWN;
 }
 
+ks_file_format ks_file_format_for_export(const char *path,
+                                         ks_file_format asked)
+{
+    ks_file_format named = ks_file_format_of(path);
+    if (asked == KS_FILE_UNKNOWN)
+        return named == KS_FILE_UNKNOWN ? KS_FILE_CSV : named;
+    if (named != KS_FILE_UNKNOWN && named != asked)
+        return KS_FILE_UNKNOWN;
+    return asked;
+}
+
 const char *ks_file_format_name(ks_file_format format)
 {
     switch (format) {

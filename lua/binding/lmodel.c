@@ -657,15 +657,15 @@ static ks_file_format aux_export_format(lua_State *L, int idx,
     };
     int chosen = aux_opt_choice(L, idx, "format", names,
                                 "'csv', 'xlsx' or 'json'");
-    ks_file_format named = ks_file_format_of(path);
-    if (chosen < 0)
-        return named == KS_FILE_UNKNOWN ? KS_FILE_CSV : named;
-    if (named != KS_FILE_UNKNOWN && named != formats[chosen])
+    ks_file_format format = ks_file_format_for_export(
+        path, chosen < 0 ? KS_FILE_UNKNOWN : formats[chosen]);
+    if (format == KS_FILE_UNKNOWN)
         luaL_argerror(L, 2, lua_pushfstring(L, "'%s' names a .%s file, "
                       "but format is \"%s\": change the name or the "
-                      "format", path, ks_file_format_name(named),
+                      "format", path,
+                      ks_file_format_name(ks_file_format_of(path)),
                       names[chosen]));
-    return formats[chosen];
+    return format;
 }
 
 /* m:export(path [, {cells = "all", scenario = true, format = "json",

@@ -19,16 +19,13 @@
 #include "kessan/kessan.h"
 #include "kessan/workbook.h"
 
-typedef enum export_format { EXPORT_CSV, EXPORT_XLSX, EXPORT_JSON } export_format;
-
 typedef struct host_export_args {
     const char *model;
     const char *scenario;
     const char *out;
     int all;
     int excel;
-    export_format format;
-    int format_given;     /* --format was given; else --out's extension */
+    ks_file_format format; /* --format; KS_FILE_UNKNOWN: --out's name */
 } host_export_args;
 
 /* A workbook, with a note on standard error for each cell whose formula
@@ -55,9 +52,9 @@ static ks_status write_export(const host_export_args *args, ks_model *target,
                               const ks_export_options *options,
                               ks_error *err)
 {
-    if (args->format == EXPORT_XLSX)
+    if (args->format == KS_FILE_XLSX)
         return export_workbook(target, args->out, err);
-    if (args->format == EXPORT_JSON)
+    if (args->format == KS_FILE_JSON)
         return args->out ? ks_export_json(target, args->out, options, err)
                          : ks_export_json_stream(target, stdout, options,
                                                  err);
@@ -85,7 +82,7 @@ static int host_export_model(const host_export_args *args)
     ks_model_free(scenario);
     ks_model_free(model);
     if (status != KS_OK) {
-        if (args->format == EXPORT_JSON)
+        if (args->format == KS_FILE_JSON)
             host_json_error(err.message);
         else
             host_error(NULL, "%s", err.message);
@@ -99,8 +96,11 @@ enum {
     EXPORT_INPUTS_ONLY, EXPORT_FORMAT, EXPORT_EXCEL
 };
 
-/* In the order of export_format. */
+/* --format's names, and the formats they name. */
 static const char *const export_formats[] = { "csv", "xlsx", "json", NULL };
+static const ks_file_format export_format_of_name[] = {
+    KS_FILE_CSV, KS_FILE_XLSX, KS_FILE_JSON
+};
 
 static const struct option export_options[] = {
     { "scenario", required_argument, NULL, EXPORT_SCENARIO },
@@ -115,7 +115,7 @@ static const struct option export_options[] = {
 
 static int host_export(int argc, char **argv)
 {
-    host_export_args args = { NULL, NULL, NULL, 0, 0, EXPORT_CSV, 0 };
+    host_export_args args = { NULL, NULL, NULL, 0, 0, KS_FILE_UNKNOWN };
     host_options options;
     host_options_begin(&options, &host_export_command, export_options,
                        HOST_OPTIONS_ANYWHERE, argc, argv);
@@ -136,8 +136,7 @@ static int host_export(int argc, char **argv)
                                             export_formats, options.value);
             if (format < 0)
                 return HOST_EXIT_USAGE;
-            args.format = (export_format)format;
-            args.format_given = 1;
+            args.format = export_format_of_name[format];
         }
         else if (args.model)
             return host_usage_error(&host_export_command,
@@ -149,27 +148,21 @@ static int host_export(int argc, char **argv)
         return host_options_exit(next);
     if (!args.model)
         return host_usage_error(&host_export_command, "no model given");
-    {
-        ks_file_format named = ks_file_format_of(args.out);
-        export_format from_name = named == KS_FILE_XLSX ? EXPORT_XLSX
-                                : named == KS_FILE_JSON ? EXPORT_JSON
-                                : EXPORT_CSV;
-        if (!args.format_given && named != KS_FILE_UNKNOWN)
-            args.format = from_name;
-        else if (named != KS_FILE_UNKNOWN && from_name != args.format)
-            return host_usage_error(&host_export_command, "--out %s names a "
-                                    ".%s file, but --format is %s: change "
-                                    "the name or the format", args.out,
-                                    ks_file_format_name(named),
-                                    export_formats[args.format]);
-    }
-    if (args.format == EXPORT_XLSX && args.all)
+    ks_file_format asked = args.format;
+    args.format = ks_file_format_for_export(args.out, asked);
+    if (args.format == KS_FILE_UNKNOWN)
+        return host_usage_error(&host_export_command, "--out %s names a .%s "
+                                "file, but --format is %s: change the name "
+                                "or the format", args.out,
+                                ks_file_format_name(ks_file_format_of(args.out)),
+                                ks_file_format_name(asked));
+    if (args.format == KS_FILE_XLSX && args.all)
         return host_usage_error(&host_export_command, "--all is for csv and "
                                 "json (a workbook holds every cell)");
-    if (args.excel && args.format != EXPORT_CSV)
+    if (args.excel && args.format != KS_FILE_CSV)
         return host_usage_error(&host_export_command, "--excel is for "
                                 "--format csv (a workbook is Excel's own)");
-    if (args.format == EXPORT_XLSX && !args.out)
+    if (args.format == KS_FILE_XLSX && !args.out)
         return host_usage_error(&host_export_command, "--format xlsx needs "
                                 "--out FILE (a workbook is not text)");
     return host_export_model(&args);

@@ -392,6 +392,12 @@ typedef enum ks_file_format {
     KS_FILE_UNKNOWN = 0, KS_FILE_CSV, KS_FILE_XLSX, KS_FILE_JSON
 } ks_file_format;
 ks_file_format ks_file_format_of(const char *path);
+/* The format an export to `path` writes: `asked` (KS_FILE_UNKNOWN: none
+ * asked, then what the name says, else CSV); KS_FILE_UNKNOWN when the
+ * name says another format than the one asked, which the caller refuses,
+ * so that no file's name says another format than it holds. */
+ks_file_format ks_file_format_for_export(const char *path,
+                                         ks_file_format asked);
 /* "csv", "xlsx", "json" ("" for KS_FILE_UNKNOWN). */
 const char *ks_file_format_name(ks_file_format format);
 
