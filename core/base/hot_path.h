@@ -1,13 +1,16 @@
 /*
  * hot_path.h -- KS_HOT marks the few functions that run once per block of
  * trials (the block machine, random words, normals, moments).  With GCC on
- * x86-64 Linux they are compiled twice, for the baseline and for AVX2, and
- * the loader picks the one the processor runs (target_clones).  Both give
- * the same bits: the loops are element-wise or keep their own order of
- * additions, and no fused multiply-add is enabled.  Under the sanitizers
- * and in the coverage build (KS_SINGLE_TARGET, set by KESSAN_COVERAGE)
- * they are compiled once: a copy no test can run (the baseline, on a
- * machine with AVX2) would count as code never tested.
+ * x86-64 Linux they are compiled three times, for the baseline, for AVX2
+ * and for x86-64-v4 (AVX-512: twice the registers, 64-bit minimum and
+ * maximum, rotates), and the loader picks the one the processor runs
+ * (target_clones).  All give the same bits: the loops are element-wise or
+ * keep their own order of additions, and no multiply-add is fused (the
+ * core is built with -ffp-contract=off; tests/py/
+ * test_promise_processor_bits.py runs each version).  Under the
+ * sanitizers and in the coverage build (KS_SINGLE_TARGET, set by
+ * KESSAN_COVERAGE) they are compiled once: a copy no test can run (the
+ * baseline, on a machine with AVX2) would count as code never tested.
  */
 #ifndef KS_HOT_PATH_H
 #define KS_HOT_PATH_H
@@ -15,7 +18,8 @@
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && \
     defined(__linux__) && !defined(__SANITIZE_ADDRESS__) &&              \
     !defined(KS_SINGLE_TARGET)
-#define KS_HOT __attribute__((target_clones("avx2", "default")))
+#define KS_HOT                                                               \
+    __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
 #else
 #define KS_HOT
 #endif
