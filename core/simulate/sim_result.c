@@ -121,9 +121,13 @@ const double *ks_sim_draw_values(const ks_sim_result *result, int draw)
     return result->kept ? result->draw_values[draw] : NULL;
 }
 
+/* Numbers in ascending order, -0 before +0 (which compare equal), so that
+ * the sign of each zero order statistic does not depend on the sort. */
 static int compare_doubles(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
+    if (x == y)
+        return (signbit(y) != 0) - (signbit(x) != 0);
     return (x > y) - (x < y);
 }
 
@@ -158,16 +162,28 @@ ks_status ks_sim_sorted(ks_sim_result *result, int output,
 
 /* ---- percentiles ------------------------------------------------------------ */
 
+/* The value `fraction` of the way from the order statistic `low` to the
+ * next one, `high` (numpy's linear method).  Between two equal ones it is
+ * the upper, bit for bit: low + fraction * 0 turns -0 into +0, and a
+ * constant output's percentiles are its value, -0 included. */
+static double between(double low, double high, double fraction)
+{
+    if (fraction == 0)
+        return low;
+    if (low == high)
+        return high;
+    return low + fraction * (high - low);
+}
+
 /* The value at a fractional rank position (0 .. n - 1) of the sorted
- * numbers, linear between the two ranks around it (numpy's method). */
+ * numbers, linear between the two ranks around it. */
 static double sorted_at(const double *sorted, int64_t n, double position)
 {
     int64_t rank = (int64_t)floor(position);
     double fraction = position - (double)rank;
     if (rank + 1 >= n)
         return sorted[n - 1];
-    double low = sorted[rank];
-    return fraction == 0 ? low : low + fraction * (sorted[rank + 1] - low);
+    return between(sorted[rank], sorted[rank + 1], fraction);
 }
 
 /* The values of ranks `rank` and, when count is 2, rank + 1: the last
@@ -195,9 +211,7 @@ static double sketch_at(const ks_sim_result *result, int output,
     int count = fraction == 0 || rank + 1 >= n ? 1 : 2;
     double at[2];
     sketch_ranks(result, output, rank, count, at);
-    if (count == 1)
-        return at[0];
-    return at[0] + fraction * (at[1] - at[0]);
+    return count == 1 ? at[0] : between(at[0], at[1], fraction);
 }
 
 double ks_sim_sketch_percentile(const ks_sim_result *result, int output,

@@ -238,9 +238,11 @@ double ks_sketch_bucket_value(const ks_sketch *sketch, int64_t index)
     return sign ? sign * representative(key) : 0;
 }
 
+/* x within [min, max]; at max (numerically) it is max, so that the zero
+ * bucket's 0 takes the sign of a zero max: a constant -0 reads -0. */
 static double clamp(double x, double min, double max)
 {
-    return x < min ? min : x > max ? max : x;
+    return x >= max ? max : x < min ? min : x;
 }
 
 /* Buckets in value order: the negative window from its largest
