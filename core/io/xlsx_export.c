@@ -3,9 +3,9 @@
  * (kessan/workbook.h, docs/excel.md): which sheets there are and in what
  * order (a sheet per statement, Inputs, a sheet per saved scenario, the
  * caller's tables), where each item's row is, and the file written whole
- * or not at all.  The package (io/xlsx_package.h) is written to a
- * temporary file beside the target, which is then copied into place
- * through ks_atomic_write (io/atomic_file.h) and removed.  Which sheets
+ * or not at all.  The package (io/xlsx_package.h) is written once,
+ * straight into the target's atomic temporary (io/atomic_file.h), which
+ * is committed when the package is whole.  Which sheets
  * carry comments (cells written as values) is known only once they are
  * written, and the package's parts are named before: a pass that finds
  * one it did not plan for is thrown away and the package written again
@@ -17,8 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "base/alloc.h"
 #include "base/error.h"
@@ -397,12 +395,12 @@ static ks_status plan_comments(ks_xlsx_book *book, ks_error *err)
     return KS_OK;
 }
 
-static ks_status write_package(ks_xlsx_book *book, const char *temporary,
+static ks_status write_package(ks_xlsx_book *book, ks_atomic_file *file,
                                ks_error *err)
 {
     ks_xlsx_package package;
-    ks_status status = ks_xlsx_package_open(&package, book->alloc, temporary,
-                                            book->path, book->written, err);
+    ks_status status = ks_xlsx_package_open(&package, book->alloc, file,
+                                            book->written, err);
     if (status == KS_OK)
         status = ks_xlsx_add_book_parts(book, &package, err);
     for (int k = 0; k < book->name_count && status == KS_OK; k++)
@@ -422,9 +420,9 @@ static void report_reset(ks_xlsx_report *report)
     report->sheets = 0;
 }
 
-/* One pass over the workbook into `temporary`. */
+/* One pass over the workbook into `file`. */
 static ks_status write_book(ks_xlsx_book *book, const ks_xlsx_options *xlsx,
-                            const char *temporary, ks_error *err)
+                            ks_atomic_file *file, ks_error *err)
 {
     book_pass pass;
     report_reset(book->report);
@@ -434,69 +432,12 @@ static ks_status write_book(ks_xlsx_book *book, const ks_xlsx_options *xlsx,
     if (status == KS_OK)
         status = plan_comments(book, err);
     if (status == KS_OK)
-        status = write_package(book, temporary, err);
+        status = write_package(book, file, err);
     pass_end(book, &pass);
     return status;
 }
 
 /* ---- the file ----------------------------------------------------------- */
-
-static ks_status make_system_temporary(const char *path, char *buf,
-                                       size_t size, ks_error *err)
-{
-    const char *tmp = getenv("TMPDIR");
-    snprintf(buf, size, "%s/kessan-xlsx.tmp.XXXXXX",
-             tmp && tmp[0] ? tmp : "/tmp");
-    int fd = mkstemp(buf);
-    if (fd < 0)
-        return ks_io_failure(path, "cannot make a temporary file", err);
-    close(fd);
-    return KS_OK;
-}
-
-/* A temporary file beside `path` (or in the system's temporary directory
- * when that directory takes none, or `path` is no regular file: a FIFO,
- * /dev/stdout): its name into buf.  Its name holds ".tmp." as every
- * temporary kessan writes does (io/atomic_file.c), and so does libzip's
- * beside it (the name and a suffix), so that one left by a process
- * killed mid-write is known for one. */
-static ks_status make_temporary(const char *path, char *buf, size_t size,
-                                ks_error *err)
-{
-    struct stat info;
-    if (stat(path, &info) == 0 && !S_ISREG(info.st_mode))
-        return make_system_temporary(path, buf, size, err);
-    const char *slash = strrchr(path, '/');
-    int dir_length = slash ? (int)(slash - path) : 1;
-    const char *dir = slash ? (slash == path ? "/" : path) : ".";
-    if (slash == path)
-        dir_length = 1;
-    if (snprintf(buf, size, "%.*s/.kessan-xlsx.tmp.XXXXXX", dir_length, dir) <
-        (int)size) {
-        int fd = mkstemp(buf);
-        if (fd >= 0) {
-            close(fd);
-            return KS_OK;
-        }
-    }
-    return make_system_temporary(path, buf, size, err);
-}
-
-static ks_status copy_file(FILE *out, void *context, ks_error *err)
-{
-    const char *temporary = context;
-    FILE *in = fopen(temporary, "rb");
-    if (!in)
-        return ks_io_failure(temporary, "cannot read", err);
-    char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
-        if (fwrite(buf, 1, n, out) != n)
-            break;
-    int failed = ferror(in);
-    fclose(in);
-    return failed ? ks_io_failure(temporary, "cannot read", err) : KS_OK;
-}
 
 ks_status ks_export_xlsx_with(ks_model *model, const char *path,
                               const ks_xlsx_options *xlsx,
@@ -514,19 +455,20 @@ ks_status ks_export_xlsx_with(ks_model *model, const char *path,
     ks_status status = ks_model_refresh(model, err);
     if (status != KS_OK)
         return status;
-    char temporary[4096];
-    status = make_temporary(path, temporary, sizeof temporary, err);
-    if (status != KS_OK)
-        return status;
     ks_xlsx_book book;
     status = book_init(&book, model, path, report, err);
+    ks_atomic_file file;
     if (status == KS_OK)
-        status = write_book(&book, xlsx, temporary, err);
+        status = ks_atomic_begin(&file, book.alloc, path, err);
+    else
+        file = (ks_atomic_file){ .directory = -1 }; /* nothing to end */
+    if (status == KS_OK)
+        status = write_book(&book, xlsx, &file, err);
     if (status != KS_OK && book.retry == KS_XLSX_RETRY_ASKED)
-        status = write_book(&book, xlsx, temporary, err);
+        status = write_book(&book, xlsx, &file, err);
     if (status == KS_OK)
-        status = ks_atomic_write(book.alloc, path, copy_file, temporary, err);
-    remove(temporary);
+        status = ks_atomic_commit(&file, err);
+    ks_atomic_end(&file);
     book_free(&book);
     if (report == &own)
         ks_xlsx_report_release(&own);

@@ -3,8 +3,10 @@
  * (xlsx_package.h): each part a libzip source function that asks its
  * producer for the next piece whenever libzip reads past what it has,
  * deflated at the level its part was added with.  libzip writes the
- * archive to a temporary file beside the path and renames it into place
- * when closed, and removes it when discarded.
+ * archive through a sink (io/zip_sink.h) straight into the caller's
+ * atomic temporary, or, for a FIFO or a device, into an unnamed scratch
+ * file copied out when the package is closed; libzip itself makes no
+ * file.
  *
  * A part added `ahead` is produced on a thread of its own while libzip
  * deflates what it produced before: two buffers, the producer filling
@@ -13,9 +15,16 @@
  * part is written (libzip deflates with its own malloc); it is joined
  * when the part ends, before any later part is produced.
  */
+#define _GNU_SOURCE /* O_TMPFILE (Linux); without it, a file unlinked */
+
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/alloc.h"
 #include "base/error.h"
@@ -293,30 +302,85 @@ static ks_status zip_failure(ks_xlsx_package *package, const char *what,
                         package->zip.error_strerror(error));
 }
 
+/* The scratch file of a package for a file written in place: unnamed
+ * in TMPDIR (or /tmp) where the system has O_TMPFILE, else named and
+ * unlinked at once; -1 with errno set. */
+static int open_scratch(void)
+{
+    const char *tmp = getenv("TMPDIR");
+    const char *directory = tmp && tmp[0] ? tmp : "/tmp";
+#ifdef O_TMPFILE
+    int fd = open(directory, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR
+                    && errno != EINVAL))
+        return fd;
+#endif
+    char name[4096];
+    if (snprintf(name, sizeof name, "%s/kessan-xlsx.tmp.XXXXXX", directory)
+        >= (int)sizeof name) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    int named = mkostemp(name, O_CLOEXEC);
+    if (named >= 0)
+        unlink(name);
+    return named;
+}
+
+static ks_status open_failure(ks_xlsx_package *package, zip_error_t *error,
+                              ks_error *err)
+{
+    ks_status status;
+    if (package->zip.error_code_zip(error) == ZIP_ER_MEMORY)
+        status = ks_error_set(err, KS_ENOMEM, "out of memory writing %s",
+                              package->path);
+    else
+        status = ks_error_set(err, KS_EIO, "%s: cannot write a workbook: %s",
+                              package->path,
+                              package->zip.error_strerror(error));
+    package->zip.error_fini(error);
+    return status;
+}
+
 ks_status ks_xlsx_package_open(ks_xlsx_package *package,
-                               const ks_allocator *alloc, const char *file,
-                               const char *path, time_t written,
+                               const ks_allocator *alloc,
+                               ks_atomic_file *file, time_t written,
                                ks_error *err)
 {
     memset(package, 0, sizeof *package);
     package->alloc = alloc;
-    package->path = path;
+    package->path = file->path;
     package->written = written;
+    package->file = file;
+    package->scratch = -1;
+    if (!file->out)
+        return ks_error_set(err, KS_EINVAL, "%s: not open", file->path);
     ks_status status = ks_zip_library_open(&package->zip, err);
     if (status != KS_OK)
         return status;
-    int code = 0;
-    package->archive = package->zip.open(file, ZIP_CREATE | ZIP_TRUNCATE,
-                                         &code);
+    package->sink = ks_mem_alloc(alloc, sizeof *package->sink);
+    if (!package->sink)
+        return ks_error_set(err, KS_ENOMEM, "out of memory writing %s",
+                            file->path);
+    int fd = fileno(file->out);
+    if (file->directory < 0) {
+        fd = package->scratch = open_scratch();
+        if (fd < 0)
+            return ks_io_failure(file->path, "cannot make a temporary file",
+                                 err);
+    }
+    zip_error_t error;
+    memset(&error, 0, sizeof error); /* zip_error_init's */
+    zip_source_t *source = ks_zip_sink_source(package->sink, &package->zip,
+                                              fd, &error);
+    if (!source)
+        return open_failure(package, &error, err);
+    package->archive = package->zip.open_from_source(
+        source, ZIP_CREATE | ZIP_TRUNCATE, &error);
     if (package->archive)
         return KS_OK;
-    zip_error_t error;
-    memset(&error, 0, sizeof error);
-    package->zip.error_set(&error, code, 0);
-    if (code == ZIP_ER_MEMORY)
-        return ks_error_set(err, KS_ENOMEM, "out of memory writing %s", path);
-    return ks_error_set(err, KS_EIO, "%s: cannot write a workbook: %s", path,
-                        package->zip.error_strerror(&error));
+    package->zip.source_free(source);
+    return open_failure(package, &error, err);
 }
 
 ks_status ks_xlsx_package_add(ks_xlsx_package *package, const char *name,
@@ -358,11 +422,32 @@ ks_status ks_xlsx_package_add(ks_xlsx_package *package, const char *name,
     return KS_OK;
 }
 
+/* The scratch file's package copied out to the file written in place. */
+static ks_status copy_scratch(ks_xlsx_package *package, ks_error *err)
+{
+    FILE *out = package->file->out;
+    char buffer[65536];
+    off_t at = 0;
+    for (;;) {
+        ssize_t got = pread(package->scratch, buffer, sizeof buffer, at);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            return ks_io_failure(package->path, "cannot read the package "
+                                 "back from its temporary file", err);
+        if (got == 0)
+            return KS_OK;
+        if (fwrite(buffer, 1, (size_t)got, out) != (size_t)got)
+            return ks_io_failure(package->path, "cannot write", err);
+        at += got;
+    }
+}
+
 ks_status ks_xlsx_package_close(ks_xlsx_package *package, ks_error *err)
 {
     if (package->zip.close(package->archive) == 0) {
         package->archive = NULL;
-        return KS_OK;
+        return package->scratch >= 0 ? copy_scratch(package, err) : KS_OK;
     }
     if (package->failed != KS_OK) {
         *err = package->failure;
@@ -386,5 +471,10 @@ void ks_xlsx_package_end(ks_xlsx_package *package)
     ks_mem_free(package->alloc, package->parts);
     package->parts = NULL;
     package->part_count = package->part_capacity = 0;
+    ks_mem_free(package->alloc, package->sink);
+    package->sink = NULL;
+    if (package->scratch >= 0)
+        close(package->scratch);
+    package->scratch = -1;
     ks_zip_library_close(&package->zip);
 }

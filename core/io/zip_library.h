@@ -26,6 +26,7 @@
 #define KS_ZIP_FUNCTIONS(X)                                                  \
     X(zip_t *, open, (const char *, int, int *))                             \
     X(zip_t *, fdopen, (int, int, int *))                                    \
+    X(zip_t *, open_from_source, (zip_source_t *, int, zip_error_t *))       \
     X(int, close, (zip_t *))                                                 \
     X(void, discard, (zip_t *))                                              \
     X(zip_int64_t, name_locate, (zip_t *, const char *, zip_flags_t))        \
@@ -39,12 +40,15 @@
     X(int, error_code_system, (const zip_error_t *))                         \
     X(const char *, error_strerror, (zip_error_t *))                         \
     X(void, error_set, (zip_error_t *, int, int))                            \
+    X(void, error_fini, (zip_error_t *))                                     \
     X(zip_int64_t, error_to_data, (const zip_error_t *, void *, zip_uint64_t)) \
     X(const char *, strerror, (zip_t *))                                     \
     X(zip_source_t *, source_buffer,                                         \
       (zip_t *, const void *, zip_uint64_t, int))                            \
     X(zip_source_t *, source_function,                                       \
       (zip_t *, zip_source_callback, void *))                                \
+    X(zip_source_t *, source_function_create,                                \
+      (zip_source_callback, void *, zip_error_t *))                          \
     X(void, source_free, (zip_source_t *))                                   \
     X(zip_int64_t, source_make_command_bitmap, (zip_source_cmd_t, ...))      \
     X(zip_int64_t, file_add,                                                 \
