@@ -39,6 +39,11 @@
 /* ks_xlsx_formula_translate's answer for a formula that passes min or max
  * more arguments than that. */
 #define KS_XLSX_TOO_MANY_ARGUMENTS 1000000
+/* Excel's range of numbers (its specifications and limits): a number
+ * nearer 0 than DBL_MIN (2^-1022, a subnormal) is read and computed as
+ * 0; none larger in magnitude than this is typed into a cell, though a
+ * formula computes up to DBL_MAX. */
+#define KS_XLSX_TYPED_MAX 9.99999999999999e307
 /* The first period's column on a statement or scenario sheet (A label,
  * B Japanese label, C id), and on the Inputs sheet (A id). */
 #define KS_XLSX_FIRST_PERIOD_COLUMN 3

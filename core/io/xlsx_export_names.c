@@ -1,12 +1,14 @@
 /*
  * xlsx_export_names.c -- the workbook export's sheet names
  * (io/xlsx_export.h): none of []:*?/\, no apostrophe first or last, not
- * empty, at most 31 bytes (Excel takes 31 characters; bytes keep every
- * name within them and within the report's field for it,
- * ks_xlsx_unexpressed.sheet), not "History" (which Excel keeps for
- * itself), and unique as Excel compares them, without regard to case (ASCII, Latin-1, Latin Extended-A, Greek,
- * Cyrillic and fullwidth letters); and each sheet's quoted prefix for the
- * formulas that refer to it ("'it''s'!").
+ * empty, at most the 31 characters Excel takes, counted as Excel counts
+ * them (UTF-16 code units: a character past U+FFFF counts two; cut at a
+ * whole character, so that 31 CJK characters fit, in 93 bytes, as
+ * ks_xlsx_unexpressed.sheet holds them), not "History" (which Excel keeps
+ * for itself), and unique as Excel compares them, without regard to case
+ * (ASCII, Latin-1, Latin Extended-A, Greek, Cyrillic and fullwidth
+ * letters); and each sheet's quoted prefix for the formulas that refer
+ * to it ("'it''s'!").
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -16,8 +18,6 @@
 #include "base/error.h"
 #include "io/xlsx_export.h"
 #include "kessan/text.h"
-
-#define SHEET_NAME_BYTES 31 /* sizeof ks_xlsx_unexpressed.sheet - 1 */
 
 /* ---- comparing as Excel does ------------------------------------------- */
 
@@ -70,34 +70,28 @@ static int name_taken(const ks_xlsx_book *book, const char *name)
 
 /* ---- making one -------------------------------------------------------- */
 
-/* None of []:*?/\, not empty. */
-static void clean_name(const char *wanted, char *out, size_t size)
+/* The first characters of `wanted` Excel takes in a name (valid UTF-8:
+ * ks_xlsx_xml_safe's), none of []:*?/\ (each becomes '_', one unit for
+ * one), not empty; `out` holds KS_XLSX_SHEET_NAME_BYTES + 1. */
+static void clean_name(const char *wanted,
+                       char out[KS_XLSX_SHEET_NAME_BYTES + 1])
 {
-    size_t n = 0;
-    for (const char *c = wanted; *c && n + 1 < size; c++)
-        out[n++] = strchr("[]:*?/\\", *c) ? '_' : *c;
-    out[n] = '\0';
-    if (n == 0)
-        snprintf(out, size, "Sheet");
+    size_t keep = ks_xlsx_text_prefix(wanted, KS_XLSX_SHEET_NAME_MAX);
+    for (size_t n = 0; n < keep; n++)
+        out[n] = strchr("[]:*?/\\", wanted[n]) ? '_' : wanted[n];
+    out[keep] = '\0';
+    if (keep == 0)
+        snprintf(out, KS_XLSX_SHEET_NAME_BYTES + 1, "Sheet");
 }
 
-/* At most `max` bytes of `text`, not cutting a UTF-8 sequence. */
-static size_t byte_prefix(const char *text, size_t max)
-{
-    size_t length = strlen(text);
-    if (length <= max)
-        return length;
-    while (max > 0 && ((unsigned char)text[max] & 0xC0) == 0x80)
-        max--;
-    return max;
-}
-
-/* `clean` cut to leave room for `suffix`, then the suffix; an apostrophe
- * first or last becomes '_'. */
+/* `clean` cut at a whole character to leave room for `suffix` (ASCII:
+ * a unit a byte), then the suffix; an apostrophe first or last becomes
+ * '_'. */
 static void make_name(char *name, size_t size, const char *clean,
                       const char *suffix)
 {
-    size_t keep = byte_prefix(clean, SHEET_NAME_BYTES - strlen(suffix));
+    size_t keep = ks_xlsx_text_prefix(clean, KS_XLSX_SHEET_NAME_MAX -
+                                                 strlen(suffix));
     snprintf(name, size, "%.*s%s", (int)keep, clean, suffix);
     size_t length = strlen(name);
     if (name[0] == '\'')
@@ -131,8 +125,9 @@ ks_status ks_xlsx_add_sheet(ks_xlsx_book *book, const char *wanted,
                             ks_xlsx_sheet_kind kind, char **prefix,
                             ks_error *err)
 {
-    char clean[4 * SHEET_NAME_BYTES + 1], name[4 * SHEET_NAME_BYTES + 16];
-    clean_name(ks_xlsx_xml_safe(book, wanted), clean, sizeof clean);
+    char clean[KS_XLSX_SHEET_NAME_BYTES + 1];
+    char name[KS_XLSX_SHEET_NAME_BYTES + 16];
+    clean_name(ks_xlsx_xml_safe(book, wanted), clean);
     if (book->scratch.failed)
         return ks_error_set(err, KS_ENOMEM, "out of memory naming sheets");
     make_name(name, sizeof name, clean, "");

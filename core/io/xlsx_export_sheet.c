@@ -4,11 +4,14 @@
  * row of period ids; English label, Japanese label and id in columns A-C,
  * indented and bold as `kessan show` prints them; each cell an input, a
  * formula with kessan's value cached, or empty), the Inputs sheet in the
- * wide values form, and a caller's table.  A sheet is produced a few rows at a time as the package
- * deflates it (xlsx_package.h), in the order a worksheet's elements go:
- * dimension, sheetViews, sheetFormatPr, cols, sheetData, pageMargins,
- * legacyDrawing.
+ * wide values form, and a caller's table; and the report's notes of the
+ * cells the workbook cannot give as kessan holds them (a formula written
+ * as its value, a number outside Excel's range).  A sheet is produced a
+ * few rows at a time as the package deflates it (xlsx_package.h), in the
+ * order a worksheet's elements go: dimension, sheetViews, sheetFormatPr,
+ * cols, sheetData, pageMargins, legacyDrawing.
  */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -105,11 +108,32 @@ static void put_formula_cell(ks_xlsx_text *out, int row, int column,
     ks_xlsx_put_bytes(out, "</v></c>", 8);
 }
 
-/* ---- what the export could not write as a formula ----------------------- */
+/* ---- what the workbook cannot give as kessan holds it ------------------ */
 
-static ks_status note_unexpressed(ks_xlsx_book *book, const char *sheet_name,
-                                  int item, int period, int row, int column,
-                                  const char *reason, ks_error *err)
+static const char TINY[] =
+    "Excel reads and computes a number nearer 0 than 2.2250738585072014e-308 "
+    "(a subnormal) as 0";
+static const char HUGE_TYPED[] =
+    "Excel takes no number beyond 9.99999999999999e307 typed into a cell "
+    "(its formulas compute up to about 1.8e308)";
+
+/* Why Excel would not hold `number` as it is, or NULL.  `typed`: written
+ * as a value, not a formula's result (which Excel computes itself, up to
+ * DBL_MAX, when it opens the workbook). */
+static const char *beyond_excel(double number, int typed)
+{
+    if (number != 0 && fabs(number) < DBL_MIN)
+        return TINY;
+    if (typed && fabs(number) > KS_XLSX_TYPED_MAX)
+        return HUGE_TYPED;
+    return NULL;
+}
+
+/* An entry of the report for the cell at row, column of `sheet_name`:
+ * item@period, or (item < 0) a table's cell. */
+static ks_status note_cell(ks_xlsx_book *book, const char *sheet_name,
+                           int item, int period, int row, int column,
+                           ks_xlsx_unexpressed **out, ks_error *err)
 {
     ks_xlsx_report *report = book->report;
     size_t capacity = report->unexpressed_count;
@@ -130,12 +154,46 @@ static ks_status note_unexpressed(ks_xlsx_book *book, const char *sheet_name,
     ks_xlsx_text_release(&address);
     if (failed)
         return ks_error_set(err, KS_ENOMEM, "out of memory writing a report");
-    ks_item_info info;
-    ks_item_get(book->model, item, &info);
-    char period_id[16];
-    snprintf(entry->cell, sizeof entry->cell, "%s@%s", info.id,
-             ks_period_id(book->model, period, period_id, sizeof period_id));
+    if (item >= 0) {
+        ks_item_info info;
+        ks_item_get(book->model, item, &info);
+        char period_id[16];
+        snprintf(entry->cell, sizeof entry->cell, "%s@%s", info.id,
+                 ks_period_id(book->model, period, period_id,
+                              sizeof period_id));
+    }
+    *out = entry;
+    return KS_OK;
+}
+
+static ks_status note_unexpressed(ks_xlsx_book *book, const char *sheet_name,
+                                  int item, int period, int row, int column,
+                                  const char *reason, ks_error *err)
+{
+    ks_xlsx_unexpressed *entry;
+    ks_status status = note_cell(book, sheet_name, item, period, row, column,
+                                 &entry, err);
+    if (status == KS_OK)
+        entry->reason = reason;
+    return status;
+}
+
+/* The cell noted when Excel would not hold its number as it is. */
+static ks_status check_range(ks_xlsx_book *book, const char *sheet_name,
+                             int item, int period, int row, int column,
+                             double number, int typed, ks_error *err)
+{
+    const char *reason = beyond_excel(number, typed);
+    if (!reason)
+        return KS_OK;
+    ks_xlsx_unexpressed *entry;
+    ks_status status = note_cell(book, sheet_name, item, period, row, column,
+                                 &entry, err);
+    if (status != KS_OK)
+        return status;
     entry->reason = reason;
+    entry->beyond_excel = 1;
+    entry->number = number;
     return KS_OK;
 }
 
@@ -185,14 +243,19 @@ static ks_status write_cell(ks_xlsx_sheet *sheet, ks_xlsx_text *out,
     } else if (cell->unexpressed && cell->value.kind == KS_ERROR) {
         put_string(out, row, column, format, error_text(&cell->value));
     }
-    if (!cell->unexpressed)
-        return KS_OK;
-    ks_status status = add_comment(sheet, row, column, cell->unexpressed,
-                                   err);
-    if (status != KS_OK)
-        return status;
-    return note_unexpressed(book, sheet->name, item, period, row, column,
-                            cell->unexpressed, err);
+    ks_status status = KS_OK;
+    if (cell->unexpressed) {
+        status = add_comment(sheet, row, column, cell->unexpressed, err);
+        if (status == KS_OK)
+            status = note_unexpressed(book, sheet->name, item, period, row,
+                                      column, cell->unexpressed, err);
+    }
+    /* a reference to the Inputs sheet: noted there, where it is held */
+    int reference = cell->is_input && cell->kind == KS_XLSX_FORMULA;
+    if (status == KS_OK && cell->value.kind == KS_NUMBER && !reference)
+        status = check_range(book, sheet->name, item, period, row, column,
+                             number, cell->kind == KS_XLSX_NUMBER, err);
+    return status;
 }
 
 static void item_labels(ks_xlsx_book *book, ks_xlsx_text *out, int row,
@@ -263,15 +326,20 @@ static ks_status inputs_row(ks_xlsx_sheet *sheet, ks_xlsx_text *out,
         if (status != KS_OK)
             return status;
         int column = KS_XLSX_INPUTS_FIRST_COLUMN + p;
-        if (value.kind == KS_NUMBER)
-            put_number_cell(out, row, column,
-                            ks_xlsx_value_format(&book->styles,
-                                                 &book->item_styles[item],
-                                                 KS_XLSX_INPUT, value.number),
-                            value.number);
-        else
-            put_string(out, row, column, 0, "-");
         book->report->values++;
+        if (value.kind != KS_NUMBER) {
+            put_string(out, row, column, 0, "-");
+            continue;
+        }
+        put_number_cell(out, row, column,
+                        ks_xlsx_value_format(&book->styles,
+                                             &book->item_styles[item],
+                                             KS_XLSX_INPUT, value.number),
+                        value.number);
+        status = check_range(book, sheet->name, item, period, row, column,
+                             value.number, 1, err);
+        if (status != KS_OK)
+            return status;
     }
     ks_xlsx_put_bytes(out, "</row>", 6);
     return KS_OK;
@@ -291,13 +359,18 @@ static ks_status table_row(ks_xlsx_sheet *sheet, ks_xlsx_text *out,
     for (int c = 0; c < table->columns; c++) {
         const ks_xlsx_table_cell *cell =
             &table->cells[(size_t)r * (size_t)table->columns + (size_t)c];
-        if (cell->text)
+        if (cell->text) {
             put_string(out, r, c, format,
                        ks_xlsx_xml_safe(book, cell->text));
-        else if (isfinite(cell->number))
+        } else if (isfinite(cell->number)) {
             put_number_cell(out, r, c, format, cell->number);
-        else
+            ks_status status = check_range(book, sheet->name, -1, 0, r, c,
+                                           cell->number, 1, err);
+            if (status != KS_OK)
+                return status;
+        } else {
             continue; /* empty: nothing written */
+        }
         if (book->scratch.failed)
             return ks_error_set(err, KS_ENOMEM,
                                 "out of memory writing a table");

@@ -9,9 +9,10 @@
  * `true, report`, where report.formulas and report.values count the cells
  * written each way, report.sheets the sheets, and report.unexpressed lists
  * the cells whose formula a spreadsheet cannot hold, written as values
- * ({sheet =, address =, cell =, reason =} each).  The report's C memory
- * is held by a userdata whose __gc releases it, so that nothing leaks if
- * building the Lua table raises.
+ * ({sheet =, address =, cell =, reason =} each), and the cells holding a
+ * number outside Excel's range (the same, and number =).  The report's C
+ * memory is held by a userdata whose __gc releases it, so that nothing
+ * leaks if building the Lua table raises.
  */
 #include <lauxlib.h>
 #include <string.h>
@@ -67,6 +68,10 @@ static void push_report(lua_State *L, const ks_xlsx_report *report)
         set_string(L, "address", entry->address);
         set_string(L, "cell", entry->cell);
         set_string(L, "reason", entry->reason);
+        if (entry->beyond_excel) {
+            lua_pushnumber(L, entry->number);
+            lua_setfield(L, -2, "number");
+        }
         lua_rawseti(L, -2, (lua_Integer)k + 1);
     }
     lua_setfield(L, -2, "unexpressed");

@@ -17,6 +17,7 @@
 #include "host/host_scenario.h"
 #include "kessan/json.h"
 #include "kessan/kessan.h"
+#include "kessan/text.h"
 #include "kessan/workbook.h"
 
 typedef struct host_export_args {
@@ -28,18 +29,34 @@ typedef struct host_export_args {
     ks_file_format format; /* --format; KS_FILE_UNKNOWN: --out's name */
 } host_export_args;
 
-/* A workbook, with a note on standard error for each cell whose formula
- * a spreadsheet cannot hold, written as its value (docs/excel.md). */
+/* The note on standard error for a cell whose formula a spreadsheet
+ * cannot hold, written as its value, or whose number Excel would not
+ * hold as it is (docs/excel.md). */
+static void note_cell(const ks_xlsx_unexpressed *cell)
+{
+    if (!cell->beyond_excel) {
+        fprintf(stderr, "kessan: export: note: %s!%s (%s) is written as its "
+                        "value: %s\n",
+                cell->sheet, cell->address, cell->cell, cell->reason);
+        return;
+    }
+    char number[KS_DATA_NUMBER_MAX];
+    if (ks_format_data(number, sizeof number, cell->number) < 0)
+        number[0] = '\0';
+    fprintf(stderr, "kessan: export: note: %s!%s (%s) holds %s, kept as "
+                    "it is for kessan and LibreOffice: %s\n",
+            cell->sheet, cell->address, cell->cell, number, cell->reason);
+}
+
+/* A workbook, with a note for each cell it cannot give as kessan holds
+ * it. */
 static ks_status export_workbook(ks_model *target, const char *out,
                                  ks_error *err)
 {
     ks_xlsx_report report;
     ks_status status = ks_export_xlsx_with(target, out, NULL, &report, err);
     for (size_t k = 0; status == KS_OK && k < report.unexpressed_count; k++)
-        fprintf(stderr, "kessan: export: note: %s!%s (%s) is written as its "
-                        "value: %s\n",
-                report.unexpressed[k].sheet, report.unexpressed[k].address,
-                report.unexpressed[k].cell, report.unexpressed[k].reason);
+        note_cell(&report.unexpressed[k]);
     ks_xlsx_report_release(&report);
     return status;
 }

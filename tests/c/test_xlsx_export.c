@@ -8,11 +8,15 @@
  * path; a table of one's own goes through.  The numbers a workbook
  * holds read back as the same doubles: the printer's text for a million
  * doubles of every kind, and awkward inputs exported and imported back
- * bit for bit.  What the workbook holds is checked through LibreOffice
+ * bit for bit, those beyond Excel's range too, each of which, and none
+ * within it, the report notes.  A sheet named with 31 CJK characters (93
+ * bytes) or 15 past U+FFFF is named whole in the report.  What the workbook holds is checked through LibreOffice
  * (tests/py/test_xlsx_export*.py).
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include <float.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -54,10 +58,12 @@ static int teardown(void **state)
     return 0;
 }
 
+/* a subnormal, which Excel reads as 0: noted in the report */
 static const ks_xlsx_table_cell table_cells[] = {
     { "name", 0 }, { "value", 0 }, { "a", 0 }, { NULL, 1.5 },
+    { "b", 0 },    { NULL, 5e-324 },
 };
-static const ks_xlsx_table table = { "Mine", 2, 2, table_cells };
+static const ks_xlsx_table table = { "Mine", 3, 2, table_cells };
 static const ks_xlsx_options with_table = { &table, 1 };
 
 static int exists(const char *path)
@@ -66,10 +72,11 @@ static int exists(const char *path)
     return stat(path, &info) == 0;
 }
 
-/* An item whose formula nests deeper than Excel's 64: each of its cells
- * is written as a value with a comment, which the export finds only as
- * it writes the sheet, and so writes the package a second time. */
-static void define_too_deep(ks_model *model)
+/* An item of `statement` whose formula nests deeper than Excel's 64:
+ * each of its cells is written as a value with a comment, which the
+ * export finds only as it writes the sheet, and so writes the package a
+ * second time. */
+static void define_too_deep_on(ks_model *model, const char *statement)
 {
     enum { DEPTH = KS_XLSX_NESTING_MAX + 6 };
     char formula[5 * DEPTH + 8] = "";
@@ -78,11 +85,26 @@ static void define_too_deep(ks_model *model)
     strcat(formula, "rev.a");
     for (int k = 0; k < DEPTH; k++)
         strcat(formula, ")");
-    ks_item_info info = { .label = "Deep", .statement = "kpi",
+    ks_item_info info = { .label = "Deep", .statement = statement,
                           .rule = KS_RULE_FORMULA };
     ks_error err;
     if (ks_define(model, "deep", formula, &info, &err) != KS_OK)
         fail_msg("%s", err.message);
+}
+
+static void define_too_deep(ks_model *model)
+{
+    define_too_deep_on(model, "kpi");
+}
+
+/* The report's entries of each kind: formulas written as values, and
+ * numbers beyond Excel. */
+static void count_notes(const ks_xlsx_report *report, size_t *as_values,
+                        size_t *beyond)
+{
+    *as_values = *beyond = 0;
+    for (size_t k = 0; k < report->unexpressed_count; k++)
+        ++*(report->unexpressed[k].beyond_excel ? beyond : as_values);
 }
 
 static void every_failed_allocation(int with_comments)
@@ -98,7 +120,10 @@ static void every_failed_allocation(int with_comments)
     ks_xlsx_report whole;
     assert_int_equal(ks_export_xlsx_with(model, target, &with_table, &whole,
                                          &err), KS_OK);
-    assert_int_equal(whole.unexpressed_count > 0, with_comments);
+    size_t as_values, beyond;
+    count_notes(&whole, &as_values, &beyond);
+    assert_int_equal(as_values > 0, with_comments);
+    assert_int_equal(beyond, 1); /* the table's subnormal */
     ks_xlsx_report_release(&whole);
     unlink(target);
     long live = counts.live;
@@ -206,6 +231,177 @@ static void test_bad_paths(void **state)
     ks_model_free(model);
 }
 
+/* ---- sheet names as long as Excel takes them ----------------------------- */
+
+/* A statement named with 40 characters of three bytes (CJK) or of four
+ * (past U+FFFF, two UTF-16 units each): its sheet is named with as many
+ * as make Excel's 31 units, and the report names that sheet whole for a
+ * cell written as its value there. */
+static void test_long_sheet_name_in_report(void **state)
+{
+    (void)state;
+    static const struct { const char *character; size_t kept; } cases[] = {
+        { "\xe8\xa1\xa8", 31 },     /* 表: 31 of them, 93 bytes    */
+        { "\xf0\x9f\x98\x80", 15 }, /* 😀: 15 of them, 30 units    */
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        char statement[40 * 4 + 1] = "";
+        for (int k = 0; k < 40; k++)
+            strcat(statement, cases[c].character);
+        size_t bytes = cases[c].kept * strlen(cases[c].character);
+        ks_model *model = NULL;
+        ks_error err;
+        assert_int_equal(ks_model_open(SCENARIOS, NULL, &model, &err),
+                         KS_OK);
+        define_too_deep_on(model, statement);
+        ks_xlsx_report report;
+        if (ks_export_xlsx_with(model, target, NULL, &report, &err) != KS_OK)
+            fail_msg("%s", err.message);
+        size_t on_statement = 0;
+        for (size_t k = 0; k < report.unexpressed_count; k++) {
+            const char *sheet = report.unexpressed[k].sheet;
+            if (strncmp(sheet, "Scenario ", 9) == 0)
+                continue; /* the saved scenarios' sheets: every item */
+            assert_int_equal(strlen(sheet), bytes);
+            assert_memory_equal(sheet, statement, bytes);
+            on_statement++;
+        }
+        assert_true(on_statement > 0);
+        ks_xlsx_report_release(&report);
+        unlink(target);
+        ks_model_free(model);
+    }
+}
+
+/* ---- numbers beyond Excel ------------------------------------------------ */
+
+typedef struct edge_number {
+    double number;
+    const char *beyond; /* words of the reason, or NULL: within Excel's */
+} edge_number;
+
+/* The report's entry for `cell` on the Inputs sheet, or NULL. */
+static const ks_xlsx_unexpressed *inputs_note(const ks_xlsx_report *report,
+                                              const char *cell)
+{
+    for (size_t k = 0; k < report->unexpressed_count; k++)
+        if (strcmp(report->unexpressed[k].sheet, "Inputs") == 0 &&
+            strcmp(report->unexpressed[k].cell, cell) == 0)
+            return &report->unexpressed[k];
+    return NULL;
+}
+
+static void assert_same_inputs(ks_model *model, ks_model *back)
+{
+    for (int i = 0; i < ks_item_count(model); i++)
+        for (int p = 0; p < ks_period_count(model); p++) {
+            if (!ks_is_input(model, i, p))
+                continue;
+            ks_value x, y;
+            assert_int_equal(ks_get(model, i, p, &x, NULL), KS_OK);
+            assert_int_equal(ks_get(back, i, p, &y, NULL), KS_OK);
+            assert_int_equal(x.kind, y.kind);
+            if (x.kind == KS_NUMBER)
+                assert_memory_equal(&x.number, &y.number, sizeof x.number);
+        }
+}
+
+/* The workbook at `target`, imported into a fresh copy of the model
+ * (its Inputs sheet, as overrides), gives every input of `model` bit for
+ * bit. */
+static void assert_imports_back(ks_model *model)
+{
+    ks_model *back = NULL;
+    ks_error err;
+    assert_int_equal(ks_model_open(SCENARIOS, NULL, &back, &err), KS_OK);
+    ks_import_options options = { .provenance = KS_PROV_OVERRIDDEN,
+                                  .override = 1, .sheet = "Inputs" };
+    if (ks_import_values_with(back, target, &options, &err) != KS_OK)
+        fail_msg("%s", err.message);
+    assert_same_inputs(model, back);
+    ks_model_free(back);
+}
+
+/* Inputs at and past each end of Excel's range: each one past it noted
+ * (Inputs sheet, its cell, its number, why), none within it; every one
+ * written exactly, so that the workbook imports back bit for bit. */
+static void test_numbers_beyond_excel(void **state)
+{
+    (void)state;
+    const char *tiny = "as 0", *huge = "9.99999999999999e307";
+    const edge_number edges[] = {
+        { 5e-324, tiny },
+        { -5e-324, tiny },
+        { 0x0.fffffffffffffp-1022, tiny }, /* the largest subnormal */
+        { -1e-310, tiny },
+        { nextafter(DBL_MIN, 0), tiny },
+        { DBL_MIN, NULL },
+        { -DBL_MIN, NULL },
+        { 1e-300, NULL },
+        { 0.0, NULL },
+        { 1.0 / 3, NULL },
+        { 9e307, NULL },
+        { KS_XLSX_TYPED_MAX, NULL },
+        { -KS_XLSX_TYPED_MAX, NULL },
+        { nextafter(KS_XLSX_TYPED_MAX, INFINITY), huge },
+        { nextafter(-KS_XLSX_TYPED_MAX, -INFINITY), huge },
+        { 1e308, huge },
+        { -1.5e308, huge },
+        { 1.7e308, huge },
+        { DBL_MAX, huge },
+        { -DBL_MAX, huge },
+    };
+    enum { EDGES = sizeof edges / sizeof edges[0] };
+    ks_model *model = NULL;
+    ks_error err;
+    assert_int_equal(ks_model_open(SCENARIOS, NULL, &model, &err), KS_OK);
+    char cells[EDGES][KS_NAME_MAX + 16];
+    int set = 0;
+    for (int i = 0; i < ks_item_count(model) && set < EDGES; i++)
+        for (int p = 0; p < ks_period_count(model) && set < EDGES; p++) {
+            if (!ks_is_input(model, i, p))
+                continue;
+            assert_int_equal(ks_set(model, i, p, edges[set].number, &err),
+                             KS_OK);
+            ks_item_info info;
+            ks_item_get(model, i, &info);
+            char period[16];
+            snprintf(cells[set], sizeof cells[set], "%s@%s", info.id,
+                     ks_period_id(model, p, period, sizeof period));
+            set++;
+        }
+    assert_int_equal(set, EDGES);
+    ks_xlsx_report report;
+    if (ks_export_xlsx_with(model, target, NULL, &report, &err) != KS_OK)
+        fail_msg("%s", err.message);
+    int noted = 0;
+    for (int k = 0; k < EDGES; k++) {
+        const ks_xlsx_unexpressed *note = inputs_note(&report, cells[k]);
+        if (!edges[k].beyond) {
+            if (note)
+                fail_msg("%s (%.17g) noted: %s", cells[k], edges[k].number,
+                         note->reason);
+            continue;
+        }
+        if (!note)
+            fail_msg("%s (%.17g) not noted", cells[k], edges[k].number);
+        assert_true(note->beyond_excel);
+        assert_memory_equal(&note->number, &edges[k].number,
+                            sizeof note->number);
+        assert_non_null(strstr(note->reason, edges[k].beyond));
+        assert_true(note->address[0] >= 'B' && note->address[0] <= 'Z');
+        noted++;
+    }
+    for (size_t k = 0; k < report.unexpressed_count; k++)
+        if (strcmp(report.unexpressed[k].sheet, "Inputs") == 0)
+            noted--;
+    assert_int_equal(noted, 0); /* nothing else noted on Inputs */
+    ks_xlsx_report_release(&report);
+    assert_imports_back(model);
+    unlink(target);
+    ks_model_free(model);
+}
+
 /* ---- numbers read back as written -------------------------------------- */
 
 static const char *value_text(ks_xlsx_text *text, double number)
@@ -280,7 +476,7 @@ static void test_values_read_back(void **state)
 static void test_awkward_inputs_round_trip(void **state)
 {
     (void)state;
-    ks_model *model = NULL, *back = NULL;
+    ks_model *model = NULL;
     ks_error err;
     assert_int_equal(ks_model_open(SCENARIOS, NULL, &model, &err), KS_OK);
     static const double awkward[] = { 1.0 / 3, 0.1 + 0.2, -2.0 / 7, 1e-300,
@@ -296,27 +492,8 @@ static void test_awkward_inputs_round_trip(void **state)
     assert_int_equal(set, 6);
     if (ks_export_xlsx(model, target, NULL, &err) != KS_OK)
         fail_msg("%s", err.message);
-    assert_int_equal(ks_model_open(SCENARIOS, NULL, &back, &err), KS_OK);
-    ks_import_options options = { .provenance = KS_PROV_OVERRIDDEN,
-                                  .override = 1, .sheet = "Inputs" };
-    if (ks_import_values_with(back, target, &options, &err) != KS_OK)
-        fail_msg("%s", err.message);
-    int compared = 0;
-    for (int i = 0; i < ks_item_count(model); i++)
-        for (int p = 0; p < ks_period_count(model); p++) {
-            if (!ks_is_input(model, i, p))
-                continue;
-            ks_value x, y;
-            assert_int_equal(ks_get(model, i, p, &x, NULL), KS_OK);
-            assert_int_equal(ks_get(back, i, p, &y, NULL), KS_OK);
-            assert_int_equal(x.kind, y.kind);
-            if (x.kind == KS_NUMBER)
-                assert_memory_equal(&x.number, &y.number, sizeof x.number);
-            compared++;
-        }
-    assert_true(compared >= set);
+    assert_imports_back(model);
     unlink(target);
-    ks_model_free(back);
     ks_model_free(model);
 }
 
@@ -325,6 +502,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_values_read_back),
         cmocka_unit_test(test_awkward_inputs_round_trip),
+        cmocka_unit_test(test_numbers_beyond_excel),
+        cmocka_unit_test(test_long_sheet_name_in_report),
         cmocka_unit_test(test_every_failed_allocation),
         cmocka_unit_test(test_every_failed_allocation_twice),
         cmocka_unit_test(test_every_interrupt),

@@ -6,8 +6,10 @@
 # than 64 functions: listed in the report, written as kessan's value with
 # a comment, the rest of the workbook still recalculating to kessan's
 # values), text no sheet may hold (control characters, bytes that are not
-# UTF-8) written as U+FFFD, sheet names a spreadsheet refuses mended, and
-# bad `sheets` entries refused with nothing written.
+# UTF-8) written as U+FFFD, sheet names a spreadsheet refuses mended or
+# longer than its 31 characters (UTF-16 code units) cut, as LibreOffice
+# reads them, with the formulas across sheets so named recalculating to
+# kessan's values, and bad `sheets` entries refused with nothing written.
 #
 #     python3 tests/py/test_xlsx_export_sheets.py KESSAN_PROGRAM BUILD_DIR
 import csv
@@ -101,6 +103,22 @@ assert(m:export(arg[1], {format = "xlsx", sheets = {
   {name = "history", rows = {{12}}},
   -- cut at a whole character
   {name = string.rep("😀", 16), rows = {{13}}},
+  -- Excel's 31 characters are UTF-16 code units: 31 CJK whole, 32 cut;
+  -- a character past U+FFFF counts two and is never cut in half
+  {name = string.rep("決", 31), rows = {{14}}},
+  {name = string.rep("算", 32), rows = {{15}}},
+  {name = string.rep("😀", 15) .. "a", rows = {{16}}},
+  {name = "a" .. string.rep("😀", 15), rows = {{17}}},
+  {name = "ab" .. string.rep("😀", 15), rows = {{18}}},
+  {name = string.rep("表", 30) .. "😀", rows = {{19}}},
+  -- the same once cut, and unique again
+  {name = string.rep("表", 30) .. "🎉", rows = {{20}}},
+  {name = string.rep("表", 30) .. "x", rows = {{21}}},
+  {name = string.rep("😀", 16) .. "b", rows = {{22}}},
+  {name = "Ｋ" .. string.rep("表", 31), rows = {{23}}},
+  {name = "ｋ" .. string.rep("表", 31), rows = {{24}}},
+  -- cut to end in an apostrophe
+  {name = string.rep("表", 30) .. "'表", rows = {{25}}},
 }}))
 '''
 
@@ -270,7 +288,23 @@ def check_limits(kessan, soffice, work, profile):
                                                         checked))
 
 
-def check_names(kessan, work):
+def units(text):
+    """The characters Excel counts in a name: UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def unit_prefix(text, count):
+    """The longest run of whole characters of `text` that is at most
+    `count` UTF-16 code units."""
+    kept = ""
+    for char in text:
+        if units(kept + char) > count:
+            break
+        kept += char
+    return kept
+
+
+def check_names(kessan, work, soffice=None, profile=None):
     script = os.path.join(work, "names.lua")
     with open(script, "w") as f:
         f.write(NAMES_LUA)
@@ -278,18 +312,140 @@ def check_names(kessan, work):
     run_lua(kessan, script, path)
     with zipfile.ZipFile(path) as zf:
         names = [name for name, _ in base.sheet_files(zf)]
-    made = names[-13:]
+    made = names[-25:]
     long = "売上高" * 12
-    want = ["_Bad_name_1__", "inputs (2)", long[:10], long[:9] + " (2)",
-            "Sheet", "x" * 30 + "_", "x" * 27 + " (2)", "Ärger",
-            "äRGER (2)", "Σ итог", "σ ИТОГ (2)", "history (2)", "😀" * 7]
+    smile, table = "😀", "表"
+    want = ["_Bad_name_1__", "inputs (2)", unit_prefix(long, 31),
+            unit_prefix(long, 27) + " (2)", "Sheet", "x" * 30 + "_",
+            "x" * 27 + " (2)", "Ärger", "äRGER (2)", "Σ итог", "σ ИТОГ (2)",
+            "history (2)", unit_prefix(smile * 16, 31),
+            "決" * 31, unit_prefix("算" * 32, 31), smile * 15 + "a",
+            "a" + smile * 15, unit_prefix("ab" + smile * 15, 31),
+            table * 30, unit_prefix(table * 30, 27) + " (2)",
+            table * 30 + "x", unit_prefix(smile * 16, 27) + " (2)",
+            unit_prefix("Ｋ" + table * 31, 31),
+            unit_prefix("ｋ" + table * 31, 27) + " (2)", table * 30 + "_"]
     if made != want:
         base.fail("sheet names %r, expected %r" % (made, want))
+    # what the names were cut to, as much as Excel takes
+    for name, units_wanted in ((want[2], 31), (want[12], 30),
+                               (want[15], 31), (want[17], 30),
+                               (want[18], 30), (want[21], 30)):
+        if units(name) != units_wanted:
+            base.fail("sheet name %r: %d characters, expected %d" %
+                      (name, units(name), units_wanted))
     if len(set(n.casefold() for n in names)) != len(names):
         base.fail("sheet names not unique: %r" % names)
     for name in names:
-        if len(name.encode("utf-16-le")) // 2 > 31:
+        if units(name) > 31:
             base.fail("sheet name %r: more than 31 characters" % name)
+    if soffice:
+        convert_reading_names(soffice, profile, path,
+                              os.path.join(work, "out-names"), names)
+    print("sheet names: %d made as Excel takes them" % len(want))
+
+
+def convert_reading_names(soffice, profile, path, outdir, names):
+    """LibreOffice converts the workbook at `path` into outdir, a CSV a
+    sheet, each named STEM-SHEET.csv by the sheet's name as LibreOffice
+    read it: those names must be `names`."""
+    base.convert(soffice, profile, [path], outdir)
+    prefix = os.path.basename(path)[:-len(".xlsx")] + "-"
+    read = sorted(name[len(prefix):-len(".csv")]
+                  for name in os.listdir(outdir)
+                  if name.startswith(prefix) and name.endswith(".csv"))
+    if read != sorted(names):
+        base.fail("LibreOffice reads the sheets as %r, kessan wrote %r" %
+                  (read, sorted(names)))
+
+
+# statements and a saved scenario whose names are longer than a sheet's:
+# cut, two alike once cut, one of characters past U+FFFF, one cut to end
+# in an apostrophe; formulas across all of them
+LONG_STATEMENT = "連結損益計算書" + "の詳細" * 10
+LONG_NAMES = {
+    "a": LONG_STATEMENT,
+    "b": LONG_STATEMENT + "その二",
+    "c": "😀" * 20,
+    "d": "利益'" * 10 + "'x",
+}
+LONG_SCENARIO = "楽観シナリオ（上期の売上高が想定を上回る場合）"
+
+
+def write_model_dir(directory, items, values):
+    """A model directory of 2001-2002: `items` rows (id, label, statement,
+    rule, formula), `values` rows (item, period, value, scenario)."""
+    os.makedirs(directory)
+    with open(os.path.join(directory, "settings.csv"), "w") as f:
+        f.write("key,value\nfiscal_year_end_month,3\nfirst_year,2001\n"
+                "last_year,2002\n")
+    with open(os.path.join(directory, "items.csv"), "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "label", "statement", "rule", "formula"])
+        w.writerows(items)
+    with open(os.path.join(directory, "values.csv"), "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["item", "period", "value", "scenario"])
+        w.writerows(values)
+
+
+def write_long_names_model(directory):
+    items = [["a1", "A one", LONG_NAMES["a"], "sum", ""],
+             ["a2", "A two", LONG_NAMES["a"], "sum", ""],
+             ["b1", "B one", LONG_NAMES["b"], "sum", "a1 * 2"],
+             ["c1", "C one", LONG_NAMES["c"], "sum", "b1 + a2"],
+             ["d1", "D one", LONG_NAMES["d"], "formula", "c1 / a1"],
+             ["e1", "E one", LONG_NAMES["a"], "formula", "d1 * a2"]]
+    values = []
+    for year in (1, 2):
+        for q in range(1, 5):
+            period = "%dQ%02d" % (q, year)
+            values.append(["a1", period, 100 + q * year, ""])
+            values.append(["a2", period, 50 + q, ""])
+    values.append(["a1", "3Q02", 500, LONG_SCENARIO])
+    values.append(["a2", "1Q01", 7, LONG_SCENARIO])
+    write_model_dir(directory, items, values)
+
+
+def check_long_names(kessan, soffice, work, profile):
+    """Statement and scenario sheets with names cut to Excel's 31
+    characters: LibreOffice reads those names, and every formula that
+    refers to another sheet by its name recalculates to kessan's value."""
+    model = os.path.join(work, "long-names")
+    write_long_names_model(model)
+    dump = os.path.join(work, "dump-long.lua")
+    with open(dump, "w") as f:
+        f.write(base.DUMP_LUA)
+    plain = os.path.join(work, "long-plain.xlsx")
+    expected = os.path.join(work, "long.kessan.csv")
+    run_lua(kessan, dump, model, plain, expected, "")
+    with zipfile.ZipFile(plain) as zf:
+        sheets = base.sheet_files(zf)
+        formulas = "".join(zf.read(member).decode() for _, member in sheets)
+    names = [name for name, _ in sheets]
+    scenario_sheet = unit_prefix("Scenario " + LONG_SCENARIO, 31)
+    want = [unit_prefix(LONG_NAMES["a"], 31),
+            unit_prefix(LONG_NAMES["b"], 27) + " (2)",
+            unit_prefix(LONG_NAMES["c"], 31),
+            unit_prefix(LONG_NAMES["d"], 30) + "_", "Inputs", scenario_sheet]
+    if names != want:
+        base.fail("long sheet names %r, expected %r" % (names, want))
+    for name in want[:4]:  # each referred to from another sheet, quoted
+        if "'%s'!" % name.replace("'", "''") not in formulas:
+            base.fail("no formula refers to the sheet %r" % name)
+    tampered = os.path.join(work, "long.xlsx")
+    if base.tamper(plain, tampered) == 0:
+        base.fail("long names: no formula cache to overwrite")
+    outdir = os.path.join(work, "out-long")
+    convert_reading_names(soffice, profile, tampered, outdir, names)
+    got, _ = base.workbook_cells(outdir, "long", sheets)
+    # the scenario's sheet is named by its name cut: key it by the name
+    cut = scenario_sheet[len("Scenario "):]
+    got = {((LONG_SCENARIO if key[0] == cut else key[0]),) + key[1:]: cell
+           for key, cell in got.items()}
+    checked = base.compare("long", base.read_kessan(expected), got)
+    print("long names: %d cells equal across %d sheets" % (checked,
+                                                         len(names)))
 
 
 ERRORS_LUA = r'''
@@ -380,7 +536,8 @@ def main():
     try:
         profile = base.make_profile(os.path.join(work, "profile"), 0)
         check_hostile(kessan, work)
-        check_names(kessan, work)
+        check_names(kessan, work, soffice, profile)
+        check_long_names(kessan, soffice, work, profile)
         check_error_cache(kessan, work)
         check_stdout(kessan)
         check_sheets(kessan, soffice, work, profile)

@@ -23,9 +23,16 @@ typedef struct ks_xlsx_table_cell {
     double number;
 } ks_xlsx_table_cell;
 
+/* The longest sheet name Excel takes: 31 characters, counted as UTF-16
+ * code units (a character past U+FFFF counts two); in UTF-8 up to three
+ * bytes a unit (31 CJK characters: 93 bytes). */
+#define KS_XLSX_SHEET_NAME_MAX 31
+#define KS_XLSX_SHEET_NAME_BYTES (3 * KS_XLSX_SHEET_NAME_MAX)
+
 typedef struct ks_xlsx_table {
-    const char *name;   /* the sheet's name (shortened to 31 characters,
-                           made unique)                                 */
+    const char *name;   /* the sheet's name (shortened to
+                           KS_XLSX_SHEET_NAME_MAX characters, made
+                           unique)                                      */
     int rows, columns;
     const ks_xlsx_table_cell *cells;
 } ks_xlsx_table;
@@ -35,13 +42,20 @@ typedef struct ks_xlsx_options {
     int table_count;
 } ks_xlsx_options;
 
-/* A cell whose formula a spreadsheet cannot hold, written as its value
- * with a comment saying why. */
+/* A cell the workbook cannot give as kessan holds it: a formula a
+ * spreadsheet cannot hold, written as its value with a comment saying
+ * why; or (beyond_excel) a number written exactly, as kessan reads it
+ * back, that Excel would not hold as it is. */
 typedef struct ks_xlsx_unexpressed {
-    char sheet[32];                /* the sheet's name                  */
+    char sheet[KS_XLSX_SHEET_NAME_BYTES + 1]; /* the sheet's name, whole */
     char address[16];              /* "C5"                              */
-    char cell[KS_NAME_MAX + 16];   /* "op_margin@FY02"                  */
+    char cell[KS_NAME_MAX + 16];   /* "op_margin@FY02"; "" in a table   */
     const char *reason;            /* static text                       */
+    int beyond_excel;              /* 1: `number` is outside Excel's
+                                      range (`reason` says how Excel
+                                      takes it); 0: a formula written
+                                      as its value                      */
+    double number;                 /* beyond_excel: the number held     */
 } ks_xlsx_unexpressed;
 
 /* What an export wrote. */
