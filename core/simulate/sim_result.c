@@ -51,7 +51,9 @@ double ks_sim_mean(const ks_sim_result *result, int output)
     const ks_moments *m = &result->moments[output];
     if (m->count <= 0)
         return NAN;
-    return m->min == m->max ? m->min : m->mean;
+    /* one value throughout (the same bits: -0 and +0 are two) */
+    return m->min == m->max && signbit(m->min) == signbit(m->max) ? m->min
+                                                                  : m->mean;
 }
 
 double ks_sim_sd(const ks_sim_result *result, int output)

@@ -29,6 +29,24 @@ void ks_moments_clear(ks_moments *moments)
     moments->overflow = 0;
 }
 
+/* A number's bits as an integer in the same order as the numbers (the
+ * negative ones' magnitude bits flipped): integer minimum and maximum
+ * vectorize where floating-point ones, which must mind NaN, do not. */
+static inline int64_t order_key(double x)
+{
+    uint64_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    return (int64_t)(bits ^ ((uint64_t)((int64_t)bits >> 63) >> 1));
+}
+
+static inline double from_order_key(int64_t key)
+{
+    uint64_t bits = (uint64_t)key ^ ((uint64_t)(key >> 63) >> 1);
+    double x;
+    memcpy(&x, &bits, sizeof x);
+    return x;
+}
+
 void ks_moments_merge(ks_moments *total, const ks_moments *part)
 {
     total->invalid += part->invalid;
@@ -47,28 +65,12 @@ void ks_moments_merge(ks_moments *total, const ks_moments *part)
     total->mean += delta * (part->count / count);
     total->m2 += part->m2 + delta * delta * (total->count * part->count / count);
     total->count = count;
-    if (part->min < total->min)
+    /* in the order of the doubles' bits: -0 below +0, so that the sign of
+     * a zero extreme does not depend on which block came first */
+    if (order_key(part->min) < order_key(total->min))
         total->min = part->min;
-    if (part->max > total->max)
+    if (order_key(part->max) > order_key(total->max))
         total->max = part->max;
-}
-
-/* A number's bits as an integer in the same order as the numbers (the
- * negative ones' magnitude bits flipped): integer minimum and maximum
- * vectorize where floating-point ones, which must mind NaN, do not. */
-static inline int64_t order_key(double x)
-{
-    uint64_t bits;
-    memcpy(&bits, &x, sizeof bits);
-    return (int64_t)(bits ^ ((uint64_t)((int64_t)bits >> 63) >> 1));
-}
-
-static inline double from_order_key(int64_t key)
-{
-    uint64_t bits = (uint64_t)key ^ ((uint64_t)(key >> 63) >> 1);
-    double x;
-    memcpy(&x, &bits, sizeof x);
-    return x;
 }
 
 /* Sixteen running sums in a block of numbers, so that no addition waits
@@ -163,8 +165,10 @@ KS_HOT_INLINE void surveyed_moments(const block_survey *surveyed, int n,
     part->max = from_order_key(surveyed->highest);
     /* a block of one value has it as its mean exactly (a sum of n copies
      * divided by n may differ in its last bit), so that a constant
-     * output's sd is exactly 0 */
-    part->mean = part->min == part->max ? part->min : surveyed->sum / n;
+     * output's sd is exactly 0; -0 and +0 together are two values, whose
+     * mean is the sum's +0 */
+    part->mean = surveyed->lowest == surveyed->highest ? part->min
+                                                       : surveyed->sum / n;
 }
 
 /* A block with lanes that do not count, which are counted as invalid
@@ -181,14 +185,14 @@ static void gappy_moments(const double *lanes, int n, ks_moments *part)
         }
         sum += x;
         count++;
-        lo = x < lo ? x : lo;
-        hi = x > hi ? x : hi;
+        lo = order_key(x) < order_key(lo) ? x : lo;
+        hi = order_key(x) > order_key(hi) ? x : hi;
     }
     part->invalid = n - count;
     part->overflow = overflow;
     if (count == 0)
         return;
-    double mean = lo == hi ? lo : sum / count, m2 = 0;
+    double mean = order_key(lo) == order_key(hi) ? lo : sum / count, m2 = 0;
     for (int i = 0; i < n; i++)
         if (counts_as_number(lanes[i]))
             m2 += (lanes[i] - mean) * (lanes[i] - mean);

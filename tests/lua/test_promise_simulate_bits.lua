@@ -148,6 +148,17 @@ for mix_index, mix in ipairs(MIXES) do
       for _, cell in ipairs(spec.outputs) do
         local sorted = sorted_trials(kept:values(cell))
         local what = string.format("mix %d, %d trials on %d threads: %s", mix_index, trials, threads, cell)
+        -- min and max: the smallest and largest in that order (-0 below
+        -- +0) whatever the order of the trials and blocks; the mean of
+        -- zeros alone -0 only when every one is -0
+        for _, r in ipairs{ kept, sketch } do
+          check.eq(bits(r:min(cell)), bits(sorted[1]), what .. ": min")
+          check.eq(bits(r:max(cell)), bits(sorted[#sorted]), what .. ": max")
+          if sorted[1] == 0 and sorted[#sorted] == 0 then
+            local all_negative = negative_zero(sorted[#sorted])
+            check.eq(bits(r:mean(cell)), bits(all_negative and -0.0 or 0.0), what .. ": mean of zeros")
+          end
+        end
         for _, q in ipairs(ZERO_QS) do
           local want = kept_percentile(sorted, q)
           local p = kept:percentile(cell, q)
