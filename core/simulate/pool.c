@@ -6,9 +6,15 @@
  * sleeps), and joined when the pool is freed.  Every spin yields its CPU
  * to any other thread that wants it (ours or another process's), so that
  * spinning keeps an idle CPU awake without holding off the work it waits
- * for.  No state outside the pool object.
+ * for.  A worker that finds itself on the caller's CPU when it starts or
+ * wakes moves to another one the process may use.  No state outside the
+ * pool object.
  */
+#if defined(__linux__)
+#define _GNU_SOURCE /* sched_getcpu, sched_setaffinity and cpu_set_t */
+#else
 #define _POSIX_C_SOURCE 200809L
+#endif
 
 #include <pthread.h>
 #include <sched.h>
@@ -55,6 +61,7 @@ struct ks_sim_pool {
     atomic_ullong posted;     /* job, for spinning threads               */
     atomic_int shutdown;
     atomic_int taken;         /* a run holds the pool                    */
+    atomic_int caller_cpu;    /* where the caller last ran, or -1        */
 };
 
 static long long pool_now_ns(void)
@@ -82,6 +89,41 @@ static void pool_relax(int polls)
 #endif
 }
 
+int ks_sim_cpu(void)
+{
+#if defined(__linux__)
+    return sched_getcpu();
+#else
+    return -1;
+#endif
+}
+
+void ks_sim_leave_cpu(int caller, int index)
+{
+#if defined(__linux__)
+    if (caller < 0 || caller >= CPU_SETSIZE || sched_getcpu() != caller)
+        return;
+    cpu_set_t allowed;
+    if (sched_getaffinity(0, sizeof allowed, &allowed) != 0 ||
+        !CPU_ISSET(caller, &allowed) || CPU_COUNT(&allowed) < 2)
+        return;
+    int target = caller;
+    for (int step = 0; step < index;) {
+        target = (target + 1) % CPU_SETSIZE;
+        if (target != caller && CPU_ISSET(target, &allowed))
+            step++;
+    }
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(target, &one);
+    if (sched_setaffinity(0, sizeof one, &one) == 0)
+        sched_setaffinity(0, sizeof allowed, &allowed);
+#else
+    (void)caller;
+    (void)index;
+#endif
+}
+
 /* Spin until a task after `seen` is posted, the pool shuts down or the
  * spin's time is up.  After a task the thread spins on even when the run
  * has given the pool back: the next run, or the pool's end (a script
@@ -106,6 +148,7 @@ static void *pool_main(void *argument)
     uint64_t seen_job = 0, seen_nudge = 0;
     /* A pool is started just before it is needed (a script starts it,
      * then opens its model and simulates): the new thread spins first. */
+    ks_sim_leave_cpu(atomic_load(&pool->caller_cpu), self->index);
     pool_spin(pool, seen_job);
     pthread_mutex_lock(&pool->lock);
     for (;;) {
@@ -114,6 +157,7 @@ static void *pool_main(void *argument)
             pthread_cond_wait(&pool->wake, &pool->lock);
         if (atomic_load(&pool->shutdown))
             break;
+        ks_sim_leave_cpu(atomic_load(&pool->caller_cpu), self->index);
         seen_nudge = pool->nudge;
         if (pool->job == seen_job) { /* nudged: a run is being planned */
             pthread_mutex_unlock(&pool->lock);
@@ -201,6 +245,7 @@ ks_status ks_sim_pool_new(int threads, const ks_allocator *alloc,
     atomic_init(&pool->shutdown, 0);
     atomic_init(&pool->taken, 0);
     atomic_init(&pool->pending, 0);
+    atomic_init(&pool->caller_cpu, ks_sim_cpu());
     int started = pool_start(pool);
     if (started < threads - 1) {
         pool->threads = started + 1;
@@ -238,6 +283,7 @@ int ks_sim_pool_take(ks_sim_pool *pool, int threads)
     if (!atomic_compare_exchange_strong(&pool->taken, &free_pool, 1))
         return 0;
     if (threads > 1) {
+        atomic_store(&pool->caller_cpu, ks_sim_cpu());
         pthread_mutex_lock(&pool->lock);
         pool->nudge++;
         pthread_cond_broadcast(&pool->wake);
@@ -255,6 +301,7 @@ void ks_sim_pool_run(ks_sim_pool *pool, ks_sim_pool_task task, void *context,
                      int count)
 {
     if (count > 1) {
+        atomic_store(&pool->caller_cpu, ks_sim_cpu());
         pthread_mutex_lock(&pool->lock);
         pool->task = task;
         pool->context = context;

@@ -134,6 +134,8 @@ typedef struct sim_thread {
     sim_worker worker;
     ks_sketch *sketches; /* per output: this thread's counts             */
     int report; /* the calling thread: reports progress              */
+    int index;      /* 0: the calling thread                          */
+    int caller_cpu; /* where the calling thread ran as it started this */
     char pad_after[128];
 } sim_thread;
 
@@ -158,6 +160,14 @@ static void *thread_main(void *ud)
             atomic_store(&run->stop, 1);
     }
     return NULL;
+}
+
+/* A thread started for one round: off its starter's CPU, then chunks. */
+static void *started_thread_main(void *ud)
+{
+    sim_thread *thread = ud;
+    ks_sim_leave_cpu(thread->caller_cpu, thread->index);
+    return thread_main(ud);
 }
 
 static ks_status check_spec(const ks_sim_spec *spec, ks_error *err)
@@ -436,8 +446,11 @@ static void run_round(sim_run *run, sim_thread *threads, int count,
     sigset_t all_signals, caller_mask;
     sigfillset(&all_signals);
     pthread_sigmask(SIG_SETMASK, &all_signals, &caller_mask);
+    int caller_cpu = ks_sim_cpu();
     for (int t = 1; t < count; t++) {
-        if (pthread_create(&ids[t], NULL, thread_main, &threads[t]) != 0)
+        threads[t].index = t;
+        threads[t].caller_cpu = caller_cpu;
+        if (pthread_create(&ids[t], NULL, started_thread_main, &threads[t]) != 0)
             break; /* the threads that started take its chunks */
         started = t;
     }

@@ -290,6 +290,19 @@ const double *ks_sim_output_lanes(sim_worker *worker, int o);
 
 /* ---- the pool's side for run.c (pool.c) ------------------------------------ */
 
+/* The CPU the calling thread runs on, or -1 where the system does not
+ * say. */
+int ks_sim_cpu(void);
+/* A worker thread that runs on CPU `caller` (its starter's or waker's)
+ * moves to another CPU the process may use (its index-th after the
+ * caller's, round the allowed ones), then lets the system place it
+ * anywhere again.  A new thread starts, and a parked one wakes, on the
+ * CPU of the thread that started or woke it, where the two then share one
+ * CPU until the system's balancing moves one: measured, 3 to 11 ms of a
+ * 20 ms run on 2 CPUs, half of what a second thread gains.  Nothing where
+ * the process may use one CPU or the system does not say (caller -1). */
+void ks_sim_leave_cpu(int caller, int index);
+
 /* Take `pool` for one run of `threads` threads: 1 when the run may use it
  * (it has that many and no other run holds it), its parked threads then
  * nudged awake to spin while the run is planned; 0: the run starts its
