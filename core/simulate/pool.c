@@ -6,15 +6,11 @@
  * sleeps), and joined when the pool is freed.  Every spin yields its CPU
  * to any other thread that wants it (ours or another process's), so that
  * spinning keeps an idle CPU awake without holding off the work it waits
- * for.  A worker that finds itself on the caller's CPU when it starts or
- * wakes moves to another one the process may use.  No state outside the
- * pool object.
+ * for.  Workers start on CPUs other than the caller's, and one that wakes
+ * on the caller's CPU moves (thread_place.c).  No state outside the pool
+ * object.
  */
-#if defined(__linux__)
-#define _GNU_SOURCE /* sched_getcpu, sched_setaffinity and cpu_set_t */
-#else
 #define _POSIX_C_SOURCE 200809L
-#endif
 
 #include <pthread.h>
 #include <sched.h>
@@ -40,6 +36,7 @@ typedef struct pool_thread {
     ks_sim_pool *pool;
     int index; /* its task: 1 .. the pool's threads - 1 */
     pthread_t id;
+    ks_sim_cpus cpus; /* where it may run once started */
 } pool_thread;
 
 struct ks_sim_pool {
@@ -89,41 +86,6 @@ static void pool_relax(int polls)
 #endif
 }
 
-int ks_sim_cpu(void)
-{
-#if defined(__linux__)
-    return sched_getcpu();
-#else
-    return -1;
-#endif
-}
-
-void ks_sim_leave_cpu(int caller, int index)
-{
-#if defined(__linux__)
-    if (caller < 0 || caller >= CPU_SETSIZE || sched_getcpu() != caller)
-        return;
-    cpu_set_t allowed;
-    if (sched_getaffinity(0, sizeof allowed, &allowed) != 0 ||
-        !CPU_ISSET(caller, &allowed) || CPU_COUNT(&allowed) < 2)
-        return;
-    int target = caller;
-    for (int step = 0; step < index;) {
-        target = (target + 1) % CPU_SETSIZE;
-        if (target != caller && CPU_ISSET(target, &allowed))
-            step++;
-    }
-    cpu_set_t one;
-    CPU_ZERO(&one);
-    CPU_SET(target, &one);
-    if (sched_setaffinity(0, sizeof one, &one) == 0)
-        sched_setaffinity(0, sizeof allowed, &allowed);
-#else
-    (void)caller;
-    (void)index;
-#endif
-}
-
 /* Spin until a task after `seen` is posted, the pool shuts down or the
  * spin's time is up.  After a task the thread spins on even when the run
  * has given the pool back: the next run, or the pool's end (a script
@@ -146,9 +108,9 @@ static void *pool_main(void *argument)
     pool_thread *self = argument;
     ks_sim_pool *pool = self->pool;
     uint64_t seen_job = 0, seen_nudge = 0;
+    ks_sim_thread_unpin(&self->cpus);
     /* A pool is started just before it is needed (a script starts it,
      * then opens its model and simulates): the new thread spins first. */
-    ks_sim_leave_cpu(atomic_load(&pool->caller_cpu), self->index);
     pool_spin(pool, seen_job);
     pthread_mutex_lock(&pool->lock);
     for (;;) {
@@ -208,7 +170,8 @@ static int pool_start(ks_sim_pool *pool)
         pool_thread *worker = &pool->workers[started];
         worker->pool = pool;
         worker->index = started + 1;
-        if (pthread_create(&worker->id, NULL, pool_main, worker) != 0)
+        if (ks_sim_thread_create(&worker->id, pool_main, worker,
+                                 worker->index, &worker->cpus) != 0)
             break;
     }
     pthread_sigmask(SIG_SETMASK, &caller_mask, NULL);

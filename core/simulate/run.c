@@ -134,8 +134,7 @@ typedef struct sim_thread {
     sim_worker worker;
     ks_sketch *sketches; /* per output: this thread's counts             */
     int report; /* the calling thread: reports progress              */
-    int index;      /* 0: the calling thread                          */
-    int caller_cpu; /* where the calling thread ran as it started this */
+    ks_sim_cpus cpus; /* a started thread: where it may run once running */
     char pad_after[128];
 } sim_thread;
 
@@ -162,11 +161,12 @@ static void *thread_main(void *ud)
     return NULL;
 }
 
-/* A thread started for one round: off its starter's CPU, then chunks. */
+/* A thread started for one round (on a CPU other than its starter's):
+ * free to run anywhere, then chunks. */
 static void *started_thread_main(void *ud)
 {
     sim_thread *thread = ud;
-    ks_sim_leave_cpu(thread->caller_cpu, thread->index);
+    ks_sim_thread_unpin(&thread->cpus);
     return thread_main(ud);
 }
 
@@ -446,11 +446,9 @@ static void run_round(sim_run *run, sim_thread *threads, int count,
     sigset_t all_signals, caller_mask;
     sigfillset(&all_signals);
     pthread_sigmask(SIG_SETMASK, &all_signals, &caller_mask);
-    int caller_cpu = ks_sim_cpu();
     for (int t = 1; t < count; t++) {
-        threads[t].index = t;
-        threads[t].caller_cpu = caller_cpu;
-        if (pthread_create(&ids[t], NULL, started_thread_main, &threads[t]) != 0)
+        if (ks_sim_thread_create(&ids[t], started_thread_main, &threads[t], t,
+                                 &threads[t].cpus) != 0)
             break; /* the threads that started take its chunks */
         started = t;
     }

@@ -16,6 +16,7 @@
 #ifndef KS_SIMULATE_INTERNAL_H
 #define KS_SIMULATE_INTERNAL_H
 
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -290,17 +291,38 @@ const double *ks_sim_output_lanes(sim_worker *worker, int o);
 
 /* ---- the pool's side for run.c (pool.c) ------------------------------------ */
 
+/* ---- where worker threads run (thread_place.c) ------------------------------ */
+
+/* A new thread starts on the CPU of the thread that starts it, and a
+ * parked one wakes on its waker's, where the two then share one CPU (the
+ * new thread not running at all) until the system's balancing moves one:
+ * measured on 2 CPUs, 1 to 11 ms of a 20 ms run, half of what a second
+ * thread gains.  So a worker starts on another CPU the process may use
+ * (its index-th after the caller's, round the allowed ones) and, once
+ * running, may run anywhere again; one that wakes on its waker's CPU
+ * moves the same way.  Nothing is done where the process may use one CPU
+ * or the system does not say. */
+
+/* The CPUs a started worker may use once it runs (opaque: a cpu_set_t
+ * on Linux). */
+typedef struct ks_sim_cpus {
+    int pinned; /* started on one CPU: restore `allowed` */
+    unsigned char allowed[128];
+} ks_sim_cpus;
+
 /* The CPU the calling thread runs on, or -1 where the system does not
  * say. */
 int ks_sim_cpu(void);
-/* A worker thread that runs on CPU `caller` (its starter's or waker's)
- * moves to another CPU the process may use (its index-th after the
- * caller's, round the allowed ones), then lets the system place it
- * anywhere again.  A new thread starts, and a parked one wakes, on the
- * CPU of the thread that started or woke it, where the two then share one
- * CPU until the system's balancing moves one: measured, 3 to 11 ms of a
- * 20 ms run on 2 CPUs, half of what a second thread gains.  Nothing where
- * the process may use one CPU or the system does not say (caller -1). */
+/* pthread_create(id, NULL, start, argument), the thread started on the
+ * index-th allowed CPU after the caller's; `cpus` (kept alive until the
+ * thread has called ks_sim_thread_unpin) gets what to restore. */
+int ks_sim_thread_create(pthread_t *id, void *(*start)(void *),
+                         void *argument, int index, ks_sim_cpus *cpus);
+/* First thing in a thread that ks_sim_thread_create started: it may run
+ * on any CPU it was allowed again. */
+void ks_sim_thread_unpin(const ks_sim_cpus *cpus);
+/* A thread that runs on CPU `caller` (its waker's) moves to the index-th
+ * allowed CPU after it, then may run anywhere again. */
 void ks_sim_leave_cpu(int caller, int index);
 
 /* Take `pool` for one run of `threads` threads: 1 when the run may use it

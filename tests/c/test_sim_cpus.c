@@ -1,12 +1,12 @@
 /*
- * test_sim_cpus.c -- a simulation's worker threads leave the CPU of the
- * thread that started or woke them (ks_sim_leave_cpu, pool.c): from the
- * caller's CPU a thread moves to another CPU it may use, its index-th
- * after the caller's round the allowed ones, and its affinity is as it was
- * afterwards; off the caller's CPU, with one CPU allowed, or with no
- * caller CPU known, nothing moves; and two threads of a pool end up on
- * two CPUs while a task runs.  Skipped (passing) where the process may
- * use one CPU.
+ * test_sim_cpus.c -- where a simulation's worker threads run
+ * (thread_place.c): a started worker runs first on the index-th allowed
+ * CPU after its starter's, then may use every CPU it was allowed; a
+ * thread on its waker's CPU moves to such a CPU and its affinity is as it
+ * was afterwards; off the caller's CPU, with one CPU allowed, or with no
+ * caller CPU known, nothing moves; two threads of a pool end up on two
+ * CPUs while a task runs.  Skipped (passing) where the process may use
+ * one CPU.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -30,16 +30,20 @@ static int allowed_cpus(cpu_set_t *allowed)
     return CPU_COUNT(allowed);
 }
 
-/* The index-th allowed CPU after `from`, round the allowed ones. */
+/* The index-th allowed CPU after `from`, round the allowed ones: the
+ * allowed CPUs listed in order, the list read from just after `from`,
+ * `from` itself left out. */
 static int nth_after(const cpu_set_t *allowed, int from, int index)
 {
-    int cpu = from;
-    for (int step = 0; step < index;) {
-        cpu = (cpu + 1) % CPU_SETSIZE;
-        if (cpu != from && CPU_ISSET(cpu, allowed))
-            step++;
-    }
-    return cpu;
+    int listed[CPU_SETSIZE], count = 0, position = 0;
+    for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
+        if (CPU_ISSET(cpu, allowed)) {
+            if (cpu == from)
+                position = count;
+            listed[count++] = cpu;
+        }
+    int others = count - 1;
+    return listed[(position + 1 + (index - 1) % others) % count];
 }
 
 /* Leave the current CPU as index `index`: where the thread is just after
@@ -103,6 +107,52 @@ static void test_stays_otherwise(void **state)
     assert_true(CPU_EQUAL(&after, &allowed));
 }
 
+/* A started worker: where it first runs, and its affinity once free. */
+typedef struct started {
+    ks_sim_cpus cpus;
+    int first_cpu;
+    cpu_set_t freed;
+} started;
+
+static void *started_main(void *argument)
+{
+    started *self = argument;
+    self->first_cpu = sched_getcpu();
+    ks_sim_thread_unpin(&self->cpus);
+    sched_getaffinity(0, sizeof self->freed, &self->freed);
+    return NULL;
+}
+
+static void test_started_elsewhere(void **state)
+{
+    (void)state;
+    cpu_set_t allowed;
+    if (allowed_cpus(&allowed) < 2)
+        skip();
+    for (int index = 1; index <= 3; index++) {
+        started self;
+        memset(&self, 0, sizeof self);
+        int caller = sched_getcpu();
+        pthread_t id;
+        assert_int_equal(ks_sim_thread_create(&id, started_main, &self, index,
+                                              &self.cpus), 0);
+        assert_int_equal(pthread_join(id, NULL), 0);
+        /* pinned at birth: where it ran first is certain */
+        assert_true(self.cpus.pinned);
+        assert_int_equal(self.first_cpu, nth_after(&allowed, caller, index));
+        assert_true(CPU_EQUAL(&self.freed, &allowed));
+    }
+    /* index 0 (the caller's own task) is started as any thread */
+    started plain;
+    memset(&plain, 0, sizeof plain);
+    pthread_t id;
+    assert_int_equal(ks_sim_thread_create(&id, started_main, &plain, 0,
+                                          &plain.cpus), 0);
+    assert_int_equal(pthread_join(id, NULL), 0);
+    assert_false(plain.cpus.pinned);
+    assert_true(CPU_EQUAL(&plain.freed, &allowed));
+}
+
 /* A pool's task: every index notes the CPUs it ran on while all spin for
  * 20 ms, so each has run long enough to have been placed. */
 typedef struct spread {
@@ -154,6 +204,7 @@ static void test_pool_threads_spread(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_started_elsewhere),
         cmocka_unit_test(test_leaves_the_callers_cpu),
         cmocka_unit_test(test_stays_otherwise),
         cmocka_unit_test(test_pool_threads_spread),
