@@ -35,6 +35,7 @@ typedef struct sim_run {
     atomic_llong done;
     atomic_int stop;        /* any thread: stop taking chunks          */
     atomic_int interrupted; /* the allocator's poll said so            */
+    int caller_cpu;         /* where the calling thread ran, or -1     */
     ks_sim_progress_fn progress;
     void *progress_data;
 } sim_run;
@@ -135,6 +136,7 @@ typedef struct sim_thread {
     ks_sketch *sketches; /* per output: this thread's counts             */
     int report; /* the calling thread: reports progress              */
     ks_sim_cpus cpus; /* a started thread: where it may run once running */
+    int index;        /* 0: the calling thread                           */
     char pad_after[128];
 } sim_thread;
 
@@ -142,6 +144,11 @@ static void *thread_main(void *ud)
 {
     sim_thread *thread = ud;
     sim_run *run = thread->run;
+    /* one CPU each for the round: the system would otherwise wake a
+     * thread that waited on a lock on the CPU of the thread that woke
+     * it, where the two may then share one CPU for many milliseconds */
+    ks_sim_cpus round_cpus;
+    ks_sim_pin_round(run->caller_cpu, thread->index, &round_cpus);
     for (;;) {
         if (atomic_load(&run->stop))
             break;
@@ -158,6 +165,7 @@ static void *thread_main(void *ud)
             run->progress(run->progress_data, done, run->plan->trials))
             atomic_store(&run->stop, 1);
     }
+    ks_sim_thread_unpin(&round_cpus);
     return NULL;
 }
 
@@ -432,9 +440,11 @@ static void run_round(sim_run *run, sim_thread *threads, int count,
     atomic_store(&run->next_chunk, run->first_chunk);
     pthread_t ids[KS_SIM_THREADS_MAX];
     int started = 0;
+    run->caller_cpu = count > 1 ? ks_sim_cpu() : -1;
     for (int t = 0; t < count; t++) {
         threads[t].run = run;
         threads[t].report = t == 0;
+        threads[t].index = t;
     }
     if (pool) {
         ks_sim_pool_run(pool, thread_task, threads, count);

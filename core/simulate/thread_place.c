@@ -2,8 +2,9 @@
  * thread_place.c -- where a simulation's worker threads run
  * (simulate_internal.h): started on a CPU other than their starter's,
  * then free to run on any CPU the process may use; moved off their
- * waker's CPU when they wake on it.  On Linux through thread affinity;
- * elsewhere nothing is done.
+ * waker's CPU when they wake on it; kept to one CPU each while a round of
+ * chunks runs.  On Linux through thread affinity; elsewhere nothing is
+ * done.
  */
 #if defined(__linux__)
 #define _GNU_SOURCE /* sched_getcpu, affinity, cpu_set_t */
@@ -108,6 +109,24 @@ void ks_sim_leave_cpu(int caller, int index)
     CPU_SET(cpu_after(&allowed, caller, index), &one);
     if (sched_setaffinity(0, sizeof one, &one) == 0)
         sched_setaffinity(0, sizeof allowed, &allowed);
+#else
+    (void)caller;
+    (void)index;
+#endif
+}
+
+void ks_sim_pin_round(int caller, int index, ks_sim_cpus *cpus)
+{
+    cpus->pinned = 0;
+#if defined(__linux__)
+    cpu_set_t allowed;
+    if (index < 0 || !other_cpus(caller, &allowed))
+        return;
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(index == 0 ? caller : cpu_after(&allowed, caller, index), &one);
+    memcpy(cpus->allowed, &allowed, sizeof allowed);
+    cpus->pinned = sched_setaffinity(0, sizeof one, &one) == 0;
 #else
     (void)caller;
     (void)index;

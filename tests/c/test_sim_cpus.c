@@ -4,8 +4,9 @@
  * CPU after its starter's, then may use every CPU it was allowed; a
  * thread on its waker's CPU moves to such a CPU and its affinity is as it
  * was afterwards; off the caller's CPU, with one CPU allowed, or with no
- * caller CPU known, nothing moves; two threads of a pool end up on two
- * CPUs while a task runs.  Skipped (passing) where the process may use
+ * caller CPU known, nothing moves; for a round, thread 0 keeps to the
+ * caller's CPU and thread i to the i-th after it, and gets its affinity
+ * back after; two threads of a pool end up on two CPUs while a task runs.  Skipped (passing) where the process may use
  * one CPU.
  */
 #define _GNU_SOURCE
@@ -103,6 +104,35 @@ static void test_stays_otherwise(void **state)
     ks_sim_leave_cpu(other, 1);
     int now = sched_getcpu();
     assert_true(now == before || now != other);
+    assert_int_equal(sched_getaffinity(0, sizeof after, &after), 0);
+    assert_true(CPU_EQUAL(&after, &allowed));
+}
+
+static void test_pinned_for_a_round(void **state)
+{
+    (void)state;
+    cpu_set_t allowed, during, after;
+    if (allowed_cpus(&allowed) < 2)
+        skip();
+    for (int index = 0; index <= 3; index++) {
+        int caller = sched_getcpu();
+        ks_sim_cpus cpus;
+        ks_sim_pin_round(caller, index, &cpus);
+        assert_true(cpus.pinned);
+        int expected = index == 0 ? caller : nth_after(&allowed, caller, index);
+        assert_int_equal(sched_getaffinity(0, sizeof during, &during), 0);
+        assert_int_equal(CPU_COUNT(&during), 1);
+        assert_true(CPU_ISSET(expected, &during));
+        assert_int_equal(sched_getcpu(), expected); /* certain: pinned */
+        ks_sim_thread_unpin(&cpus);
+        assert_int_equal(sched_getaffinity(0, sizeof after, &after), 0);
+        assert_true(CPU_EQUAL(&after, &allowed));
+    }
+    /* no caller CPU: nothing pinned, nothing to restore */
+    ks_sim_cpus none;
+    ks_sim_pin_round(-1, 1, &none);
+    assert_false(none.pinned);
+    ks_sim_thread_unpin(&none);
     assert_int_equal(sched_getaffinity(0, sizeof after, &after), 0);
     assert_true(CPU_EQUAL(&after, &allowed));
 }
@@ -205,6 +235,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_started_elsewhere),
+        cmocka_unit_test(test_pinned_for_a_round),
         cmocka_unit_test(test_leaves_the_callers_cpu),
         cmocka_unit_test(test_stays_otherwise),
         cmocka_unit_test(test_pool_threads_spread),
