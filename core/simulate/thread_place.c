@@ -44,6 +44,20 @@ static int cpu_after(const cpu_set_t *allowed, int from, int index)
     }
     return cpu;
 }
+
+/* Where thread `index` of a run whose caller is on CPU `caller` goes: the
+ * caller's CPU for index 0, else the index-th allowed CPU after it, as a
+ * set of one in *one, the CPUs allowed in *allowed; 0 when the process may
+ * use one CPU or the caller's is not known. */
+static int placement(int caller, int index, cpu_set_t *allowed,
+                     cpu_set_t *one)
+{
+    if (index < 0 || !other_cpus(caller, allowed))
+        return 0;
+    CPU_ZERO(one);
+    CPU_SET(index == 0 ? caller : cpu_after(allowed, caller, index), one);
+    return 1;
+}
 #endif
 
 int ks_sim_cpu(void)
@@ -60,12 +74,8 @@ int ks_sim_thread_create(pthread_t *id, void *(*start)(void *),
 {
     cpus->pinned = 0;
 #if defined(__linux__)
-    cpu_set_t allowed;
-    int caller = sched_getcpu();
-    if (index >= 1 && other_cpus(caller, &allowed)) {
-        cpu_set_t one;
-        CPU_ZERO(&one);
-        CPU_SET(cpu_after(&allowed, caller, index), &one);
+    cpu_set_t allowed, one;
+    if (index >= 1 && placement(sched_getcpu(), index, &allowed, &one)) {
         pthread_attr_t attributes;
         if (pthread_attr_init(&attributes) == 0) {
             int started = -1;
@@ -100,31 +110,20 @@ void ks_sim_thread_unpin(const ks_sim_cpus *cpus)
 
 void ks_sim_leave_cpu(int caller, int index)
 {
-#if defined(__linux__)
-    cpu_set_t allowed;
-    if (index < 1 || sched_getcpu() != caller || !other_cpus(caller, &allowed))
+    if (index < 1 || ks_sim_cpu() != caller)
         return;
-    cpu_set_t one;
-    CPU_ZERO(&one);
-    CPU_SET(cpu_after(&allowed, caller, index), &one);
-    if (sched_setaffinity(0, sizeof one, &one) == 0)
-        sched_setaffinity(0, sizeof allowed, &allowed);
-#else
-    (void)caller;
-    (void)index;
-#endif
+    ks_sim_cpus cpus;
+    ks_sim_pin_round(caller, index, &cpus);
+    ks_sim_thread_unpin(&cpus);
 }
 
 void ks_sim_pin_round(int caller, int index, ks_sim_cpus *cpus)
 {
     cpus->pinned = 0;
 #if defined(__linux__)
-    cpu_set_t allowed;
-    if (index < 0 || !other_cpus(caller, &allowed))
+    cpu_set_t allowed, one;
+    if (!placement(caller, index, &allowed, &one))
         return;
-    cpu_set_t one;
-    CPU_ZERO(&one);
-    CPU_SET(index == 0 ? caller : cpu_after(&allowed, caller, index), &one);
     memcpy(cpus->allowed, &allowed, sizeof allowed);
     cpus->pinned = sched_setaffinity(0, sizeof one, &one) == 0;
 #else
